@@ -1,0 +1,1 @@
+//! Worklogs component (placeholder).

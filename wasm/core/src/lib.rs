@@ -1,0 +1,1 @@
+//! Worklogs domain core (placeholder).
