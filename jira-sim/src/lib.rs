@@ -1,1 +1,39 @@
-//! Jira Cloud simulator (placeholder).
+//! A Jira Cloud REST v3 simulator for Worklogs' tests, demos and benchmarks.
+//!
+//! It serves the subset of Jira's API the app uses (worklogs and their
+//! properties, issues, users, projects, permissions, time tracking settings, the
+//! worklog change feeds and JQL search) with the shapes, status codes and error
+//! bodies of Atlassian's OpenAPI spec, and enforces Jira's permissions and
+//! worklog visibility per caller. Its data is a [`World`]: the fixed demo site of
+//! `docs/demo-world.md` plus a deterministic, seeded generator that scales to
+//! millions of worklogs.
+//!
+//! Callers authenticate with `X-Sim-Account: <accountId or alias>`,
+//! `X-Sim-Principal: app` (the Forge app acting `asApp`), or HTTP Basic auth with
+//! an account's e-mail address. Routes under `/sim/` control the simulator:
+//! fault injection, the clock, request statistics.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use jira_sim::{spawn, Fault, Sim, World};
+//! let sim = Sim::new(World::demo(1));
+//! sim.inject(Fault::status("/rest/api/3/issue/", 429).retry_after(1));
+//! let handle = spawn(sim.clone(), "127.0.0.1:0".parse().unwrap()).await?;
+//! println!("Jira at {}", handle.base_url);
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod duration;
+mod error;
+mod generate;
+mod ids;
+mod jql;
+mod render;
+mod server;
+mod world;
+
+pub use error::JiraError;
+pub use generate::GenOptions;
+pub use server::{jira_routes, spawn, Fault, Sim, SimHandle};
+pub use world::World;
