@@ -1,0 +1,800 @@
+//! The executor: drives an operation (an ordinary `async fn`) over effect futures.
+//!
+//! An operation gets a [`Ctx`]. [`Ctx::sql`] and [`Ctx::jira`] return futures that,
+//! when first polled, register a request with a fresh id and stay pending until
+//! its answer arrives. [`Run::resume`] polls the operation; when it is pending,
+//! every request registered since the last step forms the `wait` batch, so
+//! requests joined with `futures::join!` or `join_all` go out together. The next
+//! `resume` checks the answers (one per request, no stranger, no duplicate, of
+//! the right kind), wakes the futures they belong to and polls again.
+//!
+//! The top-level poll uses a no-op waker: the executor polls after every resume
+//! anyway. Effect futures still keep and wake their own waker, because
+//! combinators such as `join_all` over many futures (a `FuturesOrdered` inside)
+//! only re-poll children that were woken.
+//!
+//! Nothing here panics: a broken protocol ends the run with an `internal` error.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+use futures::future::LocalBoxFuture;
+
+use crate::jira::JiraPath;
+use crate::protocol::{
+    Answer, Context, Effect, EffectKind, HttpResponse, JiraRequest, Method, Outcome, Principal,
+    Request, SqlRows, SqlStatement, Step, Value,
+};
+use crate::Error;
+
+/// What an operation sees of the world: its context, and the effects it may ask for.
+///
+/// Cheap to clone; every clone belongs to the same run.
+#[derive(Clone)]
+pub struct Ctx {
+    shared: Rc<Shared>,
+}
+
+struct Shared {
+    context: Context,
+    io: RefCell<Io>,
+}
+
+/// Requests and answers in flight between the run and its effect futures.
+#[derive(Default)]
+struct Io {
+    /// The id the next request gets.
+    next_id: u32,
+    /// Registered since the last step, not yet handed to the host.
+    unsent: Vec<Request>,
+    /// Delivered by `resume`, not yet taken by their future.
+    answers: BTreeMap<u32, Outcome>,
+    /// The wakers of futures waiting for an answer.
+    wakers: BTreeMap<u32, Waker>,
+}
+
+impl Ctx {
+    fn new(context: Context) -> Self {
+        Self {
+            shared: Rc::new(Shared {
+                context,
+                io: RefCell::new(Io {
+                    next_id: 1,
+                    ..Io::default()
+                }),
+            }),
+        }
+    }
+
+    /// The context the run was started with.
+    pub fn context(&self) -> &Context {
+        &self.shared.context
+    }
+
+    /// The acting user's account id.
+    ///
+    /// # Errors
+    ///
+    /// `forbidden` when the task has no acting user (a trigger or a job), since
+    /// the operation acts on a person's behalf.
+    pub fn acting_user(&self) -> Result<&str, Error> {
+        self.shared
+            .context
+            .account_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| {
+                Error::forbidden("this operation needs an acting user, and there is none")
+            })
+    }
+
+    /// Runs one SQL statement with `?` placeholders.
+    ///
+    /// # Errors
+    ///
+    /// The host's error when it could not run the statement.
+    pub fn sql(&self, sql: &str, params: Vec<Value>) -> EffectFuture<SqlRows> {
+        EffectFuture::new(
+            self,
+            Effect::Sql(SqlStatement {
+                sql: sql.to_owned(),
+                params,
+            }),
+        )
+    }
+
+    /// Sends one Jira request. A response with an error status is still `Ok`.
+    ///
+    /// # Errors
+    ///
+    /// The host's error when it could not perform the request at all.
+    pub fn jira(
+        &self,
+        principal: Principal,
+        method: Method,
+        path: &JiraPath,
+        body: Option<String>,
+    ) -> EffectFuture<HttpResponse> {
+        EffectFuture::new(
+            self,
+            Effect::Jira(JiraRequest {
+                principal,
+                method: method.as_str().to_owned(),
+                path: path.as_str().to_owned(),
+                body,
+            }),
+        )
+    }
+}
+
+impl Shared {
+    fn register(&self, effect: Effect, waker: &Waker) -> Result<u32, Error> {
+        let mut io = self
+            .io
+            .try_borrow_mut()
+            .map_err(|_| Error::internal("the executor's state is busy (re-entrant poll)"))?;
+        let id = io.next_id;
+        io.next_id = id
+            .checked_add(1)
+            .ok_or_else(|| Error::internal("a run issued more than 4294967295 requests"))?;
+        io.unsent.push(Request { id, effect });
+        io.wakers.insert(id, waker.clone());
+        Ok(id)
+    }
+
+    fn take_answer(&self, id: u32, waker: &Waker) -> Result<Option<Outcome>, Error> {
+        let mut io = self
+            .io
+            .try_borrow_mut()
+            .map_err(|_| Error::internal("the executor's state is busy (re-entrant poll)"))?;
+        match io.answers.remove(&id) {
+            Some(outcome) => {
+                io.wakers.remove(&id);
+                Ok(Some(outcome))
+            }
+            None => {
+                io.wakers.insert(id, waker.clone());
+                Ok(None)
+            }
+        }
+    }
+
+    /// Forgets a request whose future was dropped: unsent, it is never sent; sent,
+    /// its answer is still expected but discarded.
+    fn forget(&self, id: u32) {
+        if let Ok(mut io) = self.io.try_borrow_mut() {
+            io.unsent.retain(|r| r.id != id);
+            io.answers.remove(&id);
+            io.wakers.remove(&id);
+        }
+    }
+}
+
+/// Converts an outcome into what an effect future yields.
+pub trait FromOutcome: Sized {
+    /// `internal` when the outcome is of the wrong kind (the executor checks
+    /// kinds first, so this is a second line of defence).
+    fn from_outcome(outcome: Outcome) -> Result<Self, Error>;
+}
+
+impl FromOutcome for SqlRows {
+    fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
+        match outcome {
+            Outcome::Sql(result) => result,
+            Outcome::Jira(_) => Err(Error::internal("a jira outcome answered an sql request")),
+        }
+    }
+}
+
+impl FromOutcome for HttpResponse {
+    fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
+        match outcome {
+            Outcome::Jira(result) => result,
+            Outcome::Sql(_) => Err(Error::internal("an sql outcome answered a jira request")),
+        }
+    }
+}
+
+/// A future for the outcome of one effect; see [`Ctx::sql`] and [`Ctx::jira`].
+#[must_use = "an effect is only requested when its future is polled"]
+pub struct EffectFuture<T> {
+    shared: Rc<Shared>,
+    state: State,
+    _output: PhantomData<fn() -> T>,
+}
+
+enum State {
+    New(Effect),
+    Waiting(u32),
+    Finished,
+}
+
+impl<T> EffectFuture<T> {
+    fn new(ctx: &Ctx, effect: Effect) -> Self {
+        Self {
+            shared: Rc::clone(&ctx.shared),
+            state: State::New(effect),
+            _output: PhantomData,
+        }
+    }
+}
+
+impl<T: FromOutcome> Future for EffectFuture<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        // `EffectFuture` holds no self-references, so it is `Unpin`.
+        let this = self.get_mut();
+        match std::mem::replace(&mut this.state, State::Finished) {
+            State::New(effect) => match this.shared.register(effect, cx.waker()) {
+                Ok(id) => {
+                    this.state = State::Waiting(id);
+                    Poll::Pending
+                }
+                Err(e) => Poll::Ready(Err(e)),
+            },
+            State::Waiting(id) => match this.shared.take_answer(id, cx.waker()) {
+                Ok(Some(outcome)) => Poll::Ready(T::from_outcome(outcome)),
+                Ok(None) => {
+                    this.state = State::Waiting(id);
+                    Poll::Pending
+                }
+                Err(e) => Poll::Ready(Err(e)),
+            },
+            State::Finished => Poll::Ready(Err(Error::internal(
+                "an effect future was polled after it completed",
+            ))),
+        }
+    }
+}
+
+impl<T> Drop for EffectFuture<T> {
+    fn drop(&mut self) {
+        if let State::Waiting(id) = self.state {
+            self.shared.forget(id);
+        }
+    }
+}
+
+/// The future of a whole operation: its JSON result or an error.
+pub type OperationFuture = LocalBoxFuture<'static, Result<String, Error>>;
+
+type Start = Box<dyn FnOnce(Ctx) -> OperationFuture>;
+
+/// One operation in progress: the `run` resource of the WIT.
+pub struct Run {
+    state: RunState,
+}
+
+enum RunState {
+    /// Created; nothing validated or performed yet.
+    Ready { context: Context, start: Start },
+    /// Waiting for the answers to the requests in `in_flight`.
+    Running {
+        ctx: Ctx,
+        future: OperationFuture,
+        in_flight: BTreeMap<u32, EffectKind>,
+    },
+    /// Finished; every later resume returns the same step.
+    Done(Result<String, Error>),
+}
+
+impl Run {
+    /// A run of the named operation with a JSON input. Nothing is validated or
+    /// performed until the first [`Run::resume`]; an unknown operation or a bad
+    /// input ends the run with `invalid-input` then.
+    ///
+    /// ```
+    /// use worklogs_app::{Context, Run, Step};
+    /// let context = Context {
+    ///     installation: "site".into(),
+    ///     account_id: None,
+    ///     time_zone: "UTC".into(),
+    ///     locale: "en-US".into(),
+    ///     now_ms: 0,
+    /// };
+    /// let mut run = Run::new(context, "no.such.operation", "{}");
+    /// match run.resume(Vec::new()) {
+    ///     Step::Done(Err(e)) => assert!(e.is_invalid_input()),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
+    pub fn new(context: Context, operation: &str, input: &str) -> Self {
+        let operation = operation.to_owned();
+        let input = input.to_owned();
+        Self::with(context, move |ctx| {
+            Box::pin(async move { crate::ops::dispatch(&ctx, &operation, &input).await })
+        })
+    }
+
+    /// A run of any future built from a [`Ctx`]; started at the first resume.
+    pub fn with(context: Context, start: impl FnOnce(Ctx) -> OperationFuture + 'static) -> Self {
+        Self {
+            state: RunState::Ready {
+                context,
+                start: Box::new(start),
+            },
+        }
+    }
+
+    /// Hands the answers to the previous `wait` to the run and advances it. The
+    /// first call passes no answers.
+    ///
+    /// Every request of the previous `wait` must be answered exactly once, with an
+    /// outcome of its kind; otherwise the run ends with `internal`. Once `done`,
+    /// every call returns the same step.
+    pub fn resume(&mut self, answers: Vec<Answer>) -> Step {
+        let placeholder = RunState::Done(Err(Error::internal("the run was interrupted")));
+        let (state, step) = match std::mem::replace(&mut self.state, placeholder) {
+            RunState::Ready { context, start } => match answers.first() {
+                Some(answer) => Self::finish(Err(Error::internal(format!(
+                    "answer with id {} before any request",
+                    answer.id
+                )))),
+                None => {
+                    let ctx = Ctx::new(context);
+                    let future = start(ctx.clone());
+                    Self::poll(ctx, future)
+                }
+            },
+            RunState::Running {
+                ctx,
+                future,
+                in_flight,
+            } => match deliver(&ctx, in_flight, answers) {
+                Ok(()) => Self::poll(ctx, future),
+                Err(e) => Self::finish(Err(e)),
+            },
+            RunState::Done(result) => {
+                let step = Step::Done(result.clone());
+                (RunState::Done(result), step)
+            }
+        };
+        self.state = state;
+        step
+    }
+
+    fn finish(result: Result<String, Error>) -> (RunState, Step) {
+        (RunState::Done(result.clone()), Step::Done(result))
+    }
+
+    fn poll(ctx: Ctx, mut future: OperationFuture) -> (RunState, Step) {
+        let mut cx = std::task::Context::from_waker(Waker::noop());
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(result) => Self::finish(result),
+            Poll::Pending => {
+                let batch = match ctx.shared.io.try_borrow_mut() {
+                    Ok(mut io) => std::mem::take(&mut io.unsent),
+                    Err(_) => {
+                        return Self::finish(Err(Error::internal("the executor's state is busy")))
+                    }
+                };
+                if batch.is_empty() {
+                    return Self::finish(Err(Error::internal(
+                        "the operation is waiting but requested nothing",
+                    )));
+                }
+                let in_flight = batch.iter().map(|r| (r.id, r.effect.kind())).collect();
+                (
+                    RunState::Running {
+                        ctx,
+                        future,
+                        in_flight,
+                    },
+                    Step::Wait(batch),
+                )
+            }
+        }
+    }
+}
+
+/// Checks the answers against the requests in flight and hands each to its future.
+fn deliver(
+    ctx: &Ctx,
+    mut in_flight: BTreeMap<u32, EffectKind>,
+    answers: Vec<Answer>,
+) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    let mut checked = Vec::with_capacity(answers.len());
+    for answer in answers {
+        let id = answer.id;
+        match in_flight.remove(&id) {
+            Some(kind) if kind == answer.outcome.kind() => {
+                seen.insert(id);
+                checked.push(answer);
+            }
+            Some(kind) => {
+                return Err(Error::internal(format!(
+                    "answer {id} is an {} outcome but request {id} is a {} effect",
+                    answer.outcome.kind().as_str(),
+                    kind.as_str()
+                )))
+            }
+            None if seen.contains(&id) => {
+                return Err(Error::internal(format!("answer {id} is repeated")))
+            }
+            None => {
+                return Err(Error::internal(format!(
+                    "answer {id} answers no request in flight"
+                )))
+            }
+        }
+    }
+    if !in_flight.is_empty() {
+        let missing: Vec<String> = in_flight.keys().map(u32::to_string).collect();
+        return Err(Error::internal(format!(
+            "no answer for request {}",
+            missing.join(", ")
+        )));
+    }
+    let wakers: Vec<Waker> = {
+        let mut io = ctx
+            .shared
+            .io
+            .try_borrow_mut()
+            .map_err(|_| Error::internal("the executor's state is busy"))?;
+        let mut wakers = Vec::with_capacity(checked.len());
+        for answer in checked {
+            // A request whose future was dropped has no waker: its answer is discarded.
+            if let Some(waker) = io.wakers.remove(&answer.id) {
+                wakers.push(waker);
+                io.answers.insert(answer.id, answer.outcome);
+            }
+        }
+        wakers
+    };
+    // Woken outside the borrow: a waker may run arbitrary code.
+    for waker in wakers {
+        waker.wake();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{context, http};
+    use futures::future::try_join_all;
+
+    fn sql_ok() -> Outcome {
+        Outcome::Sql(Ok(SqlRows::default()))
+    }
+
+    fn jira_ok(body: &str) -> Outcome {
+        Outcome::Jira(Ok(http(200, body)))
+    }
+
+    fn path(p: &str) -> JiraPath {
+        JiraPath::api(&[p])
+    }
+
+    fn wait_ids(step: &Step) -> Vec<u32> {
+        match step {
+            Step::Wait(batch) => batch.iter().map(|r| r.id).collect(),
+            other => panic!("expected wait, got {other:?}"),
+        }
+    }
+
+    fn done(step: Step) -> Result<String, Error> {
+        match step {
+            Step::Done(r) => r,
+            other => panic!("expected done, got {other:?}"),
+        }
+    }
+
+    /// Two sequential requests, then a joined pair.
+    fn sample() -> Run {
+        Run::with(context(Some("a")), |ctx| {
+            Box::pin(async move {
+                let first = ctx
+                    .jira(Principal::User, Method::Get, &path("one"), None)
+                    .await?;
+                let (a, b) = futures::join!(
+                    ctx.sql("SELECT 1", vec![]),
+                    ctx.jira(Principal::App, Method::Get, &path("two"), None)
+                );
+                Ok(format!("{}+{}+{}", first.body, a?.rows.len(), b?.body))
+            })
+        })
+    }
+
+    #[test]
+    fn runs_sequential_then_batched_requests() {
+        let mut run = sample();
+        let step = run.resume(vec![]);
+        assert_eq!(wait_ids(&step), vec![1]);
+        let step = run.resume(vec![Answer {
+            id: 1,
+            outcome: jira_ok("x"),
+        }]);
+        assert_eq!(wait_ids(&step), vec![2, 3]);
+        let Step::Wait(batch) = &step else {
+            unreachable!()
+        };
+        assert_eq!(batch[0].effect.kind(), EffectKind::Sql);
+        assert_eq!(batch[1].effect.kind(), EffectKind::Jira);
+        // Answers may come in any order.
+        let step = run.resume(vec![
+            Answer {
+                id: 3,
+                outcome: jira_ok("y"),
+            },
+            Answer {
+                id: 2,
+                outcome: sql_ok(),
+            },
+        ]);
+        assert_eq!(done(step), Ok("x+0+y".to_owned()));
+    }
+
+    #[test]
+    fn resume_after_done_returns_the_same_step() {
+        let mut run = Run::with(context(None), |_| Box::pin(async { Ok("42".to_owned()) }));
+        let first = run.resume(vec![]);
+        assert_eq!(first, Step::Done(Ok("42".to_owned())));
+        assert_eq!(run.resume(vec![]), first);
+        assert_eq!(
+            run.resume(vec![Answer {
+                id: 9,
+                outcome: sql_ok()
+            }]),
+            first
+        );
+    }
+
+    #[test]
+    fn answers_before_any_request_are_internal() {
+        let mut run = sample();
+        let e = done(run.resume(vec![Answer {
+            id: 1,
+            outcome: sql_ok(),
+        }]))
+        .unwrap_err();
+        assert!(e.is_internal(), "{e}");
+        assert!(e.message().contains("before any request"), "{e}");
+    }
+
+    #[test]
+    fn unknown_id_is_internal() {
+        let mut run = sample();
+        run.resume(vec![]);
+        let e = done(run.resume(vec![Answer {
+            id: 7,
+            outcome: jira_ok("x"),
+        }]))
+        .unwrap_err();
+        assert!(e.is_internal());
+        assert!(e.message().contains("answer 7"), "{e}");
+    }
+
+    #[test]
+    fn repeated_id_is_internal() {
+        let mut run = sample();
+        run.resume(vec![]);
+        let answer = Answer {
+            id: 1,
+            outcome: jira_ok("x"),
+        };
+        let e = done(run.resume(vec![answer.clone(), answer])).unwrap_err();
+        assert!(e.is_internal());
+        assert!(e.message().contains("repeated"), "{e}");
+    }
+
+    #[test]
+    fn missing_answer_is_internal() {
+        let mut run = sample();
+        run.resume(vec![]);
+        run.resume(vec![Answer {
+            id: 1,
+            outcome: jira_ok("x"),
+        }]);
+        let e = done(run.resume(vec![Answer {
+            id: 2,
+            outcome: sql_ok(),
+        }]))
+        .unwrap_err();
+        assert!(e.is_internal());
+        assert_eq!(e.message(), "no answer for request 3");
+    }
+
+    #[test]
+    fn stale_id_from_an_earlier_batch_is_internal() {
+        let mut run = sample();
+        run.resume(vec![]);
+        run.resume(vec![Answer {
+            id: 1,
+            outcome: jira_ok("x"),
+        }]);
+        let e = done(run.resume(vec![
+            Answer {
+                id: 1,
+                outcome: jira_ok("x"),
+            },
+            Answer {
+                id: 2,
+                outcome: sql_ok(),
+            },
+            Answer {
+                id: 3,
+                outcome: jira_ok("y"),
+            },
+        ]))
+        .unwrap_err();
+        assert!(e.is_internal());
+        assert!(e.message().contains("answer 1"), "{e}");
+    }
+
+    #[test]
+    fn kind_mismatch_is_internal() {
+        let mut run = sample();
+        run.resume(vec![]);
+        let e = done(run.resume(vec![Answer {
+            id: 1,
+            outcome: sql_ok(),
+        }]))
+        .unwrap_err();
+        assert!(e.is_internal());
+        assert_eq!(
+            e.message(),
+            "answer 1 is an sql outcome but request 1 is a jira effect"
+        );
+    }
+
+    #[test]
+    fn host_errors_reach_the_operation_with_their_code() {
+        let mut run = sample();
+        run.resume(vec![]);
+        let e = done(run.resume(vec![Answer {
+            id: 1,
+            outcome: Outcome::Jira(Err(Error::limit("response too large"))),
+        }]))
+        .unwrap_err();
+        assert_eq!(e, Error::limit("response too large"));
+    }
+
+    #[test]
+    fn pending_without_requests_is_internal() {
+        let mut run = Run::with(context(None), |_| {
+            Box::pin(async {
+                futures::future::pending::<()>().await;
+                Ok(String::new())
+            })
+        });
+        let e = done(run.resume(vec![])).unwrap_err();
+        assert!(e.is_internal());
+        assert!(e.message().contains("requested nothing"), "{e}");
+    }
+
+    #[test]
+    fn join_all_over_thirty_futures_is_woken() {
+        // Regression: `join_all` over more than 30 futures uses `FuturesOrdered`,
+        // which only re-polls children that were woken.
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move {
+                let futures = (0..50).map(|i| ctx.sql("SELECT ?", vec![Value::Int(i)]));
+                let rows = try_join_all(futures).await?;
+                Ok(rows.len().to_string())
+            })
+        });
+        let ids = wait_ids(&run.resume(vec![]));
+        assert_eq!(ids.len(), 50);
+        let answers = ids
+            .into_iter()
+            .rev()
+            .map(|id| Answer {
+                id,
+                outcome: sql_ok(),
+            })
+            .collect();
+        assert_eq!(done(run.resume(answers)), Ok("50".to_owned()));
+    }
+
+    #[test]
+    fn dropped_unsent_requests_are_not_sent() {
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move {
+                let kept = ctx.sql("SELECT 1", vec![]);
+                let mut dropped = ctx.sql("SELECT 2", vec![]);
+                // Poll the second once, so it registers, then drop it.
+                let _ = futures::poll!(&mut dropped);
+                drop(dropped);
+                kept.await?;
+                Ok("ok".to_owned())
+            })
+        });
+        let step = run.resume(vec![]);
+        let Step::Wait(batch) = &step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(batch.len(), 1);
+        let Effect::Sql(statement) = &batch[0].effect else {
+            panic!()
+        };
+        assert_eq!(statement.sql, "SELECT 1");
+        let id = batch[0].id;
+        assert_eq!(
+            done(run.resume(vec![Answer {
+                id,
+                outcome: sql_ok()
+            }])),
+            Ok("ok".to_owned())
+        );
+    }
+
+    #[test]
+    fn answers_for_dropped_futures_are_discarded() {
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move {
+                let first = ctx.sql("SELECT 1", vec![]);
+                let second = ctx.sql("SELECT 2", vec![]);
+                // Both are sent; the loser of the race is dropped with its answer.
+                let winner = match futures::future::select(first, second).await {
+                    futures::future::Either::Left((rows, _)) => rows?,
+                    futures::future::Either::Right((rows, _)) => rows?,
+                };
+                let after = ctx.sql("SELECT 3", vec![]).await?;
+                Ok(format!("{}/{}", winner.rows_affected, after.rows_affected))
+            })
+        });
+        let ids = wait_ids(&run.resume(vec![]));
+        assert_eq!(ids, vec![1, 2]);
+        let rows = |n| {
+            Outcome::Sql(Ok(SqlRows {
+                rows_affected: n,
+                ..SqlRows::default()
+            }))
+        };
+        let step = run.resume(vec![
+            Answer {
+                id: 2,
+                outcome: rows(2),
+            },
+            Answer {
+                id: 1,
+                outcome: rows(1),
+            },
+        ]);
+        assert_eq!(wait_ids(&step), vec![3]);
+        let step = run.resume(vec![Answer {
+            id: 3,
+            outcome: rows(3),
+        }]);
+        assert_eq!(done(step), Ok("1/3".to_owned()));
+    }
+
+    #[test]
+    fn failing_member_of_try_join_all_ends_the_operation() {
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move {
+                let all = try_join_all([ctx.sql("SELECT 1", vec![]), ctx.sql("SELECT 2", vec![])]);
+                all.await?;
+                Ok("unreachable".to_owned())
+            })
+        });
+        let ids = wait_ids(&run.resume(vec![]));
+        let step = run.resume(vec![
+            Answer {
+                id: ids[0],
+                outcome: Outcome::Sql(Err(Error::upstream("gone"))),
+            },
+            Answer {
+                id: ids[1],
+                outcome: sql_ok(),
+            },
+        ]);
+        assert_eq!(done(step), Err(Error::upstream("gone")));
+    }
+
+    #[test]
+    fn acting_user_is_required_where_asked() {
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move { ctx.acting_user().map(str::to_owned) })
+        });
+        assert!(done(run.resume(vec![])).unwrap_err().is_forbidden());
+    }
+}

@@ -1,0 +1,389 @@
+//! `worklog.log`: logs work on an issue as the acting user, with
+//! `POST /rest/api/3/issue/{issue}/worklog`.
+
+use serde::Deserialize;
+use serde_json::{json, Map};
+
+use super::estimate::{Estimate, EstimateRaw, For};
+use super::{time_spent, write, JiraWorklog, Worklog};
+use crate::adf;
+use crate::executor::Ctx;
+use crate::input::{self, whole_number, Input, IssueRef, Started, Visibility, VisibilityRaw};
+use crate::jira::{self, JiraPath};
+use crate::permissions::WorklogAction;
+use crate::protocol::Method;
+use crate::Error;
+
+/// The input of `worklog.log`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LogRaw {
+    issue: String,
+    started: String,
+    #[serde(default, deserialize_with = "whole_number")]
+    seconds: Option<i64>,
+    time_spent: Option<String>,
+    comment: Option<String>,
+    estimate: Option<EstimateRaw>,
+    notify_users: Option<bool>,
+    visibility: Option<VisibilityRaw>,
+}
+
+/// `worklog.log`, validated.
+pub struct LogInput {
+    issue: IssueRef,
+    started: Started,
+    seconds: i64,
+    comment: Option<String>,
+    estimate: Option<Estimate>,
+    notify_users: Option<bool>,
+    visibility: Option<Visibility>,
+}
+
+impl Input for LogInput {
+    type Raw = LogRaw;
+
+    fn validate(raw: LogRaw) -> Result<Self, Error> {
+        let issue = IssueRef::parse("issue", &raw.issue)?;
+        let started = Started::parse("started", &raw.started)?;
+        let Some(seconds) = time_spent(raw.seconds, raw.time_spent, true)? else {
+            return Err(Error::invalid_input("field \"seconds\" is required"));
+        };
+        Ok(Self {
+            issue,
+            started,
+            seconds,
+            comment: raw
+                .comment
+                .map(|c| input::comment("comment", c))
+                .transpose()?,
+            estimate: raw
+                .estimate
+                .map(|e| Estimate::validate(e, For::Log))
+                .transpose()?,
+            notify_users: raw.notify_users,
+            visibility: raw
+                .visibility
+                .map(|v| Visibility::validate("visibility", v))
+                .transpose()?,
+        })
+    }
+}
+
+/// Logs work and returns the worklog Jira created.
+///
+/// # Errors
+///
+/// `forbidden` without an acting user or when Jira refuses (no permission to
+/// work on the issue); `not-found` for an issue the user may not see; Jira's
+/// other errors, mapped.
+pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
+    ctx.acting_user()?;
+    let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog"]);
+    if let Some(notify) = input.notify_users {
+        path = path.query("notifyUsers", if notify { "true" } else { "false" });
+    }
+    if let Some(estimate) = input.estimate {
+        path = estimate.apply(path, For::Log);
+    }
+    let mut body = Map::new();
+    body.insert("started".into(), json!(input.started.to_jira()));
+    body.insert("timeSpentSeconds".into(), json!(input.seconds));
+    if let Some(comment) = input.comment.filter(|c| !c.is_empty()) {
+        body.insert("comment".into(), adf::from_plain_text(&comment));
+    }
+    if let Some(visibility) = input.visibility {
+        body.insert("visibility".into(), visibility.to_jira());
+    }
+    let body = serde_json::Value::Object(body).to_string();
+    let target = (&input.issue, None);
+    let response = write(
+        ctx,
+        Method::Post,
+        &path,
+        Some(body),
+        target,
+        WorklogAction::Log,
+    )
+    .await?;
+    let created: JiraWorklog = jira::parse(&response, Method::Post, &path)?;
+    created.into_worklog()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{http, FakeHost};
+    use serde_json::{json, Value};
+
+    fn echo(request: &crate::protocol::JiraRequest) -> crate::protocol::HttpResponse {
+        let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        let mut created = json!({
+            "id": "10100", "issueId": "10002",
+            "author": {"accountId": "alice", "displayName": "Alice Andersen"},
+            "created": "2026-11-24T11:00:00.000+0000", "updated": "2026-11-24T11:00:00.000+0000",
+        });
+        for (k, v) in sent.as_object().unwrap() {
+            created[k] = v.clone();
+        }
+        http(201, &created.to_string())
+    }
+
+    #[test]
+    fn logs_with_every_option() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(echo);
+        let out = host
+            .run(
+                "worklog.log",
+                json!({
+                    "issue": "ALPHA-2", "started": "2026-11-24T09:30:00+01:00", "seconds": 5400,
+                    "comment": "pairing\nwith bob", "notifyUsers": false,
+                    "estimate": {"adjust": "manual", "reduceBySeconds": 3600},
+                    "visibility": {"type": "role", "value": "Developers"}
+                }),
+            )
+            .unwrap();
+        let request = host.jira_requests().pop().unwrap();
+        assert_eq!(request.method, "POST");
+        assert_eq!(
+            request.path,
+            "/rest/api/3/issue/ALPHA-2/worklog?notifyUsers=false&adjustEstimate=manual&reduceBy=60m"
+        );
+        let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(sent["started"], "2026-11-24T09:30:00.000+0100");
+        assert_eq!(sent["timeSpentSeconds"], 5400);
+        assert_eq!(sent["comment"]["content"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            sent["visibility"],
+            json!({"type": "role", "value": "Developers"})
+        );
+        assert_eq!(
+            out,
+            json!({
+                "id": "10100", "issueId": "10002",
+                "author": {"accountId": "alice", "displayName": "Alice Andersen"},
+                "started": "2026-11-24T09:30:00.000+01:00", "timeSpentSeconds": 5400,
+                "comment": "pairing\nwith bob",
+                "visibility": {"type": "role", "value": "Developers"},
+                "created": "2026-11-24T11:00:00.000+00:00", "updated": "2026-11-24T11:00:00.000+00:00"
+            })
+        );
+    }
+
+    #[test]
+    fn minimal_log_sends_no_options() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(echo);
+        host.run(
+            "worklog.log",
+            json!({"issue": "10002", "started": "2026-11-24T09:30:00.000+0000", "seconds": 60, "comment": ""}),
+        )
+        .unwrap();
+        let request = host.jira_requests().pop().unwrap();
+        assert_eq!(request.path, "/rest/api/3/issue/10002/worklog");
+        let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            sent,
+            json!({"started": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60})
+        );
+    }
+
+    #[test]
+    fn jira_refusals_map_to_codes() {
+        let table = [
+            (400, crate::ErrorCode::InvalidInput),
+            (401, crate::ErrorCode::Forbidden),
+            (403, crate::ErrorCode::Forbidden),
+            (404, crate::ErrorCode::NotFound),
+            (413, crate::ErrorCode::Limit),
+            (429, crate::ErrorCode::Upstream),
+            (500, crate::ErrorCode::Upstream),
+        ];
+        for (status, code) in table {
+            let mut host = FakeHost::new(Some("erin"))
+                .on_jira(move |_| http(status, r#"{"errorMessages":["no"]}"#));
+            let e = host
+                .run(
+                    "worklog.log",
+                    json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60}),
+                )
+                .unwrap_err();
+            assert_eq!(e.code(), code, "{status}: {e}");
+            assert!(e.message().ends_with(": no"), "{e}");
+        }
+    }
+
+    /// Jira's answer to a write the user may not make: 400, like bad input.
+    fn no_permission(
+        request: &crate::protocol::JiraRequest,
+        held: bool,
+    ) -> crate::protocol::HttpResponse {
+        if request.path.starts_with("/rest/api/3/mypermissions") {
+            assert_eq!(
+                request.path,
+                "/rest/api/3/mypermissions?issueKey=ALPHA-2&permissions=WORK_ON_ISSUES"
+            );
+            http(
+                200,
+                &json!({"permissions": {"WORK_ON_ISSUES": {"havePermission": held}}}).to_string(),
+            )
+        } else {
+            http(
+                400,
+                r#"{"errorMessages":["Sie haben keine Berechtigung."],"errors":{}}"#,
+            )
+        }
+    }
+
+    #[test]
+    fn a_refusal_without_the_permission_is_forbidden() {
+        let mut host = FakeHost::new(Some("erin")).on_jira(|r| no_permission(r, false));
+        let e = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60}),
+            )
+            .unwrap_err();
+        assert!(e.is_forbidden(), "{e}");
+        assert!(
+            e.message()
+                .starts_with("you may not log work on ALPHA-2 (jira permission WORK_ON_ISSUES): "),
+            "{e}"
+        );
+        assert!(
+            e.message().ends_with("Sie haben keine Berechtigung."),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_with_the_permission_stays_invalid_input() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(|r| no_permission(r, true));
+        let e = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60}),
+            )
+            .unwrap_err();
+        assert!(e.is_invalid_input(), "{e}");
+    }
+
+    #[test]
+    fn host_failures_keep_their_code() {
+        let mut host = FakeHost::new(Some("alice"))
+            .on_jira_outcome(|_| Err(crate::Error::limit("the invocation ran out of time")));
+        let e = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60}),
+            )
+            .unwrap_err();
+        assert_eq!(e, crate::Error::limit("the invocation ran out of time"));
+    }
+
+    #[test]
+    fn invalid_input_is_rejected_before_any_effect() {
+        let base =
+            json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00+01:00", "seconds": 3600});
+        let with = |key: &str, value: Value| {
+            let mut input = base.clone();
+            input[key] = value;
+            input
+        };
+        let without = |key: &str| {
+            let mut input = base.clone();
+            input.as_object_mut().unwrap().remove(key);
+            input
+        };
+        let table = [
+            (with("issue", json!("alpha 2")), "field \"issue\""),
+            (
+                with("issue", json!("ALPHA-2/../../myself")),
+                "field \"issue\"",
+            ),
+            (
+                with("seconds", json!(0)),
+                "field \"seconds\": 0 is not a positive",
+            ),
+            (
+                with("seconds", json!(-5)),
+                "field \"seconds\": -5 is not a positive number of seconds",
+            ),
+            (
+                with("seconds", json!(604_801)),
+                "field \"seconds\": 604801 is more than one week",
+            ),
+            (with("seconds", json!(1e12)), "field \"seconds\""),
+            (
+                with("seconds", json!("3600")),
+                "field \"seconds\": invalid type: string \"3600\"",
+            ),
+            (
+                with("seconds", json!(1.5)),
+                "field \"seconds\": invalid type: floating point",
+            ),
+            (
+                with("started", json!("2026-11-24 09:30")),
+                "field \"started\"",
+            ),
+            (
+                with("started", json!("2026-11-24T09:30:00")),
+                "field \"started\"",
+            ),
+            (
+                with("started", json!("2026-02-30T09:30:00Z")),
+                "field \"started\"",
+            ),
+            (
+                with("started", json!(1_764_000_000)),
+                "field \"started\": invalid type",
+            ),
+            (
+                with("comment", json!("x".repeat(32_768))),
+                "field \"comment\"",
+            ),
+            (
+                with("comment", json!(["x"])),
+                "field \"comment\": invalid type",
+            ),
+            (
+                with("notifyUsers", json!("no")),
+                "field \"notifyUsers\": invalid type",
+            ),
+            (with("timeSpent", json!("1h")), "not both"),
+            (
+                with("visibility", json!({"type": "user", "value": "bob"})),
+                "field \"visibility.type\"",
+            ),
+            (
+                with("visibility", json!({"type": "group", "value": ""})),
+                "field \"visibility.value\"",
+            ),
+            (
+                with("visibility", json!({"type": "group"})),
+                "missing field `value`",
+            ),
+            (
+                with("estimate", json!({"adjust": "new"})),
+                "field \"estimate.newEstimateSeconds\"",
+            ),
+            (
+                with("estimate", json!({"adjust": "auto", "by": 1})),
+                "unknown field `by`",
+            ),
+            (with("worklogId", json!("1")), "unknown field `worklogId`"),
+            (without("seconds"), "field \"seconds\" is required"),
+            (without("started"), "missing field `started`"),
+            (without("issue"), "missing field `issue`"),
+        ];
+        let mut host = FakeHost::new(Some("alice"));
+        for (input, expected) in table {
+            let e = host.run("worklog.log", input.clone()).unwrap_err();
+            assert!(e.is_invalid_input(), "{input}: {e}");
+            assert!(e.message().contains(expected), "{input}: {e}");
+        }
+        let mut input = without("seconds");
+        input["timeSpent"] = json!("1h 30m");
+        let e = host.run("worklog.log", input).unwrap_err();
+        assert!(e.message().contains("not supported yet"), "{e}");
+        assert!(host.batches.is_empty());
+    }
+}

@@ -1,0 +1,317 @@
+//! `worklog.update`: changes a worklog as the acting user, with
+//! `PUT /rest/api/3/issue/{issue}/worklog/{id}`. Only the fields given change.
+
+use serde::Deserialize;
+use serde_json::{json, Map};
+
+use super::estimate::{Estimate, EstimateRaw, For};
+use super::{time_spent, write, JiraWorklog, Worklog};
+use crate::adf;
+use crate::executor::Ctx;
+use crate::input::{
+    self, whole_number, Input, IssueRef, Started, Visibility, VisibilityRaw, WorklogId,
+};
+use crate::jira::{self, JiraPath};
+use crate::permissions::WorklogAction;
+use crate::protocol::Method;
+use crate::Error;
+
+/// The input of `worklog.update`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateRaw {
+    issue: String,
+    id: String,
+    started: Option<String>,
+    #[serde(default, deserialize_with = "whole_number")]
+    seconds: Option<i64>,
+    time_spent: Option<String>,
+    comment: Option<String>,
+    estimate: Option<EstimateRaw>,
+    notify_users: Option<bool>,
+    visibility: Option<VisibilityRaw>,
+}
+
+/// `worklog.update`, validated: at least one of `started`, `seconds`, `comment`
+/// and `visibility`.
+pub struct UpdateInput {
+    issue: IssueRef,
+    id: WorklogId,
+    started: Option<Started>,
+    seconds: Option<i64>,
+    comment: Option<String>,
+    estimate: Option<Estimate>,
+    notify_users: Option<bool>,
+    visibility: Option<Visibility>,
+}
+
+impl Input for UpdateInput {
+    type Raw = UpdateRaw;
+
+    fn validate(raw: UpdateRaw) -> Result<Self, Error> {
+        let input = Self {
+            issue: IssueRef::parse("issue", &raw.issue)?,
+            id: WorklogId::parse("id", &raw.id)?,
+            started: raw
+                .started
+                .map(|s| Started::parse("started", &s))
+                .transpose()?,
+            seconds: time_spent(raw.seconds, raw.time_spent, false)?,
+            comment: raw
+                .comment
+                .map(|c| input::comment("comment", c))
+                .transpose()?,
+            estimate: raw
+                .estimate
+                .map(|e| Estimate::validate(e, For::Update))
+                .transpose()?,
+            notify_users: raw.notify_users,
+            visibility: raw
+                .visibility
+                .map(|v| Visibility::validate("visibility", v))
+                .transpose()?,
+        };
+        if input.started.is_none()
+            && input.seconds.is_none()
+            && input.comment.is_none()
+            && input.visibility.is_none()
+        {
+            return Err(Error::invalid_input(
+                "nothing to change: give at least one of the fields \"started\", \"seconds\", \"comment\", \"visibility\"",
+            ));
+        }
+        Ok(input)
+    }
+}
+
+/// Changes a worklog and returns it as Jira has it now.
+///
+/// # Errors
+///
+/// `forbidden` without an acting user or when Jira refuses (not the author and
+/// no permission to edit all worklogs); `not-found` for an issue or worklog the
+/// user may not see; Jira's other errors, mapped.
+pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
+    ctx.acting_user()?;
+    let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog", input.id.as_str()]);
+    if let Some(notify) = input.notify_users {
+        path = path.query("notifyUsers", if notify { "true" } else { "false" });
+    }
+    if let Some(estimate) = input.estimate {
+        path = estimate.apply(path, For::Update);
+    }
+    let mut body = Map::new();
+    if let Some(started) = input.started {
+        body.insert("started".into(), json!(started.to_jira()));
+    }
+    if let Some(seconds) = input.seconds {
+        body.insert("timeSpentSeconds".into(), json!(seconds));
+    }
+    if let Some(comment) = input.comment {
+        // An empty comment clears it.
+        body.insert("comment".into(), adf::from_plain_text(&comment));
+    }
+    if let Some(visibility) = input.visibility {
+        body.insert("visibility".into(), visibility.to_jira());
+    }
+    let body = serde_json::Value::Object(body).to_string();
+    let target = (&input.issue, Some(&input.id));
+    let response = write(
+        ctx,
+        Method::Put,
+        &path,
+        Some(body),
+        target,
+        WorklogAction::Edit,
+    )
+    .await?;
+    let updated: JiraWorklog = jira::parse(&response, Method::Put, &path)?;
+    updated.into_worklog()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{http, FakeHost};
+    use serde_json::{json, Value};
+
+    fn updated(request: &crate::protocol::JiraRequest) -> crate::protocol::HttpResponse {
+        let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        let mut worklog = json!({
+            "id": "10100", "issueId": "10002",
+            "author": {"accountId": "alice", "displayName": "Alice Andersen"},
+            "started": "2026-11-24T08:30:00.000+0000", "timeSpentSeconds": 3600,
+            "created": "2026-11-24T11:00:00.000+0000", "updated": "2026-11-24T12:00:00.000+0000",
+        });
+        for (k, v) in sent.as_object().unwrap() {
+            worklog[k] = v.clone();
+        }
+        http(200, &worklog.to_string())
+    }
+
+    #[test]
+    fn sends_only_what_changes() {
+        let mut host = FakeHost::new(Some("carol")).on_jira(updated);
+        let out = host
+            .run(
+                "worklog.update",
+                json!({"issue": "ALPHA-2", "id": "10100", "seconds": 7200,
+                       "estimate": {"adjust": "new", "newEstimateSeconds": 36000}}),
+            )
+            .unwrap();
+        let request = host.jira_requests().pop().unwrap();
+        assert_eq!(request.method, "PUT");
+        assert_eq!(
+            request.path,
+            "/rest/api/3/issue/ALPHA-2/worklog/10100?adjustEstimate=new&newEstimate=600m"
+        );
+        assert_eq!(
+            request.body.as_deref(),
+            Some(r#"{"timeSpentSeconds":7200}"#)
+        );
+        assert_eq!(out["timeSpentSeconds"], 7200);
+        assert_eq!(out["updated"], "2026-11-24T12:00:00.000+00:00");
+    }
+
+    #[test]
+    fn an_empty_comment_clears_it() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(updated);
+        let out = host
+            .run(
+                "worklog.update",
+                json!({"issue": "ALPHA-2", "id": "10100", "comment": ""}),
+            )
+            .unwrap();
+        assert_eq!(out["comment"], "");
+        let sent: Value =
+            serde_json::from_str(host.jira_requests()[0].body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            sent["comment"],
+            json!({"type": "doc", "version": 1, "content": []})
+        );
+    }
+
+    /// A Jira where alice wrote worklog 10100 and `held` are the caller's
+    /// (own, all) edit permissions.
+    fn refusing(
+        held: (bool, bool),
+    ) -> impl FnMut(&crate::protocol::JiraRequest) -> crate::protocol::HttpResponse {
+        move |request| {
+            match (request.method.as_str(), request.path.as_str()) {
+            (
+                "GET",
+                "/rest/api/3/mypermissions?issueKey=ALPHA-2&permissions=EDIT_OWN_WORKLOGS%2CEDIT_ALL_WORKLOGS",
+            ) => http(
+                200,
+                &json!({"permissions": {
+                    "EDIT_OWN_WORKLOGS": {"havePermission": held.0},
+                    "EDIT_ALL_WORKLOGS": {"havePermission": held.1}}})
+                .to_string(),
+            ),
+            ("GET", "/rest/api/3/issue/ALPHA-2/worklog/10100") => {
+                http(200, r#"{"id":"10100","author":{"accountId":"alice"}}"#)
+            }
+            ("PUT", _) => http(
+                400,
+                r#"{"errorMessages":["You do not have the permission to update this worklog."],"errors":{}}"#,
+            ),
+            other => panic!("unexpected {other:?}"),
+        }
+        }
+    }
+
+    fn change(host: &mut FakeHost) -> crate::Error {
+        host.run(
+            "worklog.update",
+            json!({"issue": "ALPHA-2", "id": "10100", "seconds": 60}),
+        )
+        .unwrap_err()
+    }
+
+    #[test]
+    fn someone_elses_worklog_is_forbidden() {
+        let mut host = FakeHost::new(Some("bob")).on_jira(refusing((true, false)));
+        let e = change(&mut host);
+        assert!(e.is_forbidden(), "{e}");
+        assert!(
+            e.message()
+                .contains("EDIT_ALL_WORKLOGS, or EDIT_OWN_WORKLOGS for their own"),
+            "{e}"
+        );
+        assert!(
+            e.message()
+                .ends_with("You do not have the permission to update this worklog."),
+            "{e}"
+        );
+        // The permissions and the author are asked for together.
+        assert_eq!(host.batches.len(), 2);
+        assert_eq!(host.batches[1].len(), 2);
+    }
+
+    #[test]
+    fn a_refusal_despite_the_permission_stays_invalid_input() {
+        let mut own = FakeHost::new(Some("alice")).on_jira(refusing((true, false)));
+        assert!(change(&mut own).is_invalid_input());
+        let mut lead = FakeHost::new(Some("carol")).on_jira(refusing((false, true)));
+        assert!(change(&mut lead).is_invalid_input());
+        let mut none = FakeHost::new(Some("alice")).on_jira(refusing((false, false)));
+        assert!(change(&mut none).is_forbidden());
+    }
+
+    #[test]
+    fn a_failed_explanation_keeps_the_original_error() {
+        let mut host = FakeHost::new(Some("bob")).on_jira(|request| {
+            if request.method == "PUT" {
+                http(400, r#"{"errorMessages":["no"]}"#)
+            } else {
+                http(503, "")
+            }
+        });
+        let e = change(&mut host);
+        assert!(e.is_invalid_input(), "{e}");
+        assert!(e.message().ends_with(": no"), "{e}");
+    }
+
+    #[test]
+    fn invalid_updates() {
+        let mut host = FakeHost::new(Some("alice"));
+        let table = [
+            (
+                json!({"issue": "ALPHA-2", "id": "10100"}),
+                "nothing to change",
+            ),
+            (
+                json!({"issue": "ALPHA-2", "id": "10100", "estimate": {"adjust": "leave"}}),
+                "nothing to change",
+            ),
+            (
+                json!({"issue": "ALPHA-2", "id": "abc", "seconds": 60}),
+                "field \"id\"",
+            ),
+            (
+                json!({"issue": "ALPHA-2", "id": 10100, "seconds": 60}),
+                "field \"id\": invalid type",
+            ),
+            (
+                json!({"issue": "ALPHA-2", "id": "10100", "seconds": 0}),
+                "field \"seconds\"",
+            ),
+            (
+                json!({"issue": "ALPHA-2", "id": "10100", "seconds": 60,
+                    "estimate": {"adjust": "manual", "reduceBySeconds": 60}}),
+                "field \"estimate.adjust\"",
+            ),
+            (
+                json!({"issue": "ALPHA-2", "id": "10100", "started": "tomorrow"}),
+                "field \"started\"",
+            ),
+        ];
+        for (input, expected) in table {
+            let e = host.run("worklog.update", input.clone()).unwrap_err();
+            assert!(
+                e.is_invalid_input() && e.message().contains(expected),
+                "{input}: {e}"
+            );
+        }
+        assert!(host.batches.is_empty());
+    }
+}

@@ -1,0 +1,192 @@
+//! A fake host for tests, in the spirit of quinn-proto's `Pair`: it runs an
+//! operation to completion with no I/O, answering SQL effects with an in-memory
+//! SQLite database (migrated like a real installation's) and Jira effects with a
+//! closure, and records every batch so tests can check what went out together.
+
+use rusqlite::types::Value as SqliteValue;
+use serde_json::Value as Json;
+
+use crate::executor::Run;
+use crate::protocol::{
+    Answer, Context, Effect, HttpResponse, JiraRequest, Outcome, Request, SqlRows, SqlStatement,
+    Step, Value,
+};
+use crate::schema::MIGRATIONS;
+use crate::Error;
+
+/// The installation every fake run belongs to.
+pub const INSTALLATION: &str = "site-1";
+
+/// A context for `account` (none for a job), at 2026-11-24T12:00:00Z.
+pub fn context(account: Option<&str>) -> Context {
+    Context {
+        installation: INSTALLATION.to_owned(),
+        account_id: account.map(str::to_owned),
+        time_zone: "Europe/Berlin".to_owned(),
+        locale: "en-US".to_owned(),
+        now_ms: 1_795_521_600_000,
+    }
+}
+
+/// A JSON response with this status and body.
+pub fn http(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+        body: body.to_owned(),
+    }
+}
+
+/// The raw value of query parameter `name` in a path.
+pub fn query_param(path: &str, name: &str) -> Option<String> {
+    let (_, query) = path.split_once('?')?;
+    query.split('&').find_map(|pair| {
+        let (n, v) = pair.split_once('=')?;
+        (n == name).then(|| v.to_owned())
+    })
+}
+
+type JiraHandler = Box<dyn FnMut(&JiraRequest) -> Result<HttpResponse, Error>>;
+
+/// Runs operations against an in-memory database and a scripted Jira.
+pub struct FakeHost {
+    account: Option<String>,
+    jira: JiraHandler,
+    db: rusqlite::Connection,
+    /// Every batch of every run, in order.
+    pub batches: Vec<Vec<Request>>,
+}
+
+impl FakeHost {
+    /// A host acting for `account`, with a migrated, empty database and a Jira
+    /// that fails the test when asked anything.
+    pub fn new(account: Option<&str>) -> Self {
+        let db = rusqlite::Connection::open_in_memory().expect("in-memory sqlite");
+        for migration in MIGRATIONS {
+            db.execute(migration.statement, []).expect(migration.name);
+        }
+        Self {
+            account: account.map(str::to_owned),
+            jira: Box::new(|request| panic!("unexpected jira request {request:?}")),
+            db,
+            batches: Vec::new(),
+        }
+    }
+
+    /// Answers Jira requests with `handler`.
+    pub fn on_jira(self, mut handler: impl FnMut(&JiraRequest) -> HttpResponse + 'static) -> Self {
+        self.on_jira_outcome(move |request| Ok(handler(request)))
+    }
+
+    /// Answers Jira requests with `handler`, which may fail like a host does.
+    pub fn on_jira_outcome(
+        mut self,
+        handler: impl FnMut(&JiraRequest) -> Result<HttpResponse, Error> + 'static,
+    ) -> Self {
+        self.jira = Box::new(handler);
+        self
+    }
+
+    /// Runs `operation` on a JSON input to completion.
+    pub fn run(&mut self, operation: &str, input: Json) -> Result<Json, Error> {
+        self.run_text(operation, &input.to_string())
+    }
+
+    /// Runs `operation` on an input text to completion.
+    pub fn run_text(&mut self, operation: &str, input: &str) -> Result<Json, Error> {
+        let mut run = Run::new(context(self.account.as_deref()), operation, input);
+        let mut answers = Vec::new();
+        for _ in 0..1000 {
+            match run.resume(answers) {
+                Step::Done(result) => {
+                    return result
+                        .map(|text| serde_json::from_str(&text).expect("the result is JSON"))
+                }
+                Step::Wait(batch) => {
+                    answers = batch.iter().map(|request| self.perform(request)).collect();
+                    self.batches.push(batch);
+                }
+            }
+        }
+        panic!("{operation} did not finish in 1000 steps");
+    }
+
+    fn perform(&mut self, request: &Request) -> Answer {
+        let outcome = match &request.effect {
+            Effect::Sql(statement) => Outcome::Sql(self.sql(statement)),
+            Effect::Jira(jira) => Outcome::Jira((self.jira)(jira)),
+        };
+        Answer {
+            id: request.id,
+            outcome,
+        }
+    }
+
+    fn sql(&self, statement: &SqlStatement) -> Result<SqlRows, Error> {
+        let fail = |e: rusqlite::Error| Error::upstream(format!("sqlite: {e}"));
+        let mut prepared = self.db.prepare(&statement.sql).map_err(fail)?;
+        let params = rusqlite::params_from_iter(statement.params.iter().map(|v| match v {
+            Value::Null => SqliteValue::Null,
+            Value::Int(i) => SqliteValue::Integer(*i),
+            Value::Real(r) => SqliteValue::Real(*r),
+            Value::Text(t) => SqliteValue::Text(t.clone()),
+            Value::Blob(b) => SqliteValue::Blob(b.clone()),
+        }));
+        let columns: Vec<String> = prepared.column_names().map(str::to_owned).collect();
+        if columns.is_empty() {
+            let changed = prepared.execute(params).map_err(fail)?;
+            return Ok(SqlRows {
+                columns,
+                rows: Vec::new(),
+                rows_affected: changed as u64,
+            });
+        }
+        let width = columns.len();
+        let rows = prepared
+            .query_map(params, |row| {
+                (0..width)
+                    .map(|i| {
+                        row.get::<_, SqliteValue>(i).map(|v| match v {
+                            SqliteValue::Null => Value::Null,
+                            SqliteValue::Integer(i) => Value::Int(i),
+                            SqliteValue::Real(r) => Value::Real(r),
+                            SqliteValue::Text(t) => Value::Text(t),
+                            SqliteValue::Blob(b) => Value::Blob(b),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(fail)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        Ok(SqlRows {
+            columns,
+            rows,
+            rows_affected: 0,
+        })
+    }
+
+    /// Every Jira request sent so far, in order.
+    pub fn jira_requests(&self) -> Vec<JiraRequest> {
+        self.batches
+            .iter()
+            .flatten()
+            .filter_map(|r| match &r.effect {
+                Effect::Jira(jira) => Some(jira.clone()),
+                Effect::Sql(_) => None,
+            })
+            .collect()
+    }
+
+    /// Runs a statement directly on the database (to set a test up).
+    pub fn exec(&self, sql: &str) {
+        self.db.execute(sql, []).expect(sql);
+    }
+
+    /// The first column of the first row of a query, as text.
+    pub fn query_text(&self, sql: &str) -> Option<String> {
+        self.db
+            .query_row(sql, [], |row| row.get::<_, String>(0))
+            .ok()
+    }
+}
