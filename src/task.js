@@ -1,0 +1,128 @@
+// The task loop: start an operation as a run, perform the effects it asks for,
+// resume it with the answers, repeat until it is done. No operation is known
+// here; the component validates and decides everything.
+
+import { migrationRunner } from '@forge/sql';
+import { discard, task } from './component.js';
+import { describe, perform, sqlErrorCode } from './effects.js';
+
+/**
+ * @typedef {{ installation: string, accountId?: string, timeZone: string, locale: string, nowMs: bigint }} TaskContext
+ * @typedef {{ ok: unknown } | { error: { code: string, message: string } }} TaskResult
+ */
+
+const DEFAULT_TIME_ZONE = 'UTC';
+const DEFAULT_LOCALE = 'en-US';
+
+const failure = (code, message) => ({ error: { code, message } });
+
+/**
+ * The task context for an invocation.
+ *
+ * @param {{ installation?: string, accountId?: string | null, timeZone?: string | null, locale?: string | null }} parts
+ * @returns {TaskContext}
+ */
+export function taskContext({ installation, accountId, timeZone, locale }) {
+  return {
+    installation: installation ?? '',
+    accountId: accountId || undefined,
+    timeZone: timeZone || DEFAULT_TIME_ZONE,
+    locale: locale || DEFAULT_LOCALE,
+    nowMs: BigInt(Date.now()),
+  };
+}
+
+/** Installations whose database this process has migrated (or is migrating). */
+const migrated = new Map();
+
+/**
+ * Applies the component's migrations to this installation's database, once per
+ * installation per process: a warm function instance can serve several sites,
+ * and each site has its own Forge SQL database. `migrationRunner` records what it
+ * applied in the database itself, so a cold start only re-reads that record.
+ *
+ * @param {any} exports the component's `task` interface
+ * @param {Promise<any>} instance what `task()` returned, to discard after a trap
+ * @param {string} installation
+ * @returns {Promise<TaskResult | undefined>} a failure, or undefined when migrated
+ */
+async function migrate(exports, instance, installation) {
+  let done = migrated.get(installation);
+  if (!done) {
+    let migrations;
+    try {
+      migrations = exports.migrations();
+    } catch (e) {
+      discard(instance);
+      return failure('internal', `the component failed while listing its migrations: ${describe(e)}`);
+    }
+    // `enqueue` ignores a name it already holds, so this is harmless when repeated.
+    for (const { name, statement } of migrations) migrationRunner.enqueue(name, statement);
+    done = migrationRunner.run();
+    migrated.set(installation, done);
+    done.catch(() => migrated.delete(installation));
+  }
+  try {
+    await done;
+    return undefined;
+  } catch (e) {
+    const cause = e?.cause ?? e;
+    const name = e?.migrationName ? ` ${e.migrationName}` : '';
+    console.error(`worklogs: the database migration${name} failed: ${describe(cause)}`);
+    return failure(sqlErrorCode(cause), `the database migration${name} failed: ${describe(cause)}`);
+  }
+}
+
+/**
+ * Runs `operation` with `input` (any JSON value) to completion.
+ *
+ * @param {TaskContext} context
+ * @param {string} operation
+ * @param {unknown} input
+ * @returns {Promise<TaskResult>}
+ */
+export async function runTask(context, operation, input) {
+  if (!context.installation) return failure('internal', 'the Forge context names no installation');
+  const instance = task();
+  /** @type {any} */
+  let exports;
+  try {
+    exports = await instance;
+  } catch (e) {
+    console.error(`worklogs: the component could not be instantiated: ${describe(e)}`);
+    return failure('internal', `the component could not be instantiated: ${describe(e)}`);
+  }
+
+  const unmigrated = await migrate(exports, instance, context.installation);
+  if (unmigrated) return unmigrated;
+
+  let run;
+  let step;
+  try {
+    run = new exports.Run(context, String(operation ?? ''), input === undefined ? '{}' : JSON.stringify(input));
+    step = run.resume([]);
+    while (step.tag === 'wait') {
+      const answers = await perform(step.val, context);
+      step = run.resume(answers);
+    }
+  } catch (e) {
+    // A trap, or a bug on either side of the protocol: this instance is done for.
+    discard(instance);
+    console.error(`worklogs: ${operation} failed inside the component: ${e?.stack ?? describe(e)}`);
+    return failure('internal', `the component failed while running ${operation}: ${describe(e)}`);
+  } finally {
+    try {
+      run?.[Symbol.dispose ?? Symbol.for('dispose')]?.();
+    } catch {
+      // A trapped instance cannot drop its resources; it is discarded anyway.
+    }
+  }
+
+  const result = step.val;
+  if (result.tag === 'err') return failure(result.val.code, result.val.message);
+  try {
+    return { ok: JSON.parse(result.val) };
+  } catch (e) {
+    return failure('internal', `the result of ${operation} is not JSON: ${describe(e)}`);
+  }
+}
