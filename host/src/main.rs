@@ -1,1 +1,225 @@
-fn main() {}
+//! `worklogs`: the local Worklogs host.
+//!
+//! Glue only: parse the flags, start the host, run the command. The logic lives
+//! in the `worklogs_host` library.
+//!
+//! Exit codes: 0 success; 1 the operation answered an error (`call`); 2 the
+//! command line is wrong; 3 the host could not start or serve (component not
+//! built, database, Jira unreachable, port taken).
+
+use std::error::Error as StdError;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use worklogs_host::server::{example_curl, placeholder_page, router, serve};
+use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
+
+type Result<T> = std::result::Result<T, Box<dyn StdError>>;
+
+/// The local Worklogs host: runs the Worklogs component with SQLite and Jira.
+#[derive(Parser)]
+#[command(name = "worklogs", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the UI over HTTP on 127.0.0.1.
+    Serve(ServeArgs),
+    /// Run one operation and print its JSON result (exit code 1 on an error).
+    Call(CallArgs),
+}
+
+/// Where the host's Jira, data and component come from.
+#[derive(Args)]
+#[command(group(ArgGroup::new("site").required(true).args(["demo", "jira_url"])))]
+struct Common {
+    /// Use the built-in Jira simulator with a generated demo world.
+    #[arg(long)]
+    demo: bool,
+    /// Use a real Jira Cloud site, with an API token from JIRA_EMAIL and
+    /// JIRA_API_TOKEN; every request then runs as the token's owner.
+    #[arg(long, value_name = "URL")]
+    jira_url: Option<String>,
+    /// The demo world's seed.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    seed: u64,
+    /// The directory of the SQLite database.
+    #[arg(long, value_name = "DIR", default_value = ".data")]
+    data: PathBuf,
+    /// The installation id in every task's context.
+    #[arg(long, value_name = "ID", default_value = "local")]
+    installation: String,
+    /// The component file (default: found in cargo's target directory).
+    #[arg(long, value_name = "FILE", env = COMPONENT_ENV)]
+    component: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The port on 127.0.0.1 (0 for any free port).
+    #[arg(long, value_name = "N", default_value_t = 8080)]
+    port: u16,
+    /// The directory of the built UI.
+    #[arg(long, value_name = "DIR", default_value = "ui/dist")]
+    ui: PathBuf,
+}
+
+#[derive(Args)]
+struct CallArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The acting user: an account id or a demo alias (none: a task with no
+    /// acting user, as a trigger or a job runs).
+    #[arg(long = "as", value_name = "ACCOUNT")]
+    account: Option<String>,
+    /// The acting user's IANA time zone.
+    #[arg(long, value_name = "ZONE", default_value = worklogs_host::DEFAULT_TIME_ZONE)]
+    time_zone: String,
+    /// The acting user's locale.
+    #[arg(long, value_name = "LOCALE", default_value = worklogs_host::DEFAULT_LOCALE)]
+    locale: String,
+    /// The operation to run.
+    operation: String,
+    /// Its input, as JSON.
+    #[arg(default_value = "{}")]
+    input: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = tokio::runtime::Runtime::new()
+        .map_err(Into::into)
+        .and_then(|runtime| runtime.block_on(run(cli)));
+    outcome.unwrap_or_else(|err| {
+        eprintln!("worklogs: {err}");
+        ExitCode::from(3)
+    })
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => serve_command(args).await,
+        Command::Call(args) => call_command(args).await,
+    }
+}
+
+/// `worklogs serve`.
+async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
+    let app = Arc::new(start(&args.common).await?);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
+        .await
+        .map_err(|err| format!("cannot listen on 127.0.0.1:{}: {err}", args.port))?;
+    let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+    let operations = app.host().runtime().operations().await?;
+    let who = app
+        .demo()
+        .and_then(|demo| demo.people().first())
+        .map(|p| p.alias.as_str());
+    let example = example_curl(
+        &url,
+        who,
+        operations.first().map_or("OPERATION", String::as_str),
+    );
+
+    println!("Worklogs is running at {url}");
+    match app.demo() {
+        Some(demo) => {
+            println!(
+                "Jira: the simulator at {} (seed {})",
+                demo.base_url(),
+                args.common.seed
+            );
+            println!("Acting users (header X-Worklogs-Account: alias or account id):");
+            for person in demo.people() {
+                println!(
+                    "  {:<8} {:<20} {:<22} {}",
+                    person.alias, person.display_name, person.time_zone, person.account_id
+                );
+            }
+        }
+        None => println!(
+            "Jira: {} (every request runs as the API token's owner)",
+            app.host().effects().jira().base_url()
+        ),
+    }
+    println!("Data: {}", args.common.data.display());
+    println!("Operations: {}", operations.join(", "));
+    println!("Try:\n  {example}");
+    println!("Press Ctrl-C to stop.");
+
+    let router = router(Arc::clone(&app), args.ui, placeholder_page(&example));
+    serve(listener, router, async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("\nShutting down.");
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `worklogs call`.
+async fn call_command(args: CallArgs) -> Result<ExitCode> {
+    let app = start(&args.common).await?;
+    let result = app
+        .call(
+            args.account.as_deref(),
+            Some(&args.time_zone),
+            Some(&args.locale),
+            &args.operation,
+            &args.input,
+        )
+        .await;
+    match result {
+        Ok(result) => {
+            println!("{}", pretty(&result));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            let error = serde_json::json!({
+                "error": { "code": err.code.name(), "message": err.message }
+            });
+            eprintln!("{error:#}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Compiles the component, then starts the host as the flags say.
+async fn start(common: &Common) -> Result<App> {
+    let component = locate_component(common.component.as_deref())?;
+    let runtime = Arc::new(Runtime::load(&component, Limits::default())?);
+    let jira = match &common.jira_url {
+        Some(base_url) => JiraTarget::Cloud {
+            base_url: base_url.clone(),
+            email: env("JIRA_EMAIL")?,
+            token: env("JIRA_API_TOKEN")?,
+        },
+        None => JiraTarget::Demo { seed: common.seed },
+    };
+    let config = Config {
+        data_dir: common.data.clone(),
+        installation: common.installation.clone(),
+        jira,
+    };
+    Ok(App::start(runtime, config).await?)
+}
+
+fn env(name: &str) -> Result<String> {
+    std::env::var(name).map_err(|_| {
+        format!("{name} is not set (a real Jira site needs JIRA_EMAIL and JIRA_API_TOKEN)").into()
+    })
+}
+
+/// `json` indented, or as it is when it is not JSON.
+fn pretty(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        .unwrap_or_else(|| json.to_owned())
+}

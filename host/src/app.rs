@@ -1,0 +1,175 @@
+//! The local host as the CLI and the dev server run it: a [`Host`] wired to SQLite
+//! and to a Jira site (the in-process simulator or a real Jira Cloud site), with
+//! the rule for who the acting user is.
+//!
+//! With the simulator, the caller names the acting user (an account id or a demo
+//! alias). With a real site, every request runs as the API token's owner, so the
+//! acting user is that person whatever the caller says; the host looks them up
+//! once at start.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::demo::Demo;
+use crate::effects::Effects;
+use crate::host::Host;
+use crate::jira::Jira;
+use crate::protocol::{JiraRequest, Principal, TaskError};
+use crate::runtime::Runtime;
+use crate::sql::Sqlite;
+use crate::Error;
+
+/// The Jira site a local host talks to.
+#[derive(Debug, Clone)]
+pub enum JiraTarget {
+    /// The simulator, started in-process with `World::demo(seed)`.
+    Demo {
+        /// The demo world's seed.
+        seed: u64,
+    },
+    /// A real Jira Cloud site, with an API token. Both principals use it.
+    Cloud {
+        /// Such as `https://yoursite.atlassian.net`.
+        base_url: String,
+        /// The token owner's e-mail address (`JIRA_EMAIL`).
+        email: String,
+        /// The API token (`JIRA_API_TOKEN`).
+        token: String,
+    },
+}
+
+/// How to start a local host.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the SQLite database lives.
+    pub data_dir: PathBuf,
+    /// The installation id in every task's context (`local` for the demo).
+    pub installation: String,
+    /// The Jira site.
+    pub jira: JiraTarget,
+}
+
+/// A running local host.
+pub struct App {
+    host: Host,
+    demo: Option<Demo>,
+    token_owner: Option<String>,
+}
+
+/// The path of the current user's profile, which names the API token's owner.
+const TOKEN_OWNER_PATH: &str = "/rest/api/3/myself";
+
+impl App {
+    /// Starts the simulator (for [`JiraTarget::Demo`]), opens the database, applies
+    /// migrations and, for a real site, looks up the token's owner.
+    ///
+    /// # Errors
+    ///
+    /// When any of these fails.
+    pub async fn start(runtime: Arc<Runtime>, config: Config) -> Result<App, Error> {
+        let limits = runtime.limits().clone();
+        let (jira, demo) = match config.jira {
+            JiraTarget::Demo { seed } => {
+                let demo = Demo::start(seed).await?;
+                (Jira::simulator(demo.base_url(), &limits)?, Some(demo))
+            }
+            JiraTarget::Cloud {
+                base_url,
+                email,
+                token,
+            } => (Jira::cloud(&base_url, email, token, &limits)?, None),
+        };
+        let token_owner = match demo {
+            Some(_) => None,
+            None => Some(token_owner(&jira).await?),
+        };
+        let database = Arc::new(Sqlite::open(&config.data_dir, &limits)?);
+        let effects = Effects::new(database, jira, limits);
+        let host = Host::start(runtime, effects, config.installation).await?;
+        Ok(App {
+            host,
+            demo,
+            token_owner,
+        })
+    }
+
+    /// The host.
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+
+    /// The in-process simulator, when running the demo.
+    pub fn demo(&self) -> Option<&Demo> {
+        self.demo.as_ref()
+    }
+
+    /// The acting user's account id when the caller names `who` (an account id
+    /// or, with the simulator, a demo alias; none for a task with no acting
+    /// user). With a real site it is always the token's owner.
+    pub fn acting_user(&self, who: Option<&str>) -> Option<String> {
+        match (&self.token_owner, &self.demo) {
+            (Some(owner), _) => Some(owner.clone()),
+            (None, Some(demo)) => who.map(|who| demo.account_id(who)),
+            (None, None) => who.map(str::to_owned),
+        }
+    }
+
+    /// Runs `operation` with the JSON `input` for `who` (see
+    /// [`App::acting_user`]), in `time_zone` and `locale` (defaults: UTC, en-US).
+    ///
+    /// # Errors
+    ///
+    /// The operation's error, or a host error as [`Runtime::run`] describes.
+    pub async fn call(
+        &self,
+        who: Option<&str>,
+        time_zone: Option<&str>,
+        locale: Option<&str>,
+        operation: &str,
+        input: &str,
+    ) -> Result<String, TaskError> {
+        let mut ctx = self.host.context(self.acting_user(who));
+        if let Some(zone) = time_zone {
+            ctx.time_zone = zone.into();
+        }
+        if let Some(locale) = locale {
+            ctx.locale = locale.into();
+        }
+        self.host.run(&ctx, operation, input).await
+    }
+}
+
+/// The account id of the API token's owner.
+async fn token_owner(jira: &Jira) -> Result<String, Error> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Myself {
+        account_id: String,
+    }
+    let request = JiraRequest {
+        principal: Principal::App,
+        method: "GET".into(),
+        path: TOKEN_OWNER_PATH.into(),
+        body: None,
+    };
+    let site = jira.base_url();
+    let response = jira
+        .perform(None, &request)
+        .await
+        .map_err(|err| Error::jira(format!("cannot reach {site}: {}", err.message)))?;
+    if response.status != 200 {
+        return Err(Error::jira(format!(
+            "{site} answered {} to {TOKEN_OWNER_PATH}: check JIRA_EMAIL and JIRA_API_TOKEN",
+            response.status
+        )));
+    }
+    serde_json::from_str::<Myself>(&response.body)
+        .map(|me| me.account_id)
+        .map_err(|err| {
+            Error::jira(format!(
+                "unexpected answer from {site}{TOKEN_OWNER_PATH}: {err}"
+            ))
+        })
+}

@@ -1,0 +1,74 @@
+//! The host's performer: SQL statements in order, Jira requests concurrently.
+//!
+//! One batch holds whatever the component asked for at once. The SQL statements
+//! run one after the other in the order given, while every Jira request of the
+//! batch is in flight at the same time; the two kinds proceed side by side.
+
+use std::sync::Arc;
+
+use futures::future::{join, join_all};
+
+use crate::jira::Jira;
+use crate::limits::Limits;
+use crate::protocol::{Answer, Context, Effect, Outcome, Request};
+use crate::runtime::Performer;
+use crate::sql::{self, Database};
+
+/// Performs effects against a database and a Jira site.
+pub struct Effects {
+    database: Arc<dyn Database>,
+    jira: Jira,
+    limits: Limits,
+}
+
+impl Effects {
+    /// Effects on `database` and `jira`, under `limits`.
+    pub fn new(database: Arc<dyn Database>, jira: Jira, limits: Limits) -> Effects {
+        Effects {
+            database,
+            jira,
+            limits,
+        }
+    }
+
+    /// The database statements run on.
+    pub fn database(&self) -> &dyn Database {
+        &*self.database
+    }
+
+    /// The Jira site requests go to.
+    pub fn jira(&self) -> &Jira {
+        &self.jira
+    }
+}
+
+impl Performer for Effects {
+    async fn perform(&self, ctx: &Context, requests: Vec<Request>) -> Vec<Answer> {
+        let mut sql_ids = Vec::new();
+        let mut statements = Vec::new();
+        let mut calls = Vec::new();
+        for request in requests {
+            match request.effect {
+                Effect::Sql(statement) => {
+                    sql_ids.push(request.id);
+                    statements.push(statement);
+                }
+                Effect::Jira(call) => calls.push((request.id, call)),
+            }
+        }
+        let account = ctx.account_id.as_deref();
+        let jira = join_all(calls.iter().map(|(id, call)| async move {
+            Answer {
+                id: *id,
+                outcome: Outcome::Jira(self.jira.perform(account, call).await),
+            }
+        }));
+        let sql = sql::perform(&*self.database, &self.limits, statements);
+        let (rows, mut answers) = join(sql, jira).await;
+        answers.extend(sql_ids.into_iter().zip(rows).map(|(id, rows)| Answer {
+            id,
+            outcome: Outcome::Sql(rows),
+        }));
+        answers
+    }
+}

@@ -1,0 +1,245 @@
+//! The Jira performer: REST requests to the simulator or to a Jira Cloud site.
+//!
+//! A request's principal becomes credentials: with the simulator, the headers
+//! `X-Sim-Account: <the context's account id>` (user) or `X-Sim-Principal: app`
+//! (app); with a real site, HTTP Basic auth with an API token for both principals,
+//! so every request runs as the token's owner and Jira enforces that person's
+//! permissions (there is no app identity outside Forge).
+//!
+//! A Jira response with any status is an answer; only a request that cannot be
+//! performed (a transport failure, a timeout) is `upstream`. Paths must start
+//! with `/rest/` and stay on the configured site: anything else is `internal`,
+//! as defence in depth against a core that builds a wrong path.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::{Client, Method, Url};
+
+use crate::limits::{human, Limits};
+use crate::protocol::{HttpResponse, JiraRequest, Principal, TaskError};
+use crate::Error;
+
+/// How requests authenticate.
+#[derive(Clone)]
+enum Auth {
+    /// The simulator's impersonation headers.
+    Simulator,
+    /// A Jira Cloud API token, for both principals.
+    Basic { email: String, token: String },
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Simulator => f.write_str("Simulator"),
+            Auth::Basic { email, .. } => write!(f, "Basic({email}, <token>)"),
+        }
+    }
+}
+
+/// A Jira site the host sends the component's requests to.
+#[derive(Debug, Clone)]
+pub struct Jira {
+    client: Client,
+    base: Url,
+    auth: Auth,
+    timeout: Duration,
+}
+
+impl Jira {
+    /// The simulator at `base_url` (such as `http://127.0.0.1:4100`).
+    ///
+    /// # Errors
+    ///
+    /// When `base_url` is not an http(s) URL.
+    pub fn simulator(base_url: &str, limits: &Limits) -> Result<Jira, Error> {
+        Jira::new(base_url, Auth::Simulator, limits)
+    }
+
+    /// A Jira Cloud site (such as `https://yoursite.atlassian.net`), with an API
+    /// token for `email`. Both principals use these credentials.
+    ///
+    /// # Errors
+    ///
+    /// When `base_url` is not an http(s) URL.
+    pub fn cloud(
+        base_url: &str,
+        email: String,
+        token: String,
+        limits: &Limits,
+    ) -> Result<Jira, Error> {
+        Jira::new(base_url, Auth::Basic { email, token }, limits)
+    }
+
+    fn new(base_url: &str, auth: Auth, limits: &Limits) -> Result<Jira, Error> {
+        let base = Url::parse(base_url.trim_end_matches('/'))
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+            .ok_or_else(|| {
+                Error::jira(format!(
+                    "invalid Jira URL {base_url:?} (expected http(s)://host)"
+                ))
+            })?;
+        let client = Client::builder()
+            .user_agent(concat!("worklogs-host/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|err| Error::jira(format!("cannot set up the HTTP client: {err}")))?;
+        Ok(Jira {
+            client,
+            base,
+            auth,
+            timeout: limits.jira_request_timeout,
+        })
+    }
+
+    /// Whether requests go to the simulator.
+    pub fn is_simulator(&self) -> bool {
+        matches!(self.auth, Auth::Simulator)
+    }
+
+    /// The site's base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// Performs `request` for the acting user `account_id` (used only by the
+    /// simulator, for the user principal).
+    ///
+    /// # Errors
+    ///
+    /// `internal` for a path outside `/rest/`, an unknown method or a user
+    /// request with no acting user (simulator); `upstream` when the request
+    /// cannot be sent or its response read, or it times out.
+    pub async fn perform(
+        &self,
+        account_id: Option<&str>,
+        request: &JiraRequest,
+    ) -> Result<HttpResponse, TaskError> {
+        let url = self.url(&request.path)?;
+        let method = match request.method.as_str() {
+            "GET" => Method::GET,
+            "POST" => Method::POST,
+            "PUT" => Method::PUT,
+            "DELETE" => Method::DELETE,
+            other => {
+                return Err(TaskError::internal(format!(
+                    "invalid HTTP method {other:?} (expected GET, POST, PUT or DELETE)"
+                )))
+            }
+        };
+        let mut builder = self
+            .client
+            .request(method, url)
+            .timeout(self.timeout)
+            .header(ACCEPT, "application/json");
+        builder = match (&self.auth, request.principal) {
+            (Auth::Simulator, Principal::App) => builder.header("X-Sim-Principal", "app"),
+            (Auth::Simulator, Principal::User) => {
+                let account = account_id.ok_or_else(|| {
+                    TaskError::internal(format!(
+                        "a request to {} as the user in a task with no acting user",
+                        request.path
+                    ))
+                })?;
+                builder.header("X-Sim-Account", account)
+            }
+            (Auth::Basic { email, token }, _) => builder.basic_auth(email, Some(token)),
+        };
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let path = request.path.split('?').next().unwrap_or_default();
+        let fail = |err: reqwest::Error| {
+            let cause = if err.is_timeout() {
+                format!("timed out after {}", human(self.timeout))
+            } else {
+                root_cause(&err)
+            };
+            TaskError::upstream(format!(
+                "jira request {} {path} failed: {cause}",
+                request.method
+            ))
+        };
+        let response = builder.send().await.map_err(fail)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_ascii_lowercase(), value)
+            })
+            .collect();
+        let body = response.text().await.map_err(fail)?;
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// The URL of `path` on this site, if `path` is an acceptable REST path.
+    fn url(&self, path: &str) -> Result<Url, TaskError> {
+        let reject = |why: &str| TaskError::internal(format!("invalid Jira path {path:?}: {why}"));
+        if !path.starts_with("/rest/") {
+            return Err(reject("it must start with /rest/"));
+        }
+        if path
+            .bytes()
+            .any(|b| b.is_ascii_control() || b == b' ' || b == b'#' || b == b'\\')
+        {
+            return Err(reject("it must be percent-encoded"));
+        }
+        if path.split(['?', '/']).any(|part| part == "..") || path.contains("//") {
+            return Err(reject("it must not leave /rest/"));
+        }
+        let url = Url::parse(&format!("{}{path}", self.base_url()))
+            .map_err(|err| reject(&err.to_string()))?;
+        if url.origin() != self.base.origin() {
+            return Err(reject("it must stay on the Jira site"));
+        }
+        Ok(url)
+    }
+}
+
+/// The innermost cause of `err`, which names what actually failed (a refused
+/// connection, a DNS failure) rather than only that a request failed.
+fn root_cause(err: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = err;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Jira {
+        Jira::simulator("http://127.0.0.1:9/", &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn paths_outside_rest_are_rejected() {
+        for path in [
+            "/sim/faults",
+            "rest/api",
+            "/rest/../sim/faults",
+            "/rest//evil.example/x",
+            "/rest/x y",
+            "/rest/x#frag",
+        ] {
+            assert!(site().url(path).is_err(), "{path:?} is rejected");
+        }
+    }
+
+    #[test]
+    fn rest_paths_keep_their_query() {
+        let url = site().url("/rest/x/1?expand=a%20b").unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/rest/x/1?expand=a%20b");
+    }
+}

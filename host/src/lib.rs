@@ -1,0 +1,60 @@
+//! The local Worklogs host: runs the Worklogs component in wasmtime and performs
+//! its effects.
+//!
+//! The component never performs I/O: it runs an operation as a task that asks for
+//! batches of effects (SQL statements, Jira REST requests) and finishes with a
+//! result. This crate is the host side of that protocol (`wit/worklogs.wit`), and
+//! it is deliberately generic: it starts a task, performs effects, resumes,
+//! repeats; it enforces Forge's platform limits so that what passes here runs
+//! there; and it catches traps. It knows nothing about what the operations do.
+//!
+//! - [`Runtime`]: the component compiled once, a fresh instance per task, the
+//!   task loop and its limits ([`Limits`]).
+//! - [`Effects`]: SQL ([`Sqlite`], behind the [`Database`] trait) and Jira
+//!   ([`Jira`]: the simulator or a Jira Cloud site).
+//! - [`Host`]: a runtime and its effects for one installation, migrated.
+//! - [`App`]: the host as the CLI runs it, with the in-process simulator
+//!   ([`Demo`]); [`server`] serves it over HTTP.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime};
+//!
+//! let runtime = Arc::new(Runtime::load(&locate_component(None)?, Limits::default())?);
+//! let config = Config {
+//!     data_dir: ".data".into(),
+//!     installation: "local".into(),
+//!     jira: JiraTarget::Demo { seed: 42 },
+//! };
+//! let app = App::start(runtime, config).await?;
+//! let result = app.call(Some("alice"), None, None, "some.operation", "{}").await?;
+//! println!("{result}");
+//! # Ok(())
+//! # }
+//! ```
+
+mod app;
+mod demo;
+mod effects;
+mod error;
+mod host;
+mod jira;
+mod limits;
+mod locate;
+pub mod protocol;
+mod runtime;
+pub mod server;
+mod sql;
+
+pub use app::{App, Config, JiraTarget};
+pub use demo::{Demo, Person};
+pub use effects::Effects;
+pub use error::Error;
+pub use host::{now_ms, Host, DEFAULT_LOCALE, DEFAULT_TIME_ZONE};
+pub use jira::Jira;
+pub use limits::Limits;
+pub use locate::{locate_component, COMPONENT_ENV};
+pub use protocol::TaskError;
+pub use runtime::{Instance, Performer, Runtime, Task};
+pub use sql::{migrate, Database, Sqlite};

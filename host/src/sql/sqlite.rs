@@ -1,0 +1,288 @@
+//! SQLite, the local database: one file under the data directory, in WAL mode.
+//!
+//! Statements run on a blocking thread (rusqlite is synchronous) on a connection
+//! taken from a small pool, so tasks running at the same time read concurrently
+//! (WAL allows many readers beside one writer). The pool is hand-written: it is a
+//! few lines, where a pooling crate would bring its own threads and timeouts.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{params_from_iter, Connection, ErrorCode as SqliteCode};
+
+use super::{value_bytes, Database};
+use crate::limits::{human, human_bytes, Limits};
+use crate::protocol::{ErrorCode, SqlRows, SqlStatement, TaskError, Value};
+use crate::Error;
+
+/// The name of the database file in the data directory.
+pub const FILE_NAME: &str = "worklogs.sqlite";
+
+/// How many idle connections the pool keeps.
+const IDLE_CONNECTIONS: usize = 4;
+
+/// A SQLite database file, performing statements under Forge SQL's limits.
+pub struct Sqlite {
+    path: PathBuf,
+    limits: Limits,
+    idle: Mutex<Vec<Conn>>,
+}
+
+/// A connection and the deadline its progress handler enforces.
+struct Conn {
+    connection: Connection,
+    deadline: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Sqlite {
+    /// Opens (creating if needed) the database `worklogs.sqlite` in `data_dir`,
+    /// creating the directory too.
+    ///
+    /// # Errors
+    ///
+    /// When the directory cannot be created or the file cannot be opened as a
+    /// SQLite database in WAL mode.
+    pub fn open(data_dir: &Path, limits: &Limits) -> Result<Sqlite, Error> {
+        std::fs::create_dir_all(data_dir).map_err(|err| {
+            Error::io(format!(
+                "cannot create the data directory {}: {err}",
+                data_dir.display()
+            ))
+        })?;
+        let sqlite = Sqlite {
+            path: data_dir.join(FILE_NAME),
+            limits: limits.clone(),
+            idle: Mutex::new(Vec::new()),
+        };
+        let conn = sqlite.connect()?;
+        sqlite.give_back(conn);
+        Ok(sqlite)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn connect(&self) -> Result<Conn, Error> {
+        let fail = |err: rusqlite::Error| {
+            Error::database(format!("cannot open {}: {err}", self.path.display()))
+        };
+        let mut connection = Connection::open(&self.path).map_err(fail)?;
+        let mode: String = connection
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::database(format!(
+                "cannot put {} in WAL mode (it is in {mode} mode)",
+                self.path.display()
+            )));
+        }
+        connection
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail)?;
+        connection
+            .busy_timeout(Duration::from_secs(5))
+            .map_err(fail)?;
+        connection.set_prepared_statement_cache_capacity(64);
+        let deadline = Arc::new(Mutex::new(None::<Instant>));
+        let watched = Arc::clone(&deadline);
+        connection
+            .progress_handler(
+                1_000,
+                Some(move || {
+                    let deadline = *watched.lock().unwrap_or_else(|e| e.into_inner());
+                    deadline.is_some_and(|deadline| Instant::now() >= deadline)
+                }),
+            )
+            .map_err(fail)?;
+        Ok(Conn {
+            connection,
+            deadline,
+        })
+    }
+
+    fn take(&self) -> Result<Conn, Error> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match idle {
+            Some(conn) => Ok(conn),
+            None => self.connect(),
+        }
+    }
+
+    fn give_back(&self, conn: Conn) {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(conn);
+        }
+    }
+}
+
+impl Database for Sqlite {
+    fn execute(
+        &self,
+        statements: Vec<SqlStatement>,
+    ) -> BoxFuture<'_, Vec<Result<SqlRows, TaskError>>> {
+        Box::pin(async move {
+            if statements.is_empty() {
+                return Vec::new();
+            }
+            let count = statements.len();
+            let fail_all = |message: String| {
+                (0..count)
+                    .map(|_| Err(TaskError::upstream(message.clone())))
+                    .collect()
+            };
+            let conn = match self.take() {
+                Ok(conn) => conn,
+                Err(err) => return fail_all(err.to_string()),
+            };
+            let limits = self.limits.clone();
+            let work = tokio::task::spawn_blocking(move || {
+                let results = statements.iter().map(|s| run(&conn, s, &limits)).collect();
+                (conn, results)
+            });
+            match work.await {
+                Ok((conn, results)) => {
+                    self.give_back(conn);
+                    results
+                }
+                Err(err) => fail_all(format!("the database thread failed: {err}")),
+            }
+        })
+    }
+}
+
+/// Performs one statement on `conn` within the statement time and response size limits.
+fn run(conn: &Conn, statement: &SqlStatement, limits: &Limits) -> Result<SqlRows, TaskError> {
+    let connection = &conn.connection;
+    let mut prepared = connection
+        .prepare_cached(&statement.sql)
+        .map_err(|err| classify(err, Duration::ZERO))?;
+    let timeout = if prepared.readonly() {
+        limits.sql_select_timeout
+    } else {
+        limits.sql_write_timeout
+    };
+    *conn.deadline.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + timeout);
+    let params = params_from_iter(statement.params.iter().map(to_sqlite));
+    let result = if prepared.column_count() == 0 {
+        prepared
+            .execute(params)
+            .map(|changed| SqlRows {
+                columns: Vec::new(),
+                rows: Vec::new(),
+                rows_affected: changed as u64,
+            })
+            .map_err(Failure::Sqlite)
+    } else {
+        read_rows(&mut prepared, params, limits.sql_response_bytes).map(|(columns, rows)| {
+            let rows_affected = if prepared.readonly() {
+                0
+            } else {
+                connection.changes()
+            };
+            SqlRows {
+                columns,
+                rows,
+                rows_affected,
+            }
+        })
+    };
+    *conn.deadline.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    result.map_err(|err| match err {
+        Failure::TooLarge => TaskError::limit(format!(
+            "the SQL response exceeds Forge SQL's response limit of {}",
+            human_bytes(limits.sql_response_bytes)
+        )),
+        Failure::Sqlite(err) => classify(err, timeout),
+    })
+}
+
+enum Failure {
+    Sqlite(rusqlite::Error),
+    TooLarge,
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(err: rusqlite::Error) -> Self {
+        Failure::Sqlite(err)
+    }
+}
+
+type Table = (Vec<String>, Vec<Vec<Value>>);
+
+/// Reads every row, stopping as soon as the cells exceed `max_bytes`.
+fn read_rows(
+    prepared: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+    max_bytes: usize,
+) -> Result<Table, Failure> {
+    let columns: Vec<String> = prepared.column_names().map(String::from).collect();
+    let width = columns.len();
+    let mut rows = prepared.query(params)?;
+    let mut table = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(row) = rows.next()? {
+        let mut cells = Vec::with_capacity(width);
+        for i in 0..width {
+            let cell = from_sqlite(row.get_ref(i)?);
+            bytes += value_bytes(&cell);
+            cells.push(cell);
+        }
+        if bytes > max_bytes {
+            return Err(Failure::TooLarge);
+        }
+        table.push(cells);
+    }
+    Ok((columns, table))
+}
+
+fn to_sqlite(value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::Int(i) => SqlValue::Integer(*i),
+        Value::Real(r) => SqlValue::Real(*r),
+        Value::Text(t) => SqlValue::Text(t.clone()),
+        Value::Blob(b) => SqlValue::Blob(b.clone()),
+    }
+}
+
+fn from_sqlite(value: ValueRef<'_>) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+/// The protocol error for a SQLite failure: constraint violations are
+/// `conflict`, an interrupted statement ran out of time (`limit`), an unavailable
+/// database is `upstream`, and anything else (a statement the engine rejects) is
+/// `internal`.
+fn classify(err: rusqlite::Error, timeout: Duration) -> TaskError {
+    let code = match err.sqlite_error_code() {
+        Some(SqliteCode::ConstraintViolation) => ErrorCode::Conflict,
+        Some(SqliteCode::OperationInterrupted) => {
+            return TaskError::limit(format!(
+                "the SQL statement ran longer than Forge SQL's limit of {}",
+                human(timeout)
+            ));
+        }
+        Some(
+            SqliteCode::DatabaseBusy
+            | SqliteCode::DatabaseLocked
+            | SqliteCode::SystemIoFailure
+            | SqliteCode::DiskFull
+            | SqliteCode::CannotOpen
+            | SqliteCode::OutOfMemory,
+        ) => ErrorCode::Upstream,
+        _ => ErrorCode::Internal,
+    };
+    TaskError::new(code, format!("sqlite: {err}"))
+}
