@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for `make demo` and `make test`, and nothing else.
+# Idempotent: every step checks first, so a second run is quick and offline.
+set -euo pipefail
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+need_rust_target() {
+  if ! rustup target list --installed | grep -qx "$1"; then
+    say "adding Rust target $1"
+    rustup target add "$1"
+  fi
+}
+
+apt_updated=0
+need_deb() { # need_deb COMMAND PACKAGE...
+  local cmd=$1; shift
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    if [ "$apt_updated" = 0 ]; then
+      say "updating Debian package lists"
+      apt-get update -qq
+      apt_updated=1
+    fi
+    say "installing Debian packages: $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  fi
+}
+
+command -v cargo >/dev/null || { echo "error: Rust is not installed (https://rustup.rs), then run this again" >&2; exit 1; }
+need_rust_target wasm32-wasip2
+need_rust_target wasm32-unknown-unknown
+need_deb cc gcc
+need_deb make make
+need_deb python3 python3
+
+case "${1:-demo}" in
+  test)
+    ;;
+esac
