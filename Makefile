@@ -18,6 +18,7 @@ demo: setup build
 test: setup-test build check
 	$(CARGO) test --release --workspace
 	$(MAKE) node-test
+	python3 -m pytest -q tests/python
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 ## node-test: the Forge adapter, manifest and lint checks, bundling, and the

@@ -33,7 +33,17 @@ need_deb cc gcc
 need_deb make make
 need_deb python3 python3
 
+need_py() { # need_py MODULE PACKAGE
+  if ! python3 -c "import $1" >/dev/null 2>&1; then
+    say "installing Python package $2"
+    python3 -m pip install --quiet --disable-pip-version-check "$2"
+  fi
+}
+
 case "${1:-demo}" in
   test)
+    command -v node >/dev/null || { echo "error: Node.js 20 or later is needed (with npm)" >&2; exit 1; }
+    need_py pytest pytest
+    need_py openpyxl openpyxl
     ;;
 esac

@@ -7,8 +7,8 @@
 //! `invalid duration "3x": unknown unit "x" at position 2 (expected w, d, h, m or s)`.
 //!
 //! Callers branch on the predicates ([`is_invalid_input`](Error::is_invalid_input),
-//! [`is_not_found`](Error::is_not_found), [`is_overflow`](Error::is_overflow)), never on
-//! the message text.
+//! [`is_not_found`](Error::is_not_found), [`is_overflow`](Error::is_overflow),
+//! [`is_limit`](Error::is_limit)), never on the message text.
 
 use std::fmt;
 
@@ -21,6 +21,9 @@ pub(crate) enum Category {
     NotFound,
     /// Arithmetic on valid values exceeded what the crate can represent.
     Overflow,
+    /// Valid input that exceeds a limit of an output format or of the platform, such
+    /// as Excel's 1,048,576 rows per sheet.
+    Limit,
 }
 
 /// An error from the Worklogs core.
@@ -83,6 +86,11 @@ impl Error {
         )
     }
 
+    /// A limit error (valid input, but too much of it for a format or the platform).
+    pub(crate) fn limit(reason: &'static str, message: String) -> Self {
+        Self::new(Category::Limit, reason, message)
+    }
+
     /// Records the 1-based character position the error refers to.
     pub(crate) fn at(mut self, position: usize) -> Self {
         self.inner.position = Some(position);
@@ -131,6 +139,12 @@ impl Error {
     /// total above [`Seconds::MAX`](crate::duration::Seconds::MAX).
     pub fn is_overflow(&self) -> bool {
         self.inner.category == Category::Overflow
+    }
+
+    /// True when valid input exceeds a limit of an output format or of the platform,
+    /// such as Excel's 1,048,576 rows per sheet (maps to the task protocol's `limit`).
+    pub fn is_limit(&self) -> bool {
+        self.inner.category == Category::Limit
     }
 
     /// A stable, kebab-case name of what went wrong, such as `unknown-unit` or
@@ -192,6 +206,9 @@ mod tests {
         assert_eq!(overflow.to_string(), "the total is too large to represent");
         let missing = Error::new(Category::NotFound, "no-rate", "no rate".into());
         assert!(missing.is_not_found());
+        let limit = Error::limit("too-many-rows", "too many rows".into());
+        assert!(limit.is_limit());
+        assert!(!limit.is_invalid_input());
     }
 
     #[test]

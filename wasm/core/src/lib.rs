@@ -19,6 +19,9 @@
 //! - [`rounding`]: rounding rules for durations and for civil start and end times.
 //! - [`money`]: hourly rates and their precedence, amounts rounded once per line.
 //! - [`schedule`]: working days, hours and holidays; required time and shortfalls.
+//! - [`report`]: report queries and the engine that groups worklogs streamed in pages.
+//! - [`export`]: the flat worklog export and the CSV, JSON and XLSX exporters, whole
+//!   or in chunks.
 //!
 //! The rules are written down in `docs/domain.md`.
 //!
@@ -51,8 +54,10 @@
 pub mod calendar;
 pub mod duration;
 mod error;
+pub mod export;
 pub mod hours;
 pub mod money;
+pub mod report;
 pub mod rounding;
 pub mod schedule;
 mod serde_util;
