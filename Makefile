@@ -8,16 +8,17 @@ WORKLOGS   := target/release/worklogs
 PORT       ?= 8080
 FUZZ_SECONDS ?= 60
 
-.PHONY: demo test setup setup-test build component host check node-test bench clean-data
+.PHONY: demo test setup setup-test build component host ui ui-test check node-test bench clean-data
 
 ## demo: set up, build and run the local host with the Jira simulator and demo data
-demo: setup build
+demo: setup build ui
 	$(WORKLOGS) serve --demo --port $(PORT)
 
 ## test: set up, build and run every test
-test: setup-test build check
-	$(CARGO) test --release --workspace
+test: setup-test build ui check
+	WORKLOGS_TEST_MYSQL_URL=$$(bash scripts/mariadb.sh start | tail -n 1) $(CARGO) test --release --workspace
 	$(MAKE) node-test
+	$(MAKE) ui-test
 	python3 -m pytest -q tests/python
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
@@ -29,6 +30,20 @@ node-test: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
+
+## ui: the Custom UI bundle (ui/dist), with the core's parser as plain JavaScript
+ui: ui/node_modules/.package-lock.json
+	bash scripts/build-web.sh
+	cd ui && npm run build
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+
+## ui-test: the UI's unit tests (shared duration vectors), then the browser tests
+## (playwright-core driving Debian's chromium against the local host)
+ui-test: ui
+	cd ui && npm test
+	cd ui && npm run test:browser
 
 setup:
 	bash scripts/setup.sh demo

@@ -45,5 +45,6 @@ case "${1:-demo}" in
     command -v node >/dev/null || { echo "error: Node.js 20 or later is needed (with npm)" >&2; exit 1; }
     need_py pytest pytest
     need_py openpyxl openpyxl
+    need_deb chromium chromium
     ;;
 esac

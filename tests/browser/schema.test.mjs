@@ -1,0 +1,44 @@
+// The payload schema (ui/schema/operations.json) against the running component:
+// its available operations are exactly the component's, and real answers match
+// their output schemas, with no unknown fields.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { loadSchema, validate } from '../../ui/scripts/schema-lib.mjs';
+import { invoke, missing, startHost } from './support.mjs';
+
+const skip = missing();
+const schema = loadSchema();
+let host;
+
+before(async () => { if (!skip) host = await startHost(); });
+after(async () => { await host?.stop(); });
+
+test('the schema lists the component operations as available', { skip }, async () => {
+  const r = await invoke(host.url, 'alice', 'no.such.operation');
+  const known = /known: ([^)]+)\)/.exec(r.error.message)?.[1].split(', ').map((s) => s.trim());
+  assert.ok(known?.length, r.error.message);
+  const available = Object.entries(schema.operations).filter(([, d]) => d.status === 'available').map(([k]) => k);
+  // Operations of the component that the UI does not use need no schema; the UI's
+  // available ones must all exist.
+  for (const op of available) assert.ok(known.includes(op), `${op} is marked available but the component lacks it`);
+  const planned = Object.entries(schema.operations).filter(([, d]) => d.status === 'planned').map(([k]) => k);
+  const landed = planned.filter((op) => known.includes(op));
+  assert.deepEqual(landed, [], `now in the component: mark them available in ui/schema/operations.json and check their payloads`);
+});
+
+test('real answers match the output schemas', { skip }, async () => {
+  const check = (op, answer) => {
+    assert.ok(answer.ok, `${op}: ${JSON.stringify(answer.error)}`);
+    assert.deepEqual(validate(schema, schema.operations[op].output, answer.ok), [], op);
+  };
+  check('me', await invoke(host.url, 'alice', 'me'));
+  check('timetracking.settings', await invoke(host.url, 'dave', 'timetracking.settings'));
+  check('worklog.list', await invoke(host.url, 'carol', 'worklog.list', { issue: 'ALPHA-4' }));
+  const logged = await invoke(host.url, 'alice', 'worklog.log',
+    { issue: 'ALPHA-2', started: '2026-11-24T09:30:00+01:00', seconds: 600, comment: 'schema', visibility: { type: 'group', value: 'team-alpha' } });
+  check('worklog.log', logged);
+  check('worklog.update', await invoke(host.url, 'alice', 'worklog.update', { issue: 'ALPHA-2', id: logged.ok.id, seconds: 900 }));
+  check('worklog.delete', await invoke(host.url, 'alice', 'worklog.delete', { issue: 'ALPHA-2', id: logged.ok.id }));
+  check('timetracking.settings.save', await invoke(host.url, 'dave', 'timetracking.settings.save',
+    { hoursPerDay: 8, daysPerWeek: 5, timeFormat: 'pretty', defaultUnit: 'minute' }));
+});

@@ -1,0 +1,89 @@
+// My timesheet from the keyboard: add a row, fill cells with arrows, Enter, Tab and
+// Escape, check totals, and that the worklogs reached Jira.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { app, invoke, launch, missing, shot, startHost } from './support.mjs';
+
+const skip = missing();
+let host, browser, page;
+
+before(async () => {
+  if (skip) return;
+  host = await startHost();
+  browser = await launch();
+  page = await browser.context.newPage();
+});
+after(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+test('fill a week from the keyboard', { skip }, async () => {
+  await page.goto(`${host.url}/frame.html?as=alice&view=global`);
+  const ts = app(page);
+  await ts.getByRole('tab', { name: 'My timesheet' }).waitFor();
+  await ts.getByText('No issues on this week yet', { exact: false }).waitFor();
+
+  // Add a row by key, from the keyboard.
+  await ts.getByLabel('Add an issue').fill('alpha-2');
+  await ts.getByLabel('Add an issue').press('Enter');
+  await ts.getByRole('rowheader', { name: /ALPHA-2/ }).waitFor();
+
+  // alice is de_DE: the week starts on Monday. Fill Monday to Wednesday.
+  const first = ts.locator('[data-cell="0-0"]');
+  await first.focus();
+  await page.keyboard.type('2h');
+  await page.keyboard.press('Enter');
+  await ts.locator('[data-cell="0-0"]').getByText('2h').waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.type('1h 30m');
+  await page.keyboard.press('Tab'); // saves and moves right
+  await ts.locator('[data-cell="0-1"]').getByText('1.5h').waitFor();
+  await page.keyboard.type('3x');
+  await page.keyboard.press('Enter');
+  await ts.getByText('unknown unit "x"', { exact: false }).waitFor();
+  await page.keyboard.press('Escape'); // cancels
+  await ts.locator('[data-cell="0-2"]').getByText('·').waitFor();
+  await page.keyboard.type('4');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('4h');
+  await page.keyboard.press('Enter');
+  await ts.locator('[data-cell="0-2"]').getByText('4h').waitFor();
+
+  // Change a cell: Enter edits with the current value.
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('45m');
+  await page.keyboard.press('Enter');
+  await ts.locator('[data-cell="0-1"]').getByText('0.75h').waitFor();
+
+  assert.equal(await ts.getByTestId('week-total').innerText(), '6.75h');
+  assert.equal(await ts.getByTestId('day-total-0').innerText(), '2h');
+  await shot(page, 'timesheet');
+
+  const list = await invoke(host.url, 'alice', 'worklog.list', { issue: 'ALPHA-2' });
+  assert.deepEqual(list.ok.worklogs.map((w) => w.timeSpentSeconds).sort((a, b) => a - b), [2700, 7200, 14400]);
+
+  // Clearing a cell deletes its worklog.
+  await ts.locator('[data-cell="0-0"]').focus();
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Enter');
+  await ts.locator('[data-cell="0-0"]').getByText('·').waitFor();
+  assert.equal(await ts.getByTestId('week-total').innerText(), '4.75h');
+
+  // Next week is empty; copying last week's rows brings ALPHA-2.
+  await ts.getByRole('button', { name: 'Next week' }).click();
+  await ts.getByText('No issues on this week yet', { exact: false }).waitFor();
+  await ts.getByRole('button', { name: "Copy last week's rows" }).click();
+  await ts.getByText('Copied 1 row from last week.').waitFor();
+  await ts.getByRole('rowheader', { name: /ALPHA-2/ }).waitFor();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('the timesheet in dark', { skip }, async () => {
+  await page.goto(`${host.url}/frame.html?as=alice&view=global&theme=dark`);
+  const ts = app(page);
+  await ts.getByRole('rowheader', { name: /ALPHA-2/ }).waitFor();
+  await shot(page, 'timesheet-dark');
+});

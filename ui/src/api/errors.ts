@@ -1,0 +1,86 @@
+// Errors a person can act on. The component's codes (docs/operations.md) become a
+// sentence saying what happened and what to do; Jira's own message is kept.
+
+export type ErrorCode =
+  | 'invalid-input' | 'forbidden' | 'not-found' | 'conflict' | 'limit' | 'upstream' | 'internal'
+  | 'unavailable' | 'bridge';
+
+export class AppError extends Error {
+  readonly code: ErrorCode | string;
+  readonly operation: string;
+  /** The component's (or Jira's) own message, kept for the details. */
+  readonly detail: string;
+
+  constructor(operation: string, code: string, detail: string) {
+    super(detail);
+    this.name = 'AppError';
+    this.operation = operation;
+    this.code = isUnknownOperation(code, detail) ? 'unavailable' : code;
+    this.detail = detail;
+  }
+
+  /** True when the component has no such operation (yet). */
+  get unavailable(): boolean {
+    return this.code === 'unavailable';
+  }
+}
+
+function isUnknownOperation(code: string, message: string): boolean {
+  return code === 'invalid-input' && /unknown operation/i.test(message);
+}
+
+/** What the user was doing, for the sentence: "log time", "see this issue's worklogs". */
+const ACTIONS: Record<string, string> = {
+  me: 'sign in to Worklogs',
+  'timetracking.settings': 'read the time tracking settings',
+  'timetracking.settings.save': 'change the time tracking settings',
+  'worklog.list': "see this issue's worklogs",
+  'worklog.log': 'log time on this issue',
+  'worklog.update': 'change this worklog',
+  'worklog.delete': 'delete this worklog',
+  'timesheet.week': 'see this timesheet',
+  'issue.search': 'search issues',
+  'report.run': 'run this report',
+  'export.run': 'export this report',
+  'report.list': 'open saved reports',
+  'report.save': 'save this report',
+  'report.delete': 'delete this saved report',
+  'attribute.list': 'see worklog attributes',
+  'attribute.save': 'change worklog attributes',
+  'access.get': 'see who may view team time',
+  'access.save': 'change who may view team time',
+  'schedule.get': 'see working days and holidays',
+  'schedule.save': 'change working days and holidays',
+};
+
+/** The sentence to show first; `detail` goes under it. */
+export function humanMessage(err: AppError): string {
+  const action = ACTIONS[err.operation] ?? `run ${err.operation}`;
+  switch (err.code) {
+    case 'forbidden':
+      return `You don't have permission to ${action}. Ask a Jira administrator if you need it.`;
+    case 'not-found':
+      return `Jira could not find it: it may have been deleted, or you may not be allowed to see it.`;
+    case 'upstream':
+      return `Jira is busy, try again in a moment.`;
+    case 'conflict':
+      return `Someone changed this at the same time. Reload and try again.`;
+    case 'limit':
+      return `That is more than Worklogs can handle at once. Narrow it down and try again.`;
+    case 'invalid-input':
+      return `Please check what you entered.`;
+    case 'unavailable':
+      return `This part of Worklogs is not available yet: the app has no "${err.operation}" operation in this version.`;
+    case 'bridge':
+      return `Worklogs could not reach the app. Check your connection and try again.`;
+    default:
+      return `Something went wrong in Worklogs while trying to ${action}. Try again; if it keeps happening, tell your administrator.`;
+  }
+}
+
+/** Any thrown value as an AppError. */
+export function toAppError(operation: string, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new AppError(operation, 'bridge', message);
+}

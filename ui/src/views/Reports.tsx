@@ -1,0 +1,395 @@
+// Reports: filters, grouping, a table with subtotals, a chart, exports and saved
+// reports, on the planned operations report.run, export.run and report.list/save/delete
+// (payloads in ui/schema/operations.json and docs/ui.md).
+
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { call } from '../api/client';
+import { AppError, toAppError } from '../api/errors';
+import type { GroupDimension, ReportGroup, ReportQuery, ReportRunOutput, SavedReport } from '../api/types.gen';
+import { BarChart } from '../components/Chart';
+import { Button, ErrorBanner, Field, Spinner, Unavailable } from '../components/ui';
+import { base64ToBytes, saveFile } from '../lib/download';
+import { useFormat, useSession } from '../lib/session';
+import { addDays, dateLabel, firstDayOfWeek, monthOf, todayIn, weekOf } from '../lib/time';
+
+type Period = 'this-week' | 'last-week' | 'this-month' | 'last-month' | 'custom';
+type Format = 'csv' | 'xlsx' | 'json';
+
+const DIMENSIONS: Array<{ id: GroupDimension; label: string }> = [
+  { id: 'person', label: 'Person' },
+  { id: 'project', label: 'Project' },
+  { id: 'issue', label: 'Issue' },
+  { id: 'epic', label: 'Epic' },
+  { id: 'day', label: 'Day' },
+  { id: 'week', label: 'Week' },
+  { id: 'month', label: 'Month' },
+];
+
+interface Filters {
+  period: Period;
+  from: string;
+  to: string;
+  projects: string;
+  who: 'me' | 'everyone';
+  group1: GroupDimension;
+  group2: GroupDimension | '';
+  chart: 'day' | 'person';
+}
+
+function periodRange(p: Period, today: string, firstDay: number): [string, string] | undefined {
+  switch (p) {
+    case 'this-week': { const w = weekOf(today, firstDay); return [w[0]!, w[6]!]; }
+    case 'last-week': { const w = weekOf(addDays(today, -7), firstDay); return [w[0]!, w[6]!]; }
+    case 'this-month': return monthOf(today);
+    case 'last-month': return monthOf(addDays(monthOf(today)[0], -1));
+    default: return undefined;
+  }
+}
+
+export function toQuery(f: Filters, me: string, timeZone: string): ReportQuery {
+  const projects = f.projects.split(/[\s,]+/).map((p) => p.trim().toUpperCase()).filter(Boolean);
+  return {
+    from: f.from,
+    to: f.to,
+    timeZone,
+    ...(projects.length ? { projects } : {}),
+    ...(f.who === 'me' ? { authors: [me] } : {}),
+    groupBy: f.group2 ? [f.group1, f.group2] : [f.group1],
+    chart: f.chart,
+  };
+}
+
+function fromQuery(q: ReportQuery, f: Filters): Filters {
+  return {
+    ...f,
+    period: 'custom',
+    from: q.from,
+    to: q.to,
+    projects: (q.projects ?? []).join(', '),
+    who: q.authors?.length ? 'me' : 'everyone',
+    group1: q.groupBy?.[0] ?? 'person',
+    group2: q.groupBy?.[1] ?? '',
+    chart: q.chart ?? 'day',
+  };
+}
+
+export function Reports({ project }: { project?: string }) {
+  const { me, timeZone, locale } = useSession();
+  const firstDay = firstDayOfWeek(locale);
+  const today = todayIn(timeZone);
+  const [filters, setFilters] = useState<Filters>(() => {
+    const [from, to] = periodRange('this-month', today, firstDay)!;
+    return { period: 'this-month', from, to, projects: project ?? '', who: 'everyone', group1: 'person', group2: 'issue', chart: 'day' };
+  });
+  const [result, setResult] = useState<ReportRunOutput>();
+  const [error, setError] = useState<AppError>();
+  const [running, setRunning] = useState(false);
+  const [ranQuery, setRanQuery] = useState<ReportQuery>();
+
+  const set = (patch: Partial<Filters>) => setFilters((f) => {
+    const next = { ...f, ...patch };
+    if (patch.period && patch.period !== 'custom') {
+      const [from, to] = periodRange(patch.period, today, firstDay)!;
+      next.from = from;
+      next.to = to;
+    }
+    return next;
+  });
+
+  const invalid = !filters.from || !filters.to ? 'Choose the first and last day.'
+    : filters.from > filters.to ? 'The first day must come before the last.' : undefined;
+
+  const run = async (e?: Event, f = filters) => {
+    e?.preventDefault();
+    if (invalid && f === filters) return;
+    const query = toQuery(f, me.accountId, timeZone);
+    setRunning(true);
+    setError(undefined);
+    try {
+      setResult(await call('report.run', query));
+      setRanQuery(query);
+    } catch (err) {
+      setResult(undefined);
+      setError(toAppError('report.run', err));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <div class="reports">
+      <form class="card filters" onSubmit={run} aria-label="Report filters">
+        <div class="form-row">
+          <Field id="period" label="Period">
+            <select id="period" class="input" value={filters.period}
+              onChange={(e) => set({ period: (e.target as HTMLSelectElement).value as Period })}>
+              <option value="this-week">This week</option>
+              <option value="last-week">Last week</option>
+              <option value="this-month">This month</option>
+              <option value="last-month">Last month</option>
+              <option value="custom">Custom</option>
+            </select>
+          </Field>
+          <Field id="from" label="From">
+            <input id="from" type="date" class="input" value={filters.from}
+              onInput={(e) => set({ from: (e.target as HTMLInputElement).value, period: 'custom' })} />
+          </Field>
+          <Field id="to" label="To">
+            <input id="to" type="date" class="input" value={filters.to}
+              onInput={(e) => set({ to: (e.target as HTMLInputElement).value, period: 'custom' })} />
+          </Field>
+          <Field id="projects" label="Projects" help={project ? undefined : 'Keys, such as ALPHA, BETA; empty for all'}>
+            <input id="projects" class="input" value={filters.projects} readOnly={!!project} placeholder="All projects"
+              onInput={(e) => set({ projects: (e.target as HTMLInputElement).value })} />
+          </Field>
+          <Field id="who" label="People">
+            <select id="who" class="input" value={filters.who}
+              onChange={(e) => set({ who: (e.target as HTMLSelectElement).value as Filters['who'] })}>
+              <option value="everyone">Everyone I can see</option>
+              <option value="me">Only me</option>
+            </select>
+          </Field>
+        </div>
+        <div class="form-row">
+          <Field id="group1" label="Group by">
+            <select id="group1" class="input" value={filters.group1}
+              onChange={(e) => set({ group1: (e.target as HTMLSelectElement).value as GroupDimension })}>
+              {DIMENSIONS.map((d) => <option key={d.id} value={d.id}>{d.label}</option>)}
+            </select>
+          </Field>
+          <Field id="group2" label="Then by">
+            <select id="group2" class="input" value={filters.group2}
+              onChange={(e) => set({ group2: (e.target as HTMLSelectElement).value as GroupDimension | '' })}>
+              <option value="">Nothing</option>
+              {DIMENSIONS.filter((d) => d.id !== filters.group1).map((d) => <option key={d.id} value={d.id}>{d.label}</option>)}
+            </select>
+          </Field>
+          <Field id="chart" label="Chart">
+            <select id="chart" class="input" value={filters.chart}
+              onChange={(e) => set({ chart: (e.target as HTMLSelectElement).value as Filters['chart'] })}>
+              <option value="day">Time per day</option>
+              <option value="person">Time per person</option>
+            </select>
+          </Field>
+          <div class="form-actions align-end">
+            <Button appearance="primary" type="submit" busy={running} disabled={!!invalid}>Run report</Button>
+          </div>
+        </div>
+        {invalid && <div class="field-error" role="alert">{invalid}</div>}
+        <SavedReports
+          current={() => toQuery(filters, me.accountId, timeZone)}
+          onOpen={(q) => { const f = fromQuery(q, filters); setFilters(f); run(undefined, f); }}
+        />
+      </form>
+
+      {error?.unavailable ? (
+        <Unavailable operation="report.run" what="Reports group everyone's time by person, project, issue or date, with totals and a chart." />
+      ) : error ? (
+        <ErrorBanner error={error} onRetry={() => run()} />
+      ) : null}
+      {running && !result && <Spinner label="Running the report" />}
+      {result && ranQuery && <ReportResult result={result} query={ranQuery} />}
+      {!result && !error && !running && (
+        <div class="empty"><p class="empty-title">Choose filters and run the report</p>
+          <p>{`Time from ${dateLabel(filters.from || today, locale, { day: 'numeric', month: 'short' })} to ${dateLabel(filters.to || today, locale, { day: 'numeric', month: 'short', year: 'numeric' })}.`}</p></div>
+      )}
+    </div>
+  );
+}
+
+function ReportResult({ result, query }: { result: ReportRunOutput; query: ReportQuery }) {
+  const { core, locale } = useSession();
+  // Reports count in hours, whatever the site's display style.
+  const format = useFormat('hours');
+  const hours = (s: number) => (core ? core.hours(s) : (s / 3600).toFixed(2));
+  const dims = result.groupBy.map((g) => DIMENSIONS.find((d) => d.id === g)?.label ?? g);
+  const chartPoints = useMemo(
+    () => result.chart.map((p) => (query.chart === 'person' ? p : { ...p, label: /^\d{4}-\d{2}-\d{2}$/.test(p.key) ? dateLabel(p.key, locale, { day: 'numeric', month: 'short' }) : p.label })),
+    [result, query, locale],
+  );
+  const share = (s: number) => (result.totalSeconds ? `${Math.round((s / result.totalSeconds) * 1000) / 10}%` : '—');
+
+  const rows = (groups: ReportGroup[], depth: number): preact.JSX.Element[] =>
+    groups.flatMap((g) => [
+      <tr key={`${depth}-${g.key}`} class={depth === 0 && g.groups?.length ? 'group-row' : 'leaf-row'}>
+        <th scope="row" style={{ paddingInlineStart: `${8 + depth * 20}px` }}>{g.label}</th>
+        <td class="num">{hours(g.seconds)}</td>
+        <td class="num">{g.worklogs}</td>
+        <td class="num muted">{share(g.seconds)}</td>
+      </tr>,
+      ...(g.groups ? rows(g.groups, depth + 1) : []),
+    ]);
+
+  return (
+    <section class="card result" aria-labelledby="result-title">
+      <header class="result-header">
+        <div>
+          <h2 id="result-title" class="section-title">
+            {format(result.totalSeconds)} in {result.worklogs} {result.worklogs === 1 ? 'worklog' : 'worklogs'}
+          </h2>
+          <p class="muted small">
+            {dateLabel(result.from, locale, { day: 'numeric', month: 'short', year: 'numeric' })} – {dateLabel(result.to, locale, { day: 'numeric', month: 'short', year: 'numeric' })}, days in {result.timeZone}; grouped by {dims.join(', then ').toLowerCase()}
+          </p>
+        </div>
+        <Exports query={query} />
+      </header>
+      <BarChart points={chartPoints} kind={query.chart ?? 'day'} format={format} title={query.chart === 'person' ? 'Time per person' : 'Time per day'} />
+      {result.groups.length === 0 ? (
+        <p class="muted">No time logged in this period that you can see.</p>
+      ) : (
+        <table class="table report-table" data-testid="report-table">
+          <thead>
+            <tr>
+              <th scope="col">{dims.join(' / ')}</th>
+              <th scope="col" class="num">Hours</th>
+              <th scope="col" class="num">Worklogs</th>
+              <th scope="col" class="num">Share</th>
+            </tr>
+          </thead>
+          <tbody>{rows(result.groups, 0)}</tbody>
+          <tfoot>
+            <tr class="total-row">
+              <th scope="row">Total</th>
+              <td class="num">{hours(result.totalSeconds)}</td>
+              <td class="num">{result.worklogs}</td>
+              <td class="num">100%</td>
+            </tr>
+          </tfoot>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Exports({ query }: { query: ReportQuery }) {
+  const [progress, setProgress] = useState<{ format: Format; rows: number; total?: number; pieces: number }>();
+  const [error, setError] = useState<AppError>();
+  const cancelled = useRef(false);
+
+  const exportAs = async (format: Format) => {
+    cancelled.current = false;
+    setError(undefined);
+    setProgress({ format, rows: 0, pieces: 0 });
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    let continuation: string | undefined;
+    let name = `worklogs.${format}`;
+    let type = 'application/octet-stream';
+    try {
+      do {
+        const r = await call('export.run', { query, format, ...(continuation ? { continuation } : {}) });
+        parts.push(base64ToBytes(r.piece));
+        name = r.fileName;
+        type = r.mediaType;
+        continuation = r.continuation;
+        setProgress({ format, rows: r.rows, total: r.totalRows, pieces: parts.length });
+        if (cancelled.current) return;
+      } while (continuation);
+      saveFile(parts, name, type);
+    } catch (err) {
+      setError(toAppError('export.run', err));
+    } finally {
+      setProgress(undefined);
+    }
+  };
+
+  const pct = progress?.total ? Math.min(100, Math.round((progress.rows / progress.total) * 100)) : undefined;
+  return (
+    <div class="exports">
+      <div class="toolbar-group" role="group" aria-label="Export">
+        {(['csv', 'xlsx', 'json'] as const).map((f) => (
+          <Button key={f} onClick={() => exportAs(f)} busy={progress?.format === f} disabled={!!progress}>
+            {f.toUpperCase()}
+          </Button>
+        ))}
+      </div>
+      {progress && (
+        <div class="progress-wrap" role="status" aria-live="polite">
+          <progress class="progress" max={100} value={pct} aria-label={`Exporting ${progress.format.toUpperCase()}`} />
+          <span class="small muted">
+            {progress.rows.toLocaleString()} {progress.total ? `of ${progress.total.toLocaleString()} ` : ''}rows
+          </span>
+          <Button appearance="link" onClick={() => { cancelled.current = true; }}>Cancel</Button>
+        </div>
+      )}
+      {error && (error.unavailable
+        ? <p class="small muted" role="status">Exports are not available yet (no <code>export.run</code> in this version).</p>
+        : <ErrorBanner error={error} onDismiss={() => setError(undefined)} />)}
+    </div>
+  );
+}
+
+function SavedReports({ current, onOpen }: { current: () => ReportQuery; onOpen: (q: ReportQuery) => void }) {
+  const [saved, setSaved] = useState<SavedReport[]>();
+  const [missing, setMissing] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<AppError>();
+  const [busy, setBusy] = useState(false);
+  const [selected, setSelected] = useState('');
+
+  const load = () => call('report.list', {}).then(
+    (r) => setSaved(r.reports),
+    (e) => { if (e instanceof AppError && e.unavailable) setMissing(true); else setError(toAppError('report.list', e)); },
+  );
+  useEffect(() => { load(); }, []);
+
+  if (missing) {
+    return <p class="small muted saved-note">Saved reports are not available yet (no <code>report.list</code> in this version).</p>;
+  }
+  const save = async () => {
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const existing = saved?.find((s) => s.name === name.trim());
+      await call('report.save', { ...(existing ? { id: existing.id } : {}), name: name.trim(), query: current() });
+      setName('');
+      await load();
+    } catch (e) {
+      setError(toAppError('report.save', e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    if (!selected) return;
+    setBusy(true);
+    try {
+      await call('report.delete', { id: selected });
+      setSelected('');
+      await load();
+    } catch (e) {
+      setError(toAppError('report.delete', e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="saved">
+      <div class="form-row">
+        <Field id="saved" label="Saved reports">
+          <select id="saved" class="input" value={selected} disabled={!saved?.length}
+            onChange={(e) => {
+              const id = (e.target as HTMLSelectElement).value;
+              setSelected(id);
+              const r = saved?.find((s) => s.id === id);
+              if (r) onOpen(r.query);
+            }}>
+            <option value="">{saved?.length ? 'Open a saved report…' : 'No saved reports'}</option>
+            {saved?.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </select>
+        </Field>
+        {selected && <div class="form-actions align-end"><Button appearance="subtle" busy={busy} onClick={remove}>Delete</Button></div>}
+        <Field id="save-name" label="Save these filters as">
+          <input id="save-name" class="input" value={name} placeholder="Report name"
+            onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        </Field>
+        <div class="form-actions align-end">
+          <Button busy={busy} disabled={!name.trim()} onClick={save}>Save</Button>
+        </div>
+      </div>
+      {error && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}
+    </div>
+  );
+}
+
+

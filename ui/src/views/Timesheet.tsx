@@ -1,0 +1,495 @@
+// My timesheet: a week of issues × days in the person's zone and week start.
+// Keyboard: arrows move between cells, Enter (or typing) edits, Enter saves,
+// Tab saves and moves right, Escape cancels.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { call } from '../api/client';
+import { AppError, toAppError } from '../api/errors';
+import type { Worklog } from '../api/types.gen';
+import { Button, ErrorBanner, Field, Spinner } from '../components/ui';
+import { coreError } from '../core';
+import { useLoad } from '../lib/hooks';
+import { useFormat, useSession } from '../lib/session';
+import { addDays, dateLabel, firstDayOfWeek, isWeekend, startedAt, todayIn, weekOf } from '../lib/time';
+import {
+  cellSeconds, forgetIssue, isIssueKey, loadWeek, rememberRows, rememberedRows, rowFromList, type Row, type Week,
+} from '../lib/timesheet';
+
+interface Pos { r: number; c: number }
+interface Editing extends Pos {
+  text: string;
+  error?: string;
+  saving?: boolean;
+  /** The text is selected: typing replaces it (an edit started with Enter or F2). */
+  replace?: boolean;
+}
+
+export function Timesheet() {
+  const session = useSession();
+  const { me, timeZone, locale, settings } = session;
+  const firstDay = useMemo(() => firstDayOfWeek(locale), [locale]);
+  const [anchor, setAnchor] = useState(() => todayIn(timeZone));
+  const days = useMemo(() => weekOf(anchor, firstDay), [anchor, firstDay]);
+  const [week, reload, setWeek] = useLoad(() => loadWeek(days, me.accountId, timeZone), [days[0]], 'timesheet.week');
+
+  const label = `${dateLabel(days[0]!, locale, { day: 'numeric', month: 'short' })} – ${dateLabel(days[6]!, locale, { day: 'numeric', month: 'short', year: 'numeric' })}`;
+  const today = todayIn(timeZone);
+
+  return (
+    <div class="timesheet">
+      <div class="toolbar">
+        <div class="toolbar-group" role="group" aria-label="Week">
+          <Button aria-label="Previous week" onClick={() => setAnchor(addDays(days[0]!, -7))}>‹</Button>
+          <Button onClick={() => setAnchor(today)} disabled={days.includes(today)}>This week</Button>
+          <Button aria-label="Next week" onClick={() => setAnchor(addDays(days[0]!, 7))}>›</Button>
+          <h2 class="week-label" aria-live="polite" data-testid="week-label">{label}</h2>
+        </div>
+        <span class="muted small">Times in {timeZone}</span>
+      </div>
+      {week.state === 'loading' && <Spinner label="Loading your week" />}
+      {week.state === 'error' && <ErrorBanner error={week.error} onRetry={reload} />}
+      {week.state === 'ready' && (
+        <Grid
+          key={days[0]}
+          week={week.value}
+          today={today}
+          hoursPerDay={settings.hoursPerDay}
+          setWeek={(w) => setWeek({ state: 'ready', value: w })}
+        />
+      )}
+    </div>
+  );
+}
+
+function Grid({ week, today, hoursPerDay, setWeek }: {
+  week: Week; today: string; hoursPerDay: number; setWeek: (w: Week) => void;
+}) {
+  const { me, timeZone, locale, core } = useSession();
+  // A timesheet counts in hours (8h, 1.5h), whatever the site's display style.
+  const format = useFormat('hours');
+  const [focus, setFocus] = useState<Pos>({ r: 0, c: 0 });
+  const [editing, setEditingState] = useState<Editing>();
+  // The latest edit, read by key handlers: keys typed between starting an edit and
+  // the editor taking focus reach the cell, and must not be lost.
+  const editingRef = useRef<Editing>();
+  const setEditing = (next: Editing | undefined) => {
+    editingRef.current = next;
+    setEditingState(next);
+  };
+  const [error, setError] = useState<AppError>();
+  const [message, setMessage] = useState<string>();
+  const table = useRef<HTMLTableElement>(null);
+  const { days, rows } = week;
+  const weekStart = days[0]!;
+
+  // Required time: from the schedule when the index gives it, else hoursPerDay on Monday–Friday.
+  const required = week.requiredSeconds ?? days.map((d) => (isWeekend(d) ? 0 : Math.round(hoursPerDay * 3600)));
+  const dayTotals = days.map((d) => rows.reduce((a, r) => a + cellSeconds(r.cells[d]), 0));
+  const weekTotal = dayTotals.reduce((a, b) => a + b, 0);
+  const weekRequired = required.reduce((a, b) => a + b, 0);
+
+  // Focus moves at once when the cell is there (keys typed right after an arrow
+  // must reach the new cell), else after the next render.
+  const focusCell = (p: Pos) => {
+    setFocus(p);
+    const find = () => table.current?.querySelector<HTMLElement>(`[data-cell="${p.r}-${p.c}"]`);
+    const cell = find();
+    if (cell && !editingRef.current) cell.focus();
+    else requestAnimationFrame(() => find()?.focus());
+  };
+
+  const setRows = (next: Row[]) => {
+    setWeek({ ...week, rows: next });
+    rememberRows(me.accountId, weekStart, next.map((r) => r.issue));
+  };
+
+  const addRows = async (keys: string[]) => {
+    const fresh = keys.filter((k) => !rows.some((r) => r.issue === k));
+    if (!fresh.length) return 0;
+    const added = await Promise.all(fresh.map((k) => rowFromList(k, days, me.accountId, timeZone)));
+    setRows([...rows, ...added]);
+    return added.length;
+  };
+
+  const save = async (e: Editing): Promise<boolean> => {
+    const row = rows[e.r]!;
+    const date = days[e.c]!;
+    const existing = row.cells[date] ?? [];
+    const before = cellSeconds(existing);
+    let seconds = 0;
+    if (e.text.trim() !== '') {
+      if (!core) return false;
+      try {
+        seconds = core.parse(e.text);
+      } catch (err) {
+        setEditing({ ...e, error: coreError(err).message });
+        return false;
+      }
+    }
+    if (seconds === before) {
+      setEditing(undefined);
+      return true;
+    }
+    setEditing({ ...e, saving: true, error: undefined });
+    setError(undefined);
+    try {
+      const cell = await writeCell(row.issue, date, existing, seconds, dayTotals[e.c]! - before, timeZone, format);
+      forgetIssue(row.issue);
+      const next = rows.map((r, i) => (i === e.r ? { ...r, cells: { ...r.cells, [date]: cell } } : r));
+      setRows(next);
+      setEditing(undefined);
+      setMessage(`${row.issue}, ${dateLabel(date, locale, { weekday: 'long', day: 'numeric', month: 'short' })}: ${seconds ? format(seconds) : 'cleared'}.`);
+      return true;
+    } catch (err) {
+      const appErr = toAppError('worklog.log', err);
+      setEditing({ ...e, saving: false, error: appErr.code === 'cell' ? appErr.detail : undefined });
+      if (appErr.code !== 'cell') setError(appErr);
+      return false;
+    }
+  };
+
+  const onCellKey = (ev: KeyboardEvent, p: Pos) => {
+    const pending = editingRef.current;
+    if (pending) {
+      if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        ev.preventDefault();
+        setEditing({ ...pending, text: pending.replace ? ev.key : pending.text + ev.key, replace: false, error: undefined });
+      } else if (ev.key === 'Backspace') {
+        ev.preventDefault();
+        setEditing({ ...pending, text: pending.replace ? '' : pending.text.slice(0, -1), replace: false, error: undefined });
+      } else {
+        onEditKey(ev);
+      }
+      return;
+    }
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+    };
+    const m = moves[ev.key];
+    if (m) {
+      ev.preventDefault();
+      focusCell({ r: Math.max(0, Math.min(rows.length - 1, p.r + m[0])), c: Math.max(0, Math.min(6, p.c + m[1])) });
+      return;
+    }
+    if (ev.key === 'Home') { ev.preventDefault(); focusCell({ r: p.r, c: 0 }); return; }
+    if (ev.key === 'End') { ev.preventDefault(); focusCell({ r: p.r, c: 6 }); return; }
+    const current = cellSeconds(rows[p.r]!.cells[days[p.c]!]);
+    if (ev.key === 'Enter' || ev.key === 'F2') {
+      ev.preventDefault();
+      setEditing({ ...p, text: current ? format(current) : '', replace: true });
+      return;
+    }
+    if (ev.key === 'Delete' || ev.key === 'Backspace') {
+      ev.preventDefault();
+      setEditing({ ...p, text: '' });
+      return;
+    }
+    if (ev.key.length === 1 && /[0-9.,a-zA-Z]/.test(ev.key) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+      ev.preventDefault();
+      setEditing({ ...p, text: ev.key });
+    }
+  };
+
+  const onEditKey = async (ev: KeyboardEvent) => {
+    const editing = editingRef.current;
+    if (!editing || editing.saving) return;
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      const p = { r: editing.r, c: editing.c };
+      setEditing(undefined);
+      focusCell(p);
+    } else if (ev.key === 'Enter') {
+      ev.preventDefault();
+      const p = { r: editing.r, c: editing.c };
+      if (await save(editing)) focusCell(p);
+    } else if (ev.key === 'Tab') {
+      ev.preventDefault();
+      const p = { r: editing.r, c: editing.c };
+      const dir = ev.shiftKey ? -1 : 1;
+      if (await save(editing)) focusCell({ r: p.r, c: Math.max(0, Math.min(6, p.c + dir)) });
+    }
+  };
+
+  const removeRow = (i: number) => {
+    setRows(rows.filter((_, j) => j !== i));
+    focusCell({ r: Math.max(0, Math.min(focus.r, rows.length - 2)), c: focus.c });
+  };
+
+  return (
+    <>
+      <div role="status" aria-live="polite" class="sr-status">{message}</div>
+      {error && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}
+      <div class="grid-wrap">
+        <table class="table ts-grid" role="grid" ref={table} aria-label="Timesheet" aria-rowcount={rows.length + 2}>
+          <thead>
+            <tr>
+              <th scope="col" class="ts-issue-col">Issue</th>
+              {days.map((d) => (
+                <th scope="col" key={d} class={`num ts-day${isWeekend(d) ? ' weekend' : ''}${d === today ? ' today' : ''}`}>
+                  <span class="ts-dow">{dateLabel(d, locale, { weekday: 'short' })}</span>
+                  <span class="ts-date">{dateLabel(d, locale, { day: 'numeric', month: 'short' })}</span>
+                </th>
+              ))}
+              <th scope="col" class="num ts-total-col">Total</th>
+              <th scope="col" class="ts-remove-col"><span class="visually-hidden">Remove</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={10} class="empty-row">
+                  No issues on this week yet. Add one below, or copy last week's rows.
+                </td>
+              </tr>
+            )}
+            {rows.map((row, r) => {
+              const total = days.reduce((a, d) => a + cellSeconds(row.cells[d]), 0);
+              return (
+                <tr key={row.issue}>
+                  <th scope="row" class="ts-issue">
+                    <span class="issue-key">{row.issue}</span>
+                    {row.summary && <span class="issue-summary">{row.summary}</span>}
+                  </th>
+                  {days.map((d, c) => {
+                    const ws = row.cells[d];
+                    const secs = cellSeconds(ws);
+                    // The one cell in the tab order (roving focus), kept inside the grid.
+                    const isFocus = Math.min(focus.r, rows.length - 1) === r && focus.c === c;
+                    const isEdit = editing && editing.r === r && editing.c === c;
+                    const name = `${row.issue}, ${dateLabel(d, locale, { weekday: 'long', day: 'numeric', month: 'long' })}`;
+                    return (
+                      <td
+                        key={d}
+                        role="gridcell"
+                        class={`num ts-cell${isWeekend(d) ? ' weekend' : ''}${d === today ? ' today' : ''}${isEdit ? ' editing' : ''}`}
+                        data-cell={`${r}-${c}`}
+                        tabIndex={isEdit ? -1 : isFocus ? 0 : -1}
+                        aria-label={isEdit ? undefined : `${name}: ${secs ? format(secs) : 'no time'}${ws && ws.length > 1 ? `, ${ws.length} worklogs` : ''}`}
+                        onKeyDown={(e) => onCellKey(e, { r, c })}
+                        onFocus={() => setFocus({ r, c })}
+                        onDblClick={() => setEditing({ r, c, text: secs ? format(secs) : '', replace: true })}
+                      >
+                        {isEdit ? (
+                          <CellEditor
+                            editing={editing!}
+                            label={`Time on ${name}`}
+                            onInput={(text) => setEditing({ ...editingRef.current!, text, replace: false, error: undefined })}
+                            onKeyDown={onEditKey}
+                            onBlur={() => { if (editingRef.current && !editingRef.current.saving) setEditing(undefined); }}
+                          />
+                        ) : (
+                          <span class={secs ? 'ts-value' : 'ts-empty'}>
+                            {secs ? format(secs) : '·'}
+                            {ws && ws.length > 1 && <span class="ts-count" aria-hidden="true">{ws.length}</span>}
+                          </span>
+                        )}
+                      </td>
+                    );
+                  })}
+                  <td class="num ts-total"><strong>{format(total)}</strong></td>
+                  <td class="actions">
+                    {total === 0 && (
+                      <Button appearance="subtle" aria-label={`Remove ${row.issue} from this week`} onClick={() => removeRow(r)}>✕</Button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr class="ts-totals">
+              <th scope="row">Total</th>
+              {dayTotals.map((t, c) => (
+                <td key={c} class={`num${isWeekend(days[c]!) ? ' weekend' : ''} ${status(t, required[c]!)}`} data-testid={`day-total-${c}`}>
+                  {format(t)}
+                </td>
+              ))}
+              <td class={`num ${status(weekTotal, weekRequired)}`} data-testid="week-total"><strong>{format(weekTotal)}</strong></td>
+              <td />
+            </tr>
+            <tr class="ts-required">
+              <th scope="row">Required</th>
+              {required.map((s, c) => (
+                <td key={c} class={`num muted${isWeekend(days[c]!) ? ' weekend' : ''}`}>{s ? format(s) : '—'}</td>
+              ))}
+              <td class="num muted">{format(weekRequired)}</td>
+              <td />
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      <RowTools week={week} onAdd={addRows} />
+      <p class="muted small">
+        {week.source === 'remembered'
+          ? 'Rows are the issues you added to this week, remembered in this browser; required time is '
+            + `${format(Math.round(hoursPerDay * 3600))} on Monday to Friday.`
+          : 'Rows are the issues you logged time on this week, and the issues you added.'}
+        {' '}Use the arrow keys to move, Enter or type to edit, Enter to save, Escape to cancel.
+      </p>
+    </>
+  );
+}
+
+function status(actual: number, required: number): string {
+  if (!required) return '';
+  return actual >= required ? 'met' : actual > 0 ? 'under' : '';
+}
+
+function CellEditor({ editing, label, onInput, onKeyDown, onBlur }: {
+  editing: Editing; label: string; onInput: (t: string) => void; onKeyDown: (e: KeyboardEvent) => void; onBlur: () => void;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.focus();
+    if (editing.replace) {
+      el.select();
+    } else {
+      const end = el.value.length;
+      el.setSelectionRange(end, end);
+    }
+  }, []);
+  return (
+    <div class="cell-editor">
+      <input
+        ref={ref}
+        class={`input cell-input${editing.error ? ' input-invalid' : ''}`}
+        value={editing.text}
+        aria-label={label}
+        aria-invalid={editing.error ? true : undefined}
+        aria-describedby={editing.error ? 'cell-error' : undefined}
+        readOnly={editing.saving}
+        aria-busy={editing.saving || undefined}
+        onInput={(e) => onInput((e.target as HTMLInputElement).value)}
+        onKeyDown={onKeyDown}
+        onBlur={onBlur}
+      />
+      {editing.error && <div id="cell-error" class="cell-error" role="alert">{editing.error}</div>}
+    </div>
+  );
+}
+
+/**
+ * Makes a cell hold `seconds`: logs, updates or deletes the person's worklogs of
+ * that issue and day. A cell with several worklogs changes its last one.
+ */
+async function writeCell(
+  issue: string, date: string, existing: Worklog[], seconds: number, otherSecondsThatDay: number, timeZone: string,
+  format: (s: number) => string,
+): Promise<Worklog[]> {
+  if (existing.length === 0) {
+    // Start after what is already logged that day, from 09:00.
+    const startMinutes = Math.min(9 * 60 + Math.round(otherSecondsThatDay / 60), 23 * 60);
+    const time = `${String(Math.floor(startMinutes / 60)).padStart(2, '0')}:${String(startMinutes % 60).padStart(2, '0')}`;
+    const w = await call('worklog.log', { issue, started: startedAt(date, time, timeZone), seconds });
+    return [w];
+  }
+  const last = existing[existing.length - 1]!;
+  const others = cellSeconds(existing) - last.timeSpentSeconds;
+  if (seconds === 0 && existing.length === 1) {
+    await call('worklog.delete', { issue, id: last.id });
+    return [];
+  }
+  if (seconds <= others) {
+    throw new AppError('timesheet', 'cell',
+      `This cell holds ${existing.length} worklogs: to go to ${format(others)} or less, change them in the issue.`);
+  }
+  const w = await call('worklog.update', { issue, id: last.id, seconds: seconds - others });
+  return [...existing.slice(0, -1), w];
+}
+
+function RowTools({ week, onAdd }: { week: Week; onAdd: (keys: string[]) => Promise<number> }) {
+  const { me, locale } = useSession();
+  const [key, setKey] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [error, setError] = useState<AppError>();
+  const [busy, setBusy] = useState<'add' | 'copy'>();
+  const [note, setNote] = useState<string>();
+  const [suggestions, setSuggestions] = useState<Array<{ key: string; summary: string }>>([]);
+  const [searchMissing, setSearchMissing] = useState(false);
+
+  // Summary search needs `issue.search`; until the app has it, keys only.
+  useEffect(() => {
+    const q = key.trim();
+    if (searchMissing || q.length < 2 || isIssueKey(q.toUpperCase())) { setSuggestions([]); return; }
+    const t = setTimeout(() => {
+      call('issue.search', { query: q, limit: 8 }).then(
+        (r) => setSuggestions(r.issues.map((i) => ({ key: i.key, summary: i.summary }))),
+        (e) => { if (e instanceof AppError && e.unavailable) setSearchMissing(true); },
+      );
+    }, 250);
+    return () => clearTimeout(t);
+  }, [key, searchMissing]);
+
+  const add = async (e?: Event, chosen?: string) => {
+    e?.preventDefault();
+    const k = (chosen ?? key).trim().toUpperCase();
+    setProblem(undefined);
+    setError(undefined);
+    if (!isIssueKey(k)) {
+      setProblem(searchMissing || !k
+        ? 'Enter an issue key, such as ALPHA-2.'
+        : 'Pick an issue from the list, or enter its key.');
+      return;
+    }
+    if (week.rows.some((r) => r.issue === k)) { setProblem(`${k} is already on this week.`); return; }
+    setBusy('add');
+    try {
+      await onAdd([k]);
+      setKey('');
+      setSuggestions([]);
+    } catch (err) {
+      setError(toAppError('worklog.list', err));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const copy = async () => {
+    setBusy('copy');
+    setError(undefined);
+    setNote(undefined);
+    try {
+      const prev = addDays(week.days[0]!, -7);
+      let keys = rememberedRows(me.accountId, prev);
+      if (week.source === 'index') {
+        const r = await call('timesheet.week', { date: prev });
+        keys = [...new Set([...r.rows.map((x) => x.issue.key), ...keys])];
+      }
+      const n = await onAdd(keys);
+      setNote(keys.length === 0
+        ? `No rows on the week of ${dateLabel(prev, locale, { day: 'numeric', month: 'short' })}.`
+        : n === 0 ? 'Every row of last week is here already.' : `Copied ${n} ${n === 1 ? 'row' : 'rows'} from last week.`);
+    } catch (err) {
+      setError(toAppError('timesheet.week', err));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <div class="row-tools">
+      <form class="add-row" onSubmit={add}>
+        <Field
+          id="add-issue" label="Add an issue"
+          error={problem}
+          help={searchMissing ? 'Search by issue key (summary search is not available yet).' : 'Issue key or words from its summary.'}
+        >
+          <input
+            id="add-issue" class="input" value={key} autoComplete="off" spellcheck={false}
+            placeholder="e.g. ALPHA-2" list="issue-suggestions"
+            aria-describedby="add-issue-msg"
+            onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+          />
+          <datalist id="issue-suggestions">
+            {suggestions.map((s) => <option key={s.key} value={s.key}>{s.summary}</option>)}
+          </datalist>
+        </Field>
+        <Button type="submit" busy={busy === 'add'}>Add row</Button>
+      </form>
+      <Button onClick={copy} busy={busy === 'copy'}>Copy last week's rows</Button>
+      <div role="status" aria-live="polite" class="muted small">{note}</div>
+      {error && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}
+    </div>
+  );
+}
