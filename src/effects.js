@@ -11,9 +11,11 @@ import { sql } from '@forge/sql';
  * @typedef {{ tag: 'null' } | { tag: 'int', val: bigint } | { tag: 'real', val: number }
  *   | { tag: 'text', val: string } | { tag: 'blob', val: Uint8Array }} Value
  * @typedef {{ tag: 'sql', val: { sql: string, params: Value[] } }
- *   | { tag: 'jira', val: { principal: 'user' | 'app', method: string, path: string, body?: string } }} Effect
+ *   | { tag: 'jira', val: { principal: 'user' | 'app', method: string, path: string, body?: string } }
+ *   | { tag: 'sleep', val: number }} Effect
  * @typedef {{ id: number, effect: Effect }} Request
- * @typedef {{ id: number, outcome: { tag: 'sql' | 'jira', val: { tag: 'ok', val: any } | { tag: 'err', val: TaskError } } }} Answer
+ * @typedef {{ id: number, outcome: { tag: 'sql' | 'jira', val: { tag: 'ok', val: any } | { tag: 'err', val: TaskError } }
+ *   | { tag: 'sleep' } }} Answer
  */
 
 const ok = (val) => ({ tag: 'ok', val });
@@ -21,9 +23,9 @@ const err = (code, message) => ({ tag: 'err', val: { code, message } });
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
 /**
- * Performs one batch: the Jira requests concurrently, the SQL statements one
- * after the other in the order given (both at once). One answer per request,
- * echoing its id, in the order of the batch.
+ * Performs one batch: the Jira requests and the waits concurrently, the SQL
+ * statements one after the other in the order given (all at once). One answer
+ * per request, echoing its id, in the order of the batch.
  *
  * @param {Request[]} batch
  * @param {{ accountId?: string }} context the task's context
@@ -36,6 +38,7 @@ export async function perform(batch, context) {
   const requests = [];
   for (const { id, effect } of batch) {
     if (effect.tag === 'sql') statements.push({ id, statement: effect.val });
+    else if (effect.tag === 'sleep') requests.push(sleep(effect.val).then(() => [id, undefined]));
     else requests.push(sendJira(effect.val, context).then((outcome) => [id, outcome]));
   }
   const sqlDone = (async () => {
@@ -46,7 +49,19 @@ export async function perform(batch, context) {
   })();
   const [sqlAnswers, jiraAnswers] = await Promise.all([sqlDone, Promise.all(requests)]);
   const byId = new Map([...sqlAnswers, ...jiraAnswers]);
-  return batch.map(({ id, effect }) => ({ id, outcome: { tag: effect.tag, val: byId.get(id) } }));
+  return batch.map(({ id, effect }) =>
+    effect.tag === 'sleep' ? { id, outcome: { tag: 'sleep' } } : { id, outcome: { tag: effect.tag, val: byId.get(id) } },
+  );
+}
+
+/**
+ * Waits `ms` milliseconds (the component's back-off before a retry: it has no
+ * clock). The wait counts against the invocation's time like any effect.
+ *
+ * @param {number} ms
+ */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(ms) || 0)));
 }
 
 // --- Jira -----------------------------------------------------------------------

@@ -18,7 +18,7 @@ use crate::host::Host;
 use crate::jira::Jira;
 use crate::protocol::{JiraRequest, Principal, TaskError};
 use crate::runtime::Runtime;
-use crate::sql::Sqlite;
+use crate::sql::{Database, MySql, Sqlite};
 use crate::Error;
 
 /// The Jira site a local host talks to.
@@ -69,6 +69,21 @@ impl App {
     ///
     /// When any of these fails.
     pub async fn start(runtime: Arc<Runtime>, config: Config) -> Result<App, Error> {
+        Self::start_on(runtime, config, None).await
+    }
+
+    /// As [`App::start`], with the app data in the MySQL-compatible server at
+    /// `database` (`mysql://user:password@host:port/database`) when given,
+    /// instead of SQLite in the data directory.
+    ///
+    /// # Errors
+    ///
+    /// As [`App::start`]; when the server cannot be reached.
+    pub async fn start_on(
+        runtime: Arc<Runtime>,
+        config: Config,
+        database: Option<&str>,
+    ) -> Result<App, Error> {
         let limits = runtime.limits().clone();
         let (jira, demo) = match config.jira {
             JiraTarget::Demo { seed } => {
@@ -85,7 +100,18 @@ impl App {
             Some(_) => None,
             None => Some(token_owner(&jira).await?),
         };
-        let database = Arc::new(Sqlite::open(&config.data_dir, &limits)?);
+        // The simulator's world is made afresh on every start, so the demo's app data
+        // must be too: otherwise it would describe worklogs that no longer exist.
+        let database: Arc<dyn Database> = match database {
+            Some(url) => Arc::new(MySql::connect(url, &limits)?),
+            None => {
+                let data_dir = match demo {
+                    Some(_) => fresh_dir(&config.data_dir.join("demo"))?,
+                    None => config.data_dir,
+                };
+                Arc::new(Sqlite::open(&data_dir, &limits)?)
+            }
+        };
         let effects = Effects::new(database, jira, limits);
         let host = Host::start(runtime, effects, config.installation).await?;
         Ok(App {
@@ -172,4 +198,14 @@ async fn token_owner(jira: &Jira) -> Result<String, Error> {
                 "unexpected answer from {site}{TOKEN_OWNER_PATH}: {err}"
             ))
         })
+}
+
+/// Empties (or creates) `dir` and returns it.
+fn fresh_dir(dir: &std::path::Path) -> Result<PathBuf, Error> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(format!("cannot clear {}: {e}", dir.display()))),
+    }
+    Ok(dir.to_path_buf())
 }

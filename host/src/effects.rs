@@ -1,4 +1,5 @@
-//! The host's performer: SQL statements in order, Jira requests concurrently.
+//! The host's performer: SQL statements in order, Jira requests and waits
+//! concurrently.
 //!
 //! One batch holds whatever the component asked for at once. The SQL statements
 //! run one after the other in the order given, while every Jira request of the
@@ -47,6 +48,7 @@ impl Performer for Effects {
         let mut sql_ids = Vec::new();
         let mut statements = Vec::new();
         let mut calls = Vec::new();
+        let mut waits = Vec::new();
         for request in requests {
             match request.effect {
                 Effect::Sql(statement) => {
@@ -54,8 +56,10 @@ impl Performer for Effects {
                     statements.push(statement);
                 }
                 Effect::Jira(call) => calls.push((request.id, call)),
+                Effect::Sleep(ms) => waits.push((request.id, ms)),
             }
         }
+        let waits = crate::sleep::perform(waits);
         let account = ctx.account_id.as_deref();
         let jira = join_all(calls.iter().map(|(id, call)| async move {
             Answer {
@@ -64,7 +68,8 @@ impl Performer for Effects {
             }
         }));
         let sql = sql::perform(&*self.database, &self.limits, statements);
-        let (rows, mut answers) = join(sql, jira).await;
+        let ((rows, mut answers), waited) = join(join(sql, jira), waits).await;
+        answers.extend(waited);
         answers.extend(sql_ids.into_iter().zip(rows).map(|(id, rows)| Answer {
             id,
             outcome: Outcome::Sql(rows),

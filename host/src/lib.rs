@@ -45,7 +45,10 @@ mod locate;
 pub mod protocol;
 mod runtime;
 pub mod server;
+mod sleep;
 mod sql;
+pub mod sync;
+pub mod sync_command;
 
 pub use app::{App, Config, JiraTarget};
 pub use demo::{Demo, Person};
@@ -57,4 +60,4 @@ pub use limits::Limits;
 pub use locate::{locate_component, COMPONENT_ENV};
 pub use protocol::TaskError;
 pub use runtime::{Instance, Performer, Runtime, Task};
-pub use sql::{migrate, Database, Sqlite};
+pub use sql::{migrate, Database, MySql, Sqlite};

@@ -3,7 +3,7 @@
 //! Glue only: parse the flags, start the host, run the command. The logic lives
 //! in the `worklogs_host` library.
 //!
-//! Exit codes: 0 success; 1 the operation answered an error (`call`); 2 the
+//! Exit codes: 0 success; 1 the operation answered an error (`call`, `sync`); 2 the
 //! command line is wrong; 3 the host could not start or serve (component not
 //! built, database, Jira unreachable, port taken).
 
@@ -32,6 +32,8 @@ enum Command {
     Serve(ServeArgs),
     /// Run one operation and print its JSON result (exit code 1 on an error).
     Call(CallArgs),
+    /// Bring the worklog index up to date with Jira (exit code 1 on an error).
+    Sync(SyncArgs),
 }
 
 /// Where the host's Jira, data and component come from.
@@ -51,6 +53,9 @@ struct Common {
     /// The directory of the SQLite database.
     #[arg(long, value_name = "DIR", default_value = ".data")]
     data: PathBuf,
+    /// Keep the app data in a MySQL-compatible server instead of SQLite.
+    #[arg(long, value_name = "mysql://USER:PASS@HOST:PORT/DB")]
+    database: Option<String>,
     /// The installation id in every task's context.
     #[arg(long, value_name = "ID", default_value = "local")]
     installation: String,
@@ -92,6 +97,14 @@ struct CallArgs {
     input: String,
 }
 
+#[derive(Args)]
+struct SyncArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    sync: worklogs_host::sync_command::SyncFlags,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = tokio::runtime::Runtime::new()
@@ -107,6 +120,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve_command(args).await,
         Command::Call(args) => call_command(args).await,
+        Command::Sync(args) => sync_command(args).await,
     }
 }
 
@@ -190,10 +204,26 @@ async fn call_command(args: CallArgs) -> Result<ExitCode> {
     }
 }
 
+/// `worklogs sync`: runs as a queue consumer does on Forge, so its slices get
+/// the consumer's 900 s budget.
+async fn sync_command(args: SyncArgs) -> Result<ExitCode> {
+    let limits = Limits {
+        invocation_budget: std::time::Duration::from_secs(900),
+        ..Limits::default()
+    };
+    let app = start_with(&args.common, limits).await?;
+    Ok(worklogs_host::sync_command::run(app.host(), &args.sync).await)
+}
+
 /// Compiles the component, then starts the host as the flags say.
 async fn start(common: &Common) -> Result<App> {
+    start_with(common, Limits::default()).await
+}
+
+/// [`start`] under `limits`.
+async fn start_with(common: &Common, limits: Limits) -> Result<App> {
     let component = locate_component(common.component.as_deref())?;
-    let runtime = Arc::new(Runtime::load(&component, Limits::default())?);
+    let runtime = Arc::new(Runtime::load(&component, limits)?);
     let jira = match &common.jira_url {
         Some(base_url) => JiraTarget::Cloud {
             base_url: base_url.clone(),
@@ -207,7 +237,7 @@ async fn start(common: &Common) -> Result<App> {
         installation: common.installation.clone(),
         jira,
     };
-    Ok(App::start(runtime, config).await?)
+    Ok(App::start_on(runtime, config, common.database.as_deref()).await?)
 }
 
 fn env(name: &str) -> Result<String> {

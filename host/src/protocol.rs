@@ -94,6 +94,8 @@ impl Request {
         let outcome = match self.effect {
             Effect::Sql(_) => Outcome::Sql(Err(error)),
             Effect::Jira(_) => Outcome::Jira(Err(error)),
+            // A wait cannot fail: it is over.
+            Effect::Sleep(_) => Outcome::Sleep,
         };
         Answer {
             id: self.id,

@@ -619,11 +619,51 @@ fn add_issues(world: &mut World, rng: &mut ChaCha8Rng, opts: &GenOptions) {
                 created,
                 updated: created,
                 worklogs: Vec::new(),
+                custom: custom_fields(next_id, issue_type),
             });
             next_id += 1;
         }
     }
     world.reindex();
+}
+
+/// The values of the site's custom fields for an issue, derived from its id (not
+/// drawn from the seeded generator, so adding them changed no other data): every
+/// issue but an epic has an `Account`, stories have `Story Points`.
+fn custom_fields(id: u64, issue_type: IssueType) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    if issue_type == IssueType::Epic {
+        return out;
+    }
+    let h = ids::mix64(id ^ 0x00c0_ffee);
+    let (option_id, account) = [
+        ("10200", "Internal"),
+        ("10201", "Client A"),
+        ("10202", "Client B"),
+    ][(h % 3) as usize];
+    out.push((
+        "customfield_10100".to_owned(),
+        json!({ "id": option_id, "value": account }),
+    ));
+    if issue_type == IssueType::Story {
+        out.push((
+            "customfield_10101".to_owned(),
+            json!([1, 2, 3, 5, 8, 13][((h >> 8) % 6) as usize]),
+        ));
+    }
+    out
+}
+
+/// The `worklogs.attributes` property of generated worklog `i`, derived from its
+/// index (not drawn from the seeded generator): about a quarter of the worklogs
+/// carry one, as the app would have set it.
+fn worklog_attributes(i: usize) -> Option<Value> {
+    let h = ids::mix64(i as u64 ^ 0x0a77_1b5e);
+    if !h.is_multiple_of(4) {
+        return None;
+    }
+    let work_type = ["development", "review", "meeting", "support"][((h >> 8) % 4) as usize];
+    Some(json!({ "billable": !(h >> 16).is_multiple_of(3), "workType": work_type }))
 }
 
 /// Months of worklogs; see the module documentation.
@@ -772,6 +812,14 @@ fn add_worklogs(world: &mut World, rng: &mut ChaCha8Rng, opts: &GenOptions) {
     }
     for issue in &mut world.issues {
         issue.remaining = issue.original.map(|o| (o - issue.spent).max(0));
+    }
+    for i in 0..logs.len() {
+        if let Some(value) = worklog_attributes(i) {
+            world.properties.insert(
+                World::worklog_id(i as u32),
+                vec![("worklogs.attributes".to_owned(), value)],
+            );
+        }
     }
     world.worklogs = logs;
 }

@@ -24,6 +24,7 @@
 //! ```
 
 mod api;
+mod client;
 mod duration;
 mod error;
 mod generate;
@@ -33,7 +34,8 @@ mod render;
 mod server;
 mod world;
 
+pub use client::{Caller, InProcess, Reply};
 pub use error::JiraError;
 pub use generate::GenOptions;
 pub use server::{jira_routes, spawn, Fault, Sim, SimHandle};
-pub use world::World;
+pub use world::{IssueFacts, WorklogFacts, World};

@@ -37,6 +37,8 @@ pub(crate) const ISSUE_FIELDS: &[(&str, bool)] = &[
     ("aggregatetimeestimate", true),
     ("timetracking", false),
     ("worklog", false),
+    ("customfield_10100", true),
+    ("customfield_10101", true),
 ];
 
 /// How many worklogs the issue's `worklog` field embeds, as in Jira.
@@ -410,6 +412,21 @@ impl<'a> Render<'a> {
         put("aggregatetimespent", secs(spent));
         put("aggregatetimeoriginalestimate", secs(issue.original));
         put("aggregatetimeestimate", secs(issue.remaining));
+        for (field, _, _) in crate::world::CUSTOM_FIELDS {
+            let mut value = issue
+                .custom
+                .iter()
+                .find(|(id, _)| id == field)
+                .map_or(Value::Null, |(_, v)| v.clone());
+            // A select list's option comes with its own link, as in Jira.
+            if let Some(option) = value.get("id").and_then(Value::as_str).map(str::to_owned) {
+                value["self"] = json!(format!(
+                    "{}/rest/api/3/customFieldOption/{option}",
+                    self.base
+                ));
+            }
+            put(field, value);
+        }
         if fields.has("timetracking") {
             let mut tt = Map::new();
             if let Some(o) = issue.original {

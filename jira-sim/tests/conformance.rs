@@ -61,6 +61,17 @@ fn field_schema(spec: &Spec, name: &str) -> Option<Value> {
         | "aggregatetimeestimate" => int,
         "timetracking" => spec.schema("TimeTrackingDetails"),
         "worklog" => spec.schema("PageOfWorklogs"),
+        // The simulator's custom fields: a select list (Jira sends the option
+        // with its id, which the spec's CustomFieldOption leaves out) and a number.
+        "customfield_10100" => json!({
+            "type": "object", "nullable": true, "additionalProperties": false,
+            "properties": {
+                "self": { "type": "string", "format": "uri" },
+                "value": { "type": "string" },
+                "id": { "type": "string" }
+            }
+        }),
+        "customfield_10101" => json!({ "type": "number", "nullable": true }),
         _ => return None,
     })
 }

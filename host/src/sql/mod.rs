@@ -1,12 +1,13 @@
 //! The SQL performer: one statement per effect, performed in the order given.
 //!
 //! [`Database`] is the seam between the task loop and an engine: SQLite
-//! ([`Sqlite`]) today, a MySQL-compatible server later. What every engine shares
-//! lives here: the checks made before a statement reaches the engine (exactly one
-//! statement, the request size limit) and the bookkeeping of migrations
-//! ([`migrate`]).
+//! ([`Sqlite`]) and a MySQL-compatible server ([`MySql`]: MariaDB, MySQL,
+//! TiDB). What every engine shares lives here: the checks made before a
+//! statement reaches the engine (exactly one statement, the request size limit)
+//! and the bookkeeping of migrations ([`migrate`]).
 
 mod migrate;
+mod mysql;
 mod sqlite;
 mod statement;
 
@@ -15,6 +16,7 @@ use futures::future::BoxFuture;
 use crate::limits::{human_bytes, Limits};
 use crate::protocol::{SqlRows, SqlStatement, TaskError, Value};
 
+pub use self::mysql::MySql;
 pub use migrate::migrate;
 pub use sqlite::Sqlite;
 

@@ -11,6 +11,7 @@
 //! [`World::advance_time`]); every write takes a unique, increasing stamp from it.
 
 mod access;
+mod edit;
 mod ops;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -21,6 +22,7 @@ use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 pub(crate) use access::{Access, GlobalPerm, ProjectPerm};
+pub use edit::{IssueFacts, WorklogFacts};
 pub(crate) use ops::property_not_found;
 
 /// The id of the first worklog; worklog `i` (0-based) has id `WORKLOG_BASE_ID + i`.
@@ -310,7 +312,15 @@ pub(crate) struct Issue {
     pub updated: i64,
     /// Worklog indexes, in creation order (deleted ones removed).
     pub worklogs: Vec<u32>,
+    /// Custom field values by field id (see [`CUSTOM_FIELDS`]), in id order.
+    pub custom: Vec<(String, Value)>,
 }
+
+/// The custom fields of the site: id, name and Jira's schema type.
+pub(crate) const CUSTOM_FIELDS: &[(&str, &str, &str)] = &[
+    ("customfield_10100", "Account", "option"),
+    ("customfield_10101", "Story Points", "number"),
+];
 
 /// Who may see a worklog, besides people who may edit all worklogs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

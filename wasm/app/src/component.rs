@@ -143,6 +143,7 @@ fn answer_from_wit(answer: wit::Answer) -> p::Answer {
                 })
                 .map_err(error_from_wit),
         ),
+        wit::Outcome::Sleep => p::Outcome::Sleep,
     };
     p::Answer {
         id: answer.id,
@@ -172,6 +173,7 @@ fn step_to_wit(step: p::Step) -> wit::Step {
                             path: jira.path,
                             body: jira.body,
                         }),
+                        p::Effect::Sleep(ms) => wit::Effect::Sleep(ms),
                     },
                 })
                 .collect(),

@@ -56,6 +56,19 @@ struct Io {
     answers: BTreeMap<u32, Outcome>,
     /// The wakers of futures waiting for an answer.
     wakers: BTreeMap<u32, Waker>,
+    /// Effects registered so far, by kind.
+    counts: EffectCounts,
+}
+
+/// How many effects of each kind a run has asked for so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EffectCounts {
+    /// SQL statements.
+    pub sql: u64,
+    /// Jira requests.
+    pub jira: u64,
+    /// Waits.
+    pub sleep: u64,
 }
 
 impl Ctx {
@@ -132,6 +145,23 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Waits `ms` milliseconds: the host answers when the time has passed. The
+    /// core has no clock, so this is how it backs off before a retry.
+    pub fn sleep(&self, ms: u32) -> EffectFuture<()> {
+        EffectFuture::new(self, Effect::Sleep(ms))
+    }
+
+    /// How many effects of each kind the run has asked for so far.
+    pub fn effect_counts(&self) -> EffectCounts {
+        self.shared
+            .io
+            .try_borrow()
+            .map(|io| io.counts)
+            .unwrap_or_default()
+    }
+}
+
 impl Shared {
     fn register(&self, effect: Effect, waker: &Waker) -> Result<u32, Error> {
         let mut io = self
@@ -142,6 +172,11 @@ impl Shared {
         io.next_id = id
             .checked_add(1)
             .ok_or_else(|| Error::internal("a run issued more than 4294967295 requests"))?;
+        match effect.kind() {
+            EffectKind::Sql => io.counts.sql += 1,
+            EffectKind::Jira => io.counts.jira += 1,
+            EffectKind::Sleep => io.counts.sleep += 1,
+        }
         io.unsent.push(Request { id, effect });
         io.wakers.insert(id, waker.clone());
         Ok(id)
@@ -186,7 +221,7 @@ impl FromOutcome for SqlRows {
     fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
         match outcome {
             Outcome::Sql(result) => result,
-            Outcome::Jira(_) => Err(Error::internal("a jira outcome answered an sql request")),
+            other => Err(mismatch(&other, EffectKind::Sql)),
         }
     }
 }
@@ -195,9 +230,26 @@ impl FromOutcome for HttpResponse {
     fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
         match outcome {
             Outcome::Jira(result) => result,
-            Outcome::Sql(_) => Err(Error::internal("an sql outcome answered a jira request")),
+            other => Err(mismatch(&other, EffectKind::Jira)),
         }
     }
+}
+
+impl FromOutcome for () {
+    fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
+        match outcome {
+            Outcome::Sleep => Ok(()),
+            other => Err(mismatch(&other, EffectKind::Sleep)),
+        }
+    }
+}
+
+fn mismatch(outcome: &Outcome, expected: EffectKind) -> Error {
+    Error::internal(format!(
+        "a {} outcome answered a {} request",
+        outcome.kind().as_str(),
+        expected.as_str()
+    ))
 }
 
 /// A future for the outcome of one effect; see [`Ctx::sql`] and [`Ctx::jira`].

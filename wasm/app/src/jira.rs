@@ -236,6 +236,37 @@ pub fn minutes(seconds: i64) -> String {
     format!("{}m", seconds / 60)
 }
 
+/// Deserializes one of Jira's ids: a string, or (tolerated) a number.
+///
+/// # Errors
+///
+/// When the value is neither.
+pub fn id_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Id;
+
+    impl serde::de::Visitor<'_> for Id {
+        type Value = String;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an id")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+
+    deserializer.deserialize_any(Id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

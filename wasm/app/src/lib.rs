@@ -13,7 +13,9 @@
 //! - [`input`]: two-stage input (deserialize raw, validate into typed values).
 //! - [`jira`]: encoded request paths and Jira's statuses as stable error codes.
 //! - [`adf`]: comments between plain text and the Atlassian Document Format.
-//! - [`schema`] and [`store`]: the app's SQL tables and queries.
+//! - [`schema`] and [`store`]: the app's SQL tables and queries; [`index`]:
+//!   the worklog index that reports read, kept in sync with Jira.
+//! - [`retry`]: patient Jira requests for jobs, backing off with `sleep` effects.
 //! - [`protocol`]: the WIT contract's types as plain Rust; the bindings
 //!   themselves are only compiled for wasm32.
 //!
@@ -39,11 +41,13 @@
 pub mod adf;
 mod error;
 pub mod executor;
+pub mod index;
 pub mod input;
 pub mod jira;
 pub mod ops;
 pub mod permissions;
 pub mod protocol;
+pub mod retry;
 pub mod schema;
 pub mod store;
 
@@ -92,7 +96,8 @@ mod tests {
         assert_eq!(
             e.message(),
             "invalid input: unknown operation \"worklog.destroy\" (known: me, timetracking.settings, \
-             timetracking.settings.save, worklog.list, worklog.log, worklog.update, worklog.delete)"
+             timetracking.settings.save, worklog.list, worklog.log, worklog.update, worklog.delete, \
+             sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save)"
         );
     }
 
@@ -130,8 +135,17 @@ mod tests {
                 json!({"issue": "ALPHA-2", "id": "1", "seconds": 60}),
             ),
             ("worklog.delete", json!({"issue": "ALPHA-2", "id": "1"})),
+            ("sync.settings.save", json!({"customFields": []})),
         ];
-        assert_eq!(inputs.len(), operations().len());
+        // Jobs and triggers run these without an acting user.
+        let jobs = [
+            "sync.full",
+            "sync.incremental",
+            "sync.worklog-event",
+            "sync.verify",
+            "sync.status",
+        ];
+        assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
             let mut host = FakeHost::new(None);
             let e = host.run(operation, input).unwrap_err();

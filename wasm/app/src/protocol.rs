@@ -100,6 +100,9 @@ pub enum Effect {
     Sql(SqlStatement),
     /// Send one Jira request.
     Jira(JiraRequest),
+    /// Wait this many milliseconds, then answer (the core has no clock: this is
+    /// how it backs off before retrying).
+    Sleep(u32),
 }
 
 impl Effect {
@@ -108,6 +111,7 @@ impl Effect {
         match self {
             Self::Sql(_) => EffectKind::Sql,
             Self::Jira(_) => EffectKind::Jira,
+            Self::Sleep(_) => EffectKind::Sleep,
         }
     }
 }
@@ -119,14 +123,17 @@ pub enum EffectKind {
     Sql,
     /// A Jira request.
     Jira,
+    /// A wait.
+    Sleep,
 }
 
 impl EffectKind {
-    /// `sql` or `jira`, as in the WIT.
+    /// `sql`, `jira` or `sleep`, as in the WIT.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Sql => "sql",
             Self::Jira => "jira",
+            Self::Sleep => "sleep",
         }
     }
 }
@@ -179,6 +186,8 @@ pub enum Outcome {
     Sql(Result<SqlRows, Error>),
     /// The outcome of a Jira request; an error status is still `Ok`.
     Jira(Result<HttpResponse, Error>),
+    /// The wait is over.
+    Sleep,
 }
 
 impl Outcome {
@@ -187,6 +196,7 @@ impl Outcome {
         match self {
             Self::Sql(_) => EffectKind::Sql,
             Self::Jira(_) => EffectKind::Jira,
+            Self::Sleep => EffectKind::Sleep,
         }
     }
 }

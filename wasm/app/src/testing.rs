@@ -51,10 +51,18 @@ type JiraHandler = Box<dyn FnMut(&JiraRequest) -> Result<HttpResponse, Error>>;
 /// Runs operations against an in-memory database and a scripted Jira.
 pub struct FakeHost {
     account: Option<String>,
+    /// The acting user, shared with a simulator's handler.
+    acting: std::rc::Rc<std::cell::RefCell<Option<String>>>,
+    /// The instant every run's context carries.
+    pub now_ms: i64,
+    /// Effects performed so far, by every run.
+    pub effects: u64,
     jira: JiraHandler,
     db: rusqlite::Connection,
     /// Every batch of every run, in order.
     pub batches: Vec<Vec<Request>>,
+    /// Every wait asked for, in milliseconds (answered at once: time is virtual).
+    pub slept: Vec<u32>,
 }
 
 impl FakeHost {
@@ -67,9 +75,13 @@ impl FakeHost {
         }
         Self {
             account: account.map(str::to_owned),
+            acting: std::rc::Rc::new(std::cell::RefCell::new(account.map(str::to_owned))),
+            now_ms: context(None).now_ms,
+            effects: 0,
             jira: Box::new(|request| panic!("unexpected jira request {request:?}")),
             db,
             batches: Vec::new(),
+            slept: Vec::new(),
         }
     }
 
@@ -94,27 +106,102 @@ impl FakeHost {
 
     /// Runs `operation` on an input text to completion.
     pub fn run_text(&mut self, operation: &str, input: &str) -> Result<Json, Error> {
-        let mut run = Run::new(context(self.account.as_deref()), operation, input);
+        match self.run_until(operation, input, u64::MAX) {
+            Some(result) => result,
+            None => unreachable!("no limit was set"),
+        }
+    }
+
+    /// Runs `operation` as the process would until it is killed after
+    /// `effects` more effects: the effects of each batch are performed in order
+    /// (SQL statements as the host does), and when the limit falls inside a
+    /// batch, the rest of it is never performed and the run is dropped. `None`
+    /// when killed; else the run's result.
+    pub fn run_until(
+        &mut self,
+        operation: &str,
+        input: &str,
+        effects: u64,
+    ) -> Option<Result<Json, Error>> {
+        let mut ctx = context(self.account.as_deref());
+        ctx.now_ms = self.now_ms;
+        let mut run = Run::new(ctx, operation, input);
         let mut answers = Vec::new();
-        for _ in 0..1000 {
+        let mut left = effects;
+        for _ in 0..100_000 {
             match run.resume(answers) {
                 Step::Done(result) => {
-                    return result
-                        .map(|text| serde_json::from_str(&text).expect("the result is JSON"))
+                    return Some(
+                        result.map(|text| serde_json::from_str(&text).expect("the result is JSON")),
+                    )
                 }
                 Step::Wait(batch) => {
-                    answers = batch.iter().map(|request| self.perform(request)).collect();
+                    let mut performed = Vec::with_capacity(batch.len());
+                    for request in &batch {
+                        if left == 0 {
+                            return None;
+                        }
+                        left -= 1;
+                        self.effects += 1;
+                        performed.push(self.perform(request));
+                    }
+                    answers = performed;
                     self.batches.push(batch);
                 }
             }
         }
-        panic!("{operation} did not finish in 1000 steps");
+        panic!("{operation} did not finish in 100000 steps");
+    }
+
+    /// Answers Jira requests with the simulator, in-process: `principal: app`
+    /// as the app, `user` as the acting user.
+    pub fn on_sim(self, sim: &jira_sim::Sim) -> Self {
+        let client = jira_sim::InProcess::new(sim).expect("a runtime for the simulator");
+        let acting = std::rc::Rc::clone(&self.acting);
+        self.on_jira(move |request| {
+            let who = acting.borrow().clone();
+            let caller = match (request.principal, who.as_deref()) {
+                (crate::protocol::Principal::User, Some(who)) => jira_sim::Caller::Account(who),
+                _ => jira_sim::Caller::App,
+            };
+            let reply = client.send(
+                caller,
+                &request.method,
+                &request.path,
+                request.body.as_deref(),
+            );
+            HttpResponse {
+                status: reply.status,
+                headers: reply.headers,
+                body: reply.body,
+            }
+        })
+    }
+
+    /// Every row of a query.
+    pub fn query(&self, sql: &str) -> Vec<Vec<Value>> {
+        self.sql(&SqlStatement {
+            sql: sql.to_owned(),
+            params: Vec::new(),
+        })
+        .expect(sql)
+        .rows
+    }
+
+    /// Acts as another user (or none) from now on.
+    pub fn act_as(&mut self, account: Option<&str>) {
+        self.account = account.map(str::to_owned);
+        *self.acting.borrow_mut() = self.account.clone();
     }
 
     fn perform(&mut self, request: &Request) -> Answer {
         let outcome = match &request.effect {
             Effect::Sql(statement) => Outcome::Sql(self.sql(statement)),
             Effect::Jira(jira) => Outcome::Jira((self.jira)(jira)),
+            Effect::Sleep(ms) => {
+                self.slept.push(*ms);
+                Outcome::Sleep
+            }
         };
         Answer {
             id: request.id,
@@ -173,7 +260,7 @@ impl FakeHost {
             .flatten()
             .filter_map(|r| match &r.effect {
                 Effect::Jira(jira) => Some(jira.clone()),
-                Effect::Sql(_) => None,
+                Effect::Sql(_) | Effect::Sleep(_) => None,
             })
             .collect()
     }

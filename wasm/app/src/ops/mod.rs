@@ -6,6 +6,7 @@
 
 mod me;
 mod settings;
+mod sync;
 mod worklog;
 
 use serde::Serialize;
@@ -23,6 +24,12 @@ pub const OPERATIONS: &[&str] = &[
     "worklog.log",
     "worklog.update",
     "worklog.delete",
+    "sync.full",
+    "sync.incremental",
+    "sync.worklog-event",
+    "sync.verify",
+    "sync.status",
+    "sync.settings.save",
 ];
 
 /// Runs the named operation on a JSON input and returns its JSON result.
@@ -40,6 +47,12 @@ pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, 
         "worklog.log" => to_json(worklog::log(ctx, input::parse(text)?).await?),
         "worklog.update" => to_json(worklog::update(ctx, input::parse(text)?).await?),
         "worklog.delete" => to_json(worklog::delete(ctx, input::parse(text)?).await?),
+        "sync.full" => to_json(sync::full(ctx, input::parse(text)?).await?),
+        "sync.incremental" => to_json(sync::incremental(ctx, input::parse(text)?).await?),
+        "sync.worklog-event" => to_json(sync::worklog_event(ctx, input::parse(text)?).await?),
+        "sync.verify" => to_json(sync::verify(ctx, input::parse(text)?).await?),
+        "sync.status" => to_json(sync::status(ctx, input::parse(text)?).await?),
+        "sync.settings.save" => to_json(sync::save_settings(ctx, input::parse(text)?).await?),
         other => Err(Error::invalid_input(format_args!(
             "unknown operation {} (known: {})",
             input::quote(other),

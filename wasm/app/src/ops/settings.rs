@@ -18,6 +18,7 @@ use crate::permissions;
 use crate::protocol::{Method, Principal};
 use crate::store;
 use crate::Error;
+use worklogs_core::duration::TimeTrackingSettings;
 
 /// The `settings` row that holds the stored copy.
 const SETTING: &str = "timetracking";
@@ -77,6 +78,26 @@ impl TimeTracking {
         time_format: TimeFormat::Pretty,
         default_unit: DefaultUnit::Minute,
     };
+
+    /// The domain core's form, for parsing and formatting durations.
+    ///
+    /// # Errors
+    ///
+    /// `internal` if the core refuses settings this type accepted (both check
+    /// the same ranges, so this is a bug).
+    pub fn to_core(self) -> Result<TimeTrackingSettings, Error> {
+        let json = serde_json::json!({
+            "workingHoursPerDay": json_number(self.hours_per_day),
+            "workingDaysPerWeek": json_number(self.days_per_week),
+            "timeFormat": self.time_format,
+            "defaultUnit": self.default_unit,
+        });
+        TimeTrackingSettings::from_json(&json.to_string()).map_err(|e| {
+            Error::internal(format!(
+                "the time tracking settings {json} are not usable by the core: {e}"
+            ))
+        })
+    }
 
     /// Checks each part; `names` are the field names used in messages.
     fn new(
@@ -230,10 +251,23 @@ pub struct Settings {
 ///
 /// # Errors
 ///
+/// As [`load`].
+pub async fn read(ctx: &Ctx, _: NoInput) -> Result<Settings, Error> {
+    let (settings, source) = load(ctx).await?;
+    Ok(settings.output(source))
+}
+
+/// Loads the site's time tracking settings as `timetracking.settings` does, for
+/// any operation that needs them: one batch asks Jira as the acting user and
+/// reads the stored copy; Jira's answer wins (and is stored when it differs),
+/// on 401 or 403 the stored copy is used, and without one Jira's defaults.
+///
+/// # Errors
+///
 /// `forbidden` without an acting user; Jira's errors other than 401/403,
 /// mapped; `upstream` when Jira answers settings out of range; the database's
 /// errors; `internal` when the stored copy is unreadable and needed.
-pub async fn read(ctx: &Ctx, _: NoInput) -> Result<Settings, Error> {
+pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
     ctx.acting_user()?;
     let path = JiraPath::api(&["configuration", "timetracking", "options"]);
     // Independent: asked for in one batch.
@@ -271,11 +305,11 @@ pub async fn read(ctx: &Ctx, _: NoInput) -> Result<Settings, Error> {
             if !unchanged {
                 store::save_setting(ctx, SETTING, settings.to_stored()).await?;
             }
-            Ok(settings.output(Source::Jira))
+            Ok((settings, Source::Jira))
         }
         401 | 403 => match stored? {
-            Some(text) => Ok(TimeTracking::from_stored(&text)?.output(Source::Stored)),
-            None => Ok(TimeTracking::DEFAULT.output(Source::Default)),
+            Some(text) => Ok((TimeTracking::from_stored(&text)?, Source::Stored)),
+            None => Ok((TimeTracking::DEFAULT, Source::Default)),
         },
         _ => Err(jira::error_for(&response, Method::Get, &path)),
     }

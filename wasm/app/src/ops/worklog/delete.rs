@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::estimate::{Estimate, EstimateRaw, For};
-use super::write;
+use super::{index_deleted, write};
 use crate::executor::Ctx;
 use crate::input::{Input, IssueRef, WorklogId};
 use crate::jira::JiraPath;
@@ -73,15 +73,19 @@ pub async fn delete(ctx: &Ctx, input: DeleteInput) -> Result<Deleted, Error> {
         path = estimate.apply(path, For::Delete);
     }
     let target = (&input.issue, Some(&input.id));
-    write(
-        ctx,
-        Method::Delete,
-        &path,
-        None,
-        target,
-        WorklogAction::Delete,
-    )
-    .await?;
+    let (response, site) = futures::join!(
+        write(
+            ctx,
+            Method::Delete,
+            &path,
+            None,
+            target,
+            WorklogAction::Delete,
+        ),
+        crate::index::site(ctx)
+    );
+    response?;
+    index_deleted(ctx, site, &input.id).await;
     Ok(Deleted {
         deleted: true,
         issue: input.issue.as_str().to_owned(),

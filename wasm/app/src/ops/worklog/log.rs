@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Map};
 
 use super::estimate::{Estimate, EstimateRaw, For};
-use super::{time_spent, write, JiraWorklog, Worklog};
+use super::{index_target, index_written, time_spent, write, JiraWorklog, TimeSpent, Worklog};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::input::{self, whole_number, Input, IssueRef, Started, Visibility, VisibilityRaw};
@@ -33,7 +33,7 @@ pub struct LogRaw {
 pub struct LogInput {
     issue: IssueRef,
     started: Started,
-    seconds: i64,
+    time_spent: TimeSpent,
     comment: Option<String>,
     estimate: Option<Estimate>,
     notify_users: Option<bool>,
@@ -46,13 +46,15 @@ impl Input for LogInput {
     fn validate(raw: LogRaw) -> Result<Self, Error> {
         let issue = IssueRef::parse("issue", &raw.issue)?;
         let started = Started::parse("started", &raw.started)?;
-        let Some(seconds) = time_spent(raw.seconds, raw.time_spent, true)? else {
-            return Err(Error::invalid_input("field \"seconds\" is required"));
+        let Some(time_spent) = time_spent(raw.seconds, raw.time_spent, true)? else {
+            return Err(Error::invalid_input(
+                "field \"seconds\" or field \"timeSpent\" is required",
+            ));
         };
         Ok(Self {
             issue,
             started,
-            seconds,
+            time_spent,
             comment: raw
                 .comment
                 .map(|c| input::comment("comment", c))
@@ -79,6 +81,7 @@ impl Input for LogInput {
 /// other errors, mapped.
 pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     ctx.acting_user()?;
+    let seconds = input.time_spent.resolve(ctx).await?;
     let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog"]);
     if let Some(notify) = input.notify_users {
         path = path.query("notifyUsers", if notify { "true" } else { "false" });
@@ -88,7 +91,7 @@ pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     }
     let mut body = Map::new();
     body.insert("started".into(), json!(input.started.to_jira()));
-    body.insert("timeSpentSeconds".into(), json!(input.seconds));
+    body.insert("timeSpentSeconds".into(), json!(seconds));
     if let Some(comment) = input.comment.filter(|c| !c.is_empty()) {
         body.insert("comment".into(), adf::from_plain_text(&comment));
     }
@@ -97,17 +100,23 @@ pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     }
     let body = serde_json::Value::Object(body).to_string();
     let target = (&input.issue, None);
-    let response = write(
-        ctx,
-        Method::Post,
-        &path,
-        Some(body),
-        target,
-        WorklogAction::Log,
-    )
-    .await?;
+    // The index's site and fields are read in the same batch as the write.
+    let (response, index) = futures::join!(
+        write(
+            ctx,
+            Method::Post,
+            &path,
+            Some(body),
+            target,
+            WorklogAction::Log,
+        ),
+        index_target(ctx)
+    );
+    let response = response?;
     let created: JiraWorklog = jira::parse(&response, Method::Post, &path)?;
-    created.into_worklog()
+    let created = created.into_worklog()?;
+    index_written(ctx, index, &response).await;
+    Ok(created)
 }
 
 #[cfg(test)]
@@ -142,7 +151,7 @@ mod tests {
                 }),
             )
             .unwrap();
-        let request = host.jira_requests().pop().unwrap();
+        let request = host.jira_requests().remove(0);
         assert_eq!(request.method, "POST");
         assert_eq!(
             request.path,
@@ -169,6 +178,65 @@ mod tests {
         );
     }
 
+    /// A Jira where the acting user may not read the time tracking settings
+    /// (so the stored copy or the defaults apply) and worklogs are echoed.
+    fn echo_without_settings(
+        request: &crate::protocol::JiraRequest,
+    ) -> crate::protocol::HttpResponse {
+        if request.path == "/rest/api/3/configuration/timetracking/options" {
+            http(403, r#"{"errorMessages":["no"]}"#)
+        } else {
+            echo(request)
+        }
+    }
+
+    #[test]
+    fn time_spent_is_parsed_with_the_site_settings() {
+        for (text, seconds) in [("1h 30m", 5400), ("1d", 28_800), ("90", 5400)] {
+            let mut host = FakeHost::new(Some("alice")).on_jira(echo_without_settings);
+            let out = host
+                .run(
+                    "worklog.log",
+                    json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "timeSpent": text}),
+                )
+                .unwrap();
+            assert_eq!(out["timeSpentSeconds"], seconds, "{text}");
+            let sent: Value =
+                serde_json::from_str(host.jira_requests()[1].body.as_deref().unwrap()).unwrap();
+            assert_eq!(sent["timeSpentSeconds"], seconds, "{text}");
+        }
+        // A stored copy with a 6-hour day makes 1d six hours.
+        let mut host = FakeHost::new(Some("alice")).on_jira(echo_without_settings);
+        host.exec(
+            "INSERT INTO settings VALUES ('site-1', 'timetracking', \
+             '{\"hoursPerDay\":6,\"daysPerWeek\":5,\"timeFormat\":\"pretty\",\"defaultUnit\":\"minute\"}', 0)",
+        );
+        let out = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "timeSpent": "1d"}),
+            )
+            .unwrap();
+        assert_eq!(out["timeSpentSeconds"], 21_600);
+    }
+
+    #[test]
+    fn time_spent_over_a_week_is_refused_after_reading_the_settings() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(echo_without_settings);
+        let e = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "timeSpent": "5w"}),
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            r#"invalid input: field "timeSpent": "5w" is 720000 seconds, more than one week (604800 seconds)"#
+        );
+        // The settings were read, nothing was logged.
+        assert!(host.jira_requests().iter().all(|r| r.method == "GET"));
+    }
+
     #[test]
     fn minimal_log_sends_no_options() {
         let mut host = FakeHost::new(Some("alice")).on_jira(echo);
@@ -177,7 +245,7 @@ mod tests {
             json!({"issue": "10002", "started": "2026-11-24T09:30:00.000+0000", "seconds": 60, "comment": ""}),
         )
         .unwrap();
-        let request = host.jira_requests().pop().unwrap();
+        let request = host.jira_requests().remove(0);
         assert_eq!(request.path, "/rest/api/3/issue/10002/worklog");
         let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         assert_eq!(
@@ -370,7 +438,10 @@ mod tests {
                 "unknown field `by`",
             ),
             (with("worklogId", json!("1")), "unknown field `worklogId`"),
-            (without("seconds"), "field \"seconds\" is required"),
+            (
+                without("seconds"),
+                "field \"seconds\" or field \"timeSpent\" is required",
+            ),
             (without("started"), "missing field `started`"),
             (without("issue"), "missing field `issue`"),
         ];
@@ -381,9 +452,9 @@ mod tests {
             assert!(e.message().contains(expected), "{input}: {e}");
         }
         let mut input = without("seconds");
-        input["timeSpent"] = json!("1h 30m");
+        input["timeSpent"] = json!("3x");
         let e = host.run("worklog.log", input).unwrap_err();
-        assert!(e.message().contains("not supported yet"), "{e}");
+        assert!(e.message().contains("at position 2"), "{e}");
         assert!(host.batches.is_empty());
     }
 }

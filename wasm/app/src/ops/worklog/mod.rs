@@ -16,18 +16,19 @@ pub use list::list;
 pub use log::log;
 pub use update::update;
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::adf;
 use crate::executor::Ctx;
+use crate::index;
 use crate::input::{self, parse_date_time, quote, IssueRef, WorklogId};
-use crate::jira::{self, JiraPath};
+use crate::jira::{self, id_string, JiraPath};
 use crate::permissions::{self, WorklogAction};
 use crate::protocol::{HttpResponse, Method, Principal};
 use crate::Error;
+use worklogs_core::duration::{self, TimeTrackingSettings};
+
+use super::settings;
 
 /// A worklog as the app shows it.
 #[derive(Serialize, Debug, PartialEq, Eq)]
@@ -95,33 +96,6 @@ struct JiraVisibility {
     identifier: Option<String>,
 }
 
-/// Jira's ids are strings; tolerate numbers too.
-fn id_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    struct Id;
-
-    impl Visitor<'_> for Id {
-        type Value = String;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an id")
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_owned())
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-    }
-
-    deserializer.deserialize_any(Id)
-}
-
 impl JiraWorklog {
     /// The app's shape.
     ///
@@ -183,35 +157,132 @@ async fn write(
     jira::success(response, method, path)
 }
 
-/// Resolves the time spent, given as `seconds` or (later) `timeSpent`.
+/// What the index needs to take a write in: the site number and the custom
+/// fields, read in the same batch as the write itself.
+type IndexTarget = (Result<i64, Error>, Result<Vec<String>, Error>);
+
+/// Reads the index's site and custom fields (to be joined with the write).
+async fn index_target(ctx: &Ctx) -> IndexTarget {
+    futures::join!(index::site(ctx), index::load_fields(ctx))
+}
+
+/// Takes a written worklog (Jira's answer to the write) into the index at once.
 ///
-/// Exactly one of the two is accepted. Human durations such as `1h 30m` are
-/// parsed by the domain core once it provides them; until then `timeSpent` is
-/// rejected as not supported yet.
+/// Best effort: the write has happened in Jira, so a failure here must not fail
+/// the operation (the person would try again and log twice); the next sync
+/// brings the index up to date. No retries and no waiting either: a person is
+/// waiting for the answer.
+async fn index_written(ctx: &Ctx, target: IndexTarget, response: &HttpResponse) {
+    let (Ok(site), Ok(custom)) = target else {
+        return;
+    };
+    let Ok(raw) = serde_json::from_str::<index::RawWorklog>(&response.body) else {
+        return;
+    };
+    let Ok(row) = index::WorklogRow::from_jira(&raw) else {
+        return;
+    };
+    let fetch = index::IssueFetch {
+        custom,
+        parallel: 1,
+        patient: false,
+    };
+    let _ = index::store_worklogs(ctx, site, vec![row], &fetch).await;
+}
+
+/// Removes a deleted worklog from the index at once; best effort, as
+/// [`index_written`].
+async fn index_deleted(ctx: &Ctx, site: Result<i64, Error>, id: &WorklogId) {
+    if let (Ok(site), Ok(id)) = (site, id.as_str().parse::<i64>()) {
+        let _ = index::delete_worklogs(ctx, site, &[id]).await;
+    }
+}
+
+/// The time spent as given: `seconds`, or `timeSpent` in Jira's duration syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TimeSpent {
+    /// Whole seconds, already in range.
+    Seconds(i64),
+    /// A duration such as `1h 30m`, syntactically valid; its length depends on
+    /// the site's working day and week.
+    Text(String),
+}
+
+/// Checks the time spent, given as `seconds` or as `timeSpent` (`"1h 30m"`).
+///
+/// Exactly one of the two is accepted. `timeSpent` is checked for syntax here
+/// (so a typo is refused before anything is sent); its length, which depends on
+/// the site's working day and week, is resolved by [`TimeSpent::resolve`].
 ///
 /// # Errors
 ///
-/// `invalid-input` when both are given, when `required` and neither is, or when
-/// the value is out of range ([`input::seconds`]).
+/// `invalid-input` when both are given, when `required` and neither is, when
+/// `seconds` is out of range ([`input::seconds`]) or `timeSpent` is not a
+/// duration (naming the parser's position).
 pub fn time_spent(
     seconds: Option<i64>,
     time_spent: Option<String>,
     required: bool,
-) -> Result<Option<i64>, Error> {
+) -> Result<Option<TimeSpent>, Error> {
     match (seconds, time_spent) {
         (Some(_), Some(_)) => Err(Error::invalid_input(
             "give either field \"seconds\" or field \"timeSpent\", not both",
         )),
-        (None, Some(text)) => Err(Error::invalid_field(
+        (None, Some(text)) => {
+            // Syntax does not depend on the settings: check it with the defaults.
+            parse_time_spent(&text, &TimeTrackingSettings::default())?;
+            Ok(Some(TimeSpent::Text(text)))
+        }
+        (Some(value), None) => {
+            input::seconds("seconds", value).map(|s| Some(TimeSpent::Seconds(s)))
+        }
+        (None, None) if required => Err(Error::invalid_input(
+            "field \"seconds\" or field \"timeSpent\" is required",
+        )),
+        (None, None) => Ok(None),
+    }
+}
+
+impl TimeSpent {
+    /// The time spent in seconds. A `timeSpent` text is parsed with the site's
+    /// time tracking settings, loaded as `timetracking.settings` does (one
+    /// batch: Jira as the user and the stored copy).
+    ///
+    /// # Errors
+    ///
+    /// `invalid-input` for a duration of zero or over one week; the errors of
+    /// loading the settings.
+    pub async fn resolve(self, ctx: &Ctx) -> Result<i64, Error> {
+        match self {
+            Self::Seconds(seconds) => Ok(seconds),
+            Self::Text(text) => {
+                let (settings, _) = settings::load(ctx).await?;
+                parse_time_spent(&text, &settings.to_core()?)
+            }
+        }
+    }
+}
+
+/// Parses `timeSpent` with `settings`: at least one second, at most one week
+/// ([`input::MAX_WORKLOG_SECONDS`], as for `seconds`).
+///
+/// # Errors
+///
+/// `invalid-input` naming the field, the value and the parser's position.
+pub fn parse_time_spent(text: &str, settings: &TimeTrackingSettings) -> Result<i64, Error> {
+    let seconds = duration::parse_nonzero(text, settings)
+        .map_err(|e| Error::invalid_field("timeSpent", e))?
+        .get();
+    match i64::try_from(seconds) {
+        Ok(value) if value <= input::MAX_WORKLOG_SECONDS => Ok(value),
+        _ => Err(Error::invalid_field(
             "timeSpent",
             format_args!(
-                "{} is a human duration, which is not supported yet (give \"seconds\")",
-                quote(&text)
+                "{} is {seconds} seconds, more than one week ({} seconds)",
+                quote(text),
+                input::MAX_WORKLOG_SECONDS
             ),
         )),
-        (Some(value), None) => input::seconds("seconds", value).map(Some),
-        (None, None) if required => Err(Error::invalid_input("field \"seconds\" is required")),
-        (None, None) => Ok(None),
     }
 }
 
@@ -266,11 +337,58 @@ mod tests {
 
     #[test]
     fn time_spent_takes_exactly_one() {
-        assert_eq!(time_spent(Some(60), None, true), Ok(Some(60)));
+        assert_eq!(
+            time_spent(Some(60), None, true),
+            Ok(Some(TimeSpent::Seconds(60)))
+        );
         assert_eq!(time_spent(None, None, false), Ok(None));
         assert!(time_spent(None, None, true).is_err());
         assert!(time_spent(Some(60), Some("1m".into()), true).is_err());
-        let e = time_spent(None, Some("1h 30m".into()), true).unwrap_err();
-        assert!(e.message().contains("timeSpent"), "{e}");
+        assert_eq!(
+            time_spent(None, Some("1h 30m".into()), true),
+            Ok(Some(TimeSpent::Text("1h 30m".into())))
+        );
+    }
+
+    #[test]
+    fn time_spent_syntax_is_checked_before_any_effect() {
+        let e = time_spent(None, Some("3x".into()), true).unwrap_err();
+        assert_eq!(
+            e.message(),
+            r#"invalid input: field "timeSpent": invalid duration "3x": unknown unit "x" at position 2 (expected w, d, h, m or s)"#
+        );
+    }
+
+    #[test]
+    fn time_spent_is_parsed_with_the_site_settings() {
+        let eight = TimeTrackingSettings::default();
+        let table = [
+            ("1h 30m", Ok(5400)),
+            ("1d", Ok(28_800)),
+            ("1w", Ok(144_000)),
+            ("90", Ok(5400)),
+            ("1.5h", Ok(5400)),
+        ];
+        for (text, expected) in table {
+            assert_eq!(
+                parse_time_spent(text, &eight).map_err(|e| e.to_string()),
+                expected,
+                "{text}"
+            );
+        }
+        let six = TimeTrackingSettings::from_json(r#"{"workingHoursPerDay": 6}"#).unwrap();
+        assert_eq!(parse_time_spent("1d", &six), Ok(21_600));
+        let e = parse_time_spent("0h", &eight).unwrap_err();
+        assert!(
+            e.is_invalid_input() && e.message().contains("timeSpent"),
+            "{e}"
+        );
+        // The same maximum as `seconds`: one week of wall time.
+        let e = parse_time_spent("5w", &eight).unwrap_err();
+        assert_eq!(
+            e.message(),
+            r#"invalid input: field "timeSpent": "5w" is 720000 seconds, more than one week (604800 seconds)"#
+        );
+        assert_eq!(parse_time_spent("168h", &eight), Ok(604_800));
     }
 }

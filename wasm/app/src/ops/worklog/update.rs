@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Map};
 
 use super::estimate::{Estimate, EstimateRaw, For};
-use super::{time_spent, write, JiraWorklog, Worklog};
+use super::{index_target, index_written, time_spent, write, JiraWorklog, TimeSpent, Worklog};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::input::{
@@ -38,7 +38,7 @@ pub struct UpdateInput {
     issue: IssueRef,
     id: WorklogId,
     started: Option<Started>,
-    seconds: Option<i64>,
+    time_spent: Option<TimeSpent>,
     comment: Option<String>,
     estimate: Option<Estimate>,
     notify_users: Option<bool>,
@@ -56,7 +56,7 @@ impl Input for UpdateInput {
                 .started
                 .map(|s| Started::parse("started", &s))
                 .transpose()?,
-            seconds: time_spent(raw.seconds, raw.time_spent, false)?,
+            time_spent: time_spent(raw.seconds, raw.time_spent, false)?,
             comment: raw
                 .comment
                 .map(|c| input::comment("comment", c))
@@ -72,12 +72,12 @@ impl Input for UpdateInput {
                 .transpose()?,
         };
         if input.started.is_none()
-            && input.seconds.is_none()
+            && input.time_spent.is_none()
             && input.comment.is_none()
             && input.visibility.is_none()
         {
             return Err(Error::invalid_input(
-                "nothing to change: give at least one of the fields \"started\", \"seconds\", \"comment\", \"visibility\"",
+                "nothing to change: give at least one of the fields \"started\", \"seconds\", \"timeSpent\", \"comment\", \"visibility\"",
             ));
         }
         Ok(input)
@@ -93,6 +93,10 @@ impl Input for UpdateInput {
 /// user may not see; Jira's other errors, mapped.
 pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     ctx.acting_user()?;
+    let seconds = match input.time_spent {
+        Some(time_spent) => Some(time_spent.resolve(ctx).await?),
+        None => None,
+    };
     let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog", input.id.as_str()]);
     if let Some(notify) = input.notify_users {
         path = path.query("notifyUsers", if notify { "true" } else { "false" });
@@ -104,7 +108,7 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     if let Some(started) = input.started {
         body.insert("started".into(), json!(started.to_jira()));
     }
-    if let Some(seconds) = input.seconds {
+    if let Some(seconds) = seconds {
         body.insert("timeSpentSeconds".into(), json!(seconds));
     }
     if let Some(comment) = input.comment {
@@ -116,17 +120,24 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     }
     let body = serde_json::Value::Object(body).to_string();
     let target = (&input.issue, Some(&input.id));
-    let response = write(
-        ctx,
-        Method::Put,
-        &path,
-        Some(body),
-        target,
-        WorklogAction::Edit,
-    )
-    .await?;
+    // With its properties, so the index keeps the worklog's attributes.
+    let path = path.query("expand", "properties");
+    let (response, index) = futures::join!(
+        write(
+            ctx,
+            Method::Put,
+            &path,
+            Some(body),
+            target,
+            WorklogAction::Edit,
+        ),
+        index_target(ctx)
+    );
+    let response = response?;
     let updated: JiraWorklog = jira::parse(&response, Method::Put, &path)?;
-    updated.into_worklog()
+    let updated = updated.into_worklog()?;
+    index_written(ctx, index, &response).await;
+    Ok(updated)
 }
 
 #[cfg(test)]
@@ -158,11 +169,11 @@ mod tests {
                        "estimate": {"adjust": "new", "newEstimateSeconds": 36000}}),
             )
             .unwrap();
-        let request = host.jira_requests().pop().unwrap();
+        let request = host.jira_requests().remove(0);
         assert_eq!(request.method, "PUT");
         assert_eq!(
             request.path,
-            "/rest/api/3/issue/ALPHA-2/worklog/10100?adjustEstimate=new&newEstimate=600m"
+            "/rest/api/3/issue/ALPHA-2/worklog/10100?adjustEstimate=new&newEstimate=600m&expand=properties"
         );
         assert_eq!(
             request.body.as_deref(),
@@ -170,6 +181,31 @@ mod tests {
         );
         assert_eq!(out["timeSpentSeconds"], 7200);
         assert_eq!(out["updated"], "2026-11-24T12:00:00.000+00:00");
+    }
+
+    #[test]
+    fn time_spent_is_parsed_with_the_site_settings() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(|request| {
+            if request.path == "/rest/api/3/configuration/timetracking/options" {
+                http(403, "")
+            } else {
+                updated(request)
+            }
+        });
+        let out = host
+            .run(
+                "worklog.update",
+                json!({"issue": "ALPHA-2", "id": "10100", "timeSpent": "1d"}),
+            )
+            .unwrap();
+        assert_eq!(out["timeSpentSeconds"], 28_800);
+        let e = host
+            .run(
+                "worklog.update",
+                json!({"issue": "ALPHA-2", "id": "10100", "timeSpent": "1h", "seconds": 60}),
+            )
+            .unwrap_err();
+        assert!(e.message().contains("not both"), "{e}");
     }
 
     #[test]
@@ -243,8 +279,17 @@ mod tests {
             "{e}"
         );
         // The permissions and the author are asked for together.
-        assert_eq!(host.batches.len(), 2);
-        assert_eq!(host.batches[1].len(), 2);
+        let jira_batches: Vec<usize> = host
+            .batches
+            .iter()
+            .map(|b| {
+                b.iter()
+                    .filter(|r| matches!(r.effect, crate::protocol::Effect::Jira(_)))
+                    .count()
+            })
+            .filter(|&n| n > 0)
+            .collect();
+        assert_eq!(jira_batches, vec![1, 2]);
     }
 
     #[test]

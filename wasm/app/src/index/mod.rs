@@ -1,0 +1,246 @@
+//! The worklog index: the app's own copy of Jira's worklogs and of the issue
+//! fields reports need, in SQL, kept in sync by the `sync.*` operations and by
+//! the app's own writes. It is a cache: everything in it can be rebuilt from
+//! Jira. `docs/index.md` has the schema, the sync design and why a sync that is
+//! stopped anywhere resumes without losing or duplicating a worklog.
+//!
+//! - Every row belongs to a *site*: a small number standing for the
+//!   installation ([`site`]), so that rows and index entries do not repeat a
+//!   long installation id.
+//! - Repeated texts (account ids, visibilities, attribute sets, issue types,
+//!   statuses, component, label and version lists, custom field values) are
+//!   stored once in the dictionary `dict` and referred to by a 53-bit hash of
+//!   their kind and text ([`hash_text`]). Ids computed from content need no
+//!   allocation: writing an entry is an idempotent `REPLACE`, in the same batch
+//!   as the rows that refer to it, and never races.
+//! - Writes are single statements, ordered so that whatever marks a step as
+//!   done (a checkpoint, an issue's project) is written after the step's data.
+
+mod rows;
+mod store;
+
+pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow};
+pub use store::{
+    delete_worklogs, fetch_issues, load_fields, store_issues, store_worklogs, store_worklogs_as,
+    IssueFetch, Stored, FIELDS_SETTING,
+};
+
+use crate::executor::Ctx;
+use crate::protocol::{SqlRows, Value};
+use crate::Error;
+
+/// What a dictionary entry holds. The number is part of the entry's hash and is
+/// stored in `dict.kind`; it never changes meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// An Atlassian account id.
+    Account = 1,
+    /// A worklog visibility, as canonical JSON `{"identifier", "type", "value"}`.
+    Visibility = 2,
+    /// A worklog's attributes (the property `worklogs.attributes`), as canonical JSON.
+    Attributes = 3,
+    /// An issue type's name.
+    IssueType = 4,
+    /// A status, as canonical JSON `{"category", "name"}`.
+    Status = 5,
+    /// An issue's component names, as a sorted JSON array.
+    Components = 6,
+    /// An issue's labels, as a sorted JSON array.
+    Labels = 7,
+    /// An issue's fix version names, as a sorted JSON array.
+    Versions = 8,
+    /// An issue's custom field values, as a canonical JSON object by field id.
+    Fields = 9,
+}
+
+/// A 53-bit, never zero hash of `kind` and `text`: the dictionary id of an
+/// entry, and the jitter of back-offs. FNV-1a over the bytes, then the
+/// SplitMix64 finaliser for a good spread of short, similar texts. 53 bits, so
+/// that the id is exact wherever it travels as a JavaScript number (Forge
+/// SQL's answers reach the component through JSON).
+///
+/// ```
+/// use worklogs_app::index::hash_text;
+/// assert_eq!(hash_text(1, "a"), hash_text(1, "a"));
+/// assert_ne!(hash_text(1, "a"), hash_text(2, "a"));
+/// assert!(hash_text(1, "") > 0);
+/// ```
+pub fn hash_text(kind: u8, text: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in std::iter::once(kind).chain(text.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    let positive = i64::try_from(h & 0x001f_ffff_ffff_ffff).unwrap_or(1);
+    positive.max(1)
+}
+
+/// The dictionary id of an entry.
+pub fn dict_id(kind: Kind, text: &str) -> i64 {
+    hash_text(kind as u8, text)
+}
+
+/// The site number of the run's installation, registering the installation
+/// on first use.
+///
+/// Registration takes the next free number in one statement
+/// (`INSERT … SELECT MAX(site) + 1`); two installations registering at once
+/// collide on the unique number, and the loser reads again and retries.
+///
+/// # Errors
+///
+/// The database's errors; `upstream` when registration keeps failing.
+pub async fn site(ctx: &Ctx) -> Result<i64, Error> {
+    let installation = Value::Text(ctx.context().installation.clone());
+    let mut last_error = None;
+    for _ in 0..3 {
+        let rows = ctx
+            .sql(
+                "SELECT site FROM sites WHERE installation = ? LIMIT 1",
+                vec![installation.clone()],
+            )
+            .await?;
+        if let Some(site) = first_int(&rows) {
+            return Ok(site);
+        }
+        if let Err(e) = ctx
+            .sql(
+                "INSERT INTO sites (installation, site) \
+                 SELECT ?, COALESCE(MAX(site), 0) + 1 FROM sites",
+                vec![installation.clone()],
+            )
+            .await
+        {
+            last_error = Some(e);
+        }
+    }
+    Err(Error::upstream(format!(
+        "the installation could not be registered in table sites{}",
+        last_error.map_or_else(String::new, |e| format!(": {}", e.message()))
+    )))
+}
+
+/// An integer cell, whichever way the engine sent it (MySQL sends sums as
+/// decimals, which hosts pass as text).
+pub fn int(value: &Value) -> Option<i64> {
+    match value {
+        Value::Int(i) => Some(*i),
+        #[allow(clippy::cast_possible_truncation)]
+        Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => Some(*r as i64),
+        Value::Text(t) => t.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The first column of the first row, as an integer.
+pub fn first_int(rows: &SqlRows) -> Option<i64> {
+    rows.rows.first().and_then(|row| row.first()).and_then(int)
+}
+
+/// `?, ?, ?` for `n` placeholders.
+pub(crate) fn placeholders(n: usize) -> String {
+    let mut out = String::with_capacity(n * 3);
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('?');
+    }
+    out
+}
+
+/// `(?, ?), (?, ?)` for `rows` rows of `columns` placeholders.
+pub(crate) fn tuples(rows: usize, columns: usize) -> String {
+    let one = format!("({})", placeholders(columns));
+    let mut out = String::with_capacity(rows * (one.len() + 2));
+    for i in 0..rows {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&one);
+    }
+    out
+}
+
+/// A JSON value as text with object keys sorted at every level, so equal values
+/// are equal texts (and get one dictionary entry).
+pub fn canonical_json(value: &serde_json::Value) -> String {
+    fn write(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, key) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                    out.push(':');
+                    if let Some(v) = map.get(key) {
+                        write(v, out);
+                    }
+                }
+                out.push('}');
+            }
+            serde_json::Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn hashes_are_positive_and_spread() {
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..10_000 {
+            let h = hash_text(1, &format!("712020:{i:08}"));
+            assert!(h > 0);
+            assert!(seen.insert(h));
+        }
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_level() {
+        let a = json!({"b": 1, "a": {"d": [1, {"z": 0, "y": 1}], "c": "x"}});
+        assert_eq!(
+            canonical_json(&a),
+            r#"{"a":{"c":"x","d":[1,{"y":1,"z":0}]},"b":1}"#
+        );
+    }
+
+    #[test]
+    fn placeholders_and_tuples() {
+        assert_eq!(placeholders(3), "?, ?, ?");
+        assert_eq!(tuples(2, 2), "(?, ?), (?, ?)");
+        assert_eq!(placeholders(0), "");
+    }
+
+    #[test]
+    fn ints_from_any_engine() {
+        assert_eq!(int(&Value::Int(3)), Some(3));
+        assert_eq!(int(&Value::Text("5400".into())), Some(5400));
+        assert_eq!(int(&Value::Real(2.0)), Some(2));
+        assert_eq!(int(&Value::Real(2.5)), None);
+        assert_eq!(int(&Value::Null), None);
+    }
+}

@@ -1,0 +1,470 @@
+//! Rows of the index, from Jira's JSON: a worklog (from `worklog/list`, an
+//! issue's worklogs or a write's answer, with `expand=properties`) and an issue
+//! (from `search/jql` with the fields the index keeps).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{json, Value as Json};
+
+use super::{canonical_json, hash_text};
+use crate::adf;
+use crate::input::{parse_date_time, quote};
+use crate::jira::id_string;
+use crate::Error;
+
+/// The worklog property that holds a worklog's attributes.
+pub const ATTRIBUTES_PROPERTY: &str = "worklogs.attributes";
+
+/// The longest summary kept, in characters (Jira's own limit).
+const MAX_SUMMARY_CHARS: usize = 255;
+
+/// The longest issue key kept, in characters.
+const MAX_KEY_CHARS: usize = 255;
+
+/// A worklog as Jira sends it; only the fields the index keeps.
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct RawWorklog {
+    #[serde(deserialize_with = "id_string")]
+    id: String,
+    #[serde(deserialize_with = "id_string")]
+    issue_id: String,
+    #[serde(default)]
+    author: Option<RawUser>,
+    started: String,
+    time_spent_seconds: i64,
+    updated: String,
+    #[serde(default)]
+    comment: Option<Json>,
+    #[serde(default)]
+    visibility: Option<RawVisibility>,
+    #[serde(default)]
+    properties: Option<Vec<RawProperty>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct RawUser {
+    #[serde(default)]
+    account_id: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct RawVisibility {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    identifier: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct RawProperty {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    value: Json,
+}
+
+/// One row of `worklogs`, before its issue's project is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorklogRow {
+    /// The worklog id.
+    pub id: i64,
+    /// Its issue's id.
+    pub issue: i64,
+    /// The author's account id (stored as a dictionary id).
+    pub author: String,
+    /// When work started, epoch milliseconds.
+    pub started: i64,
+    /// Time spent, seconds.
+    pub seconds: i64,
+    /// Last update, epoch milliseconds.
+    pub updated: i64,
+    /// Canonical JSON of the visibility; none when everyone who sees the issue
+    /// sees the worklog.
+    pub visibility: Option<String>,
+    /// Canonical JSON of the attributes; none without them.
+    pub attributes: Option<String>,
+    /// A 31-bit hash of the comment's plain text; 0 without a comment.
+    pub note: i64,
+}
+
+/// Parses Jira's numeric id text.
+fn numeric_id(what: &str, text: &str) -> Result<i64, Error> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            Error::upstream(format!(
+                "jira sent a {what} id that is not a number: {}",
+                quote(text)
+            ))
+        })
+}
+
+/// Parses one of Jira's date-times to epoch milliseconds.
+fn instant(what: &str, field: &str, text: &str) -> Result<i64, Error> {
+    parse_date_time(text)
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| {
+            Error::upstream(format!(
+                "jira gave {what} a \"{field}\" that is not a date-time: {}",
+                quote(text)
+            ))
+        })
+}
+
+impl WorklogRow {
+    /// The row for a worklog as Jira sent it.
+    ///
+    /// # Errors
+    ///
+    /// `upstream` when an id or a date-time is malformed.
+    pub fn from_jira(raw: &RawWorklog) -> Result<Self, Error> {
+        let id = numeric_id("worklog", &raw.id)?;
+        let what = format!("worklog {id}");
+        let visibility = raw.visibility.as_ref().map(|v| {
+            let mut out = serde_json::Map::new();
+            out.insert("type".to_owned(), json!(v.kind));
+            if let Some(value) = &v.value {
+                out.insert("value".to_owned(), json!(value));
+            }
+            if let Some(identifier) = &v.identifier {
+                out.insert("identifier".to_owned(), json!(identifier));
+            }
+            canonical_json(&Json::Object(out))
+        });
+        let attributes = raw
+            .properties
+            .iter()
+            .flatten()
+            .find(|p| p.key == ATTRIBUTES_PROPERTY)
+            .filter(|p| !p.value.is_null())
+            .map(|p| canonical_json(&p.value));
+        let note = raw
+            .comment
+            .as_ref()
+            .map_or(0, |c| note(&adf::to_plain_text(c)));
+        Ok(Self {
+            id,
+            issue: numeric_id("issue", &raw.issue_id)?,
+            author: raw
+                .author
+                .as_ref()
+                .map(|a| a.account_id.clone())
+                .unwrap_or_default(),
+            started: instant(&what, "started", &raw.started)?,
+            seconds: raw.time_spent_seconds,
+            updated: instant(&what, "updated", &raw.updated)?,
+            visibility,
+            attributes,
+            note,
+        })
+    }
+}
+
+/// The hash the index keeps of a comment: 0 for none, else 31 bits, never 0.
+pub fn note(plain_text: &str) -> i64 {
+    if plain_text.is_empty() {
+        0
+    } else {
+        (hash_text(0xfe, plain_text) & 0x7fff_ffff).max(1)
+    }
+}
+
+/// An issue as `search/jql` sends it, with the fields the index asks for.
+#[derive(Deserialize, Debug)]
+pub struct RawIssue {
+    #[serde(deserialize_with = "id_string")]
+    id: String,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    fields: BTreeMap<String, Json>,
+}
+
+/// One row of `issues`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssueRow {
+    /// The issue id.
+    pub id: i64,
+    /// Its key, such as `ALPHA-7` (it changes when the issue moves).
+    pub key: String,
+    /// Its summary, at most 255 characters.
+    pub summary: String,
+    /// Its project's id.
+    pub project: i64,
+    /// Its parent's id (the epic); 0 without one.
+    pub parent: i64,
+    /// The issue type's name.
+    pub issue_type: String,
+    /// Canonical JSON `{"category", "name"}` of the status.
+    pub status: String,
+    /// Sorted JSON array of component names; none when empty.
+    pub components: Option<String>,
+    /// Sorted JSON array of labels; none when empty.
+    pub labels: Option<String>,
+    /// Sorted JSON array of fix version names; none when empty.
+    pub versions: Option<String>,
+    /// Canonical JSON object of the chosen custom fields' values; none when
+    /// they are all empty.
+    pub fields: Option<String>,
+    /// Last update, epoch milliseconds.
+    pub updated: i64,
+}
+
+/// The issue fields the index asks `search/jql` for, besides custom fields.
+pub const ISSUE_FIELDS: &[&str] = &[
+    "summary",
+    "issuetype",
+    "status",
+    "project",
+    "parent",
+    "components",
+    "labels",
+    "fixVersions",
+    "updated",
+];
+
+/// A sorted JSON array of the `name` of each object in `value` (or of each
+/// string); none when empty.
+fn names(value: Option<&Json>, key: &str) -> Option<String> {
+    let mut out: Vec<String> = value
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            Json::String(s) => Some(s.clone()),
+            other => other.get(key).and_then(Json::as_str).map(str::to_owned),
+        })
+        .collect();
+    if out.is_empty() {
+        return None;
+    }
+    out.sort();
+    out.dedup();
+    Some(canonical_json(&json!(out)))
+}
+
+/// A custom field's value reduced to what reports show: an option's `value`, a
+/// user's `accountId`, a version's or group's `name`, lists of those; numbers,
+/// strings and booleans as they are; other objects without their `self` links.
+pub fn simplify(value: &Json) -> Json {
+    match value {
+        Json::Array(items) => Json::Array(items.iter().map(simplify).collect()),
+        Json::Object(map) => {
+            for key in ["value", "accountId", "name", "key"] {
+                if let Some(v) = map.get(key).filter(|v| !v.is_object()) {
+                    return v.clone();
+                }
+            }
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                if k != "self" && k != "avatarUrls" && k != "iconUrl" {
+                    out.insert(k.clone(), simplify(v));
+                }
+            }
+            Json::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+impl IssueRow {
+    /// The row for an issue as `search/jql` sent it; `custom` lists the custom
+    /// fields to keep.
+    ///
+    /// # Errors
+    ///
+    /// `upstream` when the id, the project or the update time is missing or
+    /// malformed.
+    pub fn from_jira(raw: &RawIssue, custom: &[String]) -> Result<Self, Error> {
+        let id = numeric_id("issue", &raw.id)?;
+        let what = format!("issue {id}");
+        let field = |name: &str| raw.fields.get(name).filter(|v| !v.is_null());
+        let text_of = |name: &str, key: &str| {
+            field(name)
+                .and_then(|v| v.get(key))
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let project = field("project")
+            .and_then(|p| p.get("id"))
+            .and_then(|id| match id {
+                Json::String(s) => s.parse().ok(),
+                other => other.as_i64(),
+            })
+            .ok_or_else(|| Error::upstream(format!("jira sent {what} without its project")))?;
+        let parent = match field("parent").and_then(|p| p.get("id")) {
+            Some(Json::String(s)) => numeric_id("parent issue", s)?,
+            Some(other) => other.as_i64().unwrap_or(0),
+            None => 0,
+        };
+        let updated = match field("updated").and_then(Json::as_str) {
+            Some(text) => instant(&what, "updated", text)?,
+            None => 0,
+        };
+        let status = canonical_json(&json!({
+            "name": text_of("status", "name"),
+            "category": field("status")
+                .and_then(|s| s.get("statusCategory"))
+                .and_then(|c| c.get("key"))
+                .and_then(Json::as_str)
+                .unwrap_or_default(),
+        }));
+        let mut values = serde_json::Map::new();
+        for name in custom {
+            if let Some(value) = field(name) {
+                let simple = simplify(value);
+                if simple != Json::Array(Vec::new()) {
+                    values.insert(name.clone(), simple);
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            key: raw.key.chars().take(MAX_KEY_CHARS).collect(),
+            summary: field("summary")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .chars()
+                .take(MAX_SUMMARY_CHARS)
+                .collect(),
+            project,
+            parent,
+            issue_type: text_of("issuetype", "name"),
+            status,
+            components: names(field("components"), "name"),
+            labels: names(field("labels"), "name"),
+            versions: names(field("fixVersions"), "name"),
+            fields: (!values.is_empty()).then(|| canonical_json(&Json::Object(values))),
+            updated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worklogs_become_rows() {
+        let raw: RawWorklog = serde_json::from_value(json!({
+            "id": "10100", "issueId": 10002,
+            "author": {"accountId": "a-1", "displayName": "Alice"},
+            "started": "2026-11-24T09:30:00.000+0100",
+            "updated": "2026-11-24T10:00:00.123+0000",
+            "created": "2026-11-24T10:00:00.123+0000",
+            "timeSpentSeconds": 3600,
+            "comment": {"type": "doc", "version": 1, "content": [
+                {"type": "paragraph", "content": [{"type": "text", "text": "hi"}]}]},
+            "visibility": {"type": "group", "value": "team-leads", "identifier": "g-9"},
+            "properties": [{"key": "other", "value": 1},
+                           {"key": "worklogs.attributes", "value": {"workType": "dev", "billable": true}}]
+        }))
+        .unwrap();
+        let row = WorklogRow::from_jira(&raw).unwrap();
+        assert_eq!(row.id, 10100);
+        assert_eq!(row.issue, 10002);
+        assert_eq!(row.author, "a-1");
+        assert_eq!(row.started, 1_795_509_000_000);
+        assert_eq!(row.updated, 1_795_514_400_123);
+        assert_eq!(
+            row.visibility.as_deref(),
+            Some(r#"{"identifier":"g-9","type":"group","value":"team-leads"}"#)
+        );
+        assert_eq!(
+            row.attributes.as_deref(),
+            Some(r#"{"billable":true,"workType":"dev"}"#)
+        );
+        assert_eq!(row.note, note("hi"));
+        assert!(row.note > 0 && row.note <= 0x7fff_ffff);
+    }
+
+    #[test]
+    fn bare_worklogs_have_no_extras() {
+        let raw: RawWorklog = serde_json::from_value(json!({
+            "id": "1", "issueId": "2", "started": "2026-11-24T09:30:00.000+0000",
+            "updated": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60
+        }))
+        .unwrap();
+        let row = WorklogRow::from_jira(&raw).unwrap();
+        assert_eq!((row.visibility, row.attributes, row.note), (None, None, 0));
+        assert_eq!(row.author, "");
+    }
+
+    #[test]
+    fn malformed_worklogs_are_upstream() {
+        let raw: RawWorklog = serde_json::from_value(json!({
+            "id": "x", "issueId": "2", "started": "2026-11-24T09:30:00.000+0000",
+            "updated": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60
+        }))
+        .unwrap();
+        assert!(WorklogRow::from_jira(&raw).unwrap_err().is_upstream());
+    }
+
+    #[test]
+    fn issues_become_rows() {
+        let raw: RawIssue = serde_json::from_value(json!({
+            "id": "10003", "key": "ALPHA-3",
+            "fields": {
+                "summary": "Build the parser",
+                "issuetype": {"id": "10001", "name": "Task"},
+                "status": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}},
+                "project": {"id": "10000", "key": "ALPHA"},
+                "parent": {"id": "10001", "key": "ALPHA-1"},
+                "components": [{"id": "1", "name": "UI"}, {"id": "2", "name": "API"}],
+                "labels": ["b", "a"],
+                "fixVersions": [],
+                "updated": "2026-11-24T10:00:00.000+0000",
+                "customfield_10100": {"self": "x", "id": "10200", "value": "Internal"},
+                "customfield_10101": null,
+                "customfield_10999": 5
+            }
+        }))
+        .unwrap();
+        let custom = vec![
+            "customfield_10100".to_owned(),
+            "customfield_10101".to_owned(),
+        ];
+        let row = IssueRow::from_jira(&raw, &custom).unwrap();
+        assert_eq!(row.id, 10003);
+        assert_eq!(row.key, "ALPHA-3");
+        assert_eq!(row.project, 10000);
+        assert_eq!(row.parent, 10001);
+        assert_eq!(row.issue_type, "Task");
+        assert_eq!(
+            row.status,
+            r#"{"category":"indeterminate","name":"In Progress"}"#
+        );
+        assert_eq!(row.components.as_deref(), Some(r#"["API","UI"]"#));
+        assert_eq!(row.labels.as_deref(), Some(r#"["a","b"]"#));
+        assert_eq!(row.versions, None);
+        assert_eq!(
+            row.fields.as_deref(),
+            Some(r#"{"customfield_10100":"Internal"}"#)
+        );
+        assert_eq!(row.updated, 1_795_514_400_000);
+    }
+
+    #[test]
+    fn custom_values_are_simplified() {
+        assert_eq!(
+            simplify(&json!({"self": "u", "value": "A", "id": "1"})),
+            json!("A")
+        );
+        assert_eq!(
+            simplify(&json!([{"accountId": "x", "self": "u"}])),
+            json!(["x"])
+        );
+        assert_eq!(simplify(&json!(3.5)), json!(3.5));
+        assert_eq!(
+            simplify(&json!({"self": "u", "child": {"value": "B"}})),
+            json!({"child": "B"})
+        );
+    }
+}

@@ -1,0 +1,603 @@
+//! Writing the index: worklogs with the issues they need, issues on their own,
+//! deletions. Every write is one statement; the statements of a step go out
+//! in one batch, which the host performs in order, and a step that depends on
+//! another's success waits for its answers first (see `docs/index.md`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::future::{join_all, try_join_all, LocalBoxFuture};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::rows::ISSUE_FIELDS;
+use super::{dict_id, int, placeholders, tuples, IssueRow, Kind, RawIssue, WorklogRow};
+use crate::executor::Ctx;
+use crate::jira::JiraPath;
+use crate::protocol::{Method, SqlRows, Value};
+use crate::{retry, store, Error};
+
+/// The setting that lists the custom fields the index keeps (a JSON array of
+/// field ids such as `customfield_10100`), chosen by an administrator.
+pub const FIELDS_SETTING: &str = "sync.fields";
+
+/// Ids per `IN (…)` list and rows per multi-row statement.
+const CHUNK: usize = 1000;
+
+/// Issues per `search/jql` request (Jira's page size when fields are asked for).
+const ISSUES_PER_SEARCH: usize = 100;
+
+/// The most bytes of parameters in one multi-row statement, well under Forge
+/// SQL's 1 MiB request limit.
+const MAX_STATEMENT_BYTES: usize = 512 * 1024;
+
+/// How to fetch issues: which custom fields, and how many requests at once.
+#[derive(Clone, Debug)]
+pub struct IssueFetch {
+    /// The custom fields to keep.
+    pub custom: Vec<String>,
+    /// Requests in flight at once.
+    pub parallel: usize,
+    /// Whether to retry as jobs do ([`retry`]); a person's operation answers
+    /// at once instead, and leaves what failed to the next sync.
+    pub patient: bool,
+}
+
+/// What a store did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stored {
+    /// Worklog rows written (new or changed).
+    pub written: u64,
+    /// Worklogs already indexed as they are.
+    pub unchanged: u64,
+    /// Worklog rows deleted.
+    pub deleted: u64,
+    /// Issue rows written.
+    pub issues: u64,
+    /// Worklogs not indexed because Jira no longer shows their issue.
+    pub skipped: u64,
+}
+
+impl Stored {
+    /// Adds another store's counts.
+    pub fn add(&mut self, other: Stored) {
+        self.written += other.written;
+        self.unchanged += other.unchanged;
+        self.deleted += other.deleted;
+        self.issues += other.issues;
+        self.skipped += other.skipped;
+    }
+}
+
+/// The custom fields chosen for the index (none until an administrator
+/// chooses some).
+///
+/// # Errors
+///
+/// The database's errors; `internal` when the setting is not a list of field ids.
+pub async fn load_fields(ctx: &Ctx) -> Result<Vec<String>, Error> {
+    match store::load_setting(ctx, FIELDS_SETTING).await? {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(&text).map_err(|e| {
+            Error::internal(format!(
+                "the stored setting \"{FIELDS_SETTING}\" is not a list of field ids: {e}"
+            ))
+        }),
+    }
+}
+
+/// A dictionary being filled for one write: content-addressed entries.
+#[derive(Default)]
+struct Dict(BTreeMap<i64, (Kind, String)>);
+
+impl Dict {
+    fn id(&mut self, kind: Kind, text: &str) -> i64 {
+        let id = dict_id(kind, text);
+        self.0.entry(id).or_insert_with(|| (kind, text.to_owned()));
+        id
+    }
+
+    fn optional(&mut self, kind: Kind, text: Option<&str>) -> i64 {
+        text.map_or(0, |t| self.id(kind, t))
+    }
+}
+
+/// Multi-row statements: `prefix` then up to [`CHUNK`] tuples each, split
+/// further so that no statement's parameters pass [`MAX_STATEMENT_BYTES`].
+fn multi_row(prefix: &str, columns: usize, rows: Vec<Vec<Value>>) -> Vec<(String, Vec<Value>)> {
+    let mut out = Vec::new();
+    let mut params = Vec::new();
+    let mut count = 0;
+    let mut bytes = 0;
+    for row in rows {
+        let size: usize = row
+            .iter()
+            .map(|v| match v {
+                Value::Text(t) => t.len(),
+                Value::Blob(b) => b.len(),
+                _ => 8,
+            })
+            .sum();
+        if count > 0 && (count == CHUNK || bytes + size > MAX_STATEMENT_BYTES) {
+            out.push((
+                format!("{prefix} {}", tuples(count, columns)),
+                std::mem::take(&mut params),
+            ));
+            count = 0;
+            bytes = 0;
+        }
+        params.extend(row);
+        count += 1;
+        bytes += size;
+    }
+    if count > 0 {
+        out.push((format!("{prefix} {}", tuples(count, columns)), params));
+    }
+    out
+}
+
+/// Runs statements in one batch (the host keeps their order) and fails with
+/// the first error after all have answered.
+async fn write_all(
+    ctx: &Ctx,
+    statements: Vec<(String, Vec<Value>)>,
+) -> Result<Vec<SqlRows>, Error> {
+    let results = join_all(
+        statements
+            .iter()
+            .map(|(sql, params)| ctx.sql(sql, params.clone())),
+    )
+    .await;
+    results.into_iter().collect()
+}
+
+/// Reads rows for ids in chunks, all in one batch: `sql` has `{ids}` where the
+/// placeholders go and takes the site first.
+async fn read_by_ids(
+    ctx: &Ctx,
+    sql: &str,
+    site: i64,
+    ids: &[i64],
+) -> Result<Vec<Vec<Value>>, Error> {
+    let futures = ids.chunks(CHUNK).map(|chunk| {
+        let text = sql
+            .replace("{ids}", &placeholders(chunk.len()))
+            .replace("{limit}", &chunk.len().to_string());
+        let mut params = vec![Value::Int(site)];
+        params.extend(chunk.iter().map(|&id| Value::Int(id)));
+        async move { ctx.sql(&text, params).await }
+    });
+    let answers = try_join_all(futures).await?;
+    Ok(answers.into_iter().flat_map(|rows| rows.rows).collect())
+}
+
+/// The dictionary rows, as one or more `REPLACE` statements.
+fn dict_statements(site: i64, dict: Dict) -> Vec<(String, Vec<Value>)> {
+    let rows = dict
+        .0
+        .into_iter()
+        .map(|(id, (kind, text))| {
+            vec![
+                Value::Int(site),
+                Value::Int(id),
+                Value::Int(kind as i64),
+                Value::Text(text),
+            ]
+        })
+        .collect();
+    multi_row("REPLACE INTO dict (site, id, kind, value) VALUES", 4, rows)
+}
+
+fn issue_values(site: i64, dict: &mut Dict, issue: &IssueRow) -> Vec<Value> {
+    vec![
+        Value::Int(site),
+        Value::Int(issue.id),
+        Value::Text(issue.key.clone()),
+        Value::Text(issue.summary.clone()),
+        Value::Int(issue.project),
+        Value::Int(issue.parent),
+        Value::Int(dict.id(Kind::IssueType, &issue.issue_type)),
+        Value::Int(dict.id(Kind::Status, &issue.status)),
+        Value::Int(dict.optional(Kind::Components, issue.components.as_deref())),
+        Value::Int(dict.optional(Kind::Labels, issue.labels.as_deref())),
+        Value::Int(dict.optional(Kind::Versions, issue.versions.as_deref())),
+        Value::Int(dict.optional(Kind::Fields, issue.fields.as_deref())),
+        Value::Int(issue.updated),
+    ]
+}
+
+const ISSUES_INSERT: &str = "REPLACE INTO issues (site, id, issue_key, summary, project, parent, \
+     issue_type, status, components, labels, versions, fields, updated) VALUES";
+
+fn worklog_values(site: i64, dict: &mut Dict, row: &WorklogRow, project: i64) -> Vec<Value> {
+    vec![
+        Value::Int(site),
+        Value::Int(row.id),
+        Value::Int(row.issue),
+        Value::Int(project),
+        Value::Int(dict.id(Kind::Account, &row.author)),
+        Value::Int(row.started),
+        Value::Int(row.seconds),
+        Value::Int(row.updated),
+        Value::Int(dict.optional(Kind::Visibility, row.visibility.as_deref())),
+        Value::Int(dict.optional(Kind::Attributes, row.attributes.as_deref())),
+        Value::Int(row.note),
+    ]
+}
+
+const WORKLOGS_INSERT: &str = "REPLACE INTO worklogs (site, id, issue, project, author, started, \
+     seconds, updated, visibility, attrs, note) VALUES";
+
+/// Statements that delete every worklog of `issues`, then the issues' rows.
+fn gone_statements(site: i64, issues: &[i64]) -> Vec<(String, Vec<Value>)> {
+    let mut out = Vec::new();
+    for issue in issues {
+        out.push((
+            "DELETE FROM worklogs WHERE site = ? AND issue = ?".to_owned(),
+            vec![Value::Int(site), Value::Int(*issue)],
+        ));
+        out.push((
+            "DELETE FROM issues WHERE site = ? AND id = ?".to_owned(),
+            vec![Value::Int(site), Value::Int(*issue)],
+        ));
+    }
+    out
+}
+
+/// Stores worklogs as Jira has them, with the issues they need.
+///
+/// One batch reads which worklogs are indexed (and when they were last
+/// updated) and which of their issues are; issues not yet indexed are fetched
+/// from Jira (with their parents); then one batch writes, in order, the
+/// dictionary entries, the issues and the worklogs that are new or changed.
+/// Worklogs of issues Jira no longer shows are not written, and those issues'
+/// rows and worklogs are deleted.
+///
+/// # Errors
+///
+/// The database's errors; Jira's errors after retries.
+pub async fn store_worklogs(
+    ctx: &Ctx,
+    site: i64,
+    rows: Vec<WorklogRow>,
+    fetch: &IssueFetch,
+) -> Result<Stored, Error> {
+    store_worklogs_as(ctx, site, rows, fetch, false).await
+}
+
+/// [`store_worklogs`], writing every row when `force` (a repair: the index
+/// may differ from Jira even where the update time agrees).
+///
+/// # Errors
+///
+/// As [`store_worklogs`].
+pub async fn store_worklogs_as(
+    ctx: &Ctx,
+    site: i64,
+    rows: Vec<WorklogRow>,
+    fetch: &IssueFetch,
+    force: bool,
+) -> Result<Stored, Error> {
+    let mut unique: BTreeMap<i64, WorklogRow> = BTreeMap::new();
+    for row in rows {
+        match unique.get(&row.id) {
+            Some(kept) if kept.updated > row.updated => {}
+            _ => {
+                unique.insert(row.id, row);
+            }
+        }
+    }
+    if unique.is_empty() {
+        return Ok(Stored::default());
+    }
+    let ids: Vec<i64> = unique.keys().copied().collect();
+    let issue_ids: Vec<i64> = unique
+        .values()
+        .map(|r| r.issue)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let (indexed, issues) = futures::join!(
+        read_by_ids(
+            ctx,
+            "SELECT id, issue, project, updated FROM worklogs WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
+            site,
+            &ids,
+        ),
+        read_by_ids(
+            ctx,
+            "SELECT id, project FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
+            site,
+            &issue_ids,
+        )
+    );
+    // id → (issue, project, updated)
+    let indexed: BTreeMap<i64, (i64, i64, i64)> = indexed?
+        .iter()
+        .filter_map(|r| {
+            Some((
+                int(r.first()?)?,
+                (int(r.get(1)?)?, int(r.get(2)?)?, int(r.get(3)?)?),
+            ))
+        })
+        .collect();
+    // issue id → project
+    let mut projects: BTreeMap<i64, i64> = issues?
+        .iter()
+        .filter_map(|r| Some((int(r.first()?)?, int(r.get(1)?)?)))
+        .collect();
+    let missing: Vec<i64> = issue_ids
+        .iter()
+        .copied()
+        .filter(|id| !projects.contains_key(id))
+        .collect();
+    let (fetched, gone) = fetch_with_parents(ctx, site, &missing, fetch).await?;
+    for issue in &fetched {
+        projects.insert(issue.id, issue.project);
+    }
+
+    let mut dict = Dict::default();
+    let mut stored = Stored::default();
+    let mut worklog_rows = Vec::new();
+    for row in unique.values() {
+        let Some(&project) = projects.get(&row.issue) else {
+            stored.skipped += 1;
+            continue;
+        };
+        if !force && indexed.get(&row.id) == Some(&(row.issue, project, row.updated)) {
+            stored.unchanged += 1;
+            continue;
+        }
+        worklog_rows.push(worklog_values(site, &mut dict, row, project));
+    }
+    stored.written = worklog_rows.len() as u64;
+    stored.issues = fetched.len() as u64;
+    let issue_rows: Vec<Vec<Value>> = fetched
+        .iter()
+        .map(|issue| issue_values(site, &mut dict, issue))
+        .collect();
+    let mut statements = dict_statements(site, dict);
+    statements.extend(multi_row(ISSUES_INSERT, 13, issue_rows));
+    statements.extend(multi_row(WORKLOGS_INSERT, 11, worklog_rows));
+    statements.extend(gone_statements(site, &gone));
+    write_all(ctx, statements).await?;
+    Ok(stored)
+}
+
+/// Stores issues as Jira has them now (the sync's sweep of changed issues):
+/// first, for each issue whose project changed, its worklogs' project (so a
+/// stop between the two steps is repaired when the issue is seen again); then
+/// the dictionary entries and the issues. Issues in `gone` lose their rows and
+/// their worklogs.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn store_issues(
+    ctx: &Ctx,
+    site: i64,
+    issues: Vec<IssueRow>,
+    gone: &[i64],
+) -> Result<Stored, Error> {
+    let ids: Vec<i64> = issues.iter().map(|i| i.id).collect();
+    let stored_projects: BTreeMap<i64, i64> = read_by_ids(
+        ctx,
+        "SELECT id, project FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
+        site,
+        &ids,
+    )
+    .await?
+    .iter()
+    .filter_map(|r| Some((int(r.first()?)?, int(r.get(1)?)?)))
+    .collect();
+    let moves: Vec<(String, Vec<Value>)> = issues
+        .iter()
+        .filter(|i| stored_projects.get(&i.id).is_some_and(|&p| p != i.project))
+        .map(|i| {
+            (
+                "UPDATE worklogs SET project = ? WHERE site = ? AND issue = ?".to_owned(),
+                vec![Value::Int(i.project), Value::Int(site), Value::Int(i.id)],
+            )
+        })
+        .collect();
+    if !moves.is_empty() {
+        write_all(ctx, moves).await?;
+    }
+    let mut dict = Dict::default();
+    let rows: Vec<Vec<Value>> = issues
+        .iter()
+        .map(|issue| issue_values(site, &mut dict, issue))
+        .collect();
+    let mut statements = dict_statements(site, dict);
+    statements.extend(multi_row(ISSUES_INSERT, 13, rows));
+    statements.extend(gone_statements(site, gone));
+    let answers = write_all(ctx, statements).await?;
+    let first_gone = answers.len().saturating_sub(gone.len() * 2);
+    let deleted = answers
+        .get(first_gone..)
+        .unwrap_or_default()
+        .chunks(2)
+        .filter_map(|pair| pair.first())
+        .map(|r| r.rows_affected)
+        .sum();
+    Ok(Stored {
+        issues: issues.len() as u64,
+        deleted,
+        ..Stored::default()
+    })
+}
+
+/// Deletes worklogs by id, 1000 per statement, in one batch; returns how many
+/// rows went.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn delete_worklogs(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<u64, Error> {
+    let statements = ids
+        .chunks(CHUNK)
+        .map(|chunk| {
+            let mut params = vec![Value::Int(site)];
+            params.extend(chunk.iter().map(|&id| Value::Int(id)));
+            (
+                format!(
+                    "DELETE FROM worklogs WHERE site = ? AND id IN ({})",
+                    placeholders(chunk.len())
+                ),
+                params,
+            )
+        })
+        .collect();
+    let answers = write_all(ctx, statements).await?;
+    Ok(answers.iter().map(|r| r.rows_affected).sum())
+}
+
+/// Fetches issues and, in a second wave, their parents that are neither
+/// indexed nor fetched. Returns the issues and the ids Jira does not show.
+async fn fetch_with_parents(
+    ctx: &Ctx,
+    site: i64,
+    ids: &[i64],
+    fetch: &IssueFetch,
+) -> Result<(Vec<IssueRow>, Vec<i64>), Error> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let (mut issues, gone) = fetch_issues(ctx, ids, fetch).await?;
+    let known: BTreeSet<i64> = issues.iter().map(|i| i.id).collect();
+    let parents: Vec<i64> = issues
+        .iter()
+        .map(|i| i.parent)
+        .filter(|p| *p != 0 && !known.contains(p))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !parents.is_empty() {
+        let indexed: BTreeSet<i64> = read_by_ids(
+            ctx,
+            "SELECT id FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
+            site,
+            &parents,
+        )
+        .await?
+        .iter()
+        .filter_map(|r| int(r.first()?))
+        .collect();
+        let wanted: Vec<i64> = parents
+            .into_iter()
+            .filter(|p| !indexed.contains(p))
+            .collect();
+        if !wanted.is_empty() {
+            // A parent Jira does not show is simply not indexed.
+            let (more, _) = fetch_issues(ctx, &wanted, fetch).await?;
+            issues.extend(more);
+        }
+    }
+    Ok((issues, gone))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchPage {
+    #[serde(default)]
+    issues: Vec<RawIssue>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+/// One `search/jql` for these ids with the index's fields; `Ok(None)` when
+/// Jira refuses the query (400: an id it does not know), so the caller can
+/// narrow it down.
+async fn search_ids(
+    ctx: &Ctx,
+    ids: &[i64],
+    fetch: &IssueFetch,
+) -> Result<Option<Vec<IssueRow>>, Error> {
+    let path = JiraPath::api(&["search", "jql"]);
+    let jql = format!(
+        "id in ({})",
+        ids.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut fields: Vec<&str> = ISSUE_FIELDS.to_vec();
+    fields.extend(fetch.custom.iter().map(String::as_str));
+    let mut token: Option<String> = None;
+    let mut out = Vec::new();
+    loop {
+        let mut body = json!({ "jql": jql, "fields": fields, "maxResults": ISSUES_PER_SEARCH });
+        if let (Some(token), Some(fields)) = (&token, body.as_object_mut()) {
+            fields.insert("nextPageToken".to_owned(), json!(token));
+        }
+        let response = if fetch.patient {
+            retry::send(ctx, Method::Post, &path, Some(&body.to_string())).await?
+        } else {
+            ctx.jira(
+                crate::protocol::Principal::App,
+                Method::Post,
+                &path,
+                Some(body.to_string()),
+            )
+            .await?
+        };
+        if response.status == 400 {
+            return Ok(None);
+        }
+        let response = crate::jira::success(response, Method::Post, &path)?;
+        let page: SearchPage = crate::jira::parse(&response, Method::Post, &path)?;
+        for raw in &page.issues {
+            out.push(IssueRow::from_jira(raw, &fetch.custom)?);
+        }
+        match page.next_page_token {
+            Some(next) if !page.issues.is_empty() && token.as_deref() != Some(next.as_str()) => {
+                token = Some(next);
+            }
+            _ => return Ok(Some(out)),
+        }
+    }
+}
+
+/// Fetches issues by id, [`ISSUES_PER_SEARCH`] per request and
+/// `fetch.parallel` requests at once. A request Jira refuses because an id is
+/// unknown (deleted, or hidden from the app) is split in halves until the
+/// unknown ids are found. Returns the issues and the unknown ids.
+///
+/// # Errors
+///
+/// Jira's errors after retries; `upstream` for answers that are not issues.
+pub async fn fetch_issues(
+    ctx: &Ctx,
+    ids: &[i64],
+    fetch: &IssueFetch,
+) -> Result<(Vec<IssueRow>, Vec<i64>), Error> {
+    let mut pending: Vec<Vec<i64>> = ids.chunks(ISSUES_PER_SEARCH).map(<[i64]>::to_vec).collect();
+    let mut issues = Vec::new();
+    let mut gone = Vec::new();
+    while !pending.is_empty() {
+        let wave: Vec<Vec<i64>> = pending
+            .drain(..pending.len().min(fetch.parallel.max(1)))
+            .collect();
+        let answers = try_join_all(
+            wave.iter()
+                .map(|chunk| -> LocalBoxFuture<'_, _> { Box::pin(search_ids(ctx, chunk, fetch)) }),
+        )
+        .await?;
+        for (chunk, answer) in wave.into_iter().zip(answers) {
+            match answer {
+                Some(found) => {
+                    let seen: BTreeSet<i64> = found.iter().map(|i| i.id).collect();
+                    gone.extend(chunk.iter().filter(|id| !seen.contains(id)));
+                    issues.extend(found);
+                }
+                None if chunk.len() == 1 => gone.extend(chunk),
+                None => {
+                    let (a, b) = chunk.split_at(chunk.len() / 2);
+                    pending.push(a.to_vec());
+                    pending.push(b.to_vec());
+                }
+            }
+        }
+    }
+    Ok((issues, gone))
+}

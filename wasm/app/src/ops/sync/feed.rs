@@ -1,0 +1,420 @@
+//! The engine of `sync.full` and `sync.incremental`: the phases of a run, in
+//! rounds, each ending with a checkpoint.
+//!
+//! - **worklogs**: read `worklog/updated` from the run's position, a round of
+//!   up to `parallel` pages (1000 ids each); fetch the worklogs with
+//!   `worklog/list` (`expand=properties`), every page of the round in one
+//!   batch; store them with their issues; record the feed's position. While a
+//!   round is being stored, the next round's feed pages are read in the same
+//!   batches.
+//! - **deletions**: read `worklog/deleted` likewise and delete the rows.
+//! - **issues** (incremental runs): sweep the issues Jira updated since the
+//!   last sweep (`updated >= -Nm`, ids only) and fetch again those the index
+//!   holds: moves between projects, new parents, edited fields.
+//! - **refresh** (after the custom fields changed, or a rebuild): fetch every
+//!   indexed issue again, in keyset order.
+//! - **done**: the run's positions become the next run's start.
+
+use futures::future::try_join_all;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::state::{Finished, Phase, State, SWEEP_MARGIN_MS};
+use super::Slice;
+use crate::executor::Ctx;
+use crate::index::{self, fetch_issues, IssueFetch, RawWorklog, Stored, WorklogRow};
+use crate::jira::JiraPath;
+use crate::protocol::{Method, Value};
+use crate::{retry, Error};
+
+/// Ids per feed page and per `worklog/list` call (Jira's limit).
+const PAGE: usize = 1000;
+
+/// Issue ids per page of the sweep (Jira's limit when only ids are asked for).
+const SWEEP_PAGE: usize = 5000;
+
+/// Issues per refresh round.
+const REFRESH_ROUND: usize = 1000;
+
+/// One page of `worklog/updated` or `worklog/deleted`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FeedPage {
+    #[serde(default)]
+    values: Vec<Change>,
+    #[serde(default)]
+    until: i64,
+    #[serde(default)]
+    last_page: Option<bool>,
+    #[serde(default)]
+    next_page: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Change {
+    worklog_id: i64,
+    #[serde(default)]
+    updated_time: i64,
+}
+
+/// Which feed.
+#[derive(Clone, Copy)]
+enum Feed {
+    Updated,
+    Deleted,
+}
+
+/// Feed pages read together.
+struct Round {
+    /// Worklog ids, without repeats, in feed order.
+    ids: Vec<i64>,
+    /// The feed's position after these pages.
+    until: i64,
+    /// Whether the feed has no more pages now.
+    last: bool,
+    /// The time of the first change in the round.
+    first_time: Option<i64>,
+}
+
+/// Reads feed pages from `since` until `want` ids are gathered or the feed ends.
+async fn walk(ctx: &Ctx, feed: Feed, since: i64, want: usize) -> Result<Round, Error> {
+    let name = match feed {
+        Feed::Updated => "updated",
+        Feed::Deleted => "deleted",
+    };
+    let mut round = Round {
+        ids: Vec::new(),
+        until: since,
+        last: false,
+        first_time: None,
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut position = since;
+    loop {
+        let path = JiraPath::api(&["worklog", name]).query("since", &position.to_string());
+        let page: FeedPage = retry::call(ctx, Method::Get, &path, None).await?;
+        let full_page = page.values.len() >= PAGE;
+        for change in &page.values {
+            round.first_time.get_or_insert(change.updated_time);
+            if seen.insert(change.worklog_id) {
+                round.ids.push(change.worklog_id);
+            }
+        }
+        let last = page.last_page.unwrap_or(page.next_page.is_none());
+        if last {
+            round.last = true;
+            round.until = page.until.max(position);
+            return Ok(round);
+        }
+        // A full page ends at its last item's time, which the next page repeats.
+        // Should a whole page share one instant, step past it rather than loop.
+        position = if page.until > position || !full_page {
+            page.until.max(position)
+        } else {
+            position + 1
+        };
+        round.until = position;
+        if round.ids.len() >= want {
+            return Ok(round);
+        }
+    }
+}
+
+/// Fetches worklogs by id with their properties, 1000 per call, all at once.
+async fn list_worklogs(ctx: &Ctx, ids: &[i64]) -> Result<Vec<WorklogRow>, Error> {
+    let path = JiraPath::api(&["worklog", "list"]).query("expand", "properties");
+    let pages = try_join_all(ids.chunks(PAGE).map(|chunk| {
+        let body = json!({ "ids": chunk }).to_string();
+        let path = &path;
+        async move { retry::call::<Vec<RawWorklog>>(ctx, Method::Post, path, Some(&body)).await }
+    }))
+    .await?;
+    pages.iter().flatten().map(WorklogRow::from_jira).collect()
+}
+
+/// A run's phases, driven for one slice.
+pub struct Engine<'a> {
+    /// The run's context.
+    pub ctx: &'a Ctx,
+    /// The installation's site number.
+    pub site: i64,
+    /// How issues are fetched.
+    pub fetch: &'a IssueFetch,
+    /// The slice's budget.
+    pub slice: Slice,
+    /// The checkpoint, as it is being advanced.
+    pub state: State,
+    /// Items handled in this slice (against the budget).
+    pub handled: u64,
+    /// What this slice stored.
+    pub stored: Stored,
+}
+
+impl Engine<'_> {
+    /// Runs phases until the slice's budget is spent or the run is finished.
+    ///
+    /// # Errors
+    ///
+    /// Jira's and the database's errors; the checkpoint stays at the last
+    /// round that was completely written.
+    pub async fn run(&mut self) -> Result<(), Error> {
+        loop {
+            let Some(run) = &self.state.run else {
+                return Ok(());
+            };
+            let phase = run.phase;
+            if phase != Phase::Done && self.handled >= self.slice.max_worklogs {
+                return Ok(());
+            }
+            match phase {
+                Phase::Worklogs => self.worklogs().await?,
+                Phase::Deletions => self.deletions().await?,
+                Phase::Issues => self.sweep().await?,
+                Phase::Refresh => self.refresh().await?,
+                Phase::Done => return self.finish().await,
+            }
+        }
+    }
+
+    /// Advances the run in the state (after a round was written) and saves it.
+    async fn checkpoint(
+        &mut self,
+        stored: Stored,
+        handled: u64,
+        advance: impl FnOnce(&mut State),
+    ) -> Result<(), Error> {
+        advance(&mut self.state);
+        if let Some(run) = &mut self.state.run {
+            run.totals.add(stored);
+        }
+        self.state.save(self.ctx).await?;
+        self.stored.add(stored);
+        self.handled += handled;
+        Ok(())
+    }
+
+    /// The phase after deletions.
+    fn after_deletions(&self) -> Phase {
+        match &self.state.run {
+            Some(run) if !run.full => Phase::Issues,
+            _ => self.after_sweep(),
+        }
+    }
+
+    fn after_sweep(&self) -> Phase {
+        if self.state.refresh_after.is_some() {
+            Phase::Refresh
+        } else {
+            Phase::Done
+        }
+    }
+
+    async fn worklogs(&mut self) -> Result<(), Error> {
+        let ctx = self.ctx;
+        let want = self.slice.parallel * PAGE;
+        let since = self.state.run.as_ref().map_or(0, |r| r.updated_since);
+        let mut next = walk(ctx, Feed::Updated, since, want).await?;
+        loop {
+            let round = next;
+            let ends =
+                round.last || self.handled + round.ids.len() as u64 >= self.slice.max_worklogs;
+            if ends {
+                return self.store_round(&round).await;
+            }
+            // Store this round while the next round's pages are read.
+            let (stored, following) = futures::join!(
+                self.store_round(&round),
+                walk(ctx, Feed::Updated, round.until, want)
+            );
+            stored?;
+            next = following?;
+        }
+    }
+
+    async fn store_round(&mut self, round: &Round) -> Result<(), Error> {
+        let rows = list_worklogs(self.ctx, &round.ids).await?;
+        let stored = index::store_worklogs(self.ctx, self.site, rows, self.fetch).await?;
+        let next_phase = round.last.then_some(Phase::Deletions);
+        let (until, first) = (round.until, round.first_time);
+        self.checkpoint(stored, round.ids.len() as u64, |state| {
+            if let Some(run) = &mut state.run {
+                run.updated_since = until;
+                if run.first_ms.is_none() {
+                    run.first_ms = first;
+                }
+                if let Some(phase) = next_phase {
+                    run.phase = phase;
+                }
+            }
+        })
+        .await
+    }
+
+    async fn deletions(&mut self) -> Result<(), Error> {
+        let since = self.state.run.as_ref().map_or(0, |r| r.deleted_since);
+        let round = walk(self.ctx, Feed::Deleted, since, self.slice.parallel * PAGE).await?;
+        let deleted = if round.ids.is_empty() {
+            0
+        } else {
+            index::delete_worklogs(self.ctx, self.site, &round.ids).await?
+        };
+        let next_phase = round.last.then(|| self.after_deletions());
+        let stored = Stored {
+            deleted,
+            ..Stored::default()
+        };
+        self.checkpoint(stored, round.ids.len() as u64, |state| {
+            if let Some(run) = &mut state.run {
+                run.deleted_since = round.until;
+                if let Some(phase) = next_phase {
+                    run.phase = phase;
+                }
+            }
+        })
+        .await
+    }
+
+    /// Fetches again the indexed issues that Jira updated since the last sweep.
+    async fn sweep(&mut self) -> Result<(), Error> {
+        let ctx = self.ctx;
+        let now = ctx.context().now_ms;
+        let (since, started) = match &mut self.state.run {
+            Some(run) => (run.issues_since, *run.sweep_started_ms.get_or_insert(now)),
+            None => return Ok(()),
+        };
+        let minutes = (started - since + SWEEP_MARGIN_MS).max(0) / 60_000 + 1;
+        let jql = format!("updated >= \"-{minutes}m\" ORDER BY id");
+        let path = JiraPath::api(&["search", "jql"]);
+        let mut token: Option<String> = None;
+        let mut stored = Stored::default();
+        let mut seen = 0u64;
+        loop {
+            let mut body = json!({ "jql": jql, "maxResults": SWEEP_PAGE });
+            if let (Some(token), Some(fields)) = (&token, body.as_object_mut()) {
+                fields.insert("nextPageToken".to_owned(), json!(token));
+            }
+            let page: IdPage =
+                retry::call(ctx, Method::Post, &path, Some(&body.to_string())).await?;
+            let ids: Vec<i64> = page
+                .issues
+                .iter()
+                .filter_map(|i| i.id.parse().ok())
+                .collect();
+            seen += ids.len() as u64;
+            let indexed = indexed_issues(ctx, self.site, &ids).await?;
+            if !indexed.is_empty() {
+                let (issues, gone) = fetch_issues(ctx, &indexed, self.fetch).await?;
+                stored.add(index::store_issues(ctx, self.site, issues, &gone).await?);
+            }
+            match page.next_page_token {
+                Some(next) if !ids.is_empty() && token.as_deref() != Some(next.as_str()) => {
+                    token = Some(next)
+                }
+                _ => break,
+            }
+        }
+        let next_phase = self.after_sweep();
+        self.checkpoint(stored, seen / 10, |state| {
+            if let Some(run) = &mut state.run {
+                run.issues_since = started;
+                run.phase = next_phase;
+            }
+        })
+        .await
+    }
+
+    /// Fetches the next indexed issues again, in id order.
+    async fn refresh(&mut self) -> Result<(), Error> {
+        let ctx = self.ctx;
+        let after = self.state.refresh_after.unwrap_or(0);
+        let rows = ctx
+            .sql(
+                &format!("SELECT id FROM issues WHERE site = ? AND id > ? ORDER BY id LIMIT {REFRESH_ROUND}"),
+                vec![Value::Int(self.site), Value::Int(after)],
+            )
+            .await?;
+        let ids: Vec<i64> = rows
+            .rows
+            .iter()
+            .filter_map(|r| r.first().and_then(index::int))
+            .collect();
+        let Some(&last) = ids.last() else {
+            let next_phase = Phase::Done;
+            return self
+                .checkpoint(Stored::default(), 0, |state| {
+                    state.refresh_after = None;
+                    if let Some(run) = &mut state.run {
+                        run.phase = next_phase;
+                    }
+                })
+                .await;
+        };
+        let (issues, gone) = fetch_issues(ctx, &ids, self.fetch).await?;
+        let stored = index::store_issues(ctx, self.site, issues, &gone).await?;
+        self.checkpoint(stored, ids.len() as u64, |state| {
+            state.refresh_after = Some(last);
+        })
+        .await
+    }
+
+    /// Makes the run's positions the next run's start.
+    async fn finish(&mut self) -> Result<(), Error> {
+        let Some(run) = self.state.run.take() else {
+            return Ok(());
+        };
+        let now = self.ctx.context().now_ms;
+        self.state.updated_since = run.updated_since;
+        self.state.deleted_since = run.deleted_since;
+        self.state.issues_since = if run.full {
+            run.started_ms
+        } else {
+            run.sweep_started_ms.unwrap_or(run.issues_since)
+        };
+        if run.full {
+            self.state.imported = true;
+        }
+        self.state.last = Some(Finished {
+            full: run.full,
+            started_ms: run.started_ms,
+            finished_ms: now,
+            totals: run.totals,
+        });
+        self.state.save(self.ctx).await
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdPage {
+    #[serde(default)]
+    issues: Vec<IdOnly>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(deserialize_with = "crate::jira::id_string")]
+    id: String,
+}
+
+/// Which of `ids` the index holds, in one batch.
+async fn indexed_issues(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<i64>, Error> {
+    let answers = try_join_all(ids.chunks(PAGE).map(|chunk| {
+        let mut params = vec![Value::Int(site)];
+        params.extend(chunk.iter().map(|&id| Value::Int(id)));
+        let sql = format!(
+            "SELECT id FROM issues WHERE site = ? AND id IN ({}) LIMIT {}",
+            index::placeholders(chunk.len()),
+            chunk.len()
+        );
+        async move { ctx.sql(&sql, params).await }
+    }))
+    .await?;
+    Ok(answers
+        .iter()
+        .flat_map(|rows| rows.rows.iter())
+        .filter_map(|r| r.first().and_then(index::int))
+        .collect())
+}

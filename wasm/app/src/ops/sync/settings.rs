@@ -1,0 +1,162 @@
+//! `sync.status` (where the sync stands, how big the index is) and
+//! `sync.settings.save` (which custom fields the index keeps).
+
+use serde::{Deserialize, Serialize};
+
+use super::authorize;
+use super::state::{Finished, State};
+use crate::executor::Ctx;
+use crate::index::{self, FIELDS_SETTING};
+use crate::input::{quote, Input};
+use crate::ops::NoInput;
+use crate::protocol::Value;
+use crate::{permissions, store, Error};
+
+/// The most custom fields the index keeps.
+const MAX_FIELDS: usize = 20;
+
+/// The output of `sync.status`.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    /// Whether a full import has completed.
+    imported: bool,
+    /// The run in progress: `{mode, phase, progress}`.
+    running: Option<serde_json::Value>,
+    /// The last finished run.
+    last: Option<Finished>,
+    /// The custom fields the index keeps.
+    custom_fields: Vec<String>,
+    /// Rows in the index.
+    worklogs: i64,
+    /// Issue rows in the index.
+    issues: i64,
+}
+
+/// `sync.status`.
+///
+/// # Errors
+///
+/// `forbidden` for an acting user who is not a Jira administrator; the
+/// database's errors.
+pub async fn status(ctx: &Ctx, _: NoInput) -> Result<Status, Error> {
+    authorize(ctx).await?;
+    let site = index::site(ctx).await?;
+    let count = |table: &'static str| async move {
+        let rows = ctx
+            .sql(
+                &format!("SELECT COUNT(*) FROM {table} WHERE site = ?"),
+                vec![Value::Int(site)],
+            )
+            .await?;
+        Ok::<_, Error>(index::first_int(&rows).unwrap_or(0))
+    };
+    let (state, fields, worklogs, issues) = futures::join!(
+        State::load(ctx),
+        index::load_fields(ctx),
+        count("worklogs"),
+        count("issues")
+    );
+    let state = state?;
+    let now = ctx.context().now_ms;
+    Ok(Status {
+        imported: state.imported,
+        running: state.run.as_ref().map(|run| {
+            serde_json::json!({
+                "mode": if run.full { "full" } else { "incremental" },
+                "phase": run.phase.name(),
+                "progress": run.progress(now),
+            })
+        }),
+        last: state.last,
+        custom_fields: fields?,
+        worklogs: worklogs?,
+        issues: issues?,
+    })
+}
+
+/// The input of `sync.settings.save`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SyncSettingsRaw {
+    custom_fields: Vec<String>,
+}
+
+/// `sync.settings.save`, validated.
+pub struct SyncSettings {
+    custom_fields: Vec<String>,
+}
+
+impl Input for SyncSettings {
+    type Raw = SyncSettingsRaw;
+
+    fn validate(raw: SyncSettingsRaw) -> Result<Self, Error> {
+        if raw.custom_fields.len() > MAX_FIELDS {
+            return Err(Error::invalid_field(
+                "customFields",
+                format_args!(
+                    "{} fields is more than {MAX_FIELDS}",
+                    raw.custom_fields.len()
+                ),
+            ));
+        }
+        let mut fields = Vec::new();
+        for (i, field) in raw.custom_fields.into_iter().enumerate() {
+            let digits = field.strip_prefix("customfield_").unwrap_or("");
+            if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(Error::invalid_field(
+                    &format!("customFields[{i}]"),
+                    format_args!(
+                        "{} is not a custom field id such as customfield_10100",
+                        quote(&field)
+                    ),
+                ));
+            }
+            if !fields.contains(&field) {
+                fields.push(field);
+            }
+        }
+        fields.sort();
+        Ok(Self {
+            custom_fields: fields,
+        })
+    }
+}
+
+/// The output of `sync.settings.save`.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedSettings {
+    custom_fields: Vec<String>,
+    /// Whether the indexed issues will be fetched again by the next sync run.
+    refresh: bool,
+}
+
+/// `sync.settings.save`: the custom fields the index keeps, for Jira
+/// administrators. When they change, the next sync run fetches every indexed
+/// issue again.
+///
+/// # Errors
+///
+/// `forbidden` without an acting user or without `ADMINISTER`; the database's
+/// errors.
+pub async fn save_settings(ctx: &Ctx, input: SyncSettings) -> Result<SavedSettings, Error> {
+    permissions::require_global(ctx, "ADMINISTER", "choose the fields the index keeps").await?;
+    let (current, state) = futures::join!(index::load_fields(ctx), State::load(ctx));
+    let (current, mut state) = (current?, state?);
+    let refresh = current != input.custom_fields;
+    if refresh {
+        let text = serde_json::to_string(&input.custom_fields)
+            .map_err(|e| Error::internal(format!("the fields could not be written: {e}")))?;
+        store::save_setting(ctx, FIELDS_SETTING, text).await?;
+        // The setting first, then the request to refresh: a stop in between
+        // leaves the new fields for issues fetched from now on.
+        state.refresh_after = Some(0);
+        state.save(ctx).await?;
+    }
+    Ok(SavedSettings {
+        custom_fields: input.custom_fields,
+        refresh,
+    })
+}

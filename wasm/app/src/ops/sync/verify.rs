@@ -1,0 +1,505 @@
+//! `sync.verify`: compares the index with Jira for a period, per issue and UTC
+//! day (how many worklogs, how many seconds, the latest update), reports the
+//! differences and, on request, repairs them.
+//!
+//! Jira's side: the issues with worklogs in the period (`worklogDate` JQL,
+//! widened by a day each way for time zones, ids only), together with the
+//! issues the index has worklogs for in the period; then each issue's worklogs
+//! started in the period (`GET issue/{id}/worklog?startedAfter=&startedBefore=`,
+//! with their properties), `parallel` issues at once. An issue Jira answers 404
+//! for is gone. Repairing writes Jira's worklogs of each issue that differs and
+//! deletes the index's worklogs of it that Jira does not have; a gone issue
+//! loses its row and all its worklogs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Duration, NaiveDate};
+use futures::future::try_join_all;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::authorize;
+use crate::executor::Ctx;
+use crate::index::{self, dict_id, IssueFetch, Kind, RawWorklog, Stored, WorklogRow};
+use crate::input::{quote, Input};
+use crate::jira::{self, JiraPath};
+use crate::protocol::{Method, Value};
+use crate::{retry, Error};
+
+/// The longest period verified at once, in days.
+const MAX_DAYS: i64 = 62;
+/// The most issues verified at once.
+const MAX_ISSUES: usize = 5000;
+/// The most differences listed in the output (all are counted).
+const MAX_LISTED: usize = 500;
+/// Index rows per read.
+const READ_PAGE: usize = 5000;
+/// Issue worklog requests in flight at once.
+const PARALLEL: usize = 8;
+const DAY_MS: i64 = 86_400_000;
+
+/// The input of `sync.verify`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct VerifyRaw {
+    from: Option<String>,
+    to: Option<String>,
+    repair: Option<bool>,
+}
+
+/// `sync.verify`, validated: UTC days `from` to `to`, both included.
+pub struct VerifyInput {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    repair: bool,
+}
+
+fn date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, Error> {
+    value
+        .map(|text| {
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                Error::invalid_field(
+                    field,
+                    format_args!("{} is not a date such as 2026-11-24", quote(&text)),
+                )
+            })
+        })
+        .transpose()
+}
+
+impl Input for VerifyInput {
+    type Raw = VerifyRaw;
+
+    fn validate(raw: VerifyRaw) -> Result<Self, Error> {
+        let from = date("from", raw.from)?;
+        let to = date("to", raw.to)?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                return Err(Error::invalid_field(
+                    "to",
+                    format_args!("{to} is before {from}"),
+                ));
+            }
+            if (to - from).num_days() >= MAX_DAYS {
+                return Err(Error::invalid_field(
+                    "to",
+                    format_args!("{from} to {to} is longer than {MAX_DAYS} days"),
+                ));
+            }
+        }
+        Ok(Self {
+            from,
+            to,
+            repair: raw.repair.unwrap_or(false),
+        })
+    }
+}
+
+/// What one side has for an issue on a day.
+#[derive(Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Tally {
+    count: u64,
+    seconds: i64,
+    /// The latest update, epoch milliseconds (0: none).
+    updated: i64,
+    /// A checksum of every field the index keeps (author, visibility,
+    /// attributes, comment hash, times), so that drift the other figures
+    /// cannot show (such as attributes changed without an update) is found.
+    checksum: i64,
+}
+
+impl Tally {
+    fn add(&mut self, row: &Entry) {
+        self.count += 1;
+        self.seconds += row.seconds;
+        self.updated = self.updated.max(row.updated);
+        self.checksum = self.checksum.wrapping_add(row.digest);
+    }
+}
+
+/// One difference.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Drift {
+    issue_id: String,
+    /// The UTC day, `yyyy-MM-dd`.
+    day: String,
+    index: Tally,
+    jira: Tally,
+}
+
+/// The output of `sync.verify`.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyOutput {
+    from: String,
+    to: String,
+    /// Issues compared.
+    issues: usize,
+    /// Worklogs in the period in the index and in Jira.
+    index_worklogs: u64,
+    jira_worklogs: u64,
+    /// How many (issue, day) pairs differ.
+    drift_count: usize,
+    /// The first differences, by issue and day.
+    drift: Vec<Drift>,
+    /// What the repair did, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repaired: Option<Stored>,
+    /// Verification finishes in one run.
+    more: bool,
+}
+
+/// A worklog as both sides are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry {
+    id: i64,
+    started: i64,
+    seconds: i64,
+    updated: i64,
+    digest: i64,
+}
+
+/// The checksum of one worklog row (dictionary ids for the texts).
+#[allow(clippy::too_many_arguments)]
+fn digest(
+    id: i64,
+    issue: i64,
+    started: i64,
+    seconds: i64,
+    updated: i64,
+    author: i64,
+    visibility: i64,
+    attrs: i64,
+    note: i64,
+) -> i64 {
+    index::hash_text(
+        0xfd,
+        &format!("{id}/{issue}/{started}/{seconds}/{updated}/{author}/{visibility}/{attrs}/{note}"),
+    )
+}
+
+/// `sync.verify`.
+///
+/// # Errors
+///
+/// `invalid-input` for a bad period; `forbidden` for an acting user who is not a
+/// Jira administrator; `limit` when the period has worklogs on more than 5000
+/// issues; Jira's errors after retries; the database's errors.
+pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error> {
+    authorize(ctx).await?;
+    let today = chrono::DateTime::from_timestamp_millis(ctx.context().now_ms)
+        .map(|t| t.date_naive())
+        .unwrap_or_default();
+    let to = input.to.unwrap_or(today);
+    let from = input.from.unwrap_or(to - Duration::days(29));
+    if (to - from).num_days() >= MAX_DAYS || to < from {
+        return Err(Error::invalid_field(
+            "from",
+            format_args!("{from} to {to} is not a period of 1 to {MAX_DAYS} days"),
+        ));
+    }
+    let start = from
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(0);
+    let end = start + ((to - from).num_days() + 1) * DAY_MS;
+    let (site, custom) = futures::join!(index::site(ctx), index::load_fields(ctx));
+    let (site, custom) = (site?, custom?);
+
+    let (indexed, jira_issues) = futures::join!(
+        read_index(ctx, site, start, end),
+        issues_with_worklogs(ctx, from - Duration::days(1), to + Duration::days(1))
+    );
+    let indexed = indexed?;
+    let mut issues: BTreeSet<i64> = jira_issues?;
+    issues.extend(indexed.keys());
+    if issues.len() > MAX_ISSUES {
+        return Err(Error::limit(format!(
+            "{from} to {to} has worklogs on {} issues, more than the {MAX_ISSUES} verified at once: verify a shorter period",
+            issues.len()
+        )));
+    }
+    let issue_list: Vec<i64> = issues.into_iter().collect();
+    let mut jira_side: BTreeMap<i64, Option<Vec<RawWorklog>>> = BTreeMap::new();
+    for wave in issue_list.chunks(PARALLEL) {
+        let answers = try_join_all(
+            wave.iter()
+                .map(|&issue| issue_worklogs(ctx, issue, start, end)),
+        )
+        .await?;
+        jira_side.extend(wave.iter().copied().zip(answers));
+    }
+
+    let mut drift = Vec::new();
+    let mut drifted: BTreeSet<i64> = BTreeSet::new();
+    let mut gone = Vec::new();
+    let (mut index_total, mut jira_total) = (0, 0);
+    let mut repairs: BTreeMap<i64, Vec<WorklogRow>> = BTreeMap::new();
+    for (&issue, raw) in &jira_side {
+        let rows: Vec<WorklogRow> = match raw {
+            Some(raw) => raw
+                .iter()
+                .map(WorklogRow::from_jira)
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|r| (start..end).contains(&r.started))
+                .collect(),
+            None => {
+                gone.push(issue);
+                Vec::new()
+            }
+        };
+        let jira_entries: Vec<Entry> = rows
+            .iter()
+            .map(|r| {
+                let optional =
+                    |kind, text: &Option<String>| text.as_deref().map_or(0, |t| dict_id(kind, t));
+                Entry {
+                    id: r.id,
+                    started: r.started,
+                    seconds: r.seconds,
+                    updated: r.updated,
+                    digest: digest(
+                        r.id,
+                        r.issue,
+                        r.started,
+                        r.seconds,
+                        r.updated,
+                        dict_id(Kind::Account, &r.author),
+                        optional(Kind::Visibility, &r.visibility),
+                        optional(Kind::Attributes, &r.attributes),
+                        r.note,
+                    ),
+                }
+            })
+            .collect();
+        let index_entries = indexed.get(&issue).cloned().unwrap_or_default();
+        index_total += index_entries.len() as u64;
+        jira_total += jira_entries.len() as u64;
+        let by_day = |entries: &[Entry]| {
+            let mut days: BTreeMap<i64, Tally> = BTreeMap::new();
+            for e in entries {
+                days.entry(e.started.div_euclid(DAY_MS)).or_default().add(e);
+            }
+            days
+        };
+        let (ours, theirs) = (by_day(&index_entries), by_day(&jira_entries));
+        let days: BTreeSet<i64> = ours.keys().chain(theirs.keys()).copied().collect();
+        for day in days {
+            let (a, b) = (
+                ours.get(&day).copied().unwrap_or_default(),
+                theirs.get(&day).copied().unwrap_or_default(),
+            );
+            if a != b {
+                drifted.insert(issue);
+                drift.push(Drift {
+                    issue_id: issue.to_string(),
+                    day: chrono::DateTime::from_timestamp_millis(day * DAY_MS)
+                        .map(|t| t.date_naive().to_string())
+                        .unwrap_or_default(),
+                    index: a,
+                    jira: b,
+                });
+            }
+        }
+        if drifted.contains(&issue) {
+            repairs.insert(issue, rows);
+        }
+    }
+    let drift_count = drift.len();
+    drift.truncate(MAX_LISTED);
+
+    let repaired = if input.repair && (!drifted.is_empty()) {
+        let fetch = IssueFetch {
+            custom,
+            parallel: PARALLEL,
+            patient: true,
+        };
+        let mut stored = Stored::default();
+        let mut stale = Vec::new();
+        let mut rows = Vec::new();
+        for (issue, jira_rows) in repairs {
+            if gone.contains(&issue) {
+                continue;
+            }
+            let keep: BTreeSet<i64> = jira_rows.iter().map(|r| r.id).collect();
+            stale.extend(
+                indexed
+                    .get(&issue)
+                    .into_iter()
+                    .flatten()
+                    .map(|e| e.id)
+                    .filter(|id| !keep.contains(id)),
+            );
+            rows.extend(jira_rows);
+        }
+        stored.add(index::store_worklogs_as(ctx, site, rows, &fetch, true).await?);
+        if !stale.is_empty() {
+            stored.deleted += index::delete_worklogs(ctx, site, &stale).await?;
+        }
+        if !gone.is_empty() {
+            stored.add(index::store_issues(ctx, site, Vec::new(), &gone).await?);
+        }
+        Some(stored)
+    } else if input.repair {
+        Some(Stored::default())
+    } else {
+        None
+    };
+    Ok(VerifyOutput {
+        from: from.to_string(),
+        to: to.to_string(),
+        issues: jira_side.len(),
+        index_worklogs: index_total,
+        jira_worklogs: jira_total,
+        drift_count,
+        drift,
+        repaired,
+        more: false,
+    })
+}
+
+/// The index's worklogs started in `[start, end)`, by issue, read in keyset
+/// pages of (started, id).
+async fn read_index(
+    ctx: &Ctx,
+    site: i64,
+    start: i64,
+    end: i64,
+) -> Result<BTreeMap<i64, Vec<Entry>>, Error> {
+    let mut out: BTreeMap<i64, Vec<Entry>> = BTreeMap::new();
+    let (mut after_started, mut after_id) = (start - 1, i64::MAX);
+    loop {
+        let rows = ctx
+            .sql(
+                &format!(
+                    "SELECT id, issue, started, seconds, updated, author, visibility, attrs, note FROM worklogs \
+                     WHERE site = ? AND started >= ? AND started < ? \
+                     AND (started > ? OR (started = ? AND id > ?)) \
+                     ORDER BY started, id LIMIT {READ_PAGE}"
+                ),
+                vec![
+                    Value::Int(site),
+                    Value::Int(start),
+                    Value::Int(end),
+                    Value::Int(after_started),
+                    Value::Int(after_started),
+                    Value::Int(after_id),
+                ],
+            )
+            .await?;
+        let count = rows.rows.len();
+        for row in &rows.rows {
+            let get = |i: usize| row.get(i).and_then(index::int).unwrap_or(0);
+            let entry = Entry {
+                id: get(0),
+                started: get(2),
+                seconds: get(3),
+                updated: get(4),
+                digest: digest(
+                    get(0),
+                    get(1),
+                    get(2),
+                    get(3),
+                    get(4),
+                    get(5),
+                    get(6),
+                    get(7),
+                    get(8),
+                ),
+            };
+            out.entry(get(1)).or_default().push(entry);
+            (after_started, after_id) = (entry.started, entry.id);
+        }
+        if count < READ_PAGE {
+            return Ok(out);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdPage {
+    #[serde(default)]
+    issues: Vec<IdOnly>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(deserialize_with = "crate::jira::id_string")]
+    id: String,
+}
+
+/// The ids of the issues with worklogs between two dates (JQL, ids only).
+async fn issues_with_worklogs(
+    ctx: &Ctx,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeSet<i64>, Error> {
+    let path = JiraPath::api(&["search", "jql"]);
+    let jql = format!("worklogDate >= \"{from}\" AND worklogDate <= \"{to}\" ORDER BY id");
+    let mut token: Option<String> = None;
+    let mut out = BTreeSet::new();
+    loop {
+        let mut body = json!({ "jql": jql, "maxResults": 5000 });
+        if let (Some(token), Some(fields)) = (&token, body.as_object_mut()) {
+            fields.insert("nextPageToken".to_owned(), json!(token));
+        }
+        let page: IdPage = retry::call(ctx, Method::Post, &path, Some(&body.to_string())).await?;
+        let before = out.len();
+        out.extend(page.issues.iter().filter_map(|i| i.id.parse::<i64>().ok()));
+        match page.next_page_token {
+            Some(next) if out.len() > before && token.as_deref() != Some(next.as_str()) => {
+                token = Some(next)
+            }
+            _ => return Ok(out),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WorklogPage {
+    #[serde(default)]
+    start_at: u64,
+    #[serde(default)]
+    total: u64,
+    #[serde(default)]
+    worklogs: Vec<RawWorklog>,
+}
+
+/// An issue's worklogs started in `[start, end)`, with their properties; none
+/// when Jira answers 404 (the issue is gone, or hidden from the app).
+async fn issue_worklogs(
+    ctx: &Ctx,
+    issue: i64,
+    start: i64,
+    end: i64,
+) -> Result<Option<Vec<RawWorklog>>, Error> {
+    let mut out = Vec::new();
+    let mut start_at: u64 = 0;
+    loop {
+        let path = JiraPath::api(&["issue", &issue.to_string(), "worklog"])
+            .query("startAt", &start_at.to_string())
+            .query("maxResults", "5000")
+            .query("startedAfter", &start.to_string())
+            .query("startedBefore", &end.to_string())
+            .query("expand", "properties");
+        let response = retry::send(ctx, Method::Get, &path, None).await?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        let response = jira::success(response, Method::Get, &path)?;
+        let page: WorklogPage = jira::parse(&response, Method::Get, &path)?;
+        let got = page.worklogs.len() as u64;
+        out.extend(page.worklogs);
+        start_at = page.start_at + got;
+        if got == 0 || start_at >= page.total {
+            return Ok(Some(out));
+        }
+    }
+}

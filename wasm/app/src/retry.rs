@@ -1,0 +1,295 @@
+//! Patient Jira requests for jobs (sync), which retry what is worth retrying.
+//!
+//! The core has no clock, so it cannot sleep: it asks the host to wait with a
+//! `sleep` effect ([`Ctx::sleep`]) and sends the request again. The rules:
+//!
+//! - **429** (busy): wait as long as `Retry-After` says (whole seconds, at most
+//!   [`MAX_RETRY_AFTER_MS`]), or back off as below when it is missing.
+//! - **500, 502, 503, 504** and a request the host could not perform at all
+//!   (`upstream`: a timeout, a dropped connection): back off exponentially,
+//!   1 s, 2 s, 4 s, 8 s, each stretched or shrunk by up to a fifth (a jitter
+//!   derived from the request and the attempt, so runs stay deterministic).
+//! - At most [`ATTEMPTS`] attempts and [`MAX_TOTAL_WAIT_MS`] of waiting per
+//!   request; then the run fails with `upstream`, saying what Jira answered, how
+//!   long the app waited and what to do.
+//! - Nothing else is retried: a 4xx is an answer, and a `limit` or `internal`
+//!   failure of the host would fail again.
+//!
+//! User-initiated operations do not use this: they answer the person at once
+//! (a retried `POST` could also log work twice). Only idempotent requests go
+//! through here: reads, and `POST`s that only read (`worklog/list`,
+//! `search/jql`).
+
+use serde::de::DeserializeOwned;
+
+use crate::executor::Ctx;
+use crate::jira::{self, JiraPath};
+use crate::protocol::{HttpResponse, Method, Principal};
+use crate::{Error, ErrorCode};
+
+/// Attempts per request, the first included.
+pub const ATTEMPTS: u32 = 5;
+
+/// The longest `Retry-After` honoured, in milliseconds; longer ones are cut to it.
+pub const MAX_RETRY_AFTER_MS: u32 = 60_000;
+
+/// The most a request waits in total before the run gives up, in milliseconds.
+pub const MAX_TOTAL_WAIT_MS: u32 = 120_000;
+
+/// The first back-off, in milliseconds; it doubles with each attempt.
+const FIRST_BACKOFF_MS: u32 = 1_000;
+
+/// The longest back-off, in milliseconds.
+const MAX_BACKOFF_MS: u32 = 30_000;
+
+/// Why an attempt failed in a way worth retrying.
+enum Failure {
+    /// A response with a retryable status.
+    Status(HttpResponse),
+    /// The host could not perform the request.
+    Host(Error),
+}
+
+/// Sends a request as the app, retrying as the module describes, and returns
+/// the first response that is not worth retrying (whatever its status).
+///
+/// # Errors
+///
+/// `upstream` when every attempt failed (the message says what Jira answered,
+/// how long the app waited and that a later run resumes); the host's error when
+/// it is not worth retrying.
+pub async fn send(
+    ctx: &Ctx,
+    method: Method,
+    path: &JiraPath,
+    body: Option<&str>,
+) -> Result<HttpResponse, Error> {
+    let mut waited: u32 = 0;
+    let mut attempt = 1;
+    loop {
+        let outcome = ctx
+            .jira(Principal::App, method, path, body.map(str::to_owned))
+            .await;
+        let failure = match outcome {
+            Ok(response) if retryable(response.status) => Failure::Status(response),
+            Ok(response) => return Ok(response),
+            Err(e) if e.code() == ErrorCode::Upstream => Failure::Host(e),
+            Err(e) => return Err(e),
+        };
+        let wait = wait_ms(&failure, path, attempt);
+        if attempt >= ATTEMPTS || waited.saturating_add(wait) > MAX_TOTAL_WAIT_MS {
+            return Err(give_up(&failure, method, path, attempt, waited));
+        }
+        ctx.sleep(wait).await?;
+        waited = waited.saturating_add(wait);
+        attempt += 1;
+    }
+}
+
+/// [`send`], then checks for a 2xx status and parses the JSON body.
+///
+/// # Errors
+///
+/// As [`send`]; the mapped error of another status ([`jira::error_for`]);
+/// `upstream` when the body is not the JSON expected.
+pub async fn call<T: DeserializeOwned>(
+    ctx: &Ctx,
+    method: Method,
+    path: &JiraPath,
+    body: Option<&str>,
+) -> Result<T, Error> {
+    let response = send(ctx, method, path, body).await?;
+    let response = jira::success(response, method, path)?;
+    jira::parse(&response, method, path)
+}
+
+/// Whether a status is worth another attempt.
+fn retryable(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// How long to wait before attempt `attempt + 1`.
+fn wait_ms(failure: &Failure, path: &JiraPath, attempt: u32) -> u32 {
+    if let Failure::Status(response) = failure {
+        if response.status == 429 {
+            if let Some(seconds) = retry_after_seconds(response) {
+                return seconds.saturating_mul(1000).min(MAX_RETRY_AFTER_MS);
+            }
+        }
+    }
+    let base = FIRST_BACKOFF_MS
+        .saturating_mul(1 << (attempt.saturating_sub(1)).min(16))
+        .min(MAX_BACKOFF_MS);
+    // A deterministic jitter in [-20 %, +20 %] from the path and the attempt.
+    let h = crate::index::hash_text(0xff, &format!("{}#{attempt}", path.as_str()));
+    let spread = u64::from(base / 5);
+    let offset = if spread == 0 {
+        0
+    } else {
+        (h.unsigned_abs() % (2 * spread + 1)) as i64 - spread as i64
+    };
+    u32::try_from(i64::from(base) + offset).unwrap_or(base)
+}
+
+/// `Retry-After` in whole seconds (Jira sends seconds; an HTTP date is ignored).
+fn retry_after_seconds(response: &HttpResponse) -> Option<u32> {
+    let value = response.header("retry-after")?.trim();
+    value.parse::<u32>().ok()
+}
+
+fn give_up(
+    failure: &Failure,
+    method: Method,
+    path: &JiraPath,
+    attempts: u32,
+    waited: u32,
+) -> Error {
+    let what = match failure {
+        Failure::Status(response) => {
+            let mapped = jira::error_for(response, method, path);
+            mapped.message().to_owned()
+        }
+        Failure::Host(e) => format!(
+            "{} {} could not be sent: {}",
+            method.as_str(),
+            path.as_str(),
+            e.message()
+        ),
+    };
+    Error::upstream(format!(
+        "{what} (gave up after {attempts} attempts and {} s of waiting; \
+         what was done is kept, and running the same operation again later resumes from there)",
+        waited.div_ceil(1000)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::executor::Run;
+    use crate::protocol::{Answer, Effect, Outcome, Step};
+    use crate::testing::{context, http};
+
+    /// Runs one patient GET against scripted outcomes; returns the result and
+    /// the waits asked for.
+    fn run(outcomes: Vec<Result<HttpResponse, Error>>) -> (Result<u16, Error>, Vec<u32>) {
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move {
+                let path = JiraPath::api(&["worklog", "updated"]);
+                send(&ctx, Method::Get, &path, None)
+                    .await
+                    .map(|r| r.status.to_string())
+            })
+        });
+        let mut outcomes = outcomes.into_iter();
+        let mut waits = Vec::new();
+        let mut step = run.resume(vec![]);
+        loop {
+            match step {
+                Step::Done(result) => {
+                    return (result.map(|s| s.parse().unwrap()), waits);
+                }
+                Step::Wait(batch) => {
+                    let answers = batch
+                        .iter()
+                        .map(|request| Answer {
+                            id: request.id,
+                            outcome: match &request.effect {
+                                Effect::Sleep(ms) => {
+                                    waits.push(*ms);
+                                    Outcome::Sleep
+                                }
+                                Effect::Jira(_) => Outcome::Jira(outcomes.next().unwrap()),
+                                Effect::Sql(_) => panic!("no sql here"),
+                            },
+                        })
+                        .collect();
+                    step = run.resume(answers);
+                }
+            }
+        }
+    }
+
+    fn busy(after: Option<&str>) -> Result<HttpResponse, Error> {
+        let mut response = http(429, r#"{"errorMessages":["Rate limit exceeded."]}"#);
+        if let Some(after) = after {
+            response
+                .headers
+                .push(("retry-after".to_owned(), after.to_owned()));
+        }
+        Ok(response)
+    }
+
+    #[test]
+    fn retry_after_is_honoured() {
+        let (result, waits) = run(vec![busy(Some("3")), busy(Some("1")), Ok(http(200, "{}"))]);
+        assert_eq!(result, Ok(200));
+        assert_eq!(waits, vec![3000, 1000]);
+    }
+
+    #[test]
+    fn long_retry_after_is_capped() {
+        let (_, waits) = run(vec![busy(Some("3600")), Ok(http(200, "{}"))]);
+        assert_eq!(waits, vec![MAX_RETRY_AFTER_MS]);
+    }
+
+    #[test]
+    fn unavailable_and_timeouts_back_off_exponentially() {
+        let (result, waits) = run(vec![
+            Ok(http(503, "")),
+            Err(Error::upstream("timed out")),
+            Ok(http(502, "")),
+            Ok(http(200, "{}")),
+        ]);
+        assert_eq!(result, Ok(200));
+        assert_eq!(waits.len(), 3);
+        for (wait, base) in waits.iter().zip([1000u32, 2000, 4000]) {
+            assert!(
+                (base * 4 / 5..=base * 6 / 5).contains(wait),
+                "{wait} for {base}"
+            );
+        }
+    }
+
+    #[test]
+    fn gives_up_with_a_message_a_person_can_act_on() {
+        let (result, waits) = run(vec![
+            busy(None),
+            busy(None),
+            busy(None),
+            busy(None),
+            busy(None),
+        ]);
+        assert_eq!(waits.len(), 4);
+        let e = result.unwrap_err();
+        assert!(e.is_upstream(), "{e}");
+        assert!(
+            e.message()
+                .starts_with("jira is busy (429) and refused GET /rest/api/3/worklog/updated"),
+            "{e}"
+        );
+        assert!(e.message().contains("gave up after 5 attempts"), "{e}");
+        assert!(
+            e.message()
+                .contains("running the same operation again later resumes"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_total_wait_is_bounded() {
+        let (result, waits) = run(vec![busy(Some("60")), busy(Some("60")), busy(Some("60"))]);
+        assert!(result.is_err());
+        assert_eq!(waits, vec![60_000, 60_000]);
+    }
+
+    #[test]
+    fn answers_and_other_failures_are_not_retried() {
+        let (result, waits) = run(vec![Ok(http(404, ""))]);
+        assert_eq!(result, Ok(404));
+        assert!(waits.is_empty());
+        let (result, waits) = run(vec![Err(Error::limit("the invocation ran out of time"))]);
+        assert_eq!(result, Err(Error::limit("the invocation ran out of time")));
+        assert!(waits.is_empty());
+    }
+}
