@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::state::{Finished, Phase, State, SWEEP_MARGIN_MS};
-use super::Slice;
+use super::{IdPage, Slice};
 use crate::executor::Ctx;
 use crate::index::{self, fetch_issues, IssueFetch, RawWorklog, Stored, WorklogRow};
 use crate::jira::JiraPath;
@@ -382,21 +382,6 @@ impl Engine<'_> {
         });
         self.state.save(self.ctx).await
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IdPage {
-    #[serde(default)]
-    issues: Vec<IdOnly>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct IdOnly {
-    #[serde(deserialize_with = "crate::jira::id_string")]
-    id: String,
 }
 
 /// Which of `ids` the index holds, in one batch.

@@ -281,3 +281,19 @@ impl feed::Engine<'_> {
         }
     }
 }
+
+/// A page of `search/jql` asking for issue ids only.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct IdPage {
+    #[serde(default)]
+    pub(super) issues: Vec<IdOnly>,
+    #[serde(default)]
+    pub(super) next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct IdOnly {
+    #[serde(deserialize_with = "crate::jira::id_string")]
+    pub(super) id: String,
+}

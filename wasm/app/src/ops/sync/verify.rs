@@ -18,7 +18,7 @@ use futures::future::try_join_all;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::authorize;
+use super::{authorize, IdPage};
 use crate::executor::Ctx;
 use crate::index::{self, dict_id, IssueFetch, Kind, RawWorklog, Stored, WorklogRow};
 use crate::input::{quote, Input};
@@ -417,21 +417,6 @@ async fn read_index(
             return Ok(out);
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IdPage {
-    #[serde(default)]
-    issues: Vec<IdOnly>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct IdOnly {
-    #[serde(deserialize_with = "crate::jira::id_string")]
-    id: String,
 }
 
 /// The ids of the issues with worklogs between two dates (JQL, ids only).
