@@ -8,14 +8,16 @@ WORKLOGS   := target/release/worklogs
 PORT       ?= 8080
 FUZZ_SECONDS ?= 60
 
-.PHONY: demo test setup setup-test build component host ui ui-test check node-test bench clean-data
+.PHONY: demo test test-build setup setup-test build component host ui ui-test check node-test bench clean-data
 
 ## demo: set up, build and run the local host with the Jira simulator and demo data
 demo: setup build ui
 	$(WORKLOGS) serve --demo --port $(PORT)
 
-## test: set up, build and run every test
-test: setup-test build ui check
+## test: set up, build and run every test. The host is built by `cargo test` itself
+## (test-build): a separate `cargo build` would resolve other features and compile
+## wasmtime a second time.
+test: setup-test component test-build ui check
 	WORKLOGS_TEST_MYSQL_URL=$$(bash scripts/mariadb.sh start | tail -n 1) $(CARGO) test --release --workspace
 	$(MAKE) node-test
 	$(MAKE) ui-test
@@ -52,6 +54,9 @@ setup-test:
 	bash scripts/setup.sh test
 
 build: component host
+
+test-build:
+	$(CARGO) test --release --workspace --no-run
 
 component:
 	$(CARGO) build --release --target wasm32-wasip2 -p worklogs-app
