@@ -38,6 +38,7 @@
     )
 )]
 
+pub mod access;
 pub mod adf;
 mod error;
 pub mod executor;
