@@ -386,8 +386,10 @@ pub struct Viewer {
     pub groups: BTreeSet<String>,
     /// Whose time they see; `None`: everyone's.
     pub people: Option<BTreeSet<String>>,
-    /// Roles held per project id (names and ids), filled lazily.
-    roles: BTreeMap<i64, BTreeSet<String>>,
+    /// Per project id, filled lazily: the roles held (names and ids), and
+    /// whether they may edit all worklogs there (which shows every
+    /// restricted worklog, as Jira does).
+    roles: BTreeMap<i64, (BTreeSet<String>, bool)>,
 }
 
 /// A worklog visibility as the index stores it.
@@ -489,11 +491,13 @@ impl Viewer {
     }
 
     /// Asks Jira, in one batch, which roles the viewer holds in each of
-    /// `projects` not asked before. A refusal counts as none.
+    /// `projects` not asked before (`roledetails?currentMember=true`) and
+    /// whether they may edit all worklogs there (`mypermissions`). A refusal
+    /// counts as none.
     ///
     /// # Errors
     ///
-    /// The host's errors (a request it could not perform).
+    /// None so far: refusals and failures hide the restricted worklogs.
     pub async fn load_roles(&mut self, ctx: &Ctx, projects: &BTreeSet<i64>) -> Result<(), Error> {
         if self.is_app() {
             return Ok(());
@@ -505,16 +509,21 @@ impl Viewer {
             .collect();
         let asks = wanted.iter().map(|project| async move {
             let id = project.to_string();
-            let path = JiraPath::api(&["project", &id, "roledetails"])
-                .query("currentMember", "true");
-            let r: Result<Vec<RoleDetails>, Error> =
-                call_as(ctx, Principal::User, Method::Get, &path, None).await;
-            r
+            let roles_path =
+                JiraPath::api(&["project", &id, "roledetails"]).query("currentMember", "true");
+            let perms_path = JiraPath::api(&["mypermissions"])
+                .query("projectId", &id)
+                .query("permissions", "EDIT_ALL_WORKLOGS");
+            let (roles, perms) = futures::join!(
+                call_as::<Vec<RoleDetails>>(ctx, Principal::User, Method::Get, &roles_path, None),
+                call_as::<Permissions>(ctx, Principal::User, Method::Get, &perms_path, None)
+            );
+            (roles, perms)
         });
         let answers = futures::future::join_all(asks).await;
-        for (project, answer) in wanted.into_iter().zip(answers) {
+        for (project, (roles, perms)) in wanted.into_iter().zip(answers) {
             let mut held = BTreeSet::new();
-            if let Ok(roles) = answer {
+            if let Ok(roles) = roles {
                 for role in roles {
                     match role.id {
                         Some(serde_json::Value::Number(n)) => {
@@ -528,17 +537,20 @@ impl Viewer {
                     held.insert(role.name);
                 }
             }
-            self.roles.insert(project, held);
+            let edit_all = perms.is_ok_and(|p| {
+                p.permissions
+                    .get("EDIT_ALL_WORKLOGS")
+                    .is_some_and(|p| p.have_permission)
+            });
+            self.roles.insert(project, (held, edit_all));
         }
         Ok(())
     }
 
     /// Whether a worklog visibility (the index's JSON, `None`: unrestricted)
-    /// needs the viewer's roles in a project.
+    /// needs [`Viewer::load_roles`] for its project: any restriction does.
     pub fn needs_roles(visibility: Option<&str>) -> bool {
-        visibility
-            .and_then(|v| serde_json::from_str::<Visibility>(v).ok())
-            .is_some_and(|v| v.kind == "role")
+        visibility.is_some()
     }
 
     /// Whether the viewer may see a worklog on `project` with this visibility
@@ -557,14 +569,16 @@ impl Viewer {
             return false;
         };
         let names = [v.value.as_deref(), v.identifier.as_deref()];
+        let (held, edit_all) = match self.roles.get(&project) {
+            Some((held, edit_all)) => (Some(held), *edit_all),
+            None => (None, false),
+        };
+        if edit_all {
+            return true;
+        }
         match v.kind.as_str() {
-            "group" => names
-                .iter()
-                .flatten()
-                .any(|n| self.groups.contains(*n)),
-            "role" => self.roles.get(&project).is_some_and(|held| {
-                names.iter().flatten().any(|n| held.contains(*n))
-            }),
+            "group" => names.iter().flatten().any(|n| self.groups.contains(*n)),
+            "role" => held.is_some_and(|held| names.iter().flatten().any(|n| held.contains(*n))),
             _ => false,
         }
     }
@@ -587,7 +601,7 @@ mod tests {
             )]),
             groups: BTreeSet::from(["devs".to_owned()]),
             people: Some(BTreeSet::from(["me".to_owned()])),
-            roles: BTreeMap::from([(1, BTreeSet::from(["10001".to_owned()]))]),
+            roles: BTreeMap::from([(1, (BTreeSet::from(["10001".to_owned()]), false))]),
         }
     }
 
@@ -607,5 +621,8 @@ mod tests {
         assert!(!v.sees(1, "me", Some(r#"{"type":"role","value":"Administrators"}"#)));
         assert!(!v.sees(1, "me", Some(r#"{"type":"mystery"}"#)));
         assert!(!v.sees(1, "me", Some("not json")));
+        let mut lead = viewer();
+        lead.roles.insert(1, (BTreeSet::new(), true));
+        assert!(lead.sees(1, "me", Some(r#"{"type":"group","value":"admins"}"#)));
     }
 }

@@ -496,9 +496,16 @@ pub async fn changes(ctx: &Ctx, input: ChangesInput) -> Result<Piece, Error> {
         }
     }
     if next.is_none() {
+        // Tombstones carry the index's own time, complete up to now: a
+        // deletion after `until` is listed again by the next run (deleting
+        // twice is harmless), none is missed.
+        let deletions = Range {
+            from: since,
+            until: until.max(ctx.context().now_ms.saturating_add(1)),
+        };
         let mut reader = Reader::new(site, Order::Updated, false, (None, None));
         let (found, last, more) = reader
-            .deletions(ctx, &mut viewer, &range, c.after, DELETIONS_PER_CALL)
+            .deletions(ctx, &mut viewer, &deletions, c.after, DELETIONS_PER_CALL)
             .await?;
         for (id, at) in found {
             deleted.push(Deleted {

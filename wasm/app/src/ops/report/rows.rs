@@ -26,7 +26,11 @@ use crate::protocol::{Method, SqlRows, Value};
 use crate::Error;
 
 /// Rows per SQL page: at most ~600 bytes each, far under Forge's 4 MiB.
+#[cfg(not(test))]
 pub const PAGE_ROWS: usize = 2000;
+/// Smaller pages in tests, so that the demo's 1537 worklogs take several.
+#[cfg(test)]
+pub const PAGE_ROWS: usize = 300;
 /// Ids per `IN` list of dictionary and parent lookups.
 const LOOKUP_CHUNK: usize = 500;
 /// Account ids per `user/bulk` request.
