@@ -64,7 +64,9 @@ pub async fn load_grants(ctx: &Ctx) -> Result<Grants, Error> {
     match store::load_setting(ctx, GRANTS_SETTING).await? {
         None => Ok(Grants::default()),
         Some(text) => serde_json::from_str(&text).map_err(|e| {
-            Error::internal(format!("the stored setting {GRANTS_SETTING} is unreadable: {e}"))
+            Error::internal(format!(
+                "the stored setting {GRANTS_SETTING} is unreadable: {e}"
+            ))
         }),
     }
 }
@@ -214,9 +216,8 @@ pub async fn group_members(
         let n = page.values.len();
         out.extend(page.values.into_iter().map(|m| m.account_id));
         start += n;
-        let done = page.is_last.unwrap_or(true)
-            || n == 0
-            || page.total.is_some_and(|t| start as u64 >= t);
+        let done =
+            page.is_last.unwrap_or(true) || n == 0 || page.total.is_some_and(|t| start as u64 >= t);
         if done {
             return Ok(out);
         }
@@ -476,12 +477,9 @@ impl Viewer {
 
     /// The index's author ids to read; `None`: everyone.
     pub fn author_ids(&self) -> Option<Vec<i64>> {
-        self.people.as_ref().map(|people| {
-            people
-                .iter()
-                .map(|p| dict_id(Kind::Account, p))
-                .collect()
-        })
+        self.people
+            .as_ref()
+            .map(|people| people.iter().map(|p| dict_id(Kind::Account, p)).collect())
     }
 
     /// Whether the viewer may see time of `account` (the set form of
@@ -610,7 +608,10 @@ mod tests {
         let v = viewer();
         assert!(v.sees(1, "me", None));
         assert!(!v.sees(2, "me", None), "a project they cannot browse");
-        assert!(!v.sees(1, "other", None), "someone whose time is not theirs to see");
+        assert!(
+            !v.sees(1, "other", None),
+            "someone whose time is not theirs to see"
+        );
         assert!(v.sees(1, "me", Some(r#"{"type":"group","value":"devs"}"#)));
         assert!(!v.sees(1, "me", Some(r#"{"type":"group","value":"admins"}"#)));
         assert!(v.sees(

@@ -144,7 +144,12 @@ impl FakeHost {
         }
     }
 
-    fn drive(&mut self, mut run: Run, operation: &str, effects: u64) -> Option<Result<Json, Error>> {
+    fn drive(
+        &mut self,
+        mut run: Run,
+        operation: &str,
+        effects: u64,
+    ) -> Option<Result<Json, Error>> {
         let mut answers = Vec::new();
         let mut left = effects;
         for _ in 0..100_000 {

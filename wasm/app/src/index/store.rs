@@ -472,7 +472,10 @@ pub async fn delete_worklogs(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<u64, E
             params.extend(ids.iter().cloned());
             [
                 tombstone_statement(site, now_ms, &filter, ids),
-                (format!("DELETE FROM worklogs WHERE site = ? AND {filter}"), params),
+                (
+                    format!("DELETE FROM worklogs WHERE site = ? AND {filter}"),
+                    params,
+                ),
             ]
         })
         .collect();

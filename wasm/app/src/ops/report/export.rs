@@ -173,7 +173,11 @@ impl input::Input for ExportInput {
         Ok(Self {
             query: QueryJson::check("query.", raw.query)?,
             options,
-            continuation: raw.continuation.as_deref().map(Continuation::decode).transpose()?,
+            continuation: raw
+                .continuation
+                .as_deref()
+                .map(Continuation::decode)
+                .transpose()?,
             budget: piece_budget(raw.piece_bytes)?,
         })
     }
@@ -300,8 +304,9 @@ async fn stream(
 }
 
 fn zone_of(name: &str) -> Result<Zone, Error> {
-    name.parse::<Zone>()
-        .map_err(|_| Error::invalid_field("timeZone", format_args!("{}: unknown", input::quote(name))))
+    name.parse::<Zone>().map_err(|_| {
+        Error::invalid_field("timeZone", format_args!("{}: unknown", input::quote(name)))
+    })
 }
 
 /// Exports the worklogs a report with the same query counts (see the module
@@ -412,7 +417,11 @@ impl input::Input for ChangesInput {
         Ok(Self {
             since: since.millis(),
             format: format_of(&raw.format, &[ExportFormat::Csv, ExportFormat::Json])?,
-            continuation: raw.continuation.as_deref().map(Continuation::decode).transpose()?,
+            continuation: raw
+                .continuation
+                .as_deref()
+                .map(Continuation::decode)
+                .transpose()?,
             budget: piece_budget(raw.piece_bytes)?,
         })
     }

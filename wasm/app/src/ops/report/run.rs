@@ -207,8 +207,11 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
         Chart::Day => input.query.regrouped(&zone, "day")?,
         Chart::Person => input.query.regrouped(&zone, "person")?,
     };
-    let (viewer, site, resolution) =
-        futures::join!(Viewer::resolve(ctx), index::site(ctx), resolve(ctx, "", &query));
+    let (viewer, site, resolution) = futures::join!(
+        Viewer::resolve(ctx),
+        index::site(ctx),
+        resolve(ctx, "", &query)
+    );
     let (mut viewer, site, resolution) = (viewer?, site?, resolution?);
     let narrowed = scope(&viewer, &query, &resolution);
     let instants = query

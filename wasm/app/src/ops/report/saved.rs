@@ -97,7 +97,12 @@ pub async fn list(ctx: &Ctx, _: crate::ops::NoInput) -> Result<List, Error> {
         .map(|r| saved_of(r))
         .filter(|s| s.owner == me || s.shared_with.iter().any(|g| groups.contains(g)))
         .collect();
-    reports.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    reports.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     Ok(List { reports })
 }
 
@@ -136,7 +141,9 @@ impl input::Input for SaveInput {
 
     fn validate(raw: SaveRaw) -> Result<Self, Error> {
         let name = raw.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control)
+        if name.is_empty()
+            || name.chars().count() > MAX_NAME_CHARS
+            || name.chars().any(char::is_control)
         {
             return Err(Error::invalid_field(
                 "name",
@@ -177,7 +184,9 @@ impl input::Input for SaveInput {
 async fn read_one(ctx: &Ctx, id: &str) -> Result<Option<Saved>, Error> {
     let rows = ctx
         .sql(
-            &format!("SELECT {COLUMNS} FROM saved_reports WHERE installation = ? AND id = ? LIMIT 1"),
+            &format!(
+                "SELECT {COLUMNS} FROM saved_reports WHERE installation = ? AND id = ? LIMIT 1"
+            ),
             vec![
                 Value::Text(ctx.context().installation.clone()),
                 Value::Text(id.to_owned()),
@@ -191,7 +200,10 @@ async fn read_one(ctx: &Ctx, id: &str) -> Result<Option<Saved>, Error> {
 async fn owned(ctx: &Ctx, id: &str, what: &str) -> Result<Saved, Error> {
     let me = ctx.acting_user()?;
     let Some(saved) = read_one(ctx, id).await? else {
-        return Err(Error::not_found(format!("no saved report {}", input::quote(id))));
+        return Err(Error::not_found(format!(
+            "no saved report {}",
+            input::quote(id)
+        )));
     };
     if saved.owner != me {
         return Err(Error::forbidden(format!(
@@ -227,7 +239,10 @@ pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<Saved, Error> {
             id.clone()
         }
         None => {
-            let id = format!("{:014x}", hash_text(0x52, &format!("{me}\n{now}\n{}", input.name)));
+            let id = format!(
+                "{:014x}",
+                hash_text(0x52, &format!("{me}\n{now}\n{}", input.name))
+            );
             let (existing, groups) =
                 futures::join!(read_one(ctx, &id), check_groups(ctx, &shared_fields));
             groups?;

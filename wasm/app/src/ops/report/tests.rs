@@ -216,10 +216,19 @@ fn permission_matrix() {
 
     // access.save: administrators only; groups checked.
     act(&mut host, &sim, Some("alice"));
-    assert!(host.run("access.save", grants()).unwrap_err().is_forbidden());
-    assert!(host.run("access.get", json!({})).unwrap_err().is_forbidden());
+    assert!(host
+        .run("access.save", grants())
+        .unwrap_err()
+        .is_forbidden());
+    assert!(host
+        .run("access.get", json!({}))
+        .unwrap_err()
+        .is_forbidden());
     act(&mut host, &sim, None);
-    assert!(host.run("access.save", grants()).unwrap_err().is_forbidden());
+    assert!(host
+        .run("access.save", grants())
+        .unwrap_err()
+        .is_forbidden());
     act(&mut host, &sim, Some("dave"));
     let e = host
         .run(
@@ -237,11 +246,15 @@ fn permission_matrix() {
     for viewer in ["alice", "bob", "carol", "erin", "frank"] {
         act(&mut host, &sim, Some(viewer));
         assert!(
-            host.run("access.get", json!({})).unwrap_err().is_forbidden(),
+            host.run("access.get", json!({}))
+                .unwrap_err()
+                .is_forbidden(),
             "{viewer}"
         );
         assert!(
-            host.run("access.save", grants()).unwrap_err().is_forbidden(),
+            host.run("access.save", grants())
+                .unwrap_err()
+                .is_forbidden(),
             "{viewer}"
         );
     }
@@ -363,7 +376,9 @@ fn permission_matrix() {
             json!({"since": "2026-01-01T00:00:00Z", "format": "csv", "pieceBytes": 65536}),
         );
         let until = answers[0]["until"].as_str().unwrap().to_owned();
-        let until_ms = worklogs_core::calendar::parse_instant(&until).unwrap().millis();
+        let until_ms = worklogs_core::calendar::parse_instant(&until)
+            .unwrap()
+            .millis();
         let rows = csv_rows(&bytes);
         let mut ids: Vec<u64> = rows
             .iter()
@@ -441,7 +456,10 @@ fn saved_reports_belong_to_their_owner() {
     for (input, field) in [
         (json!({"name": "  ", "query": query}), "name"),
         (json!({"name": "x".repeat(101), "query": query}), "name"),
-        (json!({"name": "ok", "query": {"groupBy": ["issue"]}}), "period"),
+        (
+            json!({"name": "ok", "query": {"groupBy": ["issue"]}}),
+            "period",
+        ),
         (
             json!({"name": "ok", "query": {"period": {"month": "2026-11-01"}, "groupBy": ["colour"]}}),
             "groupBy[0]",
@@ -490,7 +508,10 @@ fn saved_reports_belong_to_their_owner() {
     for other in ["carol", "dave"] {
         act(&mut host, &sim, Some(other));
         let e = host
-            .run("report.save", json!({"id": id, "name": "Mine now", "query": query}))
+            .run(
+                "report.save",
+                json!({"id": id, "name": "Mine now", "query": query}),
+            )
             .unwrap_err();
         assert!(e.is_forbidden(), "{other}: {e}");
         let e = host.run("report.delete", json!({"id": id})).unwrap_err();
@@ -498,11 +519,15 @@ fn saved_reports_belong_to_their_owner() {
     }
     act(&mut host, &sim, Some("alice"));
     let renamed = host
-        .run("report.save", json!({"id": id, "name": "Renamed", "query": query}))
+        .run(
+            "report.save",
+            json!({"id": id, "name": "Renamed", "query": query}),
+        )
         .unwrap();
     assert_eq!(renamed["sharedWith"], json!([]));
     assert_eq!(
-        host.run("report.delete", json!({"id": private["id"]})).unwrap(),
+        host.run("report.delete", json!({"id": private["id"]}))
+            .unwrap(),
         json!({"deleted": true, "id": private["id"]})
     );
     assert!(host
@@ -542,7 +567,10 @@ fn three_twenty_minute_worklogs_are_one_hour() {
     let rows = csv_rows(&bytes);
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r["hours"] == "0.33"));
-    let total: i64 = rows.iter().map(|r| r["seconds"].parse::<i64>().unwrap()).sum();
+    let total: i64 = rows
+        .iter()
+        .map(|r| r["seconds"].parse::<i64>().unwrap())
+        .sum();
     assert_eq!(total, 3600);
     // XLSX: a workbook (zip) whose totals row sums seconds.
     let (bytes, answers) = export_all(
@@ -569,7 +597,11 @@ fn formulas_in_exported_text_are_neutralised() {
     )
     .unwrap();
     let query = json!({"timeZone": "UTC", "period": {"day": "2026-11-24"}});
-    let (bytes, _) = export_all(&mut host, "export.run", json!({"query": query, "format": "csv"}));
+    let (bytes, _) = export_all(
+        &mut host,
+        "export.run",
+        json!({"query": query, "format": "csv"}),
+    );
     let rows = csv_rows(&bytes);
     assert_eq!(rows[0]["comment"], "'=HYPERLINK(\"http://evil\")");
 }
@@ -580,19 +612,51 @@ fn bad_input_names_the_field_and_the_value() {
     let mut host = FakeHost::new(Some("alice")).on_sim(&sim);
     for (op, input, needle) in [
         ("report.run", json!({"groupBy": ["person"]}), "period"),
-        ("report.run", json!({"period": {"day": "2026-11-31"}}), "2026-11-31"),
-        ("report.run", json!({"period": {"day": "2026-11-03"}, "chart": "pie"}), "pie"),
-        ("report.run", json!({"period": {"day": "2026-11-03"}, "timeZone": "Mars/Olympus"}), "Mars/Olympus"),
-        ("export.run", json!({"query": {"period": {"day": "2026-11-03"}}, "format": "pdf"}), "pdf"),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-31"}}),
+            "2026-11-31",
+        ),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-03"}, "chart": "pie"}),
+            "pie",
+        ),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-03"}, "timeZone": "Mars/Olympus"}),
+            "Mars/Olympus",
+        ),
+        (
+            "export.run",
+            json!({"query": {"period": {"day": "2026-11-03"}}, "format": "pdf"}),
+            "pdf",
+        ),
         (
             "export.run",
             json!({"query": {"period": {"day": "2026-11-03"}}, "format": "csv", "continuation": "nope!"}),
             "continuation",
         ),
-        ("export.changes", json!({"since": "yesterday", "format": "csv"}), "yesterday"),
-        ("export.changes", json!({"since": "2026-11-01T00:00:00Z", "format": "xlsx"}), "xlsx"),
-        ("access.save", json!({"grants": [{"group": " ", "teams": ["a"]}]}), "grants[0].group"),
-        ("access.save", json!({"grants": [{"group": "a", "teams": []}]}), "grants[0].teams"),
+        (
+            "export.changes",
+            json!({"since": "yesterday", "format": "csv"}),
+            "yesterday",
+        ),
+        (
+            "export.changes",
+            json!({"since": "2026-11-01T00:00:00Z", "format": "xlsx"}),
+            "xlsx",
+        ),
+        (
+            "access.save",
+            json!({"grants": [{"group": " ", "teams": ["a"]}]}),
+            "grants[0].group",
+        ),
+        (
+            "access.save",
+            json!({"grants": [{"group": "a", "teams": []}]}),
+            "grants[0].teams",
+        ),
     ] {
         let e = host.run(op, input).unwrap_err();
         assert!(e.is_invalid_input(), "{op}: {e}");
@@ -606,7 +670,10 @@ fn a_report_needs_no_zone_but_uses_the_users() {
     let mut host = indexed(&sim);
     act(&mut host, &sim, Some("alice"));
     let report = host
-        .run("report.run", json!({"period": {"week": "2026-11-16"}, "groupBy": ["day"]}))
+        .run(
+            "report.run",
+            json!({"period": {"week": "2026-11-16"}, "groupBy": ["day"]}),
+        )
         .unwrap();
     assert_eq!(report["timeZone"], "Europe/Berlin");
     assert_eq!(report["from"], "2026-11-16");
