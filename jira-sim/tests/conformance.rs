@@ -872,6 +872,64 @@ async fn every_route_conforms_to_the_spec() {
     )
     .await;
 
+    // group members and role details
+    let members = c
+        .call(
+            "GET",
+            "/rest/api/3/group/member?groupname=team-alpha&maxResults=1",
+            BOB,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(members.json["total"], 2);
+    assert_eq!(members.json["isLast"], false);
+    c.call(
+        "GET",
+        "/rest/api/3/group/member?groupname=nope",
+        BOB,
+        None,
+        404,
+    )
+    .await;
+    c.call("GET", "/rest/api/3/group/member", BOB, None, 400)
+        .await;
+    c.call(
+        "GET",
+        "/rest/api/3/group/member?groupname=ops",
+        NOBODY,
+        None,
+        401,
+    )
+    .await;
+    let roles = c
+        .call(
+            "GET",
+            "/rest/api/3/project/ALPHA/roledetails?currentMember=true",
+            ALICE,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(roles.json.as_array().map(Vec::len), Some(1));
+    assert_eq!(roles.json[0]["name"], "Developers");
+    c.call(
+        "GET",
+        "/rest/api/3/project/OPS/roledetails",
+        ALICE,
+        None,
+        404,
+    )
+    .await;
+    c.call(
+        "GET",
+        "/rest/api/3/project/ALPHA/roledetails",
+        NOBODY,
+        None,
+        401,
+    )
+    .await;
+
     // deleting last, so the feeds above saw the worklog
     c.call("DELETE", &one, BOB, None, 400).await;
     c.call("DELETE", &one, ALICE, None, 204).await;

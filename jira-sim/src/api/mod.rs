@@ -46,6 +46,12 @@ pub(crate) fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Sim>)> {
         ("GET", "/rest/api/3/user", get(users::user)),
         ("GET", "/rest/api/3/user/bulk", get(users::bulk)),
         ("GET", "/rest/api/3/user/groups", get(users::groups)),
+        ("GET", "/rest/api/3/group/member", get(users::group_members)),
+        (
+            "GET",
+            "/rest/api/3/project/{projectIdOrKey}/roledetails",
+            get(users::role_details),
+        ),
         (
             "GET",
             "/rest/api/3/project/search",

@@ -382,3 +382,112 @@ pub(crate) async fn my_permissions(
     })?;
     Ok(ok(&body))
 }
+
+/// Most users one `group/member` page returns (Jira's cap).
+const MAX_MEMBERS: i64 = 50;
+
+/// `GET group/member?groupname=|groupId=`: `PageBeanUserDetails` of the
+/// group's members, by display name. Needs *Browse users and groups* or
+/// *Administer Jira*; 404 for an unknown group.
+pub(crate) async fn group_members(
+    State(sim): State<Sim>,
+    caller: Caller,
+    q: Params,
+) -> Result<Response> {
+    let (start, max) = paging(&q, MAX_MEMBERS, MAX_MEMBERS, 400)?;
+    q.bool("includeInactiveUsers", false)?;
+    let name = q.get("groupname").map(str::to_owned);
+    let id = q.get("groupId").map(str::to_owned);
+    let wanted = match (name, id) {
+        (Some(_), Some(_)) => {
+            return Err(JiraError::bad_request(
+                "Only one parameter of 'groupname' and 'groupId' can be specified.",
+            ))
+        }
+        (None, None) => {
+            return Err(JiraError::bad_request(
+                "Either a 'groupname' or a 'groupId' must be specified.",
+            ))
+        }
+        (Some(v), None) | (None, Some(v)) => v,
+    };
+    let body = sim.with_world(|w| {
+        let access = w.access(caller.account);
+        if !access.has_global(GlobalPerm::UserPicker) && !access.has_global(GlobalPerm::Administer)
+        {
+            return Err(JiraError::forbidden(
+                "You do not have the permission to browse users and groups.",
+            ));
+        }
+        let g = w
+            .find_group(&wanted)
+            .ok_or_else(|| JiraError::not_found(format!("Group '{wanted}' does not exist.")))?;
+        let mut members: Vec<u32> = (0..w.accounts.len() as u32)
+            .filter(|&a| w.accounts[a as usize].groups.contains(&g))
+            .collect();
+        members.sort_by(|&a, &b| {
+            w.accounts[a as usize]
+                .display_name
+                .cmp(&w.accounts[b as usize].display_name)
+        });
+        let r = Render::new(w, &caller.base, &access);
+        let values: Vec<Value> = members
+            .iter()
+            .skip(start)
+            .take(max)
+            .map(|&a| r.user_details(a))
+            .collect();
+        Ok(page_bean(
+            &caller.base,
+            "/rest/api/3/group/member",
+            &q,
+            start,
+            max,
+            members.len(),
+            values,
+        ))
+    })?;
+    Ok(ok(&body))
+}
+
+/// `GET project/{projectIdOrKey}/roledetails[?currentMember=true]`:
+/// `ProjectRoleDetails` of every role, or only of those the caller is in
+/// (through a group). 404 when the project does not exist or the caller cannot
+/// browse it.
+pub(crate) async fn role_details(
+    State(sim): State<Sim>,
+    caller: Caller,
+    axum::extract::Path(key): axum::extract::Path<String>,
+    q: Params,
+) -> Result<Response> {
+    let current = q.bool("currentMember", false)?;
+    q.bool("excludeConnectAddons", false)?;
+    q.bool("excludeOtherServiceRoles", false)?;
+    let body = sim.with_world(|w| {
+        let access = w.access(caller.account);
+        let p = w
+            .find_project(&key)
+            .filter(|&p| access.can_browse(p))
+            .ok_or_else(|| {
+                JiraError::not_found(format!("No project could be found with key '{key}'."))
+            })?;
+        let roles: Vec<Value> = (0..w.roles.len() as u32)
+            .filter(|&r| !current || access.in_role(p, r))
+            .map(|r| {
+                let role = &w.roles[r as usize];
+                json!({
+                    "self": format!("{}/rest/api/3/project/{}/role/{}", caller.base, w.projects[p as usize].id, role.id),
+                    "id": role.id,
+                    "name": role.name,
+                    "translatedName": role.name,
+                    "description": role.name,
+                    "admin": false,
+                    "default": false,
+                    "roleConfigurable": true,
+                })
+            })
+            .collect();
+        Ok::<_, JiraError>(Value::Array(roles))
+    })?;
+    Ok(ok(&body))
+}

@@ -38,6 +38,7 @@
     )
 )]
 
+pub mod access;
 pub mod adf;
 mod error;
 pub mod executor;
@@ -97,7 +98,9 @@ mod tests {
             e.message(),
             "invalid input: unknown operation \"worklog.destroy\" (known: me, timetracking.settings, \
              timetracking.settings.save, worklog.list, worklog.log, worklog.update, worklog.delete, \
-             sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save)"
+             sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
+             report.run, export.run, export.changes, report.list, report.save, report.delete, \
+             access.get, access.save)"
         );
     }
 
@@ -136,6 +139,13 @@ mod tests {
             ),
             ("worklog.delete", json!({"issue": "ALPHA-2", "id": "1"})),
             ("sync.settings.save", json!({"customFields": []})),
+            ("report.list", json!({})),
+            (
+                "report.save",
+                json!({"name": "x", "query": {"period": {"day": "2026-11-24"}}}),
+            ),
+            ("report.delete", json!({"id": "abc"})),
+            ("access.save", json!({"grants": []})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -144,6 +154,11 @@ mod tests {
             "sync.worklog-event",
             "sync.verify",
             "sync.status",
+            // These answer the app too: it sees everything.
+            "report.run",
+            "export.run",
+            "export.changes",
+            "access.get",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {

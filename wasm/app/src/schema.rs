@@ -102,6 +102,48 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011-issues-key",
         statement: "CREATE INDEX issues_key ON issues (site, issue_key)",
     },
+    // Reports and exports (`docs/reports.md`). The incremental export reads
+    // changed worklogs by update time.
+    Migration {
+        name: "0012-worklogs-updated",
+        statement: "CREATE INDEX worklogs_updated ON worklogs (site, updated)",
+    },
+    // Tombstones of deleted worklogs, for the incremental export: `deleted` is
+    // when the index learned of the deletion; project, author and visibility
+    // (dictionary ids) let the export show a deletion only to who saw the row.
+    Migration {
+        name: "0013-worklog-deletions",
+        statement: "CREATE TABLE IF NOT EXISTS worklog_deletions (\
+        site INT NOT NULL, \
+        id BIGINT NOT NULL, \
+        deleted BIGINT NOT NULL, \
+        project BIGINT NOT NULL, \
+        author BIGINT NOT NULL, \
+        visibility BIGINT NOT NULL, \
+        PRIMARY KEY (site, id))",
+    },
+    Migration {
+        name: "0014-worklog-deletions-deleted",
+        statement: "CREATE INDEX worklog_deletions_deleted ON worklog_deletions (site, deleted)",
+    },
+    // Saved reports: `query` is the report query's JSON, `shared` a JSON array
+    // of Jira group names.
+    Migration {
+        name: "0015-saved-reports",
+        statement: "CREATE TABLE IF NOT EXISTS saved_reports (\
+        installation VARCHAR(255) NOT NULL, \
+        id VARCHAR(32) NOT NULL, \
+        owner VARCHAR(128) NOT NULL, \
+        name VARCHAR(255) NOT NULL, \
+        query TEXT NOT NULL, \
+        shared TEXT NOT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (installation, id))",
+    },
+    Migration {
+        name: "0016-saved-reports-owner",
+        statement: "CREATE INDEX saved_reports_owner ON saved_reports (installation, owner)",
+    },
 ];
 
 #[cfg(test)]

@@ -125,7 +125,31 @@ impl FakeHost {
     ) -> Option<Result<Json, Error>> {
         let mut ctx = context(self.account.as_deref());
         ctx.now_ms = self.now_ms;
-        let mut run = Run::new(ctx, operation, input);
+        let run = Run::new(ctx, operation, input);
+        self.drive(run, operation, effects)
+    }
+
+    /// Runs any future over a [`crate::Ctx`] to completion (to test functions
+    /// that are not operations).
+    pub fn run_with(
+        &mut self,
+        start: impl FnOnce(crate::Ctx) -> crate::executor::OperationFuture + 'static,
+    ) -> Result<Json, Error> {
+        let mut ctx = context(self.account.as_deref());
+        ctx.now_ms = self.now_ms;
+        let run = Run::with(ctx, start);
+        match self.drive(run, "a future", u64::MAX) {
+            Some(result) => result,
+            None => unreachable!("no limit was set"),
+        }
+    }
+
+    fn drive(
+        &mut self,
+        mut run: Run,
+        operation: &str,
+        effects: u64,
+    ) -> Option<Result<Json, Error>> {
         let mut answers = Vec::new();
         let mut left = effects;
         for _ in 0..100_000 {

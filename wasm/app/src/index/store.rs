@@ -228,10 +228,38 @@ fn worklog_values(site: i64, dict: &mut Dict, row: &WorklogRow, project: i64) ->
 const WORKLOGS_INSERT: &str = "REPLACE INTO worklogs (site, id, issue, project, author, started, \
      seconds, updated, visibility, attrs, note) VALUES";
 
-/// Statements that delete every worklog of `issues`, then the issues' rows.
-fn gone_statements(site: i64, issues: &[i64]) -> Vec<(String, Vec<Value>)> {
+/// Keeps a tombstone of each worklog a statement is about to delete (its id,
+/// project, author and visibility, and when the index learned of the deletion),
+/// for the incremental export (`export.changes`). `filter` selects the rows
+/// (after `site = ?`), `params` its values after the site.
+pub(crate) fn tombstone_statement(
+    site: i64,
+    now_ms: i64,
+    filter: &str,
+    params: Vec<Value>,
+) -> (String, Vec<Value>) {
+    let mut values = vec![Value::Int(now_ms), Value::Int(site)];
+    values.extend(params);
+    (
+        format!(
+            "REPLACE INTO worklog_deletions (site, id, deleted, project, author, visibility) \
+             SELECT site, id, ?, project, author, visibility FROM worklogs WHERE site = ? AND {filter}"
+        ),
+        values,
+    )
+}
+
+/// Statements that delete every worklog of `issues` (keeping tombstones), then
+/// the issues' rows.
+fn gone_statements(site: i64, now_ms: i64, issues: &[i64]) -> Vec<(String, Vec<Value>)> {
     let mut out = Vec::new();
     for issue in issues {
+        out.push(tombstone_statement(
+            site,
+            now_ms,
+            "issue = ?",
+            vec![Value::Int(*issue)],
+        ));
         out.push((
             "DELETE FROM worklogs WHERE site = ? AND issue = ?".to_owned(),
             vec![Value::Int(site), Value::Int(*issue)],
@@ -359,7 +387,7 @@ pub async fn store_worklogs_as(
     let mut statements = dict_statements(site, dict);
     statements.extend(multi_row(ISSUES_INSERT, 13, issue_rows));
     statements.extend(multi_row(WORKLOGS_INSERT, 11, worklog_rows));
-    statements.extend(gone_statements(site, &gone));
+    statements.extend(gone_statements(site, ctx.context().now_ms, &gone));
     write_all(ctx, statements).await?;
     Ok(stored)
 }
@@ -410,7 +438,7 @@ pub async fn store_issues(
         .collect();
     let mut statements = dict_statements(site, dict);
     statements.extend(multi_row(ISSUES_INSERT, 13, rows));
-    statements.extend(gone_statements(site, gone));
+    statements.extend(gone_statements(site, ctx.context().now_ms, gone));
     let answers = write_all(ctx, statements).await?;
     let first_gone = answers.len().saturating_sub(gone.len() * 2);
     let deleted = answers
@@ -434,22 +462,31 @@ pub async fn store_issues(
 ///
 /// The database's errors.
 pub async fn delete_worklogs(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<u64, Error> {
+    let now_ms = ctx.context().now_ms;
     let statements = ids
         .chunks(CHUNK)
-        .map(|chunk| {
+        .flat_map(|chunk| {
+            let ids: Vec<Value> = chunk.iter().map(|&id| Value::Int(id)).collect();
+            let filter = format!("id IN ({})", placeholders(chunk.len()));
             let mut params = vec![Value::Int(site)];
-            params.extend(chunk.iter().map(|&id| Value::Int(id)));
-            (
-                format!(
-                    "DELETE FROM worklogs WHERE site = ? AND id IN ({})",
-                    placeholders(chunk.len())
+            params.extend(ids.iter().cloned());
+            [
+                tombstone_statement(site, now_ms, &filter, ids),
+                (
+                    format!("DELETE FROM worklogs WHERE site = ? AND {filter}"),
+                    params,
                 ),
-                params,
-            )
+            ]
         })
         .collect();
     let answers = write_all(ctx, statements).await?;
-    Ok(answers.iter().map(|r| r.rows_affected).sum())
+    // Every other answer is a delete's (the others keep tombstones).
+    Ok(answers
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .map(|r| r.rows_affected)
+        .sum())
 }
 
 /// Fetches issues and, in a second wave, their parents that are neither

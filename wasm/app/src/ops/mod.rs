@@ -5,6 +5,7 @@
 //! and validated ([`crate::input`]) before the operation performs any effect.
 
 mod me;
+pub mod report;
 mod settings;
 mod sync;
 mod worklog;
@@ -30,6 +31,14 @@ pub const OPERATIONS: &[&str] = &[
     "sync.verify",
     "sync.status",
     "sync.settings.save",
+    "report.run",
+    "export.run",
+    "export.changes",
+    "report.list",
+    "report.save",
+    "report.delete",
+    "access.get",
+    "access.save",
 ];
 
 /// Runs the named operation on a JSON input and returns its JSON result.
@@ -53,6 +62,14 @@ pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, 
         "sync.verify" => to_json(sync::verify(ctx, input::parse(text)?).await?),
         "sync.status" => to_json(sync::status(ctx, input::parse(text)?).await?),
         "sync.settings.save" => to_json(sync::save_settings(ctx, input::parse(text)?).await?),
+        "report.run" => to_json(report::run::run(ctx, input::parse(text)?).await?),
+        "export.run" => to_json(report::export::run(ctx, input::parse(text)?).await?),
+        "export.changes" => to_json(report::export::changes(ctx, input::parse(text)?).await?),
+        "report.list" => to_json(report::saved::list(ctx, input::parse(text)?).await?),
+        "report.save" => to_json(report::saved::save(ctx, input::parse(text)?).await?),
+        "report.delete" => to_json(report::saved::delete(ctx, input::parse(text)?).await?),
+        "access.get" => to_json(report::grants::get(ctx, input::parse(text)?).await?),
+        "access.save" => to_json(report::grants::save(ctx, input::parse(text)?).await?),
         other => Err(Error::invalid_input(format_args!(
             "unknown operation {} (known: {})",
             input::quote(other),

@@ -360,6 +360,21 @@ impl ReportBuilder {
         page.iter().try_for_each(|w| self.push(w))
     }
 
+    /// Whether [`push`](ReportBuilder::push) would count `w`: it passes the
+    /// query's filters and its local date is in the period. Exports use it to
+    /// write the worklogs a report with the same query counts.
+    ///
+    /// # Errors
+    ///
+    /// Invalid input `out-of-range` for a start instant beyond chrono's dates.
+    pub fn accepts<W: Worklog + ?Sized>(&self, w: &W) -> Result<bool, Error> {
+        if !self.matches(w) {
+            return Ok(false);
+        }
+        let date = local_date(w.started(), self.query.zone())?;
+        Ok(self.query.dates().map_or(true, |d| d.contains(date)))
+    }
+
     fn matches<W: Worklog + ?Sized>(&self, w: &W) -> bool {
         let filter = self.query.filter();
         if filter.billable.is_some_and(|b| b != w.billable()) {

@@ -1,0 +1,541 @@
+//! `export.run` and `export.changes`: the flat worklog export
+//! (`docs/export-schema.md`) of what the viewer may see, in pieces that fit
+//! one Forge invocation each.
+//!
+//! Each call reads keyset pages of the index and pushes rows into the core's
+//! [`ExportChunker`] until the piece is full (3 MiB by default, 4 MiB as
+//! base64, under Forge's 5 MB), the rows run out or [`MAX_PAGES_PER_CALL`]
+//! pages were read (the 25 s budget). The answer's `continuation` carries the
+//! exporter's state (for XLSX the zip's offsets and checksums) and the key of
+//! the last row written; the next call resumes from it. The permissions are
+//! resolved again on every call, so a continuation cannot widen what a caller
+//! sees: it only says where to go on.
+
+use std::collections::BTreeSet;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use worklogs_core::calendar::{format_utc, parse_instant, Zone};
+use worklogs_core::duration::TimeTrackingSettings;
+use worklogs_core::export::chunk::{DEFAULT_BUDGET, MIN_BUDGET};
+use worklogs_core::export::csv::CsvOptions;
+use worklogs_core::export::flat::FlatSchema;
+use worklogs_core::export::{
+    exporter, resume, ExportChunker, ExportFormat, ExportOptions, ExportState, Fit, Totals,
+};
+use worklogs_core::report::ReportBuilder;
+
+use super::query::{core_error, resolve, scope, QueryJson};
+use super::rows::{attributes, Order, Range, Reader, PAGE_ROWS};
+use crate::access::Viewer;
+use crate::executor::Ctx;
+use crate::index::Kind;
+use crate::protocol::Value;
+use crate::{index, input, store, Error};
+
+/// SQL pages one call reads at most, so that it ends well within 25 s.
+pub const MAX_PAGES_PER_CALL: usize = 25;
+/// Deletions listed per call.
+const DELETIONS_PER_CALL: usize = 1000;
+
+fn engine(prefix: &str) -> impl Fn(worklogs_core::Error) -> Error + '_ {
+    move |e| core_error(prefix, &e)
+}
+
+fn format_of(text: &str, allowed: &[ExportFormat]) -> Result<ExportFormat, Error> {
+    let format: Result<ExportFormat, _> = text.parse();
+    match format {
+        Ok(f) if allowed.contains(&f) => Ok(f),
+        _ => Err(Error::invalid_field(
+            "format",
+            format_args!(
+                "{}: expected {}",
+                input::quote(text),
+                allowed
+                    .iter()
+                    .map(|f| f.extension())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+fn piece_budget(bytes: Option<u64>) -> Result<usize, Error> {
+    match bytes {
+        None => Ok(DEFAULT_BUDGET),
+        Some(b) if (MIN_BUDGET as u64..=DEFAULT_BUDGET as u64).contains(&b) => {
+            Ok(usize::try_from(b).unwrap_or(DEFAULT_BUDGET))
+        }
+        Some(b) => Err(Error::invalid_field(
+            "pieceBytes",
+            format_args!("{b}: expected {MIN_BUDGET} to {DEFAULT_BUDGET}"),
+        )),
+    }
+}
+
+/// Where an export stands between calls (the opaque `continuation`: base64
+/// of this JSON).
+#[derive(Serialize, Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Continuation {
+    v: u32,
+    state: Option<ExportState>,
+    after: Option<(i64, i64)>,
+    rows: u64,
+    attributes: Vec<String>,
+    /// `export.changes`: the window, and whether the rows are done.
+    #[serde(default)]
+    window: Option<(i64, i64)>,
+    #[serde(default)]
+    deleting: bool,
+}
+
+impl Continuation {
+    fn encode(&self) -> Result<String, Error> {
+        let text = serde_json::to_vec(self)
+            .map_err(|e| Error::internal(format!("the continuation could not be written: {e}")))?;
+        Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text))
+    }
+
+    fn decode(text: &str) -> Result<Self, Error> {
+        let bad = |why: String| {
+            Error::invalid_field(
+                "continuation",
+                format_args!("{}: {why}", input::quote(text)),
+            )
+        };
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .map_err(|e| bad(format!("not from a previous answer ({e})")))?;
+        let c: Self = serde_json::from_slice(&bytes)
+            .map_err(|e| bad(format!("not from a previous answer ({e})")))?;
+        if c.v != 1 {
+            return Err(bad(format!("version {} is not understood", c.v)));
+        }
+        Ok(c)
+    }
+}
+
+/// The site's attribute keys (from the attribute sets the index holds), for
+/// the export's `attr_<key>` columns.
+async fn attribute_keys(ctx: &Ctx, site: i64) -> Result<Vec<String>, Error> {
+    let rows = ctx
+        .sql(
+            "SELECT value FROM dict WHERE site = ? AND kind = ? LIMIT 1000",
+            vec![Value::Int(site), Value::Int(Kind::Attributes as i64)],
+        )
+        .await?;
+    let mut keys = BTreeSet::new();
+    for row in &rows.rows {
+        if let Some(Value::Text(text)) = row.first() {
+            keys.extend(attributes(Some(text)).1.into_keys());
+        }
+    }
+    Ok(keys.into_iter().collect())
+}
+
+/// `export.run`'s input, raw.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportRaw {
+    query: Json,
+    format: String,
+    #[serde(default)]
+    options: Option<CsvOptions>,
+    #[serde(default)]
+    continuation: Option<String>,
+    #[serde(default)]
+    piece_bytes: Option<u64>,
+}
+
+/// `export.run`'s input.
+pub struct ExportInput {
+    query: QueryJson,
+    options: ExportOptions,
+    continuation: Option<Continuation>,
+    budget: usize,
+}
+
+impl input::Input for ExportInput {
+    type Raw = ExportRaw;
+
+    fn validate(raw: ExportRaw) -> Result<Self, Error> {
+        let format = format_of(
+            &raw.format,
+            &[ExportFormat::Csv, ExportFormat::Xlsx, ExportFormat::Json],
+        )?;
+        let mut options = ExportOptions::new(format);
+        if let Some(csv) = raw.options {
+            options.csv = csv;
+        }
+        Ok(Self {
+            query: QueryJson::check("query.", raw.query)?,
+            options,
+            continuation: raw
+                .continuation
+                .as_deref()
+                .map(Continuation::decode)
+                .transpose()?,
+            budget: piece_budget(raw.piece_bytes)?,
+        })
+    }
+}
+
+/// One piece of an export.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Piece {
+    /// The file's name.
+    pub file_name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// This piece's bytes, base64.
+    pub piece: String,
+    /// Rows written so far, this piece included.
+    pub rows: u64,
+    /// `export.changes`: the window's start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// `export.changes`: the window's end, the next run's `since`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// `export.changes`: worklogs deleted in the window (this call's part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<Vec<Deleted>>,
+    /// Where the next call goes on; absent on the last piece.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<String>,
+}
+
+/// A deleted worklog.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    /// Its id.
+    pub worklog_id: String,
+    /// When the index learned of the deletion.
+    pub deleted: String,
+}
+
+/// What a call of the streaming loop ended with.
+struct Streamed {
+    bytes: Vec<u8>,
+    continuation: Option<Continuation>,
+    rows: u64,
+}
+
+/// Streams rows from `after` into a chunker until it is full or they run out.
+#[allow(clippy::too_many_arguments)]
+async fn stream(
+    ctx: &Ctx,
+    viewer: &mut Viewer,
+    reader: &mut Reader,
+    range: Range,
+    filter: Option<&ReportBuilder>,
+    schema: &FlatSchema,
+    options: &ExportOptions,
+    budget: usize,
+    mut c: Continuation,
+) -> Result<Streamed, Error> {
+    let columns = schema.columns().to_vec();
+    let mut chunker = match c.state.take() {
+        None => ExportChunker::start(exporter(options, columns).map_err(engine(""))?, budget),
+        Some(state) => ExportChunker::resume(
+            resume(columns, state).map_err(engine("continuation: "))?,
+            budget,
+        ),
+    }
+    .map_err(engine(""))?;
+    let mut after = c.after;
+    for _ in 0..MAX_PAGES_PER_CALL {
+        let (rows, last, more) = reader.page(ctx, viewer, &range, after, PAGE_ROWS).await?;
+        for row in &rows {
+            if let Some(filter) = filter {
+                if !filter.accepts(&row.flat).map_err(engine(""))? {
+                    continue;
+                }
+            }
+            let cells = schema.cells(&row.flat).map_err(engine(""))?;
+            match chunker.push(&cells).map_err(engine(""))? {
+                Fit::Added => {
+                    c.rows += 1;
+                    after = Some((row.at, row.id));
+                }
+                Fit::Full => {
+                    let bytes = chunker.take().map_err(engine(""))?;
+                    c.state = Some(chunker.state());
+                    c.after = after;
+                    let rows = c.rows;
+                    return Ok(Streamed {
+                        bytes,
+                        continuation: Some(c),
+                        rows,
+                    });
+                }
+            }
+        }
+        after = last;
+        if !more {
+            let totals = if options.format == ExportFormat::Xlsx {
+                Totals::Formulas
+            } else {
+                Totals::None
+            };
+            let bytes = chunker.finish(totals).map_err(engine(""))?;
+            return Ok(Streamed {
+                bytes,
+                continuation: None,
+                rows: c.rows,
+            });
+        }
+    }
+    // Time is up before the piece is full: answer what there is.
+    let bytes = chunker.take().map_err(engine(""))?;
+    c.state = Some(chunker.state());
+    c.after = after;
+    let rows = c.rows;
+    Ok(Streamed {
+        bytes,
+        continuation: Some(c),
+        rows,
+    })
+}
+
+fn zone_of(name: &str) -> Result<Zone, Error> {
+    name.parse::<Zone>().map_err(|_| {
+        Error::invalid_field("timeZone", format_args!("{}: unknown", input::quote(name)))
+    })
+}
+
+/// Exports the worklogs a report with the same query counts (see the module
+/// docs).
+///
+/// # Errors
+///
+/// As `report.run`; `invalid-input` for a bad format, options or
+/// continuation; `limit` for a single row larger than a piece.
+pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
+    let zone_name = ctx.context().time_zone.clone();
+    let query = input.query.parse("query.", &zone_name)?;
+    let (viewer, site, resolution) = futures::join!(
+        Viewer::resolve(ctx),
+        index::site(ctx),
+        resolve(ctx, "query.", &query)
+    );
+    let (mut viewer, site, resolution) = (viewer?, site?, resolution?);
+    let narrowed = scope(&viewer, &query, &resolution);
+    let instants = query
+        .instants()
+        .map_err(engine("query."))?
+        .ok_or_else(|| Error::invalid_field("query.period", "a period is required"))?;
+    let dates = query
+        .dates()
+        .ok_or_else(|| Error::invalid_field("query.period", "a period is required"))?;
+    let zone = query.zone();
+    let decimals = query.hours_decimals();
+    let filter = ReportBuilder::new(query, resolution, TimeTrackingSettings::default(), None)
+        .map_err(engine("query."))?;
+    let c = match input.continuation {
+        Some(c) => c,
+        None => Continuation {
+            v: 1,
+            state: None,
+            after: None,
+            rows: 0,
+            attributes: attribute_keys(ctx, site).await?,
+            window: None,
+            deleting: false,
+        },
+    };
+    let schema = FlatSchema::new(zone, c.attributes.iter(), decimals).map_err(engine(""))?;
+    let mut reader = Reader::new(site, Order::Started, true, narrowed);
+    let range = Range {
+        from: instants.start.millis(),
+        until: instants.end.millis(),
+    };
+    let streamed = stream(
+        ctx,
+        &mut viewer,
+        &mut reader,
+        range,
+        Some(&filter),
+        &schema,
+        &input.options,
+        input.budget,
+        c,
+    )
+    .await?;
+    let last = dates.end().pred_opt().unwrap_or(dates.first());
+    let format = input.options.format;
+    Ok(Piece {
+        file_name: format!("worklogs-{}-{}.{}", dates.first(), last, format.extension()),
+        media_type: format.media_type().to_owned(),
+        piece: base64::engine::general_purpose::STANDARD.encode(&streamed.bytes),
+        rows: streamed.rows,
+        since: None,
+        until: None,
+        deleted: None,
+        continuation: streamed.continuation.map(|c| c.encode()).transpose()?,
+    })
+}
+
+/// `export.changes`' input, raw.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangesRaw {
+    since: String,
+    format: String,
+    #[serde(default)]
+    continuation: Option<String>,
+    #[serde(default)]
+    piece_bytes: Option<u64>,
+}
+
+/// `export.changes`' input.
+pub struct ChangesInput {
+    since: i64,
+    format: ExportFormat,
+    continuation: Option<Continuation>,
+    budget: usize,
+}
+
+impl input::Input for ChangesInput {
+    type Raw = ChangesRaw;
+
+    fn validate(raw: ChangesRaw) -> Result<Self, Error> {
+        let since = parse_instant(&raw.since).map_err(|_| {
+            Error::invalid_field(
+                "since",
+                format_args!(
+                    "{}: expected an RFC 3339 instant such as 2026-03-01T00:00:00Z",
+                    input::quote(&raw.since)
+                ),
+            )
+        })?;
+        Ok(Self {
+            since: since.millis(),
+            format: format_of(&raw.format, &[ExportFormat::Csv, ExportFormat::Json])?,
+            continuation: raw
+                .continuation
+                .as_deref()
+                .map(Continuation::decode)
+                .transpose()?,
+            budget: piece_budget(raw.piece_bytes)?,
+        })
+    }
+}
+
+/// How far the index is complete: the sync's `worklog/updated` cursor (what
+/// Jira changed before it is indexed), never after now. Without a sync, now.
+async fn indexed_until(ctx: &Ctx) -> Result<i64, Error> {
+    let now = ctx.context().now_ms;
+    let cursor = store::load_setting(ctx, "sync.state")
+        .await?
+        .and_then(|text| serde_json::from_str::<Json>(&text).ok())
+        .and_then(|state| state.get("updatedSince").and_then(Json::as_i64))
+        .filter(|c| *c > 0);
+    Ok(cursor.map_or(now, |c| c.min(now)))
+}
+
+fn utc(ms: i64) -> Result<String, Error> {
+    format_utc(worklogs_core::calendar::Instant::from_millis(ms)).map_err(engine(""))
+}
+
+/// The incremental export (see `docs/reports.md`).
+///
+/// # Errors
+///
+/// `invalid-input` for a bad `since`, format or continuation; Jira's and the
+/// database's errors.
+pub async fn changes(ctx: &Ctx, input: ChangesInput) -> Result<Piece, Error> {
+    let (viewer, site) = futures::join!(Viewer::resolve(ctx), index::site(ctx));
+    let (mut viewer, site) = (viewer?, site?);
+    let mut c = match input.continuation {
+        Some(c) => c,
+        None => {
+            let until = indexed_until(ctx).await?.max(input.since);
+            Continuation {
+                v: 1,
+                state: None,
+                after: None,
+                rows: 0,
+                attributes: attribute_keys(ctx, site).await?,
+                window: Some((input.since, until)),
+                deleting: false,
+            }
+        }
+    };
+    let (since, until) = c
+        .window
+        .ok_or_else(|| Error::invalid_field("continuation", "not from export.changes"))?;
+    let zone = zone_of(&ctx.context().time_zone)?;
+    let schema = FlatSchema::new(zone, c.attributes.iter(), 2).map_err(engine(""))?;
+    let options = ExportOptions::new(input.format);
+    let range = Range { from: since, until };
+    let mut bytes = Vec::new();
+    let mut deleted = Vec::new();
+    let mut rows = c.rows;
+    let mut next = None;
+    if !c.deleting {
+        let mut reader = Reader::new(site, Order::Updated, true, (None, None));
+        let streamed = stream(
+            ctx,
+            &mut viewer,
+            &mut reader,
+            range,
+            None,
+            &schema,
+            &options,
+            input.budget,
+            c.clone(),
+        )
+        .await?;
+        bytes = streamed.bytes;
+        rows = streamed.rows;
+        match streamed.continuation {
+            Some(more) => next = Some(more),
+            None => {
+                c.deleting = true;
+                c.after = None;
+                c.state = None;
+                c.rows = rows;
+            }
+        }
+    }
+    if next.is_none() {
+        // Tombstones carry the index's own time, complete up to now: a
+        // deletion after `until` is listed again by the next run (deleting
+        // twice is harmless), none is missed.
+        let deletions = Range {
+            from: since,
+            until: until.max(ctx.context().now_ms.saturating_add(1)),
+        };
+        let mut reader = Reader::new(site, Order::Updated, false, (None, None));
+        let (found, last, more) = reader
+            .deletions(ctx, &mut viewer, &deletions, c.after, DELETIONS_PER_CALL)
+            .await?;
+        for (id, at) in found {
+            deleted.push(Deleted {
+                worklog_id: id.to_string(),
+                deleted: utc(at)?,
+            });
+        }
+        if more {
+            c.after = last;
+            next = Some(c);
+        }
+    }
+    let format = input.format;
+    Ok(Piece {
+        file_name: format!("worklog-changes.{}", format.extension()),
+        media_type: format.media_type().to_owned(),
+        piece: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        rows,
+        since: Some(utc(since)?),
+        until: Some(utc(until)?),
+        deleted: Some(deleted),
+        continuation: next.map(|c| c.encode()).transpose()?,
+    })
+}

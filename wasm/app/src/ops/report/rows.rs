@@ -1,0 +1,644 @@
+//! Reading the index for reports and exports: bounded keyset pages of
+//! worklogs, filtered for the viewer, turned into the core's [`FlatRow`]s.
+//!
+//! A page is one `SELECT` over `worklogs` (joined with its issue), in
+//! `(started, id)` or `(updated, id)` order after the last key read, with the
+//! viewer's projects and people as `IN` lists (so SQL skips what they may not
+//! see) and `LIMIT`. The dictionary entries and parent issues the page refers
+//! to are read next, in one batch, and kept for the task; display names come
+//! from Jira (`user/bulk`), comments (exports only) from `worklog/list`. Then
+//! each row's visibility is checked ([`Viewer::sees`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+use worklogs_core::calendar::Instant;
+use worklogs_core::duration::Seconds;
+use worklogs_core::export::flat::FlatRow;
+
+use crate::access::{call_as, principal, Viewer};
+use crate::adf;
+use crate::executor::Ctx;
+use crate::index::{int, placeholders};
+use crate::jira::{self, JiraPath};
+use crate::protocol::{Method, SqlRows, Value};
+use crate::Error;
+
+/// Rows per SQL page: at most ~600 bytes each, far under Forge's 4 MiB.
+#[cfg(not(test))]
+pub const PAGE_ROWS: usize = 2000;
+/// Smaller pages in tests, so that the demo's 1537 worklogs take several.
+#[cfg(test)]
+pub const PAGE_ROWS: usize = 300;
+/// Ids per `IN` list of dictionary and parent lookups.
+const LOOKUP_CHUNK: usize = 500;
+/// Account ids per `user/bulk` request.
+const USERS_PER_REQUEST: usize = 100;
+
+/// The order pages are read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// By start, then id (reports and `export.run`).
+    Started,
+    /// By last update, then id (`export.changes`).
+    Updated,
+}
+
+impl Order {
+    fn column(self) -> &'static str {
+        match self {
+            Order::Started => "w.started",
+            Order::Updated => "w.updated",
+        }
+    }
+}
+
+/// What to read: a range of the order column.
+#[derive(Clone, Copy, Debug)]
+pub struct Range {
+    /// The order column's lower bound (inclusive), epoch ms.
+    pub from: i64,
+    /// The order column's upper bound (exclusive), epoch ms.
+    pub until: i64,
+}
+
+/// A row read, with its key for the next page.
+#[derive(Debug)]
+pub struct Row {
+    /// The order column's value.
+    pub at: i64,
+    /// The worklog id.
+    pub id: i64,
+    /// The row as the exporters and the engine take it.
+    pub flat: FlatRow,
+}
+
+/// Reads pages of one site in one order, keeping what rows refer to for the
+/// task.
+#[derive(Debug)]
+pub struct Reader {
+    site: i64,
+    order: Order,
+    comments: bool,
+    projects: Option<Vec<i64>>,
+    authors: Option<Vec<i64>>,
+    dict: BTreeMap<i64, String>,
+    parents: BTreeMap<i64, (String, String)>,
+    names: BTreeMap<String, String>,
+}
+
+#[derive(Default)]
+struct Raw {
+    id: i64,
+    issue: i64,
+    project: i64,
+    author: i64,
+    started: i64,
+    seconds: i64,
+    updated: i64,
+    visibility: i64,
+    attrs: i64,
+    note: i64,
+    key: String,
+    summary: String,
+    parent: i64,
+    issue_type: i64,
+    status: i64,
+    components: i64,
+    labels: i64,
+}
+
+fn text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::Text(t)) => t.clone(),
+        Some(other) => int(other).map(|i| i.to_string()).unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
+fn num(row: &[Value], i: usize) -> i64 {
+    row.get(i).and_then(int).unwrap_or(0)
+}
+
+/// `camelCase` to `snake_case`, the export's attribute keys.
+fn snake(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `key` is an export attribute key (lower snake case, ≤ 64).
+fn is_attribute_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    key.len() <= 64
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A worklog's attributes (the property's canonical JSON): whether it is
+/// billable, and the other values by snake-case key.
+pub fn attributes(text: Option<&str>) -> (bool, BTreeMap<String, String>) {
+    let mut billable = false;
+    let mut out = BTreeMap::new();
+    let Some(Ok(Json::Object(map))) = text.map(serde_json::from_str::<Json>) else {
+        return (billable, out);
+    };
+    for (key, value) in map {
+        if key == "billable" {
+            billable = value.as_bool().unwrap_or(false);
+            continue;
+        }
+        let key = snake(&key);
+        if !is_attribute_key(&key) {
+            continue;
+        }
+        let value = match value {
+            Json::String(s) => s,
+            Json::Null => continue,
+            other => other.to_string(),
+        };
+        out.insert(key, value);
+    }
+    (billable, out)
+}
+
+fn list(text: Option<&str>) -> Vec<String> {
+    text.and_then(|t| serde_json::from_str::<Vec<String>>(t).ok())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct Status {
+    #[serde(default)]
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct UserPage {
+    #[serde(default)]
+    values: Vec<User>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct User {
+    #[serde(default)]
+    account_id: String,
+    #[serde(default)]
+    display_name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Commented {
+    #[serde(deserialize_with = "jira::id_string")]
+    id: String,
+    #[serde(default)]
+    comment: Option<Json>,
+}
+
+impl Reader {
+    /// A reader of `site` in `order`; with `comments`, rows carry their
+    /// comment's plain text (read from Jira).
+    /// `projects` and `authors` (index ids; `None`: all) narrow the rows
+    /// in SQL; the viewer's own limits apply on top.
+    pub fn new(
+        site: i64,
+        order: Order,
+        comments: bool,
+        (projects, authors): (Option<Vec<i64>>, Option<Vec<i64>>),
+    ) -> Self {
+        Self {
+            site,
+            order,
+            comments,
+            projects,
+            authors,
+            dict: BTreeMap::new(),
+            parents: BTreeMap::new(),
+            names: BTreeMap::new(),
+        }
+    }
+
+    /// Reads the next page after `after` (`(at, id)` of the last row read):
+    /// the rows the viewer may see, and the key of the last row read (seen or
+    /// not) with whether more rows may follow.
+    ///
+    /// # Errors
+    ///
+    /// The database's and Jira's errors; `upstream` for a malformed row.
+    pub async fn page(
+        &mut self,
+        ctx: &Ctx,
+        viewer: &mut Viewer,
+        range: &Range,
+        after: Option<(i64, i64)>,
+        limit: usize,
+    ) -> Result<(Vec<Row>, Option<(i64, i64)>, bool), Error> {
+        let projects = self.projects.clone().or_else(|| viewer.project_ids());
+        let authors = self.authors.clone().or_else(|| viewer.author_ids());
+        if projects.as_ref().is_some_and(Vec::is_empty)
+            || authors.as_ref().is_some_and(Vec::is_empty)
+        {
+            return Ok((Vec::new(), after, false));
+        }
+        let column = self.order.column();
+        let mut sql = format!(
+            "SELECT w.id, w.issue, w.project, w.author, w.started, w.seconds, w.updated, \
+             w.visibility, w.attrs, w.note, i.issue_key, i.summary, i.parent, i.issue_type, \
+             i.status, i.components, i.labels \
+             FROM worklogs w LEFT JOIN issues i ON i.site = w.site AND i.id = w.issue \
+             WHERE w.site = ? AND {column} >= ? AND {column} < ?"
+        );
+        let mut params = vec![
+            Value::Int(self.site),
+            Value::Int(range.from),
+            Value::Int(range.until),
+        ];
+        if let Some((at, id)) = after {
+            sql.push_str(&format!(
+                " AND ({column} > ? OR ({column} = ? AND w.id > ?))"
+            ));
+            params.extend([Value::Int(at), Value::Int(at), Value::Int(id)]);
+        }
+        if let Some(projects) = &projects {
+            sql.push_str(&format!(
+                " AND w.project IN ({})",
+                placeholders(projects.len())
+            ));
+            params.extend(projects.iter().map(|&p| Value::Int(p)));
+        }
+        if let Some(authors) = &authors {
+            sql.push_str(&format!(
+                " AND w.author IN ({})",
+                placeholders(authors.len())
+            ));
+            params.extend(authors.iter().map(|&a| Value::Int(a)));
+        }
+        // The limit is the app's own constant, written as a literal: engines
+        // differ on placeholders in LIMIT.
+        sql.push_str(&format!(" ORDER BY {column}, w.id LIMIT {limit}"));
+        let answer = ctx.sql(&sql, params).await?;
+        let raws: Vec<Raw> = answer
+            .rows
+            .iter()
+            .map(|row| Raw {
+                id: num(row, 0),
+                issue: num(row, 1),
+                project: num(row, 2),
+                author: num(row, 3),
+                started: num(row, 4),
+                seconds: num(row, 5),
+                updated: num(row, 6),
+                visibility: num(row, 7),
+                attrs: num(row, 8),
+                note: num(row, 9),
+                key: text(row.get(10)),
+                summary: text(row.get(11)),
+                parent: num(row, 12),
+                issue_type: num(row, 13),
+                status: num(row, 14),
+                components: num(row, 15),
+                labels: num(row, 16),
+            })
+            .collect();
+        let more = raws.len() >= limit;
+        let last = raws
+            .last()
+            .map(|r| {
+                let at = match self.order {
+                    Order::Started => r.started,
+                    Order::Updated => r.updated,
+                };
+                (at, r.id)
+            })
+            .or(after);
+        self.lookups(ctx, &raws).await?;
+        // Roles, for projects with role-restricted rows.
+        let role_projects: BTreeSet<i64> = raws
+            .iter()
+            .filter(|r| Viewer::needs_roles(self.dict_text(r.visibility)))
+            .map(|r| r.project)
+            .collect();
+        if !role_projects.is_empty() {
+            viewer.load_roles(ctx, &role_projects).await?;
+        }
+        let seen: Vec<&Raw> = raws
+            .iter()
+            .filter(|r| {
+                viewer.sees(
+                    r.project,
+                    self.dict_text(r.author).unwrap_or(""),
+                    self.dict_text(r.visibility),
+                )
+            })
+            .collect();
+        self.names(ctx, &seen).await?;
+        let comments = if self.comments {
+            self.comments(ctx, &seen).await?
+        } else {
+            BTreeMap::new()
+        };
+        let mut rows = Vec::with_capacity(seen.len());
+        for r in seen {
+            rows.push(self.flat(viewer, r, &comments)?);
+        }
+        Ok((rows, last, more))
+    }
+
+    /// Reads the next page of tombstones (`worklog_deletions`) deleted in
+    /// `range`, after `after` (`(deleted, id)`): the ids the viewer may know
+    /// of (they could see the worklog) with when they were deleted, the last
+    /// key read and whether more may follow.
+    ///
+    /// # Errors
+    ///
+    /// The database's and Jira's errors.
+    pub async fn deletions(
+        &mut self,
+        ctx: &Ctx,
+        viewer: &mut Viewer,
+        range: &Range,
+        after: Option<(i64, i64)>,
+        limit: usize,
+    ) -> Result<(Vec<(i64, i64)>, Option<(i64, i64)>, bool), Error> {
+        let projects = viewer.project_ids();
+        let authors = viewer.author_ids();
+        if projects.as_ref().is_some_and(Vec::is_empty)
+            || authors.as_ref().is_some_and(Vec::is_empty)
+        {
+            return Ok((Vec::new(), after, false));
+        }
+        let mut sql = "SELECT d.id, d.deleted, d.project, d.author, d.visibility \
+                       FROM worklog_deletions d WHERE d.site = ? AND d.deleted >= ? AND d.deleted < ?"
+            .to_owned();
+        let mut params = vec![
+            Value::Int(self.site),
+            Value::Int(range.from),
+            Value::Int(range.until),
+        ];
+        if let Some((at, id)) = after {
+            sql.push_str(" AND (d.deleted > ? OR (d.deleted = ? AND d.id > ?))");
+            params.extend([Value::Int(at), Value::Int(at), Value::Int(id)]);
+        }
+        if let Some(projects) = &projects {
+            sql.push_str(&format!(
+                " AND d.project IN ({})",
+                placeholders(projects.len())
+            ));
+            params.extend(projects.iter().map(|&p| Value::Int(p)));
+        }
+        if let Some(authors) = &authors {
+            sql.push_str(&format!(
+                " AND d.author IN ({})",
+                placeholders(authors.len())
+            ));
+            params.extend(authors.iter().map(|&a| Value::Int(a)));
+        }
+        sql.push_str(&format!(" ORDER BY d.deleted, d.id LIMIT {limit}"));
+        let answer = ctx.sql(&sql, params).await?;
+        let raws: Vec<Raw> = answer
+            .rows
+            .iter()
+            .map(|row| Raw {
+                id: num(row, 0),
+                updated: num(row, 1),
+                project: num(row, 2),
+                author: num(row, 3),
+                visibility: num(row, 4),
+                ..Raw::default()
+            })
+            .collect();
+        let more = raws.len() >= limit;
+        let last = raws.last().map(|r| (r.updated, r.id)).or(after);
+        self.lookups(ctx, &raws).await?;
+        let role_projects: BTreeSet<i64> = raws
+            .iter()
+            .filter(|r| Viewer::needs_roles(self.dict_text(r.visibility)))
+            .map(|r| r.project)
+            .collect();
+        if !role_projects.is_empty() {
+            viewer.load_roles(ctx, &role_projects).await?;
+        }
+        let seen = raws
+            .iter()
+            .filter(|r| {
+                viewer.sees(
+                    r.project,
+                    self.dict_text(r.author).unwrap_or(""),
+                    self.dict_text(r.visibility),
+                )
+            })
+            .map(|r| (r.id, r.updated))
+            .collect();
+        Ok((seen, last, more))
+    }
+
+    fn dict_text(&self, id: i64) -> Option<&str> {
+        (id != 0)
+            .then(|| self.dict.get(&id).map(String::as_str))
+            .flatten()
+    }
+
+    /// Reads the dictionary entries and parents the rows refer to that the
+    /// task has not read yet, in one batch.
+    async fn lookups(&mut self, ctx: &Ctx, raws: &[Raw]) -> Result<(), Error> {
+        let ids: BTreeSet<i64> = raws
+            .iter()
+            .flat_map(|r| {
+                [
+                    r.author,
+                    r.visibility,
+                    r.attrs,
+                    r.issue_type,
+                    r.status,
+                    r.components,
+                    r.labels,
+                ]
+            })
+            .filter(|id| *id != 0 && !self.dict.contains_key(id))
+            .collect();
+        let parents: BTreeSet<i64> = raws
+            .iter()
+            .map(|r| r.parent)
+            .filter(|id| *id != 0 && !self.parents.contains_key(id))
+            .collect();
+        let ids: Vec<i64> = ids.into_iter().collect();
+        let parents: Vec<i64> = parents.into_iter().collect();
+        let dict_reads = ids.chunks(LOOKUP_CHUNK).map(|chunk| {
+            let mut params = vec![Value::Int(self.site)];
+            params.extend(chunk.iter().map(|&i| Value::Int(i)));
+            ctx.sql(
+                &format!(
+                    "SELECT id, value FROM dict WHERE site = ? AND id IN ({}) LIMIT {}",
+                    placeholders(chunk.len()),
+                    chunk.len()
+                ),
+                params,
+            )
+        });
+        let parent_reads = parents.chunks(LOOKUP_CHUNK).map(|chunk| {
+            let mut params = vec![Value::Int(self.site)];
+            params.extend(chunk.iter().map(|&i| Value::Int(i)));
+            ctx.sql(
+                &format!(
+                    "SELECT id, issue_key, summary FROM issues WHERE site = ? AND id IN ({}) LIMIT {}",
+                    placeholders(chunk.len()),
+                    chunk.len()
+                ),
+                params,
+            )
+        });
+        let (dicts, parents) = futures::join!(
+            futures::future::join_all(dict_reads),
+            futures::future::join_all(parent_reads)
+        );
+        for answer in dicts {
+            let answer: SqlRows = answer?;
+            for row in &answer.rows {
+                self.dict.insert(num(row, 0), text(row.get(1)));
+            }
+        }
+        for answer in parents {
+            let answer: SqlRows = answer?;
+            for row in &answer.rows {
+                self.parents
+                    .insert(num(row, 0), (text(row.get(1)), text(row.get(2))));
+            }
+        }
+        Ok(())
+    }
+
+    /// Display names of the rows' authors not known yet (`user/bulk`).
+    async fn names(&mut self, ctx: &Ctx, rows: &[&Raw]) -> Result<(), Error> {
+        let wanted: Vec<String> = rows
+            .iter()
+            .filter_map(|r| self.dict_text(r.author))
+            .filter(|a| !a.is_empty() && !self.names.contains_key(*a))
+            .map(str::to_owned)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let who = principal(ctx);
+        let asks = wanted.chunks(USERS_PER_REQUEST).map(|chunk| async move {
+            let mut path = JiraPath::api(&["user", "bulk"])
+                .query("maxResults", &USERS_PER_REQUEST.to_string());
+            for id in chunk {
+                path = path.query("accountId", id);
+            }
+            let page: Result<UserPage, Error> = call_as(ctx, who, Method::Get, &path, None).await;
+            page
+        });
+        for page in futures::future::join_all(asks).await {
+            match page {
+                Ok(page) => {
+                    for user in page.values {
+                        self.names.insert(user.account_id, user.display_name);
+                    }
+                }
+                // A viewer who may not browse users gets account ids, not a
+                // failed report.
+                Err(e) if e.is_forbidden() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // Unknown to Jira (closed accounts): remembered as nameless.
+        for id in wanted {
+            self.names.entry(id).or_default();
+        }
+        Ok(())
+    }
+
+    /// Comments of the rows that have one, as plain text (`worklog/list`,
+    /// 1000 ids a request, as the viewer).
+    async fn comments(&self, ctx: &Ctx, rows: &[&Raw]) -> Result<BTreeMap<i64, String>, Error> {
+        let ids: Vec<i64> = rows.iter().filter(|r| r.note != 0).map(|r| r.id).collect();
+        let who = principal(ctx);
+        let asks = ids.chunks(1000).map(|chunk| async move {
+            let path = JiraPath::api(&["worklog", "list"]);
+            let body = serde_json::json!({ "ids": chunk }).to_string();
+            let r: Result<Vec<Commented>, Error> =
+                call_as(ctx, who, Method::Post, &path, Some(body)).await;
+            r
+        });
+        let mut out = BTreeMap::new();
+        for answer in futures::future::join_all(asks).await {
+            for w in answer? {
+                if let (Ok(id), Some(comment)) = (w.id.parse::<i64>(), w.comment) {
+                    out.insert(id, adf::to_plain_text(&comment));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn flat(
+        &self,
+        viewer: &Viewer,
+        r: &Raw,
+        comments: &BTreeMap<i64, String>,
+    ) -> Result<Row, Error> {
+        let author = self.dict_text(r.author).unwrap_or("").to_owned();
+        let (billable, attributes) = attributes(self.dict_text(r.attrs));
+        let seconds = u64::try_from(r.seconds)
+            .ok()
+            .and_then(|s| Seconds::new(s).ok())
+            .ok_or_else(|| {
+                Error::upstream(format!(
+                    "the index holds worklog {} with {} seconds",
+                    r.id, r.seconds
+                ))
+            })?;
+        let (project_key, project_name) = match viewer.projects.get(&r.project) {
+            Some(p) => (p.key.clone(), p.name.clone()),
+            None => {
+                let key = r.key.split('-').next().unwrap_or("").to_owned();
+                (key.clone(), key)
+            }
+        };
+        let parent = self.parents.get(&r.parent);
+        let status = self
+            .dict_text(r.status)
+            .and_then(|s| serde_json::from_str::<Status>(s).ok())
+            .map(|s| s.name)
+            .unwrap_or_default();
+        let flat = FlatRow {
+            worklog_id: r.id.to_string(),
+            issue_id: r.issue.to_string(),
+            issue_key: r.key.clone(),
+            issue_summary: r.summary.clone(),
+            issue_type: self.dict_text(r.issue_type).unwrap_or("").to_owned(),
+            issue_status: status,
+            parent_key: parent.map(|p| p.0.clone()),
+            parent_summary: parent.map(|p| p.1.clone()),
+            project_id: r.project.to_string(),
+            project_key,
+            project_name,
+            author_display_name: self.names.get(&author).cloned().unwrap_or_default(),
+            author_account_id: author,
+            started: Instant::from_millis(r.started),
+            seconds,
+            billable,
+            components: list(self.dict_text(r.components)),
+            labels: list(self.dict_text(r.labels)),
+            comment: comments.get(&r.id).cloned().unwrap_or_default(),
+            updated: Instant::from_millis(r.updated),
+            attributes,
+        };
+        let at = match self.order {
+            Order::Started => r.started,
+            Order::Updated => r.updated,
+        };
+        Ok(Row { at, id: r.id, flat })
+    }
+}

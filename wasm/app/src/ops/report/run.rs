@@ -1,0 +1,309 @@
+//! `report.run`: a report over the index, for what the viewer may see.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use worklogs_core::duration::TimeTrackingSettings;
+use worklogs_core::money::Money;
+use worklogs_core::report::{GroupRow, KeyValue, Measure, ReportBuilder, ReportResult, Values};
+
+use super::query::{core_error, resolve, scope, QueryJson};
+use super::rows::{Order, Range, Reader, PAGE_ROWS};
+use crate::access::Viewer;
+use crate::executor::Ctx;
+use crate::{index, input, Error};
+
+/// Most worklogs one report reads (about 500 SQL pages).
+pub const MAX_REPORT_ROWS: u64 = 1_000_000;
+
+/// What the chart shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chart {
+    /// Every day of the period, zero-filled.
+    Day,
+    /// Every person with time, in order.
+    Person,
+}
+
+/// `report.run`'s input, raw.
+#[derive(Deserialize)]
+pub struct RunRaw {
+    #[serde(flatten)]
+    query: serde_json::Map<String, Json>,
+}
+
+/// `report.run`'s input: the query and the chart.
+pub struct RunInput {
+    query: QueryJson,
+    chart: Chart,
+}
+
+impl input::Input for RunInput {
+    type Raw = RunRaw;
+
+    fn validate(raw: RunRaw) -> Result<Self, Error> {
+        let mut map = raw.query;
+        let chart = match map.remove("chart") {
+            None | Some(Json::Null) => Chart::Day,
+            Some(Json::String(s)) if s == "day" => Chart::Day,
+            Some(Json::String(s)) if s == "person" => Chart::Person,
+            Some(other) => {
+                return Err(Error::invalid_field(
+                    "chart",
+                    format_args!("{other}: expected \"day\" or \"person\""),
+                ))
+            }
+        };
+        Ok(Self {
+            query: QueryJson::check("", Json::Object(map))?,
+            chart,
+        })
+    }
+}
+
+/// One group of the output, nested.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    /// Stable key: account id, project key, issue key, date ("" for none).
+    pub key: String,
+    /// What to show.
+    pub label: String,
+    /// Seconds.
+    pub seconds: u64,
+    /// Hours, exact decimal.
+    pub hours: String,
+    /// Worklogs counted.
+    pub worklogs: u64,
+    /// Billable seconds, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billable_seconds: Option<u64>,
+    /// Cost per currency, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Vec<Money>>,
+    /// The next level's groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+}
+
+/// One point of the chart.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    /// Date or account id.
+    pub key: String,
+    /// What to show.
+    pub label: String,
+    /// Seconds.
+    pub seconds: u64,
+}
+
+/// `report.run`'s output.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct RunOutput {
+    /// The period's first date.
+    pub from: String,
+    /// The period's last date.
+    pub to: String,
+    /// The report's zone.
+    pub time_zone: String,
+    /// The levels, then the time axis.
+    pub group_by: Vec<String>,
+    /// Every worklog once.
+    pub total_seconds: u64,
+    /// Hours of the total.
+    pub hours: String,
+    /// Worklogs counted.
+    pub worklogs: u64,
+    /// Billable seconds, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billable_seconds: Option<u64>,
+    /// Cost, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Vec<Money>>,
+    /// The groups.
+    pub groups: Vec<Group>,
+    /// The chart.
+    pub chart: Vec<Point>,
+}
+
+fn label_of(dimension: &str, key: &KeyValue) -> (String, String) {
+    let Some(id) = key.id.clone() else {
+        return (String::new(), "(none)".to_owned());
+    };
+    let label = key.label.clone().filter(|l| !l.is_empty());
+    let shown = match (dimension, label) {
+        ("issue" | "parent", Some(summary)) => format!("{id} {summary}"),
+        (_, Some(label)) => label,
+        (_, None) => id.clone(),
+    };
+    (id, shown)
+}
+
+fn group_of(dimension: &str, key: &KeyValue, values: &Values) -> Group {
+    let (key, label) = label_of(dimension, key);
+    Group {
+        key,
+        label,
+        seconds: values.seconds,
+        hours: values.hours.to_string(),
+        worklogs: values.count.unwrap_or(0),
+        billable_seconds: values.billable_seconds,
+        cost: values.cost.clone(),
+        groups: Vec::new(),
+    }
+}
+
+/// The result's rows as a tree: each level's groups, in the engine's order,
+/// with subtotals as the inner nodes' sums.
+pub fn tree(result: &ReportResult) -> Vec<Group> {
+    let subtotals: BTreeMap<Vec<Option<String>>, &GroupRow> = result
+        .subtotals
+        .iter()
+        .map(|row| (row.keys.iter().map(|k| k.id.clone()).collect(), row))
+        .collect();
+    let mut top: Vec<Group> = Vec::new();
+    for row in &result.rows {
+        let mut level = &mut top;
+        let depth = row.keys.len();
+        for (i, key) in row.keys.iter().enumerate() {
+            let dimension = result.dimensions.get(i).map_or("", String::as_str);
+            let wanted = key.id.clone().unwrap_or_default();
+            let position = match level.iter().position(|g| g.key == wanted) {
+                Some(p) => p,
+                None => {
+                    let values = if i + 1 == depth {
+                        &row.values
+                    } else {
+                        let prefix: Vec<Option<String>> =
+                            row.keys.iter().take(i + 1).map(|k| k.id.clone()).collect();
+                        subtotals.get(&prefix).map_or(&row.values, |r| &r.values)
+                    };
+                    level.push(group_of(dimension, key, values));
+                    level.len() - 1
+                }
+            };
+            let Some(node) = level.get_mut(position) else {
+                break;
+            };
+            level = &mut node.groups;
+        }
+    }
+    top
+}
+
+/// Runs a report (see `docs/reports.md`).
+///
+/// # Errors
+///
+/// `invalid-input` for a bad query, an unknown group or a refused JQL;
+/// `limit` past [`MAX_REPORT_ROWS`] worklogs; Jira's and the database's errors.
+pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
+    let zone = ctx.context().time_zone.clone();
+    let query = input.query.parse("", &zone)?;
+    let query = query.with_measures(&[Measure::Count]);
+    let chart_query = match input.chart {
+        Chart::Day => input.query.regrouped(&zone, "day")?,
+        Chart::Person => input.query.regrouped(&zone, "person")?,
+    };
+    let (viewer, site, resolution) = futures::join!(
+        Viewer::resolve(ctx),
+        index::site(ctx),
+        resolve(ctx, "", &query)
+    );
+    let (mut viewer, site, resolution) = (viewer?, site?, resolution?);
+    let narrowed = scope(&viewer, &query, &resolution);
+    let instants = query
+        .instants()
+        .map_err(|e| core_error("", &e))?
+        .ok_or_else(|| Error::invalid_field("period", "a period is required"))?;
+    let dates = query
+        .dates()
+        .ok_or_else(|| Error::invalid_field("period", "a period is required"))?;
+    let settings = TimeTrackingSettings::default();
+    let mut builder = ReportBuilder::new(query, resolution.clone(), settings.clone(), None)
+        .map_err(|e| core_error("", &e))?;
+    let mut chart = ReportBuilder::new(chart_query, resolution, settings, None)
+        .map_err(|e| core_error("", &e))?;
+    let mut reader = Reader::new(site, Order::Started, false, narrowed);
+    let range = Range {
+        from: instants.start.millis(),
+        until: instants.end.millis(),
+    };
+    let mut after = None;
+    let mut read: u64 = 0;
+    loop {
+        let (rows, last, more) = reader
+            .page(ctx, &mut viewer, &range, after, PAGE_ROWS)
+            .await?;
+        for row in &rows {
+            builder.push(&row.flat).map_err(|e| core_error("", &e))?;
+            chart.push(&row.flat).map_err(|e| core_error("", &e))?;
+        }
+        read += PAGE_ROWS as u64;
+        if !more {
+            break;
+        }
+        if read >= MAX_REPORT_ROWS {
+            return Err(Error::limit(format!(
+                "the report reads more than {MAX_REPORT_ROWS} worklogs: choose a shorter period or filter it"
+            )));
+        }
+        after = last;
+    }
+    let result = builder.finish().map_err(|e| core_error("", &e))?;
+    let chart = chart.finish().map_err(|e| core_error("", &e))?;
+    let points = match input.chart {
+        Chart::Day => {
+            let by_day: BTreeMap<String, u64> = chart
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    r.keys
+                        .first()
+                        .and_then(|k| k.id.clone())
+                        .map(|d| (d, r.values.seconds))
+                })
+                .collect();
+            dates
+                .iter()
+                .map(|date| {
+                    let key = date.to_string();
+                    Point {
+                        seconds: by_day.get(&key).copied().unwrap_or(0),
+                        label: key.clone(),
+                        key,
+                    }
+                })
+                .collect()
+        }
+        Chart::Person => chart
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let key = r.keys.first()?;
+                let (key, label) = label_of("person", key);
+                Some(Point {
+                    key,
+                    label,
+                    seconds: r.values.seconds,
+                })
+            })
+            .collect(),
+    };
+    let last = dates.end().pred_opt().unwrap_or(dates.first());
+    Ok(RunOutput {
+        from: dates.first().to_string(),
+        to: last.to_string(),
+        time_zone: result.time_zone.clone(),
+        group_by: result.dimensions.clone(),
+        total_seconds: result.total.seconds,
+        hours: result.total.hours.to_string(),
+        worklogs: result.worklogs,
+        billable_seconds: result.total.billable_seconds,
+        cost: result.total.cost.clone(),
+        groups: tree(&result),
+        chart: points,
+    })
+}

@@ -1,0 +1,683 @@
+//! Reports, exports, saved reports and grants against the real simulator
+//! (in-process) and a real SQLite, with the demo site indexed by `sync.full`.
+//!
+//! The heart is the permission matrix: for every kind of viewer, every
+//! operation's answer is compared with an oracle computed from the
+//! simulator's own facts and the demo world's documented permissions
+//! (`docs/demo-world.md`), never from the code under test.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use base64::Engine;
+use jira_sim::{Sim, World};
+use serde_json::{json, Value as Json};
+
+use crate::testing::FakeHost;
+
+/// 2026-11-24T12:00:00Z, when the demo's history ends.
+const NOW: i64 = 1_795_521_600_000;
+
+fn sim() -> Sim {
+    let mut world = World::demo(1);
+    world.set_time(NOW);
+    Sim::new(world)
+}
+
+fn id_of(sim: &Sim, alias: &str) -> String {
+    sim.with_world(|w| w.account_id(alias).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// A host on the simulator with the demo indexed, acting as nobody.
+fn indexed(sim: &Sim) -> FakeHost {
+    let mut host = FakeHost::new(None).on_sim(sim);
+    host.now_ms = sim.with_world(|w| w.now_ms());
+    for _ in 0..100 {
+        let r = host.run("sync.full", json!({})).unwrap();
+        if r["more"] != json!(true) {
+            return host;
+        }
+    }
+    panic!("sync.full did not finish");
+}
+
+/// The grants of the matrix.
+fn grants() -> Json {
+    json!({"grants": [
+        {"group": "team-leads", "teams": ["team-alpha"]},
+        {"group": "team-alpha", "teams": ["ops", "team-beta"]}
+    ]})
+}
+
+/// The viewers of the matrix (alias; `None`: the app).
+const VIEWERS: [Option<&str>; 7] = [
+    Some("alice"), // self, and a grant to see teams
+    Some("bob"),   // outside carol's team-leads restriction
+    Some("carol"), // team viewer with a grant, edits all worklogs in ALPHA/BETA
+    Some("dave"),  // Jira administrator
+    Some("erin"),  // member of a group without a grant
+    Some("frank"), // the only non-admin who browses OPS
+    None,          // the app
+];
+
+/// What the demo world says each person may see (`docs/demo-world.md`),
+/// written out independently of the app's code.
+struct Oracle {
+    ids: BTreeMap<String, String>,
+}
+
+impl Oracle {
+    fn new(sim: &Sim) -> Self {
+        let ids = ["alice", "bob", "carol", "dave", "erin", "frank"]
+            .iter()
+            .map(|a| (id_of(sim, a), (*a).to_owned()))
+            .collect();
+        Self { ids }
+    }
+
+    fn groups(alias: &str) -> &'static [&'static str] {
+        match alias {
+            "alice" | "bob" => &["team-alpha"],
+            "carol" => &["team-beta", "team-leads"],
+            "dave" => &["jira-administrators"],
+            "erin" => &["stakeholders"],
+            "frank" => &["ops"],
+            _ => &[],
+        }
+    }
+
+    fn browses(alias: &str, project: u64) -> bool {
+        match project {
+            10000 | 10001 => true,
+            10002 => matches!(alias, "dave" | "frank"),
+            _ => false,
+        }
+    }
+
+    fn edits_all(alias: &str, project: u64) -> bool {
+        match project {
+            10000 | 10001 => matches!(alias, "carol" | "dave"),
+            _ => alias == "dave",
+        }
+    }
+
+    fn in_role(alias: &str, project: u64, role: &str) -> bool {
+        let groups = Self::groups(alias);
+        match role {
+            "Developers" if project == 10002 => groups.contains(&"ops"),
+            "Developers" => groups.contains(&"team-alpha") || groups.contains(&"team-beta"),
+            "Administrators" => groups.contains(&"jira-administrators"),
+            _ => false,
+        }
+    }
+
+    /// Whose time `alias` sees under [`grants`].
+    fn people(&self, alias: &str) -> Option<BTreeSet<String>> {
+        if alias == "dave" {
+            return None;
+        }
+        let mut teams: BTreeSet<&str> = BTreeSet::new();
+        for group in Self::groups(alias) {
+            match *group {
+                "team-leads" => teams.extend(["team-alpha"]),
+                "team-alpha" => teams.extend(["ops", "team-beta"]),
+                _ => {}
+            }
+        }
+        Some(
+            self.ids
+                .iter()
+                .filter(|(_, a)| {
+                    a.as_str() == alias || Self::groups(a).iter().any(|g| teams.contains(g))
+                })
+                .map(|(id, _)| id.clone())
+                .collect(),
+        )
+    }
+
+    fn sees(&self, viewer: Option<&str>, f: &jira_sim::WorklogFacts) -> bool {
+        let Some(alias) = viewer else {
+            return true;
+        };
+        if !Self::browses(alias, f.project_id) {
+            return false;
+        }
+        if self.people(alias).is_some_and(|p| !p.contains(&f.author)) {
+            return false;
+        }
+        match &f.visibility {
+            None => true,
+            Some(_) if Self::edits_all(alias, f.project_id) => true,
+            Some((kind, name)) if kind == "group" => Self::groups(alias).contains(&name.as_str()),
+            Some((_, role)) => Self::in_role(alias, f.project_id, role),
+        }
+    }
+}
+
+fn act(host: &mut FakeHost, sim: &Sim, viewer: Option<&str>) {
+    let id = viewer.map(|a| id_of(sim, a));
+    host.act_as(id.as_deref());
+}
+
+/// The demo's November, in UTC.
+const FROM_MS: i64 = 1_793_491_200_000; // 2026-11-01T00:00:00Z
+const TO_MS: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
+
+fn november() -> Json {
+    json!({"timeZone": "UTC", "period": {"from": "2026-11-01", "to": "2026-11-23"},
+           "groupBy": ["person", "project"]})
+}
+
+/// Every piece of an export, concatenated, and the last answer.
+fn export_all(host: &mut FakeHost, operation: &str, mut input: Json) -> (Vec<u8>, Vec<Json>) {
+    let mut bytes = Vec::new();
+    let mut answers = Vec::new();
+    for _ in 0..200 {
+        let answer = host.run(operation, input.clone()).unwrap();
+        let piece = answer["piece"].as_str().unwrap();
+        bytes.extend(
+            base64::engine::general_purpose::STANDARD
+                .decode(piece)
+                .unwrap(),
+        );
+        let next = answer.get("continuation").cloned();
+        answers.push(answer);
+        match next {
+            Some(Json::String(c)) => input["continuation"] = json!(c),
+            _ => return (bytes, answers),
+        }
+    }
+    panic!("{operation} did not finish");
+}
+
+/// The CSV's rows as maps from column to value.
+fn csv_rows(bytes: &[u8]) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn permission_matrix() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    let oracle = Oracle::new(&sim);
+    let facts = sim.with_world(|w| w.worklog_facts());
+
+    // access.save: administrators only; groups checked.
+    act(&mut host, &sim, Some("alice"));
+    assert!(host
+        .run("access.save", grants())
+        .unwrap_err()
+        .is_forbidden());
+    assert!(host
+        .run("access.get", json!({}))
+        .unwrap_err()
+        .is_forbidden());
+    act(&mut host, &sim, None);
+    assert!(host
+        .run("access.save", grants())
+        .unwrap_err()
+        .is_forbidden());
+    act(&mut host, &sim, Some("dave"));
+    let e = host
+        .run(
+            "access.save",
+            json!({"grants": [{"group": "team-leads", "teams": ["no-such-team"]}]}),
+        )
+        .unwrap_err();
+    assert!(e.is_invalid_input(), "{e}");
+    assert!(e.message().contains("grants[0].teams[0]"), "{e}");
+    assert!(e.message().contains("no-such-team"), "{e}");
+    assert_eq!(host.run("access.save", grants()).unwrap(), grants());
+    assert_eq!(host.run("access.get", json!({})).unwrap(), grants());
+    act(&mut host, &sim, None);
+    assert_eq!(host.run("access.get", json!({})).unwrap(), grants());
+    for viewer in ["alice", "bob", "carol", "erin", "frank"] {
+        act(&mut host, &sim, Some(viewer));
+        assert!(
+            host.run("access.get", json!({}))
+                .unwrap_err()
+                .is_forbidden(),
+            "{viewer}"
+        );
+        assert!(
+            host.run("access.save", grants())
+                .unwrap_err()
+                .is_forbidden(),
+            "{viewer}"
+        );
+    }
+
+    // A deletion, for the incremental export: one of carol's team-leads
+    // restricted worklogs in ALPHA, deleted by carol and synced.
+    let restricted = facts
+        .iter()
+        .find(|f| f.visibility.as_ref().is_some_and(|v| v.1 == "team-leads"))
+        .expect("a team-leads worklog");
+    let deleted_id = restricted.id;
+    let issue = restricted.issue_id;
+    act(&mut host, &sim, Some("carol"));
+    host.run(
+        "worklog.delete",
+        json!({"issue": issue.to_string(), "id": deleted_id.to_string()}),
+    )
+    .unwrap();
+    let facts = sim.with_world(|w| w.worklog_facts());
+    assert!(facts.iter().all(|f| f.id != deleted_id));
+
+    let people: Vec<(String, String)> = oracle
+        .ids
+        .iter()
+        .map(|(id, a)| (id.clone(), a.clone()))
+        .collect();
+    for viewer in VIEWERS {
+        act(&mut host, &sim, viewer);
+        let who = viewer.unwrap_or("the app");
+        let visible: Vec<&jira_sim::WorklogFacts> =
+            facts.iter().filter(|f| oracle.sees(viewer, f)).collect();
+        let in_november: Vec<&&jira_sim::WorklogFacts> = visible
+            .iter()
+            .filter(|f| (FROM_MS..TO_MS).contains(&f.started_ms))
+            .collect();
+        let seconds: i64 = in_november.iter().map(|f| f.seconds).sum();
+
+        // report.run: totals, groups and chart.
+        let report = host.run("report.run", november()).unwrap();
+        assert_eq!(report["totalSeconds"], json!(seconds), "{who}");
+        assert_eq!(report["worklogs"], json!(in_november.len()), "{who}");
+        let group_sum: u64 = report["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["seconds"].as_u64().unwrap())
+            .sum();
+        assert_eq!(group_sum, seconds as u64, "{who}");
+        let chart_sum: u64 = report["chart"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["seconds"].as_u64().unwrap())
+            .sum();
+        assert_eq!(chart_sum, seconds as u64, "{who}");
+        assert_eq!(report["chart"].as_array().unwrap().len(), 23, "{who}");
+        // Per person and per project.
+        for (id, alias) in &people {
+            let expected: i64 = in_november
+                .iter()
+                .filter(|f| &f.author == id)
+                .map(|f| f.seconds)
+                .sum();
+            let got = report["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| g["key"] == json!(id))
+                .map_or(0, |g| g["seconds"].as_i64().unwrap());
+            assert_eq!(got, expected, "{who} sees {alias}");
+        }
+        for (project, key) in [(10000u64, "ALPHA"), (10001, "BETA"), (10002, "OPS")] {
+            let report = host
+                .run(
+                    "report.run",
+                    json!({"timeZone": "UTC", "period": {"from": "2026-11-01", "to": "2026-11-23"},
+                           "filter": {"projects": [key]}, "groupBy": ["project"], "chart": "person"}),
+                )
+                .unwrap();
+            let expected: i64 = in_november
+                .iter()
+                .filter(|f| f.project_id == project)
+                .map(|f| f.seconds)
+                .sum();
+            assert_eq!(report["totalSeconds"], json!(expected), "{who} on {key}");
+        }
+
+        // export.run: the concatenated pieces parse and equal the report.
+        let (bytes, answers) = export_all(
+            &mut host,
+            "export.run",
+            json!({"query": november(), "format": "csv", "pieceBytes": 65536}),
+        );
+        let rows = csv_rows(&bytes);
+        let exported: i64 = rows
+            .iter()
+            .map(|r| r["seconds"].parse::<i64>().unwrap())
+            .sum();
+        assert_eq!(exported, seconds, "{who}: export equals report");
+        let mut ids: Vec<u64> = rows
+            .iter()
+            .map(|r| r["worklog_id"].parse().unwrap())
+            .collect();
+        ids.sort_unstable();
+        let mut expected_ids: Vec<u64> = in_november.iter().map(|f| f.id).collect();
+        expected_ids.sort_unstable();
+        assert_eq!(ids, expected_ids, "{who}: the exported worklogs");
+        let last = answers.last().unwrap();
+        assert_eq!(last["rows"], json!(rows.len()), "{who}");
+        if rows.len() > 400 {
+            assert!(answers.len() > 1, "{who}: several pieces");
+        }
+
+        // export.changes: every visible worklog changed since the epoch, and
+        // the deletion for those who saw the deleted worklog.
+        let (bytes, answers) = export_all(
+            &mut host,
+            "export.changes",
+            json!({"since": "2026-01-01T00:00:00Z", "format": "csv", "pieceBytes": 65536}),
+        );
+        let until = answers[0]["until"].as_str().unwrap().to_owned();
+        let until_ms = worklogs_core::calendar::parse_instant(&until)
+            .unwrap()
+            .millis();
+        let rows = csv_rows(&bytes);
+        let mut ids: Vec<u64> = rows
+            .iter()
+            .map(|r| r["worklog_id"].parse().unwrap())
+            .collect();
+        ids.sort_unstable();
+        let mut expected_ids: Vec<u64> = visible
+            .iter()
+            .filter(|f| f.updated_ms < until_ms)
+            .map(|f| f.id)
+            .collect();
+        expected_ids.sort_unstable();
+        assert_eq!(ids, expected_ids, "{who}: changed rows");
+        let deleted: Vec<String> = answers
+            .iter()
+            .flat_map(|a| a["deleted"].as_array().cloned().unwrap_or_default())
+            .map(|d| d["worklogId"].as_str().unwrap().to_owned())
+            .collect();
+        let saw_it = oracle.sees(viewer, restricted);
+        assert_eq!(
+            deleted,
+            if saw_it {
+                vec![deleted_id.to_string()]
+            } else {
+                vec![]
+            },
+            "{who}: deletions"
+        );
+    }
+}
+
+#[test]
+fn may_view_time_of_follows_the_grants() {
+    let sim = sim();
+    let mut host = FakeHost::new(None).on_sim(&sim);
+    act(&mut host, &sim, Some("dave"));
+    host.run("access.save", grants()).unwrap();
+    let oracle = Oracle::new(&sim);
+    for viewer in VIEWERS {
+        act(&mut host, &sim, viewer);
+        for (id, alias) in oracle.ids.clone() {
+            let target = id.clone();
+            let got = host
+                .run_with(move |ctx| {
+                    Box::pin(async move {
+                        let may = crate::access::may_view_time_of(&ctx, &target).await?;
+                        Ok(may.to_string())
+                    })
+                })
+                .unwrap();
+            let expected = match viewer {
+                None => true,
+                Some(v) => oracle.people(v).is_none_or(|p| p.contains(&id)),
+            };
+            assert_eq!(got, json!(expected), "{viewer:?} of {alias}");
+        }
+    }
+}
+
+#[test]
+fn saved_reports_belong_to_their_owner() {
+    let sim = sim();
+    let mut host = FakeHost::new(None).on_sim(&sim);
+    let query = json!({"period": {"month": "2026-11-01"}, "groupBy": ["issue"]});
+    // The app has no reports of its own.
+    for op in ["report.list", "report.save", "report.delete"] {
+        let input = match op {
+            "report.save" => json!({"name": "x", "query": query}),
+            "report.delete" => json!({"id": "abc"}),
+            _ => json!({}),
+        };
+        assert!(host.run(op, input).unwrap_err().is_forbidden(), "{op}");
+    }
+    act(&mut host, &sim, Some("alice"));
+    for (input, field) in [
+        (json!({"name": "  ", "query": query}), "name"),
+        (json!({"name": "x".repeat(101), "query": query}), "name"),
+        (
+            json!({"name": "ok", "query": {"groupBy": ["issue"]}}),
+            "period",
+        ),
+        (
+            json!({"name": "ok", "query": {"period": {"month": "2026-11-01"}, "groupBy": ["colour"]}}),
+            "groupBy[0]",
+        ),
+        (
+            json!({"name": "ok", "query": query, "sharedWith": ["no-such-group"]}),
+            "sharedWith[0]",
+        ),
+    ] {
+        let e = host.run("report.save", input).unwrap_err();
+        assert!(e.is_invalid_input(), "{e}");
+        assert!(e.message().contains(field), "{field}: {e}");
+    }
+    let saved = host
+        .run(
+            "report.save",
+            json!({"name": " Team hours ", "query": query, "sharedWith": ["team-leads"]}),
+        )
+        .unwrap();
+    let id = saved["id"].as_str().unwrap().to_owned();
+    assert_eq!(saved["name"], "Team hours");
+    assert_eq!(saved["owner"], json!(id_of(&sim, "alice")));
+    assert_eq!(saved["sharedWith"], json!(["team-leads"]));
+    host.now_ms += 1000;
+    let private = host
+        .run("report.save", json!({"name": "Mine", "query": query}))
+        .unwrap();
+    let names = |host: &mut FakeHost| -> Vec<String> {
+        host.run("report.list", json!({})).unwrap()["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&mut host), ["Mine", "Team hours"]);
+    // carol is in team-leads: she sees the shared one, not the private one.
+    act(&mut host, &sim, Some("carol"));
+    assert_eq!(names(&mut host), ["Team hours"]);
+    // bob is not; nor is dave, administrator or not.
+    for other in ["bob", "dave"] {
+        act(&mut host, &sim, Some(other));
+        assert!(names(&mut host).is_empty(), "{other}");
+    }
+    // Only alice changes or deletes them.
+    for other in ["carol", "dave"] {
+        act(&mut host, &sim, Some(other));
+        let e = host
+            .run(
+                "report.save",
+                json!({"id": id, "name": "Mine now", "query": query}),
+            )
+            .unwrap_err();
+        assert!(e.is_forbidden(), "{other}: {e}");
+        let e = host.run("report.delete", json!({"id": id})).unwrap_err();
+        assert!(e.is_forbidden(), "{other}: {e}");
+    }
+    act(&mut host, &sim, Some("alice"));
+    let renamed = host
+        .run(
+            "report.save",
+            json!({"id": id, "name": "Renamed", "query": query}),
+        )
+        .unwrap();
+    assert_eq!(renamed["sharedWith"], json!([]));
+    assert_eq!(
+        host.run("report.delete", json!({"id": private["id"]}))
+            .unwrap(),
+        json!({"deleted": true, "id": private["id"]})
+    );
+    assert!(host
+        .run("report.delete", json!({"id": private["id"]}))
+        .unwrap_err()
+        .is_not_found());
+    assert_eq!(names(&mut host), ["Renamed"]);
+    act(&mut host, &sim, Some("carol"));
+    assert!(names(&mut host).is_empty());
+}
+
+#[test]
+fn three_twenty_minute_worklogs_are_one_hour() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("alice"));
+    for minute in [0, 20, 40] {
+        host.run(
+            "worklog.log",
+            json!({"issue": "ALPHA-2", "started": format!("2026-11-24T08:{minute:02}:00Z"), "seconds": 1200}),
+        )
+        .unwrap();
+    }
+    let query = json!({"timeZone": "UTC", "period": {"day": "2026-11-24"}, "groupBy": ["issue"]});
+    let report = host.run("report.run", query.clone()).unwrap();
+    assert_eq!(report["hours"], "1.00");
+    assert_eq!(report["groups"][0]["key"], "ALPHA-2");
+    assert!(report["groups"][0]["label"]
+        .as_str()
+        .unwrap()
+        .starts_with("ALPHA-2 "));
+    let (bytes, _) = export_all(
+        &mut host,
+        "export.run",
+        json!({"query": query, "format": "csv"}),
+    );
+    let rows = csv_rows(&bytes);
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["hours"] == "0.33"));
+    let total: i64 = rows
+        .iter()
+        .map(|r| r["seconds"].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(total, 3600);
+    // XLSX: a workbook (zip) whose totals row sums seconds.
+    let (bytes, answers) = export_all(
+        &mut host,
+        "export.run",
+        json!({"query": query, "format": "xlsx"}),
+    );
+    assert_eq!(&bytes[..2], b"PK");
+    assert!(answers[0]["fileName"]
+        .as_str()
+        .unwrap()
+        .ends_with("2026-11-24-2026-11-24.xlsx"));
+}
+
+#[test]
+fn formulas_in_exported_text_are_neutralised() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("alice"));
+    host.run(
+        "worklog.log",
+        json!({"issue": "ALPHA-2", "started": "2026-11-24T08:00:00Z", "seconds": 60,
+               "comment": "=HYPERLINK(\"http://evil\")"}),
+    )
+    .unwrap();
+    let query = json!({"timeZone": "UTC", "period": {"day": "2026-11-24"}});
+    let (bytes, _) = export_all(
+        &mut host,
+        "export.run",
+        json!({"query": query, "format": "csv"}),
+    );
+    let rows = csv_rows(&bytes);
+    assert_eq!(rows[0]["comment"], "'=HYPERLINK(\"http://evil\")");
+}
+
+#[test]
+fn bad_input_names_the_field_and_the_value() {
+    let sim = sim();
+    let mut host = FakeHost::new(Some("alice")).on_sim(&sim);
+    for (op, input, needle) in [
+        ("report.run", json!({"groupBy": ["person"]}), "period"),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-31"}}),
+            "2026-11-31",
+        ),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-03"}, "chart": "pie"}),
+            "pie",
+        ),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-03"}, "timeZone": "Mars/Olympus"}),
+            "Mars/Olympus",
+        ),
+        (
+            "export.run",
+            json!({"query": {"period": {"day": "2026-11-03"}}, "format": "pdf"}),
+            "pdf",
+        ),
+        (
+            "export.run",
+            json!({"query": {"period": {"day": "2026-11-03"}}, "format": "csv", "continuation": "nope!"}),
+            "continuation",
+        ),
+        (
+            "export.changes",
+            json!({"since": "yesterday", "format": "csv"}),
+            "yesterday",
+        ),
+        (
+            "export.changes",
+            json!({"since": "2026-11-01T00:00:00Z", "format": "xlsx"}),
+            "xlsx",
+        ),
+        (
+            "access.save",
+            json!({"grants": [{"group": " ", "teams": ["a"]}]}),
+            "grants[0].group",
+        ),
+        (
+            "access.save",
+            json!({"grants": [{"group": "a", "teams": []}]}),
+            "grants[0].teams",
+        ),
+    ] {
+        let e = host.run(op, input).unwrap_err();
+        assert!(e.is_invalid_input(), "{op}: {e}");
+        assert!(e.message().contains(needle), "{op}: {needle} in {e}");
+    }
+}
+
+#[test]
+fn a_report_needs_no_zone_but_uses_the_users() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("alice"));
+    let report = host
+        .run(
+            "report.run",
+            json!({"period": {"week": "2026-11-16"}, "groupBy": ["day"]}),
+        )
+        .unwrap();
+    assert_eq!(report["timeZone"], "Europe/Berlin");
+    assert_eq!(report["from"], "2026-11-16");
+    assert_eq!(report["to"], "2026-11-22");
+    assert_eq!(report["groupBy"], json!(["day"]));
+    assert_eq!(report["chart"].as_array().unwrap().len(), 7);
+}
