@@ -38,6 +38,7 @@
     )
 )]
 
+pub mod access;
 pub mod adf;
 mod error;
 pub mod executor;
@@ -97,7 +98,8 @@ mod tests {
             e.message(),
             "invalid input: unknown operation \"worklog.destroy\" (known: me, timetracking.settings, \
              timetracking.settings.save, worklog.list, worklog.log, worklog.update, worklog.delete, \
-             sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save)"
+             sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
+             timesheet.week, issue.search, attribute.list, attribute.save, schedule.get, schedule.save)"
         );
     }
 
@@ -136,6 +138,15 @@ mod tests {
             ),
             ("worklog.delete", json!({"issue": "ALPHA-2", "id": "1"})),
             ("sync.settings.save", json!({"customFields": []})),
+            ("timesheet.week", json!({"date": "2026-11-24"})),
+            ("issue.search", json!({"query": "login"})),
+            ("attribute.list", json!({})),
+            ("attribute.save", json!({"attributes": []})),
+            ("schedule.get", json!({})),
+            (
+                "schedule.save",
+                json!({"workingDays": ["mon"], "hoursPerDay": 8, "holidays": []}),
+            ),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
