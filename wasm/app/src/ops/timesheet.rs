@@ -179,17 +179,21 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
             }),
         })
         .collect();
+    // Limits are written into the statements, as the index's other reads do.
+    let sql = format!(
+        "SELECT id, issue FROM worklogs \
+         WHERE site = ? AND author = ? AND started >= ? AND started < ? \
+         ORDER BY started, id LIMIT {}",
+        MAX_WORKLOGS + 1
+    );
     let rows = ctx
         .sql(
-            "SELECT id, issue FROM worklogs \
-             WHERE site = ? AND author = ? AND started >= ? AND started < ? \
-             ORDER BY started, id LIMIT ?",
+            &sql,
             vec![
                 Value::Int(site),
                 Value::Int(index::dict_id(Kind::Account, &person)),
                 Value::Int(range.start.millis()),
                 Value::Int(range.end.millis()),
-                Value::Int(i64::try_from(MAX_WORKLOGS + 1).unwrap_or(i64::MAX)),
             ],
         )
         .await?;
@@ -227,15 +231,13 @@ async fn visible_rows(ctx: &Ctx, site: i64, found: &[(i64, i64)]) -> Result<Vec<
     let body = serde_json::json!({ "ids": found.iter().map(|(id, _)| *id).collect::<Vec<_>>() });
     let mut params = vec![Value::Int(site)];
     params.extend(issue_ids.iter().map(|id| Value::Int(*id)));
-    params.push(Value::Int(
-        i64::try_from(issue_ids.len()).unwrap_or(i64::MAX),
-    ));
     let sql = format!(
         "SELECT i.id, i.issue_key, i.summary, t.value, s.value FROM issues i \
          LEFT JOIN dict t ON t.site = i.site AND t.id = i.issue_type \
          LEFT JOIN dict s ON s.site = i.site AND s.id = i.status \
-         WHERE i.site = ? AND i.id IN ({}) LIMIT ?",
-        index::placeholders(issue_ids.len())
+         WHERE i.site = ? AND i.id IN ({}) LIMIT {}",
+        index::placeholders(issue_ids.len()),
+        issue_ids.len()
     );
     let (visible, issues) = futures::join!(
         jira::call::<Vec<JiraWorklog>>(ctx, Method::Post, &path, Some(body.to_string())),
