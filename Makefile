@@ -45,7 +45,7 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 ## (playwright-core driving Debian's chromium against the local host)
 ui-test: ui
 	cd ui && npm test
-	cd ui && npm run test:browser
+	cd ui && WORKLOGS_REQUIRE_BROWSER=1 npm run test:browser
 
 setup:
 	bash scripts/setup.sh demo

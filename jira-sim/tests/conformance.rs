@@ -461,6 +461,42 @@ async fn every_route_conforms_to_the_spec() {
     c.call("GET", "/rest/api/3/issue/ALPHA-1", NOBODY, None, 401)
         .await;
 
+    // issue picker: key prefix or summary text, only browsable issues
+    let picked = c
+        .call(
+            "GET",
+            "/rest/api/3/issue/picker?query=alpha-1",
+            ALICE,
+            None,
+            200,
+        )
+        .await;
+    let sections = picked.json["sections"].as_array().expect("sections");
+    assert_eq!(sections.len(), 2);
+    assert_eq!(sections[1]["issues"][0]["key"], "ALPHA-1");
+    let ops = c
+        .call(
+            "GET",
+            "/rest/api/3/issue/picker?query=OPS-",
+            ALICE,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(ops.json["sections"][1]["issues"], json!([]));
+    let ops = c
+        .call(
+            "GET",
+            "/rest/api/3/issue/picker?query=OPS-1&showSubTasks=false",
+            APP,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(ops.json["sections"][1]["issues"][0]["key"], "OPS-1");
+    c.call("GET", "/rest/api/3/issue/picker?query=x", NOBODY, None, 401)
+        .await;
+
     // worklogs: list, create, get, update, delete
     let list = c
         .call(

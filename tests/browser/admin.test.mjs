@@ -1,22 +1,11 @@
 // The admin page: time tracking settings (administrators save; others are told
 // they may not), and the sections whose operations come later.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { app, invoke, launch, missing, shot, startHost } from './support.mjs';
+import { test } from 'node:test';
+import { app, invoke, shot, useBrowser } from './support.mjs';
 
-const skip = missing();
 let host, browser, page;
-
-before(async () => {
-  if (skip) return;
-  host = await startHost();
-  browser = await launch();
-  page = await browser.context.newPage();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const skip = useBrowser((env) => { ({ host, browser, page } = env); });
 
 test('an administrator changes the time tracking settings', { skip }, async () => {
   await page.goto(`${host.url}/frame.html?as=dave&view=admin`);
@@ -39,6 +28,59 @@ test('others are told they may not', { skip }, async () => {
   await a.getByLabel('Working hours per day').fill('6');
   await a.getByRole('button', { name: 'Save' }).first().click();
   await a.getByText("You don't have permission to change the time tracking settings.", { exact: false }).waitFor();
+});
+
+test('an administrator saves worklog attributes and the schedule', { skip }, async () => {
+  await page.goto(`${host.url}/frame.html?as=dave&view=admin`);
+  const a = app(page);
+  const attrs = a.locator('#attributes');
+  await attrs.getByRole('button', { name: 'Add attribute' }).click();
+  await attrs.getByLabel('Name').nth(0).fill('Billable');
+  await attrs.getByLabel('Key').nth(0).fill('billable');
+  await attrs.getByLabel('Type').nth(0).selectOption('boolean');
+  await attrs.getByLabel('Required').nth(0).check();
+  await attrs.getByRole('button', { name: 'Add attribute' }).click();
+  await attrs.getByLabel('Name').nth(1).fill('Work type');
+  await attrs.getByLabel('Key').nth(1).fill('work_type');
+  await attrs.getByLabel('Type').nth(1).selectOption('select');
+  await attrs.getByLabel('Choices, comma separated').nth(1).fill('Development, Meeting');
+  await attrs.getByRole('button', { name: 'Save' }).click();
+  await attrs.getByText('Saved.').waitFor();
+  const list = await invoke(host.url, 'alice', 'attribute.list');
+  assert.deepEqual(list.ok.attributes, [
+    { key: 'billable', name: 'Billable', type: 'boolean', required: true },
+    { key: 'work_type', name: 'Work type', type: 'select', options: ['Development', 'Meeting'], required: false },
+  ]);
+  // A key the exports could not use is refused, naming the field.
+  await attrs.getByLabel('Key').nth(1).fill('Work Type');
+  await attrs.getByRole('button', { name: 'Save' }).click();
+  await attrs.getByText('attributes[1].key', { exact: false }).waitFor();
+
+  const sched = a.locator('#schedule');
+  await sched.getByLabel('Friday').uncheck();
+  await sched.getByLabel('Hours per working day').fill('7.5');
+  await sched.getByLabel('Weeks start on').selectOption('sunday');
+  await sched.getByLabel('Holiday date').fill('2026-12-24');
+  await sched.getByLabel('Holiday name').fill('Christmas Eve');
+  await sched.getByLabel('Half day').check();
+  await sched.getByRole('button', { name: 'Add' }).click();
+  await sched.getByRole('cell', { name: 'Christmas Eve' }).waitFor();
+  await sched.getByRole('button', { name: 'Save' }).click();
+  await sched.getByText('Saved.').waitFor();
+  const s = await invoke(host.url, 'alice', 'schedule.get');
+  assert.deepEqual(s.ok, {
+    workingDays: ['mon', 'tue', 'wed', 'thu'], hoursPerDay: 7.5, weekStart: 'sunday',
+    holidays: [{ date: '2026-12-24', name: 'Christmas Eve', kind: 'half' }],
+  });
+  await shot(page, 'admin-attributes-schedule');
+
+  // Others may read them but not save.
+  await page.goto(`${host.url}/frame.html?as=alice&view=admin`);
+  const b = app(page).locator('#schedule');
+  await b.getByLabel('Hours per working day').fill('6');
+  await b.getByRole('button', { name: 'Save' }).click();
+  await b.getByText('permission', { exact: false }).waitFor();
+  assert.deepEqual(browser.errors, []);
 });
 
 test('the admin page in dark', { skip }, async () => {

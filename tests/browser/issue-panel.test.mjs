@@ -1,21 +1,10 @@
 // The issue panel in the local frame: log time, edit it, delete it; errors in words.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { app, invoke, launch, missing, shot, startHost } from './support.mjs';
+import { test } from 'node:test';
+import { app, invoke, shot, useBrowser } from './support.mjs';
 
-const skip = missing();
 let host, browser, page;
-
-before(async () => {
-  if (skip) return;
-  host = await startHost();
-  browser = await launch();
-  page = await browser.context.newPage();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const skip = useBrowser((env) => { ({ host, browser, page } = env); });
 
 test('log time on an issue, edit it and delete it', { skip }, async () => {
   await page.goto(`${host.url}/frame.html?as=alice&view=issue&issue=ALPHA-2`);

@@ -6,13 +6,25 @@
 // against the component once it has those operations.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadSchema, validate } from '../../ui/scripts/schema-lib.mjs';
-import { app, launch, missing, shot, startHost } from './support.mjs';
+import { app, shot, useBrowser } from './support.mjs';
 
-const skip = missing();
 const schema = loadSchema();
 let host, browser, page;
+const skip = useBrowser(async (env) => {
+  ({ host, browser, page } = env);
+  await page.route('**/api/invoke', async (route) => {
+    const { operation, input } = JSON.parse(route.request().postData() ?? '{}');
+    const ok = answer(operation, input);
+    if (ok === undefined) return route.continue();
+    calls.push({ operation, input });
+    const def = schema.operations[operation];
+    assert.deepEqual(validate(schema, def.input, input), [], `${operation} input from the UI`);
+    assert.deepEqual(validate(schema, def.output, ok), [], `${operation} canned output`);
+    await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok }) });
+  });
+});
 const calls = [];
 const saved = [];
 
@@ -60,27 +72,6 @@ function answer(operation, input) {
     default: return undefined;
   }
 }
-
-before(async () => {
-  if (skip) return;
-  host = await startHost();
-  browser = await launch();
-  page = await browser.context.newPage();
-  await page.route('**/api/invoke', async (route) => {
-    const { operation, input } = JSON.parse(route.request().postData() ?? '{}');
-    const ok = answer(operation, input);
-    if (ok === undefined) return route.continue();
-    calls.push({ operation, input });
-    const def = schema.operations[operation];
-    assert.deepEqual(validate(schema, def.input, input), [], `${operation} input from the UI`);
-    assert.deepEqual(validate(schema, def.output, ok), [], `${operation} canned output`);
-    await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok }) });
-  });
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
 
 test('a report with subtotals, a chart, saved, and a CSV export in pieces', { skip }, async () => {
   await page.goto(`${host.url}/frame.html?as=carol&view=global`);

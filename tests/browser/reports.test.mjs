@@ -3,26 +3,17 @@
 // rest of this test then waits for those operations (it runs once they exist).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { app, invoke, launch, missing, shot, startHost } from './support.mjs';
+import { test } from 'node:test';
+import { app, invoke, shot, useBrowser } from './support.mjs';
 import { unzip } from './zip.mjs';
 
-const skip = missing();
 let host, browser, page, hasReports = false, hasExports = false;
-
-before(async () => {
-  if (skip) return;
-  host = await startHost();
-  browser = await launch();
-  page = await browser.context.newPage();
+const skip = useBrowser(async (env) => {
+  ({ host, browser, page } = env);
   const probe = await invoke(host.url, 'carol', 'report.run', { from: '2026-11-01', to: '2026-11-30', groupBy: ['person'] });
   hasReports = !/unknown operation/.test(probe.error?.message ?? '');
   const probeExport = await invoke(host.url, 'carol', 'export.run', { query: { from: '2026-11-01', to: '2026-11-01' }, format: 'csv' });
   hasExports = !/unknown operation/.test(probeExport.error?.message ?? '');
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
 });
 
 async function openReports(theme = '') {

@@ -2,16 +2,13 @@
 // its available operations are exactly the component's, and real answers match
 // their output schemas, with no unknown fields.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadSchema, validate } from '../../ui/scripts/schema-lib.mjs';
-import { invoke, missing, startHost } from './support.mjs';
+import { invoke, useBrowser } from './support.mjs';
 
-const skip = missing();
 const schema = loadSchema();
 let host;
-
-before(async () => { if (!skip) host = await startHost(); });
-after(async () => { await host?.stop(); });
+const skip = useBrowser((env) => { host = env.host; }, { browser: false });
 
 test('the schema lists the component operations as available', { skip }, async () => {
   const r = await invoke(host.url, 'alice', 'no.such.operation');

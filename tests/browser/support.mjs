@@ -6,9 +6,15 @@
 // or cargo's layout (target/release/worklogs, target/wasm32-wasip2/release/), under
 // CARGO_TARGET_DIR when set. The UI must be built (ui/dist). CHROMIUM overrides
 // the browser's path.
+//
+// Each test file calls `useBrowser` once: it starts the host (and Chromium) before
+// the file's tests and stops them after. Without what they need the tests are
+// skipped, except when `CI` or `WORKLOGS_REQUIRE_BROWSER=1` is set (`make ui-test`
+// sets it): then they fail, naming what is missing.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,3 +107,34 @@ export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${n
 
 /** The app inside the local frame. */
 export const app = (page) => page.frameLocator('[data-testid="app-frame"]');
+
+/** Whether a missing host, component, UI build or Chromium fails the tests. */
+export const required = () => Boolean(process.env.CI) || process.env.WORKLOGS_REQUIRE_BROWSER === '1';
+
+/**
+ * Registers the file's setup and teardown: a host, and unless `browser: false`,
+ * Chromium with one page. `ready({ host, browser, page })` runs after they start
+ * (take them into the file's variables there, and add any setup of its own).
+ * Returns the tests' `skip` option: the reason they cannot run, or false.
+ */
+export function useBrowser(ready, { browser: withBrowser = true } = {}) {
+  const reason = missing();
+  const env = {};
+  before(async () => {
+    if (reason) {
+      if (required()) throw new Error(`the browser tests must run here (CI or WORKLOGS_REQUIRE_BROWSER=1), but ${reason}`);
+      return;
+    }
+    env.host = await startHost();
+    if (withBrowser) {
+      env.browser = await launch();
+      env.page = await env.browser.context.newPage();
+    }
+    await ready?.(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.host?.stop();
+  });
+  return required() ? false : reason ?? false;
+}

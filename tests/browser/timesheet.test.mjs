@@ -1,22 +1,11 @@
 // My timesheet from the keyboard: add a row, fill cells with arrows, Enter, Tab and
 // Escape, check totals, and that the worklogs reached Jira.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { app, invoke, launch, missing, shot, startHost } from './support.mjs';
+import { test } from 'node:test';
+import { app, invoke, shot, useBrowser } from './support.mjs';
 
-const skip = missing();
 let host, browser, page;
-
-before(async () => {
-  if (skip) return;
-  host = await startHost();
-  browser = await launch();
-  page = await browser.context.newPage();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const skip = useBrowser((env) => { ({ host, browser, page } = env); });
 
 test('fill a week from the keyboard', { skip }, async () => {
   await page.goto(`${host.url}/frame.html?as=alice&view=global`);
@@ -72,12 +61,38 @@ test('fill a week from the keyboard', { skip }, async () => {
   await ts.locator('[data-cell="0-0"]').getByText('·').waitFor();
   assert.equal(await ts.getByTestId('week-total').innerText(), '4.75h');
 
-  // Next week is empty; copying last week's rows brings ALPHA-2.
+  // Required hours come from the site's schedule: 8h on working days, none at the weekend.
+  assert.equal(await ts.getByTestId('day-required-0').innerText(), '8h');
+  assert.equal(await ts.getByTestId('day-required-5').innerText(), '—');
+  assert.equal(await ts.getByTestId('week-required').innerText(), '40h');
+
+  // Add a row with the issue picker, from the keyboard: type, ArrowDown into the list, Enter.
+  await ts.getByLabel('Add an issue').fill('beta-');
+  await ts.getByRole('option', { name: /BETA-2/ }).waitFor();
+  await ts.getByLabel('Add an issue').press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await ts.getByRole('rowheader', { name: /BETA-2/ }).waitFor();
+  await ts.locator('[data-cell="1-0"]').focus();
+  await page.keyboard.type('1h');
+  await page.keyboard.press('Enter');
+  await ts.locator('[data-cell="1-0"]').getByText('1h').waitFor();
+  assert.equal(await ts.getByTestId('day-total-0').innerText(), '1h');
+  assert.equal(await ts.getByTestId('week-total').innerText(), '5.75h');
+  await shot(page, 'timesheet-picker');
+
+  // The week comes back from the index with both rows.
+  await page.reload();
+  await ts.getByRole('rowheader', { name: /BETA-2/ }).waitFor();
+  assert.equal(await ts.getByTestId('week-total').innerText(), '5.75h');
+
+  // Next week is empty; copying last week's rows brings both.
   await ts.getByRole('button', { name: 'Next week' }).click();
   await ts.getByText('No issues on this week yet', { exact: false }).waitFor();
   await ts.getByRole('button', { name: "Copy last week's rows" }).click();
-  await ts.getByText('Copied 1 row from last week.').waitFor();
+  await ts.getByText('Copied 2 rows from last week.').waitFor();
   await ts.getByRole('rowheader', { name: /ALPHA-2/ }).waitFor();
+  await ts.getByRole('rowheader', { name: /BETA-2/ }).waitFor();
   assert.deepEqual(browser.errors, []);
 });
 

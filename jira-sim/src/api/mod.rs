@@ -62,6 +62,7 @@ pub(crate) fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Sim>)> {
             "/rest/api/3/mypermissions",
             get(users::my_permissions),
         ),
+        ("GET", "/rest/api/3/issue/picker", get(issues::picker)),
         ("GET", ISSUE, get(issues::get_issue)),
         ("GET", WORKLOGS, get(worklogs::list)),
         ("POST", WORKLOGS, post(worklogs::create)),

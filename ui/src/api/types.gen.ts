@@ -141,16 +141,21 @@ export type Attribute = {
   required: boolean;
 };
 
+export type AccessGrant = {
+  /** A Jira group whose members see the time of these teams */
+  group: string;
+  teams: Array<string>;
+};
+
 export type Access = {
-  /** Jira groups whose members see the time of everyone */
-  teamViewers: Array<string>;
-  approvers: Array<string>;
-  administrators: Array<string>;
+  grants: Array<AccessGrant>;
 };
 
 export type Holiday = {
   date: IsoDate;
   name: string;
+  /** A half holiday requires half the day; whole by default */
+  kind?: "whole" | "half";
 };
 
 export type Schedule = {
@@ -231,7 +236,7 @@ export type WorklogDeleteOutput = {
   id: string;
 };
 
-/** The acting user's (or, for team viewers, accountId's) worklogs in one week across issues, from the worklog index, with the days in their zone and week start and the hours required each day from their schedule. */
+/** The acting user's (or, for those who may see their time, accountId's) worklogs in one week across issues, from the worklog index, with the days in their zone and week start and the hours required each day from their schedule. */
 export type TimesheetWeekInput = {
   /** Any day of the week wanted */
   date: IsoDate;
@@ -366,4 +371,4 @@ export interface Operations {
 }
 
 /** The operations the component has now; the others are planned. */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","attribute.list","attribute.save","schedule.get","schedule.save"] as const;

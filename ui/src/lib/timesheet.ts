@@ -1,8 +1,9 @@
 // The timesheet's data: the week's rows (issues) and the acting user's worklogs
-// on each day. With the planned `timesheet.week` operation (the worklog index) it
-// is one call; until the component has it, the rows are the issues the person put
-// on their timesheet (remembered in this browser) and each row's worklogs come
-// from `worklog.list`, filtered to the person and the week.
+// on each day. With `timesheet.week` (the worklog index) it is one call, which
+// also decides the week's days (the site's week start, the person's zone) and
+// the hours required each day; with a component without it, the rows are the
+// issues the person put on their timesheet (remembered in this browser) and each
+// row's worklogs come from `worklog.list`, filtered to the person and the week.
 import { call } from '../api/client';
 import { AppError } from '../api/errors';
 import type { IssueSummary, Worklog } from '../api/types.gen';
@@ -21,6 +22,8 @@ export interface Week {
   /** Where the rows come from: the index, or the rows remembered here. */
   source: 'index' | 'remembered';
   requiredSeconds?: number[];
+  /** The holiday's name on each day, from the schedule. */
+  holidays?: Array<string | undefined>;
 }
 
 const KEY_RE = /^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/;
@@ -80,15 +83,18 @@ export async function loadWeek(
   if (!indexMissing) {
     try {
       const r = await call('timesheet.week', { date: days[0]! });
+      // The component's week: its start and zone may differ from the browser's guess.
+      const weekDays = r.days.map((d) => d.date);
       const keys = new Set(r.rows.map((row) => row.issue.key));
-      const extra = rememberedRows(accountId, days[0]!).filter((k) => !keys.has(k));
-      const rows: Row[] = r.rows.map((row) => toRow(row.issue, row.worklogs, days, accountId, timeZone));
-      for (const k of extra) rows.push(toRow({ id: '', key: k, summary: '' }, [], days, accountId, timeZone));
+      const extra = rememberedRows(accountId, weekDays[0]!).filter((k) => !keys.has(k));
+      const rows: Row[] = r.rows.map((row) => toRow(row.issue, row.worklogs, weekDays, r.accountId, r.timeZone));
+      for (const k of extra) rows.push(toRow({ id: '', key: k, summary: '' }, [], weekDays, r.accountId, r.timeZone));
       return {
-        days: r.days.map((d) => d.date),
+        days: weekDays,
         rows,
         source: 'index',
         requiredSeconds: r.days.map((d) => d.requiredSeconds),
+        holidays: r.days.map((d) => d.holiday),
       };
     } catch (e) {
       if (!(e instanceof AppError && e.unavailable)) throw e;

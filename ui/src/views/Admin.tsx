@@ -206,37 +206,42 @@ const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolea
 
 function AccessSection() {
   return (
-    <Section id="access" title="Team time" intro="Jira groups whose members may see everyone's time in reports, approve timesheets, or administer Worklogs.">
-      <Loaded op="access.get" load={() => call('access.get', {})} what="Choose the Jira groups that may see team time, approve timesheets and administer Worklogs.">
+    <Section id="access" title="Team time" intro="Jira groups whose members may see the time of whole teams in timesheets and reports.">
+      <Loaded op="access.get" load={() => call('access.get', {})} what="Choose the Jira groups that may see the time of each team.">
         {(r) => <AccessEditor initial={r} />}
       </Loaded>
     </Section>
   );
 }
 
+type GrantRow = { group: string; teams: string };
+
 function AccessEditor({ initial }: { initial: Access }) {
-  const [form, setForm] = useState({
-    teamViewers: initial.teamViewers.join(', '), approvers: initial.approvers.join(', '), administrators: initial.administrators.join(', '),
-  });
+  const [rows, setRows] = useState<GrantRow[]>(initial.grants.map((g) => ({ group: g.group, teams: g.teams.join(', ') })));
   const s = useSave();
+  const update = (i: number, patch: Partial<GrantRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const submit = (e: Event) => {
     e.preventDefault();
-    s.run('access.save', () => call('access.save', {
-      teamViewers: splitList(form.teamViewers), approvers: splitList(form.approvers), administrators: splitList(form.administrators),
-    }));
+    s.run('access.save', async () => {
+      const r = await call('access.save', { grants: rows.map((g) => ({ group: g.group.trim(), teams: splitList(g.teams) })) });
+      setRows(r.grants.map((g) => ({ group: g.group, teams: g.teams.join(', ') })));
+    });
   };
-  const field = (id: keyof typeof form, label: string) => (
-    <Field id={`access-${id}`} label={label} help="Group names, comma separated">
-      <input id={`access-${id}`} class="input" value={form[id]} onInput={(e) => setForm({ ...form, [id]: (e.target as HTMLInputElement).value })} />
-    </Field>
-  );
   return (
-    <form class="form" onSubmit={submit}>
-      <div class="form-col">
-        {field('teamViewers', 'May see team time')}
-        {field('approvers', 'May approve timesheets')}
-        {field('administrators', 'May administer Worklogs')}
-      </div>
+    <form onSubmit={submit}>
+      <table class="table">
+        <thead><tr><th scope="col">Jira group</th><th scope="col">May see the time of teams</th><th /></tr></thead>
+        <tbody>
+          {rows.map((g, i) => (
+            <tr key={i}>
+              <td><input class="input" aria-label="Jira group" value={g.group} onInput={(e) => update(i, { group: (e.target as HTMLInputElement).value })} /></td>
+              <td><input class="input" aria-label="Teams, comma separated" value={g.teams} onInput={(e) => update(i, { teams: (e.target as HTMLInputElement).value })} /></td>
+              <td><Button appearance="subtle" aria-label={`Remove ${g.group || 'grant'}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>✕</Button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Button onClick={() => setRows([...rows, { group: '', teams: '' }])}>Add grant</Button>
       <SaveBar s={s} />
     </form>
   );
@@ -282,19 +287,26 @@ function ScheduleEditor({ initial }: { initial: Schedule }) {
         <input id="sched-hours" class="input input-short" type="number" min={0.25} max={24} step={0.25} value={form.hoursPerDay}
           onInput={(e) => setForm({ ...form, hoursPerDay: Number((e.target as HTMLInputElement).value) })} />
       </Field>
+      <Field id="sched-week" label="Weeks start on">
+        <select id="sched-week" class="input input-short" value={form.weekStart ?? 'monday'}
+          onChange={(e) => setForm({ ...form, weekStart: (e.target as HTMLSelectElement).value as NonNullable<Schedule['weekStart']> })}>
+          <option value="monday">Monday</option><option value="sunday">Sunday</option><option value="saturday">Saturday</option>
+        </select>
+      </Field>
       <h3 class="subsection-title">Holidays</h3>
       <table class="table">
-        <thead><tr><th scope="col">Date</th><th scope="col">Name</th><th /></tr></thead>
+        <thead><tr><th scope="col">Date</th><th scope="col">Name</th><th scope="col">Half day</th><th /></tr></thead>
         <tbody>
           {form.holidays.map((h, i) => (
             <tr key={h.date + h.name}>
-              <td>{h.date}</td><td>{h.name}</td>
+              <td>{h.date}</td><td>{h.name}</td><td>{h.kind === 'half' ? 'Half day' : ''}</td>
               <td><Button appearance="subtle" aria-label={`Remove ${h.name}`} onClick={() => setForm({ ...form, holidays: form.holidays.filter((_, j) => j !== i) })}>✕</Button></td>
             </tr>
           ))}
           <tr>
             <td><input type="date" class="input" aria-label="Holiday date" value={holiday.date} onInput={(e) => setHoliday({ ...holiday, date: (e.target as HTMLInputElement).value })} /></td>
             <td><input class="input" aria-label="Holiday name" value={holiday.name} onInput={(e) => setHoliday({ ...holiday, name: (e.target as HTMLInputElement).value })} /></td>
+            <td><input type="checkbox" aria-label="Half day" checked={holiday.kind === 'half'} onChange={(e) => setHoliday({ ...holiday, kind: (e.target as HTMLInputElement).checked ? 'half' : 'whole' })} /></td>
             <td><Button disabled={!holiday.date || !holiday.name.trim()} onClick={() => {
               setForm({ ...form, holidays: [...form.holidays, holiday].sort((a, b) => a.date.localeCompare(b.date)) });
               setHoliday({ date: '', name: '' });

@@ -31,7 +31,9 @@ export function Timesheet() {
   const days = useMemo(() => weekOf(anchor, firstDay), [anchor, firstDay]);
   const [week, reload, setWeek] = useLoad(() => loadWeek(days, me.accountId, timeZone), [days[0]], 'timesheet.week');
 
-  const label = `${dateLabel(days[0]!, locale, { day: 'numeric', month: 'short' })} – ${dateLabel(days[6]!, locale, { day: 'numeric', month: 'short', year: 'numeric' })}`;
+  // The days shown are the component's once loaded (the site's week start).
+  const shown = week.state === 'ready' ? week.value.days : days;
+  const label = `${dateLabel(shown[0]!, locale, { day: 'numeric', month: 'short' })} – ${dateLabel(shown[6]!, locale, { day: 'numeric', month: 'short', year: 'numeric' })}`;
   const today = todayIn(timeZone);
 
   return (
@@ -39,7 +41,7 @@ export function Timesheet() {
       <div class="toolbar">
         <div class="toolbar-group" role="group" aria-label="Week">
           <Button aria-label="Previous week" onClick={() => setAnchor(addDays(days[0]!, -7))}>‹</Button>
-          <Button onClick={() => setAnchor(today)} disabled={days.includes(today)}>This week</Button>
+          <Button onClick={() => setAnchor(today)} disabled={shown.includes(today)}>This week</Button>
           <Button aria-label="Next week" onClick={() => setAnchor(addDays(days[0]!, 7))}>›</Button>
           <h2 class="week-label" aria-live="polite" data-testid="week-label">{label}</h2>
         </div>
@@ -227,6 +229,7 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
                 <th scope="col" key={d} class={`num ts-day${isWeekend(d) ? ' weekend' : ''}${d === today ? ' today' : ''}`}>
                   <span class="ts-dow">{dateLabel(d, locale, { weekday: 'short' })}</span>
                   <span class="ts-date">{dateLabel(d, locale, { day: 'numeric', month: 'short' })}</span>
+                  {week.holidays?.[days.indexOf(d)] && <span class="ts-holiday small muted" data-testid="holiday">{week.holidays[days.indexOf(d)]}</span>}
                 </th>
               ))}
               <th scope="col" class="num ts-total-col">Total</th>
@@ -309,9 +312,9 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
             <tr class="ts-required">
               <th scope="row">Required</th>
               {required.map((s, c) => (
-                <td key={c} class={`num muted${isWeekend(days[c]!) ? ' weekend' : ''}`}>{s ? format(s) : '—'}</td>
+                <td key={c} class={`num muted${isWeekend(days[c]!) ? ' weekend' : ''}`} data-testid={`day-required-${c}`}>{s ? format(s) : '—'}</td>
               ))}
-              <td class="num muted">{format(weekRequired)}</td>
+              <td class="num muted" data-testid="week-required">{format(weekRequired)}</td>
               <td />
             </tr>
           </tfoot>
@@ -477,13 +480,39 @@ function RowTools({ week, onAdd }: { week: Week; onAdd: (keys: string[]) => Prom
         >
           <input
             id="add-issue" class="input" value={key} autoComplete="off" spellcheck={false}
-            placeholder="e.g. ALPHA-2" list="issue-suggestions"
+            placeholder="e.g. ALPHA-2" role="combobox" aria-autocomplete="list"
+            aria-expanded={suggestions.length > 0} aria-controls="issue-suggestions"
             aria-describedby="add-issue-msg"
             onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' && suggestions.length > 0) {
+                e.preventDefault();
+                document.querySelector<HTMLElement>('#issue-suggestions [role="option"]')?.focus();
+              }
+            }}
           />
-          <datalist id="issue-suggestions">
-            {suggestions.map((s) => <option key={s.key} value={s.key}>{s.summary}</option>)}
-          </datalist>
+          {suggestions.length > 0 && (
+            <ul id="issue-suggestions" class="suggestions" role="listbox" aria-label="Matching issues">
+              {suggestions.map((s) => (
+                <li
+                  key={s.key} role="option" aria-selected={false} tabIndex={-1} class="suggestion"
+                  onClick={() => void add(undefined, s.key)}
+                  onKeyDown={(e) => {
+                    const el = e.currentTarget as HTMLElement;
+                    if (e.key === 'Enter') { e.preventDefault(); void add(undefined, s.key); }
+                    else if (e.key === 'ArrowDown') { e.preventDefault(); (el.nextElementSibling as HTMLElement | null)?.focus(); }
+                    else if (e.key === 'ArrowUp') {
+                      e.preventDefault();
+                      const prev = el.previousElementSibling as HTMLElement | null;
+                      (prev ?? document.getElementById('add-issue'))?.focus();
+                    } else if (e.key === 'Escape') { setSuggestions([]); document.getElementById('add-issue')?.focus(); }
+                  }}
+                >
+                  <strong>{s.key}</strong> {s.summary}
+                </li>
+              ))}
+            </ul>
+          )}
         </Field>
         <Button type="submit" busy={busy === 'add'}>Add row</Button>
       </form>

@@ -100,7 +100,8 @@ mod tests {
              timetracking.settings.save, worklog.list, worklog.log, worklog.update, worklog.delete, \
              sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
              report.run, export.run, export.changes, report.list, report.save, report.delete, \
-             access.get, access.save)"
+             access.get, access.save, \
+             timesheet.week, issue.search, attribute.list, attribute.save, schedule.get, schedule.save)"
         );
     }
 
@@ -146,6 +147,15 @@ mod tests {
             ),
             ("report.delete", json!({"id": "abc"})),
             ("access.save", json!({"grants": []})),
+            ("timesheet.week", json!({"date": "2026-11-24"})),
+            ("issue.search", json!({"query": "login"})),
+            ("attribute.list", json!({})),
+            ("attribute.save", json!({"attributes": []})),
+            ("schedule.get", json!({})),
+            (
+                "schedule.save",
+                json!({"workingDays": ["mon"], "hoursPerDay": 8, "holidays": []}),
+            ),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [

@@ -51,6 +51,7 @@
     )
 )]
 
+pub mod attributes;
 pub mod calendar;
 pub mod duration;
 mod error;

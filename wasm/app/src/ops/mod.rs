@@ -4,10 +4,14 @@
 //! [`dispatch`] maps an operation's name to its function; every input is parsed
 //! and validated ([`crate::input`]) before the operation performs any effect.
 
+mod attribute;
+mod issue_search;
 mod me;
 pub mod report;
+mod schedule;
 mod settings;
 mod sync;
+mod timesheet;
 mod worklog;
 
 use serde::Serialize;
@@ -39,6 +43,12 @@ pub const OPERATIONS: &[&str] = &[
     "report.delete",
     "access.get",
     "access.save",
+    "timesheet.week",
+    "issue.search",
+    "attribute.list",
+    "attribute.save",
+    "schedule.get",
+    "schedule.save",
 ];
 
 /// Runs the named operation on a JSON input and returns its JSON result.
@@ -70,6 +80,12 @@ pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, 
         "report.delete" => to_json(report::saved::delete(ctx, input::parse(text)?).await?),
         "access.get" => to_json(report::grants::get(ctx, input::parse(text)?).await?),
         "access.save" => to_json(report::grants::save(ctx, input::parse(text)?).await?),
+        "timesheet.week" => to_json(timesheet::week(ctx, input::parse(text)?).await?),
+        "issue.search" => to_json(issue_search::search(ctx, input::parse(text)?).await?),
+        "attribute.list" => to_json(attribute::list(ctx, input::parse(text)?).await?),
+        "attribute.save" => to_json(attribute::save(ctx, input::parse(text)?).await?),
+        "schedule.get" => to_json(schedule::get(ctx, input::parse(text)?).await?),
+        "schedule.save" => to_json(schedule::save(ctx, input::parse(text)?).await?),
         other => Err(Error::invalid_input(format_args!(
             "unknown operation {} (known: {})",
             input::quote(other),

@@ -5,11 +5,11 @@ use serde::Deserialize;
 use serde_json::{json, Map};
 
 use super::estimate::{Estimate, EstimateRaw, For};
-use super::{index_target, index_written, time_spent, write, JiraWorklog, TimeSpent, Worklog};
+use super::{time_spent, with_notify, write_worklog, TimeSpent, Worklog};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::input::{self, whole_number, Input, IssueRef, Started, Visibility, VisibilityRaw};
-use crate::jira::{self, JiraPath};
+use crate::jira::JiraPath;
 use crate::permissions::WorklogAction;
 use crate::protocol::Method;
 use crate::Error;
@@ -82,10 +82,8 @@ impl Input for LogInput {
 pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     ctx.acting_user()?;
     let seconds = input.time_spent.resolve(ctx).await?;
-    let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog"]);
-    if let Some(notify) = input.notify_users {
-        path = path.query("notifyUsers", if notify { "true" } else { "false" });
-    }
+    let path = JiraPath::api(&["issue", input.issue.as_str(), "worklog"]);
+    let mut path = with_notify(path, input.notify_users);
     if let Some(estimate) = input.estimate {
         path = estimate.apply(path, For::Log);
     }
@@ -98,25 +96,8 @@ pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     if let Some(visibility) = input.visibility {
         body.insert("visibility".into(), visibility.to_jira());
     }
-    let body = serde_json::Value::Object(body).to_string();
     let target = (&input.issue, None);
-    // The index's site and fields are read in the same batch as the write.
-    let (response, index) = futures::join!(
-        write(
-            ctx,
-            Method::Post,
-            &path,
-            Some(body),
-            target,
-            WorklogAction::Log,
-        ),
-        index_target(ctx)
-    );
-    let response = response?;
-    let created: JiraWorklog = jira::parse(&response, Method::Post, &path)?;
-    let created = created.into_worklog()?;
-    index_written(ctx, index, &response).await;
-    Ok(created)
+    write_worklog(ctx, Method::Post, &path, body, target, WorklogAction::Log).await
 }
 
 #[cfg(test)]

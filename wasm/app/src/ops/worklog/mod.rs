@@ -97,6 +97,11 @@ struct JiraVisibility {
 }
 
 impl JiraWorklog {
+    /// The worklog's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The app's shape.
     ///
     /// # Errors
@@ -155,6 +160,42 @@ async fn write(
         return Err(permissions::explain_refusal(ctx, issue, worklog, action, original).await);
     }
     jira::success(response, method, path)
+}
+
+/// The shared write path of `worklog.log` and `worklog.update`: sends `body`
+/// with [`write`], reads the worklog Jira answers into the app's shape, and
+/// takes it into the index ([`index_written`]). The index's site and fields
+/// are read in the same batch as the write.
+///
+/// # Errors
+///
+/// As [`write`]; `upstream` when Jira's answer is not a worklog.
+async fn write_worklog(
+    ctx: &Ctx,
+    method: Method,
+    path: &JiraPath,
+    body: serde_json::Map<String, serde_json::Value>,
+    target: (&IssueRef, Option<&WorklogId>),
+    action: WorklogAction,
+) -> Result<Worklog, Error> {
+    let body = serde_json::Value::Object(body).to_string();
+    let (response, index) = futures::join!(
+        write(ctx, method, path, Some(body), target, action),
+        index_target(ctx)
+    );
+    let response = response?;
+    let written: JiraWorklog = jira::parse(&response, method, path)?;
+    let written = written.into_worklog()?;
+    index_written(ctx, index, &response).await;
+    Ok(written)
+}
+
+/// `path` with Jira's `notifyUsers` option when given.
+fn with_notify(path: JiraPath, notify: Option<bool>) -> JiraPath {
+    match notify {
+        Some(notify) => path.query("notifyUsers", if notify { "true" } else { "false" }),
+        None => path,
+    }
 }
 
 /// What the index needs to take a write in: the site number and the custom

@@ -5,13 +5,13 @@ use serde::Deserialize;
 use serde_json::{json, Map};
 
 use super::estimate::{Estimate, EstimateRaw, For};
-use super::{index_target, index_written, time_spent, write, JiraWorklog, TimeSpent, Worklog};
+use super::{time_spent, with_notify, write_worklog, TimeSpent, Worklog};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::input::{
     self, whole_number, Input, IssueRef, Started, Visibility, VisibilityRaw, WorklogId,
 };
-use crate::jira::{self, JiraPath};
+use crate::jira::JiraPath;
 use crate::permissions::WorklogAction;
 use crate::protocol::Method;
 use crate::Error;
@@ -97,10 +97,8 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
         Some(time_spent) => Some(time_spent.resolve(ctx).await?),
         None => None,
     };
-    let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog", input.id.as_str()]);
-    if let Some(notify) = input.notify_users {
-        path = path.query("notifyUsers", if notify { "true" } else { "false" });
-    }
+    let path = JiraPath::api(&["issue", input.issue.as_str(), "worklog", input.id.as_str()]);
+    let mut path = with_notify(path, input.notify_users);
     if let Some(estimate) = input.estimate {
         path = estimate.apply(path, For::Update);
     }
@@ -118,26 +116,10 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     if let Some(visibility) = input.visibility {
         body.insert("visibility".into(), visibility.to_jira());
     }
-    let body = serde_json::Value::Object(body).to_string();
     let target = (&input.issue, Some(&input.id));
     // With its properties, so the index keeps the worklog's attributes.
     let path = path.query("expand", "properties");
-    let (response, index) = futures::join!(
-        write(
-            ctx,
-            Method::Put,
-            &path,
-            Some(body),
-            target,
-            WorklogAction::Edit,
-        ),
-        index_target(ctx)
-    );
-    let response = response?;
-    let updated: JiraWorklog = jira::parse(&response, Method::Put, &path)?;
-    let updated = updated.into_worklog()?;
-    index_written(ctx, index, &response).await;
-    Ok(updated)
+    write_worklog(ctx, Method::Put, &path, body, target, WorklogAction::Edit).await
 }
 
 #[cfg(test)]
