@@ -44,6 +44,7 @@ mod limits;
 mod locate;
 pub mod protocol;
 mod runtime;
+pub mod schedule;
 pub mod server;
 mod sleep;
 mod sql;

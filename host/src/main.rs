@@ -11,6 +11,7 @@ use std::error::Error as StdError;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use worklogs_host::server::{example_curl, placeholder_page, router, serve};
@@ -74,6 +75,10 @@ struct ServeArgs {
     /// The directory of the built UI.
     #[arg(long, value_name = "DIR", default_value = "ui/dist")]
     ui: PathBuf,
+    /// Seconds between incremental syncs of the worklog index, as Forge's
+    /// scheduled trigger runs them (0: no sync, not even the first import).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    sync_every: u64,
 }
 
 #[derive(Args)]
@@ -127,6 +132,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 /// `worklogs serve`.
 async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     let app = Arc::new(start(&args.common).await?);
+    if args.sync_every > 0 && app.demo().is_some() {
+        // The demo world is small: import it before serving, so that the first
+        // report already counts every worklog. A real site's import runs in the
+        // background (the scheduled jobs below), reports growing as it goes.
+        if let Err(err) = worklogs_host::schedule::import(&app).await {
+            eprintln!(
+                "the first import of the worklog index failed: {}",
+                err.message
+            );
+        }
+    }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
         .await
         .map_err(|err| format!("cannot listen on 127.0.0.1:{}: {err}", args.port))?;
@@ -168,6 +184,10 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     println!("Try:\n  {example}");
     println!("Press Ctrl-C to stop.");
 
+    let jobs = worklogs_host::schedule::Jobs {
+        sync_every: (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every)),
+    };
+    worklogs_host::schedule::spawn(Arc::clone(&app), jobs);
     let router = router(Arc::clone(&app), args.ui, placeholder_page(&example));
     serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -90,33 +90,82 @@ export type IssueSummary = {
   status?: string;
 };
 
-export type GroupDimension = "person" | "project" | "issue" | "epic" | "day" | "week" | "month";
+/** Up to three levels plus at most one time axis (day, week or month), which is always the innermost */
+export type GroupDimension = "person" | "project" | "parent" | "issue" | "component" | "label" | "status" | "day" | "week" | "month"
+  | string;
 
-export type ReportQuery = {
-  /** First day, inclusive */
+/** Local dates, both included; or the day, week (from weekStart) or month holding a date */
+export type ReportPeriod = {
   from: IsoDate;
-  /** Last day, inclusive */
   to: IsoDate;
-  /** The zone whose days the report counts; the viewer's by default */
-  timeZone?: string;
-  /** Project keys; all the viewer may browse when absent */
+}
+  | {
+  day: IsoDate;
+}
+  | {
+  week: IsoDate;
+}
+  | {
+  month: IsoDate;
+};
+
+export type ReportFilter = {
+  /** Account ids */
+  people?: Array<string>;
+  /** Jira groups whose members' time counts */
+  groups?: Array<string>;
+  /** Project keys */
   projects?: Array<string>;
-  issues?: Array<IssueRef>;
-  /** Account ids; everyone whose time the viewer may see when absent */
-  authors?: Array<string>;
-  /** One to three levels */
+  /** Issue keys */
+  issues?: Array<string>;
+  /** Issues this JQL finds, searched with the viewer's rights */
+  jql?: string;
+  /** Attribute key to the values that count */
+  attributes?: {
+    [key: string]: Array<string>;
+  };
+  billable?: boolean;
+};
+
+export type ReportRounding = {
+  mode: "none" | "up" | "down" | "nearest";
+  incrementMinutes?: number;
+  target?: "perWorklog" | "total";
+};
+
+/** The core's report query (wasm/core/src/report/query.rs, docs/reports.md). Every viewer gets only the time they may see. */
+export type ReportQuery = {
+  /** The IANA zone whose local dates the report uses; the acting user's when absent */
+  timeZone?: string;
+  period: ReportPeriod;
+  weekStart?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+  filter?: ReportFilter;
   groupBy?: Array<GroupDimension>;
-  /** The series to return for the chart; day by default */
-  chart?: "day" | "person";
+  measures?: Array<"seconds" | "billableSeconds" | "cost" | "count">;
+  rounding?: ReportRounding;
+  timeFormat?: "pretty" | "days" | "hours" | "decimal";
+  hoursDecimals?: number;
+};
+
+export type Money = {
+  /** Exact decimal */
+  amount: string;
+  currency: string;
 };
 
 export type ReportGroup = {
-  /** Stable: an account id, project key, issue key or date */
+  /** Stable: an account id, project key, issue key or date; empty for the group without a value */
   key: string;
-  /** What to show: a display name, 'KEY summary', a date */
+  /** What to show: a display name, a project name, 'KEY summary', a date; '(none)' without a value */
   label: string;
   seconds: Seconds;
+  /** Exact decimal hours of seconds */
+  hours: string;
   worklogs: number;
+  /** When measured */
+  billableSeconds?: Seconds;
+  /** When measured */
+  cost?: Array<Money>;
   groups?: Array<ReportGroup>;
 };
 
@@ -130,7 +179,11 @@ export type SavedReport = {
   id: string;
   name: string;
   query: ReportQuery;
-  updated?: DateTime;
+  /** The owner's account id; only the owner changes or deletes it */
+  owner: string;
+  /** Jira groups whose members see it in their list */
+  sharedWith: Array<string>;
+  updated: DateTime;
 };
 
 export type Attribute = {
@@ -267,24 +320,47 @@ export type IssueSearchOutput = {
 };
 
 /** Time in a period grouped one to three levels deep, filtered for what the viewer may see, with the series for a chart. */
-export type ReportRunInput = ReportQuery;
+export type ReportRunInput = {
+  timeZone?: string;
+  period: ReportPeriod;
+  weekStart?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+  filter?: ReportFilter;
+  groupBy?: Array<GroupDimension>;
+  measures?: Array<"seconds" | "billableSeconds" | "cost" | "count">;
+  rounding?: ReportRounding;
+  timeFormat?: "pretty" | "days" | "hours" | "decimal";
+  hoursDecimals?: number;
+  /** The series to return for the chart; day by default */
+  chart?: "day" | "person";
+};
 export type ReportRunOutput = {
   from: IsoDate;
   to: IsoDate;
   timeZone: string;
   groupBy: Array<GroupDimension>;
   totalSeconds: Seconds;
+  hours: string;
   worklogs: number;
+  billableSeconds?: Seconds;
+  cost?: Array<Money>;
   groups: Array<ReportGroup>;
   /** Every day of the period (zeros included) or every person, in order */
   chart: Array<ReportPoint>;
 };
 
-/** One piece of an export file. The first call has no continuation; while an answer has one, the next call passes it back with the same query and format. The pieces' bytes, concatenated in order, are the file. */
+/** One piece of an export file (the flat worklog export, docs/export-schema.md). The first call has no continuation; while an answer has one, the next call passes it back with the same query and format. The pieces' bytes, concatenated in order, are the file. */
 export type ExportRunInput = {
   query: ReportQuery;
   format: "csv" | "xlsx" | "json";
+  /** CSV only */
+  options?: {
+    bom?: boolean;
+    delimiter?: "," | ";" | "\t" | "tab";
+    decimalSeparator?: "." | ",";
+  };
   continuation?: string;
+  /** The largest piece before base64; 3 MiB by default */
+  pieceBytes?: number;
 };
 export type ExportRunOutput = {
   fileName: string;
@@ -299,19 +375,51 @@ export type ExportRunOutput = {
   continuation?: string;
 };
 
+/** The incremental export for scheduled refreshes (Power BI): the worklogs changed in [since, until) as a flat file in pieces (concatenated, the file), and the ids deleted, for what the viewer may see. Upsert the rows by worklog_id, delete the deleted ids, pass until as the next since. */
+export type ExportChangesInput = {
+  since: DateTime;
+  format: "csv" | "json";
+  continuation?: string;
+  pieceBytes?: number;
+};
+export type ExportChangesOutput = {
+  fileName: string;
+  mediaType: string;
+  /** This piece's bytes, base64 */
+  piece: string;
+  /** Rows written so far */
+  rows: number;
+  since: DateTime;
+  /** The next run's since */
+  until: DateTime;
+  /** Worklogs deleted in the window (this call's part) */
+  deleted: Array<{
+    worklogId: string;
+    deleted: DateTime;
+  }>;
+  /** Absent on the last piece */
+  continuation?: string;
+};
+
+/** The user's own saved reports and those shared with a Jira group they are in, by name. */
 export type ReportListInput = Empty;
 export type ReportListOutput = {
   reports: Array<SavedReport>;
 };
 
+/** Creates a saved report (no id) or replaces one (its owner only). */
 export type ReportSaveInput = {
   /** Absent to create */
   id?: string;
+  /** 1 to 100 characters, not blank */
   name: string;
   query: ReportQuery;
+  /** Jira groups (checked in Jira), at most 20 */
+  sharedWith?: Array<string>;
 };
 export type ReportSaveOutput = SavedReport;
 
+/** Deletes a saved report (its owner only). */
 export type ReportDeleteInput = {
   id: string;
 };
@@ -333,9 +441,11 @@ export type AttributeSaveOutput = {
   attributes: Array<Attribute>;
 };
 
+/** The access grants (Jira administrators and the app only). */
 export type AccessGetInput = Empty;
 export type AccessGetOutput = Access;
 
+/** Replaces the access grants (Jira administrators only); every group is checked in Jira. */
 export type AccessSaveInput = Access;
 export type AccessSaveOutput = Access;
 
@@ -359,6 +469,7 @@ export interface Operations {
   "issue.search": { input: IssueSearchInput; output: IssueSearchOutput };
   "report.run": { input: ReportRunInput; output: ReportRunOutput };
   "export.run": { input: ExportRunInput; output: ExportRunOutput };
+  "export.changes": { input: ExportChangesInput; output: ExportChangesOutput };
   "report.list": { input: ReportListInput; output: ReportListOutput };
   "report.save": { input: ReportSaveInput; output: ReportSaveOutput };
   "report.delete": { input: ReportDeleteInput; output: ReportDeleteOutput };
@@ -371,4 +482,4 @@ export interface Operations {
 }
 
 /** The operations the component has now; the others are planned. */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","attribute.list","attribute.save","schedule.get","schedule.save"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save"] as const;

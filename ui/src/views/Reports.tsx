@@ -1,11 +1,12 @@
 // Reports: filters, grouping, a table with subtotals, a chart, exports and saved
-// reports, on the planned operations report.run, export.run and report.list/save/delete
-// (payloads in ui/schema/operations.json and docs/ui.md).
+// reports, on the operations report.run, export.run and report.list/save/delete
+// (payloads in ui/schema/operations.json; the query is the core's report query,
+// docs/operations.md).
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../api/client';
 import { AppError, toAppError } from '../api/errors';
-import type { GroupDimension, ReportGroup, ReportQuery, ReportRunOutput, SavedReport } from '../api/types.gen';
+import type { GroupDimension, ReportGroup, ReportQuery, ReportRunInput, ReportRunOutput, SavedReport } from '../api/types.gen';
 import { BarChart } from '../components/Chart';
 import { Button, ErrorBanner, Field, Spinner, Unavailable } from '../components/ui';
 import { base64ToBytes, saveFile } from '../lib/download';
@@ -19,7 +20,10 @@ const DIMENSIONS: Array<{ id: GroupDimension; label: string }> = [
   { id: 'person', label: 'Person' },
   { id: 'project', label: 'Project' },
   { id: 'issue', label: 'Issue' },
-  { id: 'epic', label: 'Epic' },
+  { id: 'parent', label: 'Epic (parent)' },
+  { id: 'component', label: 'Component' },
+  { id: 'label', label: 'Label' },
+  { id: 'status', label: 'Status' },
   { id: 'day', label: 'Day' },
   { id: 'week', label: 'Week' },
   { id: 'month', label: 'Month' },
@@ -46,30 +50,48 @@ function periodRange(p: Period, today: string, firstDay: number): [string, strin
   }
 }
 
-export function toQuery(f: Filters, me: string, timeZone: string): ReportQuery {
+const WEEK_STARTS: Record<number, NonNullable<ReportQuery['weekStart']>> = { 1: 'monday', 6: 'saturday', 7: 'sunday' };
+
+/** The core's report query for the filters, with the chart series wanted. */
+export function toQuery(f: Filters, me: string, timeZone: string, firstDay = 1): ReportRunInput {
   const projects = f.projects.split(/[\s,]+/).map((p) => p.trim().toUpperCase()).filter(Boolean);
-  return {
-    from: f.from,
-    to: f.to,
-    timeZone,
+  const filter = {
     ...(projects.length ? { projects } : {}),
-    ...(f.who === 'me' ? { authors: [me] } : {}),
+    ...(f.who === 'me' ? { people: [me] } : {}),
+  };
+  return {
+    timeZone,
+    period: { from: f.from, to: f.to },
+    weekStart: WEEK_STARTS[firstDay] ?? 'monday',
+    ...(Object.keys(filter).length ? { filter } : {}),
     groupBy: f.group2 ? [f.group1, f.group2] : [f.group1],
     chart: f.chart,
   };
 }
 
-function fromQuery(q: ReportQuery, f: Filters): Filters {
+/** The query without the chart choice: what exports and saved reports take. */
+export function withoutChart(q: ReportRunInput): ReportQuery {
+  const { chart: _chart, ...query } = q;
+  return query;
+}
+
+function fromQuery(q: ReportQuery | ReportRunInput, f: Filters, firstDay: number): Filters {
+  const p = q.period;
+  const [from, to] = 'from' in p ? [p.from, p.to]
+    : 'day' in p ? [p.day, p.day]
+    : 'week' in p ? ((w) => [w[0]!, w[6]!])(weekOf(p.week, firstDay))
+    : monthOf(p.month);
+  const people = q.filter?.people ?? [];
   return {
     ...f,
     period: 'custom',
-    from: q.from,
-    to: q.to,
-    projects: (q.projects ?? []).join(', '),
-    who: q.authors?.length ? 'me' : 'everyone',
+    from,
+    to,
+    projects: (q.filter?.projects ?? []).join(', '),
+    who: people.length ? 'me' : 'everyone',
     group1: q.groupBy?.[0] ?? 'person',
     group2: q.groupBy?.[1] ?? '',
-    chart: q.chart ?? 'day',
+    chart: 'chart' in q && q.chart ? q.chart : 'day',
   };
 }
 
@@ -84,7 +106,7 @@ export function Reports({ project }: { project?: string }) {
   const [result, setResult] = useState<ReportRunOutput>();
   const [error, setError] = useState<AppError>();
   const [running, setRunning] = useState(false);
-  const [ranQuery, setRanQuery] = useState<ReportQuery>();
+  const [ranQuery, setRanQuery] = useState<ReportRunInput>();
 
   const set = (patch: Partial<Filters>) => setFilters((f) => {
     const next = { ...f, ...patch };
@@ -102,7 +124,7 @@ export function Reports({ project }: { project?: string }) {
   const run = async (e?: Event, f = filters) => {
     e?.preventDefault();
     if (invalid && f === filters) return;
-    const query = toQuery(f, me.accountId, timeZone);
+    const query = toQuery(f, me.accountId, timeZone, firstDay);
     setRunning(true);
     setError(undefined);
     try {
@@ -177,8 +199,8 @@ export function Reports({ project }: { project?: string }) {
         </div>
         {invalid && <div class="field-error" role="alert">{invalid}</div>}
         <SavedReports
-          current={() => toQuery(filters, me.accountId, timeZone)}
-          onOpen={(q) => { const f = fromQuery(q, filters); setFilters(f); run(undefined, f); }}
+          current={() => withoutChart(toQuery(filters, me.accountId, timeZone, firstDay))}
+          onOpen={(q) => { const f = fromQuery(q, filters, firstDay); setFilters(f); run(undefined, f); }}
         />
       </form>
 
@@ -197,7 +219,7 @@ export function Reports({ project }: { project?: string }) {
   );
 }
 
-function ReportResult({ result, query }: { result: ReportRunOutput; query: ReportQuery }) {
+function ReportResult({ result, query }: { result: ReportRunOutput; query: ReportRunInput }) {
   const { core, locale } = useSession();
   // Reports count in hours, whatever the site's display style.
   const format = useFormat('hours');
@@ -231,7 +253,7 @@ function ReportResult({ result, query }: { result: ReportRunOutput; query: Repor
             {dateLabel(result.from, locale, { day: 'numeric', month: 'short', year: 'numeric' })} – {dateLabel(result.to, locale, { day: 'numeric', month: 'short', year: 'numeric' })}, days in {result.timeZone}; grouped by {dims.join(', then ').toLowerCase()}
           </p>
         </div>
-        <Exports query={query} />
+        <Exports query={withoutChart(query)} />
       </header>
       <BarChart points={chartPoints} kind={query.chart ?? 'day'} format={format} title={query.chart === 'person' ? 'Time per person' : 'Time per day'} />
       {result.groups.length === 0 ? (
