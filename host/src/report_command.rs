@@ -446,9 +446,12 @@ impl Output {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".worklogs-")
-            .suffix(".part")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".worklogs-").suffix(".part");
+        // An ordinary file once renamed (tempfile's default is owner-only).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder
             .tempfile_in(dir)
             .map_err(|err| Failure::Other(format!("cannot write in {}: {err}", dir.display())))?;
         Ok(Output {

@@ -393,6 +393,16 @@ fn demo_data_and_the_offline_report_agree_with_the_library() {
         out: flat.clone(),
     })
     .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&flat).unwrap().permissions().mode();
+        assert_ne!(
+            mode & 0o044,
+            0,
+            "readable by others as umask allows: {mode:o}"
+        );
+    }
     let mut expected = Vec::new();
     flatfile::generate(2000, 9, &mut expected).unwrap();
     assert!(std::fs::read(&flat).unwrap() == expected, "same bytes");
