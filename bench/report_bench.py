@@ -260,15 +260,19 @@ class Index:
         self.data = work / f"index-{worklogs}"
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.sim = subprocess.Popen(
-            [sim_bin, "--port", port, "--seed", 42, "--worklogs", worklogs],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        line = self.sim.stdout.readline()
-        if "serving" not in line:
-            raise SystemExit(f"jira-sim did not start: {line!r}")
+        log = work / "jira-sim.log"
+        with open(log, "w") as out:
+            self.sim = subprocess.Popen(
+                list(map(str, [sim_bin, "--port", port, "--seed", 42, "--worklogs", worklogs])),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        # Generating a large world takes a while; the simulator says when it serves.
+        deadline = time.monotonic() + 900
+        while "serving" not in log.read_text():
+            if self.sim.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"jira-sim did not start:\n{log.read_text()}")
+            time.sleep(0.5)
 
     def site(self):
         return ["--jira-sim", self.url, "--data", self.data]
