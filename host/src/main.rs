@@ -226,6 +226,10 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
                 );
             }
         }
+        None if args.common.jira_sim.is_some() => println!(
+            "Jira: the simulator at {} (acting user: header X-Worklogs-Account)",
+            app.host().effects().jira().base_url()
+        ),
         None => println!(
             "Jira: {} (every request runs as the API token's owner)",
             app.host().effects().jira().base_url()
