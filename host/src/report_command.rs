@@ -73,7 +73,7 @@ impl Format {
 }
 
 /// The flags that describe a report query.
-#[derive(Args, Debug, Clone, Default)]
+#[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryFlags {
     /// The whole report query as a JSON file (docs/operations.md); the other
     /// query flags override its fields.
@@ -589,6 +589,11 @@ pub fn report_file(input: &Path, flags: &ReportFlags) -> Result<(u64, usize), Fa
 ///
 /// As [`report_file`].
 pub fn export_file(input: &Path, flags: &ExportFlags) -> Result<u64, Failure> {
+    if flags.query != QueryFlags::default() {
+        return Err(Failure::Usage(
+            "the query flags do not apply to export --input, which converts every row of the file (use report --input to group and filter)".into(),
+        ));
+    }
     let options = export_options(flags.format, export_options_json(flags).as_ref())?;
     let bar = progress_bar(None, BYTES_BAR);
     let reader = open_input(input, &bar)?;

@@ -190,6 +190,15 @@ fn bad_flags_name_the_flag_and_the_value() {
     };
     let err = export_file(&input, &flags).unwrap_err();
     assert!(
+        err.to_string().starts_with("the query flags do not apply"),
+        "{err}"
+    );
+    let flags = ExportFlags {
+        query: QueryFlags::default(),
+        ..flags
+    };
+    let err = export_file(&input, &flags).unwrap_err();
+    assert!(
         err.to_string().starts_with("--decimal-separator: "),
         "{err}"
     );
@@ -435,7 +444,11 @@ fn demo_data_and_the_offline_report_agree_with_the_library() {
     );
 
     let xlsx = dir.path().join("flat.xlsx");
-    let rows = export_file(&flat, &export_flags(xlsx.clone(), Format::Xlsx)).unwrap();
+    let flags = ExportFlags {
+        query: QueryFlags::default(),
+        ..export_flags(xlsx.clone(), Format::Xlsx)
+    };
+    let rows = export_file(&flat, &flags).unwrap();
     assert_eq!(rows, 2000);
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
 }
