@@ -1,22 +1,31 @@
 #!/usr/bin/env python3
-"""Report and export benchmarks: our engine and exporters against DuckDB, pandas and
-Python's XlsxWriter, measured in the same run on the same generated file.
+"""Report and export benchmarks: our engine and exporters, natively and inside the
+component, against DuckDB, pandas and Python's XlsxWriter, measured in the same run.
 
     python3 bench/report_bench.py [--worklogs 1000000] [--xlsx-rows 100000]
 
 What it does (see bench/README.md):
 
-1. builds `tools/flatfile`'s `flatfile` example (release) and generates a flat
-   export of `--worklogs` worklogs (seed 42) unless the file already exists;
-2. group-bys: person x week (Europe/Berlin, weeks from Monday) and project x month,
-   by our engine (one process, single-threaded, streaming), DuckDB (all cores) and
-   pandas; every engine's groups must equal ours to the second, else exit 1;
-3. CSV export of the whole file: ours (parse, type, neutralise, write) against
-   pandas (`read_csv` then `to_csv`; `to_csv` alone is reported too);
-4. XLSX export of a `--xlsx-rows` file: ours (streaming, constant memory) against
+1. builds `worklogs` and `jira-sim` (release) unless WORKLOGS / JIRA_SIM name built
+   binaries;
+2. the index (skip with `--skip component`): starts `jira-sim --worklogs N`, imports
+   it with `worklogs sync --full` into a fresh SQLite file (kept in `--workdir` for
+   the next run), then `worklogs export --format csv` writes the flat file from the
+   index (the component's `export.run`); when the app has no `export.run` yet, the
+   script says so and falls back to `worklogs demo-data`'s file, and the in-component
+   contender is skipped;
+3. group-bys: person x week (Europe/Berlin, weeks from Monday) and project x month,
+   by our engine natively over the flat file (`worklogs report --input`: one process,
+   one thread, streaming), by our engine inside the component over the index
+   (`worklogs report`: `report.run` under wasmtime, SQLite), DuckDB (all cores) and
+   pandas; every contender's groups must equal ours to the second, else exit 1;
+4. CSV export of the whole file: ours (`worklogs export --input`: parse, type,
+   neutralise, write) against pandas (`read_csv` then `to_csv`; `to_csv` alone is
+   reported too); the component's `export.run` from the index is step 2;
+5. XLSX export of a `--xlsx-rows` file: ours (streaming, constant memory) against
    XlsxWriter in constant-memory mode, both typing numbers, booleans and dates;
-5. prints wall time and peak RSS of each run (each runs in its own process, RSS from
-   `wait4`) and the ratios, as a table and as JSON (`--json FILE`).
+6. prints wall time, CPU time and peak RSS of each run (each runs in its own
+   process) and the ratios, as a table and as JSON (`--json FILE`).
 
 Each engine runs in a child process of this script (`worker` mode), so a peak RSS
 belongs to one engine only. Installs duckdb, pandas and XlsxWriter with pip if
@@ -67,16 +76,19 @@ def ensure_packages():
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)
 
 
-def flatfile_binary():
-    if os.environ.get("FLATFILE"):
-        return Path(os.environ["FLATFILE"])
-    subprocess.run(
-        ["cargo", "build", "--release", "-p", "worklogs-flatfile", "--example", "flatfile"],
-        cwd=ROOT,
-        check=True,
+def binaries():
+    """The `worklogs` and `jira-sim` binaries, built unless WORKLOGS / JIRA_SIM say."""
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+    if not (os.environ.get("WORKLOGS") and os.environ.get("JIRA_SIM")):
+        subprocess.run(["cargo", "build", "--release", "-p", "worklogs-host", "-p", "jira-sim"], cwd=ROOT, check=True)
+    return (
+        Path(os.environ.get("WORKLOGS", target / "worklogs")),
+        Path(os.environ.get("JIRA_SIM", target / "jira-sim")),
     )
-    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    return target / "release" / "examples" / "flatfile"
+
+
+class Failed(Exception):
+    """A measured command exited with an error; carries its stderr."""
 
 
 def measure(args):
@@ -99,7 +111,7 @@ def measure(args):
         err.seek(0)
         text = err.read().decode()
         if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{' '.join(command)} failed:\n{text}")
+            raise Failed(f"{' '.join(command)} failed:\n{text}")
         peak_kib = usage.ru_maxrss
         cpu = usage.ru_utime + usage.ru_stime
         if gnu_time:
@@ -224,15 +236,73 @@ def xlsxwriter_export(input_path, out):
     book.close()
 
 
-def component_group(input_path, out, grouping):
-    """Hook for the engine inside the wasm component, run by the local host.
+# ---------------------------------------------------------------------------------
+# The index: jira-sim, worklogs sync, then the component's operations
 
-    Fill in once the app has its `report.run` operation: run the `worklogs` host's
-    report over the same file through the component (for example `worklogs report
-    --engine component ...`) and write k1,k2,seconds to `out`. Until then the
-    benchmark skips it.
-    """
-    raise NotImplementedError("the component's report operation is not there yet")
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Index:
+    """A simulator holding `worklogs` worklogs and a SQLite index synced from it."""
+
+    # A period that holds the simulator's history (six months before 2026-11-24).
+    PERIOD = ("--from", "2026-01-01", "--to", "2026-12-31")
+
+    def __init__(self, worklogs_bin, sim_bin, worklogs, work):
+        self.worklogs_bin = worklogs_bin
+        self.worklogs = worklogs
+        self.data = work / f"index-{worklogs}"
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        log = work / "jira-sim.log"
+        with open(log, "w") as out:
+            self.sim = subprocess.Popen(
+                list(map(str, [sim_bin, "--port", port, "--seed", 42, "--worklogs", worklogs])),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        # Generating a large world takes a while; the simulator says when it serves.
+        deadline = time.monotonic() + 900
+        while "serving" not in log.read_text():
+            if self.sim.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"jira-sim did not start:\n{log.read_text()}")
+            time.sleep(0.5)
+
+    def site(self):
+        return ["--jira-sim", self.url, "--data", self.data]
+
+    def sync(self):
+        """`worklogs sync --full` into a fresh database, unless a finished one is there."""
+        done = self.data / "synced"
+        if done.exists():
+            print(f"reusing the index in {self.data}", file=sys.stderr)
+            return None
+        shutil.rmtree(self.data, ignore_errors=True)
+        self.data.mkdir(parents=True)
+        figures = measure(
+            [self.worklogs_bin, "sync", "--full", *self.site(), "--input", '{"maxWorklogs": 50000, "parallel": 8}']
+        )
+        done.write_text("")
+        return figures
+
+    def command(self, name, *args):
+        return [self.worklogs_bin, name, *self.site(), *self.PERIOD, "--tz", ZONE, "--week-start", "monday", *args]
+
+    def close(self):
+        self.sim.terminate()
+        self.sim.wait()
+
+
+def missing_operation(error, operation):
+    """True when `error` (a failed command's stderr) says the app has no `operation`."""
+    text = str(error)
+    return operation in text and ("not-found" in text or "unknown operation" in text.lower())
 
 
 def run_worker(argv):
@@ -255,17 +325,13 @@ def main():
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "worklogs-bench")
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--skip", default="", help="comma-separated: pandas,duckdb,csv,xlsx")
+    parser.add_argument("--skip", default="", help="comma-separated: component,pandas,duckdb,csv,xlsx")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     ensure_packages()
-    binary = flatfile_binary()
+    binary, sim_binary = binaries()
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    flat = work / f"flat-{args.worklogs}.csv"
-    if not flat.exists():
-        wall, rss, _, cpu = measure([binary, "generate", args.worklogs, 42, flat])
-        print(f"generated {args.worklogs} worklogs ({flat.stat().st_size / 2**20:.0f} MiB) in {wall:.1f} s", file=sys.stderr)
 
     results = []
     failed = False
@@ -274,13 +340,56 @@ def main():
         results.append(
             {"task": task, "engine": engine, "seconds": round(wall, 3), "cpu_seconds": round(cpu, 2), "peak_rss_mib": round(rss, 1), **extra}
         )
-        print(f"  {task:<22} {engine:<26} {wall:8.2f} s {cpu:8.2f} cpu-s {rss:8.1f} MiB", file=sys.stderr)
+        print(f"  {task:<22} {engine:<34} {wall:8.2f} s {cpu:8.2f} cpu-s {rss:8.1f} MiB", file=sys.stderr)
+
+    # The flat file: exported from the index by the component when it can, else generated.
+    index = None
+    component = "component" not in skip
+    flat = work / f"flat-{args.worklogs}.csv"
+    if component:
+        index = Index(binary, sim_binary, args.worklogs, work)
+        synced = index.sync()
+        if synced:
+            wall, rss, _, cpu = synced
+            record("index: sync --full", "worklogs (component, SQLite)", wall, rss, cpu)
+        exported = work / f"index-flat-{args.worklogs}.csv"
+        try:
+            wall, rss, _, cpu = measure(index.command("export", "--format", "csv", "--out", exported))
+            record("csv export from the index", "worklogs (component)", wall, rss, cpu)
+            flat = exported
+        except Failed as error:
+            if not missing_operation(error, "export.run"):
+                raise SystemExit(str(error))
+            print(
+                "note: the app has no export.run yet: the flat file is generated by `worklogs demo-data` "
+                "instead of exported from the index, and the in-component contender is skipped",
+                file=sys.stderr,
+            )
+            component = False
+    if not flat.exists():
+        wall, rss, _, cpu = measure([binary, "demo-data", "--worklogs", args.worklogs, "--seed", 42, "--out", flat])
+        print(f"generated {args.worklogs} worklogs ({flat.stat().st_size / 2**20:.0f} MiB) in {wall:.1f} s", file=sys.stderr)
+
+    def report(input_path, out, flags):
+        return [binary, "report", "--input", input_path, "--out", out, "--group-by", flags, "--tz", ZONE, "--week-start", "monday", "--format", "csv"]
 
     for grouping, (_, _, flags) in GROUPINGS.items():
         ours_out = work / f"ours-{grouping}.csv"
-        wall, rss, _, cpu = measure([binary, "report", flat, ours_out, flags, ZONE, "monday", "csv"])
-        record(grouping, "worklogs (1 thread)", wall, rss, cpu)
+        wall, rss, _, cpu = measure(report(flat, ours_out, flags))
+        record(grouping, "worklogs native (1 thread)", wall, rss, cpu)
         ours = read_groups(ours_out)
+        if component:
+            out = work / f"component-{grouping}.csv"
+            try:
+                wall, rss, _, cpu = measure(index.command("report", "--group-by", flags, "--format", "csv", "--out", out))
+                same = read_groups(out) == ours
+                failed |= not same
+                record(grouping, "worklogs in the component (index)", wall, rss, cpu, equal_to_ours=same)
+            except Failed as error:
+                if not missing_operation(error, "report.run"):
+                    raise SystemExit(str(error))
+                print("note: the app has no report.run yet: the in-component contender is skipped", file=sys.stderr)
+                component = False
         for engine in ("duckdb", "pandas"):
             if engine in skip:
                 continue
@@ -289,14 +398,12 @@ def main():
             same = read_groups(out) == ours
             failed |= not same
             record(grouping, engine + (" (all cores)" if engine == "duckdb" else ""), wall, rss, cpu, equal_to_ours=same)
-        try:
-            component_group(flat, work / f"component-{grouping}.csv", grouping)
-        except NotImplementedError:
-            pass
+    if index:
+        index.close()
 
     if "csv" not in skip:
-        wall, rss, _, cpu = measure([binary, "export", flat, work / "ours-export.csv", "csv"])
-        record("csv export", "worklogs", wall, rss, cpu)
+        wall, rss, _, cpu = measure([binary, "export", "--input", flat, "--out", work / "ours-export.csv", "--format", "csv"])
+        record("csv export", "worklogs native", wall, rss, cpu)
         if "pandas" not in skip:
             wall, rss, err, cpu = measure(worker("pandas-csv", flat, work / "pandas-export.csv"))
             to_csv = json.loads(err.strip().splitlines()[-1])["to_csv_seconds"]
@@ -305,9 +412,9 @@ def main():
     if "xlsx" not in skip:
         small = work / f"flat-{args.xlsx_rows}.csv"
         if not small.exists():
-            measure([binary, "generate", args.xlsx_rows, 42, small])
-        wall, rss, _, cpu = measure([binary, "export", small, work / "ours.xlsx", "xlsx"])
-        record(f"xlsx {args.xlsx_rows} rows", "worklogs", wall, rss, cpu)
+            measure([binary, "demo-data", "--worklogs", args.xlsx_rows, "--seed", 42, "--out", small])
+        wall, rss, _, cpu = measure([binary, "export", "--input", small, "--out", work / "ours.xlsx", "--format", "xlsx"])
+        record(f"xlsx {args.xlsx_rows} rows", "worklogs native", wall, rss, cpu)
         wall, rss, _, cpu = measure(worker("xlsxwriter", small, work / "xlsxwriter.xlsx"))
         record(f"xlsx {args.xlsx_rows} rows", "XlsxWriter constant_memory", wall, rss, cpu)
 
@@ -315,7 +422,7 @@ def main():
     print("|---|---|---:|---:|---:|---:|---:|")
     ours = {}
     for r in results:
-        if r["engine"].startswith("worklogs"):
+        if r["engine"].startswith("worklogs native"):
             ours[r["task"]] = r
         base = ours.get(r["task"], r)
         wall_ratio = r["seconds"] / base["seconds"] if base["seconds"] else 1.0
@@ -328,7 +435,7 @@ def main():
     if args.json:
         args.json.write_text(json.dumps({"worklogs": args.worklogs, "xlsx_rows": args.xlsx_rows, "results": results}, indent=2))
     if failed:
-        print("error: an engine's groups differ from ours", file=sys.stderr)
+        print("error: a contender's groups differ from ours", file=sys.stderr)
         sys.exit(1)
 
 

@@ -29,6 +29,13 @@ pub enum JiraTarget {
         /// The demo world's seed.
         seed: u64,
     },
+    /// A simulator already running at `base_url` (`jira-sim --port …`), such as
+    /// one holding a million worklogs for a benchmark. Its world outlives this
+    /// host, so the app data in the data directory is kept between starts.
+    Simulator {
+        /// Such as `http://127.0.0.1:8081`.
+        base_url: String,
+    },
     /// A real Jira Cloud site, with an API token. Both principals use it.
     Cloud {
         /// Such as `https://yoursite.atlassian.net`.
@@ -85,20 +92,22 @@ impl App {
         database: Option<&str>,
     ) -> Result<App, Error> {
         let limits = runtime.limits().clone();
+        let cloud = matches!(config.jira, JiraTarget::Cloud { .. });
         let (jira, demo) = match config.jira {
             JiraTarget::Demo { seed } => {
                 let demo = Demo::start(seed).await?;
                 (Jira::simulator(demo.base_url(), &limits)?, Some(demo))
             }
+            JiraTarget::Simulator { base_url } => (Jira::simulator(&base_url, &limits)?, None),
             JiraTarget::Cloud {
                 base_url,
                 email,
                 token,
             } => (Jira::cloud(&base_url, email, token, &limits)?, None),
         };
-        let token_owner = match demo {
-            Some(_) => None,
-            None => Some(token_owner(&jira).await?),
+        let token_owner = match cloud {
+            true => Some(token_owner(&jira).await?),
+            false => None,
         };
         // The simulator's world is made afresh on every start, so the demo's app data
         // must be too: otherwise it would describe worklogs that no longer exist.

@@ -15,6 +15,10 @@
 //! - [`Host`]: a runtime and its effects for one installation, migrated.
 //! - [`App`]: the host as the CLI runs it, with the in-process simulator
 //!   ([`Demo`]); [`server`] serves it over HTTP.
+//! - [`report_command`]: `worklogs report` and `worklogs export` over the index
+//!   (the component's operations) or over a flat file, and `worklogs demo-data`;
+//!   [`flatfile`] reads and writes flat files with the core's pure engine and
+//!   exporters (the same code the component runs), streaming.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,11 +42,13 @@ mod app;
 mod demo;
 mod effects;
 mod error;
+pub mod flatfile;
 mod host;
 mod jira;
 mod limits;
 mod locate;
 pub mod protocol;
+pub mod report_command;
 mod runtime;
 pub mod schedule;
 pub mod server;

@@ -3,9 +3,10 @@
 //! Glue only: parse the flags, start the host, run the command. The logic lives
 //! in the `worklogs_host` library.
 //!
-//! Exit codes: 0 success; 1 the operation answered an error (`call`, `sync`); 2 the
-//! command line is wrong; 3 the host could not start or serve (component not
-//! built, database, Jira unreachable, port taken).
+//! Exit codes: 0 success; 1 the operation answered an error (`call`, `sync`,
+//! `report`, `export`) or a flat file is malformed; 2 the command line is wrong;
+//! 3 the host could not start or serve (component not built, database, Jira
+//! unreachable, port taken).
 
 use std::error::Error as StdError;
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
+use worklogs_host::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
 use worklogs_host::server::{example_curl, placeholder_page, router, serve};
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
 
@@ -35,11 +37,19 @@ enum Command {
     Call(CallArgs),
     /// Bring the worklog index up to date with Jira (exit code 1 on an error).
     Sync(SyncArgs),
+    /// Run a report, one row per group (keys, seconds, hours): over the index
+    /// with --demo or --jira-url, or over a flat CSV file with --input.
+    Report(ReportArgs),
+    /// Export worklogs to CSV, JSON or XLSX: from the index with --demo or
+    /// --jira-url, or convert a flat CSV file with --input.
+    Export(ExportArgs),
+    /// Write a generated flat export file (a realistic year of worklogs).
+    DemoData(DemoDataFlags),
 }
 
 /// Where the host's Jira, data and component come from.
 #[derive(Args)]
-#[command(group(ArgGroup::new("site").required(true).args(["demo", "jira_url"])))]
+#[command(group(ArgGroup::new("site").required(true).args(["demo", "jira_url", "jira_sim"])))]
 struct Common {
     /// Use the built-in Jira simulator with a generated demo world.
     #[arg(long)]
@@ -48,6 +58,10 @@ struct Common {
     /// JIRA_API_TOKEN; every request then runs as the token's owner.
     #[arg(long, value_name = "URL")]
     jira_url: Option<String>,
+    /// Use a Jira simulator already running at URL (`jira-sim`), keeping the
+    /// app data in --data between runs (for large worlds and benchmarks).
+    #[arg(long, value_name = "URL")]
+    jira_sim: Option<String>,
     /// The demo world's seed.
     #[arg(long, value_name = "S", default_value_t = 42)]
     seed: u64,
@@ -110,6 +124,22 @@ struct SyncArgs {
     sync: worklogs_host::sync_command::SyncFlags,
 }
 
+#[derive(Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    report: ReportFlags,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    export: ExportFlags,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = tokio::runtime::Runtime::new()
@@ -126,7 +156,45 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve_command(args).await,
         Command::Call(args) => call_command(args).await,
         Command::Sync(args) => sync_command(args).await,
+        Command::Report(args) => report_command(args).await,
+        Command::Export(args) => export_command(args).await,
+        Command::DemoData(flags) => Ok(report_command::demo_data(&flags)
+            .map_or_else(|failure| failure.report(), |()| ExitCode::SUCCESS)),
     }
+}
+
+/// `worklogs report`: over a flat file, or over the index.
+async fn report_command(args: ReportArgs) -> Result<ExitCode> {
+    let outcome = match &args.report.input {
+        Some(input) => report_command::report_file(input, &args.report).map(|_| ()),
+        None => {
+            let app = start(&args.common).await?;
+            match report_command::sync_demo(&app).await {
+                Ok(()) => report_command::report_index(&app, &args.report)
+                    .await
+                    .map(|_| ()),
+                Err(failure) => Err(failure),
+            }
+        }
+    };
+    Ok(outcome.map_or_else(|failure| failure.report(), |()| ExitCode::SUCCESS))
+}
+
+/// `worklogs export`: converts a flat file, or exports from the index.
+async fn export_command(args: ExportArgs) -> Result<ExitCode> {
+    let outcome = match &args.export.input {
+        Some(input) => report_command::export_file(input, &args.export).map(|_| ()),
+        None => {
+            let app = start(&args.common).await?;
+            match report_command::sync_demo(&app).await {
+                Ok(()) => report_command::export_index(&app, &args.export)
+                    .await
+                    .map(|_| ()),
+                Err(failure) => Err(failure),
+            }
+        }
+    };
+    Ok(outcome.map_or_else(|failure| failure.report(), |()| ExitCode::SUCCESS))
 }
 
 /// `worklogs serve`.
@@ -174,6 +242,10 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
                 );
             }
         }
+        None if args.common.jira_sim.is_some() => println!(
+            "Jira: the simulator at {} (acting user: header X-Worklogs-Account)",
+            app.host().effects().jira().base_url()
+        ),
         None => println!(
             "Jira: {} (every request runs as the API token's owner)",
             app.host().effects().jira().base_url()
@@ -244,13 +316,16 @@ async fn start(common: &Common) -> Result<App> {
 async fn start_with(common: &Common, limits: Limits) -> Result<App> {
     let component = locate_component(common.component.as_deref())?;
     let runtime = Arc::new(Runtime::load(&component, limits)?);
-    let jira = match &common.jira_url {
-        Some(base_url) => JiraTarget::Cloud {
+    let jira = match (&common.jira_url, &common.jira_sim) {
+        (Some(base_url), _) => JiraTarget::Cloud {
             base_url: base_url.clone(),
             email: env("JIRA_EMAIL")?,
             token: env("JIRA_API_TOKEN")?,
         },
-        None => JiraTarget::Demo { seed: common.seed },
+        (None, Some(base_url)) => JiraTarget::Simulator {
+            base_url: base_url.clone(),
+        },
+        (None, None) => JiraTarget::Demo { seed: common.seed },
     };
     let config = Config {
         data_dir: common.data.clone(),

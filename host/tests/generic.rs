@@ -40,6 +40,32 @@ const ALLOWED: &[(&str, &str, &str)] = &[(
     "with a real site the acting user is the API token's owner, found once at start",
 )];
 
+/// The CLI's offline front end, allowed to name the domain, with the reason: it
+/// maps command-line flags to the core's report query and reads and writes flat
+/// files with the core's pure engine and exporters (the same code the component
+/// runs); it performs no effect for the component and decides nothing.
+const FRONT_END: &[(&str, &str)] = &[
+    (
+        "flatfile",
+        "flat export files: the generator and the reader for the core's engine",
+    ),
+    (
+        "report_command.rs",
+        "`worklogs report` / `export` / `demo-data`: flags to the query",
+    ),
+    ("report_command", "the tests of report_command.rs"),
+];
+
+/// Words allowed in a file, with the reason.
+const ALLOWED_WORDS: &[(&str, &str, &str)] = &[
+    (
+        "main.rs",
+        "report",
+        "the `worklogs report` command, routed to report_command",
+    ),
+    ("lib.rs", "report", "the report_command module"),
+];
+
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -77,12 +103,22 @@ fn the_host_names_no_business_concept() {
     let mut found = Vec::new();
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy();
+        let relative = file.strip_prefix(&src).unwrap();
+        let first = relative.components().next().unwrap().as_os_str();
+        if FRONT_END.iter().any(|(path, _)| first == *path) {
+            continue;
+        }
         let text = std::fs::read_to_string(file).unwrap();
         for (number, line) in text.lines().enumerate() {
             let code = code_of(line);
             let lower = code.to_lowercase();
             let words = lower.split(|c: char| !c.is_ascii_alphanumeric());
-            for word in words.filter(|w| DOMAIN_WORDS.contains(w)) {
+            let allowed_word = |w: &str| {
+                ALLOWED_WORDS
+                    .iter()
+                    .any(|(file, word, _)| *file == name && *word == w)
+            };
+            for word in words.filter(|w| DOMAIN_WORDS.contains(w) && !allowed_word(w)) {
                 found.push(format!(
                     "{name}:{}: {word:?} in {:?}",
                     number + 1,

@@ -1,11 +1,12 @@
 """Exports read back by real readers: Python's csv module, json and openpyxl.
 
-The files come from the `flatfile` example of `tools/flatfile` (the core's exporters
-over a generated flat export). Each check compares what a reader sees with what the
+The files come from the `worklogs` CLI's offline commands (`demo-data`, then
+`export --input` and `report --input`: the core's engine and exporters over a
+generated flat export). Each check compares what a reader sees with what the
 flat file says, or with the report computed here in Python from the same file.
 
-Run: `python3 -m pytest tests/python` (builds the example with cargo when needed;
-set FLATFILE to use another binary). Needs `openpyxl` and `pytest` (pip).
+Run: `python3 -m pytest tests/python` (builds `worklogs` with cargo when needed;
+set WORKLOGS to use another binary). Needs `openpyxl` and `pytest` (pip).
 """
 
 import csv
@@ -27,46 +28,45 @@ WORKLOGS = 2000
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
-def flatfile_binary() -> Path:
-    explicit = os.environ.get("FLATFILE")
+def worklogs_binary() -> Path:
+    explicit = os.environ.get("WORKLOGS")
     if explicit:
         return Path(explicit)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    binary = target / "release" / "examples" / "flatfile"
-    subprocess.run(
-        ["cargo", "build", "--release", "-p", "worklogs-flatfile", "--example", "flatfile"],
-        cwd=ROOT,
-        check=True,
-    )
+    binary = target / "release" / "worklogs"
+    subprocess.run(["cargo", "build", "--release", "-p", "worklogs-host"], cwd=ROOT, check=True)
     return binary
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     work = tmp_path_factory.mktemp("exports")
-    binary = flatfile_binary()
+    binary = worklogs_binary()
 
     def run(*args):
         subprocess.run([str(binary), *map(str, args)], check=True, capture_output=True)
 
+    def report(flat, out, group_by, zone, fmt):
+        run("report", "--input", flat, "--out", out, "--group-by", group_by, "--tz", zone, "--week-start", "monday", "--format", fmt)
+
     flat = work / "flat.csv"
-    run("generate", WORKLOGS, 5, flat)
+    run("demo-data", "--worklogs", WORKLOGS, "--seed", 5, "--out", flat)
     out = {"flat": flat}
     for fmt in ("xlsx", "json", "ndjson"):
         out[f"flat_{fmt}"] = work / f"flat.{fmt}"
-        run("export", flat, out[f"flat_{fmt}"], fmt)
+        run("export", "--input", flat, "--out", out[f"flat_{fmt}"], "--format", fmt)
     for fmt in ("csv", "xlsx", "json"):
         out[f"report_{fmt}"] = work / f"report.{fmt}"
-        run("report", flat, out[f"report_{fmt}"], "person,week", "Europe/Berlin", "monday", fmt)
+        report(flat, out[f"report_{fmt}"], "person,week", "Europe/Berlin", fmt)
     tiny = work / "tiny.csv"
     tiny.write_text(
         "author_account_id,author_display_name,started_utc,seconds\r\n"
         + "".join(f"acc-1,Ann,2026-03-25T0{h}:00:00.000Z,1200\r\n" for h in (7, 8, 9))
     )
     out["tiny_report"] = work / "tiny.csv.report.csv"
-    run("report", tiny, out["tiny_report"], "person", "UTC", "monday", "csv")
+    report(tiny, out["tiny_report"], "person", "UTC", "csv")
     out["tiny_xlsx"] = work / "tiny.report.xlsx"
-    run("report", tiny, out["tiny_xlsx"], "person", "UTC", "monday", "xlsx")
+    report(tiny, out["tiny_xlsx"], "person", "UTC", "xlsx")
     return out
 
 

@@ -31,12 +31,11 @@
 //! ```
 
 use std::borrow::Cow;
-use std::io::Write as _;
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_row, invalid_state, Cell, Column, ColumnKind, ExportFormat, ExportState, Exporter, Totals,
+    invalid_state, Cell, Column, ExportFormat, ExportState, Exporter, RowEncoding, Totals,
 };
 use crate::error::{quote, Error};
 
@@ -325,8 +324,20 @@ impl CsvExporter {
         out.truncate(start.saturating_add(written));
         out.push(b'"');
     }
+}
 
-    fn cell(&self, cell: &Cell<'_>, out: &mut Vec<u8>) -> Result<(), Error> {
+impl RowEncoding for CsvExporter {
+    fn separate(&self, out: &mut Vec<u8>) {
+        out.push(self.options.delimiter.byte());
+    }
+
+    fn value(
+        &self,
+        _index: usize,
+        column: &Column,
+        cell: &Cell<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
         match cell {
             Cell::Empty => {}
             Cell::Text(text) => self.field(neutralize(text).as_bytes(), out),
@@ -334,11 +345,12 @@ impl CsvExporter {
                 let joined = values.join(super::LIST_SEPARATOR);
                 self.field(neutralize(&joined).as_bytes(), out);
             }
-            Cell::Integer(n) => write_fmt(out, format_args!("{n}"))?,
-            Cell::Decimal(d) => {
+            _ => {
                 let start = out.len();
-                write_fmt(out, format_args!("{d}"))?;
-                if self.options.decimal_separator == DecimalSeparator::Comma {
+                super::write_plain(column.kind, cell, out)?;
+                if matches!(cell, Cell::Decimal(_))
+                    && self.options.decimal_separator == DecimalSeparator::Comma
+                {
                     if let Some(dot) = out
                         .get_mut(start..)
                         .and_then(|s| s.iter_mut().find(|b| **b == b'.'))
@@ -347,18 +359,9 @@ impl CsvExporter {
                     }
                 }
             }
-            Cell::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-            Cell::Date(date) => super::write_date(out, *date, false),
-            Cell::DateTime(instant) => super::write_instant(out, *instant)?,
         }
         Ok(())
     }
-}
-
-/// Formats into a byte buffer (which cannot fail for a `Vec`).
-fn write_fmt(out: &mut Vec<u8>, args: std::fmt::Arguments<'_>) -> Result<(), Error> {
-    out.write_fmt(args)
-        .map_err(|_| Error::overflow("the formatted value"))
 }
 
 impl Exporter for CsvExporter {
@@ -386,18 +389,8 @@ impl Exporter for CsvExporter {
     }
 
     fn encode_row(&self, cells: &[Cell<'_>], encoded: &mut Vec<u8>) -> Result<(), Error> {
-        check_row(&self.columns, cells)?;
-        let delimiter = self.options.delimiter.byte();
         let start = encoded.len();
-        for (index, (column, cell)) in self.columns.iter().zip(cells).enumerate() {
-            if index > 0 {
-                encoded.push(delimiter);
-            }
-            match (column.kind, cell) {
-                (ColumnKind::Month, Cell::Date(date)) => super::write_date(encoded, *date, true),
-                _ => self.cell(cell, encoded)?,
-            }
-        }
+        super::encode_row(self, &self.columns, cells, encoded)?;
         if encoded.len() == start {
             // A lone empty field: write `""` so the line is not read as a blank line.
             encoded.extend_from_slice(b"\"\"");
@@ -438,7 +431,7 @@ impl Exporter for CsvExporter {
 mod tests {
     use super::*;
     use crate::calendar::Instant;
-    use crate::export::{render, ExportOptions};
+    use crate::export::{render, ColumnKind, ExportOptions};
     use chrono::NaiveDate;
     use proptest::prelude::*;
     use rust_decimal::Decimal;

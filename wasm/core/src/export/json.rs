@@ -24,12 +24,10 @@
 //! # Ok::<(), worklogs_core::Error>(())
 //! ```
 
-use std::io::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_row, invalid_state, Cell, Column, ColumnKind, ExportFormat, ExportState, Exporter, Totals,
+    invalid_state, Cell, Column, ExportFormat, ExportState, Exporter, RowEncoding, Totals,
 };
 use crate::error::Error;
 
@@ -92,46 +90,50 @@ impl JsonExporter {
     ///
     /// As [`Exporter::encode_row`].
     pub fn object(&self, cells: &[Cell<'_>], out: &mut Vec<u8>) -> Result<(), Error> {
-        check_row(&self.columns, cells)?;
-        out.push(b'{');
-        for (index, ((column, key), cell)) in
-            self.columns.iter().zip(&self.keys).zip(cells).enumerate()
-        {
-            if index > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(key.as_bytes());
-            value(column.kind, cell, out)?;
-        }
-        out.push(b'}');
-        Ok(())
+        super::encode_row(self, &self.columns, cells, out)
     }
 }
 
-/// Appends one JSON value.
-fn value(kind: ColumnKind, cell: &Cell<'_>, out: &mut Vec<u8>) -> Result<(), Error> {
-    let failed = |_| Error::overflow("the JSON value");
-    match cell {
-        Cell::Empty => out.extend_from_slice(b"null"),
-        Cell::Text(text) => serde_json::to_writer(&mut *out, text.as_ref()).map_err(failed)?,
-        Cell::List(values) => serde_json::to_writer(&mut *out, values).map_err(failed)?,
-        Cell::Integer(n) => write!(out, "{n}").map_err(|_| Error::overflow("the JSON value"))?,
-        Cell::Decimal(d) => {
-            write!(out, "\"{d}\"").map_err(|_| Error::overflow("the JSON value"))?
-        }
-        Cell::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Cell::Date(date) => {
-            out.push(b'"');
-            super::write_date(out, *date, kind == ColumnKind::Month);
-            out.push(b'"');
-        }
-        Cell::DateTime(instant) => {
-            out.push(b'"');
-            super::write_instant(out, *instant)?;
-            out.push(b'"');
-        }
+impl RowEncoding for JsonExporter {
+    fn open(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
     }
-    Ok(())
+
+    fn separate(&self, out: &mut Vec<u8>) {
+        out.push(b',');
+    }
+
+    fn value(
+        &self,
+        index: usize,
+        column: &Column,
+        cell: &Cell<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        if let Some(key) = self.keys.get(index) {
+            out.extend_from_slice(key.as_bytes());
+        }
+        let failed = |_| Error::overflow("the JSON value");
+        match cell {
+            Cell::Empty => out.extend_from_slice(b"null"),
+            Cell::Text(text) => serde_json::to_writer(&mut *out, text.as_ref()).map_err(failed)?,
+            Cell::List(values) => serde_json::to_writer(&mut *out, values).map_err(failed)?,
+            // Numbers and booleans bare; decimals, dates and instants as strings.
+            Cell::Integer(_) | Cell::Boolean(_) => {
+                super::write_plain(column.kind, cell, out)?;
+            }
+            Cell::Decimal(_) | Cell::Date(_) | Cell::DateTime(_) => {
+                out.push(b'"');
+                super::write_plain(column.kind, cell, out)?;
+                out.push(b'"');
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&self, out: &mut Vec<u8>) {
+        out.push(b'}');
+    }
 }
 
 impl Exporter for JsonExporter {
@@ -208,7 +210,7 @@ impl Exporter for JsonExporter {
 mod tests {
     use super::*;
     use crate::calendar::Instant;
-    use crate::export::{render, ExportOptions};
+    use crate::export::{render, ColumnKind, ExportOptions};
     use chrono::NaiveDate;
 
     #[test]

@@ -635,6 +635,71 @@ pub(crate) fn check_row(columns: &[Column], cells: &[Cell<'_>]) -> Result<(), Er
     Ok(())
 }
 
+/// How a text format writes a row: its frame, the separator between values, and
+/// one value. [`encode_row`] walks the columns and cells (after [`check_row`]) for
+/// every such format, so each format only encodes values.
+pub(crate) trait RowEncoding {
+    /// Appends what comes before the first value.
+    fn open(&self, _out: &mut Vec<u8>) {}
+
+    /// Appends what comes between two values.
+    fn separate(&self, out: &mut Vec<u8>);
+
+    /// Appends the value of the column at `index` (the cell fits the column).
+    fn value(
+        &self,
+        index: usize,
+        column: &Column,
+        cell: &Cell<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error>;
+
+    /// Appends what comes after the last value.
+    fn close(&self, _out: &mut Vec<u8>) {}
+}
+
+/// Checks a row against `columns` and appends it as `encoding` writes it.
+pub(crate) fn encode_row(
+    encoding: &impl RowEncoding,
+    columns: &[Column],
+    cells: &[Cell<'_>],
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    check_row(columns, cells)?;
+    encoding.open(out);
+    for (index, (column, cell)) in columns.iter().zip(cells).enumerate() {
+        if index > 0 {
+            encoding.separate(out);
+        }
+        encoding.value(index, column, cell, out)?;
+    }
+    encoding.close(out);
+    Ok(())
+}
+
+/// Appends the plain text of a cell that is neither empty, text nor a list, as
+/// every text format writes it: digits, a decimal with a dot and its own
+/// decimals (`1.00`), `true`/`false`, `2026-03-25` (`2026-03` in a month
+/// column), `2026-03-25T09:30:00.000Z`. Returns false, writing nothing, for the
+/// other cells (each format writes those its own way).
+pub(crate) fn write_plain(
+    kind: ColumnKind,
+    cell: &Cell<'_>,
+    out: &mut Vec<u8>,
+) -> Result<bool, Error> {
+    use std::io::Write as _;
+    let overflow = |_| Error::overflow("the formatted value");
+    match cell {
+        Cell::Empty | Cell::Text(_) | Cell::List(_) => return Ok(false),
+        Cell::Integer(n) => write!(out, "{n}").map_err(overflow)?,
+        Cell::Decimal(d) => write!(out, "{d}").map_err(overflow)?,
+        Cell::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Cell::Date(date) => write_date(out, *date, kind == ColumnKind::Month),
+        Cell::DateTime(instant) => write_instant(out, *instant)?,
+    }
+    Ok(true)
+}
+
 /// Appends `value` in decimal digits, zero-padded to `width`.
 fn push_padded(out: &mut Vec<u8>, value: u32, width: usize) {
     let mut digits = [b'0'; 10];

@@ -1,6 +1,7 @@
-//! Flat worklog files on disk, for the offline `worklogs` CLI and the benchmarks.
+//! Flat worklog files on disk, for the offline `worklogs` commands (`demo-data`,
+//! `report --input`, `export --input`) and the benchmarks.
 //!
-//! The core ([`worklogs_core`]) takes rows and returns bytes; this crate does the
+//! The core ([`worklogs_core`]) takes rows and returns bytes; this module does the
 //! file I/O around it, streaming, so a file of millions of worklogs is never held in
 //! memory:
 //!
@@ -24,17 +25,14 @@
 //! use worklogs_core::report::ReportQuery;
 //!
 //! let mut file = Vec::new();
-//! worklogs_flatfile::generate(500, 7, &mut file)?;
+//! worklogs_host::flatfile::generate(500, 7, &mut file)?;
 //! let query = ReportQuery::grouped(Zone::parse("Europe/Berlin")?, WeekStart::Monday, &["person", "week"])?;
 //! let mut out = Vec::new();
-//! let result = worklogs_flatfile::report(&file[..], query, &ExportOptions::new(ExportFormat::Csv), &mut out)?;
+//! let result = worklogs_host::flatfile::report(&file[..], query, &ExportOptions::new(ExportFormat::Csv), &mut out)?;
 //! assert_eq!(result.worklogs, 500);
 //! assert!(String::from_utf8(out).unwrap().starts_with("person_account_id,person_name,week_start,seconds,hours\r\n"));
-//! # Ok::<(), worklogs_flatfile::Error>(())
+//! # Ok::<(), worklogs_host::flatfile::Error>(())
 //! ```
-
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod generate;
 mod read;
@@ -46,10 +44,10 @@ use worklogs_core::duration::TimeTrackingSettings;
 use worklogs_core::export::{self, Cell, ExportOptions, Totals};
 use worklogs_core::report::{ReportBuilder, ReportQuery, ReportResult, Resolution};
 
-pub use generate::{generate, generate_with, GenerateOptions};
+pub use generate::{generate, generate_with, generate_with_progress, GenerateOptions};
 pub use read::{FlatReader, FlatRecord};
 
-/// An error of this crate: I/O, a malformed file, or a core error.
+/// An error of the flat-file commands: I/O, a malformed file, or a core error.
 #[derive(Debug)]
 pub enum Error {
     /// Reading or writing failed.
@@ -183,10 +181,10 @@ pub fn report<R: Read, W: Write>(
 /// # Example
 ///
 /// ```
-/// let query = worklogs_flatfile::query_from_flags("person, week", "Europe/Berlin", "sunday")?;
+/// let query = worklogs_host::flatfile::query_from_flags("person, week", "Europe/Berlin", "sunday")?;
 /// assert_eq!(query.levels().len(), 1);
-/// assert!(worklogs_flatfile::query_from_flags("person", "Nowhere/City", "monday").is_err());
-/// # Ok::<(), worklogs_flatfile::Error>(())
+/// assert!(worklogs_host::flatfile::query_from_flags("person", "Nowhere/City", "monday").is_err());
+/// # Ok::<(), worklogs_host::flatfile::Error>(())
 /// ```
 pub fn query_from_flags(
     group_by: &str,
@@ -220,12 +218,12 @@ pub fn query_from_flags(
 /// ```
 /// use worklogs_core::export::{ExportFormat, ExportOptions};
 /// let mut file = Vec::new();
-/// worklogs_flatfile::generate(100, 1, &mut file)?;
+/// worklogs_host::flatfile::generate(100, 1, &mut file)?;
 /// let mut xlsx = Vec::new();
-/// let rows = worklogs_flatfile::export(&file[..], &ExportOptions::new(ExportFormat::Xlsx), &mut xlsx)?;
+/// let rows = worklogs_host::flatfile::export(&file[..], &ExportOptions::new(ExportFormat::Xlsx), &mut xlsx)?;
 /// assert_eq!(rows, 100);
 /// assert_eq!(&xlsx[..2], b"PK");
-/// # Ok::<(), worklogs_flatfile::Error>(())
+/// # Ok::<(), worklogs_host::flatfile::Error>(())
 /// ```
 pub fn export<R: Read, W: Write>(
     reader: R,

@@ -19,7 +19,7 @@ use worklogs_core::duration::Seconds;
 use worklogs_core::export::flat::{FlatRow, FlatSchema};
 use worklogs_core::export::{self, ExportFormat, ExportOptions, Exporter, Totals};
 
-use crate::Error;
+use super::Error;
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,11 +63,11 @@ impl GenerateOptions {
 /// ```
 /// let mut a = Vec::new();
 /// let mut b = Vec::new();
-/// worklogs_flatfile::generate(50, 42, &mut a)?;
-/// worklogs_flatfile::generate(50, 42, &mut b)?;
+/// worklogs_host::flatfile::generate(50, 42, &mut a)?;
+/// worklogs_host::flatfile::generate(50, 42, &mut b)?;
 /// assert_eq!(a, b);
 /// assert!(String::from_utf8(a).unwrap().starts_with("worklog_id,issue_id,issue_key,"));
-/// # Ok::<(), worklogs_flatfile::Error>(())
+/// # Ok::<(), worklogs_host::flatfile::Error>(())
 /// ```
 pub fn generate<W: Write>(worklogs: u64, seed: u64, writer: W) -> Result<(), Error> {
     generate_with(&GenerateOptions::new(worklogs, seed), writer)
@@ -403,14 +403,28 @@ fn world(rng: &mut ChaCha8Rng) -> World {
 ///
 /// ```
 /// use worklogs_core::export::{ExportFormat, ExportOptions};
-/// use worklogs_flatfile::GenerateOptions;
+/// use worklogs_host::flatfile::GenerateOptions;
 /// let options = GenerateOptions { export: ExportOptions::new(ExportFormat::Ndjson), ..GenerateOptions::new(5, 1) };
 /// let mut out = Vec::new();
-/// worklogs_flatfile::generate_with(&options, &mut out)?;
+/// worklogs_host::flatfile::generate_with(&options, &mut out)?;
 /// assert_eq!(String::from_utf8(out).unwrap().lines().count(), 5);
-/// # Ok::<(), worklogs_flatfile::Error>(())
+/// # Ok::<(), worklogs_host::flatfile::Error>(())
 /// ```
 pub fn generate_with<W: Write>(options: &GenerateOptions, writer: W) -> Result<(), Error> {
+    generate_with_progress(options, writer, |_| {})
+}
+
+/// As [`generate_with`], calling `progress` with the number of worklogs written
+/// so far after each mebibyte of output and at the end (for a progress bar).
+///
+/// # Errors
+///
+/// As [`generate_with`].
+pub fn generate_with_progress<W: Write>(
+    options: &GenerateOptions,
+    writer: W,
+    mut progress: impl FnMut(u64),
+) -> Result<(), Error> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let world = world(&mut rng);
     let schema = FlatSchema::new(options.zone, ["account", "work_type"], 2)?;
@@ -435,11 +449,13 @@ pub fn generate_with<W: Write>(options: &GenerateOptions, writer: W) -> Result<(
         if out.len() >= 1 << 20 {
             writer.write_all(&out)?;
             out.clear();
+            progress(n + 1);
         }
     }
     exporter.finish(Totals::Formulas, &mut out)?;
     writer.write_all(&out)?;
     writer.flush()?;
+    progress(options.worklogs);
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use worklogs_core::export::{Cell, Column, ColumnKind};
 use worklogs_core::report::Worklog;
 use worklogs_core::{Decimal, NaiveDate, NaiveTime};
 
-use crate::{buffered, sniff_delimiter, Error};
+use super::{buffered, sniff_delimiter, Error};
 
 /// Where each known column is in the file.
 #[derive(Debug)]
@@ -123,14 +123,14 @@ impl Layout {
 /// ```
 /// use worklogs_core::report::Worklog;
 /// let mut file = Vec::new();
-/// worklogs_flatfile::generate(3, 1, &mut file)?;
-/// let mut reader = worklogs_flatfile::FlatReader::new(&file[..])?;
+/// worklogs_host::flatfile::generate(3, 1, &mut file)?;
+/// let mut reader = worklogs_host::flatfile::FlatReader::new(&file[..])?;
 /// let mut seconds = 0;
 /// while let Some(record) = reader.next_record()? {
 ///     seconds += record.seconds().get();
 /// }
 /// assert!(seconds > 0);
-/// # Ok::<(), worklogs_flatfile::Error>(())
+/// # Ok::<(), worklogs_host::flatfile::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct FlatReader<R: Read> {
