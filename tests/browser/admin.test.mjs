@@ -64,7 +64,7 @@ test('an administrator saves worklog attributes and the schedule', { skip }, asy
   await sched.getByLabel('Holiday name').fill('Christmas Eve');
   await sched.getByLabel('Half day').check();
   await sched.getByRole('button', { name: 'Add' }).click();
-  await sched.getByRole('cell', { name: 'Christmas Eve' }).waitFor();
+  await sched.getByRole('cell', { name: 'Christmas Eve', exact: true }).waitFor();
   await sched.getByRole('button', { name: 'Save' }).click();
   await sched.getByText('Saved.').waitFor();
   const s = await invoke(host.url, 'alice', 'schedule.get');

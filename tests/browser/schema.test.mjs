@@ -35,6 +35,15 @@ test('real answers match the output schemas', { skip }, async () => {
     { issue: 'ALPHA-2', started: '2026-11-24T09:30:00+01:00', seconds: 600, comment: 'schema', visibility: { type: 'group', value: 'team-alpha' } });
   check('worklog.log', logged);
   check('worklog.update', await invoke(host.url, 'alice', 'worklog.update', { issue: 'ALPHA-2', id: logged.ok.id, seconds: 900 }));
+  check('timesheet.week', await invoke(host.url, 'alice', 'timesheet.week', { date: '2026-11-24' }));
+  check('timesheet.week', await invoke(host.url, 'dave', 'timesheet.week', { date: '2026-11-24', accountId: logged.ok.author.accountId }));
+  check('issue.search', await invoke(host.url, 'alice', 'issue.search', { query: 'login', limit: 5 }));
+  check('attribute.save', await invoke(host.url, 'dave', 'attribute.save',
+    { attributes: [{ key: 'work_type', name: 'Work type', type: 'select', options: ['Development', 'Meeting'], required: true }] }));
+  check('attribute.list', await invoke(host.url, 'alice', 'attribute.list'));
+  check('schedule.save', await invoke(host.url, 'dave', 'schedule.save',
+    { workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], hoursPerDay: 7.5, weekStart: 'monday', holidays: [{ date: '2026-11-26', name: 'Thanksgiving', kind: 'half' }] }));
+  check('schedule.get', await invoke(host.url, 'alice', 'schedule.get'));
   check('worklog.delete', await invoke(host.url, 'alice', 'worklog.delete', { issue: 'ALPHA-2', id: logged.ok.id }));
   check('timetracking.settings.save', await invoke(host.url, 'dave', 'timetracking.settings.save',
     { hoursPerDay: 8, daysPerWeek: 5, timeFormat: 'pretty', defaultUnit: 'minute' }));

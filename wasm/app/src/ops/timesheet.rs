@@ -301,7 +301,7 @@ async fn visible_rows(ctx: &Ctx, site: i64, found: &[(i64, i64)]) -> Result<Vec<
             worklogs,
         })
         .collect();
-    rows.sort_by(|a, b| natural_key(&a.issue.key).cmp(&natural_key(&b.issue.key)));
+    rows.sort_by_key(|a| natural_key(&a.issue.key));
     Ok(rows)
 }
 
