@@ -840,7 +840,8 @@ pub async fn export_index<O: Operations>(ops: &O, flags: &ExportFlags) -> Result
         out.write_all(&bytes).map_err(|err| {
             Failure::Other(format!("cannot write {}: {err}", flags.out.display()))
         })?;
-        rows = rows.saturating_add(answer["rows"].as_u64().unwrap_or_default());
+        // `rows` counts every row written so far, this piece's included.
+        rows = answer["rows"].as_u64().unwrap_or(rows);
         if let Some(total) = answer["totalRows"].as_u64() {
             bar.set_length(total.max(rows));
         }

@@ -1,9 +1,6 @@
 //! `worklogs report` and `worklogs export` over the index, through the real
 //! component: the demo world imported, then `report.run` and `export.run` as the
 //! CLI runs them, and their results compared with each other.
-//!
-//! Ignored until the app has the operations (the reports branch): run with
-//! `cargo test --release -p worklogs-host --test report_cli -- --ignored`.
 
 mod common;
 
@@ -61,7 +58,6 @@ fn seconds_column(path: &PathBuf) -> (u64, usize) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs report.run and export.run (reports branch)"]
 async fn the_report_and_the_export_over_the_index_agree() {
     let (app, dir) = common::demo_app(common::runtime_with(Default::default())).await;
     sync_demo(&app).await.unwrap();
@@ -99,7 +95,6 @@ async fn the_report_and_the_export_over_the_index_agree() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs report.run (reports branch)"]
 async fn a_bad_query_is_the_operations_error_and_writes_nothing() {
     let (app, dir) = common::demo_app(common::runtime_with(Default::default())).await;
     let out = dir.path().join("report.csv");
