@@ -97,7 +97,8 @@ mod tests {
             e.message(),
             "invalid input: unknown operation \"worklog.destroy\" (known: me, timetracking.settings, \
              timetracking.settings.save, worklog.list, worklog.log, worklog.update, worklog.delete, \
-             sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save)"
+             sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
+             privacy.report)"
         );
     }
 
@@ -144,6 +145,7 @@ mod tests {
             "sync.worklog-event",
             "sync.verify",
             "sync.status",
+            "privacy.report",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {

@@ -5,6 +5,7 @@
 //! and validated ([`crate::input`]) before the operation performs any effect.
 
 mod me;
+pub mod privacy;
 mod settings;
 mod sync;
 mod worklog;
@@ -30,6 +31,7 @@ pub const OPERATIONS: &[&str] = &[
     "sync.verify",
     "sync.status",
     "sync.settings.save",
+    "privacy.report",
 ];
 
 /// Runs the named operation on a JSON input and returns its JSON result.
@@ -53,6 +55,7 @@ pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, 
         "sync.verify" => to_json(sync::verify(ctx, input::parse(text)?).await?),
         "sync.status" => to_json(sync::status(ctx, input::parse(text)?).await?),
         "sync.settings.save" => to_json(sync::save_settings(ctx, input::parse(text)?).await?),
+        "privacy.report" => to_json(privacy::report(ctx, input::parse(text)?).await?),
         other => Err(Error::invalid_input(format_args!(
             "unknown operation {} (known: {})",
             input::quote(other),
