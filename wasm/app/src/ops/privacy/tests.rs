@@ -391,3 +391,18 @@ fn column_sources_page_by_account_and_delete_rows() {
     assert!(text.contains("rows: 2, done: true"), "{text}");
     assert_eq!(count(&host, "SELECT COUNT(*) FROM grants"), 2);
 }
+
+#[test]
+fn verification_accepts_erased_authors_as_no_drift() {
+    let sim = sim();
+    let mut host = imported(&sim);
+    let verify = json!({"from": "2026-10-26", "to": "2026-11-24"});
+    let before = host.run("sync.verify", verify.clone()).unwrap();
+    assert_eq!(before["driftCount"], json!(0), "{before}");
+    let bob = set_account(&sim, "bob", "closed");
+    host.run("privacy.report", json!({})).unwrap();
+    assert_eq!(authored(&host, &bob), 0);
+    let after = host.run("sync.verify", verify).unwrap();
+    assert_eq!(after["driftCount"], json!(0), "{after}");
+    assert!(after["indexWorklogs"].as_u64().unwrap() > 0);
+}
