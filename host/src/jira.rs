@@ -260,8 +260,8 @@ mod tests {
 
     #[test]
     fn app_paths_go_to_the_simulator_as_the_app_only() {
-        let url = site().url("/app/report-accounts").unwrap();
-        assert_eq!(url.as_str(), "http://127.0.0.1:9/app/report-accounts");
+        let url = site().url("/app/some-api").unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/app/some-api");
         assert!(site().url("/app/../sim/faults").is_err());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -270,7 +270,7 @@ mod tests {
         let request = |principal| JiraRequest {
             principal,
             method: "POST".into(),
-            path: "/app/report-accounts".into(),
+            path: "/app/some-api".into(),
             body: Some("{}".into()),
         };
         let err = runtime

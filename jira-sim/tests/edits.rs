@@ -5,7 +5,7 @@
 mod common;
 
 use common::{demo_sim as sim, send_json, NOW_MS};
-use jira_sim::{Caller, InProcess};
+use jira_sim::{Caller, InProcess, Sim, World};
 use serde_json::{json, Value};
 
 fn get(client: &InProcess, caller: Caller<'_>, path: &str) -> (u16, Value) {
