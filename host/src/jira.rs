@@ -206,7 +206,9 @@ impl Jira {
     fn url(&self, path: &str) -> Result<Url, TaskError> {
         let reject = |why: &str| TaskError::internal(format!("invalid Jira path {path:?}: {why}"));
         if !path.starts_with("/rest/") && !path.starts_with("/app/") {
-            return Err(reject("it must start with /rest/ (or /app/ for the app APIs)"));
+            return Err(reject(
+                "it must start with /rest/ (or /app/ for the app APIs)",
+            ));
         }
         if path
             .bytes()

@@ -175,7 +175,8 @@ impl Run<'_> {
         }
         if let Some(account) = step.get("account") {
             if let Err(err) = self.account(account).await {
-                self.failures.push(format!("step {number} (account): {err}"));
+                self.failures
+                    .push(format!("step {number} (account): {err}"));
             }
             return;
         }

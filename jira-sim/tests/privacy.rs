@@ -151,7 +151,11 @@ async fn malformed_reports_are_400_naming_the_field() {
     for (report, field) in cases {
         let r = c.call("POST", REPORT, Who::App, Some(report)).await;
         assert_eq!(r.status, 400, "{report}");
-        assert!(r.error_text().contains(field), "{report}: {}", r.error_text());
+        assert!(
+            r.error_text().contains(field),
+            "{report}: {}",
+            r.error_text()
+        );
     }
 }
 

@@ -37,7 +37,11 @@ use crate::world::Personal;
 pub(crate) const MAX_ACCOUNTS: usize = 90;
 
 /// `POST /app/report-accounts`: which of the reported accounts need action.
-pub(crate) async fn report(caller: Caller, State(sim): State<Sim>, body: Bytes) -> Result<Response> {
+pub(crate) async fn report(
+    caller: Caller,
+    State(sim): State<Sim>,
+    body: Bytes,
+) -> Result<Response> {
     if sim.with_world(|w| w.app_account) != caller.account {
         return Err(JiraError::forbidden(
             "Only apps may report personal data (call as the app).",
@@ -64,7 +68,10 @@ pub(crate) async fn report(caller: Caller, State(sim): State<Sim>, body: Bytes) 
             .and_then(Value::as_str)
             .filter(|id| !id.trim().is_empty())
             .ok_or_else(|| {
-                JiraError::field(format!("accounts[{i}].accountId"), "An account id is required.")
+                JiraError::field(
+                    format!("accounts[{i}].accountId"),
+                    "An account id is required.",
+                )
             })?;
         let updated_at = account
             .get("updatedAt")

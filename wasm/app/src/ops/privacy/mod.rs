@@ -174,9 +174,8 @@ impl State {
     }
 
     async fn save(&self, ctx: &Ctx) -> Result<(), Error> {
-        let text = serde_json::to_string(self).map_err(|e| {
-            Error::internal(format!("the privacy state could not be written: {e}"))
-        })?;
+        let text = serde_json::to_string(self)
+            .map_err(|e| Error::internal(format!("the privacy state could not be written: {e}")))?;
         store::save_setting(ctx, STATE_SETTING, text).await
     }
 }

@@ -178,7 +178,8 @@ fn a_closed_account_is_anonymised_and_its_worklogs_still_count() {
         bobs
     );
     assert_eq!(
-        host.query_text("SELECT value FROM dict WHERE kind = 10").as_deref(),
+        host.query_text("SELECT value FROM dict WHERE kind = 10")
+            .as_deref(),
         Some("Former user 1")
     );
 
