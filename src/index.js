@@ -4,14 +4,15 @@
 //
 //   handler        the resolver for the Custom UI: `invoke('invoke', {operation, input})`
 //   worklogEvent   product trigger on worklog created / updated / deleted
-//   syncSchedule   scheduled: the incremental sync
-//   privacySchedule scheduled: personal data reporting
-//   longTask       queue consumer: a pushed `{operation, input}` with up to 900 s
+//   syncSchedule   scheduled, hourly: the incremental sync, in slices
+//   privacySchedule scheduled, daily: personal data reporting, in slices
+//   longTask       queue consumer: a pushed `{operation, input}` with up to 900 s, in slices
 //
-// Every one answers `{ok: result}` or `{error: {code, message}}`.
+// Every one answers `{ok: result}` or `{error: {code, message}}`; the ones that
+// run in slices add `slices`, how many ran.
 
 import ResolverModule from '@forge/resolver';
-import { runTask, taskContext } from './task.js';
+import { runSlices, runTask, taskContext } from './task.js';
 
 // @forge/resolver is CommonJS with an `exports.default`: bundlers unwrap it, Node does not.
 /** @type {typeof import('@forge/resolver').default} */
@@ -40,27 +41,37 @@ resolver.define('invoke', ({ payload, context }) =>
 export const handler = resolver.getDefinitions();
 
 /**
- * A function for a trigger: its event, as Forge delivers it, is the input of
- * `operation`, run with no acting user.
+ * A function for a product trigger: its event, as Forge delivers it, is the
+ * input of `operation`, run once with no acting user.
  *
  * @param {string} operation
  */
 const trigger = (operation) => (event, context) =>
   runTask(taskContext({ installation: installationOf(context) }), operation, event ?? {});
 
+/**
+ * A function for a scheduled trigger: `operation` with no input and no acting
+ * user, in slices while it answers `more` (and time is left; the next run
+ * resumes the rest).
+ *
+ * @param {string} operation
+ */
+const schedule = (operation) => (_event, context) =>
+  runSlices(() => taskContext({ installation: installationOf(context) }), operation, {});
+
 export const worklogEvent = trigger('sync.worklog-event');
-export const syncSchedule = trigger('sync.incremental');
-export const privacySchedule = trigger('privacy.report');
+export const syncSchedule = schedule('sync.incremental');
+export const privacySchedule = schedule('privacy.report');
 
 /**
  * The queue consumer: the pushed body is `{operation, input, timeZone?, locale?}`
  * (the zone and locale of whoever started the job, when it matters). Runs with no
- * acting user and the consumer's longer time limit.
+ * acting user and the consumer's longer time limit, in slices like the schedules.
  */
 export const longTask = (event, context) => {
   const body = event?.body ?? {};
-  return runTask(
-    taskContext({ installation: installationOf(context), timeZone: body.timeZone, locale: body.locale }),
+  return runSlices(
+    () => taskContext({ installation: installationOf(context), timeZone: body.timeZone, locale: body.locale }),
     body.operation,
     body.input,
   );

@@ -126,3 +126,36 @@ export async function runTask(context, operation, input) {
     return failure('internal', `the result of ${operation} is not JSON: ${describe(e)}`);
   }
 }
+
+/**
+ * How long a job keeps starting new slices, in milliseconds: the scheduled
+ * triggers and the queue consumer may run 900 s (`timeoutSeconds` in
+ * manifest.yml), and a slice takes well under five minutes, so none is started
+ * after ten.
+ */
+export const SLICE_BUDGET_MS = 600_000;
+
+/**
+ * Runs an operation in slices (docs/operations.md: a result `{more: true}`
+ * asks to run the same operation with the same input again) until it is
+ * finished, fails, or the time budget is spent; each slice gets a fresh context
+ * (its own `now`). What is left when the budget is spent waits for the next
+ * invocation, which resumes from the component's checkpoint. Returns the last
+ * slice's result.
+ *
+ * @param {() => TaskContext} makeContext
+ * @param {string} operation
+ * @param {unknown} input
+ * @param {{ budgetMs?: number, now?: () => number }} [options]
+ * @returns {Promise<TaskResult & { slices?: number }>}
+ */
+export async function runSlices(makeContext, operation, input, { budgetMs = SLICE_BUDGET_MS, now = Date.now } = {}) {
+  const start = now();
+  let slices = 0;
+  for (;;) {
+    const result = await runTask(makeContext(), operation, input);
+    slices += 1;
+    const more = 'ok' in result && /** @type {any} */ (result.ok)?.more === true;
+    if (!more || now() - start >= budgetMs) return { ...result, slices };
+  }
+}

@@ -10,6 +10,12 @@
 //! performed (a transport failure, a timeout) is `upstream`. Paths must start
 //! with `/rest/` and stay on the configured site: anything else is `internal`,
 //! as defence in depth against a core that builds a wrong path.
+//!
+//! Paths under `/app/` are Atlassian's APIs for apps (`/app/report-accounts`,
+//! personal data reporting), which Forge's `requestAtlassian` sends as the app.
+//! The simulator serves them, as the app only; a real site reached with an API
+//! token has no app identity, so they are refused there (`upstream`, saying
+//! why): personal data reporting is done by the app on Forge.
 
 use std::time::Duration;
 
@@ -117,6 +123,21 @@ impl Jira {
         request: &JiraRequest,
     ) -> Result<HttpResponse, TaskError> {
         let url = self.url(&request.path)?;
+        if request.path.starts_with("/app/") {
+            if !matches!(request.principal, Principal::App) {
+                return Err(TaskError::internal(format!(
+                    "a request to {} must be made as the app",
+                    request.path
+                )));
+            }
+            if !self.is_simulator() {
+                return Err(TaskError::upstream(format!(
+                    "{} is one of Atlassian's APIs for Forge apps, which a site reached with \
+                     an API token cannot call: personal data reporting runs in the app on Forge",
+                    request.path
+                )));
+            }
+        }
         let method = match request.method.as_str() {
             "GET" => Method::GET,
             "POST" => Method::POST,
@@ -184,8 +205,10 @@ impl Jira {
     /// The URL of `path` on this site, if `path` is an acceptable REST path.
     fn url(&self, path: &str) -> Result<Url, TaskError> {
         let reject = |why: &str| TaskError::internal(format!("invalid Jira path {path:?}: {why}"));
-        if !path.starts_with("/rest/") {
-            return Err(reject("it must start with /rest/"));
+        if !path.starts_with("/rest/") && !path.starts_with("/app/") {
+            return Err(reject(
+                "it must start with /rest/ (or /app/ for the app APIs)",
+            ));
         }
         if path
             .bytes()
@@ -235,6 +258,38 @@ mod tests {
         ] {
             assert!(site().url(path).is_err(), "{path:?} is rejected");
         }
+    }
+
+    #[test]
+    fn app_paths_go_to_the_simulator_as_the_app_only() {
+        let url = site().url("/app/some-api").unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/app/some-api");
+        assert!(site().url("/app/../sim/faults").is_err());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let request = |principal| JiraRequest {
+            principal,
+            method: "POST".into(),
+            path: "/app/some-api".into(),
+            body: Some("{}".into()),
+        };
+        let err = runtime
+            .block_on(site().perform(Some("alice"), &request(Principal::User)))
+            .unwrap_err();
+        assert!(err.message.contains("must be made as the app"), "{err:?}");
+        let cloud = Jira::cloud(
+            "https://example.atlassian.net",
+            "a@example.com".into(),
+            "token".into(),
+            &Limits::default(),
+        )
+        .unwrap();
+        let err = runtime
+            .block_on(cloud.perform(None, &request(Principal::App)))
+            .unwrap_err();
+        assert!(err.message.contains("Forge apps"), "{err:?}");
     }
 
     #[test]

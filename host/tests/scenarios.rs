@@ -173,6 +173,13 @@ impl Run<'_> {
             }
             return;
         }
+        if let Some(account) = step.get("account") {
+            if let Err(err) = self.account(account).await {
+                self.failures
+                    .push(format!("step {number} (account): {err}"));
+            }
+            return;
+        }
         let step: Step = match serde_json::from_value(step) {
             Ok(step) => step,
             Err(err) => {
@@ -279,10 +286,25 @@ impl Run<'_> {
 
     /// Configures the simulator with a `fault` step, through its HTTP API.
     async fn fault(&self, fault: &Value) -> Result<(), String> {
+        self.sim_post("/sim/faults", fault).await
+    }
+
+    /// An `account` step: `{"who": alias, "status": "closed" | "updated" |
+    /// "active"}`, what Atlassian's personal data API reports on the account.
+    async fn account(&self, account: &Value) -> Result<(), String> {
+        let who = account["who"]
+            .as_str()
+            .ok_or("an account step needs \"who\"")?;
+        let body = json!({ "status": account["status"] });
+        self.sim_post(&format!("/sim/accounts/{who}"), &body).await
+    }
+
+    /// Posts `body` to one of the simulator's `/sim/` routes.
+    async fn sim_post(&self, path: &str, body: &Value) -> Result<(), String> {
         let demo = self.app.demo().expect("scenarios run on the simulator");
         let response = reqwest::Client::new()
-            .post(format!("{}/sim/faults", demo.base_url()))
-            .json(fault)
+            .post(format!("{}{path}", demo.base_url()))
+            .json(body)
             .send()
             .await
             .map_err(|err| err.to_string())?;

@@ -507,6 +507,7 @@ fn fixed_world() -> World {
         last_stamp: 0,
         app_account,
         index: Default::default(),
+        personal: Default::default(),
     }
 }
 

@@ -9,13 +9,13 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{self, control};
+use crate::api::{self, control, privacy};
 use crate::error::JiraError;
 use crate::world::World;
 
@@ -191,6 +191,10 @@ impl Sim {
                 get(control::get_clock).post(control::set_clock),
             )
             .route("/sim/avatar/{name}", get(control::avatar))
+            .route("/sim/accounts/{who}", post(privacy::set_account))
+            // Atlassian's app API for personal data reporting (not Jira's).
+            .route("/app/report-accounts", post(privacy::report))
+            .route("/app/report-accounts/", post(privacy::report))
             .fallback(api::not_found)
             .layer(middleware::from_fn_with_state(
                 self.clone(),

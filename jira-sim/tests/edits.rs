@@ -2,23 +2,14 @@
 //! custom fields, permissions), the facts tests compare with, the generated
 //! attributes and custom fields, and the in-process client.
 
+mod common;
+
+use common::{demo_sim as sim, send_json, NOW_MS};
 use jira_sim::{Caller, InProcess, Sim, World};
 use serde_json::{json, Value};
 
-const NOW_MS: i64 = 1_795_521_600_000;
-
-fn sim() -> Sim {
-    let mut world = World::demo(1);
-    world.set_time(NOW_MS);
-    Sim::new(world)
-}
-
 fn get(client: &InProcess, caller: Caller<'_>, path: &str) -> (u16, Value) {
-    let reply = client.send(caller, "GET", path, None);
-    (
-        reply.status,
-        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
-    )
+    send_json(client, caller, "GET", path, None)
 }
 
 #[test]

@@ -4,27 +4,18 @@
 mod common;
 
 use common::Client;
+use serde_json::json;
 
 const H: i64 = 3600;
 const STARTED: &str = "2026-11-23T10:00:00.000+0000";
 
 async fn post(c: &Client, query: &str, time: &str) -> common::Resp {
-    c.post(
-        &format!("/rest/api/3/issue/ALPHA-2/worklog{query}"),
-        "alice",
-        &format!(r#"{{"started":"{STARTED}","timeSpent":"{time}"}}"#),
-    )
-    .await
+    let body = json!({ "started": STARTED, "timeSpent": time });
+    c.post_worklog("ALPHA-2", query, "alice", &body).await
 }
 
 fn id(r: &common::Resp) -> String {
-    assert!(
-        r.status == 201 || r.status == 200,
-        "{} {}",
-        r.status,
-        r.error_text()
-    );
-    r.json["id"].as_str().expect("id").to_owned()
+    r.id()
 }
 
 #[tokio::test]

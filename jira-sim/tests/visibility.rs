@@ -66,13 +66,8 @@ async fn who_sees(c: &Client, issue: &str, id: &str) -> Vec<&'static str> {
 }
 
 async fn log_with(c: &Client, issue: &str, who: &str, visibility: Value) -> common::Resp {
-    c.post(
-        &format!("/rest/api/3/issue/{issue}/worklog"),
-        who,
-        &json!({ "started": "2026-11-23T10:00:00.000+0000", "timeSpent": "1h", "visibility": visibility })
-            .to_string(),
-    )
-    .await
+    let body = json!({ "started": "2026-11-23T10:00:00.000+0000", "timeSpent": "1h", "visibility": visibility });
+    c.post_worklog(issue, "", who, &body).await
 }
 
 #[tokio::test]
@@ -111,7 +106,7 @@ async fn restricted_worklogs_are_hidden_everywhere() {
     assert_eq!(ops.status, 201, "{}", ops.error_text());
     c.sim.with_world(|w| w.advance_time(120_000));
 
-    let id = |r: &common::Resp| r.json["id"].as_str().expect("id").to_owned();
+    let id = common::Resp::id;
     assert_eq!(
         who_sees(&c, "ALPHA-2", &id(&leads)).await,
         ["carol", "dave"]

@@ -6,7 +6,8 @@
 //     invocation (the account, the person's time zone and locale);
 //   - a step with no person (`as: null`) calls the queue consumer `longTask` with
 //     the body `{operation, input, timeZone, locale}`: a task with no acting user;
-//   - a `fault` step posts to the simulator's `/sim/faults`.
+//   - a `fault` step posts to the simulator's `/sim/faults`;
+//   - an `account` step (`{who, status}`) to its `/sim/accounts/{who}`.
 //
 // `Date.now` is pinned to the step's `nowMs` while the step runs, since the
 // adapter takes the current instant from the clock.
@@ -130,6 +131,15 @@ export async function runSteps(scenario, { functions, runtime, simUrl, installat
         body: JSON.stringify(raw.fault),
       });
       assert.ok(response.ok, `${where}: the simulator refused the fault: ${await response.text()}`);
+      continue;
+    }
+    if (raw.account) {
+      const response = await fetch(`${simUrl}/sim/accounts/${encodeURIComponent(raw.account.who)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: raw.account.status }),
+      });
+      assert.ok(response.ok, `${where}: the simulator refused the account change: ${await response.text()}`);
       continue;
     }
     const step = substitute(raw, saved, people);

@@ -11,6 +11,7 @@
 mod config;
 pub(crate) mod control;
 mod issues;
+pub(crate) mod privacy;
 mod search;
 mod sync;
 mod users;

@@ -425,6 +425,19 @@ pub struct World {
     /// Index of the app user in `accounts`.
     pub(crate) app_account: u32,
     pub(crate) index: Index,
+    /// What Atlassian's personal data reporting API knows of accounts (by
+    /// index in `accounts`): closed, or their profile changed. Absent: active
+    /// and unchanged.
+    pub(crate) personal: BTreeMap<u32, Personal>,
+}
+
+/// An account's state as Atlassian's personal data reporting API reports it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Personal {
+    /// The account was closed: apps must erase what they store about it.
+    pub closed: bool,
+    /// When its profile (name, e-mail, avatar) last changed, epoch milliseconds.
+    pub updated_ms: Option<i64>,
 }
 
 impl World {

@@ -1,5 +1,7 @@
-//! Shared test helpers: an in-process client for the simulator's router and an
-//! OpenAPI response validator.
+//! Shared test helpers: the demo site, in-process clients for the simulator's
+//! router (async [`Client`] with typed answers, and the crate's own synchronous
+//! `InProcess` through [`send_json`]), worklog requests, and an OpenAPI
+//! response validator.
 #![allow(dead_code)]
 
 pub mod spec;
@@ -7,7 +9,7 @@ pub mod spec;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use jira_sim::{Sim, World};
+use jira_sim::{Caller, InProcess, Sim, World};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -29,10 +31,45 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// The id of a created or updated thing (a worklog), after checking the
+    /// status is 200 or 201.
+    pub fn id(&self) -> String {
+        assert!(
+            self.status == 201 || self.status == 200,
+            "{} {}",
+            self.status,
+            self.error_text()
+        );
+        self.json["id"].as_str().expect("id").to_owned()
+    }
+
     /// The body's `errorMessages` and `errors` values, joined, for assertions.
     pub fn error_text(&self) -> String {
         format!("{} {}", self.json["errorMessages"], self.json["errors"])
     }
+}
+
+/// The demo site (seed 1), its clock frozen at [`NOW_MS`].
+pub fn demo_sim() -> Sim {
+    let mut world = World::demo(1);
+    world.set_time(NOW_MS);
+    Sim::new(world)
+}
+
+/// A request through the crate's synchronous in-process client; returns the
+/// status and the body as JSON (`Null` when empty or not JSON).
+pub fn send_json(
+    client: &InProcess,
+    caller: Caller<'_>,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, Value) {
+    let reply = client.send(caller, method, path, body);
+    (
+        reply.status,
+        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
+    )
 }
 
 /// Who calls.
@@ -58,9 +95,7 @@ pub struct Client {
 impl Client {
     /// A client for a fresh demo site (seed 1), its clock frozen at [`NOW_MS`].
     pub fn demo() -> Client {
-        let mut world = World::demo(1);
-        world.set_time(NOW_MS);
-        Client::new(Sim::new(world))
+        Client::new(demo_sim())
     }
 
     /// A client for `sim`.
@@ -136,20 +171,27 @@ impl Client {
         self.call("DELETE", uri, Who::User(who), None).await
     }
 
+    /// `POST /rest/api/3/issue/{issue}/worklog{query}` with `body` as `who`.
+    pub async fn post_worklog(&self, issue: &str, query: &str, who: &str, body: &Value) -> Resp {
+        self.post(
+            &format!("/rest/api/3/issue/{issue}/worklog{query}"),
+            who,
+            &body.to_string(),
+        )
+        .await
+    }
+
     /// Logs `seconds` on `issue` as `who` and returns the new worklog's id.
     pub async fn log(&self, issue: &str, who: &str, seconds: u32, extra: &str) -> String {
         let body = format!(
             r#"{{"started":"2026-11-20T09:00:00.000+0000","timeSpentSeconds":{seconds}{extra}}}"#
         );
+        let body: Value = serde_json::from_str(&body).expect("a worklog body");
         let r = self
-            .post(
-                &format!("/rest/api/3/issue/{issue}/worklog?adjustEstimate=leave"),
-                who,
-                &body,
-            )
+            .post_worklog(issue, "?adjustEstimate=leave", who, &body)
             .await;
         assert_eq!(r.status, 201, "log on {issue} as {who}: {}", r.error_text());
-        r.json["id"].as_str().expect("id").to_owned()
+        r.id()
     }
 
     /// The issue's time tracking numbers: (spent, remaining, original), in seconds.

@@ -55,6 +55,27 @@ impl JiraPath {
         }
     }
 
+    /// `/app/` followed by the segments, each percent-encoded: one of
+    /// Atlassian's APIs for apps (such as `/app/report-accounts`, personal data
+    /// reporting), which hosts send as the app to Atlassian rather than to the
+    /// site.
+    ///
+    /// ```
+    /// use worklogs_app::jira::JiraPath;
+    /// assert_eq!(JiraPath::app(&["report-accounts"]).as_str(), "/app/report-accounts");
+    /// ```
+    pub fn app(segments: &[&str]) -> Self {
+        let mut path = String::from("/app");
+        for segment in segments {
+            path.push('/');
+            path.extend(utf8_percent_encode(segment, COMPONENT));
+        }
+        Self {
+            path,
+            has_query: false,
+        }
+    }
+
     /// Appends the query parameter `name=value`, both percent-encoded.
     pub fn query(mut self, name: &str, value: &str) -> Self {
         self.path.push(if self.has_query { '&' } else { '?' });

@@ -101,7 +101,8 @@ mod tests {
              sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
              report.run, export.run, export.changes, report.list, report.save, report.delete, \
              access.get, access.save, \
-             timesheet.week, issue.search, attribute.list, attribute.save, schedule.get, schedule.save)"
+             timesheet.week, issue.search, attribute.list, attribute.save, schedule.get, schedule.save, \
+             privacy.report)"
         );
     }
 
@@ -169,6 +170,7 @@ mod tests {
             "export.run",
             "export.changes",
             "access.get",
+            "privacy.report",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {

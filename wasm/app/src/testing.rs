@@ -212,6 +212,15 @@ impl FakeHost {
         .rows
     }
 
+    /// Runs a statement with parameters, as a host would.
+    pub fn query_params(&self, sql: &str, params: &[Value]) -> SqlRows {
+        self.sql(&SqlStatement {
+            sql: sql.to_owned(),
+            params: params.to_vec(),
+        })
+        .expect(sql)
+    }
+
     /// Acts as another user (or none) from now on.
     pub fn act_as(&mut self, account: Option<&str>) {
         self.account = account.map(str::to_owned);

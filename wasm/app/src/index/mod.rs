@@ -51,6 +51,10 @@ pub enum Kind {
     Versions = 8,
     /// An issue's custom field values, as a canonical JSON object by field id.
     Fields = 9,
+    /// The neutral label (`Former user 3`) that stands for a closed account
+    /// after `privacy.report` erased its id: shown as it is, never looked up
+    /// in Jira.
+    FormerUser = 10,
 }
 
 /// A 53-bit, never zero hash of `kind` and `text`: the dictionary id of an

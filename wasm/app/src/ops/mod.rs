@@ -9,6 +9,7 @@ mod issue_search;
 mod me;
 pub mod report;
 mod schedule;
+pub mod privacy;
 mod settings;
 mod sync;
 mod timesheet;
@@ -49,6 +50,7 @@ pub const OPERATIONS: &[&str] = &[
     "attribute.save",
     "schedule.get",
     "schedule.save",
+    "privacy.report",
 ];
 
 /// Runs the named operation on a JSON input and returns its JSON result.
@@ -86,6 +88,7 @@ pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, 
         "attribute.save" => to_json(attribute::save(ctx, input::parse(text)?).await?),
         "schedule.get" => to_json(schedule::get(ctx, input::parse(text)?).await?),
         "schedule.save" => to_json(schedule::save(ctx, input::parse(text)?).await?),
+        "privacy.report" => to_json(privacy::report(ctx, input::parse(text)?).await?),
         other => Err(Error::invalid_input(format_args!(
             "unknown operation {} (known: {})",
             input::quote(other),

@@ -79,9 +79,10 @@ struct Round {
 
 /// Reads feed pages from `since` until `want` ids are gathered or the feed ends.
 async fn walk(ctx: &Ctx, feed: Feed, since: i64, want: usize) -> Result<Round, Error> {
-    let name = match feed {
-        Feed::Updated => "updated",
-        Feed::Deleted => "deleted",
+    // Literal paths, so that the scope check (tests/node/scopes.mjs) finds them.
+    let feed_path = match feed {
+        Feed::Updated => JiraPath::api(&["worklog", "updated"]),
+        Feed::Deleted => JiraPath::api(&["worklog", "deleted"]),
     };
     let mut round = Round {
         ids: Vec::new(),
@@ -92,7 +93,7 @@ async fn walk(ctx: &Ctx, feed: Feed, since: i64, want: usize) -> Result<Round, E
     let mut seen = std::collections::BTreeSet::new();
     let mut position = since;
     loop {
-        let path = JiraPath::api(&["worklog", name]).query("since", &position.to_string());
+        let path = feed_path.clone().query("since", &position.to_string());
         let page: FeedPage = retry::call(ctx, Method::Get, &path, None).await?;
         let full_page = page.values.len() >= PAGE;
         for change in &page.values {

@@ -155,6 +155,8 @@ pub struct VerifyOutput {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Entry {
     id: i64,
+    /// The author's dictionary id.
+    author: i64,
     started: i64,
     seconds: i64,
     updated: i64,
@@ -213,6 +215,15 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
         issues_with_worklogs(ctx, from - Duration::days(1), to + Duration::days(1))
     );
     let indexed = indexed?;
+    // Worklogs whose author `privacy.report` erased (a closed account) keep
+    // their label: Jira's side counts them under it, so erasure is no drift.
+    let labels = former_users(ctx, site).await?;
+    let erased: BTreeMap<i64, i64> = indexed
+        .values()
+        .flatten()
+        .filter(|e| labels.contains(&e.author))
+        .map(|e| (e.id, e.author))
+        .collect();
     let mut issues: BTreeSet<i64> = jira_issues?;
     issues.extend(indexed.keys());
     if issues.len() > MAX_ISSUES {
@@ -256,8 +267,13 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
             .map(|r| {
                 let optional =
                     |kind, text: &Option<String>| text.as_deref().map_or(0, |t| dict_id(kind, t));
+                let author = erased
+                    .get(&r.id)
+                    .copied()
+                    .unwrap_or_else(|| dict_id(Kind::Account, &r.author));
                 Entry {
                     id: r.id,
+                    author,
                     started: r.started,
                     seconds: r.seconds,
                     updated: r.updated,
@@ -267,7 +283,7 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
                         r.started,
                         r.seconds,
                         r.updated,
-                        dict_id(Kind::Account, &r.author),
+                        author,
                         optional(Kind::Visibility, &r.visibility),
                         optional(Kind::Attributes, &r.attributes),
                         r.note,
@@ -361,6 +377,22 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
     })
 }
 
+/// The dictionary ids of the labels that stand for erased accounts
+/// (`privacy.report`); few, one per closed account.
+async fn former_users(ctx: &Ctx, site: i64) -> Result<BTreeSet<i64>, Error> {
+    let rows = ctx
+        .sql(
+            "SELECT id FROM dict WHERE site = ? AND kind = ? LIMIT 100000",
+            vec![Value::Int(site), Value::Int(Kind::FormerUser as i64)],
+        )
+        .await?;
+    Ok(rows
+        .rows
+        .iter()
+        .filter_map(|row| row.first().and_then(index::int))
+        .collect())
+}
+
 /// The index's worklogs started in `[start, end)`, by issue, read in keyset
 /// pages of (started, id).
 async fn read_index(
@@ -395,6 +427,7 @@ async fn read_index(
             let get = |i: usize| row.get(i).and_then(index::int).unwrap_or(0);
             let entry = Entry {
                 id: get(0),
+                author: get(5),
                 started: get(2),
                 seconds: get(3),
                 updated: get(4),
