@@ -10,8 +10,9 @@
 //!   when the row last changed (epoch milliseconds), scoped by site number or
 //!   by installation. Its rows of a closed account are deleted. The table needs
 //!   an index that starts with the scope and account columns (each page is a
-//!   `GROUP BY` range over it). Saved reports and access grants add themselves
-//!   here as columns.
+//!   `GROUP BY` range over it). Saved reports are one (access grants name
+//!   groups, not people). A saved report's filter of people, inside its JSON,
+//!   is not rewritten yet: see the next paragraph.
 //!
 //! A table that holds account ids inside JSON or text (a report's filter of
 //! people, say) needs a variant of its own that can find and rewrite them, as
@@ -65,7 +66,16 @@ pub enum Scope {
 }
 
 /// Every place the app stores account ids, in the order a run walks them.
-pub const SOURCES: &[Source] = &[Source::WorklogIndex];
+pub const SOURCES: &[Source] = &[
+    Source::WorklogIndex,
+    // A closed account's saved reports go with it (index `saved_reports_owner`).
+    Source::Column(Column {
+        table: "saved_reports",
+        scope: Scope::Installation,
+        account: "owner",
+        updated: "updated",
+    }),
+];
 
 /// An account id found in a source, with when the data about it last changed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,7 +20,7 @@ use worklogs_core::export::flat::FlatRow;
 use crate::access::{call_as, principal, Viewer};
 use crate::adf;
 use crate::executor::Ctx;
-use crate::index::{int, placeholders};
+use crate::index::{int, placeholders, Kind};
 use crate::jira::{self, JiraPath};
 use crate::protocol::{Method, SqlRows, Value};
 use crate::Error;
@@ -480,7 +480,7 @@ impl Reader {
             params.extend(chunk.iter().map(|&i| Value::Int(i)));
             ctx.sql(
                 &format!(
-                    "SELECT id, value FROM dict WHERE site = ? AND id IN ({}) LIMIT {}",
+                    "SELECT id, value, kind FROM dict WHERE site = ? AND id IN ({}) LIMIT {}",
                     placeholders(chunk.len()),
                     chunk.len()
                 ),
@@ -506,7 +506,13 @@ impl Reader {
         for answer in dicts {
             let answer: SqlRows = answer?;
             for row in &answer.rows {
-                self.dict.insert(num(row, 0), text(row.get(1)));
+                let (id, value) = (num(row, 0), text(row.get(1)));
+                // An erased author (`privacy.report`) is shown by its label and
+                // never looked up in Jira.
+                if num(row, 2) == Kind::FormerUser as i64 {
+                    self.names.insert(value.clone(), value.clone());
+                }
+                self.dict.insert(id, value);
             }
         }
         for answer in parents {
