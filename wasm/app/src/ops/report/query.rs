@@ -143,12 +143,12 @@ pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Res
         let mut keys = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let mut body = serde_json::json!({
-                "jql": jql, "fields": ["key"], "maxResults": JQL_PAGE
-            });
-            if let Some(t) = &token {
-                body["nextPageToken"] = Json::String(t.clone());
-            }
+            let body = match &token {
+                None => serde_json::json!({"jql": jql, "fields": ["key"], "maxResults": JQL_PAGE}),
+                Some(t) => serde_json::json!({
+                    "jql": jql, "fields": ["key"], "maxResults": JQL_PAGE, "nextPageToken": t
+                }),
+            };
             let path = JiraPath::api(&["search", "jql"]);
             let page: Result<SearchPage, Error> =
                 call_as(ctx, who, Method::Post, &path, Some(body.to_string())).await;
