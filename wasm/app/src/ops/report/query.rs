@@ -125,7 +125,7 @@ struct FoundIssue {
 ///
 /// # Errors
 ///
-/// `invalid-input` for an unknown group (`filter.groups[i]`) or a JQL Jira
+/// `invalid-input` for an unknown group (`filter.groups`, naming it) or a JQL Jira
 /// refuses (`filter.jql`); `limit` past 50,000 issues; Jira's errors.
 pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Resolution, Error> {
     let who = principal(ctx);
@@ -176,14 +176,16 @@ pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Res
         jql_issues: jql?,
         ..Resolution::default()
     };
-    for (i, (group, members)) in filter.groups.iter().zip(groups).enumerate() {
+    for (group, members) in filter.groups.iter().zip(groups) {
         match members {
             Ok(members) => {
                 resolution.group_members.insert(group.clone(), members);
             }
+            // The core keeps the groups as a set: the value, not its index,
+            // names the bad one.
             Err(e) if e.is_not_found() => {
                 return Err(Error::invalid_field(
-                    &format!("{prefix}filter.groups[{i}]"),
+                    &format!("{prefix}filter.groups"),
                     format_args!("{}: no such jira group", crate::input::quote(group)),
                 ))
             }

@@ -731,3 +731,59 @@ fn report_figures() {
         );
     }
 }
+
+#[test]
+fn jql_and_group_filters_are_resolved_with_the_viewers_rights() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    let period = json!({"from": "2026-11-01", "to": "2026-11-23"});
+    let total = |host: &mut FakeHost, filter: Json| -> Json {
+        host.run(
+            "report.run",
+            json!({"timeZone": "UTC", "period": period, "filter": filter}),
+        )
+        .unwrap()["totalSeconds"]
+            .clone()
+    };
+    let beta = total(&mut host, json!({"projects": ["BETA"]}));
+    assert_ne!(beta, json!(0));
+    assert_eq!(total(&mut host, json!({"jql": "project = BETA"})), beta);
+    let alpha_team = total(&mut host, json!({"groups": ["team-alpha"]}));
+    let alice_and_bob = total(
+        &mut host,
+        json!({"people": [id_of(&sim, "alice"), id_of(&sim, "bob")]}),
+    );
+    assert_eq!(alpha_team, alice_and_bob);
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": period, "filter": {"groups": ["team-alpha", "nobody-here"]}}),
+        )
+        .unwrap_err();
+    assert!(e.message().contains("filter.groups"), "{e}");
+    assert!(e.message().contains("nobody-here"), "{e}");
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": period, "filter": {"jql": "colour = red"}}),
+        )
+        .unwrap_err();
+    assert!(e.is_invalid_input(), "{e}");
+    assert!(e.message().contains("filter.jql"), "{e}");
+    // Filters never widen: alice asking for OPS or for frank's time gets none.
+    act(&mut host, &sim, Some("alice"));
+    assert_eq!(total(&mut host, json!({"projects": ["OPS"]})), json!(0));
+    // Jira answers alice as if OPS did not exist.
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": period, "filter": {"jql": "project = OPS"}}),
+        )
+        .unwrap_err();
+    assert!(e.message().contains("filter.jql"), "{e}");
+    assert_eq!(
+        total(&mut host, json!({"people": [id_of(&sim, "frank")]})),
+        json!(0)
+    );
+}
