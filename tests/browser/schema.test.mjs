@@ -47,4 +47,15 @@ test('real answers match the output schemas', { skip }, async () => {
   check('worklog.delete', await invoke(host.url, 'alice', 'worklog.delete', { issue: 'ALPHA-2', id: logged.ok.id }));
   check('timetracking.settings.save', await invoke(host.url, 'dave', 'timetracking.settings.save',
     { hoursPerDay: 8, daysPerWeek: 5, timeFormat: 'pretty', defaultUnit: 'minute' }));
+  // Reports and exports (docs/reports.md).
+  const query = { period: { from: '2026-11-01', to: '2026-11-24' }, groupBy: ['person', 'issue'], measures: ['billableSeconds'] };
+  check('report.run', await invoke(host.url, 'carol', 'report.run', { ...query, chart: 'person' }));
+  check('export.run', await invoke(host.url, 'carol', 'export.run', { query, format: 'csv' }));
+  check('export.changes', await invoke(host.url, 'dave', 'export.changes', { since: '2026-11-20T00:00:00Z', format: 'json' }));
+  check('access.save', await invoke(host.url, 'dave', 'access.save', { grants: [{ group: 'team-leads', teams: ['team-alpha'] }] }));
+  check('access.get', await invoke(host.url, 'dave', 'access.get'));
+  const saved = await invoke(host.url, 'alice', 'report.save', { name: 'Schema', query, sharedWith: ['team-leads'] });
+  check('report.save', saved);
+  check('report.list', await invoke(host.url, 'carol', 'report.list'));
+  check('report.delete', await invoke(host.url, 'alice', 'report.delete', { id: saved.ok.id }));
 });

@@ -485,7 +485,7 @@ impl Viewer {
     /// Whether the viewer may see time of `account` (the set form of
     /// [`may_view_time_of`]).
     pub fn sees_person(&self, account: &str) -> bool {
-        self.people.as_ref().map_or(true, |p| p.contains(account))
+        self.people.as_ref().is_none_or(|p| p.contains(account))
     }
 
     /// Asks Jira, in one batch, which roles the viewer holds in each of

@@ -372,7 +372,7 @@ impl ReportBuilder {
             return Ok(false);
         }
         let date = local_date(w.started(), self.query.zone())?;
-        Ok(self.query.dates().map_or(true, |d| d.contains(date)))
+        Ok(self.query.dates().is_none_or(|d| d.contains(date)))
     }
 
     fn matches<W: Worklog + ?Sized>(&self, w: &W) -> bool {

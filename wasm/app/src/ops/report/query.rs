@@ -125,7 +125,7 @@ struct FoundIssue {
 ///
 /// # Errors
 ///
-/// `invalid-input` for an unknown group (`filter.groups[i]`) or a JQL Jira
+/// `invalid-input` for an unknown group (`filter.groups`, naming it) or a JQL Jira
 /// refuses (`filter.jql`); `limit` past 50,000 issues; Jira's errors.
 pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Resolution, Error> {
     let who = principal(ctx);
@@ -143,12 +143,12 @@ pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Res
         let mut keys = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let mut body = serde_json::json!({
-                "jql": jql, "fields": ["key"], "maxResults": JQL_PAGE
-            });
-            if let Some(t) = &token {
-                body["nextPageToken"] = Json::String(t.clone());
-            }
+            let body = match &token {
+                None => serde_json::json!({"jql": jql, "fields": ["key"], "maxResults": JQL_PAGE}),
+                Some(t) => serde_json::json!({
+                    "jql": jql, "fields": ["key"], "maxResults": JQL_PAGE, "nextPageToken": t
+                }),
+            };
             let path = JiraPath::api(&["search", "jql"]);
             let page: Result<SearchPage, Error> =
                 call_as(ctx, who, Method::Post, &path, Some(body.to_string())).await;
@@ -176,14 +176,16 @@ pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Res
         jql_issues: jql?,
         ..Resolution::default()
     };
-    for (i, (group, members)) in filter.groups.iter().zip(groups).enumerate() {
+    for (group, members) in filter.groups.iter().zip(groups) {
         match members {
             Ok(members) => {
                 resolution.group_members.insert(group.clone(), members);
             }
+            // The core keeps the groups as a set: the value, not its index,
+            // names the bad one.
             Err(e) if e.is_not_found() => {
                 return Err(Error::invalid_field(
-                    &format!("{prefix}filter.groups[{i}]"),
+                    &format!("{prefix}filter.groups"),
                     format_args!("{}: no such jira group", crate::input::quote(group)),
                 ))
             }

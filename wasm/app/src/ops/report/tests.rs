@@ -681,3 +681,109 @@ fn a_report_needs_no_zone_but_uses_the_users() {
     assert_eq!(report["groupBy"], json!(["day"]));
     assert_eq!(report["chart"].as_array().unwrap().len(), 7);
 }
+
+/// Figures for `docs/reports.md`: effects and time of a report and an
+/// export over a generated site (`cargo test --release -p worklogs-app
+/// report_figures -- --ignored --nocapture`).
+#[test]
+#[ignore = "a measurement, run by hand"]
+#[allow(clippy::disallowed_methods)] // a wall clock, in a test only
+fn report_figures() {
+    let mut world = World::generate(
+        7,
+        jira_sim::GenOptions {
+            worklogs: Some(100_000),
+            months: 12,
+            ..jira_sim::GenOptions::default()
+        },
+    );
+    world.set_time(NOW);
+    let sim = Sim::new(world);
+    let mut host = indexed(&sim);
+    for viewer in [None, Some("dave"), Some("alice")] {
+        act(&mut host, &sim, viewer);
+        let query = json!({"timeZone": "UTC", "period": {"from": "2025-11-24", "to": "2026-11-23"},
+                           "groupBy": ["person", "project"]});
+        let before = (host.batches.len(), host.effects);
+        let start = std::time::Instant::now();
+        let report = host.run("report.run", query.clone()).unwrap();
+        let took = start.elapsed();
+        println!(
+            "report.run as {viewer:?}: {} worklogs, {} batches, {} effects, {took:?}",
+            report["worklogs"],
+            host.batches.len() - before.0,
+            host.effects - before.1
+        );
+        let before = (host.batches.len(), host.effects);
+        let start = std::time::Instant::now();
+        let (bytes, answers) = export_all(
+            &mut host,
+            "export.run",
+            json!({"query": query, "format": "csv"}),
+        );
+        println!(
+            "export.run csv as {viewer:?}: {} bytes in {} pieces, {} batches, {} effects, {:?}",
+            bytes.len(),
+            answers.len(),
+            host.batches.len() - before.0,
+            host.effects - before.1,
+            start.elapsed()
+        );
+    }
+}
+
+#[test]
+fn jql_and_group_filters_are_resolved_with_the_viewers_rights() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    let period = json!({"from": "2026-11-01", "to": "2026-11-23"});
+    let total = |host: &mut FakeHost, filter: Json| -> Json {
+        host.run(
+            "report.run",
+            json!({"timeZone": "UTC", "period": period, "filter": filter}),
+        )
+        .unwrap()["totalSeconds"]
+            .clone()
+    };
+    let beta = total(&mut host, json!({"projects": ["BETA"]}));
+    assert_ne!(beta, json!(0));
+    assert_eq!(total(&mut host, json!({"jql": "project = BETA"})), beta);
+    let alpha_team = total(&mut host, json!({"groups": ["team-alpha"]}));
+    let alice_and_bob = total(
+        &mut host,
+        json!({"people": [id_of(&sim, "alice"), id_of(&sim, "bob")]}),
+    );
+    assert_eq!(alpha_team, alice_and_bob);
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": period, "filter": {"groups": ["team-alpha", "nobody-here"]}}),
+        )
+        .unwrap_err();
+    assert!(e.message().contains("filter.groups"), "{e}");
+    assert!(e.message().contains("nobody-here"), "{e}");
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": period, "filter": {"jql": "colour = red"}}),
+        )
+        .unwrap_err();
+    assert!(e.is_invalid_input(), "{e}");
+    assert!(e.message().contains("filter.jql"), "{e}");
+    // Filters never widen: alice asking for OPS or for frank's time gets none.
+    act(&mut host, &sim, Some("alice"));
+    assert_eq!(total(&mut host, json!({"projects": ["OPS"]})), json!(0));
+    // Jira answers alice as if OPS did not exist.
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": period, "filter": {"jql": "project = OPS"}}),
+        )
+        .unwrap_err();
+    assert!(e.message().contains("filter.jql"), "{e}");
+    assert_eq!(
+        total(&mut host, json!({"people": [id_of(&sim, "frank")]})),
+        json!(0)
+    );
+}
