@@ -7,9 +7,9 @@
 mod attribute;
 mod issue_search;
 mod me;
+pub mod privacy;
 pub mod report;
 mod schedule;
-pub mod privacy;
 mod settings;
 mod sync;
 mod timesheet;
