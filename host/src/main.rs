@@ -168,7 +168,9 @@ async fn report_command(args: ReportArgs) -> Result<ExitCode> {
     let outcome = match &args.report.input {
         Some(input) => report_command::report_file(input, &args.report).map(|_| ()),
         None => {
-            let app = start(&args.common).await?;
+            // A report over a whole site is a batch job: it gets a queue
+            // consumer's budget, not a resolver's 25 s (docs/reports.md).
+            let app = start_with(&args.common, job_limits()).await?;
             match report_command::sync_demo(&app).await {
                 Ok(()) => report_command::report_index(&app, &args.report)
                     .await
@@ -299,12 +301,16 @@ async fn call_command(args: CallArgs) -> Result<ExitCode> {
 /// `worklogs sync`: runs as a queue consumer does on Forge, so its slices get
 /// the consumer's 900 s budget.
 async fn sync_command(args: SyncArgs) -> Result<ExitCode> {
-    let limits = Limits {
-        invocation_budget: std::time::Duration::from_secs(900),
-        ..Limits::default()
-    };
-    let app = start_with(&args.common, limits).await?;
+    let app = start_with(&args.common, job_limits()).await?;
     Ok(worklogs_host::sync_command::run(app.host(), &args.sync).await)
+}
+
+/// The limits of a job: Forge's queue consumer runs for up to 900 s.
+fn job_limits() -> Limits {
+    Limits {
+        invocation_budget: Duration::from_secs(900),
+        ..Limits::default()
+    }
 }
 
 /// Compiles the component, then starts the host as the flags say.
