@@ -68,7 +68,8 @@ impl Rates {
 }
 
 fn text(field: &str, value: Option<String>, what: &str) -> Result<String, Error> {
-    let value = value.ok_or_else(|| Error::invalid_field(field, format_args!("{what} is required")))?;
+    let value =
+        value.ok_or_else(|| Error::invalid_field(field, format_args!("{what} is required")))?;
     let trimmed = value.trim();
     if trimmed.is_empty() || trimmed.len() > MAX_TEXT {
         return Err(Error::invalid_field(
@@ -454,51 +455,87 @@ mod tests {
         };
         let table = [
             (
-                with(2, json!({"scope": "default", "hourly": "1", "currency": "EURO", "effectiveFrom": "2026-01-01"})),
+                with(
+                    2,
+                    json!({"scope": "default", "hourly": "1", "currency": "EURO", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[2].currency": invalid currency "EURO": expected a three-letter ISO 4217 code such as EUR"#,
             ),
             (
-                with(2, json!({"scope": "default", "hourly": "-5", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    2,
+                    json!({"scope": "default", "hourly": "-5", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[2].hourly": "-5": negative (expected zero or more)"#,
             ),
             (
-                with(1, json!({"scope": "default", "hourly": "ten", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    1,
+                    json!({"scope": "default", "hourly": "ten", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[1].hourly": "ten": expected a decimal amount such as "95.50""#,
             ),
             (
-                with(1, json!({"scope": "default", "hourly": true, "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    1,
+                    json!({"scope": "default", "hourly": true, "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[1].hourly": true: expected a decimal amount such as "95.50""#,
             ),
             (
-                with(2, json!({"scope": "default", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-02-30"})),
+                with(
+                    2,
+                    json!({"scope": "default", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-02-30"}),
+                ),
                 r#"invalid input: field "rates[2].effectiveFrom": "2026-02-30" is not a date (expected yyyy-MM-dd)"#,
             ),
             (
-                with(2, json!({"scope": "default", "hourly": "2", "currency": "USD", "effectiveFrom": "2025-06-01"})),
+                with(
+                    2,
+                    json!({"scope": "default", "hourly": "2", "currency": "USD", "effectiveFrom": "2025-06-01"}),
+                ),
                 r#"invalid input: field "rates[2].effectiveFrom": "2025-06-01": rates[1] has the same scope and date (one rate per scope and date)"#,
             ),
             (
-                with(0, json!({"scope": "team", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    0,
+                    json!({"scope": "team", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[0].scope": "team": expected default, project, person, personProject or attribute"#,
             ),
             (
-                with(0, json!({"scope": "project", "project": "ALPHA", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    0,
+                    json!({"scope": "project", "project": "ALPHA", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[0].project": "ALPHA": expected a jira project id (digits, such as 10000), not a key"#,
             ),
             (
-                with(0, json!({"scope": "person", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    0,
+                    json!({"scope": "person", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[0].person": an account id is required"#,
             ),
             (
-                with(0, json!({"scope": "default", "person": "ann", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    0,
+                    json!({"scope": "default", "person": "ann", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[0].person": "ann": not used by scope "default""#,
             ),
             (
-                with(0, json!({"scope": "attribute", "key": "workType", "value": " ", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    0,
+                    json!({"scope": "attribute", "key": "workType", "value": " ", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[0].value": " ": expected an attribute value of 1 to 255 characters"#,
             ),
             (
-                with(0, json!({"scope": "default", "hourly": "1.1234567", "currency": "EUR", "effectiveFrom": "2026-01-01"})),
+                with(
+                    0,
+                    json!({"scope": "default", "hourly": "1.1234567", "currency": "EUR", "effectiveFrom": "2026-01-01"}),
+                ),
                 r#"invalid input: field "rates[0].hourly": "1.1234567": expected at most 1000000000 with at most 6 decimals"#,
             ),
         ];
