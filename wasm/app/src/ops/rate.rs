@@ -29,6 +29,8 @@ const MAX_HOURLY: i64 = 1_000_000_000;
 const MAX_DECIMALS: u32 = 6;
 /// The longest account id, project id, attribute key or value.
 const MAX_TEXT: usize = 255;
+/// The most bytes of the stored row: MySQL's `TEXT` (Forge SQL) holds 65,535.
+pub const MAX_STORED_BYTES: usize = 65_535;
 
 /// `rate.save`'s input (and the stored row).
 #[derive(Deserialize)]
@@ -359,12 +361,23 @@ pub async fn list(ctx: &Ctx, _: NoInput) -> Result<RatesOut, Error> {
 ///
 /// # Errors
 ///
-/// `forbidden` for anyone but a Jira administrator; the database's errors.
+/// `forbidden` for anyone but a Jira administrator; `invalid-input` naming
+/// `rates` past [`MAX_STORED_BYTES`] stored; the database's errors.
 pub async fn save(ctx: &Ctx, rates: Rates) -> Result<RatesOut, Error> {
     require_admin(ctx, "change the hourly rates").await?;
     let out = rates.to_out();
     let text = serde_json::to_string(&out)
         .map_err(|e| Error::internal(format!("the rates could not be written: {e}")))?;
+    if text.len() > MAX_STORED_BYTES {
+        return Err(Error::invalid_field(
+            "rates",
+            format_args!(
+                "{} rates take {} bytes once stored, more than {MAX_STORED_BYTES}: save fewer rates",
+                out.rates.len(),
+                text.len()
+            ),
+        ));
+    }
     store::save_setting(ctx, SETTING, text).await?;
     Ok(out)
 }
@@ -551,5 +564,24 @@ mod tests {
         let e = host.run("rate.save", json!({ "rates": many })).unwrap_err();
         assert!(e.message().contains("1001 rates, more than 1000"), "{e}");
         assert!(host.batches.is_empty());
+        // 1000 rates of long account ids do not fit the settings row.
+        let mut host = FakeHost::new(Some("admin")).on_jira(jira(true));
+        let long: Vec<_> = (0..1000)
+            .map(|i| {
+                json!({"scope": "person", "person": format!("{i:0>100}"), "hourly": "1",
+                            "currency": "EUR", "effectiveFrom": "2026-01-01"})
+            })
+            .collect();
+        let e = host.run("rate.save", json!({ "rates": long })).unwrap_err();
+        assert!(e.is_invalid_input(), "{e}");
+        assert!(
+            e.message()
+                .starts_with("invalid input: field \"rates\": 1000 rates take "),
+            "{e}"
+        );
+        assert!(
+            e.message().ends_with("more than 65535: save fewer rates"),
+            "{e}"
+        );
     }
 }
