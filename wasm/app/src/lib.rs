@@ -102,7 +102,7 @@ mod tests {
              report.run, export.run, export.changes, report.list, report.save, report.delete, \
              access.get, access.save, \
              timesheet.week, issue.search, attribute.list, attribute.save, schedule.get, schedule.save, \
-             privacy.report)"
+             privacy.report, rate.list, rate.save)"
         );
     }
 
@@ -157,6 +157,7 @@ mod tests {
                 "schedule.save",
                 json!({"workingDays": ["mon"], "hoursPerDay": 8, "holidays": []}),
             ),
+            ("rate.save", json!({"rates": []})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -171,6 +172,7 @@ mod tests {
             "export.changes",
             "access.get",
             "privacy.report",
+            "rate.list",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {

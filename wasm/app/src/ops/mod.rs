@@ -8,6 +8,7 @@ mod attribute;
 mod issue_search;
 mod me;
 pub mod privacy;
+pub mod rate;
 pub mod report;
 mod schedule;
 mod settings;
@@ -51,6 +52,8 @@ pub const OPERATIONS: &[&str] = &[
     "schedule.get",
     "schedule.save",
     "privacy.report",
+    "rate.list",
+    "rate.save",
 ];
 
 /// Runs the named operation on a JSON input and returns its JSON result.
@@ -89,6 +92,8 @@ pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, 
         "schedule.get" => to_json(schedule::get(ctx, input::parse(text)?).await?),
         "schedule.save" => to_json(schedule::save(ctx, input::parse(text)?).await?),
         "privacy.report" => to_json(privacy::report(ctx, input::parse(text)?).await?),
+        "rate.list" => to_json(rate::list(ctx, input::parse(text)?).await?),
+        "rate.save" => to_json(rate::save(ctx, input::parse(text)?).await?),
         other => Err(Error::invalid_input(format_args!(
             "unknown operation {} (known: {})",
             input::quote(other),

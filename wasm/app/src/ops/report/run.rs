@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use worklogs_core::duration::TimeTrackingSettings;
-use worklogs_core::money::Money;
+use worklogs_core::money::{Money, RateTable};
 use worklogs_core::report::{GroupRow, KeyValue, Measure, ReportBuilder, ReportResult, Values};
 
 use super::query::{core_error, resolve, scope, QueryJson};
 use super::rows::{Order, Range, Reader, PAGE_ROWS};
 use crate::access::Viewer;
 use crate::executor::Ctx;
+use crate::ops::rate;
 use crate::{index, input, Error};
 
 /// Most worklogs one report reads (about 500 SQL pages).
@@ -82,6 +83,9 @@ pub struct Group {
     /// Cost per currency, when measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<Vec<Money>>,
+    /// Seconds without a rate in effect, when cost is measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unpriced_seconds: Option<u64>,
     /// The next level's groups.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
@@ -122,6 +126,9 @@ pub struct RunOutput {
     /// Cost, when measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<Vec<Money>>,
+    /// Seconds without a rate in effect, when cost is measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unpriced_seconds: Option<u64>,
     /// The groups.
     pub groups: Vec<Group>,
     /// The chart.
@@ -151,6 +158,7 @@ fn group_of(dimension: &str, key: &KeyValue, values: &Values) -> Group {
         worklogs: values.count.unwrap_or(0),
         billable_seconds: values.billable_seconds,
         cost: values.cost.clone(),
+        unpriced_seconds: values.unpriced_seconds,
         groups: Vec::new(),
     }
 }
@@ -193,6 +201,26 @@ pub fn tree(result: &ReportResult) -> Vec<Group> {
     top
 }
 
+/// The site's rates when the report measures `cost` (one SQL read), else none.
+///
+/// # Errors
+///
+/// `invalid-input` naming `measures` when no rate is saved; as [`rate::load`].
+async fn rates_for(ctx: &Ctx, costed: bool) -> Result<Option<RateTable>, Error> {
+    if !costed {
+        return Ok(None);
+    }
+    let rates = rate::load(ctx).await?;
+    if rates.is_empty() {
+        return Err(Error::invalid_field(
+            "measures",
+            "\"cost\" needs the site's hourly rates, and none are saved: \
+             a jira administrator must save them with rate.save",
+        ));
+    }
+    Ok(Some(rates.into_table()))
+}
+
 /// Runs a report (see `docs/reports.md`).
 ///
 /// # Errors
@@ -207,12 +235,14 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
         Chart::Day => input.query.regrouped(&zone, "day")?,
         Chart::Person => input.query.regrouped(&zone, "person")?,
     };
-    let (viewer, site, resolution) = futures::join!(
+    let costed = query.has(Measure::Cost);
+    let (viewer, site, resolution, rates) = futures::join!(
         Viewer::resolve(ctx),
         index::site(ctx),
-        resolve(ctx, "", &query)
+        resolve(ctx, "", &query),
+        rates_for(ctx, costed)
     );
-    let (mut viewer, site, resolution) = (viewer?, site?, resolution?);
+    let (mut viewer, site, resolution, rates) = (viewer?, site?, resolution?, rates?);
     let narrowed = scope(&viewer, &query, &resolution);
     let instants = query
         .instants()
@@ -222,7 +252,7 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
         .dates()
         .ok_or_else(|| Error::invalid_field("period", "a period is required"))?;
     let settings = TimeTrackingSettings::default();
-    let mut builder = ReportBuilder::new(query, resolution.clone(), settings.clone(), None)
+    let mut builder = ReportBuilder::new(query, resolution.clone(), settings.clone(), rates)
         .map_err(|e| core_error("", &e))?;
     let mut chart = ReportBuilder::new(chart_query, resolution, settings, None)
         .map_err(|e| core_error("", &e))?;
@@ -303,6 +333,7 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
         worklogs: result.worklogs,
         billable_seconds: result.total.billable_seconds,
         cost: result.total.cost.clone(),
+        unpriced_seconds: result.total.unpriced_seconds,
         groups: tree(&result),
         chart: points,
     })

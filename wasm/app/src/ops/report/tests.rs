@@ -787,3 +787,105 @@ fn jql_and_group_filters_are_resolved_with_the_viewers_rights() {
         json!(0)
     );
 }
+
+/// The rates of the cost tests: a default, a project rate and a person-on-project
+/// rate starting on 2026-11-24, a person rate in another currency.
+fn cost_rates(sim: &Sim) -> Json {
+    json!({"rates": [
+        {"scope": "default", "hourly": "100", "currency": "EUR", "effectiveFrom": "2026-01-01"},
+        {"scope": "project", "project": "10000", "hourly": "80", "currency": "EUR", "effectiveFrom": "2026-11-24"},
+        {"scope": "person", "person": id_of(sim, "alice"), "hourly": "50", "currency": "USD", "effectiveFrom": "2026-01-01"},
+        {"scope": "personProject", "person": id_of(sim, "alice"), "project": "10000", "hourly": "60",
+         "currency": "USD", "effectiveFrom": "2026-11-24"}
+    ]})
+}
+
+fn cost_query() -> Json {
+    json!({"timeZone": "UTC", "period": {"from": "2026-11-23", "to": "2026-11-24"},
+           "filter": {"issues": ["ALPHA-2"]}, "groupBy": ["person"], "measures": ["cost"]})
+}
+
+#[test]
+fn cost_uses_the_rate_in_effect_per_worklog() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    // Without rates, cost is refused, naming the field and what to do.
+    act(&mut host, &sim, Some("dave"));
+    let e = host.run("report.run", cost_query()).unwrap_err();
+    assert!(e.is_invalid_input(), "{e}");
+    assert_eq!(
+        e.message(),
+        "invalid input: field \"measures\": \"cost\" needs the site's hourly rates, and none are \
+         saved: a jira administrator must save them with rate.save"
+    );
+    // Only an administrator saves rates.
+    act(&mut host, &sim, Some("alice"));
+    let e = host.run("rate.save", cost_rates(&sim)).unwrap_err();
+    assert!(e.is_forbidden(), "{e}");
+    let e = host.run("rate.list", json!({})).unwrap_err();
+    assert!(e.is_forbidden(), "{e}");
+    act(&mut host, &sim, Some("dave"));
+    host.run("rate.save", cost_rates(&sim)).unwrap();
+
+    // ALPHA-2 has no worklogs in the demo; these are all it has.
+    for (who, started, seconds) in [
+        ("alice", "2026-11-23T10:00:00Z", 1200), // person rate: 50 USD (the project one starts tomorrow)
+        ("alice", "2026-11-24T08:00:00Z", 1200), // person on project from today: 60 USD
+        ("alice", "2026-11-24T08:20:00Z", 1200), // 60 USD
+        ("bob", "2026-11-23T10:00:00Z", 3600),   // default: 100 EUR
+        ("bob", "2026-11-24T10:00:00Z", 1800),   // project from today: 80 EUR
+    ] {
+        act(&mut host, &sim, Some(who));
+        host.run(
+            "worklog.log",
+            json!({"issue": "ALPHA-2", "started": started, "seconds": seconds}),
+        )
+        .unwrap();
+    }
+
+    act(&mut host, &sim, Some("dave"));
+    let report = host.run("report.run", cost_query()).unwrap();
+    // alice: (1200 × 50 + 2400 × 60) / 3600 = 56.666… → 56.67 USD, rounded once.
+    // bob: (3600 × 100 + 1800 × 80) / 3600 = 140 EUR.
+    let alice = json!({"key": id_of(&sim, "alice"), "label": "Alice Andersen", "seconds": 3600,
+        "hours": "1.00", "worklogs": 3, "cost": [{"amount": "56.67", "currency": "USD"}],
+        "unpricedSeconds": 0});
+    let bob = json!({"key": id_of(&sim, "bob"), "label": "Bob Baker", "seconds": 5400,
+        "hours": "1.50", "worklogs": 2, "cost": [{"amount": "140.00", "currency": "EUR"}],
+        "unpricedSeconds": 0});
+    assert_eq!(report["groups"], json!([alice, bob]));
+    assert_eq!(
+        report["cost"],
+        json!([{"amount": "140.00", "currency": "EUR"}, {"amount": "56.67", "currency": "USD"}])
+    );
+    assert_eq!(report["unpricedSeconds"], 0);
+
+    // alice may run the report too: her cost covers only the time she sees (her own).
+    act(&mut host, &sim, Some("alice"));
+    let report = host.run("report.run", cost_query()).unwrap();
+    assert_eq!(report["groups"], json!([alice]));
+    assert_eq!(
+        report["cost"],
+        json!([{"amount": "56.67", "currency": "USD"}])
+    );
+
+    // Without the default rate, bob's first worklog has no rate in effect.
+    act(&mut host, &sim, Some("dave"));
+    let mut rates = cost_rates(&sim);
+    if let Some(list) = rates["rates"].as_array_mut() {
+        list.remove(0);
+    }
+    host.run("rate.save", rates).unwrap();
+    let report = host.run("report.run", cost_query()).unwrap();
+    assert_eq!(report["groups"][1]["unpricedSeconds"], 3600);
+    assert_eq!(
+        report["groups"][1]["cost"],
+        json!([{"amount": "40.00", "currency": "EUR"}])
+    );
+    assert_eq!(report["unpricedSeconds"], 3600);
+
+    // Saving no rates at all brings the refusal back.
+    host.run("rate.save", json!({"rates": []})).unwrap();
+    let e = host.run("report.run", cost_query()).unwrap_err();
+    assert!(e.message().contains("rate.save"), "{e}");
+}
