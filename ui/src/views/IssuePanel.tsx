@@ -111,7 +111,7 @@ function IssueWorklogs({ issue, compact }: { issue: string; compact: boolean }) 
       </div>
       {attrs.state === 'error' && <ErrorBanner error={attrs.error} onRetry={reloadAttrs} />}
       <WorklogForm
-        key={`${editing?.id ?? 'new'}:${attrs.state}`}
+        key={editing?.id ?? 'new'}
         defs={defs}
         issue={issue}
         editing={editing}
@@ -177,6 +177,9 @@ function WorklogForm({ issue, defs, editing, onDone, onCancel }: {
     : undefined;
   const valid = !durationError && !amountError && draft.duration.seconds !== undefined && draft.date && draft.time;
 
+  // The definitions may arrive after the form opened: fields not touched yet show the worklog's value.
+  const attrDraft = { ...attributeDraft(defs, editing?.attributes), ...draft.attributes };
+
   const submit = async (e: Event) => {
     e.preventDefault();
     setTried(true);
@@ -185,7 +188,7 @@ function WorklogForm({ issue, defs, editing, onDone, onCancel }: {
     const started = startedAt(draft.date, draft.time, timeZone);
     const amount = draft.amount.seconds ?? 0;
     // With definitions, the form's values are the worklog's whole set.
-    const attributes = defs.length > 0 ? { attributes: attributeValues(defs, draft.attributes) } : {};
+    const attributes = defs.length > 0 ? { attributes: attributeValues(defs, attrDraft) } : {};
     if (editing) {
       const estimate: UpdateEstimate =
         draft.adjust === 'new' ? { adjust: 'new', newEstimateSeconds: amount } : { adjust: draft.adjust === 'leave' ? 'leave' : 'auto' };
@@ -244,7 +247,7 @@ function WorklogForm({ issue, defs, editing, onDone, onCancel }: {
       {defs.length > 0 && (
         <div class="form-row attribute-fields" data-testid="attribute-fields">
           {defs.map((d) => (
-            <AttributeField key={d.key} def={d} value={draft.attributes[d.key] ?? ''}
+            <AttributeField key={d.key} def={d} value={attrDraft[d.key] ?? ''}
               error={attrErrors[d.key]} onInput={(v) => setAttr(d.key, v)} />
           ))}
         </div>
