@@ -255,7 +255,8 @@ pub(crate) mod tests {
     fn attributes_are_written_as_the_worklog_property_in_one_request() {
         let mut host = FakeHost::new(Some("alice")).on_jira(echo);
         define_attributes(&mut host);
-        let attributes = json!({"work_type": "Meeting", "billable": true, "hours": 1.5, "note": "x"});
+        let attributes =
+            json!({"work_type": "Meeting", "billable": true, "hours": 1.5, "note": "x"});
         let out = host
             .run(
                 "worklog.log",
@@ -361,7 +362,9 @@ pub(crate) mod tests {
             )
             .unwrap_err();
         assert!(
-            e.message().starts_with(r#"invalid input: field "attributes.billable": no attribute "billable""#),
+            e.message().starts_with(
+                r#"invalid input: field "attributes.billable": no attribute "billable""#
+            ),
             "{e}"
         );
     }
