@@ -211,8 +211,11 @@ function WorklogForm({ issue, defs, editing, onDone, onCancel }: {
   };
 
   const attrErrors = attributeErrors(action.error);
-  const setAttr = (key: string, value: string | boolean) =>
+  const setAttr = (key: string, value: string | boolean) => {
+    // The component's error about this field no longer applies once it changes.
+    if (attrErrors[key]) action.setError(undefined);
     setDraft((d) => ({ ...d, attributes: { ...d.attributes, [key]: value } }));
+  };
 
   const adjustOptions: Array<{ id: Adjust; label: string }> = [
     { id: 'auto', label: 'Adjust automatically' },
