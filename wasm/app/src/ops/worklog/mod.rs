@@ -241,7 +241,7 @@ async fn checked_attributes(
             .unwrap_or(message);
         Error::invalid_field(&field, message)
     })?;
-    Ok(given.then(|| serde_json::Value::Object(values)))
+    Ok(given.then_some(serde_json::Value::Object(values)))
 }
 
 /// Puts the attribute values into a worklog body as the worklog property
