@@ -78,3 +78,45 @@ test('the issue panel in dark', { skip }, async () => {
   assert.equal(bg, 'rgb(29, 33, 37)');
   await shot(page, 'issue-panel-dark');
 });
+
+test('log time with a worklog attribute', { skip }, async () => {
+  const saved = await invoke(host.url, 'dave', 'attribute.save', {
+    attributes: [{ key: 'work_type', name: 'Work type', type: 'select', options: ['Development', 'Meeting'], required: true }],
+  });
+  assert.ok(saved.ok, JSON.stringify(saved));
+  try {
+    await page.goto(`${host.url}/frame.html?as=alice&view=issue&issue=ALPHA-2`);
+    const panel = app(page);
+    await panel.getByRole('heading', { name: 'Time on ALPHA-2' }).waitFor();
+    const workType = panel.getByLabel('Work type *');
+    await workType.waitFor();
+    await panel.getByLabel('Time spent').fill('45m');
+    await panel.getByLabel('Date').fill('2026-11-23');
+    await panel.getByLabel('Start time').fill('14:00');
+    // Nothing chosen: the component's error stands next to the field.
+    await panel.getByRole('button', { name: 'Log time' }).click();
+    await panel.locator('#attr-work_type-msg').getByText('"Work type" is required').waitFor();
+    await workType.selectOption('Meeting');
+    await shot(page, 'issue-panel-attributes');
+    await panel.getByRole('button', { name: 'Log time' }).click();
+    await panel.getByText('Logged 45m on ALPHA-2.').waitFor();
+    const row = panel.locator('tr[data-worklog]', { hasText: 'Work type: Meeting' });
+    await row.waitFor();
+
+    const listed = await invoke(host.url, 'alice', 'worklog.list', { issue: 'ALPHA-2' });
+    const logged = listed.ok.worklogs.find((w) => w.timeSpentSeconds === 2700);
+    assert.deepEqual(logged.attributes, { work_type: 'Meeting' });
+
+    // Editing fills the field with the worklog's value.
+    await row.getByRole('button', { name: /^Edit/ }).click();
+    await panel.getByRole('heading', { name: 'Edit worklog' }).waitFor();
+    assert.equal(await panel.getByLabel('Work type *').inputValue(), 'Meeting');
+    await panel.getByLabel('Work type *').selectOption('Development');
+    await panel.getByRole('button', { name: 'Save changes' }).click();
+    await panel.locator('tr[data-worklog]', { hasText: 'Work type: Development' }).waitFor();
+    await invoke(host.url, 'alice', 'worklog.delete', { issue: 'ALPHA-2', id: logged.id });
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await invoke(host.url, 'dave', 'attribute.save', { attributes: [] });
+  }
+});

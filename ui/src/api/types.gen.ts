@@ -35,6 +35,14 @@ export type Worklog = {
   visibility?: Visibility;
   created: DateTime;
   updated: DateTime;
+  attributes?: AttributeValues;
+};
+
+/** Worklog attribute values by key (the property worklogs.attributes): text, a select's option, boolean or number, per the site's definitions. */
+export type AttributeValues = {
+  [key: string]: string
+    | boolean
+    | number;
 };
 
 export type LogEstimate = {
@@ -260,6 +268,8 @@ export type WorklogLogInput = {
   notifyUsers?: boolean;
   estimate?: LogEstimate;
   visibility?: Visibility;
+  /** Checked against attribute.list; required ones must be given */
+  attributes?: AttributeValues;
 };
 export type WorklogLogOutput = Worklog;
 
@@ -274,6 +284,8 @@ export type WorklogUpdateInput = {
   notifyUsers?: boolean;
   estimate?: UpdateEstimate;
   visibility?: Visibility;
+  /** Replaces the whole set (checked in full); absent keeps it */
+  attributes?: AttributeValues;
 };
 export type WorklogUpdateOutput = Worklog;
 

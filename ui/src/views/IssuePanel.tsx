@@ -3,7 +3,8 @@
 import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../api/client';
-import type { DeleteEstimate, LogEstimate, UpdateEstimate, Worklog, WorklogListOutput } from '../api/types.gen';
+import type { AppError } from '../api/errors';
+import type { Attribute, AttributeValues, DeleteEstimate, LogEstimate, UpdateEstimate, Worklog, WorklogListOutput } from '../api/types.gen';
 import { DurationField, parseDurationState, type DurationState } from '../components/DurationField';
 import { Button, ErrorBanner, Field, Lozenge, Spinner } from '../components/ui';
 import { useAction, useLoad } from '../lib/hooks';
@@ -19,6 +20,42 @@ interface Draft {
   comment: string;
   adjust: Adjust;
   amount: DurationState;
+  /** Attribute inputs by key: text for text, select and number fields, a boolean for checkboxes. */
+  attributes: Record<string, string | boolean>;
+}
+
+/** The form's inputs for a worklog's attribute values (none given: blank). */
+function attributeDraft(defs: Attribute[], values?: AttributeValues): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (const d of defs) {
+    const v = values?.[d.key];
+    out[d.key] = d.type === 'boolean' ? v === true : v === undefined ? '' : String(v);
+  }
+  return out;
+}
+
+/** The values to send: blank fields left out, numbers as numbers (the component checks them). */
+function attributeValues(defs: Attribute[], draft: Record<string, string | boolean>): AttributeValues {
+  const out: AttributeValues = {};
+  for (const d of defs) {
+    const v = draft[d.key];
+    if (typeof v === 'boolean') out[d.key] = v;
+    else if (v !== undefined && v.trim() !== '') {
+      out[d.key] = d.type === 'number' && Number.isFinite(Number(v)) ? Number(v) : d.type === 'number' ? v.trim() : v;
+    }
+  }
+  return out;
+}
+
+/** The component's error about one attribute (`field "attributes.work_type": …`), by key. */
+function attributeErrors(error: AppError | undefined): Record<string, string> {
+  if (!error || error.code !== 'invalid-input') return {};
+  const m = /field "attributes\.([a-z0-9_]+)": (.*)$/s.exec(error.detail);
+  return m ? { [m[1]!]: m[2]! } : {};
+}
+
+function shownValue(v: string | boolean | number): string {
+  return typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v);
 }
 
 export function IssuePanel({ compact = false }: { compact?: boolean }) {
@@ -34,6 +71,8 @@ function IssueWorklogs({ issue, compact }: { issue: string; compact: boolean }) 
   const session = useSession();
   const format = useFormat();
   const [list, reload] = useLoad(() => call('worklog.list', { issue }), [issue], 'worklog.list');
+  const [attrs, reloadAttrs] = useLoad(() => call('attribute.list', {}), [], 'attribute.list');
+  const defs = attrs.state === 'ready' ? attrs.value.attributes : [];
   const [editing, setEditing] = useState<Worklog | undefined>();
   const [notice, setNotice] = useState<string>();
 
@@ -70,8 +109,10 @@ function IssueWorklogs({ issue, compact }: { issue: string; compact: boolean }) 
         {notice && <div class="banner banner-success"><span>{notice}</span>
           <Button appearance="subtle" aria-label="Dismiss" onClick={() => setNotice(undefined)}>✕</Button></div>}
       </div>
+      {attrs.state === 'error' && <ErrorBanner error={attrs.error} onRetry={reloadAttrs} />}
       <WorklogForm
         key={editing?.id ?? 'new'}
+        defs={defs}
         issue={issue}
         editing={editing}
         onDone={done}
@@ -82,14 +123,14 @@ function IssueWorklogs({ issue, compact }: { issue: string; compact: boolean }) 
         {list.state === 'loading' && <Spinner label="Loading worklogs" />}
         {list.state === 'error' && <ErrorBanner error={list.error} onRetry={reload} />}
         {list.state === 'ready' && (
-          <WorklogTable list={list.value} issue={issue} onEdit={(w) => { setNotice(undefined); setEditing(w); }} onDeleted={done} />
+          <WorklogTable list={list.value} issue={issue} defs={defs} onEdit={(w) => { setNotice(undefined); setEditing(w); }} onDeleted={done} />
         )}
       </section>
     </div>
   );
 }
 
-function blankDraft(timeZone: string, defaultTime: string): Draft {
+function blankDraft(timeZone: string, defaultTime: string, defs: Attribute[]): Draft {
   return {
     duration: { text: '' },
     date: todayIn(timeZone),
@@ -97,11 +138,12 @@ function blankDraft(timeZone: string, defaultTime: string): Draft {
     comment: '',
     adjust: 'auto',
     amount: { text: '' },
+    attributes: attributeDraft(defs),
   };
 }
 
-function WorklogForm({ issue, editing, onDone, onCancel }: {
-  issue: string; editing?: Worklog; onDone: (m: string) => void; onCancel: () => void;
+function WorklogForm({ issue, defs, editing, onDone, onCancel }: {
+  issue: string; defs: Attribute[]; editing?: Worklog; onDone: (m: string) => void; onCancel: () => void;
 }) {
   const { core, timeZone } = useSession();
   const format = useFormat();
@@ -116,8 +158,9 @@ function WorklogForm({ issue, editing, onDone, onCancel }: {
           comment: editing.comment,
           adjust: 'auto',
           amount: { text: '' },
+          attributes: attributeDraft(defs, editing.attributes),
         }
-      : blankDraft(timeZone, nowTime(timeZone)),
+      : blankDraft(timeZone, nowTime(timeZone), defs),
   );
   const [tried, setTried] = useState(false);
   const action = useAction();
@@ -134,6 +177,9 @@ function WorklogForm({ issue, editing, onDone, onCancel }: {
     : undefined;
   const valid = !durationError && !amountError && draft.duration.seconds !== undefined && draft.date && draft.time;
 
+  // The definitions may arrive after the form opened: fields not touched yet show the worklog's value.
+  const attrDraft = { ...attributeDraft(defs, editing?.attributes), ...draft.attributes };
+
   const submit = async (e: Event) => {
     e.preventDefault();
     setTried(true);
@@ -141,11 +187,13 @@ function WorklogForm({ issue, editing, onDone, onCancel }: {
     const seconds = draft.duration.seconds;
     const started = startedAt(draft.date, draft.time, timeZone);
     const amount = draft.amount.seconds ?? 0;
+    // With definitions, the form's values are the worklog's whole set.
+    const attributes = defs.length > 0 ? { attributes: attributeValues(defs, attrDraft) } : {};
     if (editing) {
       const estimate: UpdateEstimate =
         draft.adjust === 'new' ? { adjust: 'new', newEstimateSeconds: amount } : { adjust: draft.adjust === 'leave' ? 'leave' : 'auto' };
       const r = await action.run('worklog.update', () =>
-        call('worklog.update', { issue, id: editing.id, started, seconds, comment: draft.comment, estimate }));
+        call('worklog.update', { issue, id: editing.id, started, seconds, comment: draft.comment, estimate, ...attributes }));
       if (r) onDone(`Saved: ${format(r.timeSpentSeconds)} on ${dateLabel(draft.date, 'en-GB', { day: 'numeric', month: 'short' })}.`);
     } else {
       const estimate: LogEstimate =
@@ -153,13 +201,20 @@ function WorklogForm({ issue, editing, onDone, onCancel }: {
           : draft.adjust === 'manual' ? { adjust: 'manual', reduceBySeconds: amount }
             : { adjust: draft.adjust };
       const r = await action.run('worklog.log', () =>
-        call('worklog.log', { issue, started, seconds, ...(draft.comment.trim() ? { comment: draft.comment } : {}), estimate }));
+        call('worklog.log', { issue, started, seconds, ...(draft.comment.trim() ? { comment: draft.comment } : {}), estimate, ...attributes }));
       if (r) {
-        setDraft(blankDraft(timeZone, draft.time));
+        setDraft(blankDraft(timeZone, draft.time, defs));
         setTried(false);
         onDone(`Logged ${format(r.timeSpentSeconds)} on ${issue}.`);
       }
     }
+  };
+
+  const attrErrors = attributeErrors(action.error);
+  const setAttr = (key: string, value: string | boolean) => {
+    // The component's error about this field no longer applies once it changes.
+    if (attrErrors[key]) action.setError(undefined);
+    setDraft((d) => ({ ...d, attributes: { ...d.attributes, [key]: value } }));
   };
 
   const adjustOptions: Array<{ id: Adjust; label: string }> = [
@@ -192,6 +247,14 @@ function WorklogForm({ issue, editing, onDone, onCancel }: {
           placeholder="What did you work on?"
           onInput={(e) => set({ comment: (e.target as HTMLTextAreaElement).value })} />
       </Field>
+      {defs.length > 0 && (
+        <div class="form-row attribute-fields" data-testid="attribute-fields">
+          {defs.map((d) => (
+            <AttributeField key={d.key} def={d} value={attrDraft[d.key] ?? ''}
+              error={attrErrors[d.key]} onInput={(v) => setAttr(d.key, v)} />
+          ))}
+        </div>
+      )}
       <fieldset class="fieldset">
         <legend class="field-label">Remaining estimate</legend>
         <div class="radio-row">
@@ -224,12 +287,52 @@ function WorklogForm({ issue, editing, onDone, onCancel }: {
   );
 }
 
+/** One input per definition: its label (a required one marked), the component's error under it. */
+function AttributeField({ def, value, error, onInput }: {
+  def: Attribute; value: string | boolean; error?: string; onInput: (v: string | boolean) => void;
+}) {
+  const id = `attr-${def.key}`;
+  const label = def.required ? `${def.name} *` : def.name;
+  const common = {
+    id, 'aria-required': def.required, 'aria-invalid': error ? true : undefined,
+    'aria-describedby': error ? `${id}-msg` : undefined,
+  };
+  if (def.type === 'boolean') {
+    return (
+      <div class="field field-checkbox">
+        <label class="checkbox" for={id}>
+          <input type="checkbox" {...common} checked={value === true}
+            onChange={(e) => onInput((e.target as HTMLInputElement).checked)} />
+          <span>{label}</span>
+        </label>
+        {error && <div id={`${id}-msg`} class="field-error" role="alert">{error}</div>}
+      </div>
+    );
+  }
+  const text = typeof value === 'string' ? value : '';
+  return (
+    <Field id={id} label={label} error={error}>
+      {def.type === 'select' ? (
+        <select class="input" {...common} value={text}
+          onChange={(e) => onInput((e.target as HTMLSelectElement).value)}>
+          <option value="">{def.required ? 'Choose…' : '—'}</option>
+          {(def.options ?? []).map((o) => <option key={o} value={o}>{o}</option>)}
+        </select>
+      ) : (
+        <input class="input" {...common} type={def.type === 'number' ? 'number' : 'text'}
+          step={def.type === 'number' ? 'any' : undefined} value={text}
+          onInput={(e) => onInput((e.target as HTMLInputElement).value)} />
+      )}
+    </Field>
+  );
+}
+
 function initials(name: string): string {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((p) => p[0]!.toUpperCase()).join('') || '?';
 }
 
-function WorklogTable({ list, issue, onEdit, onDeleted }: {
-  list: WorklogListOutput; issue: string; onEdit: (w: Worklog) => void; onDeleted: (m: string) => void;
+function WorklogTable({ list, issue, defs, onEdit, onDeleted }: {
+  list: WorklogListOutput; issue: string; defs: Attribute[]; onEdit: (w: Worklog) => void; onDeleted: (m: string) => void;
 }) {
   const { me, timeZone, locale } = useSession();
   const format = useFormat();
@@ -283,6 +386,13 @@ function WorklogTable({ list, issue, onEdit, onDeleted }: {
                   <td class="num nowrap"><strong>{format(w.timeSpentSeconds)}</strong></td>
                   <td class="comment">
                     {w.comment ? <span class="comment-text">{w.comment}</span> : <span class="muted">—</span>}
+                    {w.attributes && Object.keys(w.attributes).length > 0 && (
+                      <span class="attribute-values" data-testid="worklog-attributes">
+                        {Object.entries(w.attributes).map(([k, v]) => (
+                          <Fragment key={k}> <Lozenge>{defs.find((d) => d.key === k)?.name ?? k}: {shownValue(v)}</Lozenge></Fragment>
+                        ))}
+                      </span>
+                    )}
                     {w.visibility && <> <Lozenge tone="info">{w.visibility.type === 'role' ? 'Role' : 'Group'}: {w.visibility.value}</Lozenge></>}
                   </td>
                   <td class="actions nowrap">

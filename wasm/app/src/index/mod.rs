@@ -19,7 +19,7 @@
 mod rows;
 mod store;
 
-pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow};
+pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
 pub use store::{
     delete_worklogs, fetch_issues, load_fields, store_issues, store_worklogs, store_worklogs_as,
     IssueFetch, Stored, FIELDS_SETTING,

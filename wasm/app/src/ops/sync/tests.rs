@@ -645,6 +645,75 @@ fn the_apps_own_writes_update_the_index_at_once() {
 }
 
 #[test]
+fn attributes_written_with_a_worklog_reach_jira_and_the_index_at_once() {
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    host.exec(
+        "INSERT INTO settings VALUES ('site-1', 'attributes', \
+         '[{\"key\":\"work_type\",\"name\":\"Work type\",\"type\":\"select\",\"options\":[\"Dev\",\"Meeting\"],\"required\":true},\
+           {\"key\":\"billable\",\"name\":\"Billable\",\"type\":\"boolean\",\"required\":false}]', 0)",
+    );
+    host.act_as(Some("alice"));
+    let logged = host
+        .run(
+            "worklog.log",
+            json!({"issue": "ALPHA-2", "started": "2026-11-24T09:00:00+01:00", "timeSpent": "1h",
+                   "attributes": {"work_type": "Meeting", "billable": true}}),
+        )
+        .unwrap();
+    assert_eq!(
+        logged["attributes"],
+        json!({"work_type": "Meeting", "billable": true})
+    );
+    let id = logged["id"].as_str().unwrap().to_owned();
+    assert_index_is_jira(&host, &sim, &[]);
+    // An update without attributes keeps them.
+    let out = host
+        .run(
+            "worklog.update",
+            json!({"issue": "ALPHA-2", "id": id, "seconds": 5400}),
+        )
+        .unwrap();
+    assert_eq!(
+        out["attributes"],
+        json!({"work_type": "Meeting", "billable": true})
+    );
+    assert_index_is_jira(&host, &sim, &[]);
+    // With attributes, they replace the set.
+    let out = host
+        .run(
+            "worklog.update",
+            json!({"issue": "ALPHA-2", "id": id, "attributes": {"work_type": "Dev"}}),
+        )
+        .unwrap();
+    assert_eq!(out["attributes"], json!({"work_type": "Dev"}));
+    assert_index_is_jira(&host, &sim, &[]);
+    let list = host
+        .run("worklog.list", json!({"issue": "ALPHA-2"}))
+        .unwrap();
+    let listed = list["worklogs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == json!(id))
+        .unwrap();
+    assert_eq!(listed["attributes"], json!({"work_type": "Dev"}));
+    // An invalid set changes nothing.
+    let e = host
+        .run(
+            "worklog.update",
+            json!({"issue": "ALPHA-2", "id": id, "attributes": {"billable": false}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.message(),
+        r#"invalid input: field "attributes.work_type": "Work type" is required"#
+    );
+    assert_index_is_jira(&host, &sim, &[]);
+}
+
+#[test]
 fn people_who_are_not_administrators_may_not_sync() {
     let sim = sim();
     let mut host = job(&sim);

@@ -70,7 +70,8 @@ struct Page {
 async fn page(ctx: &Ctx, issue: &IssueRef, start_at: usize) -> Result<Page, Error> {
     let path = JiraPath::api(&["issue", issue.as_str(), "worklog"])
         .query("startAt", &start_at.to_string())
-        .query("maxResults", &PAGE_SIZE.to_string());
+        .query("maxResults", &PAGE_SIZE.to_string())
+        .query("expand", "properties");
     jira::call(ctx, Method::Get, &path, None).await
 }
 

@@ -2,10 +2,13 @@
 //! `POST /rest/api/3/issue/{issue}/worklog`.
 
 use serde::Deserialize;
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
 
 use super::estimate::{Estimate, EstimateRaw, For};
-use super::{time_spent, with_notify, write_worklog, TimeSpent, Worklog};
+use super::{
+    checked_attributes, insert_attributes, time_spent, with_notify, write_worklog, TimeSpent,
+    Worklog,
+};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::input::{self, whole_number, Input, IssueRef, Started, Visibility, VisibilityRaw};
@@ -27,6 +30,7 @@ pub struct LogRaw {
     estimate: Option<EstimateRaw>,
     notify_users: Option<bool>,
     visibility: Option<VisibilityRaw>,
+    attributes: Option<Map<String, Value>>,
 }
 
 /// `worklog.log`, validated.
@@ -38,6 +42,7 @@ pub struct LogInput {
     estimate: Option<Estimate>,
     notify_users: Option<bool>,
     visibility: Option<Visibility>,
+    attributes: Option<Map<String, Value>>,
 }
 
 impl Input for LogInput {
@@ -68,6 +73,7 @@ impl Input for LogInput {
                 .visibility
                 .map(|v| Visibility::validate("visibility", v))
                 .transpose()?,
+            attributes: raw.attributes,
         })
     }
 }
@@ -81,8 +87,20 @@ impl Input for LogInput {
 /// other errors, mapped.
 pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     ctx.acting_user()?;
-    let seconds = input.time_spent.resolve(ctx).await?;
-    let path = JiraPath::api(&["issue", input.issue.as_str(), "worklog"]);
+    // The settings (for a `timeSpent` text) and the attribute definitions, in
+    // one batch; both before anything is written.
+    let (seconds, attributes) = futures::join!(
+        input.time_spent.resolve(ctx),
+        checked_attributes(ctx, input.attributes)
+    );
+    let seconds = seconds?;
+    // No empty property on a new worklog.
+    let attributes = attributes?.filter(|a| a.as_object().is_some_and(|o| !o.is_empty()));
+    let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog"]);
+    if attributes.is_some() {
+        // With its properties, so the answer (and the index) has the attributes.
+        path = path.query("expand", "properties");
+    }
     let mut path = with_notify(path, input.notify_users);
     if let Some(estimate) = input.estimate {
         path = estimate.apply(path, For::Log);
@@ -96,12 +114,15 @@ pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     if let Some(visibility) = input.visibility {
         body.insert("visibility".into(), visibility.to_jira());
     }
+    if let Some(attributes) = attributes {
+        insert_attributes(&mut body, attributes);
+    }
     let target = (&input.issue, None);
     write_worklog(ctx, Method::Post, &path, body, target, WorklogAction::Log).await
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::testing::{http, FakeHost};
     use serde_json::{json, Value};
 
@@ -216,6 +237,136 @@ mod tests {
         );
         // The settings were read, nothing was logged.
         assert!(host.jira_requests().iter().all(|r| r.method == "GET"));
+    }
+
+    /// Stores the site's attribute definitions: a required select and an
+    /// optional boolean, number and text.
+    pub(crate) fn define_attributes(host: &mut FakeHost) {
+        host.exec(
+            "INSERT INTO settings VALUES ('site-1', 'attributes', '[\
+             {\"key\":\"work_type\",\"name\":\"Work type\",\"type\":\"select\",\"options\":[\"Dev\",\"Meeting\"],\"required\":true},\
+             {\"key\":\"billable\",\"name\":\"Billable\",\"type\":\"boolean\",\"required\":false},\
+             {\"key\":\"hours\",\"name\":\"Hours\",\"type\":\"number\",\"required\":false},\
+             {\"key\":\"note\",\"name\":\"Note\",\"type\":\"text\",\"required\":false}]', 0)",
+        );
+    }
+
+    #[test]
+    fn attributes_are_written_as_the_worklog_property_in_one_request() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(echo);
+        define_attributes(&mut host);
+        let attributes =
+            json!({"work_type": "Meeting", "billable": true, "hours": 1.5, "note": "x"});
+        let out = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60,
+                       "attributes": attributes}),
+            )
+            .unwrap();
+        // One write (the other requests are the index reading the issue).
+        let requests: Vec<_> = host
+            .jira_requests()
+            .into_iter()
+            .filter(|r| r.path.contains("/worklog"))
+            .collect();
+        assert_eq!(requests.len(), 1);
+        assert_eq!(
+            requests[0].path,
+            "/rest/api/3/issue/ALPHA-2/worklog?expand=properties"
+        );
+        let sent: Value = serde_json::from_str(requests[0].body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            sent["properties"],
+            json!([{"key": "worklogs.attributes", "value": attributes}])
+        );
+        assert_eq!(out["attributes"], attributes);
+    }
+
+    #[test]
+    fn bad_attributes_name_the_field_and_value_before_any_write() {
+        let table = [
+            (
+                json!({"work_type": "Lunch"}),
+                r#"invalid input: field "attributes.work_type": "Lunch" is not allowed (expected one of Dev, Meeting)"#,
+            ),
+            (
+                json!({"work_type": "Dev", "colour": "red"}),
+                r#"invalid input: field "attributes.colour": no attribute "colour" is defined (known: work_type, billable, hours, note)"#,
+            ),
+            (
+                json!({"work_type": "Dev", "billable": "yes"}),
+                r#"invalid input: field "attributes.billable": "yes" is not allowed (expected true or false)"#,
+            ),
+            (
+                json!({"work_type": "Dev", "hours": "2"}),
+                r#"invalid input: field "attributes.hours": "2" is not allowed (expected a number)"#,
+            ),
+            (
+                json!({"work_type": "Dev", "note": 5}),
+                r#"invalid input: field "attributes.note": 5 is not allowed (expected text of at most 1000 characters)"#,
+            ),
+            (
+                json!({"billable": true}),
+                r#"invalid input: field "attributes.work_type": "Work type" is required"#,
+            ),
+        ];
+        for (attributes, expected) in table {
+            let mut host = FakeHost::new(Some("alice")).on_jira(echo);
+            define_attributes(&mut host);
+            let e = host
+                .run(
+                    "worklog.log",
+                    json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60,
+                           "attributes": attributes}),
+                )
+                .unwrap_err();
+            assert_eq!(e.message(), expected);
+            assert!(host.jira_requests().is_empty(), "{expected}");
+        }
+        // Required ones are required when no attributes are given at all.
+        let mut host = FakeHost::new(Some("alice")).on_jira(echo);
+        define_attributes(&mut host);
+        let e = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60}),
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            r#"invalid input: field "attributes.work_type": "Work type" is required"#
+        );
+        assert!(host.jira_requests().is_empty());
+    }
+
+    #[test]
+    fn without_definitions_no_property_is_sent() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(echo);
+        let out = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60,
+                       "attributes": {}}),
+            )
+            .unwrap();
+        let request = host.jira_requests().remove(0);
+        assert_eq!(request.path, "/rest/api/3/issue/ALPHA-2/worklog");
+        assert!(!request.body.unwrap().contains("properties"));
+        assert!(out.get("attributes").is_none());
+        let e = host
+            .run(
+                "worklog.log",
+                json!({"issue": "ALPHA-2", "started": "2026-11-24T09:30:00Z", "seconds": 60,
+                       "attributes": {"billable": true}}),
+            )
+            .unwrap_err();
+        assert!(
+            e.message().starts_with(
+                r#"invalid input: field "attributes.billable": no attribute "billable""#
+            ),
+            "{e}"
+        );
     }
 
     #[test]

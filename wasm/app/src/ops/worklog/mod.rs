@@ -46,6 +46,10 @@ pub struct Worklog {
     visibility: Option<VisibilityOut>,
     created: String,
     updated: String,
+    /// The worklog's attribute values (the property `worklogs.attributes`),
+    /// when it has them and Jira was asked for its properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Who wrote a worklog.
@@ -84,6 +88,16 @@ pub struct JiraWorklog {
     visibility: Option<JiraVisibility>,
     created: String,
     updated: String,
+    #[serde(default)]
+    properties: Option<Vec<JiraProperty>>,
+}
+
+#[derive(Deserialize)]
+struct JiraProperty {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    value: serde_json::Value,
 }
 
 #[derive(Deserialize)]
@@ -119,7 +133,17 @@ impl JiraWorklog {
                     ))
                 })
         };
+        let attributes = self
+            .properties
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.key == index::ATTRIBUTES_PROPERTY)
+            .and_then(|p| match p.value {
+                serde_json::Value::Object(values) => Some(values),
+                _ => None,
+            });
         Ok(Worklog {
+            attributes,
             started: instant("started", &self.started)?,
             created: instant("created", &self.created)?,
             updated: instant("updated", &self.updated)?,
@@ -188,6 +212,49 @@ async fn write_worklog(
     let written = written.into_worklog()?;
     index_written(ctx, index, &response).await;
     Ok(written)
+}
+
+/// The worklog attribute values as given (`attributes`), checked against the
+/// site's definitions (read with one statement) by [`Definitions::check`]:
+/// every key defined, each value of its type, a select's among its options,
+/// the required ones present (the values given replace the whole set, on
+/// `worklog.update` too).
+///
+/// `None` when nothing is to be written: no values given and none required.
+///
+/// # Errors
+///
+/// `invalid-input` naming the field (`attributes.work_type`) and the value;
+/// the database's errors.
+async fn checked_attributes(
+    ctx: &Ctx,
+    values: Option<serde_json::Map<String, serde_json::Value>>,
+) -> Result<Option<serde_json::Value>, Error> {
+    let definitions = super::attribute::load(ctx).await?;
+    let given = values.is_some();
+    let values = values.unwrap_or_default();
+    definitions.check(&values).map_err(|e| {
+        let field = e.field().unwrap_or("attributes").to_owned();
+        let message = e.message();
+        let message = message
+            .strip_prefix(&format!("{field}: "))
+            .unwrap_or(message);
+        Error::invalid_field(&field, message)
+    })?;
+    Ok(given.then_some(serde_json::Value::Object(values)))
+}
+
+/// Puts the attribute values into a worklog body as the worklog property
+/// `worklogs.attributes` (Jira's `properties: [{key, value}]`), so that the
+/// worklog and its attributes are written in one request.
+fn insert_attributes(
+    body: &mut serde_json::Map<String, serde_json::Value>,
+    attributes: serde_json::Value,
+) {
+    body.insert(
+        "properties".into(),
+        serde_json::json!([{"key": index::ATTRIBUTES_PROPERTY, "value": attributes}]),
+    );
 }
 
 /// `path` with Jira's `notifyUsers` option when given.

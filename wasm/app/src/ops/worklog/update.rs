@@ -2,10 +2,13 @@
 //! `PUT /rest/api/3/issue/{issue}/worklog/{id}`. Only the fields given change.
 
 use serde::Deserialize;
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
 
 use super::estimate::{Estimate, EstimateRaw, For};
-use super::{time_spent, with_notify, write_worklog, TimeSpent, Worklog};
+use super::{
+    checked_attributes, insert_attributes, time_spent, with_notify, write_worklog, TimeSpent,
+    Worklog,
+};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::input::{
@@ -30,10 +33,11 @@ pub struct UpdateRaw {
     estimate: Option<EstimateRaw>,
     notify_users: Option<bool>,
     visibility: Option<VisibilityRaw>,
+    attributes: Option<Map<String, Value>>,
 }
 
 /// `worklog.update`, validated: at least one of `started`, `seconds`, `comment`
-/// and `visibility`.
+/// `visibility` and `attributes`.
 pub struct UpdateInput {
     issue: IssueRef,
     id: WorklogId,
@@ -43,6 +47,7 @@ pub struct UpdateInput {
     estimate: Option<Estimate>,
     notify_users: Option<bool>,
     visibility: Option<Visibility>,
+    attributes: Option<Map<String, Value>>,
 }
 
 impl Input for UpdateInput {
@@ -70,14 +75,16 @@ impl Input for UpdateInput {
                 .visibility
                 .map(|v| Visibility::validate("visibility", v))
                 .transpose()?,
+            attributes: raw.attributes,
         };
         if input.started.is_none()
             && input.time_spent.is_none()
             && input.comment.is_none()
             && input.visibility.is_none()
+            && input.attributes.is_none()
         {
             return Err(Error::invalid_input(
-                "nothing to change: give at least one of the fields \"started\", \"seconds\", \"timeSpent\", \"comment\", \"visibility\"",
+                "nothing to change: give at least one of the fields \"started\", \"seconds\", \"timeSpent\", \"comment\", \"visibility\", \"attributes\"",
             ));
         }
         Ok(input)
@@ -93,10 +100,23 @@ impl Input for UpdateInput {
 /// user may not see; Jira's other errors, mapped.
 pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     ctx.acting_user()?;
-    let seconds = match input.time_spent {
-        Some(time_spent) => Some(time_spent.resolve(ctx).await?),
-        None => None,
-    };
+    // Attributes given replace the whole set, so they are checked in full;
+    // without them the worklog keeps its own (nothing is read).
+    let (seconds, attributes) = futures::join!(
+        async {
+            match input.time_spent {
+                Some(time_spent) => time_spent.resolve(ctx).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        async {
+            match input.attributes {
+                Some(values) => checked_attributes(ctx, Some(values)).await,
+                None => Ok(None),
+            }
+        }
+    );
+    let (seconds, attributes) = (seconds?, attributes?);
     let path = JiraPath::api(&["issue", input.issue.as_str(), "worklog", input.id.as_str()]);
     let mut path = with_notify(path, input.notify_users);
     if let Some(estimate) = input.estimate {
@@ -115,6 +135,9 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     }
     if let Some(visibility) = input.visibility {
         body.insert("visibility".into(), visibility.to_jira());
+    }
+    if let Some(attributes) = attributes {
+        insert_attributes(&mut body, attributes);
     }
     let target = (&input.issue, Some(&input.id));
     // With its properties, so the index keeps the worklog's attributes.
@@ -163,6 +186,49 @@ mod tests {
         );
         assert_eq!(out["timeSpentSeconds"], 7200);
         assert_eq!(out["updated"], "2026-11-24T12:00:00.000+00:00");
+    }
+
+    #[test]
+    fn attributes_replace_the_set_and_are_checked_in_full() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(updated);
+        super::super::log::tests::define_attributes(&mut host);
+        let out = host
+            .run(
+                "worklog.update",
+                json!({"issue": "ALPHA-2", "id": "10100", "attributes": {"work_type": "Dev", "hours": 2}}),
+            )
+            .unwrap();
+        let request = host.jira_requests().remove(0);
+        let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            sent,
+            json!({"properties": [{"key": "worklogs.attributes", "value": {"work_type": "Dev", "hours": 2}}]})
+        );
+        assert_eq!(out["attributes"], json!({"work_type": "Dev", "hours": 2}));
+        // Without attributes nothing is read or sent about them.
+        let mut host = FakeHost::new(Some("alice")).on_jira(updated);
+        super::super::log::tests::define_attributes(&mut host);
+        host.run(
+            "worklog.update",
+            json!({"issue": "ALPHA-2", "id": "10100", "seconds": 60}),
+        )
+        .unwrap();
+        let request = host.jira_requests().remove(0);
+        assert_eq!(request.body.as_deref(), Some(r#"{"timeSpentSeconds":60}"#));
+        // A set without a required one is refused before any write.
+        let mut host = FakeHost::new(Some("alice")).on_jira(updated);
+        super::super::log::tests::define_attributes(&mut host);
+        let e = host
+            .run(
+                "worklog.update",
+                json!({"issue": "ALPHA-2", "id": "10100", "attributes": {"hours": 2}}),
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            r#"invalid input: field "attributes.work_type": "Work type" is required"#
+        );
+        assert!(host.jira_requests().is_empty());
     }
 
     #[test]
