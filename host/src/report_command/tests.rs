@@ -320,9 +320,10 @@ fn export_appends_every_piece_and_passes_the_continuation_on() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("export.csv");
     let fake = Fake::new(vec![
+        // `rows` counts every row written so far (export.run's contract).
         Ok(piece(b"a,b\r\n1,2\r\n", 1, Some(json!("c1")))),
-        Ok(piece(b"3,4\r\n", 1, Some(json!({"at": 2})))),
-        Ok(piece(b"5,6\r\n", 1, None)),
+        Ok(piece(b"3,4\r\n", 2, Some(json!({"at": 2})))),
+        Ok(piece(b"5,6\r\n", 3, None)),
     ]);
     let flags = ExportFlags {
         delimiter: Some(";".into()),

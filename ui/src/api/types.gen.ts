@@ -172,8 +172,10 @@ export type ReportGroup = {
   worklogs: number;
   /** When measured */
   billableSeconds?: Seconds;
-  /** When measured */
+  /** When measured: per currency, in code order, rounded once to the currency's minor unit */
   cost?: Array<Money>;
+  /** When cost is measured: seconds without a rate in effect */
+  unpricedSeconds?: Seconds;
   groups?: Array<ReportGroup>;
 };
 
@@ -224,6 +226,29 @@ export type Schedule = {
   hoursPerDay: number;
   weekStart?: "monday" | "sunday" | "saturday";
   holidays: Array<Holiday>;
+};
+
+/** An hourly rate (wasm/core/src/money.rs). For a worklog the most specific scope with a rate in effect wins: attribute, personProject, person, project, default; within a scope the latest effectiveFrom on or before the worklog's local date */
+export type Rate = {
+  scope: "default" | "project" | "person" | "personProject" | "attribute";
+  /** Atlassian account id (scopes person and personProject only) */
+  person?: string;
+  /** Jira project id, not key (scopes project and personProject only) */
+  project?: string;
+  /** Attribute key (scope attribute only) */
+  key?: string;
+  /** Attribute value (scope attribute only) */
+  value?: string;
+  /** Amount per hour, exact decimal, zero or more (a JSON number is accepted as input) */
+  hourly: string;
+  /** ISO 4217 code; answered upper-case */
+  currency: string;
+  effectiveFrom: IsoDate;
+};
+
+export type Rates = {
+  /** At most 1000; one per scope and date; answered most specific scope first, then by date */
+  rates: Array<Rate>;
 };
 
 export type Empty = Record<string, never>;
@@ -355,6 +380,7 @@ export type ReportRunOutput = {
   worklogs: number;
   billableSeconds?: Seconds;
   cost?: Array<Money>;
+  unpricedSeconds?: Seconds;
   groups: Array<ReportGroup>;
   /** Every day of the period (zeros included) or every person, in order */
   chart: Array<ReportPoint>;
@@ -468,6 +494,14 @@ export type ScheduleGetOutput = Schedule;
 export type ScheduleSaveInput = Schedule;
 export type ScheduleSaveOutput = Schedule;
 
+/** The site's hourly rates (Jira administrators and the app only; none until saved). */
+export type RateListInput = Empty;
+export type RateListOutput = Rates;
+
+/** Replaces the site's hourly rates (Jira administrators only); report.run's cost measure uses them. */
+export type RateSaveInput = Rates;
+export type RateSaveOutput = Rates;
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -491,7 +525,9 @@ export interface Operations {
   "access.save": { input: AccessSaveInput; output: AccessSaveOutput };
   "schedule.get": { input: ScheduleGetInput; output: ScheduleGetOutput };
   "schedule.save": { input: ScheduleSaveInput; output: ScheduleSaveOutput };
+  "rate.list": { input: RateListInput; output: RateListOutput };
+  "rate.save": { input: RateSaveInput; output: RateSaveOutput };
 }
 
 /** The operations the component has now; the others are planned. */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save"] as const;
