@@ -206,11 +206,8 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
         // The demo world is small: import it before serving, so that the first
         // report already counts every worklog. A real site's import runs in the
         // background (the scheduled jobs below), reports growing as it goes.
-        if let Err(err) = worklogs_host::schedule::import(&app).await {
-            eprintln!(
-                "the first import of the worklog index failed: {}",
-                err.message
-            );
+        if let Err(err) = worklogs_host::jobs::import(&app).await {
+            eprintln!("the first import of the index failed: {}", err.message);
         }
     }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
@@ -258,10 +255,10 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     println!("Try:\n  {example}");
     println!("Press Ctrl-C to stop.");
 
-    let jobs = worklogs_host::schedule::Jobs {
+    let jobs = worklogs_host::jobs::Jobs {
         sync_every: (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every)),
     };
-    worklogs_host::schedule::spawn(Arc::clone(&app), jobs);
+    worklogs_host::jobs::spawn(Arc::clone(&app), jobs);
     let router = router(Arc::clone(&app), args.ui, placeholder_page(&example));
     serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;

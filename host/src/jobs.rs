@@ -1,11 +1,11 @@
 //! The local host's stand-in for Forge's scheduled triggers (`manifest.yml`).
 //!
 //! On Forge the platform runs the app's jobs: the worklog index's incremental
-//! sync on a schedule and the personal data report daily, each as a task with
+//! sync every hour and the personal data job daily, each as a task with
 //! no acting user, a slice at a time while the result says `more`. `worklogs
 //! serve` does the same on its own clock: the first import when it starts,
 //! then [`Jobs::sync_every`] the incremental sync, and once a day the personal
-//! data report. Which operation runs when is the manifest's plan; what each
+//! data job. Which operation runs when is the manifest's plan; what each
 //! one does, and whether there is anything to do, is the component's.
 
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use crate::sync::{run_slices, Slice};
 /// takes about fifty).
 const MAX_SLICES: usize = 10_000;
 
-/// How often the personal data report runs (Atlassian asks for at least
+/// How often the personal data job runs (Atlassian asks for at least
 /// every 15 days; Forge's schedule runs it daily).
 const PRIVACY_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -49,10 +49,10 @@ pub fn spawn(app: Arc<App>, jobs: Jobs) {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             ticks.tick().await; // the first tick is now
-            report("sync.full", import(&app).await);
+            log_failure("sync.full", import(&app).await);
             loop {
                 ticks.tick().await;
-                report("sync.incremental", run_job(&app, "sync.incremental").await);
+                log_failure("sync.incremental", run_job(&app, "sync.incremental").await);
             }
         });
     }
@@ -61,7 +61,7 @@ pub fn spawn(app: Arc<App>, jobs: Jobs) {
         ticks.tick().await;
         loop {
             ticks.tick().await;
-            report("privacy.report", run_job(&app, "privacy.report").await);
+            log_failure("privacy.report", run_job(&app, "privacy.report").await);
         }
     });
 }
@@ -95,7 +95,7 @@ fn counted(slice: &Slice) -> u64 {
         .unwrap_or(0)
 }
 
-fn report(operation: &str, outcome: Result<(), TaskError>) {
+fn log_failure(operation: &str, outcome: Result<(), TaskError>) {
     if let Err(err) = outcome {
         eprintln!(
             "{operation} failed ({}): {}; it runs again at the next interval",
