@@ -7,7 +7,7 @@
 #   bash scripts/mariadb.sh stop
 #   bash scripts/mariadb.sh url     # the URL, if it is running
 #
-# The port is WORKLOGS_MARIADB_PORT (default 33306). The URL names a user with
+# The port is WORKLOGS_MARIADB_PORT (default 33306, or a free one when another server has it). The URL names a user with
 # every privilege, so tests can create and drop their own databases.
 set -euo pipefail
 
@@ -19,7 +19,14 @@ SOCKET=$DIR/mysqld.sock
 PIDFILE=$DIR/mysqld.pid
 LOG=$DIR/mysqld.log
 USER_NAME=worklogs
-URL="mysql://$USER_NAME:$USER_NAME@127.0.0.1:$PORT/"
+PORT_FILE=$DIR/port
+# A server already started from this directory keeps the port it was started on.
+if [ -f "$PORT_FILE" ] && [ -z "${WORKLOGS_MARIADB_PORT:-}" ]; then PORT=$(cat "$PORT_FILE"); fi
+url() { echo "mysql://$USER_NAME:$USER_NAME@127.0.0.1:$PORT/"; }
+
+port_free() { # whether nothing listens on 127.0.0.1:$1
+  python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1])))" "$1" 2>/dev/null
+}
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -54,11 +61,17 @@ client() { # runs SQL as root over the socket
 
 start() {
   if running; then
-    echo "$URL"
+    url
     return 0
   fi
   install
   mkdir -p "$DIR"
+  if [ -z "${WORKLOGS_MARIADB_PORT:-}" ] && ! port_free "$PORT"; then
+    # Another server (another checkout's, say) has the default port: take a free one.
+    PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+    say "port 33306 is taken; using $PORT"
+  fi
+  echo "$PORT" >"$PORT_FILE"
   if [ ! -d "$DATA/mysql" ]; then
     say "initialising $DATA"
     "$(find_bin mariadb-install-db)" --no-defaults --datadir="$DATA" --user=root \
@@ -75,7 +88,7 @@ start() {
     if [ -S "$SOCKET" ] && client -e 'SELECT 1' >/dev/null 2>&1; then
       client -e "CREATE USER IF NOT EXISTS '$USER_NAME'@'127.0.0.1' IDENTIFIED BY '$USER_NAME';
                  GRANT ALL PRIVILEGES ON *.* TO '$USER_NAME'@'127.0.0.1';"
-      echo "$URL"
+      url
       return 0
     fi
     sleep 0.2
@@ -99,6 +112,6 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  url) running && echo "$URL" || die "MariaDB is not running (bash scripts/mariadb.sh start)" ;;
+  url) running && url || die "MariaDB is not running (bash scripts/mariadb.sh start)" ;;
   *) die "usage: $0 start|stop|url" ;;
 esac

@@ -42,7 +42,8 @@ function appDirectory(text = manifestText) {
   const ui = path.join(root, 'ui/dist');
   mkdirSync(path.join(dir, 'ui'));
   if (existsSync(ui)) {
-    symlinkSync(ui, path.join(dir, 'ui/dist'));
+    // A copy, not a link: the validator wants a directory (it lstat()s the path).
+    cpSync(ui, path.join(dir, 'ui/dist'), { recursive: true });
   } else {
     mkdirSync(path.join(dir, 'ui/dist'));
     writeFileSync(path.join(dir, 'ui/dist/index.html'), '<!doctype html><div id="root"></div>');

@@ -232,7 +232,7 @@ async fn visible_rows(ctx: &Ctx, site: i64, found: &[(i64, i64)]) -> Result<Vec<
     let mut params = vec![Value::Int(site)];
     params.extend(issue_ids.iter().map(|id| Value::Int(*id)));
     let sql = format!(
-        "SELECT i.id, i.issue_key, i.summary, t.value, s.value FROM issues i \
+        "SELECT i.id, i.issue_key, i.summary, t.value AS issue_type, s.value AS status FROM issues i \
          LEFT JOIN dict t ON t.site = i.site AND t.id = i.issue_type \
          LEFT JOIN dict s ON s.site = i.site AND s.id = i.status \
          WHERE i.site = ? AND i.id IN ({}) LIMIT {}",

@@ -15,8 +15,8 @@ use crate::executor::Ctx;
 use crate::ops::rate;
 use crate::{index, input, Error};
 
-/// Most worklogs one report reads (about 500 SQL pages).
-pub const MAX_REPORT_ROWS: u64 = 1_000_000;
+/// Most worklogs one report reads (about 1000 SQL pages).
+pub const MAX_REPORT_ROWS: u64 = 2_000_000;
 
 /// What the chart shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
