@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::NoInput;
-use crate::access::is_jira_admin;
+use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::input::{quote, Input};
 use crate::store;
@@ -331,17 +331,6 @@ pub async fn load(ctx: &Ctx) -> Result<Rates, Error> {
         Some(text) => crate::input::parse::<Rates>(&text).map_err(|e| {
             Error::upstream(format!("the stored rates are not valid: {}", e.message()))
         }),
-    }
-}
-
-async fn require_admin(ctx: &Ctx, what: &str) -> Result<(), Error> {
-    ctx.acting_user()?;
-    if is_jira_admin(ctx).await? {
-        Ok(())
-    } else {
-        Err(Error::forbidden(format!(
-            "only jira administrators (permission ADMINISTER) may {what}"
-        )))
     }
 }
 

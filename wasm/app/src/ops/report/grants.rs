@@ -4,24 +4,13 @@
 
 use serde::Deserialize;
 
-use crate::access::{check_groups, is_jira_admin, load_grants, Grant, Grants, GRANTS_SETTING};
+use crate::access::{check_groups, load_grants, require_admin, Grant, Grants, GRANTS_SETTING};
 use crate::executor::Ctx;
 use crate::ops::NoInput;
 use crate::{input, store, Error};
 
 /// Most grants, and most teams per grant.
 pub const MAX_GRANTS: usize = 100;
-
-async fn require_admin(ctx: &Ctx, what: &str) -> Result<(), Error> {
-    ctx.acting_user()?;
-    if is_jira_admin(ctx).await? {
-        Ok(())
-    } else {
-        Err(Error::forbidden(format!(
-            "only jira administrators (permission ADMINISTER) may {what}"
-        )))
-    }
-}
 
 /// The grants.
 ///
