@@ -129,24 +129,6 @@ pub async fn is_jira_admin(ctx: &Ctx) -> Result<bool, Error> {
         .is_some_and(|p| p.have_permission))
 }
 
-/// Refuses anyone but a Jira administrator with `forbidden`, saying they may
-/// not `what`.
-///
-/// # Errors
-///
-/// `forbidden` for a task without an acting user or a person without
-/// `ADMINISTER`; Jira's errors.
-pub async fn require_admin(ctx: &Ctx, what: &str) -> Result<(), Error> {
-    ctx.acting_user()?;
-    if is_jira_admin(ctx).await? {
-        Ok(())
-    } else {
-        Err(Error::forbidden(format!(
-            "only jira administrators (permission ADMINISTER) may {what}"
-        )))
-    }
-}
-
 #[derive(Deserialize)]
 struct Myself {
     #[serde(default)]

@@ -37,6 +37,18 @@ pub fn http(status: u16, body: &str) -> HttpResponse {
     }
 }
 
+/// Jira answering `mypermissions?permissions=ADMINISTER`: whether the acting
+/// user administers Jira (for operations that only administrators may run).
+pub fn admin_answer(admin: bool) -> impl FnMut(&JiraRequest) -> HttpResponse {
+    move |_| {
+        http(
+            200,
+            &serde_json::json!({"permissions": {"ADMINISTER": {"havePermission": admin}}})
+                .to_string(),
+        )
+    }
+}
+
 /// The raw value of query parameter `name` in a path.
 pub fn query_param(path: &str, name: &str) -> Option<String> {
     let (_, query) = path.split_once('?')?;

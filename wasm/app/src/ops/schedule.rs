@@ -290,19 +290,10 @@ pub async fn save(ctx: &Ctx, schedule: SiteSchedule) -> Result<ScheduleOut, Erro
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{http, FakeHost};
+    use crate::testing::FakeHost;
     use serde_json::json;
 
-    fn jira(
-        admin: bool,
-    ) -> impl FnMut(&crate::protocol::JiraRequest) -> crate::protocol::HttpResponse {
-        move |_| {
-            http(
-                200,
-                &json!({"permissions": {"ADMINISTER": {"havePermission": admin}}}).to_string(),
-            )
-        }
-    }
+    use crate::testing::admin_answer as jira;
 
     #[test]
     fn the_default_is_monday_to_friday_eight_hours() {
