@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use worklogs_host::protocol::{Answer, Context, Request, Step};
+use worklogs_host::protocol::{Answer, Context, EntryPoint, Request, Step};
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Performer, Runtime};
 
 /// Performs effects with `inner` and keeps every batch of answers.
@@ -62,7 +62,7 @@ async fn record(runtime: Arc<Runtime>) -> Recorded {
     let demo = app.demo().unwrap();
     let ctx = app
         .host()
-        .context(Some(demo.people()[0].account_id.clone()));
+        .context(EntryPoint::Person, Some(demo.people()[0].account_id.clone()));
     for operation in runtime.operations().await.unwrap() {
         let recorder = Recorder {
             inner: app.host().effects(),

@@ -16,7 +16,7 @@ use crate::demo::Demo;
 use crate::effects::Effects;
 use crate::host::Host;
 use crate::jira::Jira;
-use crate::protocol::{JiraRequest, Principal, TaskError};
+use crate::protocol::{EntryPoint, JiraRequest, Principal, TaskError};
 use crate::runtime::Runtime;
 use crate::sql::{Database, MySql, Sqlite};
 use crate::Error;
@@ -152,20 +152,23 @@ impl App {
     }
 
     /// Runs `operation` with the JSON `input` for `who` (see
-    /// [`App::acting_user`]), in `time_zone` and `locale` (defaults: UTC, en-US).
+    /// [`App::acting_user`]), in `time_zone` and `locale` (defaults: UTC, en-US),
+    /// started through `entry_point` (the HTTP server: a person; the command
+    /// line: the operator).
     ///
     /// # Errors
     ///
     /// The operation's error, or a host error as [`Runtime::run`] describes.
     pub async fn call(
         &self,
+        entry_point: EntryPoint,
         who: Option<&str>,
         time_zone: Option<&str>,
         locale: Option<&str>,
         operation: &str,
         input: &str,
     ) -> Result<String, TaskError> {
-        let mut ctx = self.host.context(self.acting_user(who));
+        let mut ctx = self.host.context(entry_point, self.acting_user(who));
         if let Some(zone) = time_zone {
             ctx.time_zone = zone.into();
         }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::effects::Effects;
-use crate::protocol::{Context, TaskError};
+use crate::protocol::{Context, EntryPoint, TaskError};
 use crate::runtime::Runtime;
 use crate::sql;
 use crate::Error;
@@ -61,9 +61,12 @@ impl Host {
     }
 
     /// A context for this installation and `account_id`, now, in the default
-    /// time zone and locale.
-    pub fn context(&self, account_id: Option<String>) -> Context {
+    /// time zone and locale, started through `entry_point` (how this host was
+    /// asked: the HTTP server for a person, the command line for the operator,
+    /// the job loop for a job).
+    pub fn context(&self, entry_point: EntryPoint, account_id: Option<String>) -> Context {
         Context {
+            entry_point,
             installation: self.installation.clone(),
             account_id,
             time_zone: DEFAULT_TIME_ZONE.into(),

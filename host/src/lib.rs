@@ -23,6 +23,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
+//! use worklogs_host::protocol::EntryPoint;
 //! use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime};
 //!
 //! let runtime = Arc::new(Runtime::load(&locate_component(None)?, Limits::default())?);
@@ -32,7 +33,9 @@
 //!     jira: JiraTarget::Demo { seed: 42 },
 //! };
 //! let app = App::start(runtime, config).await?;
-//! let result = app.call(Some("alice"), None, None, "some.operation", "{}").await?;
+//! let result = app
+//!     .call(EntryPoint::Person, Some("alice"), None, None, "some.operation", "{}")
+//!     .await?;
 //! println!("{result}");
 //! # Ok(())
 //! # }

@@ -17,6 +17,7 @@ use std::time::Duration;
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use worklogs_host::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
 use worklogs_host::server::{example_curl, placeholder_page, router, serve};
+use worklogs_host::protocol::EntryPoint;
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
 
 type Result<T> = std::result::Result<T, Box<dyn StdError>>;
@@ -273,6 +274,7 @@ async fn call_command(args: CallArgs) -> Result<ExitCode> {
     let app = start(&args.common).await?;
     let result = app
         .call(
+            EntryPoint::Operator,
             args.account.as_deref(),
             Some(&args.time_zone),
             Some(&args.locale),

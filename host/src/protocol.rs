@@ -17,7 +17,7 @@ mod generated {
 pub(crate) use generated::{Worklogs, WorklogsPre};
 
 pub use generated::exports::worklogs::app::task::{
-    Answer, Context, Effect, Error as TaskError, ErrorCode, HttpResponse, JiraRequest, Migration,
+    Answer, Context, Effect, EntryPoint, Error as TaskError, ErrorCode, HttpResponse, JiraRequest, Migration,
     Outcome, Principal, Request, SqlRows, SqlStatement, Step, Value,
 };
 

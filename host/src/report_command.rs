@@ -43,7 +43,7 @@ use worklogs_core::report::{GroupRow, KeyValue, ReportQuery, ReportResult, Value
 use worklogs_core::Decimal;
 
 use crate::flatfile::{self, GenerateOptions};
-use crate::protocol::TaskError;
+use crate::protocol::{EntryPoint, TaskError};
 
 /// The most pieces one `export` asks for (a million rows take a few hundred).
 const MAX_PIECES: u64 = 1_000_000;
@@ -246,7 +246,7 @@ impl Operations for crate::App {
         operation: &str,
         input: &str,
     ) -> Result<String, TaskError> {
-        self.call(who, time_zone, None, operation, input).await
+        self.call(EntryPoint::Operator, who, time_zone, None, operation, input).await
     }
 
     fn account_id(&self, who: &str) -> String {

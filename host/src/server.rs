@@ -24,7 +24,7 @@ use serde_json::value::RawValue;
 use tower_http::services::ServeDir;
 
 use crate::app::App;
-use crate::protocol::{ErrorCode, TaskError};
+use crate::protocol::{EntryPoint, ErrorCode, TaskError};
 
 /// The header naming the acting user.
 pub const ACCOUNT_HEADER: &str = "x-worklogs-account";
@@ -102,6 +102,7 @@ async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     let input = call.input.map_or("{}", RawValue::get);
     let result = app
         .call(
+            EntryPoint::Person,
             header(ACCOUNT_HEADER),
             header(TIME_ZONE_HEADER),
             header(LOCALE_HEADER),

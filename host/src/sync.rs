@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use crate::host::Host;
-use crate::protocol::TaskError;
+use crate::protocol::{EntryPoint, TaskError};
 
 /// Progress as an operation reports it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -94,7 +94,7 @@ pub async fn run_slices(
 ) -> Result<Vec<Slice>, TaskError> {
     let mut slices = Vec::new();
     for _ in 0..max_slices {
-        let ctx = host.context(None);
+        let ctx = host.context(EntryPoint::Job, None);
         let started = Instant::now();
         let text = host.run(&ctx, operation, input).await?;
         let slice = parse(&text, started.elapsed())?;

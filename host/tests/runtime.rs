@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use worklogs_host::protocol::{
-    Answer, Context, Effect, ErrorCode, JiraRequest, Outcome, Principal, Request, SqlStatement,
+    Answer, Context, Effect, EntryPoint, ErrorCode, JiraRequest, Outcome, Principal, Request, SqlStatement,
     Value,
 };
 use worklogs_host::{Effects, Host, Jira, Limits, Performer, Sqlite};
@@ -25,6 +25,11 @@ fn context(account: Option<&str>) -> Context {
         time_zone: "UTC".into(),
         locale: "en-US".into(),
         now_ms: 1_795_521_600_000,
+        entry_point: if account.is_some() {
+            EntryPoint::Person
+        } else {
+            EntryPoint::Job
+        },
     }
 }
 

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
+use worklogs_host::protocol::EntryPoint;
 use worklogs_host::{App, Config, JiraTarget, Limits};
 
 /// `2026-11-24T12:00:00Z`, the scenarios' default now.
@@ -40,6 +41,10 @@ fn default_seed() -> u64 {
 struct Step {
     #[serde(rename = "as", default)]
     who: Option<String>,
+    /// How the step is started: `person`, `trigger`, `job`, `consumer` or
+    /// `operator`; by default a person when `as` names one, else a job.
+    #[serde(default)]
+    via: Option<String>,
     operation: String,
     #[serde(default = "empty_object")]
     input: Value,
@@ -196,7 +201,23 @@ impl Run<'_> {
         let demo = self.app.demo().expect("scenarios run on the simulator");
         let person = step.who.as_deref().and_then(|who| demo.person(who));
         let host = self.app.host();
-        let mut ctx = host.context(step.who.as_deref().map(|who| demo.account_id(who)));
+        let entry_point = match step.via.as_deref() {
+            None if step.who.is_some() => EntryPoint::Person,
+            None | Some("job") => EntryPoint::Job,
+            Some("person") => EntryPoint::Person,
+            Some("trigger") => EntryPoint::Trigger,
+            Some("consumer") => EntryPoint::Consumer,
+            Some("operator") => EntryPoint::Operator,
+            Some(other) => {
+                return self
+                    .failures
+                    .push(format!("step {number}: unknown \"via\": {other:?}"))
+            }
+        };
+        let mut ctx = host.context(
+            entry_point,
+            step.who.as_deref().map(|who| demo.account_id(who)),
+        );
         let overrides = step.context.as_ref();
         ctx.time_zone = overrides
             .and_then(|o| o.time_zone.clone())

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use mysql::prelude::Queryable;
 use serde_json::{json, Value as Json};
-use worklogs_host::protocol::{Answer, Context, Request, SqlStatement, Value};
+use worklogs_host::protocol::{Answer, Context, EntryPoint, Request, SqlStatement, Value};
 use worklogs_host::sync::run_slices;
 use worklogs_host::{App, Config, JiraTarget, Limits, Performer};
 
@@ -263,7 +263,7 @@ async fn full_and_incremental_sync_on_both_engines() {
         let ctx = |who: &str| {
             let mut ctx = app
                 .host()
-                .context(Some(app.demo().unwrap().account_id(who)));
+                .context(EntryPoint::Person, Some(app.demo().unwrap().account_id(who)));
             ctx.time_zone = "Europe/Berlin".into();
             ctx
         };
@@ -383,7 +383,7 @@ async fn a_sync_killed_at_random_effects_loses_and_duplicates_nothing() {
                 let result = twin
                     .host()
                     .runtime()
-                    .run(&twin.host().context(None), "sync.full", &input, &counter)
+                    .run(&twin.host().context(EntryPoint::Job, None), "sync.full", &input, &counter)
                     .await
                     .unwrap();
                 longest = longest.max(before - counter.left.load(Ordering::SeqCst));
@@ -401,7 +401,7 @@ async fn a_sync_killed_at_random_effects_loses_and_duplicates_nothing() {
                 });
                 app.host()
                     .run(
-                        &app.host().context(Some(app.demo().unwrap().account_id("bob"))),
+                        &app.host().context(EntryPoint::Person, Some(app.demo().unwrap().account_id("bob"))),
                         "worklog.log",
                         &json!({"issue": "BETA-2", "started": "2026-11-24T09:00:00-05:00", "seconds": 600}).to_string(),
                     )
@@ -416,7 +416,7 @@ async fn a_sync_killed_at_random_effects_loses_and_duplicates_nothing() {
                     left: AtomicU64::new(1 + next() % longest),
                     killed: tokio::sync::Notify::new(),
                 };
-                let ctx = app.host().context(None);
+                let ctx = app.host().context(EntryPoint::Job, None);
                 let input = json!({"maxWorklogs": 1000, "parallel": 1}).to_string();
                 let run = app.host().runtime().run(&ctx, operation, &input, &killer);
                 tokio::select! {

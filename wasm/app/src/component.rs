@@ -49,6 +49,13 @@ impl wit::GuestRun for RunResource {
             time_zone: ctx.time_zone,
             locale: ctx.locale,
             now_ms: ctx.now_ms,
+            entry_point: match ctx.entry_point {
+                wit::EntryPoint::Person => p::EntryPoint::Person,
+                wit::EntryPoint::Trigger => p::EntryPoint::Trigger,
+                wit::EntryPoint::Job => p::EntryPoint::Job,
+                wit::EntryPoint::Consumer => p::EntryPoint::Consumer,
+                wit::EntryPoint::Operator => p::EntryPoint::Operator,
+            },
         };
         Self(RefCell::new(crate::Run::new(context, &operation, &input)))
     }

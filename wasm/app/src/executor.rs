@@ -337,33 +337,6 @@ enum RunState {
 }
 
 impl Run {
-    /// A run of the named operation with a JSON input. Nothing is validated or
-    /// performed until the first [`Run::resume`]; an unknown operation or a bad
-    /// input ends the run with `invalid-input` then.
-    ///
-    /// ```
-    /// use worklogs_app::{Context, Run, Step};
-    /// let context = Context {
-    ///     installation: "site".into(),
-    ///     account_id: None,
-    ///     time_zone: "UTC".into(),
-    ///     locale: "en-US".into(),
-    ///     now_ms: 0,
-    /// };
-    /// let mut run = Run::new(context, "no.such.operation", "{}");
-    /// match run.resume(Vec::new()) {
-    ///     Step::Done(Err(e)) => assert!(e.is_invalid_input()),
-    ///     other => panic!("{other:?}"),
-    /// }
-    /// ```
-    pub fn new(context: Context, operation: &str, input: &str) -> Self {
-        let operation = operation.to_owned();
-        let input = input.to_owned();
-        Self::with(context, move |ctx| {
-            Box::pin(async move { crate::ops::dispatch(&ctx, &operation, &input).await })
-        })
-    }
-
     /// A run of any future built from a [`Ctx`]; started at the first resume.
     pub fn with(context: Context, start: impl FnOnce(Ctx) -> OperationFuture + 'static) -> Self {
         Self {

@@ -60,8 +60,8 @@ mod testing;
 pub use error::{Error, ErrorCode};
 pub use executor::{Ctx, Run};
 pub use protocol::{
-    Answer, Context, Effect, HttpResponse, JiraRequest, Method, Migration, Outcome, Principal,
-    Request, SqlRows, SqlStatement, Step, Value,
+    Answer, Context, Effect, EntryPoint, HttpResponse, JiraRequest, Method, Migration, Outcome,
+    Principal, Request, SqlRows, SqlStatement, Step, Value,
 };
 
 /// The schema, as ordered migrations (see [`schema`]).
@@ -78,8 +78,8 @@ pub fn migrations() -> &'static [Migration] {
 /// ```
 /// assert!(worklogs_app::operations().contains(&"worklog.log"));
 /// ```
-pub fn operations() -> &'static [&'static str] {
-    ops::OPERATIONS
+pub fn operations() -> Vec<&'static str> {
+    ops::OPERATIONS.iter().map(|op| op.name).collect()
 }
 
 #[cfg(test)]
@@ -181,6 +181,106 @@ mod tests {
             assert!(e.is_forbidden(), "{operation}: {e}");
             assert!(host.batches.is_empty(), "{operation}");
         }
+    }
+
+    /// Who may start what: every operation × every entry point, written out
+    /// here apart from the table, so removing or widening any rule fails.
+    /// P person, T trigger, J job, C consumer, O the local operator.
+    #[test]
+    fn entry_points_may_start_exactly_what_the_matrix_says() {
+        const PEOPLE: &str = "P...O";
+        const PEOPLE_AND_JOBS: &str = "P.JCO";
+        let matrix: &[(&str, &str)] = &[
+            ("me", PEOPLE),
+            ("timetracking.settings", PEOPLE),
+            ("timetracking.settings.save", PEOPLE),
+            ("worklog.list", PEOPLE),
+            ("worklog.log", PEOPLE),
+            ("worklog.update", PEOPLE),
+            ("worklog.delete", PEOPLE),
+            ("sync.full", PEOPLE_AND_JOBS),
+            ("sync.incremental", PEOPLE_AND_JOBS),
+            ("sync.worklog-event", ".T..O"),
+            ("sync.verify", PEOPLE_AND_JOBS),
+            ("sync.status", PEOPLE_AND_JOBS),
+            ("sync.settings.save", PEOPLE),
+            ("report.run", PEOPLE_AND_JOBS),
+            ("export.run", PEOPLE_AND_JOBS),
+            ("export.changes", PEOPLE_AND_JOBS),
+            ("report.list", PEOPLE),
+            ("report.save", PEOPLE),
+            ("report.delete", PEOPLE),
+            ("access.get", PEOPLE),
+            ("access.save", PEOPLE),
+            ("timesheet.week", PEOPLE),
+            ("issue.search", PEOPLE),
+            ("attribute.list", PEOPLE),
+            ("attribute.save", PEOPLE),
+            ("schedule.get", PEOPLE),
+            ("schedule.save", PEOPLE),
+            ("privacy.report", "..JCO"),
+            ("rate.list", PEOPLE),
+            ("rate.save", PEOPLE),
+        ];
+        let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, operations(), "the matrix lists every operation, in order");
+        for (operation, allowed) in matrix {
+            for (entry, letter) in EntryPoint::ALL.into_iter().zip(allowed.chars()) {
+                let account = (entry == EntryPoint::Person).then_some("alice");
+                let mut run = Run::new(
+                    crate::testing::context_via(entry, account),
+                    operation,
+                    r#"{"surely": "unknown"}"#,
+                );
+                let Step::Done(Err(e)) = run.resume(vec![]) else {
+                    panic!("{operation}: an unknown field is refused before any effect");
+                };
+                let refused = e.is_forbidden() && e.message().contains("may not be started by");
+                assert_eq!(
+                    refused,
+                    letter == '.',
+                    "{operation} started by a {}: {e}",
+                    entry.as_str()
+                );
+                if refused {
+                    assert!(e.message().contains(operation), "{e}");
+                    assert!(e.message().contains(entry.as_str()), "{e}");
+                }
+            }
+        }
+    }
+
+    /// A person's call without an account id never runs as the app.
+    #[test]
+    fn a_person_without_an_account_is_refused_everything() {
+        for operation in operations() {
+            for account in [None, Some("")] {
+                let mut run = Run::new(
+                    crate::testing::context_via(EntryPoint::Person, account),
+                    operation,
+                    "{}",
+                );
+                let Step::Done(Err(e)) = run.resume(vec![]) else {
+                    panic!("{operation}: refused before any effect");
+                };
+                assert!(e.is_forbidden(), "{operation}: {e}");
+            }
+        }
+    }
+
+    /// The finding that started the entry points: a person deleting other
+    /// people's worklogs from the index by sending a trigger's event.
+    #[test]
+    fn a_person_cannot_send_worklog_events() {
+        let mut host = FakeHost::new(Some("bob"));
+        let e = host
+            .run(
+                "sync.worklog-event",
+                json!({"eventType": "avi:jira:deleted:worklog", "worklog": {"id": "10000"}}),
+            )
+            .unwrap_err();
+        assert!(e.is_forbidden(), "{e}");
+        assert!(host.batches.is_empty(), "nothing was read or written");
     }
 
     fn any_outcome() -> impl Strategy<Value = Outcome> {

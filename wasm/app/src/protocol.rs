@@ -20,6 +20,45 @@ pub struct Context {
     pub locale: String,
     /// The current instant in milliseconds since the Unix epoch.
     pub now_ms: i64,
+    /// How the task was started, set by the host from how it was invoked.
+    pub entry_point: EntryPoint,
+}
+
+/// How a task was started. See `entry-point` in the WIT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EntryPoint {
+    /// A person through the UI (Forge resolver, the local HTTP server).
+    Person,
+    /// A product trigger (Forge worklog events).
+    Trigger,
+    /// A scheduled trigger, or the local host's job loop.
+    Job,
+    /// The Forge queue consumer.
+    Consumer,
+    /// The operator of a local host, through its command line.
+    Operator,
+}
+
+impl EntryPoint {
+    /// Every entry point, in the WIT's order.
+    pub const ALL: [EntryPoint; 5] = [
+        EntryPoint::Person,
+        EntryPoint::Trigger,
+        EntryPoint::Job,
+        EntryPoint::Consumer,
+        EntryPoint::Operator,
+    ];
+
+    /// The WIT case's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryPoint::Person => "person",
+            EntryPoint::Trigger => "trigger",
+            EntryPoint::Job => "job",
+            EntryPoint::Consumer => "consumer",
+            EntryPoint::Operator => "operator",
+        }
+    }
 }
 
 /// One SQL value: a statement parameter or a result cell.

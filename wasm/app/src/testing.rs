@@ -8,8 +8,8 @@ use serde_json::Value as Json;
 
 use crate::executor::Run;
 use crate::protocol::{
-    Answer, Context, Effect, HttpResponse, JiraRequest, Outcome, Request, SqlRows, SqlStatement,
-    Step, Value,
+    Answer, Context, Effect, EntryPoint, HttpResponse, JiraRequest, Outcome, Request, SqlRows,
+    SqlStatement, Step, Value,
 };
 use crate::schema::MIGRATIONS;
 use crate::Error;
@@ -17,9 +17,22 @@ use crate::Error;
 /// The installation every fake run belongs to.
 pub const INSTALLATION: &str = "site-1";
 
-/// A context for `account` (none for a job), at 2026-11-24T12:00:00Z.
+/// A context for `account` at 2026-11-24T12:00:00Z: a person's call through the
+/// UI, or with no account the local operator's command line (which may start
+/// every operation, as the app). [`context_via`] chooses the entry point.
 pub fn context(account: Option<&str>) -> Context {
+    let entry_point = if account.is_some() {
+        EntryPoint::Person
+    } else {
+        EntryPoint::Operator
+    };
+    context_via(entry_point, account)
+}
+
+/// A context for `account`, started through `entry_point`.
+pub fn context_via(entry_point: EntryPoint, account: Option<&str>) -> Context {
     Context {
+        entry_point,
         installation: INSTALLATION.to_owned(),
         account_id: account.map(str::to_owned),
         time_zone: "Europe/Berlin".to_owned(),

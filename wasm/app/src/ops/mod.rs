@@ -1,8 +1,11 @@
 //! The operations: one `async fn` per operation, each taking the run's [`Ctx`] and
 //! its validated input, returning a serializable result.
 //!
-//! [`dispatch`] maps an operation's name to its function; every input is parsed
-//! and validated ([`crate::input`]) before the operation performs any effect.
+//! [`OPERATIONS`] is the one table of operations: name, who may start it (the
+//! context's entry point), a line of documentation and the function.
+//! [`dispatch`] finds the entry, refuses entry points the table does not list
+//! ([`admit`]), then parses and validates the input ([`crate::input`]) before
+//! the operation performs any effect.
 
 mod attribute;
 mod issue_search;
@@ -16,90 +19,317 @@ mod sync;
 mod timesheet;
 mod worklog;
 
+use futures::future::LocalBoxFuture;
 use serde::Serialize;
 
-use crate::executor::Ctx;
+use crate::executor::{Ctx, Run};
 use crate::input;
+use crate::protocol::{Context, EntryPoint};
 use crate::Error;
 
-/// The name of every operation, as callers give it.
-pub const OPERATIONS: &[&str] = &[
-    "me",
-    "timetracking.settings",
-    "timetracking.settings.save",
-    "worklog.list",
-    "worklog.log",
-    "worklog.update",
-    "worklog.delete",
-    "sync.full",
-    "sync.incremental",
-    "sync.worklog-event",
-    "sync.verify",
-    "sync.status",
-    "sync.settings.save",
-    "report.run",
-    "export.run",
-    "export.changes",
-    "report.list",
-    "report.save",
-    "report.delete",
-    "access.get",
-    "access.save",
-    "timesheet.week",
-    "issue.search",
-    "attribute.list",
-    "attribute.save",
-    "schedule.get",
-    "schedule.save",
-    "privacy.report",
-    "rate.list",
-    "rate.save",
+/// How an operation is started: its validated input parsed from JSON, its
+/// result written as JSON.
+pub type Handler = for<'a> fn(&'a Ctx, &'a str) -> LocalBoxFuture<'a, Result<String, Error>>;
+
+/// One entry of the operation table.
+pub struct Operation {
+    /// The name callers give.
+    pub name: &'static str,
+    /// Who may start it (the task context's entry point); every other entry
+    /// point is refused with `forbidden` before the input is read.
+    pub starts: &'static [EntryPoint],
+    /// One line for the docs.
+    pub doc: &'static str,
+    /// The function that runs it.
+    pub handler: Handler,
+}
+
+/// A person through the UI, or the local operator's command line.
+const PEOPLE: &[EntryPoint] = &[EntryPoint::Person, EntryPoint::Operator];
+/// People (each operation checks its own rights) and the app's jobs.
+const PEOPLE_AND_JOBS: &[EntryPoint] = &[
+    EntryPoint::Person,
+    EntryPoint::Job,
+    EntryPoint::Consumer,
+    EntryPoint::Operator,
 ];
+/// Only the app's jobs (scheduled, queued) and the local operator.
+const JOBS: &[EntryPoint] = &[EntryPoint::Job, EntryPoint::Consumer, EntryPoint::Operator];
+/// Only Jira's product triggers, and the local operator (who replays events).
+const TRIGGERS: &[EntryPoint] = &[EntryPoint::Trigger, EntryPoint::Operator];
+
+/// An entry of [`OPERATIONS`]: the handler parses the input into the
+/// function's input type ([`input::parse`]) and writes its result as JSON.
+macro_rules! operation {
+    ($name:literal, $starts:expr, $doc:literal, $function:path) => {{
+        fn handler<'a>(ctx: &'a Ctx, text: &'a str) -> LocalBoxFuture<'a, Result<String, Error>> {
+            Box::pin(async move { to_json($function(ctx, input::parse(text)?).await?) })
+        }
+        Operation {
+            name: $name,
+            starts: $starts,
+            doc: $doc,
+            handler,
+        }
+    }};
+}
+
+/// Every operation: the one table from which [`crate::operations`], dispatch
+/// and the list in `docs/operations.md` (checked by a test) are derived.
+pub const OPERATIONS: &[Operation] = &[
+    operation!(
+        "me",
+        PEOPLE,
+        "who the acting user is, and what they may do",
+        me::me
+    ),
+    operation!(
+        "timetracking.settings",
+        PEOPLE,
+        "Jira's time tracking settings",
+        settings::read
+    ),
+    operation!(
+        "timetracking.settings.save",
+        PEOPLE,
+        "save Jira's time tracking settings (administrators)",
+        settings::save
+    ),
+    operation!(
+        "worklog.list",
+        PEOPLE,
+        "an issue's worklogs the acting user may see",
+        worklog::list
+    ),
+    operation!("worklog.log", PEOPLE, "log time on an issue", worklog::log),
+    operation!(
+        "worklog.update",
+        PEOPLE,
+        "change a worklog",
+        worklog::update
+    ),
+    operation!(
+        "worklog.delete",
+        PEOPLE,
+        "delete a worklog",
+        worklog::delete
+    ),
+    operation!(
+        "sync.full",
+        PEOPLE_AND_JOBS,
+        "import every worklog into the index, in slices (jobs; administrators)",
+        sync::full
+    ),
+    operation!(
+        "sync.incremental",
+        PEOPLE_AND_JOBS,
+        "bring the index up to date with Jira's changes (jobs; administrators)",
+        sync::incremental
+    ),
+    operation!(
+        "sync.worklog-event",
+        TRIGGERS,
+        "apply one of Jira's worklog events to the index (product triggers only)",
+        sync::worklog_event
+    ),
+    operation!(
+        "sync.verify",
+        PEOPLE_AND_JOBS,
+        "compare the index with Jira, optionally repair (jobs; administrators)",
+        sync::verify
+    ),
+    operation!(
+        "sync.status",
+        PEOPLE_AND_JOBS,
+        "the index's state",
+        sync::status
+    ),
+    operation!(
+        "sync.settings.save",
+        PEOPLE,
+        "choose the issue fields the index keeps (administrators)",
+        sync::save_settings
+    ),
+    operation!(
+        "report.run",
+        PEOPLE_AND_JOBS,
+        "a report over the index, for what the viewer may see",
+        report::run::run
+    ),
+    operation!(
+        "export.run",
+        PEOPLE_AND_JOBS,
+        "the flat export over the index, in pieces",
+        report::export::run
+    ),
+    operation!(
+        "export.changes",
+        PEOPLE_AND_JOBS,
+        "rows changed and ids deleted since an instant",
+        report::export::changes
+    ),
+    operation!(
+        "report.list",
+        PEOPLE,
+        "the viewer's saved reports and those shared with them",
+        report::saved::list
+    ),
+    operation!("report.save", PEOPLE, "save a report", report::saved::save),
+    operation!(
+        "report.delete",
+        PEOPLE,
+        "delete one of the viewer's saved reports",
+        report::saved::delete
+    ),
+    operation!(
+        "access.get",
+        PEOPLE,
+        "the access grants",
+        report::grants::get
+    ),
+    operation!(
+        "access.save",
+        PEOPLE,
+        "save the access grants (administrators)",
+        report::grants::save
+    ),
+    operation!(
+        "timesheet.week",
+        PEOPLE,
+        "a person's week of worklogs",
+        timesheet::week
+    ),
+    operation!(
+        "issue.search",
+        PEOPLE,
+        "issues for the picker",
+        issue_search::search
+    ),
+    operation!(
+        "attribute.list",
+        PEOPLE,
+        "the worklog attribute definitions",
+        attribute::list
+    ),
+    operation!(
+        "attribute.save",
+        PEOPLE,
+        "save the worklog attribute definitions (administrators)",
+        attribute::save
+    ),
+    operation!(
+        "schedule.get",
+        PEOPLE,
+        "working days, hours and holidays",
+        schedule::get
+    ),
+    operation!(
+        "schedule.save",
+        PEOPLE,
+        "save working days, hours and holidays (administrators)",
+        schedule::save
+    ),
+    operation!(
+        "privacy.report",
+        JOBS,
+        "report stored account ids to Atlassian and erase closed ones (jobs only)",
+        privacy::report
+    ),
+    operation!(
+        "rate.list",
+        PEOPLE,
+        "the hourly rates (administrators)",
+        rate::list
+    ),
+    operation!(
+        "rate.save",
+        PEOPLE,
+        "save the hourly rates (administrators)",
+        rate::save
+    ),
+];
+
+/// The table's entry for `name`.
+pub fn find(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.name == name)
+}
+
+impl Run {
+    /// A run of the named operation with a JSON input. Nothing is validated or
+    /// performed until the first [`Run::resume`]; an unknown operation, an entry
+    /// point that may not start it, or a bad input ends the run then.
+    ///
+    /// ```
+    /// use worklogs_app::{Context, EntryPoint, Run, Step};
+    /// let context = Context {
+    ///     installation: "site".into(),
+    ///     account_id: None,
+    ///     time_zone: "UTC".into(),
+    ///     locale: "en-US".into(),
+    ///     now_ms: 0,
+    ///     entry_point: EntryPoint::Operator,
+    /// };
+    /// let mut run = Run::new(context, "no.such.operation", "{}");
+    /// match run.resume(Vec::new()) {
+    ///     Step::Done(Err(e)) => assert!(e.is_invalid_input()),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
+    pub fn new(context: Context, operation: &str, input: &str) -> Self {
+        let operation = operation.to_owned();
+        let input = input.to_owned();
+        Self::with(context, move |ctx| {
+            Box::pin(async move { dispatch(&ctx, &operation, &input).await })
+        })
+    }
+}
+
+/// Whether `entry_point` may start `operation`, and with this context.
+///
+/// # Errors
+///
+/// `forbidden` naming the operation and the entry point when the table does
+/// not list it, and for a person's call without an account id: no acting user
+/// never silently means the app with every right.
+pub fn admit(operation: &Operation, context: &Context) -> Result<(), Error> {
+    let entry = context.entry_point;
+    if !operation.starts.contains(&entry) {
+        let allowed: Vec<&str> = operation.starts.iter().map(|e| e.as_str()).collect();
+        return Err(Error::forbidden(format!(
+            "{} may not be started by a {} (only by: {})",
+            input::quote(operation.name),
+            entry.as_str(),
+            allowed.join(", ")
+        )));
+    }
+    let anonymous = context.account_id.as_deref().is_none_or(str::is_empty);
+    if entry == EntryPoint::Person && anonymous {
+        return Err(Error::forbidden(format!(
+            "{} was started by a person without an account id",
+            input::quote(operation.name)
+        )));
+    }
+    Ok(())
+}
 
 /// Runs the named operation on a JSON input and returns its JSON result.
 ///
 /// # Errors
 ///
 /// `invalid-input` for an unknown operation (naming it and the known ones) or
-/// a bad input; otherwise whatever the operation returns.
+/// a bad input; `forbidden` when the run's entry point may not start it
+/// ([`admit`]); otherwise whatever the operation returns.
 pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, Error> {
-    match operation {
-        "me" => to_json(me::me(ctx, input::parse(text)?).await?),
-        "timetracking.settings" => to_json(settings::read(ctx, input::parse(text)?).await?),
-        "timetracking.settings.save" => to_json(settings::save(ctx, input::parse(text)?).await?),
-        "worklog.list" => to_json(worklog::list(ctx, input::parse(text)?).await?),
-        "worklog.log" => to_json(worklog::log(ctx, input::parse(text)?).await?),
-        "worklog.update" => to_json(worklog::update(ctx, input::parse(text)?).await?),
-        "worklog.delete" => to_json(worklog::delete(ctx, input::parse(text)?).await?),
-        "sync.full" => to_json(sync::full(ctx, input::parse(text)?).await?),
-        "sync.incremental" => to_json(sync::incremental(ctx, input::parse(text)?).await?),
-        "sync.worklog-event" => to_json(sync::worklog_event(ctx, input::parse(text)?).await?),
-        "sync.verify" => to_json(sync::verify(ctx, input::parse(text)?).await?),
-        "sync.status" => to_json(sync::status(ctx, input::parse(text)?).await?),
-        "sync.settings.save" => to_json(sync::save_settings(ctx, input::parse(text)?).await?),
-        "report.run" => to_json(report::run::run(ctx, input::parse(text)?).await?),
-        "export.run" => to_json(report::export::run(ctx, input::parse(text)?).await?),
-        "export.changes" => to_json(report::export::changes(ctx, input::parse(text)?).await?),
-        "report.list" => to_json(report::saved::list(ctx, input::parse(text)?).await?),
-        "report.save" => to_json(report::saved::save(ctx, input::parse(text)?).await?),
-        "report.delete" => to_json(report::saved::delete(ctx, input::parse(text)?).await?),
-        "access.get" => to_json(report::grants::get(ctx, input::parse(text)?).await?),
-        "access.save" => to_json(report::grants::save(ctx, input::parse(text)?).await?),
-        "timesheet.week" => to_json(timesheet::week(ctx, input::parse(text)?).await?),
-        "issue.search" => to_json(issue_search::search(ctx, input::parse(text)?).await?),
-        "attribute.list" => to_json(attribute::list(ctx, input::parse(text)?).await?),
-        "attribute.save" => to_json(attribute::save(ctx, input::parse(text)?).await?),
-        "schedule.get" => to_json(schedule::get(ctx, input::parse(text)?).await?),
-        "schedule.save" => to_json(schedule::save(ctx, input::parse(text)?).await?),
-        "privacy.report" => to_json(privacy::report(ctx, input::parse(text)?).await?),
-        "rate.list" => to_json(rate::list(ctx, input::parse(text)?).await?),
-        "rate.save" => to_json(rate::save(ctx, input::parse(text)?).await?),
-        other => Err(Error::invalid_input(format_args!(
+    let Some(entry) = find(operation) else {
+        let known: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+        return Err(Error::invalid_input(format_args!(
             "unknown operation {} (known: {})",
-            input::quote(other),
-            OPERATIONS.join(", ")
-        ))),
-    }
+            input::quote(operation),
+            known.join(", ")
+        )));
+    };
+    admit(entry, ctx.context())?;
+    (entry.handler)(ctx, text).await
 }
 
 fn to_json(output: impl Serialize) -> Result<String, Error> {
