@@ -24,19 +24,25 @@ const installationOf = (context) => context?.installContext ?? context?.cloudId;
 const resolver = new Resolver();
 
 // One generic definition: the operation is data, checked by the component
-// (an unknown name is its `invalid-input` error).
-resolver.define('invoke', ({ payload, context }) =>
-  runTask(
+// (an unknown name is its `invalid-input` error). A resolver call always comes
+// from a person: one without an account id (an anonymous or app-only
+// invocation) is refused here, never run as the app.
+resolver.define('invoke', ({ payload, context }) => {
+  if (!context?.accountId) {
+    return { error: { code: 'forbidden', message: 'the invocation names no account id: sign in to Jira and try again' } };
+  }
+  return runTask(
     taskContext({
+      entryPoint: 'person',
       installation: installationOf(context),
-      accountId: context?.accountId,
-      timeZone: context?.timezone,
-      locale: context?.locale,
+      accountId: context.accountId,
+      timeZone: context.timezone,
+      locale: context.locale,
     }),
     payload?.operation,
     payload?.input,
-  ),
-);
+  );
+});
 
 export const handler = resolver.getDefinitions();
 
@@ -47,7 +53,7 @@ export const handler = resolver.getDefinitions();
  * @param {string} operation
  */
 const trigger = (operation) => (event, context) =>
-  runTask(taskContext({ installation: installationOf(context) }), operation, event ?? {});
+  runTask(taskContext({ entryPoint: 'trigger', installation: installationOf(context) }), operation, event ?? {});
 
 /**
  * A function for a scheduled trigger: `operation` with no input and no acting
@@ -57,7 +63,7 @@ const trigger = (operation) => (event, context) =>
  * @param {string} operation
  */
 const schedule = (operation) => (_event, context) =>
-  runSlices(() => taskContext({ installation: installationOf(context) }), operation, {});
+  runSlices(() => taskContext({ entryPoint: 'job', installation: installationOf(context) }), operation, {});
 
 export const worklogEvent = trigger('sync.worklog-event');
 export const syncSchedule = schedule('sync.incremental');
@@ -71,7 +77,7 @@ export const privacySchedule = schedule('privacy.report');
 export const longTask = (event, context) => {
   const body = event?.body ?? {};
   return runSlices(
-    () => taskContext({ installation: installationOf(context), timeZone: body.timeZone, locale: body.locale }),
+    () => taskContext({ entryPoint: 'consumer', installation: installationOf(context), timeZone: body.timeZone, locale: body.locale }),
     body.operation,
     body.input,
   );

@@ -7,7 +7,8 @@ import { discard, task } from './component.js';
 import { describe, perform, sqlErrorCode } from './effects.js';
 
 /**
- * @typedef {{ installation: string, accountId?: string, timeZone: string, locale: string, nowMs: bigint }} TaskContext
+ * @typedef {{ installation: string, accountId?: string, timeZone: string, locale: string, nowMs: bigint, entryPoint: EntryPoint }} TaskContext
+ * @typedef {'person' | 'trigger' | 'job' | 'consumer' | 'operator'} EntryPoint
  * @typedef {{ ok: unknown } | { error: { code: string, message: string } }} TaskResult
  */
 
@@ -17,13 +18,16 @@ const DEFAULT_LOCALE = 'en-US';
 const failure = (code, message) => ({ error: { code, message } });
 
 /**
- * The task context for an invocation.
+ * The task context for an invocation. `entryPoint` is how the function was
+ * invoked (the resolver: a person; a product trigger; a scheduled trigger: a job;
+ * the queue consumer), fixed by the function, never taken from a payload.
  *
- * @param {{ installation?: string, accountId?: string | null, timeZone?: string | null, locale?: string | null }} parts
+ * @param {{ entryPoint: EntryPoint, installation?: string, accountId?: string | null, timeZone?: string | null, locale?: string | null }} parts
  * @returns {TaskContext}
  */
-export function taskContext({ installation, accountId, timeZone, locale }) {
+export function taskContext({ entryPoint, installation, accountId, timeZone, locale }) {
   return {
+    entryPoint,
     installation: installation ?? '',
     accountId: accountId || undefined,
     timeZone: timeZone || DEFAULT_TIME_ZONE,

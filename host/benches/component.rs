@@ -60,9 +60,10 @@ async fn record(runtime: Arc<Runtime>) -> Recorded {
     };
     let app = App::start(Arc::clone(&runtime), config).await.unwrap();
     let demo = app.demo().unwrap();
-    let ctx = app
-        .host()
-        .context(EntryPoint::Person, Some(demo.people()[0].account_id.clone()));
+    let ctx = app.host().context(
+        EntryPoint::Person,
+        Some(demo.people()[0].account_id.clone()),
+    );
     for operation in runtime.operations().await.unwrap() {
         let recorder = Recorder {
             inner: app.host().effects(),

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
+use worklogs_host::protocol::EntryPoint;
 use worklogs_host::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
 use worklogs_host::server::{example_curl, placeholder_page, router, serve};
-use worklogs_host::protocol::EntryPoint;
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
 
 type Result<T> = std::result::Result<T, Box<dyn StdError>>;

@@ -17,8 +17,8 @@ mod generated {
 pub(crate) use generated::{Worklogs, WorklogsPre};
 
 pub use generated::exports::worklogs::app::task::{
-    Answer, Context, Effect, EntryPoint, Error as TaskError, ErrorCode, HttpResponse, JiraRequest, Migration,
-    Outcome, Principal, Request, SqlRows, SqlStatement, Step, Value,
+    Answer, Context, Effect, EntryPoint, Error as TaskError, ErrorCode, HttpResponse, JiraRequest,
+    Migration, Outcome, Principal, Request, SqlRows, SqlStatement, Step, Value,
 };
 
 impl TaskError {

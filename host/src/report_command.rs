@@ -246,7 +246,8 @@ impl Operations for crate::App {
         operation: &str,
         input: &str,
     ) -> Result<String, TaskError> {
-        self.call(EntryPoint::Operator, who, time_zone, None, operation, input).await
+        self.call(EntryPoint::Operator, who, time_zone, None, operation, input)
+            .await
     }
 
     fn account_id(&self, who: &str) -> String {

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use worklogs_host::protocol::{
-    Answer, Context, Effect, EntryPoint, ErrorCode, JiraRequest, Outcome, Principal, Request, SqlStatement,
-    Value,
+    Answer, Context, Effect, EntryPoint, ErrorCode, JiraRequest, Outcome, Principal, Request,
+    SqlStatement, Value,
 };
 use worklogs_host::{Effects, Host, Jira, Limits, Performer, Sqlite};
 

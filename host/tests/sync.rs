@@ -261,9 +261,10 @@ async fn full_and_incremental_sync_on_both_engines() {
 
         // The app's own write, edits and deletions in Jira, a move and a new parent.
         let ctx = |who: &str| {
-            let mut ctx = app
-                .host()
-                .context(EntryPoint::Person, Some(app.demo().unwrap().account_id(who)));
+            let mut ctx = app.host().context(
+                EntryPoint::Person,
+                Some(app.demo().unwrap().account_id(who)),
+            );
             ctx.time_zone = "Europe/Berlin".into();
             ctx
         };
@@ -383,7 +384,12 @@ async fn a_sync_killed_at_random_effects_loses_and_duplicates_nothing() {
                 let result = twin
                     .host()
                     .runtime()
-                    .run(&twin.host().context(EntryPoint::Job, None), "sync.full", &input, &counter)
+                    .run(
+                        &twin.host().context(EntryPoint::Job, None),
+                        "sync.full",
+                        &input,
+                        &counter,
+                    )
                     .await
                     .unwrap();
                 longest = longest.max(before - counter.left.load(Ordering::SeqCst));

@@ -304,10 +304,39 @@ describe('the functions', () => {
     const unknown = await index.handler(...resolverEvent('worklog.destroy', {}));
     assert.equal(unknown.error.code, 'invalid-input');
     assert.match(unknown.error.message, /unknown operation "worklog.destroy"/);
-    const noOperation = await index.handler({ call: { functionKey: 'invoke', payload: {} }, context: {} }, { installContext: 'x' });
+    const alice = { principal: { accountId: 'acc-alice' } };
+    const noOperation = await index.handler({ call: { functionKey: 'invoke', payload: {} }, context: {} }, { installContext: 'x', ...alice });
     assert.equal(noOperation.error.code, 'invalid-input');
-    const noSite = await index.handler({ call: { functionKey: 'invoke', payload: { operation: 'me' } }, context: {} }, {});
+    const noSite = await index.handler({ call: { functionKey: 'invoke', payload: { operation: 'me' } }, context: {} }, alice);
     assert.deepEqual(noSite, { error: { code: 'internal', message: 'the Forge context names no installation' } });
+  });
+
+  test('the resolver refuses an invocation without an account id: it never runs as the app', async () => {
+    const memory = installMemoryRuntime({ onProduct: myselfOnly });
+    for (const principal of [undefined, {}, { accountId: '' }, { accountId: null }]) {
+      const [request, runtime] = resolverEvent('report.run', { period: { day: '2026-11-24' } });
+      const result = await index.handler(request, { ...runtime, principal });
+      assert.equal(result.error?.code, 'forbidden', JSON.stringify(result));
+      assert.match(result.error.message, /no account id/);
+    }
+    assert.equal(memory.calls.length, 0, 'nothing was read or written');
+  });
+
+  test('each function starts its operations through its own entry point', async () => {
+    installMemoryRuntime({ onProduct: myselfOnly });
+    const site = { installContext: 'ari:cloud:jira::site/entry' };
+    const event = { eventType: 'avi:jira:deleted:worklog', worklog: { id: '10000' } };
+    // A person cannot send Jira's worklog events, whatever the payload says.
+    const asPerson = await index.handler(...resolverEvent('sync.worklog-event', event));
+    assert.equal(asPerson.error.code, 'forbidden');
+    assert.match(asPerson.error.message, /may not be started by a person/);
+    // Nor can a job pushed to the queue.
+    const queued = await index.longTask({ body: { operation: 'sync.worklog-event', input: event } }, site);
+    assert.equal(queued.error.code, 'forbidden');
+    assert.match(queued.error.message, /may not be started by a consumer/);
+    // The product trigger may.
+    const triggered = await index.worklogEvent(event, site);
+    assert.ok(!('error' in triggered) || triggered.error.code !== 'forbidden', JSON.stringify(triggered));
   });
 
   test('after a trap the next call gets a fresh instance', async () => {
@@ -347,6 +376,7 @@ describe('the functions', () => {
     }
     const consumed = await index.longTask({ body: { operation: 'me', input: {} } }, site);
     assert.equal(consumed.error.code, 'forbidden', 'no acting user');
+    assert.match(consumed.error.message, /may not be started by a consumer/);
     assert.ok(!memory.calls.some((c) => c.target.provider === 'user'), 'nothing was asked as a user');
   });
 
@@ -419,7 +449,7 @@ describe('the functions', () => {
     installMemoryRuntime({ onSql: privacyDatabase(['acc-1', 'acc-2', 'acc-3']), onProduct: () => ({ status: 204 }) });
     const contexts = [];
     const make = () => {
-      const context = { installation: 'ari:cloud:jira::site/slices', timeZone: 'UTC', locale: 'en-US', nowMs: BigInt(Date.now()) };
+      const context = { entryPoint: 'job', installation: 'ari:cloud:jira::site/slices', timeZone: 'UTC', locale: 'en-US', nowMs: BigInt(Date.now()) };
       contexts.push(context);
       return context;
     };

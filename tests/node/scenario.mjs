@@ -6,6 +6,8 @@
 //     invocation (the account, the person's time zone and locale);
 //   - a step with no person (`as: null`) calls the queue consumer `longTask` with
 //     the body `{operation, input, timeZone, locale}`: a task with no acting user;
+//   - a step `via: "trigger"` calls the worklog trigger `worklogEvent` with its
+//     input as the event;
 //   - a `fault` step posts to the simulator's `/sim/faults`;
 //   - an `account` step (`{who, status}`) to its `/sim/accounts/{who}`.
 //
@@ -107,7 +109,7 @@ export function substitute(value, saved, people) {
  *
  * @param {{ name?: string, steps: any[] }} scenario
  * @param {{
- *   functions: { handler: Function, longTask: Function },
+ *   functions: { handler: Function, longTask: Function, worklogEvent: Function },
  *   runtime: { invoke: Function },
  *   simUrl: string,
  *   installation: string,
@@ -152,8 +154,13 @@ export async function runSteps(scenario, { functions, runtime, simUrl, installat
     Date.now = () => nowMs;
     let result;
     try {
+      // Forge has no operator (the local command line); a job is the consumer.
+      const via = step.via ?? (person ? 'person' : 'job');
+      if (!['person', 'trigger', 'job', 'consumer'].includes(via)) throw new Error(`${where}: Forge has no ${via} entry point`);
       result = await runtime.invoke({ accountId: person?.accountId, database }, () =>
-        person
+        via === 'trigger'
+          ? functions.worklogEvent(step.input, { installContext: installation })
+          : via === 'person'
           ? functions.handler(
               {
                 call: { functionKey: 'invoke', payload: { operation: step.operation, input: step.input } },

@@ -223,7 +223,11 @@ mod tests {
             ("rate.save", PEOPLE),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names, operations(), "the matrix lists every operation, in order");
+        assert_eq!(
+            names,
+            operations(),
+            "the matrix lists every operation, in order"
+        );
         for (operation, allowed) in matrix {
             for (entry, letter) in EntryPoint::ALL.into_iter().zip(allowed.chars()) {
                 let account = (entry == EntryPoint::Person).then_some("alice");
@@ -248,6 +252,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `docs/operations.md` lists exactly the table's operations, in order,
+    /// each with the entry points that may start it.
+    #[test]
+    fn the_docs_list_every_operation_with_its_entry_points() {
+        let docs = include_str!("../../../docs/operations.md");
+        let start = docs
+            .find("<!-- entry points:")
+            .expect("docs/operations.md has the entry point table");
+        let end = docs.find("<!-- end of entry points -->").expect("its end");
+        let documented: Vec<String> = docs[start..end]
+            .lines()
+            .filter(|line| line.starts_with("| `"))
+            .map(str::to_owned)
+            .collect();
+        let expected: Vec<String> = ops::OPERATIONS
+            .iter()
+            .map(|op| {
+                let starts: Vec<&str> = op.starts.iter().map(|e| e.as_str()).collect();
+                format!("| `{}` | {} |", op.name, starts.join(", "))
+            })
+            .collect();
+        assert_eq!(documented, expected);
     }
 
     /// A person's call without an account id never runs as the app.

@@ -77,7 +77,10 @@ fn a_person_is_refused_before_anything_is_read() {
     let mut host = FakeHost::new(Some("alice"));
     let e = host.run("privacy.report", json!({})).unwrap_err();
     assert!(e.is_forbidden(), "{e}");
-    assert!(e.message().contains("may not be started by a person"), "{e}");
+    assert!(
+        e.message().contains("may not be started by a person"),
+        "{e}"
+    );
     assert!(host.batches.is_empty());
 }
 
