@@ -55,6 +55,18 @@ use crate::rounding::{RoundMode, RoundingRule, Target};
 
 /// The most grouping levels besides the time axis.
 pub const MAX_LEVELS: usize = 3;
+/// Most days a period may span: ten years (leap days included). A report over
+/// more is a mistake or an attack, and no host should hold its buckets.
+pub const MAX_PERIOD_DAYS: u64 = 3_653;
+/// Most days a period may span when grouped by day (every day is a bucket,
+/// times every other level's keys): two years.
+pub const MAX_DAY_AXIS_DAYS: u64 = 731;
+/// Most values in one filter list (people, groups, projects, issues, the values
+/// of one attribute), and most attributes filtered at once.
+pub const MAX_FILTER_VALUES: usize = 1_000;
+/// Most characters in a JQL filter (Jira itself rejects far longer queries in
+/// a URL).
+pub const MAX_JQL_CHARS: usize = 2_000;
 
 /// A grouping level.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -358,6 +370,16 @@ fn value_set(values: Option<Vec<String>>, field: &str) -> Result<Option<BTreeSet
     let Some(values) = values else {
         return Ok(None);
     };
+    if values.len() > MAX_FILTER_VALUES {
+        return Err(Error::limit(
+            "too-many-values",
+            format!(
+                "invalid {field}: {} values, at most {MAX_FILTER_VALUES}",
+                values.len()
+            ),
+        )
+        .field_name(field));
+    }
     let mut set = BTreeSet::new();
     for (index, value) in values.into_iter().enumerate() {
         let trimmed = value.trim();
@@ -418,6 +440,16 @@ impl ReportQuery {
             .period
             .map(|period| Self::period(period, week_start))
             .transpose()?;
+        if raw.group_by.len() > MAX_LEVELS + 1 {
+            return Err(Error::limit(
+                "too-many-levels",
+                format!(
+                    "invalid groupBy: {} entries, at most {MAX_LEVELS} levels and a time axis",
+                    raw.group_by.len()
+                ),
+            )
+            .field_name("groupBy"));
+        }
 
         let mut levels = Vec::new();
         let mut time = None;
@@ -523,6 +555,21 @@ impl ReportQuery {
             ));
         }
         let filter = Self::raw_filter(raw.filter)?;
+        if let Some(range) = dates {
+            let days = range.len();
+            let (most, why) = if time == Some(TimeAxis::Day) {
+                (MAX_DAY_AXIS_DAYS, "grouped by day")
+            } else {
+                (MAX_PERIOD_DAYS, "in one report")
+            };
+            if days > most {
+                return Err(Error::limit(
+                    "period-too-long",
+                    format!("invalid period: {days} days, at most {most} {why}"),
+                )
+                .field_name("period"));
+            }
+        }
         Ok(ReportQuery {
             zone,
             dates,
@@ -636,6 +683,17 @@ impl ReportQuery {
 
     fn raw_filter(raw: RawFilter) -> Result<Filter, Error> {
         let mut attributes = BTreeMap::new();
+        if raw
+            .attributes
+            .as_ref()
+            .is_some_and(|a| a.len() > MAX_FILTER_VALUES)
+        {
+            return Err(Error::limit(
+                "too-many-values",
+                format!("invalid filter.attributes: more than {MAX_FILTER_VALUES} attributes"),
+            )
+            .field_name("filter.attributes"));
+        }
         for (key, values) in raw.attributes.unwrap_or_default() {
             let field = format!("filter.attributes.{key}");
             check_attribute_key(&key).map_err(|e| e.with_field("filter.attributes"))?;
@@ -647,6 +705,16 @@ impl ReportQuery {
             .into_iter()
             .collect();
         let jql = match raw.jql {
+            Some(jql) if jql.chars().count() > MAX_JQL_CHARS => {
+                return Err(Error::limit(
+                    "too-long",
+                    format!(
+                        "invalid filter.jql: {} characters, at most {MAX_JQL_CHARS}",
+                        jql.chars().count()
+                    ),
+                )
+                .field_name("filter.jql"));
+            }
             Some(jql) if jql.trim().is_empty() => {
                 return Err(invalid(
                     "invalid-value",
@@ -780,6 +848,20 @@ impl ReportQuery {
         self
     }
 
+    /// The same query grouped by `level` and `time` only, measuring seconds and
+    /// counts: a chart beside the report. A chart by day over a period longer
+    /// than [`MAX_DAY_AXIS_DAYS`] is allowed here (the period itself is bounded
+    /// by [`MAX_PERIOD_DAYS`]): it has one point a day and nothing per person or
+    /// issue.
+    #[must_use]
+    pub fn for_chart(&self, level: Option<Dimension>, time: Option<TimeAxis>) -> Self {
+        let mut chart = self.clone();
+        chart.levels = level.into_iter().collect();
+        chart.time = time;
+        chart.measures = vec![Measure::Seconds, Measure::Count];
+        chart
+    }
+
     /// The same query with a rounding rule.
     #[must_use]
     pub fn with_rounding(mut self, rounding: RoundingRule) -> Self {
@@ -847,6 +929,56 @@ mod tests {
             crate::calendar::format_utc(instants.start).unwrap(),
             "2026-02-28T23:00:00.000Z"
         );
+    }
+
+    #[test]
+    fn every_input_is_bounded() {
+        let refused = |json: String| ReportQuery::from_json(&json).unwrap_err();
+        // The query that trapped the component: all of time, by day.
+        let e = refused(
+            r#"{"timeZone": "UTC", "period": {"from": "0001-01-01", "to": "9999-12-31"}, "groupBy": ["person", "issue", "day"]}"#.into(),
+        );
+        assert!(e.is_limit(), "{e}");
+        assert_eq!((e.reason(), e.field()), ("period-too-long", Some("period")));
+        assert!(
+            e.message()
+                .contains("3652059 days, at most 731 grouped by day"),
+            "{e}"
+        );
+        // Without a day axis ten years pass, eleven do not.
+        let span = |to: &str, axis: &str| {
+            format!(
+                r#"{{"timeZone": "UTC", "period": {{"from": "2016-01-01", "to": "{to}"}}, "groupBy": [{axis}]}}"#
+            )
+        };
+        assert!(ReportQuery::from_json(&span("2025-12-31", r#""month""#)).is_ok());
+        assert!(refused(span("2026-12-31", r#""month""#)).is_limit());
+        assert!(ReportQuery::from_json(&span("2017-12-31", r#""day""#)).is_ok());
+        assert!(refused(span("2018-12-31", r#""day""#)).is_limit());
+        // Lists in filters.
+        let many: Vec<String> = (0..=MAX_FILTER_VALUES)
+            .map(|i| format!("\"P{i}\""))
+            .collect();
+        for list in ["people", "groups", "projects", "issues"] {
+            let e = refused(format!(
+                r#"{{"timeZone": "UTC", "filter": {{"{list}": [{}]}}}}"#,
+                many.join(",")
+            ));
+            assert!(e.is_limit(), "{list}: {e}");
+            assert_eq!(e.field(), Some(format!("filter.{list}").as_str()));
+        }
+        let e = refused(format!(
+            r#"{{"timeZone": "UTC", "filter": {{"attributes": {{"team": [{}]}}}}}}"#,
+            many.join(",")
+        ));
+        assert_eq!(e.field(), Some("filter.attributes.team"), "{e}");
+        let e = refused(format!(
+            r#"{{"timeZone": "UTC", "filter": {{"jql": "{}"}}}}"#,
+            "a".repeat(MAX_JQL_CHARS + 1)
+        ));
+        assert_eq!((e.is_limit(), e.field()), (true, Some("filter.jql")), "{e}");
+        let e = refused(r#"{"timeZone": "UTC", "groupBy": ["person", "issue", "project", "label", "day", "week"]}"#.into());
+        assert_eq!((e.is_limit(), e.field()), (true, Some("groupBy")), "{e}");
     }
 
     #[test]

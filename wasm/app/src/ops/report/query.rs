@@ -85,24 +85,6 @@ impl QueryJson {
     pub fn parse(&self, prefix: &str, zone: &str) -> Result<ReportQuery, Error> {
         ReportQuery::from_json(&self.to_value(zone).to_string()).map_err(|e| core_error(prefix, &e))
     }
-
-    /// The same query grouped by `group_by` only, measuring seconds (for the
-    /// chart).
-    ///
-    /// # Errors
-    ///
-    /// As [`QueryJson::parse`].
-    pub fn regrouped(&self, zone: &str, group_by: &str) -> Result<ReportQuery, Error> {
-        let mut value = self.to_value(zone);
-        if let Json::Object(map) = &mut value {
-            map.insert("groupBy".to_owned(), serde_json::json!([group_by]));
-            map.insert(
-                "measures".to_owned(),
-                serde_json::json!(["seconds", "count"]),
-            );
-        }
-        ReportQuery::from_json(&value.to_string()).map_err(|e| core_error("", &e))
-    }
 }
 
 #[derive(Deserialize)]

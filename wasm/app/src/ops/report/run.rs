@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use worklogs_core::duration::TimeTrackingSettings;
 use worklogs_core::money::{Money, RateTable};
-use worklogs_core::report::{GroupRow, KeyValue, Measure, ReportBuilder, ReportResult, Values};
+use worklogs_core::report::{
+    Dimension, GroupRow, KeyValue, Measure, ReportBuilder, ReportResult, TimeAxis, Values,
+};
 
 use super::query::{core_error, resolve, scope, QueryJson};
 use super::rows::{Order, Range, Reader, PAGE_ROWS};
@@ -232,8 +234,8 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
     let query = input.query.parse("", &zone)?;
     let query = query.with_measures(&[Measure::Count]);
     let chart_query = match input.chart {
-        Chart::Day => input.query.regrouped(&zone, "day")?,
-        Chart::Person => input.query.regrouped(&zone, "person")?,
+        Chart::Day => query.for_chart(None, Some(TimeAxis::Day)),
+        Chart::Person => query.for_chart(Some(Dimension::Person), None),
     };
     let costed = query.has(Measure::Cost);
     let (viewer, site, resolution, rates) = futures::join!(

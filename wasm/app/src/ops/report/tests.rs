@@ -889,3 +889,40 @@ fn cost_uses_the_rate_in_effect_per_worklog() {
     let e = host.run("report.run", cost_query()).unwrap_err();
     assert!(e.message().contains("rate.save"), "{e}");
 }
+
+/// The query that trapped the component (all of time, by day) is refused
+/// before anything is read; a long report by month still draws its day chart.
+#[test]
+fn periods_are_bounded_and_long_reports_still_chart() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("alice"));
+    let batches = host.batches.len();
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": {"from": "0001-01-01", "to": "9999-12-31"},
+                   "groupBy": ["person", "issue", "day"]}),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::Limit, "{e}");
+    assert!(e.message().contains("at most 731 grouped by day"), "{e}");
+    assert_eq!(host.batches.len(), batches, "nothing was read");
+    let e = host
+        .run(
+            "report.run",
+            json!({"period": {"from": "2000-01-01", "to": "2026-12-31"}, "groupBy": ["month"]}),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::Limit, "{e}");
+    assert!(e.message().contains("at most 3653 in one report"), "{e}");
+
+    let five_years = host
+        .run(
+            "report.run",
+            json!({"timeZone": "UTC", "period": {"from": "2022-01-01", "to": "2026-12-31"},
+                   "groupBy": ["month"]}),
+        )
+        .unwrap();
+    assert_eq!(five_years["chart"].as_array().map(Vec::len), Some(1826));
+}

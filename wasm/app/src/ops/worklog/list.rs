@@ -96,8 +96,9 @@ pub async fn list(ctx: &Ctx, input: ListInput) -> Result<WorklogList, Error> {
                 first.total
             )));
         }
-        let starts: Vec<usize> = (step..first.total).step_by(step).collect();
-        if starts.len() > MAX_MORE_PAGES {
+        // Counted before anything is built: Jira's total is not ours to trust.
+        let more_pages = (first.total - step).div_ceil(step);
+        if more_pages > MAX_MORE_PAGES {
             return Err(Error::limit(format!(
                 "issue {} has {} worklogs, more than the {} the app reads at once",
                 issue.as_str(),
@@ -105,7 +106,8 @@ pub async fn list(ctx: &Ctx, input: ListInput) -> Result<WorklogList, Error> {
                 (MAX_MORE_PAGES + 1) * step
             )));
         }
-        let pages = try_join_all(starts.into_iter().map(|start| page(ctx, issue, start))).await?;
+        let starts = (step..first.total).step_by(step);
+        let pages = try_join_all(starts.map(|start| page(ctx, issue, start))).await?;
         raw.extend(pages.into_iter().flat_map(|p| p.worklogs));
     }
     // Pages read while others log work may overlap: keep the first of each id.
@@ -217,6 +219,26 @@ mod tests {
             .run("worklog.list", json!({"issue": "ALPHA-2"}))
             .unwrap_err();
         assert_eq!(e.code(), crate::ErrorCode::Limit, "{e}");
+    }
+
+    /// A total of worklogs no host could hold is refused before any page is
+    /// planned (it used to build the list of pages first).
+    #[test]
+    fn a_huge_total_is_a_limit_before_any_page_is_planned() {
+        let mut host = FakeHost::new(Some("alice")).on_jira(|_| {
+            http(
+                200,
+                &format!(
+                    r#"{{"startAt":0,"maxResults":1,"total":{},"worklogs":[{{"id":"1","issueId":"2","started":"2026-11-24T09:30:00.000+0000","created":"x","updated":"y","timeSpentSeconds":60}}]}}"#,
+                    u64::MAX / 2
+                ),
+            )
+        });
+        let e = host
+            .run("worklog.list", json!({"issue": "ALPHA-2"}))
+            .unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::Limit, "{e}");
+        assert_eq!(host.batches.len(), 1, "only the first page was asked for");
     }
 
     #[test]
