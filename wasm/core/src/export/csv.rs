@@ -16,8 +16,9 @@
 //! # Formula injection
 //!
 //! Spreadsheets evaluate a field that starts with `=`, `+`, `-` or `@` (and some
-//! strip a leading tab or CR first), so text and list cells starting with one of them
-//! get a leading `'` ([`neutralize`]): Excel then shows the text, apostrophe included,
+//! strip leading white space, a tab or CR first, or fold the full-width forms
+//! `＝ ＋ － ＠` to these), so text and list cells starting with one of them, after
+//! any white space, get a leading `'` ([`neutralize`]): Excel then shows the text, apostrophe included,
 //! and never runs it. A text that already starts with `'` followed by such a text gets
 //! one more, so [`unneutralize`] gives back every original text exactly. Numbers,
 //! dates and booleans are never prefixed (a negative number stays a number).
@@ -211,12 +212,18 @@ impl CsvOptions {
 }
 
 /// True when a spreadsheet could read `text` as a formula, or when `text` is a `'`
-/// followed by such a text (so that [`unneutralize`] can tell them apart).
+/// followed by such a text (so that [`unneutralize`] can tell them apart): it
+/// starts with a tab or CR, or, after any leading white space, with `=`, `+`,
+/// `-`, `@` or their full-width forms `＝ ＋ － ＠` (which some spreadsheets and
+/// import tools fold to the ASCII ones).
 fn needs_prefix(text: &str) -> bool {
     let trimmed = text.trim_start_matches('\'');
+    if trimmed.starts_with(['\t', '\r']) {
+        return true;
+    }
     matches!(
-        trimmed.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        trimmed.trim_start().chars().next(),
+        Some('=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}')
     )
 }
 
@@ -227,7 +234,7 @@ fn needs_prefix(text: &str) -> bool {
 ///
 /// ```
 /// use worklogs_core::export::csv::neutralize;
-/// for risky in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+/// for risky in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", " =1", "\n@x", "＝1+1", " ＋1", "－1", "＠A1"] {
 ///     assert!(neutralize(risky).starts_with('\''));
 /// }
 /// assert_eq!(neutralize("'=1"), "''=1");
@@ -494,7 +501,10 @@ mod tests {
 
     #[test]
     fn formula_injection_is_neutralised() {
-        for risky in ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "'=1"] {
+        for risky in [
+            "=1+1", "+1", "-1", "@x", "\tx", "\rx", "'=1", " =1", "  +1", "\n-1", "\u{a0}@x", "＝1",
+            "＋1", "－1", "＠x", " ＝1",
+        ] {
             let out = csv(
                 CsvOptions::default(),
                 &[vec![
@@ -547,7 +557,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn neutralize_round_trips(text in "['=+@\\-\t\r a-z]{0,6}") {
+        fn neutralize_round_trips(text in "['=+@\\-\t\r\n a-z＝＋－＠\u{a0}]{0,6}") {
             let neutral = neutralize(&text);
             prop_assert_eq!(unneutralize(&neutral), text.as_str());
             prop_assert!(!matches!(neutral.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')));
