@@ -502,8 +502,8 @@ mod tests {
     #[test]
     fn formula_injection_is_neutralised() {
         for risky in [
-            "=1+1", "+1", "-1", "@x", "\tx", "\rx", "'=1", " =1", "  +1", "\n-1", "\u{a0}@x", "＝1",
-            "＋1", "－1", "＠x", " ＝1",
+            "=1+1", "+1", "-1", "@x", "\tx", "\rx", "'=1", " =1", "  +1", "\n-1", "\u{a0}@x",
+            "＝1", "＋1", "－1", "＠x", " ＝1",
         ] {
             let out = csv(
                 CsvOptions::default(),

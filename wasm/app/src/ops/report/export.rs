@@ -427,6 +427,14 @@ impl input::Input for ChangesInput {
     }
 }
 
+/// How far back before `since` deletions are listed again. A tombstone
+/// carries the deleting task's `now`, taken when the task started; its
+/// statements may run up to a task's longest life later (900 s for a queue
+/// consumer), after an export that ended its window past that `now` read the
+/// tombstones. Listing deletions from this far back means none is ever missed;
+/// one listed twice is harmless (deleting an absent row changes nothing).
+pub const DELETION_GRACE_MS: i64 = 20 * 60 * 1000;
+
 /// How far the index is complete: the sync's `worklog/updated` cursor (what
 /// Jira changed before it is indexed), never after now. Without a sync, now.
 async fn indexed_until(ctx: &Ctx) -> Result<i64, Error> {
@@ -506,10 +514,12 @@ pub async fn changes(ctx: &Ctx, input: ChangesInput) -> Result<Piece, Error> {
     }
     if next.is_none() {
         // Tombstones carry the index's own time, complete up to now: a
-        // deletion after `until` is listed again by the next run (deleting
-        // twice is harmless), none is missed.
+        // deletion after `until` is listed again by the next run, and one
+        // stamped before `since` but written after the last run read them is
+        // found by looking back DELETION_GRACE_MS (deleting twice is harmless),
+        // so none is missed.
         let deletions = Range {
-            from: since,
+            from: since.saturating_sub(DELETION_GRACE_MS),
             until: until.max(ctx.context().now_ms.saturating_add(1)),
         };
         let mut reader = Reader::new(site, Order::Updated, false, (None, None));

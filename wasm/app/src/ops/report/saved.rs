@@ -22,6 +22,8 @@ pub const MAX_LISTED: usize = 1000;
 pub const MAX_NAME_CHARS: usize = 100;
 /// Most groups a report is shared with.
 pub const MAX_SHARED: usize = 20;
+/// Most saved reports one person owns: a new one past it is `limit`.
+pub const MAX_OWNED: i64 = 200;
 
 /// A saved report as the operations answer it.
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -196,6 +198,25 @@ async fn read_one(ctx: &Ctx, id: &str) -> Result<Option<Saved>, Error> {
     Ok(rows.rows.first().map(|r| saved_of(r)))
 }
 
+/// How many saved reports `owner` has.
+async fn owned_count(ctx: &Ctx, owner: &str) -> Result<i64, Error> {
+    let rows = ctx
+        .sql(
+            "SELECT COUNT(*) FROM saved_reports WHERE installation = ? AND owner = ?",
+            vec![
+                Value::Text(ctx.context().installation.clone()),
+                Value::Text(owner.to_owned()),
+            ],
+        )
+        .await?;
+    match rows.rows.first().and_then(|r| r.first()) {
+        Some(Value::Int(n)) => Ok(*n),
+        other => Err(Error::internal(format!(
+            "the count of saved reports is not a number: {other:?}"
+        ))),
+    }
+}
+
 /// Reads a saved report the user owns.
 async fn owned(ctx: &Ctx, id: &str, what: &str) -> Result<Saved, Error> {
     let me = ctx.acting_user()?;
@@ -243,9 +264,18 @@ pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<Saved, Error> {
                 "{:014x}",
                 hash_text(0x52, &format!("{me}\n{now}\n{}", input.name))
             );
-            let (existing, groups) =
-                futures::join!(read_one(ctx, &id), check_groups(ctx, &shared_fields));
+            let (existing, groups, count) = futures::join!(
+                read_one(ctx, &id),
+                check_groups(ctx, &shared_fields),
+                owned_count(ctx, &me)
+            );
             groups?;
+            let count = count?;
+            if count >= MAX_OWNED {
+                return Err(Error::limit(format!(
+                    "you have {count} saved reports, at most {MAX_OWNED}: delete one first"
+                )));
+            }
             if existing?.is_some() {
                 return Err(Error::new(
                     crate::ErrorCode::Conflict,

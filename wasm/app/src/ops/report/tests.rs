@@ -926,3 +926,77 @@ fn periods_are_bounded_and_long_reports_still_chart() {
         .unwrap();
     assert_eq!(five_years["chart"].as_array().map(Vec::len), Some(1826));
 }
+
+/// A deletion whose task started before the last incremental export's window
+/// ended, but whose statements ran after that export read the tombstones, is
+/// still listed by the next export (it reads deletions from a grace period
+/// before `since`).
+#[test]
+fn a_late_tombstone_is_not_missed_by_the_next_incremental_export() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("alice"));
+    let logged = host
+        .run(
+            "worklog.log",
+            json!({"issue": "ALPHA-2", "started": "2026-11-24T08:00:00Z", "seconds": 600}),
+        )
+        .unwrap();
+    let id = logged["id"].as_str().unwrap().to_owned();
+    // The deleting task started at `now`...
+    host.run("worklog.delete", json!({"issue": "ALPHA-2", "id": id}))
+        .unwrap();
+    // ...and the next export's `since` is five minutes later (the previous
+    // export ended its window while the deletion was still being written).
+    let since_ms = host.now_ms + 5 * 60 * 1000;
+    host.now_ms = since_ms + 60 * 1000;
+    let since = worklogs_core::calendar::format_utc(worklogs_core::calendar::Instant::from_millis(
+        since_ms,
+    ))
+    .unwrap();
+    let (_, answers) = export_all(
+        &mut host,
+        "export.changes",
+        json!({"since": since, "format": "csv"}),
+    );
+    let deleted: Vec<String> = answers
+        .iter()
+        .flat_map(|a| a["deleted"].as_array().cloned().unwrap_or_default())
+        .map(|d| d["worklogId"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(deleted.contains(&id), "{deleted:?} lacks {id}");
+}
+
+/// A person's saved reports are capped: the next one is `limit`, and one
+/// can be saved again after a deletion.
+#[test]
+fn saved_reports_per_person_are_capped() {
+    let sim = sim();
+    let mut host = FakeHost::new(None).on_sim(&sim);
+    act(&mut host, &sim, Some("alice"));
+    let query = json!({"period": {"month": "2026-11-01"}, "groupBy": ["issue"]});
+    let mut first = None;
+    for n in 0..super::saved::MAX_OWNED {
+        let saved = host
+            .run(
+                "report.save",
+                json!({"name": format!("r{n}"), "query": query}),
+            )
+            .unwrap();
+        first.get_or_insert(saved["id"].as_str().unwrap().to_owned());
+    }
+    let e = host
+        .run("report.save", json!({"name": "one more", "query": query}))
+        .unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::Limit, "{e}");
+    assert!(e.message().contains("at most 200"), "{e}");
+    // Someone else is not affected.
+    act(&mut host, &sim, Some("bob"));
+    host.run("report.save", json!({"name": "bob's", "query": query}))
+        .unwrap();
+    act(&mut host, &sim, Some("alice"));
+    host.run("report.delete", json!({"id": first.unwrap()}))
+        .unwrap();
+    host.run("report.save", json!({"name": "one more", "query": query}))
+        .unwrap();
+}
