@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::demo::Demo;
+use crate::demo::{Demo, Person};
 use crate::effects::Effects;
 use crate::host::Host;
 use crate::jira::Jira;
@@ -22,7 +22,7 @@ use crate::sql::{Database, MySql, Sqlite};
 use crate::Error;
 
 /// The Jira site a local host talks to.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum JiraTarget {
     /// The simulator, started in-process with `World::demo(seed)`.
     Demo {
@@ -47,6 +47,27 @@ pub enum JiraTarget {
     },
 }
 
+/// The API token never reaches `Debug` output (nor logs that print it).
+impl std::fmt::Debug for JiraTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JiraTarget::Demo { seed } => f.debug_struct("Demo").field("seed", seed).finish(),
+            JiraTarget::Simulator { base_url } => f
+                .debug_struct("Simulator")
+                .field("base_url", base_url)
+                .finish(),
+            JiraTarget::Cloud {
+                base_url, email, ..
+            } => f
+                .debug_struct("Cloud")
+                .field("base_url", base_url)
+                .field("email", email)
+                .field("token", &"<redacted>")
+                .finish(),
+        }
+    }
+}
+
 /// How to start a local host.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -62,6 +83,8 @@ pub struct Config {
 pub struct App {
     host: Host,
     demo: Option<Demo>,
+    /// The simulator's people (in-process or not), to resolve aliases.
+    people: Vec<Person>,
     token_owner: Option<String>,
 }
 
@@ -109,6 +132,13 @@ impl App {
             true => Some(token_owner(&jira).await?),
             false => None,
         };
+        let people = match (&demo, cloud) {
+            (Some(demo), _) => demo.people().to_vec(),
+            (None, false) => {
+                crate::demo::read_people(&reqwest::Client::new(), jira.base_url()).await?
+            }
+            (None, true) => Vec::new(),
+        };
         // The simulator's world is made afresh on every start, so the demo's app data
         // must be too: otherwise it would describe worklogs that no longer exist.
         let database: Arc<dyn Database> = match database {
@@ -126,6 +156,7 @@ impl App {
         Ok(App {
             host,
             demo,
+            people,
             token_owner,
         })
     }
@@ -141,13 +172,12 @@ impl App {
     }
 
     /// The acting user's account id when the caller names `who` (an account id
-    /// or, with the simulator, a demo alias; none for a task with no acting
-    /// user). With a real site it is always the token's owner.
+    /// or, with the simulator, in-process or not, a demo alias; none for a task
+    /// with no acting user). With a real site it is always the token's owner.
     pub fn acting_user(&self, who: Option<&str>) -> Option<String> {
-        match (&self.token_owner, &self.demo) {
-            (Some(owner), _) => Some(owner.clone()),
-            (None, Some(demo)) => who.map(|who| demo.account_id(who)),
-            (None, None) => who.map(str::to_owned),
+        match &self.token_owner {
+            Some(owner) => Some(owner.clone()),
+            None => who.map(|who| crate::demo::resolve_alias(&self.people, who)),
         }
     }
 

@@ -46,16 +46,14 @@ impl Demo {
         let handle = jira_sim::spawn(sim.clone(), addr)
             .await
             .map_err(|err| Error::io(format!("cannot start the Jira simulator: {err}")))?;
-        let mut demo = Demo {
+        let client = reqwest::Client::new();
+        let people = read_people(&client, handle.base_url.trim_end_matches('/')).await?;
+        Ok(Demo {
             sim,
             handle,
-            people: Vec::new(),
-            client: reqwest::Client::new(),
-        };
-        let listing: Listing = serde_json::from_str(&demo.listing().await?)
-            .map_err(|err| Error::jira(format!("unexpected simulator listing: {err}")))?;
-        demo.people = listing.accounts;
-        Ok(demo)
+            people,
+            client,
+        })
     }
 
     /// The simulator's base URL, such as `http://127.0.0.1:4100`.
@@ -83,8 +81,7 @@ impl Demo {
     /// The account id of `who`: an alias is resolved, anything else is taken
     /// as an account id.
     pub fn account_id(&self, who: &str) -> String {
-        self.person(who)
-            .map_or_else(|| who.to_owned(), |p| p.account_id.clone())
+        resolve_alias(&self.people, who)
     }
 
     /// The simulator's listing of its world (`GET /sim/demo`), as JSON text.
@@ -93,16 +90,42 @@ impl Demo {
     ///
     /// When the simulator cannot be reached.
     pub async fn listing(&self) -> Result<String, Error> {
-        let url = format!("{}/sim/demo", self.base_url());
-        let fail = |err: reqwest::Error| Error::jira(format!("cannot read {url}: {err}"));
-        self.client
-            .get(&url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(fail)?
-            .text()
-            .await
-            .map_err(fail)
+        listing(&self.client, self.base_url()).await
     }
+}
+
+/// The listing of the simulator at `base_url` (`GET /sim/demo`), as JSON text.
+async fn listing(client: &reqwest::Client, base_url: &str) -> Result<String, Error> {
+    let url = format!("{base_url}/sim/demo");
+    let fail = |err: reqwest::Error| Error::jira(format!("cannot read {url}: {err}"));
+    client
+        .get(&url)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(fail)?
+        .text()
+        .await
+        .map_err(fail)
+}
+
+/// The people of the simulator at `base_url`, in-process or not: aliases
+/// resolve the same way with `--demo` and `--jira-sim`.
+///
+/// # Errors
+///
+/// When the simulator cannot be reached or its listing is not one.
+pub async fn read_people(client: &reqwest::Client, base_url: &str) -> Result<Vec<Person>, Error> {
+    let listing: Listing = serde_json::from_str(&listing(client, base_url).await?)
+        .map_err(|err| Error::jira(format!("unexpected simulator listing: {err}")))?;
+    Ok(listing.accounts)
+}
+
+/// An alias (`alice`) or account id: the account id. `people` is the
+/// simulator's listing; anything it does not name is taken as an account id.
+pub fn resolve_alias(people: &[Person], who: &str) -> String {
+    people
+        .iter()
+        .find(|p| p.alias == who || p.account_id == who)
+        .map_or_else(|| who.to_owned(), |p| p.account_id.clone())
 }

@@ -47,7 +47,7 @@ mod effects;
 mod error;
 pub mod flatfile;
 mod host;
-mod jira;
+pub mod jira;
 pub mod jobs;
 mod limits;
 mod locate;

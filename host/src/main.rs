@@ -17,7 +17,7 @@ use std::time::Duration;
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use worklogs_host::protocol::EntryPoint;
 use worklogs_host::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
-use worklogs_host::server::{example_curl, placeholder_page, router, serve};
+use worklogs_host::server::{example_curl, placeholder_page, router, serve, Guard};
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
 
 type Result<T> = std::result::Result<T, Box<dyn StdError>>;
@@ -214,7 +214,9 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
         .await
         .map_err(|err| format!("cannot listen on 127.0.0.1:{}: {err}", args.port))?;
-    let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+    let port = listener.local_addr()?.port();
+    let url = format!("http://127.0.0.1:{port}");
+    let guard = Guard::new(port)?;
     let operations = app.host().runtime().operations().await?;
     let who = app
         .demo()
@@ -226,7 +228,11 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
         operations.first().map_or("OPERATION", String::as_str),
     );
 
-    println!("Worklogs is running at {url}");
+    println!("Worklogs is running at {url}/#token={}", guard.token());
+    println!(
+        "(open that address: the token is this start's key to the API; for scripts: export WORKLOGS_TOKEN={})",
+        guard.token()
+    );
     match app.demo() {
         Some(demo) => {
             println!(
@@ -260,7 +266,7 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
         sync_every: (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every)),
     };
     worklogs_host::jobs::spawn(Arc::clone(&app), jobs);
-    let router = router(Arc::clone(&app), args.ui, placeholder_page(&example));
+    let router = router(Arc::clone(&app), guard, args.ui, placeholder_page(&example));
     serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
         println!("\nShutting down.");

@@ -8,14 +8,26 @@
 //!   [`status_for`]).
 //! - `GET /api/demo` (only with the simulator) is the simulator's `GET /sim/demo`.
 //! - Anything else is a file of the UI bundle, or a page saying it is not built.
+//!
+//! The server runs on a developer's machine, where any web page the browser
+//! opens can send it requests. So every `/api/` request must pass the [`Guard`]:
+//! its `Host` is this server's own address (no DNS rebinding), its `Origin`,
+//! when sent, is this server (no other site), a POST's body is
+//! `application/json` (a form or `text/plain` from another page is refused
+//! before it is read), and it carries the per-start random token in
+//! `X-Worklogs-Token` (printed with the URL as `#token=…`: a fragment, so it
+//! never reaches a server log or a `Referer`; the UI keeps it in the tab's
+//! session storage). `POST /api/invoke` also needs the acting user: there is
+//! no anonymous call that would run as the app.
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -32,6 +44,126 @@ pub const ACCOUNT_HEADER: &str = "x-worklogs-account";
 pub const TIME_ZONE_HEADER: &str = "x-worklogs-timezone";
 /// The header naming the acting user's locale.
 pub const LOCALE_HEADER: &str = "x-worklogs-locale";
+/// The header carrying the server's per-start token.
+pub const TOKEN_HEADER: &str = "x-worklogs-token";
+
+/// Who may call the API: requests addressed to this server, from no other
+/// origin, carrying its per-start token (see the module docs).
+#[derive(Clone)]
+pub struct Guard {
+    token: String,
+    /// The `Host` values this server answers to, such as `127.0.0.1:8080`.
+    hosts: Vec<String>,
+}
+
+/// The token never reaches `Debug` output.
+impl std::fmt::Debug for Guard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Guard")
+            .field("token", &"<redacted>")
+            .field("hosts", &self.hosts)
+            .finish()
+    }
+}
+
+impl Guard {
+    /// A guard for a server on loopback `port`, with a fresh random token
+    /// (128 bits from the operating system).
+    ///
+    /// # Errors
+    ///
+    /// When the operating system has no random source.
+    pub fn new(port: u16) -> Result<Guard, crate::Error> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)
+            .map_err(|err| crate::Error::io(format!("no random source for the token: {err}")))?;
+        let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Self::with_token(port, token))
+    }
+
+    /// A guard for a server on loopback `port` with a given token (tests).
+    pub fn with_token(port: u16, token: String) -> Guard {
+        let hosts = ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|host| format!("{host}:{port}"))
+            .collect();
+        Guard { token, hosts }
+    }
+
+    /// The token, to print with the URL once.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Why `request` may not reach the API, if it may not: the status and a
+    /// message naming the header and its value.
+    fn refusal(&self, request: &Request) -> Option<(StatusCode, String)> {
+        let headers = request.headers();
+        let text = |name: header::HeaderName| {
+            headers
+                .get(&name)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        };
+        let host = text(header::HOST).unwrap_or_default();
+        if !self.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+            return Some((
+                StatusCode::FORBIDDEN,
+                format!(
+                    "header Host {host:?} is not this server (expected one of {})",
+                    self.hosts.join(", ")
+                ),
+            ));
+        }
+        if let Some(origin) = text(header::ORIGIN) {
+            let ours = self
+                .hosts
+                .iter()
+                .any(|h| origin.eq_ignore_ascii_case(&format!("http://{h}")));
+            if !ours {
+                return Some((
+                    StatusCode::FORBIDDEN,
+                    format!("header Origin {origin:?} is not this server: requests from other sites are refused"),
+                ));
+            }
+        }
+        if request.method() == axum::http::Method::POST {
+            let media = text(header::CONTENT_TYPE).unwrap_or_default();
+            let essence = media.split(';').next().unwrap_or_default().trim();
+            if !essence.eq_ignore_ascii_case("application/json") {
+                return Some((
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    format!("header Content-Type {media:?}: the API takes application/json only"),
+                ));
+            }
+        }
+        let given = headers
+            .get(TOKEN_HEADER)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        let same: bool = subtle::ConstantTimeEq::ct_eq(given, self.token.as_bytes()).into();
+        if !same {
+            let what = if given.is_empty() { "missing" } else { "wrong" };
+            return Some((
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "header X-Worklogs-Token is {what}: use the address `worklogs serve` printed (it ends in #token=…)"
+                ),
+            ));
+        }
+        None
+    }
+}
+
+/// Lets only requests the [`Guard`] admits reach the API.
+async fn guarded(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
+    match guard.refusal(&request) {
+        Some((status, message)) => {
+            let body = serde_json::json!({ "error": { "code": "forbidden", "message": message } });
+            json(status, body.to_string())
+        }
+        None => next.run(request).await,
+    }
+}
 
 /// The HTTP status for an error code.
 pub fn status_for(code: ErrorCode) -> StatusCode {
@@ -47,13 +179,15 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
 }
 
 /// The router for `app`, serving the UI from `ui_dir` when it holds an
-/// `index.html`. `page` is shown instead when it does not.
-pub fn router(app: Arc<App>, ui_dir: PathBuf, page: String) -> Router {
+/// `index.html`. `page` is shown instead when it does not. Every `/api/`
+/// request must pass `guard`.
+pub fn router(app: Arc<App>, guard: Guard, ui_dir: PathBuf, page: String) -> Router {
     let body_limit = app.host().runtime().limits().invoke_payload_bytes * 2 + 64 * 1024;
     let api = Router::new()
         .route("/api/invoke", post(invoke))
         .route("/api/demo", get(demo))
         .layer(DefaultBodyLimit::max(body_limit))
+        .route_layer(middleware::from_fn_with_state(Arc::new(guard), guarded))
         .with_state(app);
     if ui_dir.join("index.html").is_file() {
         api.fallback_service(ServeDir::new(ui_dir))
@@ -99,6 +233,14 @@ async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         }
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if header(ACCOUNT_HEADER).is_none_or(|who| who.trim().is_empty()) {
+        return json(
+            StatusCode::UNAUTHORIZED,
+            serde_json::json!({"error": {"code": "forbidden",
+                "message": "no acting user: name one in the X-Worklogs-Account header (an account id or a demo alias)"}})
+            .to_string(),
+        );
+    }
     let input = call.input.map_or("{}", RawValue::get);
     let result = app
         .call(
@@ -172,12 +314,13 @@ pub fn placeholder_page(example: &str) -> String {
     )
 }
 
-/// A command line that calls `operation` with an empty input as `who`.
+/// A command line that calls `operation` with an empty input as `who`, with
+/// the token in `$WORKLOGS_TOKEN` (never written out).
 pub fn example_curl(url: &str, who: Option<&str>, operation: &str) -> String {
     let account = who.map_or_else(String::new, |who| {
         format!(" -H 'X-Worklogs-Account: {who}'")
     });
     format!(
-        "curl -s {url}/api/invoke{account} -d '{{\"operation\":\"{operation}\",\"input\":{{}}}}'"
+        "curl -s {url}/api/invoke{account} -H \"X-Worklogs-Token: $WORKLOGS_TOKEN\" -H 'Content-Type: application/json' -d '{{\"operation\":\"{operation}\",\"input\":{{}}}}'"
     )
 }

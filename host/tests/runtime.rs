@@ -422,8 +422,11 @@ mod http {
     use super::*;
     use worklogs_host::server;
 
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
     struct Server {
         url: String,
+        port: u16,
         client: reqwest::Client,
         _stop: tokio::sync::oneshot::Sender<()>,
         _data: tempfile::TempDir,
@@ -432,15 +435,23 @@ mod http {
     async fn start() -> Server {
         let (app, data) = common::demo_app(common::runtime_with(Limits::default())).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let port = listener.local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}");
         let ui = data.path().join("no-ui");
-        let router = server::router(Arc::new(app), ui, server::placeholder_page("curl ..."));
+        let guard = server::Guard::with_token(port, TOKEN.to_owned());
+        let router = server::router(
+            Arc::new(app),
+            guard,
+            ui,
+            server::placeholder_page("curl ..."),
+        );
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, router, async {
             let _ = stopped.await;
         }));
         Server {
             url,
+            port,
             client: reqwest::Client::new(),
             _stop: stop,
             _data: data,
@@ -452,6 +463,8 @@ mod http {
             let mut request = self
                 .client
                 .post(format!("{}/api/invoke", self.url))
+                .header("Content-Type", "application/json")
+                .header("X-Worklogs-Token", TOKEN)
                 .body(body.to_owned());
             if let Some(who) = who {
                 request = request.header("X-Worklogs-Account", who);
@@ -516,6 +529,7 @@ mod http {
         let response = server
             .client
             .get(format!("{}/api/demo", server.url))
+            .header("X-Worklogs-Token", TOKEN)
             .send()
             .await
             .unwrap();
@@ -537,5 +551,171 @@ mod http {
         assert_eq!(response.status(), 200);
         let page = response.text().await.unwrap();
         assert!(page.contains("/api/invoke"), "{page}");
+    }
+
+    /// A request as a hostile page or a careless script would send it:
+    /// `headers` on top of a valid call as alice.
+    async fn attempt(server: &Server, headers: &[(&str, &str)], omit: &[&str]) -> (u16, String) {
+        let base = [
+            ("Content-Type", "application/json"),
+            ("X-Worklogs-Token", TOKEN),
+            ("X-Worklogs-Account", "alice"),
+        ];
+        let mut request = server.client.post(format!("{}/api/invoke", server.url));
+        for (name, value) in base {
+            if !omit.contains(&name) && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                request = request.header(name, value);
+            }
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request
+            .body(r#"{"operation":"me","input":{}}"#)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Each check of the guard, with the request that only it refuses.
+    #[tokio::test]
+    async fn the_api_refuses_what_a_hostile_page_can_send() {
+        let server = start().await;
+        let (status, body) = attempt(&server, &[], &[]).await;
+        assert_eq!(status, 200, "a proper call passes: {body}");
+
+        // CSRF: a form or text/plain POST from another page.
+        for media in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ] {
+            let (status, body) = attempt(&server, &[("Content-Type", media)], &[]).await;
+            assert_eq!(status, 415, "{media}: {body}");
+            assert!(
+                body.contains("Content-Type") && body.contains(media),
+                "{body}"
+            );
+        }
+        let (status, _) = attempt(&server, &[], &["Content-Type"]).await;
+        assert_eq!(status, 415);
+        // Another site's page.
+        let (status, body) = attempt(&server, &[("Origin", "http://evil.example")], &[]).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(
+            body.contains("Origin") && body.contains("evil.example"),
+            "{body}"
+        );
+        let ours = format!("http://127.0.0.1:{}", server.port);
+        let (status, body) = attempt(&server, &[("Origin", &ours)], &[]).await;
+        assert_eq!(status, 200, "our own origin passes: {body}");
+        // DNS rebinding: a foreign name resolving to 127.0.0.1.
+        let rebound = format!("evil.example:{}", server.port);
+        let (status, body) = attempt(&server, &[("Host", &rebound)], &[]).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(
+            body.contains("Host") && body.contains("evil.example"),
+            "{body}"
+        );
+        // No token, or a wrong one.
+        let (status, body) = attempt(&server, &[], &["X-Worklogs-Token"]).await;
+        assert_eq!(status, 401, "{body}");
+        assert!(body.contains("missing"), "{body}");
+        let (status, body) = attempt(
+            &server,
+            &[("X-Worklogs-Token", "00000000000000000000000000000000")],
+            &[],
+        )
+        .await;
+        assert_eq!(status, 401, "{body}");
+        assert!(body.contains("wrong"), "{body}");
+        // The demo listing too.
+        let response = server
+            .client
+            .get(format!("{}/api/demo", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        // No acting user: never the app.
+        let (status, body) = attempt(&server, &[], &["X-Worklogs-Account"]).await;
+        assert_eq!(status, 401, "{body}");
+        assert!(body.contains("no acting user"), "{body}");
+        let (status, body) = attempt(&server, &[("X-Worklogs-Account", " ")], &[]).await;
+        assert_eq!(status, 401, "{body}");
+    }
+
+    #[test]
+    fn tokens_are_random_and_never_in_debug_output() {
+        let a = server::Guard::new(8080).unwrap();
+        let b = server::Guard::new(8080).unwrap();
+        assert_eq!(a.token().len(), 32);
+        assert_ne!(a.token(), b.token());
+        let debug = format!("{a:?}");
+        assert!(!debug.contains(a.token()), "{debug}");
+        let target = worklogs_host::JiraTarget::Cloud {
+            base_url: "https://site.atlassian.net".into(),
+            email: "me@example.com".into(),
+            token: "secret-api-token".into(),
+        };
+        assert!(!format!("{target:?}").contains("secret-api-token"));
+    }
+
+    #[test]
+    fn a_real_site_is_reached_over_tls_only() {
+        for url in [
+            "https://site.atlassian.net",
+            "http://127.0.0.1:8081",
+            "http://localhost:9000",
+            "http://[::1]:9000",
+        ] {
+            assert!(worklogs_host::jira::require_tls(url).is_ok(), "{url}");
+        }
+        for url in [
+            "http://site.atlassian.net",
+            "http://10.0.0.1",
+            "ftp://x",
+            "not a url",
+        ] {
+            let e = worklogs_host::jira::require_tls(url)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("--jira-url") && e.contains(url), "{e}");
+        }
+    }
+
+    /// An alias names the same person whether the simulator runs in-process
+    /// (`--demo`) or apart (`--jira-sim`).
+    #[tokio::test]
+    async fn aliases_resolve_alike_with_an_external_simulator() {
+        let sim = jira_sim::Sim::new(jira_sim::World::demo(common::SEED));
+        let handle = jira_sim::spawn(sim, std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let config = worklogs_host::Config {
+            data_dir: data.path().to_path_buf(),
+            installation: "local".into(),
+            jira: worklogs_host::JiraTarget::Simulator {
+                base_url: handle.base_url.clone(),
+            },
+        };
+        let external = worklogs_host::App::start(common::runtime_with(Limits::default()), config)
+            .await
+            .unwrap();
+        let (demo, _data) = common::demo_app(common::runtime_with(Limits::default())).await;
+        for app in [&external, &demo] {
+            let me = app
+                .call(EntryPoint::Person, Some("alice"), None, None, "me", "{}")
+                .await
+                .unwrap();
+            let me: serde_json::Value = serde_json::from_str(&me).unwrap();
+            assert_eq!(me["displayName"], "Alice Andersen", "{me}");
+            assert_eq!(
+                me["accountId"].as_str(),
+                Some(demo.demo().unwrap().account_id("alice").as_str())
+            );
+        }
     }
 }

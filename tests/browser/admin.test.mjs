@@ -8,7 +8,7 @@ let host, browser, page;
 const skip = useBrowser((env) => { ({ host, browser, page } = env); });
 
 test('an administrator changes the time tracking settings', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=dave&view=admin`);
+  await page.goto(host.frame(`as=dave&view=admin`));
   const a = app(page);
   await a.getByRole('heading', { name: 'Time tracking' }).waitFor();
   await a.getByText('Read from Jira').waitFor();
@@ -23,7 +23,7 @@ test('an administrator changes the time tracking settings', { skip }, async () =
 });
 
 test('others are told they may not', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=alice&view=admin`);
+  await page.goto(host.frame(`as=alice&view=admin`));
   const a = app(page);
   await a.getByLabel('Working hours per day').fill('6');
   await a.getByRole('button', { name: 'Save' }).first().click();
@@ -31,7 +31,7 @@ test('others are told they may not', { skip }, async () => {
 });
 
 test('an administrator saves worklog attributes and the schedule', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=dave&view=admin`);
+  await page.goto(host.frame(`as=dave&view=admin`));
   const a = app(page);
   const attrs = a.locator('#attributes');
   await attrs.getByRole('button', { name: 'Add attribute' }).click();
@@ -75,7 +75,7 @@ test('an administrator saves worklog attributes and the schedule', { skip }, asy
   await shot(page, 'admin-attributes-schedule');
 
   // Others may read them but not save.
-  await page.goto(`${host.url}/frame.html?as=alice&view=admin`);
+  await page.goto(host.frame(`as=alice&view=admin`));
   const b = app(page).locator('#schedule');
   await b.getByLabel('Hours per working day').fill('6');
   await b.getByRole('button', { name: 'Save' }).click();
@@ -84,13 +84,13 @@ test('an administrator saves worklog attributes and the schedule', { skip }, asy
 });
 
 test('the admin page in dark', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=dave&view=admin&theme=dark`);
+  await page.goto(host.frame(`as=dave&view=admin&theme=dark`));
   await app(page).getByRole('heading', { name: 'Time tracking' }).waitFor();
   await shot(page, 'admin-dark');
 });
 
 test('the project page and the theme switch', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=carol&view=project&project=BETA`);
+  await page.goto(host.frame(`as=carol&view=project&project=BETA`));
   const p = app(page);
   await p.getByRole('heading', { name: 'Worklogs in BETA' }).waitFor();
   assert.equal(await p.getByLabel('Projects').inputValue(), 'BETA');

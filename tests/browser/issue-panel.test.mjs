@@ -7,7 +7,7 @@ let host, browser, page;
 const skip = useBrowser((env) => { ({ host, browser, page } = env); });
 
 test('log time on an issue, edit it and delete it', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=alice&view=issue&issue=ALPHA-2`);
+  await page.goto(host.frame(`as=alice&view=issue&issue=ALPHA-2`));
   const panel = app(page);
   await panel.getByRole('heading', { name: 'Time on ALPHA-2' }).waitFor();
   await panel.getByTestId('no-worklogs').waitFor();
@@ -55,7 +55,7 @@ test('log time on an issue, edit it and delete it', { skip }, async () => {
 });
 
 test('a person without the permission is told so in words', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=erin&view=issue&issue=ALPHA-3`);
+  await page.goto(host.frame(`as=erin&view=issue&issue=ALPHA-3`));
   const panel = app(page);
   await panel.getByLabel('Time spent').fill('1h');
   await panel.getByRole('button', { name: 'Log time' }).click();
@@ -66,12 +66,12 @@ test('a person without the permission is told so in words', { skip }, async () =
 });
 
 test('an issue the person may not see', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=alice&view=issue&issue=OPS-2`);
+  await page.goto(host.frame(`as=alice&view=issue&issue=OPS-2`));
   await app(page).getByText('Jira could not find it').waitFor();
 });
 
 test('the issue panel in dark', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=carol&view=issue&issue=ALPHA-4&theme=dark`);
+  await page.goto(host.frame(`as=carol&view=issue&issue=ALPHA-4&theme=dark`));
   const panel = app(page);
   await panel.locator('tr[data-worklog]').first().waitFor();
   const bg = await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
@@ -85,7 +85,7 @@ test('log time with a worklog attribute', { skip }, async () => {
   });
   assert.ok(saved.ok, JSON.stringify(saved));
   try {
-    await page.goto(`${host.url}/frame.html?as=alice&view=issue&issue=ALPHA-2`);
+    await page.goto(host.frame(`as=alice&view=issue&issue=ALPHA-2`));
     const panel = app(page);
     await panel.getByRole('heading', { name: 'Time on ALPHA-2' }).waitFor();
     const workType = panel.getByLabel('Work type *');

@@ -16,7 +16,7 @@ const skip = useBrowser(async (env) => {
 const ZONE = 'Asia/Kolkata';
 
 async function openReports(theme = '') {
-  await page.goto(`${host.url}/frame.html?as=carol&view=global${theme ? `&theme=${theme}` : ''}`);
+  await page.goto(host.frame(`as=carol&view=global${theme ? `&theme=${theme}` : ''}`));
   const r = app(page);
   await r.getByRole('tab', { name: 'Reports' }).click();
   await r.getByLabel('Period').selectOption('last-month');

@@ -40,7 +40,10 @@ export function missing() {
   return undefined;
 }
 
-/** Starts the host; resolves with {url, stop()}. */
+/** The token of each started host, by its URL. */
+const tokens = new Map();
+
+/** Starts the host; resolves with {url, token, frame(query), stop()}. */
 export async function startHost() {
   const data = mkdtempSync(join(tmpdir(), 'worklogs-ui-'));
   const child = spawn(BIN, ['serve', '--demo', '--port', '0', '--data', data, '--ui', join(root, 'ui/dist')], {
@@ -48,19 +51,23 @@ export async function startHost() {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise((resolve, reject) => {
+  const [url, token] = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the host did not start:\n${output}`)), 60_000);
     const onData = (chunk) => {
       output += chunk;
-      const m = /running at (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      const m = /running at (http:\/\/[\d.]+:\d+)\/#token=([0-9a-f]+)/.exec(output);
+      if (m) { clearTimeout(timer); resolve([m[1], m[2]]); }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the host exited (${code}):\n${output}`)); });
   });
+  tokens.set(url, token);
   return {
     url,
+    token,
+    /** The address of a frame page, with the token as `worklogs serve` prints it. */
+    frame: (query) => `${url}/frame.html?${query}#token=${token}`,
     async stop() {
       child.kill('SIGINT');
       await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000); });
@@ -97,7 +104,7 @@ export async function launch() {
 export async function invoke(url, as, operation, input = {}) {
   const r = await fetch(`${url}/api/invoke`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-worklogs-account': as },
+    headers: { 'content-type': 'application/json', 'x-worklogs-account': as, 'x-worklogs-token': tokens.get(url) },
     body: JSON.stringify({ operation, input }),
   });
   return r.json();

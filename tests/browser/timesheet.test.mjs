@@ -8,7 +8,7 @@ let host, browser, page;
 const skip = useBrowser((env) => { ({ host, browser, page } = env); });
 
 test('fill a week from the keyboard', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=alice&view=global`);
+  await page.goto(host.frame(`as=alice&view=global`));
   const ts = app(page);
   await ts.getByRole('tab', { name: 'My timesheet' }).waitFor();
   // This week holds the demo world's worklogs (the host imported them at start);
@@ -101,7 +101,7 @@ test('fill a week from the keyboard', { skip }, async () => {
 });
 
 test('the timesheet in dark', { skip }, async () => {
-  await page.goto(`${host.url}/frame.html?as=alice&view=global&theme=dark`);
+  await page.goto(host.frame(`as=alice&view=global&theme=dark`));
   const ts = app(page);
   // This week: the demo world's worklogs of Alice.
   await ts.getByRole('rowheader').first().waitFor();

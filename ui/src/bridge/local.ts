@@ -1,6 +1,7 @@
 // The local bridge: the bundle is in the local frame's iframe (or opened with the
 // same query string), served by `worklogs serve` from the same origin.
 import type { AppContext, Bridge, Envelope, ModuleType } from './types';
+import { tokenHeaders } from './token';
 
 const MODULES: ModuleType[] = [
   'jira:issuePanel', 'jira:issueActivity', 'jira:issueGlance',
@@ -26,7 +27,7 @@ export function localBridge(params: URLSearchParams): Bridge {
       };
     },
     async invoke(operation, input) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...tokenHeaders() };
       if (as) headers['x-worklogs-account'] = as;
       if (timeZone) headers['x-worklogs-timezone'] = timeZone;
       if (locale) headers['x-worklogs-locale'] = locale;

@@ -8,6 +8,10 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import '../styles/tokens.css';
 import './frame.css';
+import { localToken, tokenHeaders } from '../bridge/token';
+
+// Take the token out of the address before anything rewrites it.
+localToken();
 
 interface Person { alias: string; accountId: string; displayName: string; timeZone: string; locale: string; groups: string[] }
 interface Demo { accounts: Person[]; projects: Array<{ key: string; name: string }>; issues: string[] }
@@ -36,7 +40,7 @@ function Frame() {
   const theme = q.theme === 'dark' ? 'dark' : 'light';
 
   useEffect(() => {
-    fetch('api/demo').then(async (r) => {
+    fetch('api/demo', { headers: tokenHeaders() }).then(async (r) => {
       const body = await r.json();
       if (!r.ok) throw new Error(body?.error?.message ?? `the host answered ${r.status}`);
       setDemo(body as Demo);
