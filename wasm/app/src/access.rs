@@ -53,6 +53,43 @@ pub struct Grant {
 pub struct Grants {
     /// The grants, in the order saved.
     pub grants: Vec<Grant>,
+    /// The Jira groups whose members may measure `cost` (the "see costs"
+    /// grant): anyone who sees cost and hours per person can divide one by
+    /// the other, so cost reveals hourly rates. Jira administrators always may.
+    #[serde(default, rename = "costViewers", skip_serializing_if = "Vec::is_empty")]
+    pub cost_viewers: Vec<String>,
+}
+
+/// The name of the grant that lets people measure cost, for refusals.
+pub const COST_GRANT: &str = "see costs (access grants: costViewers)";
+
+/// Whether the task may measure cost: the app's jobs and the operator, Jira
+/// administrators, and members of a group the "see costs" grant names.
+///
+/// # Errors
+///
+/// `forbidden` naming the grant for anyone else; Jira's and the database's
+/// errors (a failed check refuses).
+pub async fn require_cost_viewer(ctx: &Ctx) -> Result<(), Error> {
+    if ctx.acting_user().is_err() {
+        // Jobs and the local operator run as the app, which owns the rates.
+        return Ok(());
+    }
+    let (admin, grants) = futures::join!(is_jira_admin(ctx), load_grants(ctx));
+    if admin? {
+        return Ok(());
+    }
+    let grants = grants?;
+    if !grants.cost_viewers.is_empty() {
+        let mine = my_groups(ctx).await?;
+        if grants.cost_viewers.iter().any(|g| mine.contains(g)) {
+            return Ok(());
+        }
+    }
+    Err(Error::forbidden(format!(
+        "measuring cost reveals hourly rates: it needs the grant \"{COST_GRANT}\" \
+         (a Jira administrator adds one of your groups to it)"
+    )))
 }
 
 /// Reads the site's grants (none when never saved).

@@ -29,6 +29,8 @@ pub async fn get(ctx: &Ctx, _: NoInput) -> Result<Grants, Error> {
 #[serde(deny_unknown_fields)]
 pub struct SaveRaw {
     grants: Vec<GrantRaw>,
+    #[serde(default, rename = "costViewers")]
+    cost_viewers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,7 +91,23 @@ impl input::Input for SaveInput {
                 None => grants.push(Grant { group, teams }),
             }
         }
-        Ok(Self(Grants { grants }))
+        if raw.cost_viewers.len() > MAX_GRANTS {
+            return Err(Error::invalid_field(
+                "costViewers",
+                format_args!("{} groups: at most {MAX_GRANTS}", raw.cost_viewers.len()),
+            ));
+        }
+        let mut cost_viewers: Vec<String> = Vec::new();
+        for (i, g) in raw.cost_viewers.iter().enumerate() {
+            let group = group_name(&format!("costViewers[{i}]"), g)?;
+            if !cost_viewers.contains(&group) {
+                cost_viewers.push(group);
+            }
+        }
+        Ok(Self(Grants {
+            grants,
+            cost_viewers,
+        }))
     }
 }
 
@@ -108,6 +126,9 @@ pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<Grants, Error> {
         for (j, t) in g.teams.iter().enumerate() {
             named.push((format!("grants[{i}].teams[{j}]"), t.clone()));
         }
+    }
+    for (i, g) in grants.cost_viewers.iter().enumerate() {
+        named.push((format!("costViewers[{i}]"), g.clone()));
     }
     check_groups(ctx, &named).await?;
     let text = serde_json::to_string(&grants)

@@ -212,6 +212,7 @@ async fn rates_for(ctx: &Ctx, costed: bool) -> Result<Option<RateTable>, Error> 
     if !costed {
         return Ok(None);
     }
+    crate::access::require_cost_viewer(ctx).await?;
     let rates = rate::load(ctx).await?;
     if rates.is_empty() {
         return Err(Error::invalid_field(

@@ -860,7 +860,19 @@ fn cost_uses_the_rate_in_effect_per_worklog() {
     );
     assert_eq!(report["unpricedSeconds"], 0);
 
-    // alice may run the report too: her cost covers only the time she sees (her own).
+    // alice may not measure cost until a "see costs" grant names her group:
+    // cost ÷ hours per person would reveal the rates.
+    act(&mut host, &sim, Some("alice"));
+    let e = host.run("report.run", cost_query()).unwrap_err();
+    assert!(e.is_forbidden(), "{e}");
+    assert!(e.message().contains("see costs"), "{e}");
+    act(&mut host, &sim, Some("dave"));
+    host.run(
+        "access.save",
+        json!({"grants": [], "costViewers": ["team-alpha"]}),
+    )
+    .unwrap();
+    // Then her cost covers only the time she sees (her own).
     act(&mut host, &sim, Some("alice"));
     let report = host.run("report.run", cost_query()).unwrap();
     assert_eq!(report["groups"], json!([alice]));
