@@ -83,7 +83,7 @@ pub struct FakeHost {
     /// Effects performed so far, by every run.
     pub effects: u64,
     jira: JiraHandler,
-    db: rusqlite::Connection,
+    pub db: rusqlite::Connection,
     /// Every batch of every run, in order.
     pub batches: Vec<Vec<Request>>,
     /// Every wait asked for, in milliseconds (answered at once: time is virtual).

@@ -384,8 +384,10 @@ pub async fn store_worklogs_as(
         .iter()
         .map(|issue| issue_values(site, &mut dict, issue))
         .collect();
-    let mut statements = dict_statements(site, dict);
-    statements.extend(multi_row(ISSUES_INSERT, 13, issue_rows));
+    // The dictionary first, in a batch of its own: a row is never written
+    // while an entry it points at failed to be.
+    write_all(ctx, dict_statements(site, dict)).await?;
+    let mut statements = multi_row(ISSUES_INSERT, 13, issue_rows);
     statements.extend(multi_row(WORKLOGS_INSERT, 11, worklog_rows));
     statements.extend(gone_statements(site, ctx.context().now_ms, &gone));
     write_all(ctx, statements).await?;
@@ -436,8 +438,9 @@ pub async fn store_issues(
         .iter()
         .map(|issue| issue_values(site, &mut dict, issue))
         .collect();
-    let mut statements = dict_statements(site, dict);
-    statements.extend(multi_row(ISSUES_INSERT, 13, rows));
+    // The dictionary first, as in `store_worklogs_as`.
+    write_all(ctx, dict_statements(site, dict)).await?;
+    let mut statements = multi_row(ISSUES_INSERT, 13, rows);
     statements.extend(gone_statements(site, ctx.context().now_ms, gone));
     let answers = write_all(ctx, statements).await?;
     let first_gone = answers.len().saturating_sub(gone.len() * 2);

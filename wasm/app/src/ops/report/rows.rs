@@ -20,7 +20,7 @@ use worklogs_core::export::flat::FlatRow;
 use crate::access::{call_as, principal, Viewer};
 use crate::adf;
 use crate::executor::Ctx;
-use crate::index::{int, placeholders, Kind};
+use crate::index::{dict_id, int, placeholders, Kind};
 use crate::jira::{self, JiraPath};
 use crate::protocol::{Method, SqlRows, Value};
 use crate::Error;
@@ -75,6 +75,10 @@ pub struct Row {
 }
 
 /// Reads pages of one site in one order, keeping what rows refer to for the
+/// What stands for a visibility that cannot be resolved: no visibility
+/// parses from it, so [`Viewer::sees`] hides the row.
+const UNRESOLVED: &str = "<unresolved visibility>";
+
 /// task.
 #[derive(Debug)]
 pub struct Reader {
@@ -84,6 +88,8 @@ pub struct Reader {
     projects: Option<Vec<i64>>,
     authors: Option<Vec<i64>>,
     dict: BTreeMap<i64, String>,
+    /// The kind of each dictionary entry read (`dict.kind`).
+    kinds: BTreeMap<i64, i64>,
     parents: BTreeMap<i64, (String, String)>,
     names: BTreeMap<String, String>,
 }
@@ -225,6 +231,7 @@ impl Reader {
             projects,
             authors,
             dict: BTreeMap::new(),
+            kinds: BTreeMap::new(),
             parents: BTreeMap::new(),
             names: BTreeMap::new(),
         }
@@ -327,7 +334,7 @@ impl Reader {
         // Roles, for projects with role-restricted rows.
         let role_projects: BTreeSet<i64> = raws
             .iter()
-            .filter(|r| Viewer::needs_roles(self.dict_text(r.visibility)))
+            .filter(|r| Viewer::needs_roles(self.visibility_text(r.visibility)))
             .map(|r| r.project)
             .collect();
         if !role_projects.is_empty() {
@@ -339,7 +346,7 @@ impl Reader {
                 viewer.sees(
                     r.project,
                     self.dict_text(r.author).unwrap_or(""),
-                    self.dict_text(r.visibility),
+                    self.visibility_text(r.visibility),
                 )
             })
             .collect();
@@ -424,7 +431,7 @@ impl Reader {
         self.lookups(ctx, &raws).await?;
         let role_projects: BTreeSet<i64> = raws
             .iter()
-            .filter(|r| Viewer::needs_roles(self.dict_text(r.visibility)))
+            .filter(|r| Viewer::needs_roles(self.visibility_text(r.visibility)))
             .map(|r| r.project)
             .collect();
         if !role_projects.is_empty() {
@@ -436,12 +443,28 @@ impl Reader {
                 viewer.sees(
                     r.project,
                     self.dict_text(r.author).unwrap_or(""),
-                    self.dict_text(r.visibility),
+                    self.visibility_text(r.visibility),
                 )
             })
             .map(|r| (r.id, r.updated))
             .collect();
         Ok((seen, last, more))
+    }
+
+    /// A row's visibility for [`Viewer::sees`]: `None` for none (id 0); the
+    /// entry's JSON when it is a visibility entry whose text hashes to its id;
+    /// otherwise [`UNRESOLVED`], which hides the row. A missing entry, one of
+    /// another kind, or one whose text was overwritten never reads as "no
+    /// restriction": the check fails closed.
+    fn visibility_text(&self, id: i64) -> Option<&str> {
+        if id == 0 {
+            return None;
+        }
+        let verified = self.dict.get(&id).filter(|text| {
+            self.kinds.get(&id) == Some(&(Kind::Visibility as i64))
+                && dict_id(Kind::Visibility, text) == id
+        });
+        Some(verified.map_or(UNRESOLVED, String::as_str))
     }
 
     fn dict_text(&self, id: i64) -> Option<&str> {
@@ -512,6 +535,7 @@ impl Reader {
                 if num(row, 2) == Kind::FormerUser as i64 {
                     self.names.insert(value.clone(), value.clone());
                 }
+                self.kinds.insert(id, num(row, 2));
                 self.dict.insert(id, value);
             }
         }

@@ -1012,3 +1012,63 @@ fn saved_reports_per_person_are_capped() {
     host.run("report.save", json!({"name": "one more", "query": query}))
         .unwrap();
 }
+
+/// A restricted worklog whose visibility cannot be resolved (its dictionary
+/// entry is missing, of another kind, or holds a text that is not the one its
+/// id was made from) is hidden, never shown as unrestricted.
+#[test]
+fn an_unresolvable_visibility_hides_the_worklog() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    let count = |host: &mut FakeHost| {
+        let report = host
+            .run(
+                "report.run",
+                json!({"timeZone": "UTC", "period": {"from": "2025-12-01", "to": "2026-11-30"}}),
+            )
+            .unwrap();
+        report["worklogs"].as_u64().unwrap()
+    };
+    let restricted: Vec<i64> = {
+        let mut statement = host
+            .db
+            .prepare("SELECT DISTINCT visibility FROM worklogs WHERE visibility <> 0")
+            .unwrap();
+        statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(!restricted.is_empty(), "the demo has restricted worklogs");
+    // erin (stakeholders) sees the time of every team, but not the
+    // restricted worklogs (she is in none of their groups or roles).
+    act(&mut host, &sim, Some("dave"));
+    host.run(
+        "access.save",
+        json!({"grants": [{"group": "stakeholders", "teams": ["team-alpha", "team-beta", "jira-users"]}]}),
+    )
+    .unwrap();
+    act(&mut host, &sim, Some("erin"));
+    let before = count(&mut host);
+    act(&mut host, &sim, None);
+    let everything = count(&mut host);
+    assert!(before < everything, "erin does not see every worklog");
+    act(&mut host, &sim, Some("erin"));
+    let tamper = |host: &mut FakeHost, sql: &str| {
+        for id in &restricted {
+            host.db.execute(sql, [id]).unwrap();
+        }
+    };
+    // Overwritten by a text of another kind, or a text that is not its own...
+    tamper(&mut host, "UPDATE dict SET kind = 1 WHERE id = ?1");
+    assert_eq!(count(&mut host), before, "another kind");
+    tamper(
+        &mut host,
+        r#"UPDATE dict SET kind = 2, value = '{"type":"group","value":"stakeholders"}' WHERE id = ?1"#,
+    );
+    assert_eq!(count(&mut host), before, "a text that is not its own");
+    // ...or gone.
+    tamper(&mut host, "DELETE FROM dict WHERE id = ?1");
+    assert_eq!(count(&mut host), before, "missing");
+}
