@@ -144,6 +144,17 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0016-saved-reports-owner",
         statement: "CREATE INDEX saved_reports_owner ON saved_reports (installation, owner)",
     },
+    // Accounts `privacy.report` erased, as a salted SHA-256 of the account id
+    // (never the id itself), with the neutral label that stands for them: every
+    // write to the index checks it, so a later sync never writes the id back.
+    Migration {
+        name: "0017-erased-accounts",
+        statement: "CREATE TABLE IF NOT EXISTS erased_accounts (\
+        site BIGINT NOT NULL, \
+        hash VARCHAR(64) NOT NULL, \
+        label VARCHAR(64) NOT NULL, \
+        PRIMARY KEY (site, hash))",
+    },
 ];
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::rows::ISSUE_FIELDS;
-use super::{dict_id, int, placeholders, tuples, IssueRow, Kind, RawIssue, WorklogRow};
+use super::{dict_id, erased, int, placeholders, tuples, IssueRow, Kind, RawIssue, WorklogRow};
 use crate::executor::Ctx;
 use crate::jira::JiraPath;
 use crate::protocol::{Method, SqlRows, Value};
@@ -188,7 +188,36 @@ fn dict_statements(site: i64, dict: Dict) -> Vec<(String, Vec<Value>)> {
     multi_row("REPLACE INTO dict (site, id, kind, value) VALUES", 4, rows)
 }
 
-fn issue_values(site: i64, dict: &mut Dict, issue: &IssueRow) -> Vec<Value> {
+/// The erased accounts (`privacy.report`) among the worklogs' authors and the
+/// strings in the issues' custom field values: each one's label.
+async fn erased_labels(
+    ctx: &Ctx,
+    site: i64,
+    authors: impl Iterator<Item = String>,
+    issues: &[IssueRow],
+) -> Result<BTreeMap<String, String>, Error> {
+    let strings: BTreeSet<String> = authors
+        .chain(
+            issues
+                .iter()
+                .filter_map(|i| i.fields.as_deref())
+                .flat_map(erased::strings_in),
+        )
+        .collect();
+    let texts: BTreeSet<&str> = strings.iter().map(String::as_str).collect();
+    if texts.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    erased::labels_of(ctx, site, &texts).await
+}
+
+fn issue_values(
+    site: i64,
+    dict: &mut Dict,
+    issue: &IssueRow,
+    erased: &BTreeMap<String, String>,
+) -> Vec<Value> {
+    let fields = issue.fields.as_deref().map(|f| erased::relabel(f, erased));
     vec![
         Value::Int(site),
         Value::Int(issue.id),
@@ -201,7 +230,7 @@ fn issue_values(site: i64, dict: &mut Dict, issue: &IssueRow) -> Vec<Value> {
         Value::Int(dict.optional(Kind::Components, issue.components.as_deref())),
         Value::Int(dict.optional(Kind::Labels, issue.labels.as_deref())),
         Value::Int(dict.optional(Kind::Versions, issue.versions.as_deref())),
-        Value::Int(dict.optional(Kind::Fields, issue.fields.as_deref())),
+        Value::Int(dict.optional(Kind::Fields, fields.as_deref())),
         Value::Int(issue.updated),
     ]
 }
@@ -209,13 +238,24 @@ fn issue_values(site: i64, dict: &mut Dict, issue: &IssueRow) -> Vec<Value> {
 const ISSUES_INSERT: &str = "REPLACE INTO issues (site, id, issue_key, summary, project, parent, \
      issue_type, status, components, labels, versions, fields, updated) VALUES";
 
-fn worklog_values(site: i64, dict: &mut Dict, row: &WorklogRow, project: i64) -> Vec<Value> {
+fn worklog_values(
+    site: i64,
+    dict: &mut Dict,
+    row: &WorklogRow,
+    project: i64,
+    erased: &BTreeMap<String, String>,
+) -> Vec<Value> {
+    // An erased author is written as their label, never as the id again.
+    let author = match erased.get(&row.author) {
+        Some(label) => dict.id(Kind::FormerUser, label),
+        None => dict.id(Kind::Account, &row.author),
+    };
     vec![
         Value::Int(site),
         Value::Int(row.id),
         Value::Int(row.issue),
         Value::Int(project),
-        Value::Int(dict.id(Kind::Account, &row.author)),
+        Value::Int(author),
         Value::Int(row.started),
         Value::Int(row.seconds),
         Value::Int(row.updated),
@@ -364,6 +404,13 @@ pub async fn store_worklogs_as(
         projects.insert(issue.id, issue.project);
     }
 
+    let erased = erased_labels(
+        ctx,
+        site,
+        unique.values().map(|r| r.author.clone()),
+        &fetched,
+    )
+    .await?;
     let mut dict = Dict::default();
     let mut stored = Stored::default();
     let mut worklog_rows = Vec::new();
@@ -376,13 +423,13 @@ pub async fn store_worklogs_as(
             stored.unchanged += 1;
             continue;
         }
-        worklog_rows.push(worklog_values(site, &mut dict, row, project));
+        worklog_rows.push(worklog_values(site, &mut dict, row, project, &erased));
     }
     stored.written = worklog_rows.len() as u64;
     stored.issues = fetched.len() as u64;
     let issue_rows: Vec<Vec<Value>> = fetched
         .iter()
-        .map(|issue| issue_values(site, &mut dict, issue))
+        .map(|issue| issue_values(site, &mut dict, issue, &erased))
         .collect();
     // The dictionary first, in a batch of its own: a row is never written
     // while an entry it points at failed to be.
@@ -433,10 +480,11 @@ pub async fn store_issues(
     if !moves.is_empty() {
         write_all(ctx, moves).await?;
     }
+    let erased = erased_labels(ctx, site, std::iter::empty(), &issues).await?;
     let mut dict = Dict::default();
     let rows: Vec<Vec<Value>> = issues
         .iter()
-        .map(|issue| issue_values(site, &mut dict, issue))
+        .map(|issue| issue_values(site, &mut dict, issue, &erased))
         .collect();
     // The dictionary first, as in `store_worklogs_as`.
     write_all(ctx, dict_statements(site, dict)).await?;

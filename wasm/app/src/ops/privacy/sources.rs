@@ -209,6 +209,8 @@ async fn index_page(
 /// Anonymises an account in the index, in this order (each step idempotent, the
 /// last one marking it done, so a cut-off erasure resumes):
 ///
+/// 0. the account is remembered as erased (a salted hash, see
+///    [`crate::index::erased`]), so later syncs write the label, not the id;
 /// 1. the neutral label becomes a dictionary entry of kind [`Kind::FormerUser`];
 /// 2. the account's worklogs point to it, [`STEP`] rows a statement: their
 ///    times stay, so totals and reports keep them, under the label;
@@ -223,6 +225,9 @@ async fn erase_from_index(
 ) -> Result<Erased, Error> {
     let account_id = dict_id(Kind::Account, account);
     let label_id = dict_id(Kind::FormerUser, label);
+    // First, so that from now on no write to the index brings the id back,
+    // even if this erasure is cut off and resumed.
+    crate::index::erased::remember(ctx, site, account, label).await?;
     ctx.sql(
         "REPLACE INTO dict (site, id, kind, value) VALUES (?, ?, ?, ?)",
         vec![

@@ -410,3 +410,49 @@ fn verification_accepts_erased_authors_as_no_drift() {
     assert_eq!(after["driftCount"], json!(0), "{after}");
     assert!(after["indexWorklogs"].as_u64().unwrap() > 0);
 }
+
+/// After erasure, a sync that reads the closed account's worklogs from Jira
+/// again (a full re-import, or their events) writes the label, never the id.
+#[test]
+fn erasure_sticks_through_later_syncs() {
+    let sim = sim();
+    let mut host = imported(&sim);
+    let bob = set_account(&sim, "bob", "closed");
+    let bobs = authored(&host, &bob);
+    assert!(bobs > 0);
+    host.run("privacy.report", json!({})).unwrap();
+    assert_eq!(authored(&host, &bob), 0);
+    let stored = host.query("SELECT hash FROM erased_accounts");
+    assert_eq!(stored.len(), 1);
+    assert!(stored
+        .iter()
+        .all(|r| !matches!(&r[0], Value::Text(t) if t.contains(&bob))));
+
+    // Every worklog written again, from Jira (as a rebuilt index would).
+    host.exec("DELETE FROM worklogs");
+    for _ in 0..100 {
+        let out = host.run("sync.full", json!({"restart": true})).unwrap();
+        if out["more"] == json!(false) {
+            break;
+        }
+    }
+    host.run(
+        "sync.verify",
+        json!({"from": "2026-11-01", "to": "2026-11-24", "repair": true}),
+    )
+    .unwrap();
+    assert_eq!(authored(&host, &bob), 0, "the id came back");
+    let label = dict_id(Kind::FormerUser, "Former user 1");
+    assert_eq!(
+        count(
+            &host,
+            &format!("SELECT COUNT(*) FROM worklogs WHERE author = {label}")
+        ),
+        bobs,
+        "the time still counts, under the label"
+    );
+    let dump = host.query("SELECT value FROM dict");
+    assert!(dump
+        .iter()
+        .all(|r| !matches!(&r[0], Value::Text(t) if t.contains(&bob))));
+}
