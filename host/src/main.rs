@@ -69,8 +69,14 @@ struct Common {
     /// The directory of the SQLite database.
     #[arg(long, value_name = "DIR", default_value = ".data")]
     data: PathBuf,
-    /// Keep the app data in a MySQL-compatible server instead of SQLite.
-    #[arg(long, value_name = "mysql://USER:PASS@HOST:PORT/DB")]
+    /// Keep the app data in a MySQL-compatible server instead of SQLite. Prefer
+    /// the environment variable: a password in a flag shows in the process list.
+    #[arg(
+        long,
+        value_name = "mysql://USER:PASS@HOST:PORT/DB",
+        env = "WORKLOGS_DATABASE_URL",
+        hide_env_values = true
+    )]
     database: Option<String>,
     /// The installation id in every task's context.
     #[arg(long, value_name = "ID", default_value = "local")]
