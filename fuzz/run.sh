@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
-# Bounded fuzzing of the duration parser.
+# Bounded fuzzing: the duration parser, then every operation of the component
+# (fuzz_targets/operations.rs), each for half of the time.
 #
-#   fuzz/run.sh SECONDS      (default 30)
+#   fuzz/run.sh SECONDS      (default 30, the total)
 #
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets a stable toolchain
 # accept them. Installs cargo-fuzz when missing. Set CARGO_TARGET_DIR to build elsewhere.
@@ -11,6 +12,7 @@ seconds="${1:-30}"
 case "$seconds" in
     ''|*[!0-9]*) echo "usage: $0 SECONDS" >&2; exit 2 ;;
 esac
+half=$(( (seconds + 1) / 2 ))
 
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -19,6 +21,20 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 cd "$here"
-mkdir -p corpus/duration_parse
+mkdir -p corpus/duration_parse corpus/operations
 RUSTC_BOOTSTRAP=1 cargo fuzz run duration_parse corpus/duration_parse -- \
-    -max_total_time="$seconds" -dict=duration.dict -max_len=256
+    -max_total_time="$half" -dict=duration.dict -max_len=256
+
+# Seeds: every step of the cross-host scenarios, as the target reads them
+# (operation index, entry point, Jira answers, 0xff, input).
+python3 "$here/seed_operations.py" "$here/../tests/scenarios" corpus/operations
+RUSTC_BOOTSTRAP=1 cargo fuzz build operations
+RUSTC_BOOTSTRAP=1 cargo fuzz run operations corpus/operations -- \
+    -max_total_time="$half" -dict=operations.dict -max_len=4096 \
+    -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 2>&1 \
+    | grep -v '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)' || true
+# grep ate the exit status; libFuzzer leaves a crash-* file behind on failure.
+if ls artifacts/operations/crash-* artifacts/operations/oom-* artifacts/operations/timeout-* >/dev/null 2>&1; then
+    echo "fuzz: the operations target failed; see fuzz/artifacts/operations/" >&2
+    exit 1
+fi
