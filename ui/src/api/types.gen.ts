@@ -212,6 +212,8 @@ export type AccessGrant = {
 
 export type Access = {
   grants: Array<AccessGrant>;
+  /** Jira groups whose members may measure cost (it reveals hourly rates); Jira administrators always may */
+  costViewers?: Array<string>;
 };
 
 export type Holiday = {
