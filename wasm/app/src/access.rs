@@ -92,20 +92,26 @@ pub async fn require_cost_viewer(ctx: &Ctx) -> Result<(), Error> {
     )))
 }
 
+impl store::Setting for Grants {
+    const NAME: &'static str = GRANTS_SETTING;
+    const WHAT: &'static str = "a list of access grants";
+
+    fn decode(text: &str) -> Result<Self, String> {
+        store::from_json(text)
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        store::to_json(self)
+    }
+}
+
 /// Reads the site's grants (none when never saved).
 ///
 /// # Errors
 ///
 /// The database's errors; `internal` when the stored JSON is unreadable.
 pub async fn load_grants(ctx: &Ctx) -> Result<Grants, Error> {
-    match store::load_setting(ctx, GRANTS_SETTING).await? {
-        None => Ok(Grants::default()),
-        Some(text) => serde_json::from_str(&text).map_err(|e| {
-            Error::internal(format!(
-                "the stored setting {GRANTS_SETTING} is unreadable: {e}"
-            ))
-        }),
-    }
+    store::load(ctx).await
 }
 
 /// The principal for the viewer's own questions: the user, or the app for a

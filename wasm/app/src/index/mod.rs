@@ -23,7 +23,7 @@ mod store;
 pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
 pub use store::{
     delete_worklogs, fetch_issues, load_fields, store_issues, store_worklogs, store_worklogs_as,
-    IssueFetch, Stored, FIELDS_SETTING,
+    IndexFields, IssueFetch, Stored, FIELDS_SETTING,
 };
 
 use crate::executor::Ctx;

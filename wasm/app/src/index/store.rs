@@ -69,6 +69,25 @@ impl Stored {
     }
 }
 
+/// The custom fields chosen for the index, stored as the settings row
+/// [`FIELDS_SETTING`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IndexFields(pub Vec<String>);
+
+impl store::Setting for IndexFields {
+    const NAME: &'static str = FIELDS_SETTING;
+    const WHAT: &'static str = "a list of field ids";
+
+    fn decode(text: &str) -> Result<Self, String> {
+        store::from_json(text)
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        store::to_json(self)
+    }
+}
+
 /// The custom fields chosen for the index (none until an administrator
 /// chooses some).
 ///
@@ -76,14 +95,7 @@ impl Stored {
 ///
 /// The database's errors; `internal` when the setting is not a list of field ids.
 pub async fn load_fields(ctx: &Ctx) -> Result<Vec<String>, Error> {
-    match store::load_setting(ctx, FIELDS_SETTING).await? {
-        None => Ok(Vec::new()),
-        Some(text) => serde_json::from_str(&text).map_err(|e| {
-            Error::internal(format!(
-                "the stored setting \"{FIELDS_SETTING}\" is not a list of field ids: {e}"
-            ))
-        }),
-    }
+    Ok(store::load::<IndexFields>(ctx).await?.0)
 }
 
 /// A dictionary being filled for one write: content-addressed entries.

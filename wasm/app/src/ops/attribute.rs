@@ -41,23 +41,28 @@ impl Input for SaveInput {
     }
 }
 
+/// The definitions stored as the settings row [`SETTING`].
+impl store::Setting for Definitions {
+    const NAME: &'static str = SETTING;
+    const WHAT: &'static str = "a list of valid attribute definitions";
+
+    fn decode(text: &str) -> Result<Self, String> {
+        let defs: Vec<Definition> = store::from_json(text)?;
+        Definitions::new(defs).map_err(|e| e.message().to_owned())
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        store::to_json(self)
+    }
+}
+
 /// The stored definitions; none when never saved.
 ///
 /// # Errors
 ///
-/// The database's errors; `upstream` when the stored row is not valid.
+/// The database's errors; `internal` when the stored row is not valid.
 pub async fn load(ctx: &Ctx) -> Result<Definitions, Error> {
-    match store::load_setting(ctx, SETTING).await? {
-        None => Ok(Definitions::default()),
-        Some(text) => serde_json::from_str::<Vec<Definition>>(&text)
-            .map_err(|e| e.to_string())
-            .and_then(|defs| Definitions::new(defs).map_err(|e| e.message().to_owned()))
-            .map_err(|e| {
-                Error::upstream(format!(
-                    "the stored attribute definitions are not valid: {e}"
-                ))
-            }),
-    }
+    store::load(ctx).await
 }
 
 /// Lists the site's attribute definitions (anyone with an acting user).
@@ -80,9 +85,7 @@ pub async fn list(ctx: &Ctx, _: NoInput) -> Result<AttributesOut, Error> {
 /// database's errors.
 pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<AttributesOut, Error> {
     permissions::require_global(ctx, "ADMINISTER", "change the worklog attributes").await?;
-    let text = serde_json::to_string(&input.0)
-        .map_err(|e| Error::internal(format!("the attributes could not be written: {e}")))?;
-    store::save_setting(ctx, SETTING, text).await?;
+    store::save(ctx, &input.0).await?;
     Ok(AttributesOut {
         attributes: input.0,
     })

@@ -30,7 +30,7 @@ const MAX_DECIMALS: u32 = 6;
 /// The longest account id, project id, attribute key or value.
 const MAX_TEXT: usize = 255;
 /// The most bytes of the stored row: MySQL's `TEXT` (Forge SQL) holds 65,535.
-pub const MAX_STORED_BYTES: usize = 65_535;
+pub const MAX_STORED_BYTES: usize = store::MAX_BYTES;
 
 /// `rate.save`'s input (and the stored row).
 #[derive(Deserialize)]
@@ -320,18 +320,29 @@ impl Rates {
     }
 }
 
+/// The rates stored as the settings row [`SETTING`], in the shape of
+/// `rate.list`.
+impl store::Setting for Rates {
+    const NAME: &'static str = SETTING;
+    const WHAT: &'static str = "a valid list of rates";
+    const MAX_BYTES: usize = MAX_STORED_BYTES;
+
+    fn decode(text: &str) -> Result<Self, String> {
+        crate::input::parse::<Rates>(text).map_err(|e| e.message().to_owned())
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        store::to_json(&self.to_out())
+    }
+}
+
 /// The stored rates (none until saved): one SQL read.
 ///
 /// # Errors
 ///
-/// The database's errors; `upstream` when the stored row is not valid.
+/// The database's errors; `internal` when the stored row is not valid.
 pub async fn load(ctx: &Ctx) -> Result<Rates, Error> {
-    match store::load_setting(ctx, SETTING).await? {
-        None => Ok(Rates::default()),
-        Some(text) => crate::input::parse::<Rates>(&text).map_err(|e| {
-            Error::upstream(format!("the stored rates are not valid: {}", e.message()))
-        }),
-    }
+    store::load(ctx).await
 }
 
 /// The site's rates, most specific scope first, then by effective date.
@@ -355,19 +366,19 @@ pub async fn list(ctx: &Ctx, _: NoInput) -> Result<RatesOut, Error> {
 pub async fn save(ctx: &Ctx, rates: Rates) -> Result<RatesOut, Error> {
     permissions::require_global(ctx, "ADMINISTER", "change the hourly rates").await?;
     let out = rates.to_out();
-    let text = serde_json::to_string(&out)
-        .map_err(|e| Error::internal(format!("the rates could not be written: {e}")))?;
-    if text.len() > MAX_STORED_BYTES {
+    let size = store::Setting::encode(&rates)
+        .map_err(|e| Error::internal(format!("the rates could not be written: {e}")))?
+        .len();
+    if size > MAX_STORED_BYTES {
         return Err(Error::invalid_field(
             "rates",
             format_args!(
-                "{} rates take {} bytes once stored, more than {MAX_STORED_BYTES}: save fewer rates",
+                "{} rates take {size} bytes once stored, more than {MAX_STORED_BYTES}: save fewer rates",
                 out.rates.len(),
-                text.len()
             ),
         ));
     }
-    store::save_setting(ctx, SETTING, text).await?;
+    store::save(ctx, &rates).await?;
     Ok(out)
 }
 

@@ -249,18 +249,28 @@ pub struct HolidayOut {
     kind: &'static str,
 }
 
+/// The schedule stored as the settings row [`SETTING`], in the shape of
+/// `schedule.get`.
+impl store::Setting for SiteSchedule {
+    const NAME: &'static str = SETTING;
+    const WHAT: &'static str = "a valid schedule";
+
+    fn decode(text: &str) -> Result<Self, String> {
+        crate::input::parse::<SiteSchedule>(text).map_err(|e| e.message().to_owned())
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        store::to_json(&self.to_out())
+    }
+}
+
 /// The stored schedule, or the default one (Monday to Friday, 8 hours).
 ///
 /// # Errors
 ///
-/// The database's errors; `upstream` when the stored row is not valid.
+/// The database's errors; `internal` when the stored row is not valid.
 pub async fn load(ctx: &Ctx) -> Result<SiteSchedule, Error> {
-    match store::load_setting(ctx, SETTING).await? {
-        None => Ok(SiteSchedule::default()),
-        Some(text) => crate::input::parse::<SiteSchedule>(&text).map_err(|e| {
-            Error::upstream(format!("the stored schedule is not valid: {}", e.message()))
-        }),
-    }
+    store::load(ctx).await
 }
 
 /// The site's schedule (anyone with an acting user).
@@ -281,11 +291,8 @@ pub async fn get(ctx: &Ctx, _: NoInput) -> Result<ScheduleOut, Error> {
 /// database's errors.
 pub async fn save(ctx: &Ctx, schedule: SiteSchedule) -> Result<ScheduleOut, Error> {
     permissions::require_global(ctx, "ADMINISTER", "change the work schedule").await?;
-    let out = schedule.to_out();
-    let text = serde_json::to_string(&out)
-        .map_err(|e| Error::internal(format!("the schedule could not be written: {e}")))?;
-    store::save_setting(ctx, SETTING, text).await?;
-    Ok(out)
+    store::save(ctx, &schedule).await?;
+    Ok(schedule.to_out())
 }
 
 #[cfg(test)]

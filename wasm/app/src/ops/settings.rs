@@ -164,25 +164,26 @@ impl TimeTracking {
             source,
         }
     }
+}
 
-    /// The stored form: the same JSON as the input of `timetracking.settings.save`.
-    fn to_stored(self) -> String {
-        serde_json::json!({
+/// The stored copy, as the settings row [`SETTING`]: the same JSON as the
+/// input of `timetracking.settings.save`.
+impl store::Setting for TimeTracking {
+    const NAME: &'static str = SETTING;
+    const WHAT: &'static str = "valid time tracking settings";
+
+    fn decode(text: &str) -> Result<Self, String> {
+        input::parse(text).map_err(|e| e.message().to_owned())
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        Ok(serde_json::json!({
             "hoursPerDay": json_number(self.hours_per_day),
             "daysPerWeek": json_number(self.days_per_week),
             "timeFormat": self.time_format,
             "defaultUnit": self.default_unit,
         })
-        .to_string()
-    }
-
-    fn from_stored(text: &str) -> Result<Self, Error> {
-        input::parse(text).map_err(|e| {
-            Error::internal(format!(
-                "the stored setting \"{SETTING}\" is not valid: {}",
-                e.message()
-            ))
-        })
+        .to_string())
     }
 }
 
@@ -273,7 +274,7 @@ pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
     // Independent: asked for in one batch.
     let (response, stored) = futures::join!(
         ctx.jira(Principal::User, Method::Get, &path, None),
-        store::load_setting(ctx, SETTING)
+        store::load_text(ctx, SETTING)
     );
     let response = response?;
     match response.status {
@@ -300,15 +301,15 @@ pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
             })?;
             let unchanged = stored?
                 .as_deref()
-                .map(TimeTracking::from_stored)
+                .map(store::decode::<TimeTracking>)
                 .is_some_and(|s| s.as_ref() == Ok(&settings));
             if !unchanged {
-                store::save_setting(ctx, SETTING, settings.to_stored()).await?;
+                store::save(ctx, &settings).await?;
             }
             Ok((settings, Source::Jira))
         }
         401 | 403 => match stored? {
-            Some(text) => Ok((TimeTracking::from_stored(&text)?, Source::Stored)),
+            Some(text) => Ok((store::decode(&text)?, Source::Stored)),
             None => Ok((TimeTracking::DEFAULT, Source::Default)),
         },
         _ => Err(jira::error_for(&response, Method::Get, &path)),
@@ -323,7 +324,7 @@ pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
 /// mapped; the database's errors.
 pub async fn save(ctx: &Ctx, settings: TimeTracking) -> Result<Settings, Error> {
     permissions::require_global(ctx, "ADMINISTER", "change the time tracking settings").await?;
-    store::save_setting(ctx, SETTING, settings.to_stored()).await?;
+    store::save(ctx, &settings).await?;
     Ok(settings.output(Source::Stored))
 }
 

@@ -161,22 +161,27 @@ struct State {
     former_users: u64,
 }
 
+/// The checkpoint, stored as the settings row [`STATE_SETTING`].
+impl store::Setting for State {
+    const NAME: &'static str = STATE_SETTING;
+    const WHAT: &'static str = "a privacy state";
+
+    fn decode(text: &str) -> Result<Self, String> {
+        store::from_json(text)
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        store::to_json(self)
+    }
+}
+
 impl State {
     async fn load(ctx: &Ctx) -> Result<State, Error> {
-        match store::load_setting(ctx, STATE_SETTING).await? {
-            None => Ok(State::default()),
-            Some(text) => serde_json::from_str(&text).map_err(|e| {
-                Error::internal(format!(
-                    "the stored setting \"{STATE_SETTING}\" is not a privacy state: {e}"
-                ))
-            }),
-        }
+        store::load(ctx).await
     }
 
     async fn save(&self, ctx: &Ctx) -> Result<(), Error> {
-        let text = serde_json::to_string(self)
-            .map_err(|e| Error::internal(format!("the privacy state could not be written: {e}")))?;
-        store::save_setting(ctx, STATE_SETTING, text).await
+        store::save(ctx, self).await
     }
 }
 

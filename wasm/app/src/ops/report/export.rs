@@ -439,7 +439,7 @@ pub const DELETION_GRACE_MS: i64 = 20 * 60 * 1000;
 /// Jira changed before it is indexed), never after now. Without a sync, now.
 async fn indexed_until(ctx: &Ctx) -> Result<i64, Error> {
     let now = ctx.context().now_ms;
-    let cursor = store::load_setting(ctx, "sync.state")
+    let cursor = store::load_text(ctx, "sync.state")
         .await?
         .and_then(|text| serde_json::from_str::<Json>(&text).ok())
         .and_then(|state| state.get("updatedSince").and_then(Json::as_i64))

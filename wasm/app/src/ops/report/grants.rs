@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::access::{check_groups, load_grants, Grant, Grants, GRANTS_SETTING};
+use crate::access::{check_groups, load_grants, Grant, Grants};
 use crate::executor::Ctx;
 use crate::ops::NoInput;
 use crate::{input, permissions, store, Error};
@@ -131,8 +131,6 @@ pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<Grants, Error> {
         named.push((format!("costViewers[{i}]"), g.clone()));
     }
     check_groups(ctx, &named).await?;
-    let text = serde_json::to_string(&grants)
-        .map_err(|e| Error::internal(format!("the grants could not be written: {e}")))?;
-    store::save_setting(ctx, GRANTS_SETTING, text).await?;
+    store::save(ctx, &grants).await?;
     Ok(grants)
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::authorize;
 use super::state::{Finished, State};
 use crate::executor::Ctx;
-use crate::index::{self, FIELDS_SETTING};
+use crate::index::{self, IndexFields};
 use crate::input::{quote, Input};
 use crate::ops::NoInput;
 use crate::protocol::Value;
@@ -147,9 +147,7 @@ pub async fn save_settings(ctx: &Ctx, input: SyncSettings) -> Result<SavedSettin
     let (current, mut state) = (current?, state?);
     let refresh = current != input.custom_fields;
     if refresh {
-        let text = serde_json::to_string(&input.custom_fields)
-            .map_err(|e| Error::internal(format!("the fields could not be written: {e}")))?;
-        store::save_setting(ctx, FIELDS_SETTING, text).await?;
+        store::save(ctx, &IndexFields(input.custom_fields.clone())).await?;
         // The setting first, then the request to refresh: a stop in between
         // leaves the new fields for issues fetched from now on.
         state.refresh_after = Some(0);

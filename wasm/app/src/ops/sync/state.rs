@@ -114,6 +114,20 @@ impl Phase {
     }
 }
 
+/// The checkpoint, stored as the settings row [`STATE_SETTING`].
+impl store::Setting for State {
+    const NAME: &'static str = STATE_SETTING;
+    const WHAT: &'static str = "a sync state";
+
+    fn decode(text: &str) -> Result<Self, String> {
+        store::from_json(text)
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        store::to_json(self)
+    }
+}
+
 impl State {
     /// The stored checkpoint, or a fresh state.
     ///
@@ -121,14 +135,7 @@ impl State {
     ///
     /// The database's errors; `internal` when the row is unreadable.
     pub async fn load(ctx: &Ctx) -> Result<State, Error> {
-        match store::load_setting(ctx, STATE_SETTING).await? {
-            None => Ok(State::default()),
-            Some(text) => serde_json::from_str(&text).map_err(|e| {
-                Error::internal(format!(
-                    "the stored setting \"{STATE_SETTING}\" is not a sync state: {e}"
-                ))
-            }),
-        }
+        store::load(ctx).await
     }
 
     /// Records the checkpoint (one statement).
@@ -137,9 +144,7 @@ impl State {
     ///
     /// The database's errors.
     pub async fn save(&self, ctx: &Ctx) -> Result<(), Error> {
-        let text = serde_json::to_string(self)
-            .map_err(|e| Error::internal(format!("the sync state could not be written: {e}")))?;
-        store::save_setting(ctx, STATE_SETTING, text).await
+        store::save(ctx, self).await
     }
 }
 
