@@ -239,6 +239,33 @@ fn root_cause(err: &reqwest::Error) -> String {
     cause.to_string()
 }
 
+/// A real site's credentials only travel over TLS: `https://`, or plain
+/// `http://` to a loopback address (a proxy or a simulator on this machine).
+///
+/// # Errors
+///
+/// A configuration error naming `--jira-url` and the value.
+pub fn require_tls(base_url: &str) -> Result<(), Error> {
+    let refused = || {
+        Error::jira(format!(
+            "--jira-url {base_url:?}: the API token is only sent over https:// (or http:// to this machine: 127.0.0.1, localhost, [::1])"
+        ))
+    };
+    let url = reqwest::Url::parse(base_url).map_err(|_| refused())?;
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(refused()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,32 +324,5 @@ mod tests {
     fn rest_paths_keep_their_query() {
         let url = site().url("/rest/x/1?expand=a%20b").unwrap();
         assert_eq!(url.as_str(), "http://127.0.0.1:9/rest/x/1?expand=a%20b");
-    }
-}
-
-/// A real site's credentials only travel over TLS: `https://`, or plain
-/// `http://` to a loopback address (a proxy or a simulator on this machine).
-///
-/// # Errors
-///
-/// A configuration error naming `--jira-url` and the value.
-pub fn require_tls(base_url: &str) -> Result<(), Error> {
-    let refused = || {
-        Error::jira(format!(
-            "--jira-url {base_url:?}: the API token is only sent over https:// (or http:// to this machine: 127.0.0.1, localhost, [::1])"
-        ))
-    };
-    let url = reqwest::Url::parse(base_url).map_err(|_| refused())?;
-    let host = url.host_str().unwrap_or_default();
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err(refused()),
     }
 }
