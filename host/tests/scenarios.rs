@@ -6,8 +6,13 @@
 //! `SCENARIO=text cargo test --release -p worklogs-host --test scenarios` runs only
 //! the scenarios whose file name contains `text`; `SCENARIOS_DIR=dir` runs the
 //! scenarios of another directory.
+//!
+//! Every step that succeeds is also checked against the operation contract
+//! (`wit/operations.schema.json`): its input and its result ([`contract`]).
 
 mod common;
+#[path = "common/contract.rs"]
+mod contract;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -123,6 +128,22 @@ async fn scenarios() {
         failed == 0,
         "{failed} of {} scenarios failed:{report}",
         files.len()
+    );
+    contract_covered().await;
+}
+
+/// After every scenario ran: the contract's operations against the
+/// component's ([`contract::summary`]).
+async fn contract_covered() {
+    let operations = common::runtime().operations().await.expect("operations()");
+    let every_scenario_ran =
+        std::env::var_os("SCENARIO").is_none() && std::env::var_os("SCENARIOS_DIR").is_none();
+    let problems = contract::summary(&operations, every_scenario_ran);
+    assert!(
+        problems.is_empty(),
+        "{}:\n  {}",
+        contract::CONTRACT_PATH,
+        problems.join("\n  ")
     );
 }
 
@@ -241,6 +262,11 @@ impl Run<'_> {
             },
             Err(err) => Err(err),
         };
+        if let Ok(value) = &actual {
+            for problem in contract::check(&step.operation, &step.input, value) {
+                self.failures.push(format!("{label}: {problem}"));
+            }
+        }
         if let Some(expect) = &step.expect {
             let mismatches = match (expect, &actual) {
                 (Expect::Ok(expected), Ok(value)) => {

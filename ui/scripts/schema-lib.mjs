@@ -1,9 +1,10 @@
-// The small JSON Schema subset of ui/schema/operations.json: TypeScript generation
-// and a validator (for tests), with no dependencies. See the schema's $comment.
+// The small JSON Schema subset of the operation contract (wit/operations.schema.json,
+// beside the component's WIT): TypeScript generation and a validator (for the UI's
+// and the browser tests), with no dependencies. See the schema's $comment.
 
 import { readFileSync } from 'node:fs';
 
-export const SCHEMA_URL = new URL('../schema/operations.json', import.meta.url);
+export const SCHEMA_URL = new URL('../../wit/operations.schema.json', import.meta.url);
 
 export function loadSchema() {
   return JSON.parse(readFileSync(SCHEMA_URL, 'utf8'));
@@ -51,7 +52,7 @@ function tsType(s, indent = '') {
 /** The whole types module. */
 export function generateTypes(schema) {
   const out = [
-    '// Generated from ui/schema/operations.json by ui/scripts/gen-types.mjs: do not edit.',
+    '// Generated from wit/operations.schema.json by ui/scripts/gen-types.mjs: do not edit.',
     '// Run `npm run gen:types` in ui/ after changing the schema.',
     '/* eslint-disable */',
     '',
@@ -68,9 +69,8 @@ export function generateTypes(schema) {
   for (const [op] of ops) {
     out.push(`  ${JSON.stringify(op)}: { input: ${pascal(op)}Input; output: ${pascal(op)}Output };`);
   }
-  out.push('}', '', '/** The operations the component has now; the others are planned. */');
-  const available = ops.filter(([, d]) => d.status === 'available').map(([op]) => op);
-  out.push(`export const AVAILABLE_OPERATIONS = ${JSON.stringify(available)} as const;`, '');
+  out.push('}', '', '/** Every operation of the component (the contract lists exactly those). */');
+  out.push(`export const AVAILABLE_OPERATIONS = ${JSON.stringify(ops.map(([op]) => op))} as const;`, '');
   return out.join('\n');
 }
 

@@ -1,4 +1,4 @@
-// Generated from ui/schema/operations.json by ui/scripts/gen-types.mjs: do not edit.
+// Generated from wit/operations.schema.json by ui/scripts/gen-types.mjs: do not edit.
 // Run `npm run gen:types` in ui/ after changing the schema.
 /* eslint-disable */
 
@@ -255,6 +255,75 @@ export type Rates = {
 
 export type Empty = Record<string, never>;
 
+/** How far a long-running operation's whole run is, in the form hosts show: units done and in all (an estimate while not known), and what is being done */
+export type Progress = {
+  done: number;
+  total: number;
+  label: string;
+};
+
+/** What a sync stored in the worklog index: worklog rows written, worklogs already indexed as they are, worklog rows deleted, issue rows written, worklogs skipped because Jira no longer shows their issue */
+export type IndexCounts = {
+  written: number;
+  unchanged: number;
+  deleted: number;
+  issues: number;
+  skipped: number;
+};
+
+export type SyncSliceInput = {
+  /** Worklogs one slice handles before it stops at a checkpoint; 20000 when absent */
+  maxWorklogs?: number;
+  /** Requests in flight at once; 4 when absent */
+  parallel?: number;
+};
+
+/** One slice of a sync run (docs/architecture.md, the slice rule): the host calls again while more is true */
+export type SyncSliceOutput = {
+  /** Whether another slice must run to finish the run */
+  more: boolean;
+  mode: "full" | "incremental";
+  phase: "worklogs" | "deletions" | "issues" | "refresh" | "done";
+  progress: Progress;
+  /** What this slice did: its index counts, the Jira requests sent (retries included), the SQL statements run and the waits before retries */
+  slice: {
+    written: number;
+    unchanged: number;
+    deleted: number;
+    issues: number;
+    skipped: number;
+    jiraRequests: number;
+    sqlStatements: number;
+    retries: number;
+  };
+  /** What the whole run did so far */
+  totals: IndexCounts;
+};
+
+/** What one side has for an issue on a day: worklogs, seconds, the latest update (epoch milliseconds, 0 for none) and a checksum of every field the index keeps */
+export type Tally = {
+  count: number;
+  seconds: number;
+  updated: number;
+  checksum: number;
+};
+
+export type Drift = {
+  issueId: string;
+  day: IsoDate;
+  index: Tally;
+  jira: Tally;
+};
+
+/** Accounts reported to Atlassian, of those reported closed and reported updated, closed accounts whose data is now erased, rows changed or deleted to erase them */
+export type PrivacyCounts = {
+  reported: number;
+  closed: number;
+  updated: number;
+  erased: number;
+  rows: number;
+};
+
 export type MeInput = Empty;
 export type MeOutput = {
   accountId: string;
@@ -504,6 +573,114 @@ export type RateListOutput = Rates;
 export type RateSaveInput = Rates;
 export type RateSaveOutput = Rates;
 
+/** One slice of the initial import of every worklog into the index, or of a rebuild with restart (jobs and Jira administrators). */
+export type SyncFullInput = {
+  /** Worklogs one slice handles before it stops at a checkpoint; 20000 when absent */
+  maxWorklogs?: number;
+  /** Requests in flight at once; 4 when absent */
+  parallel?: number;
+  /** Start over even when a full run is in progress or done */
+  restart?: boolean;
+};
+export type SyncFullOutput = SyncSliceOutput;
+
+/** One slice of a run that brings the index up to date with everything changed since the last run; before a full import has completed, it continues (or starts) one. */
+export type SyncIncrementalInput = SyncSliceInput;
+export type SyncIncrementalOutput = SyncSliceOutput;
+
+/** Brings one worklog of a Jira worklog event up to date in the index (the event trigger; the event's other fields are ignored). */
+export type SyncWorklogEventInput = {
+  eventType: "avi:jira:created:worklog" | "avi:jira:updated:worklog" | "avi:jira:deleted:worklog";
+  worklog: {
+    id: WorklogId
+      | number;
+  };
+};
+export type SyncWorklogEventOutput = {
+  event: "created" | "updated" | "deleted";
+  worklog: WorklogId;
+  /** indexed (written), unchanged (already as Jira has it), removed (deleted from the index), absent (neither in Jira nor in the index), skipped (its issue is not visible to the app) */
+  action: "indexed" | "unchanged" | "removed" | "absent" | "skipped";
+};
+
+/** Compares the index with Jira per issue and UTC day over 1 to 62 UTC days (to: today, from: 29 days before to, when absent), and with repair re-indexes the issues that drift (jobs and Jira administrators). */
+export type SyncVerifyInput = {
+  from?: IsoDate;
+  to?: IsoDate;
+  repair?: boolean;
+};
+export type SyncVerifyOutput = {
+  from: IsoDate;
+  to: IsoDate;
+  /** Issues compared */
+  issues: number;
+  indexWorklogs: number;
+  jiraWorklogs: number;
+  /** How many (issue, day) pairs differ */
+  driftCount: number;
+  /** The first differences, by issue and day */
+  drift: Array<Drift>;
+  /** With repair only */
+  repaired?: IndexCounts;
+  /** Always false: verification finishes in one call */
+  more: boolean;
+};
+
+/** The index's state: whether a full import has completed, the run in progress, the last finished run, the custom fields kept, and its rows (jobs and Jira administrators). */
+export type SyncStatusInput = Empty;
+export type SyncStatusOutput = {
+  imported: boolean;
+  running: null
+    | {
+    mode: "full" | "incremental";
+    phase: "worklogs" | "deletions" | "issues" | "refresh" | "done";
+    progress: Progress;
+  };
+  last: null
+    | {
+    full: boolean;
+    startedMs: number;
+    finishedMs: number;
+    totals: IndexCounts;
+  };
+  customFields: Array<string>;
+  worklogs: number;
+  issues: number;
+};
+
+/** Chooses the custom fields the index keeps (Jira administrators only). */
+export type SyncSettingsSaveInput = {
+  /** Custom field ids, such as customfield_10100 */
+  customFields: Array<string>;
+};
+export type SyncSettingsSaveOutput = {
+  customFields: Array<string>;
+  /** Whether the indexed issues will be fetched again by the next sync run */
+  refresh: boolean;
+};
+
+/** One slice of personal data reporting: reports the stored account ids to Atlassian and erases closed accounts' data (jobs only). */
+export type PrivacyReportInput = {
+  /** Accounts reported plus rows erased before the slice stops at a checkpoint; 20000 when absent */
+  maxItems?: number;
+};
+export type PrivacyReportOutput = {
+  more: boolean;
+  phase: "reporting" | "erasing" | "done";
+  progress: Progress;
+  slice: {
+    reported: number;
+    closed: number;
+    updated: number;
+    erased: number;
+    rows: number;
+    jiraRequests: number;
+    sqlStatements: number;
+    retries: number;
+  };
+  totals: PrivacyCounts;
+};
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -529,7 +706,14 @@ export interface Operations {
   "schedule.save": { input: ScheduleSaveInput; output: ScheduleSaveOutput };
   "rate.list": { input: RateListInput; output: RateListOutput };
   "rate.save": { input: RateSaveInput; output: RateSaveOutput };
+  "sync.full": { input: SyncFullInput; output: SyncFullOutput };
+  "sync.incremental": { input: SyncIncrementalInput; output: SyncIncrementalOutput };
+  "sync.worklog-event": { input: SyncWorklogEventInput; output: SyncWorklogEventOutput };
+  "sync.verify": { input: SyncVerifyInput; output: SyncVerifyOutput };
+  "sync.status": { input: SyncStatusInput; output: SyncStatusOutput };
+  "sync.settings.save": { input: SyncSettingsSaveInput; output: SyncSettingsSaveOutput };
+  "privacy.report": { input: PrivacyReportInput; output: PrivacyReportOutput };
 }
 
-/** The operations the component has now; the others are planned. */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save"] as const;
+/** Every operation of the component (the contract lists exactly those). */
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report"] as const;

@@ -1,6 +1,6 @@
 // Reports: filters, grouping, a table with subtotals, a chart, exports and saved
 // reports, on the operations report.run, export.run and report.list/save/delete
-// (payloads in ui/schema/operations.json; the query is the core's report query,
+// (payloads in wit/operations.schema.json; the query is the core's report query,
 // docs/operations.md).
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';

@@ -1,4 +1,4 @@
-// The payload schema (ui/schema/operations.json): the generated types are current,
+// The operation contract (wit/operations.schema.json): the generated types are current,
 // and the inputs of the cross-host scenarios that succeed are valid against it.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
