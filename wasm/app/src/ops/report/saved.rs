@@ -209,12 +209,8 @@ async fn owned_count(ctx: &Ctx, owner: &str) -> Result<i64, Error> {
             ],
         )
         .await?;
-    match rows.rows.first().and_then(|r| r.first()) {
-        Some(Value::Int(n)) => Ok(*n),
-        other => Err(Error::internal(format!(
-            "the count of saved reports is not a number: {other:?}"
-        ))),
-    }
+    crate::index::first_int(&rows)
+        .ok_or_else(|| Error::internal("the count of saved reports is not a number"))
 }
 
 /// Reads a saved report the user owns.
