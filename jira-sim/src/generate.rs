@@ -19,9 +19,10 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 use crate::ids;
+use crate::time_tracking::TimeTracking;
 use crate::world::{
     Account, Component, GlobalPerm, Grant, Group, Issue, IssueType, Project, ProjectPerm, Role,
-    Status, TimeTracking, Version, Visibility, Worklog, World,
+    Status, Version, Visibility, Worklog, World,
 };
 
 /// The last day with worklogs; the data ends before 2026-11-24.
