@@ -18,6 +18,10 @@
 //! re-exporting them, or calling into them), and a child naming its ancestors'
 //! items (`use super::Thing` for a type its parent defines).
 //!
+//! Test-only code is left out: an item or module under `#[cfg(test)]` (a
+//! `mod tests { … }`, or a test helper module declared `#[cfg(test)] mod testing;`)
+//! may use what it tests.
+//!
 //! A name is followed through the `use` declarations of the module it is found
 //! in: if `api/mod.rs` imports `Sim` from `crate::server`, then `super::Sim` in
 //! `api/users.rs` depends on `server`; a crate root's `pub use` re-exports are
@@ -91,13 +95,16 @@ pub fn loops(files: &[(String, String)]) -> Vec<String> {
     let mut modules = BTreeSet::new();
     let mut imports: BTreeMap<ModPath, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     let mut refs = Vec::new();
+    let mut test_only = BTreeSet::new();
     for (rel, text) in files {
         let Some(module) = file_module(rel) else {
             continue;
         };
         modules.insert(module.clone());
-        scan(rel, &module, &tokenize(text), &mut modules, &mut refs);
+        let toks = tokenize(text);
+        scan(rel, &module, &toks, &mut modules, &mut refs, &mut test_only);
     }
+    refs.retain(|r| !test_only.iter().any(|t: &ModPath| r.module.starts_with(t)));
     // Every module's imports, absolute, by the name they bind.
     for r in &refs {
         if let Some(name) = &r.binding {
@@ -148,7 +155,12 @@ pub fn loops(files: &[(String, String)]) -> Vec<String> {
             for from in &scc {
                 for (to, why) in edges.get(from).into_iter().flatten() {
                     if scc.contains(to) {
-                        let _ = write!(text, "\n  {from} -> {to}: {}", why.join(", "));
+                        let more = why.len().saturating_sub(3);
+                        let shown = why.iter().take(3).cloned().collect::<Vec<_>>();
+                        let _ = write!(text, "\n  {from} -> {to}: {}", shown.join(", "));
+                        if more > 0 {
+                            let _ = write!(text, " and {more} more");
+                        }
                     }
                 }
             }
@@ -437,6 +449,7 @@ fn scan(
     toks: &[(Tok, usize)],
     modules: &mut BTreeSet<ModPath>,
     refs: &mut Vec<Ref>,
+    test_only: &mut BTreeSet<ModPath>,
 ) {
     let ident = |i: usize| match toks.get(i) {
         Some((Tok::Ident(s), _)) => Some(s.as_str()),
@@ -450,6 +463,23 @@ fn scan(
     while let Some((tok, line)) = toks.get(i) {
         let current = stack.last().map(|(m, _)| m.clone()).unwrap_or_default();
         match tok {
+            Tok::Punct('#') if is_cfg_test(toks, i) => {
+                // Skip the attribute and the item it guards; a guarded
+                // `mod name;` makes that file's module test-only.
+                let mut j = i + 7;
+                if ident(j) == Some("pub") {
+                    j += 1;
+                }
+                if ident(j) == Some("mod") && is(j + 2, &Tok::Punct(';')) {
+                    if let Some(name) = ident(j + 1) {
+                        let mut inner = current.clone();
+                        inner.push(name.to_owned());
+                        test_only.insert(inner);
+                    }
+                }
+                i = skip_item(toks, i + 7);
+                continue;
+            }
             Tok::Punct('{') => depth += 1,
             Tok::Punct('}') => {
                 if stack.len() > 1 && stack.last().is_some_and(|(_, d)| *d == depth) {
@@ -509,6 +539,46 @@ fn scan(
         }
         i += 1;
     }
+}
+
+/// Whether `#[cfg(test)]` starts at `i`.
+fn is_cfg_test(toks: &[(Tok, usize)], i: usize) -> bool {
+    let want = [
+        Tok::Punct('#'),
+        Tok::Punct('['),
+        Tok::Ident("cfg".to_owned()),
+        Tok::Punct('('),
+        Tok::Ident("test".to_owned()),
+        Tok::Punct(')'),
+        Tok::Punct(']'),
+    ];
+    want.iter()
+        .enumerate()
+        .all(|(k, t)| toks.get(i + k).is_some_and(|(x, _)| x == t))
+}
+
+/// The index just past the item starting at `i` (with its attributes): after
+/// its `;`, or after the block that closes it.
+fn skip_item(toks: &[(Tok, usize)], mut i: usize) -> usize {
+    let mut nesting = 0usize; // () and []
+    let mut braces = 0usize;
+    while let Some((tok, _)) = toks.get(i) {
+        i += 1;
+        match tok {
+            Tok::Punct('(' | '[') => nesting += 1,
+            Tok::Punct(')' | ']') => nesting = nesting.saturating_sub(1),
+            Tok::Punct('{') => braces += 1,
+            Tok::Punct('}') => {
+                braces = braces.saturating_sub(1);
+                if braces == 0 && nesting == 0 {
+                    return i;
+                }
+            }
+            Tok::Punct(';') if braces == 0 && nesting == 0 => return i,
+            _ => {}
+        }
+    }
+    i
 }
 
 /// Parses a use tree at `*i`, pushing each leaf path with the name it binds
@@ -655,6 +725,30 @@ mod self_tests {
             ),
         ]);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn test_only_code_is_left_out() {
+        let found = crate_of(&[
+            ("lib.rs", "mod a;\n#[cfg(test)]\nmod testing;\n"),
+            (
+                "a.rs",
+                "pub fn f(x: [u8; 2]) {}\n#[cfg(test)]\nmod tests {\n    use crate::testing::T;\n}\n",
+            ),
+            ("testing.rs", "use crate::a::f;\npub struct T;\n"),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+        let found = crate_of(&[
+            ("lib.rs", "mod a;\nmod b;\n"),
+            (
+                "a.rs",
+                "#[cfg(test)]\nfn t() { crate::b::g(); }\nfn f() { crate::b::g(); }\n",
+            ),
+            ("b.rs", "use crate::a::f;\n"),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("a.rs:3"), "{found:?}");
+        assert!(!found[0].contains("a.rs:2"), "{found:?}");
     }
 
     #[test]
