@@ -7,7 +7,7 @@ use axum::http::{Method, Request};
 use axum::Router;
 use tower::ServiceExt;
 
-use crate::server::Sim;
+use crate::state::Sim;
 
 /// Who a request runs as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! in the configured `timeFormat`: `pretty` (`1w 2d 3h 30m`), `days` (`7.44d`) or
 //! `hours` (`59.5h`). Seconds below a minute are not shown, as in Jira.
 
-use crate::world::{TimeFormat, TimeTracking, TimeUnit};
+use crate::time_tracking::{TimeFormat, TimeTracking, TimeUnit};
 
 /// Seconds in one working day under `cfg`.
 fn day_seconds(cfg: &TimeTracking) -> i64 {

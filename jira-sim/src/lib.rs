@@ -32,10 +32,13 @@ mod ids;
 mod jql;
 mod render;
 mod server;
+mod state;
+mod time_tracking;
 mod world;
 
 pub use client::{Caller, InProcess, Reply};
 pub use error::JiraError;
 pub use generate::GenOptions;
-pub use server::{jira_routes, spawn, Fault, Sim, SimHandle};
+pub use server::{jira_routes, spawn, SimHandle};
+pub use state::{Fault, Sim};
 pub use world::{IssueFacts, WorklogFacts, World};

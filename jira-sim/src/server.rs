@@ -1,9 +1,7 @@
-//! The simulator as a service: shared state, fault injection, request counts,
-//! the router and a server on the current tokio runtime.
+//! The simulator as a service: the router over a [`Sim`], the middleware that
+//! counts requests and applies faults, and a server on the current tokio runtime.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -11,162 +9,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::api::{self, control, privacy};
 use crate::error::JiraError;
-use crate::world::World;
-
-/// A fault to inject: the next `count` requests whose path starts with `path` are
-/// delayed by `delay_ms`, then answered with `status` (and Jira's error body, and
-/// `Retry-After: retry_after` if set) instead of normally, if `status` is set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fault {
-    /// Path prefix, such as `/rest/api/3/issue/`.
-    pub path: String,
-    /// Status to answer with; `None` to only delay.
-    pub status: Option<u16>,
-    /// Seconds for the `Retry-After` header.
-    pub retry_after: Option<u64>,
-    /// How many requests it applies to.
-    pub count: u32,
-    /// Delay before answering, milliseconds.
-    pub delay_ms: u64,
-}
-
-impl Fault {
-    /// Answer the next request under `path` with `status`.
-    pub fn status(path: impl Into<String>, status: u16) -> Fault {
-        Fault {
-            path: path.into(),
-            status: Some(status),
-            retry_after: None,
-            count: 1,
-            delay_ms: 0,
-        }
-    }
-
-    /// Delay the next request under `path` by `ms` milliseconds.
-    pub fn delay(path: impl Into<String>, ms: u64) -> Fault {
-        Fault {
-            path: path.into(),
-            status: None,
-            retry_after: None,
-            count: 1,
-            delay_ms: ms,
-        }
-    }
-
-    /// Apply to the next `count` matching requests instead of one.
-    pub fn times(mut self, count: u32) -> Fault {
-        self.count = count;
-        self
-    }
-
-    /// Send `Retry-After: seconds`.
-    pub fn retry_after(mut self, seconds: u64) -> Fault {
-        self.retry_after = Some(seconds);
-        self
-    }
-}
-
-/// Request counters.
-#[derive(Debug, Default)]
-struct Stats {
-    routes: BTreeMap<String, u64>,
-    total: u64,
-    faulted: u64,
-}
-
-struct Inner {
-    world: Mutex<World>,
-    faults: Mutex<Vec<Fault>>,
-    stats: Mutex<Stats>,
-}
-
-/// A running simulated site: the [`World`] behind a mutex, plus fault
-/// injection and request counts. Cheap to clone; clones share the state.
-#[derive(Clone)]
-pub struct Sim {
-    inner: Arc<Inner>,
-}
-
-impl std::fmt::Debug for Sim {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sim").finish_non_exhaustive()
-    }
-}
-
-/// Locks a mutex; a panic elsewhere cannot leave these structures half-updated
-/// in a way that matters to a simulator, so poisoning is ignored.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::state::Sim;
 
 impl Sim {
-    /// A simulator serving `world`.
-    pub fn new(world: World) -> Sim {
-        Sim {
-            inner: Arc::new(Inner {
-                world: Mutex::new(world),
-                faults: Mutex::new(Vec::new()),
-                stats: Mutex::new(Stats::default()),
-            }),
-        }
-    }
-
-    /// Runs `f` with the world locked. Keep `f` short: every request waits for it.
-    pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut lock(&self.inner.world))
-    }
-
-    /// Queues a fault (see [`Fault`]).
-    pub fn inject(&self, fault: Fault) {
-        if fault.count > 0 {
-            lock(&self.inner.faults).push(fault);
-        }
-    }
-
-    /// Drops every pending fault.
-    pub fn clear_faults(&self) {
-        lock(&self.inner.faults).clear();
-    }
-
-    /// The pending faults.
-    pub fn faults(&self) -> Vec<Fault> {
-        lock(&self.inner.faults).clone()
-    }
-
-    /// Requests served per route, such as `"GET /rest/api/3/issue/{issueIdOrKey}"`
-    /// (`"GET (unmatched)"` for unknown paths). `/sim/` routes are not counted.
-    pub fn stats(&self) -> BTreeMap<String, u64> {
-        lock(&self.inner.stats).routes.clone()
-    }
-
-    /// Resets the request counters.
-    pub fn reset_stats(&self) {
-        *lock(&self.inner.stats) = Stats::default();
-    }
-
-    pub(crate) fn stats_json(&self) -> Value {
-        let s = lock(&self.inner.stats);
-        json!({ "routes": s.routes, "total": s.total, "faulted": s.faulted })
-    }
-
-    /// Takes one use of the first pending fault matching `path`.
-    fn take_fault(&self, path: &str) -> Option<Fault> {
-        let mut faults = lock(&self.inner.faults);
-        let i = faults.iter().position(|f| path.starts_with(&f.path))?;
-        let fault = faults[i].clone();
-        faults[i].count -= 1;
-        if faults[i].count == 0 {
-            faults.remove(i);
-        }
-        Some(fault)
-    }
-
     /// The HTTP service: Jira's routes (see [`jira_routes`]), the `/sim/` control
     /// routes, and Jira's 404 body for anything else.
     pub fn router(&self) -> Router {
@@ -222,14 +72,7 @@ async fn count_and_fault(State(sim): State<Sim>, req: Request, next: Next) -> Re
         .map_or("(unmatched)", MatchedPath::as_str);
     let key = format!("{} {route}", req.method());
     let fault = sim.take_fault(&path);
-    {
-        let mut stats = lock(&sim.inner.stats);
-        *stats.routes.entry(key).or_default() += 1;
-        stats.total += 1;
-        if fault.as_ref().is_some_and(|f| f.status.is_some()) {
-            stats.faulted += 1;
-        }
-    }
+    sim.count_request(key, fault.as_ref().is_some_and(|f| f.status.is_some()));
     let Some(fault) = fault else {
         return jira_error_body(next.run(req).await).await;
     };

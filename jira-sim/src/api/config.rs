@@ -8,8 +8,9 @@ use serde_json::Value;
 
 use super::{ok, parse_body, Caller};
 use crate::error::{JiraError, Result};
-use crate::server::Sim;
-use crate::world::{GlobalPerm, TimeFormat, TimeTracking, TimeUnit, World};
+use crate::state::Sim;
+use crate::time_tracking::{TimeFormat, TimeTracking, TimeUnit};
+use crate::world::{GlobalPerm, World};
 
 fn require_admin(w: &World, caller: &Caller) -> Result<()> {
     if w.access(caller.account).has_global(GlobalPerm::Administer) {

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::{ok, parse_body, Params};
 use crate::error::{JiraError, Result};
 use crate::ids;
-use crate::server::{Fault, Sim};
+use crate::state::{Fault, Sim};
 
 /// `GET /sim/demo`: people, projects, a few issues, time tracking settings.
 pub(crate) async fn demo(State(sim): State<Sim>) -> Response {

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{ok, Caller, Params};
 use crate::error::{JiraError, Result};
 use crate::render::{FieldSet, Render};
-use crate::server::Sim;
+use crate::state::Sim;
 
 /// `GET issue/{issueIdOrKey}`: `IssueBean` with the requested `fields` (default
 /// `*all`); 404 when the issue does not exist or the caller cannot browse it.

@@ -26,7 +26,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use crate::error::{JiraError, Result};
-use crate::server::Sim;
+use crate::state::Sim;
 
 /// The Jira routes the simulator serves: method, path (axum syntax, which is
 /// OpenAPI's `{name}` syntax), handler.

@@ -30,7 +30,7 @@ use serde_json::{json, Value};
 
 use super::{ok, parse_body, Caller};
 use crate::error::{JiraError, Result};
-use crate::server::Sim;
+use crate::state::Sim;
 use crate::world::Personal;
 
 /// The most accounts one report may carry.

@@ -10,7 +10,7 @@ use super::{ok, parse_body, Caller, Params};
 use crate::error::{JiraError, Result};
 use crate::jql::{Env, Query};
 use crate::render::{FieldSet, Render};
-use crate::server::Sim;
+use crate::state::Sim;
 
 /// Most issues per page when only ids or keys are requested.
 const MAX_IDS_PAGE: i64 = 5000;

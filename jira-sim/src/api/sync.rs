@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::{ok, parse_body, Caller, Params};
 use crate::error::{JiraError, Result};
 use crate::render::Render;
-use crate::server::Sim;
+use crate::state::Sim;
 use crate::world::World;
 
 /// Items per feed page and ids per `worklog/list` call.

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::{ok, paging, Caller, Params};
 use crate::error::{JiraError, Result};
 use crate::render::Render;
-use crate::server::Sim;
+use crate::state::Sim;
 use crate::world::{GlobalPerm, ProjectPerm};
 
 /// `GET myself`: the caller as a `User`; the app user for `asApp` calls.

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{json_response, ok, paging, parse_body, Caller, Params};
 use crate::error::{JiraError, Result};
 use crate::render::Render;
-use crate::server::Sim;
+use crate::state::Sim;
 use crate::world::World;
 
 /// Most worklogs one page of `GET issue/{key}/worklog` returns.

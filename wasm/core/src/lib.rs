@@ -62,6 +62,7 @@ pub mod report;
 pub mod rounding;
 pub mod schedule;
 mod serde_util;
+mod worklog;
 
 pub use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 pub use error::Error;

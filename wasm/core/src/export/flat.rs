@@ -45,7 +45,7 @@ use crate::calendar::{local_date, Instant, Zone};
 use crate::duration::Seconds;
 use crate::error::{quote, Error};
 use crate::hours;
-use crate::report::Worklog;
+use crate::worklog::Worklog;
 
 /// The version of the flat export's columns. A new column added at the end keeps
 /// the version; renaming, removing, reordering or retyping a column bumps it.

@@ -1,196 +1,12 @@
-//! A small subset of JQL, enough for an app that syncs and reports on worklogs.
-//!
-//! Supported: clauses joined with `AND`, `OR`, `NOT` and parentheses; fields
-//! `project`, `key`/`issuekey`/`issue`, `id`, `parent`, `issuetype`/`type`,
-//! `status`, `labels`, `component`, `assignee`, `reporter`, `worklogAuthor`
-//! (with `=`, `!=`, `IN`, `NOT IN`, `IS [NOT] EMPTY`), and `created`, `updated`,
-//! `worklogDate` (with `=`, `!=`, `<`, `<=`, `>`, `>=`); values as words, quoted
-//! strings, `currentUser()` and `now()`; dates as `yyyy-MM-dd`, `yyyy/MM/dd`, either
-//! with ` HH:mm`, or periods like `-5d` and `-4w 2d` (in the caller's time zone);
-//! `ORDER BY key|id|created|updated [ASC|DESC], …`. Anything else is a 400 with a
-//! Jira-like message, so an app cannot come to rely on JQL the simulator ignores.
-//!
-//! A hand-written recursive-descent parser: no maintained crate parses JQL.
+//! JQL tokens into a [`Query`]: the grammar, and the names (projects, issues,
+//! people, dates) resolved against the caller's view of the site.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
-use chrono_tz::Tz;
 
+use super::lex::{syntax, tokenize, Token};
+use super::{Cmp, Env, Operand, Pred, Query, SortKey};
 use crate::error::{JiraError, Result};
-use crate::world::{Access, IssueType, Status, World};
-
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    Word(String),
-    Str(String),
-    Op(&'static str),
-    LParen,
-    RParen,
-    Comma,
-}
-
-fn tokenize(input: &str) -> Result<Vec<Token>> {
-    let mut out = Vec::new();
-    let chars: Vec<char> = input.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            c if c.is_whitespace() => i += 1,
-            '(' => {
-                out.push(Token::LParen);
-                i += 1;
-            }
-            ')' => {
-                out.push(Token::RParen);
-                i += 1;
-            }
-            ',' => {
-                out.push(Token::Comma);
-                i += 1;
-            }
-            '"' | '\'' => {
-                let mut s = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(syntax("a quoted value is not closed")),
-                        Some('\\') => {
-                            if let Some(&n) = chars.get(i + 1) {
-                                s.push(n);
-                            }
-                            i += 2;
-                        }
-                        Some(&q) if q == c => {
-                            i += 1;
-                            break;
-                        }
-                        Some(&ch) => {
-                            s.push(ch);
-                            i += 1;
-                        }
-                    }
-                }
-                out.push(Token::Str(s));
-            }
-            '=' | '!' | '<' | '>' | '~' => {
-                let next = chars.get(i + 1).copied();
-                let (op, len) = match (c, next) {
-                    ('!', Some('=')) => ("!=", 2),
-                    ('!', Some('~')) => ("!~", 2),
-                    ('<', Some('=')) => ("<=", 2),
-                    ('>', Some('=')) => (">=", 2),
-                    ('=', _) => ("=", 1),
-                    ('<', _) => ("<", 1),
-                    ('>', _) => (">", 1),
-                    ('~', _) => ("~", 1),
-                    _ => return Err(syntax("the character '!' is misplaced")),
-                };
-                out.push(Token::Op(op));
-                i += len;
-            }
-            _ => {
-                let start = i;
-                while i < chars.len()
-                    && !chars[i].is_whitespace()
-                    && !"()=,!<>~\"'".contains(chars[i])
-                {
-                    i += 1;
-                }
-                out.push(Token::Word(chars[start..i].iter().collect()));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn syntax(detail: &str) -> JiraError {
-    JiraError::bad_request(format!("Error in the JQL Query: {detail}."))
-}
-
-/// A value in a clause.
-#[derive(Debug, Clone, PartialEq)]
-enum Operand {
-    Text(String),
-    Func(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cmp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl Cmp {
-    fn test<T: PartialOrd>(self, a: T, b: T) -> bool {
-        match self {
-            Cmp::Eq => a == b,
-            Cmp::Ne => a != b,
-            Cmp::Lt => a < b,
-            Cmp::Le => a <= b,
-            Cmp::Gt => a > b,
-            Cmp::Ge => a >= b,
-        }
-    }
-}
-
-/// A compiled condition on one issue.
-#[derive(Debug, Clone, PartialEq)]
-enum Pred {
-    And(Box<Pred>, Box<Pred>),
-    Or(Box<Pred>, Box<Pred>),
-    Not(Box<Pred>),
-    Project(Vec<u32>),
-    Issue(Vec<u32>),
-    Parent(Vec<Option<u32>>),
-    Type(Vec<IssueType>),
-    Status(Vec<Status>),
-    Label(Vec<Option<String>>),
-    Component(Vec<Option<String>>),
-    Assignee(Vec<Option<u32>>),
-    Reporter(Vec<u32>),
-    WorklogAuthor(Vec<u32>),
-    Created(Cmp, i64),
-    Updated(Cmp, i64),
-    WorklogDate(Cmp, NaiveDate),
-}
-
-/// What to sort by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SortKey {
-    Key,
-    Id,
-    Created,
-    Updated,
-}
-
-/// A compiled query: a filter (none means unbounded) and an order.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Query {
-    filter: Option<Pred>,
-    order: Vec<(SortKey, bool)>,
-}
-
-/// What a query is evaluated against.
-pub(crate) struct Env<'a> {
-    pub world: &'a World,
-    pub access: &'a Access,
-    pub tz: Tz,
-    pub now_ms: i64,
-}
-
-struct Parser<'a, 'e> {
-    tokens: Vec<Token>,
-    pos: usize,
-    env: &'a Env<'e>,
-}
-
-fn is_kw(t: Option<&Token>, kw: &str) -> bool {
-    matches!(t, Some(Token::Word(w)) if w.eq_ignore_ascii_case(kw))
-}
+use crate::world::{IssueType, Status};
 
 impl Query {
     /// Parses and resolves `jql` for the caller in `env`.
@@ -253,89 +69,16 @@ impl Query {
         }
         Ok(Query { filter, order })
     }
-
-    /// Whether the query has no search restriction (Jira refuses those here).
-    pub(crate) fn is_unbounded(&self) -> bool {
-        self.filter.is_none()
-    }
-
-    /// The issues the caller may browse that match, in the query's order
-    /// (default: by id).
-    pub(crate) fn run(&self, env: &Env<'_>) -> Vec<u32> {
-        let world = env.world;
-        let mut hits: Vec<u32> = (0..world.issues.len() as u32)
-            .filter(|&i| env.access.can_browse(world.issues[i as usize].project))
-            .filter(|&i| self.filter.as_ref().is_none_or(|p| p.test(env, i)))
-            .collect();
-        if !self.order.is_empty() {
-            hits.sort_by(|&a, &b| {
-                let (a, b) = (&world.issues[a as usize], &world.issues[b as usize]);
-                for &(key, desc) in &self.order {
-                    let ord = match key {
-                        SortKey::Key => (&world.projects[a.project as usize].key, a.num)
-                            .cmp(&(&world.projects[b.project as usize].key, b.num)),
-                        SortKey::Id => a.id.cmp(&b.id),
-                        SortKey::Created => a.created.cmp(&b.created),
-                        SortKey::Updated => a.updated.cmp(&b.updated),
-                    };
-                    let ord = if desc { ord.reverse() } else { ord };
-                    if ord.is_ne() {
-                        return ord;
-                    }
-                }
-                a.id.cmp(&b.id)
-            });
-        }
-        hits
-    }
 }
 
-impl Pred {
-    fn test(&self, env: &Env<'_>, i: u32) -> bool {
-        let world = env.world;
-        let issue = &world.issues[i as usize];
-        match self {
-            Pred::And(a, b) => a.test(env, i) && b.test(env, i),
-            Pred::Or(a, b) => a.test(env, i) || b.test(env, i),
-            Pred::Not(a) => !a.test(env, i),
-            Pred::Project(ps) => ps.contains(&issue.project),
-            Pred::Issue(is) => is.contains(&i),
-            Pred::Parent(ps) => ps.contains(&issue.parent),
-            Pred::Type(ts) => ts.contains(&issue.issue_type),
-            Pred::Status(ss) => ss.contains(&issue.status),
-            Pred::Label(ls) => ls.iter().any(|l| match l {
-                None => issue.labels.is_empty(),
-                Some(l) => issue.labels.iter().any(|x| x.eq_ignore_ascii_case(l)),
-            }),
-            Pred::Component(cs) => {
-                let project = &world.projects[issue.project as usize];
-                cs.iter().any(|c| match c {
-                    None => issue.components.is_empty(),
-                    Some(c) => issue
-                        .components
-                        .iter()
-                        .any(|&x| project.components[x as usize].name.eq_ignore_ascii_case(c)),
-                })
-            }
-            Pred::Assignee(us) => us.contains(&issue.assignee),
-            Pred::Reporter(us) => us.contains(&issue.reporter),
-            Pred::WorklogAuthor(us) => issue.worklogs.iter().any(|&w| {
-                let wl = &world.worklogs[w as usize];
-                us.contains(&wl.author) && env.access.can_see(world, wl)
-            }),
-            Pred::Created(c, t) => c.test(issue.created, *t),
-            Pred::Updated(c, t) => c.test(issue.updated, *t),
-            Pred::WorklogDate(c, d) => issue.worklogs.iter().any(|&w| {
-                let wl = &world.worklogs[w as usize];
-                env.access.can_see(world, wl)
-                    && env
-                        .tz
-                        .timestamp_millis_opt(wl.started)
-                        .single()
-                        .is_some_and(|t| c.test(t.date_naive(), *d))
-            }),
-        }
-    }
+struct Parser<'a, 'e> {
+    tokens: Vec<Token>,
+    pos: usize,
+    env: &'a Env<'e>,
+}
+
+fn is_kw(t: Option<&Token>, kw: &str) -> bool {
+    matches!(t, Some(Token::Word(w)) if w.eq_ignore_ascii_case(kw))
 }
 
 impl Parser<'_, '_> {
@@ -646,7 +389,7 @@ impl Parser<'_, '_> {
 
 /// A JQL period such as `-5d`, `4w 2d` or `-30m`, in milliseconds (weeks are
 /// calendar weeks, days 24 hours).
-fn period_ms(s: &str) -> Option<i64> {
+pub(super) fn period_ms(s: &str) -> Option<i64> {
     let (sign, rest) = match s.strip_prefix('-') {
         Some(r) => (-1, r),
         None => (1, s.strip_prefix('+').unwrap_or(s)),
@@ -679,94 +422,4 @@ fn no_value(value: &str, field: &str) -> JiraError {
     JiraError::bad_request(format!(
         "The value '{value}' does not exist for the field '{field}'."
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys(world: &World, jql: &str, who: &str) -> Result<Vec<String>> {
-        let a = world.find_account(who).unwrap_or(0);
-        let access = world.access(a);
-        let env = Env {
-            world,
-            access: &access,
-            tz: world.accounts[a as usize].tz,
-            now_ms: 1_795_500_000_000,
-        };
-        let q = Query::parse(jql, &env)?;
-        Ok(q.run(&env)
-            .into_iter()
-            .map(|i| world.issue_key(&world.issues[i as usize]))
-            .collect())
-    }
-
-    #[test]
-    fn queries() {
-        let w = World::demo(1);
-        let alpha = keys(&w, "project = ALPHA", "alice").unwrap_or_default();
-        assert!(alpha.len() >= 20 && alpha.iter().all(|k| k.starts_with("ALPHA-")));
-        assert_eq!(
-            keys(&w, "key in (ALPHA-2, beta-3) ORDER BY key DESC", "alice").unwrap_or_default(),
-            ["BETA-3", "ALPHA-2"]
-        );
-        assert_eq!(
-            keys(&w, "project = ALPHA AND issuetype = Epic", "bob").unwrap_or_default(),
-            ["ALPHA-1"]
-        );
-        // OPS is invisible to alice: naming it is an error, as in Jira.
-        assert_eq!(
-            keys(&w, "project = OPS", "alice").map_err(|e| e.status),
-            Err(400)
-        );
-        assert!(keys(&w, "project in (OPS) OR key = OPS-2", "frank").is_ok_and(|k| k.len() >= 6));
-        assert_eq!(
-            keys(&w, "nonsense = 1", "alice").map_err(|e| e.status),
-            Err(400)
-        );
-        assert_eq!(
-            keys(&w, "project = ", "alice").map_err(|e| e.status),
-            Err(400)
-        );
-        assert_eq!(
-            keys(&w, "project ~ ALPHA", "alice").map_err(|e| e.status),
-            Err(400)
-        );
-        let updated =
-            keys(&w, "updated >= \"2026-01-01\" AND project = BETA", "carol").unwrap_or_default();
-        assert!(!updated.is_empty());
-        assert!(keys(&w, "updated >= -4w 2d", "carol").is_ok());
-        assert!(keys(
-            &w,
-            "worklogAuthor = currentUser() AND worklogDate >= 2026-11-01",
-            "carol"
-        )
-        .is_ok_and(|k| !k.is_empty()));
-        assert!(keys(&w, "parent = ALPHA-1 AND NOT status = Done", "alice")
-            .is_ok_and(|k| !k.is_empty()));
-    }
-
-    #[test]
-    fn order_by_only_is_unbounded() {
-        let w = World::demo(1);
-        let access = w.access(0);
-        let env = Env {
-            world: &w,
-            access: &access,
-            tz: Tz::UTC,
-            now_ms: 0,
-        };
-        assert!(Query::parse("order by key desc", &env).is_ok_and(|q| q.is_unbounded()));
-        assert!(Query::parse("", &env).is_ok_and(|q| q.is_unbounded()));
-    }
-
-    #[test]
-    fn periods() {
-        assert_eq!(period_ms("-5d"), Some(-5 * 86_400_000));
-        assert_eq!(period_ms("4w 2d"), Some(30 * 86_400_000));
-        assert_eq!(period_ms("-30m"), Some(-1_800_000));
-        assert_eq!(period_ms("2026-01-01"), None);
-        assert_eq!(period_ms("-5é"), None);
-        assert_eq!(period_ms("99999999999999999w"), None);
-    }
 }
