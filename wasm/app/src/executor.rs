@@ -14,23 +14,27 @@
 //! only re-poll children that were woken.
 //!
 //! Nothing here panics: a broken protocol ends the run with an `internal` error.
+//!
+//! Here: [`Ctx`], what an operation sees. In [`future`]: the effect futures. In
+//! [`run`]: the run loop and its checks on the host's answers.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
-use std::marker::PhantomData;
-use std::pin::Pin;
+use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::task::{Poll, Waker};
-
-use futures::future::LocalBoxFuture;
+use std::task::Waker;
 
 use crate::jira::JiraPath;
 use crate::protocol::{
-    Answer, Context, Effect, EffectKind, HttpResponse, JiraRequest, Method, Outcome, Principal,
-    Request, SqlRows, SqlStatement, Step, Value,
+    Context, Effect, HttpResponse, JiraRequest, Method, Outcome, Principal, Request, SqlRows,
+    SqlStatement, Value,
 };
 use crate::Error;
+
+mod future;
+mod run;
+
+pub use future::{EffectFuture, FromOutcome};
+pub use run::{OperationFuture, Run};
 
 /// What an operation sees of the world: its context, and the effects it may ask for.
 ///
@@ -161,330 +165,13 @@ impl Ctx {
             .unwrap_or_default()
     }
 }
-
-impl Shared {
-    fn register(&self, effect: Effect, waker: &Waker) -> Result<u32, Error> {
-        let mut io = self
-            .io
-            .try_borrow_mut()
-            .map_err(|_| Error::internal("the executor's state is busy (re-entrant poll)"))?;
-        let id = io.next_id;
-        io.next_id = id
-            .checked_add(1)
-            .ok_or_else(|| Error::internal("a run issued more than 4294967295 requests"))?;
-        match effect.kind() {
-            EffectKind::Sql => io.counts.sql += 1,
-            EffectKind::Jira => io.counts.jira += 1,
-            EffectKind::Sleep => io.counts.sleep += 1,
-        }
-        io.unsent.push(Request { id, effect });
-        io.wakers.insert(id, waker.clone());
-        Ok(id)
-    }
-
-    fn take_answer(&self, id: u32, waker: &Waker) -> Result<Option<Outcome>, Error> {
-        let mut io = self
-            .io
-            .try_borrow_mut()
-            .map_err(|_| Error::internal("the executor's state is busy (re-entrant poll)"))?;
-        match io.answers.remove(&id) {
-            Some(outcome) => {
-                io.wakers.remove(&id);
-                Ok(Some(outcome))
-            }
-            None => {
-                io.wakers.insert(id, waker.clone());
-                Ok(None)
-            }
-        }
-    }
-
-    /// Forgets a request whose future was dropped: unsent, it is never sent; sent,
-    /// its answer is still expected but discarded.
-    fn forget(&self, id: u32) {
-        if let Ok(mut io) = self.io.try_borrow_mut() {
-            io.unsent.retain(|r| r.id != id);
-            io.answers.remove(&id);
-            io.wakers.remove(&id);
-        }
-    }
-}
-
-/// Converts an outcome into what an effect future yields.
-pub trait FromOutcome: Sized {
-    /// `internal` when the outcome is of the wrong kind (the executor checks
-    /// kinds first, so this is a second line of defence).
-    fn from_outcome(outcome: Outcome) -> Result<Self, Error>;
-}
-
-impl FromOutcome for SqlRows {
-    fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
-        match outcome {
-            Outcome::Sql(result) => result,
-            other => Err(mismatch(&other, EffectKind::Sql)),
-        }
-    }
-}
-
-impl FromOutcome for HttpResponse {
-    fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
-        match outcome {
-            Outcome::Jira(result) => result,
-            other => Err(mismatch(&other, EffectKind::Jira)),
-        }
-    }
-}
-
-impl FromOutcome for () {
-    fn from_outcome(outcome: Outcome) -> Result<Self, Error> {
-        match outcome {
-            Outcome::Sleep => Ok(()),
-            other => Err(mismatch(&other, EffectKind::Sleep)),
-        }
-    }
-}
-
-fn mismatch(outcome: &Outcome, expected: EffectKind) -> Error {
-    Error::internal(format!(
-        "a {} outcome answered a {} request",
-        outcome.kind().as_str(),
-        expected.as_str()
-    ))
-}
-
-/// A future for the outcome of one effect; see [`Ctx::sql`] and [`Ctx::jira`].
-#[must_use = "an effect is only requested when its future is polled"]
-pub struct EffectFuture<T> {
-    shared: Rc<Shared>,
-    state: State,
-    _output: PhantomData<fn() -> T>,
-}
-
-enum State {
-    New(Effect),
-    Waiting(u32),
-    Finished,
-}
-
-impl<T> EffectFuture<T> {
-    fn new(ctx: &Ctx, effect: Effect) -> Self {
-        Self {
-            shared: Rc::clone(&ctx.shared),
-            state: State::New(effect),
-            _output: PhantomData,
-        }
-    }
-}
-
-impl<T: FromOutcome> Future for EffectFuture<T> {
-    type Output = Result<T, Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
-        // `EffectFuture` holds no self-references, so it is `Unpin`.
-        let this = self.get_mut();
-        match std::mem::replace(&mut this.state, State::Finished) {
-            State::New(effect) => match this.shared.register(effect, cx.waker()) {
-                Ok(id) => {
-                    this.state = State::Waiting(id);
-                    Poll::Pending
-                }
-                Err(e) => Poll::Ready(Err(e)),
-            },
-            State::Waiting(id) => match this.shared.take_answer(id, cx.waker()) {
-                Ok(Some(outcome)) => Poll::Ready(T::from_outcome(outcome)),
-                Ok(None) => {
-                    this.state = State::Waiting(id);
-                    Poll::Pending
-                }
-                Err(e) => Poll::Ready(Err(e)),
-            },
-            State::Finished => Poll::Ready(Err(Error::internal(
-                "an effect future was polled after it completed",
-            ))),
-        }
-    }
-}
-
-impl<T> Drop for EffectFuture<T> {
-    fn drop(&mut self) {
-        if let State::Waiting(id) = self.state {
-            self.shared.forget(id);
-        }
-    }
-}
-
-/// The future of a whole operation: its JSON result or an error.
-pub type OperationFuture = LocalBoxFuture<'static, Result<String, Error>>;
-
-type Start = Box<dyn FnOnce(Ctx) -> OperationFuture>;
-
-/// One operation in progress: the `run` resource of the WIT.
-pub struct Run {
-    state: RunState,
-}
-
-enum RunState {
-    /// Created; nothing validated or performed yet.
-    Ready { context: Context, start: Start },
-    /// Waiting for the answers to the requests in `in_flight`.
-    Running {
-        ctx: Ctx,
-        future: OperationFuture,
-        in_flight: BTreeMap<u32, EffectKind>,
-    },
-    /// Finished; every later resume returns the same step.
-    Done(Result<String, Error>),
-}
-
-impl Run {
-    /// A run of any future built from a [`Ctx`]; started at the first resume.
-    pub fn with(context: Context, start: impl FnOnce(Ctx) -> OperationFuture + 'static) -> Self {
-        Self {
-            state: RunState::Ready {
-                context,
-                start: Box::new(start),
-            },
-        }
-    }
-
-    /// Hands the answers to the previous `wait` to the run and advances it. The
-    /// first call passes no answers.
-    ///
-    /// Every request of the previous `wait` must be answered exactly once, with an
-    /// outcome of its kind; otherwise the run ends with `internal`. Once `done`,
-    /// every call returns the same step.
-    pub fn resume(&mut self, answers: Vec<Answer>) -> Step {
-        let placeholder = RunState::Done(Err(Error::internal("the run was interrupted")));
-        let (state, step) = match std::mem::replace(&mut self.state, placeholder) {
-            RunState::Ready { context, start } => match answers.first() {
-                Some(answer) => Self::finish(Err(Error::internal(format!(
-                    "answer with id {} before any request",
-                    answer.id
-                )))),
-                None => {
-                    let ctx = Ctx::new(context);
-                    let future = start(ctx.clone());
-                    Self::poll(ctx, future)
-                }
-            },
-            RunState::Running {
-                ctx,
-                future,
-                in_flight,
-            } => match deliver(&ctx, in_flight, answers) {
-                Ok(()) => Self::poll(ctx, future),
-                Err(e) => Self::finish(Err(e)),
-            },
-            RunState::Done(result) => {
-                let step = Step::Done(result.clone());
-                (RunState::Done(result), step)
-            }
-        };
-        self.state = state;
-        step
-    }
-
-    fn finish(result: Result<String, Error>) -> (RunState, Step) {
-        (RunState::Done(result.clone()), Step::Done(result))
-    }
-
-    fn poll(ctx: Ctx, mut future: OperationFuture) -> (RunState, Step) {
-        let mut cx = std::task::Context::from_waker(Waker::noop());
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(result) => Self::finish(result),
-            Poll::Pending => {
-                let batch = match ctx.shared.io.try_borrow_mut() {
-                    Ok(mut io) => std::mem::take(&mut io.unsent),
-                    Err(_) => {
-                        return Self::finish(Err(Error::internal("the executor's state is busy")))
-                    }
-                };
-                if batch.is_empty() {
-                    return Self::finish(Err(Error::internal(
-                        "the operation is waiting but requested nothing",
-                    )));
-                }
-                let in_flight = batch.iter().map(|r| (r.id, r.effect.kind())).collect();
-                (
-                    RunState::Running {
-                        ctx,
-                        future,
-                        in_flight,
-                    },
-                    Step::Wait(batch),
-                )
-            }
-        }
-    }
-}
-
-/// Checks the answers against the requests in flight and hands each to its future.
-fn deliver(
-    ctx: &Ctx,
-    mut in_flight: BTreeMap<u32, EffectKind>,
-    answers: Vec<Answer>,
-) -> Result<(), Error> {
-    let mut seen = BTreeSet::new();
-    let mut checked = Vec::with_capacity(answers.len());
-    for answer in answers {
-        let id = answer.id;
-        match in_flight.remove(&id) {
-            Some(kind) if kind == answer.outcome.kind() => {
-                seen.insert(id);
-                checked.push(answer);
-            }
-            Some(kind) => {
-                return Err(Error::internal(format!(
-                    "answer {id} is an {} outcome but request {id} is a {} effect",
-                    answer.outcome.kind().as_str(),
-                    kind.as_str()
-                )))
-            }
-            None if seen.contains(&id) => {
-                return Err(Error::internal(format!("answer {id} is repeated")))
-            }
-            None => {
-                return Err(Error::internal(format!(
-                    "answer {id} answers no request in flight"
-                )))
-            }
-        }
-    }
-    if !in_flight.is_empty() {
-        let missing: Vec<String> = in_flight.keys().map(u32::to_string).collect();
-        return Err(Error::internal(format!(
-            "no answer for request {}",
-            missing.join(", ")
-        )));
-    }
-    let wakers: Vec<Waker> = {
-        let mut io = ctx
-            .shared
-            .io
-            .try_borrow_mut()
-            .map_err(|_| Error::internal("the executor's state is busy"))?;
-        let mut wakers = Vec::with_capacity(checked.len());
-        for answer in checked {
-            // A request whose future was dropped has no waker: its answer is discarded.
-            if let Some(waker) = io.wakers.remove(&answer.id) {
-                wakers.push(waker);
-                io.answers.insert(answer.id, answer.outcome);
-            }
-        }
-        wakers
-    };
-    // Woken outside the borrow: a waker may run arbitrary code.
-    for waker in wakers {
-        waker.wake();
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{context, http};
     use futures::future::try_join_all;
+
+    use crate::protocol::{Answer, EffectKind, Step};
 
     fn sql_ok() -> Outcome {
         Outcome::Sql(Ok(SqlRows::default()))
