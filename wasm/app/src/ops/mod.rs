@@ -4,6 +4,7 @@
 //! [`dispatch`] maps an operation's name to its function; every input is parsed
 //! and validated ([`crate::input`]) before the operation performs any effect.
 
+mod access;
 mod attribute;
 mod issue_search;
 mod me;
@@ -83,8 +84,8 @@ pub async fn dispatch(ctx: &Ctx, operation: &str, text: &str) -> Result<String, 
         "report.list" => to_json(report::saved::list(ctx, input::parse(text)?).await?),
         "report.save" => to_json(report::saved::save(ctx, input::parse(text)?).await?),
         "report.delete" => to_json(report::saved::delete(ctx, input::parse(text)?).await?),
-        "access.get" => to_json(report::grants::get(ctx, input::parse(text)?).await?),
-        "access.save" => to_json(report::grants::save(ctx, input::parse(text)?).await?),
+        "access.get" => to_json(access::get(ctx, input::parse(text)?).await?),
+        "access.save" => to_json(access::save(ctx, input::parse(text)?).await?),
         "timesheet.week" => to_json(timesheet::week(ctx, input::parse(text)?).await?),
         "issue.search" => to_json(issue_search::search(ctx, input::parse(text)?).await?),
         "attribute.list" => to_json(attribute::list(ctx, input::parse(text)?).await?),
