@@ -23,10 +23,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::task::Waker;
 
-use crate::jira::JiraPath;
 use crate::protocol::{
-    Context, Effect, HttpResponse, JiraRequest, Method, Outcome, Principal, Request, SqlRows,
-    SqlStatement, Value,
+    Context, Effect, HttpResponse, JiraRequest, Outcome, Request, SqlRows, SqlStatement, Value,
 };
 use crate::Error;
 
@@ -125,27 +123,14 @@ impl Ctx {
         )
     }
 
-    /// Sends one Jira request. A response with an error status is still `Ok`.
+    /// Sends one Jira request (operations build it with [`crate::jira::Call`]).
+    /// A response with an error status is still `Ok`.
     ///
     /// # Errors
     ///
     /// The host's error when it could not perform the request at all.
-    pub fn jira(
-        &self,
-        principal: Principal,
-        method: Method,
-        path: &JiraPath,
-        body: Option<String>,
-    ) -> EffectFuture<HttpResponse> {
-        EffectFuture::new(
-            self,
-            Effect::Jira(JiraRequest {
-                principal,
-                method: method.as_str().to_owned(),
-                path: path.as_str().to_owned(),
-                body,
-            }),
-        )
+    pub fn jira(&self, request: JiraRequest) -> EffectFuture<HttpResponse> {
+        EffectFuture::new(self, Effect::Jira(request))
     }
 }
 
@@ -168,6 +153,7 @@ impl Ctx {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::Principal;
     use crate::testing::{context, http};
     use futures::future::try_join_all;
 
@@ -181,8 +167,13 @@ mod tests {
         Outcome::Jira(Ok(http(200, body)))
     }
 
-    fn path(p: &str) -> JiraPath {
-        JiraPath::api(&[p])
+    fn get(principal: Principal, p: &str) -> JiraRequest {
+        JiraRequest {
+            principal,
+            method: "GET".to_owned(),
+            path: format!("/rest/api/3/{p}"),
+            body: None,
+        }
     }
 
     fn wait_ids(step: &Step) -> Vec<u32> {
@@ -203,12 +194,10 @@ mod tests {
     fn sample() -> Run {
         Run::with(context(Some("a")), |ctx| {
             Box::pin(async move {
-                let first = ctx
-                    .jira(Principal::User, Method::Get, &path("one"), None)
-                    .await?;
+                let first = ctx.jira(get(Principal::User, "one")).await?;
                 let (a, b) = futures::join!(
                     ctx.sql("SELECT 1", vec![]),
-                    ctx.jira(Principal::App, Method::Get, &path("two"), None)
+                    ctx.jira(get(Principal::App, "two"))
                 );
                 Ok(format!("{}+{}+{}", first.body, a?.rows.len(), b?.body))
             })

@@ -11,11 +11,14 @@
 //!   the effect futures; independent effects go out in one batch.
 //! - [`ops`]: the operations, and [`ops::dispatch`] from names to functions.
 //! - [`input`]: two-stage input (deserialize raw, validate into typed values).
-//! - [`jira`]: encoded request paths and Jira's statuses as stable error codes.
+//! - [`jira`]: the one way to call Jira ([`jira::Call`]): encoded request
+//!   paths, Jira's wire types, patient retries for jobs (backing off with
+//!   `sleep` effects) and Jira's statuses as stable error codes.
+//! - [`access`]: who may see whose time and which worklogs, and the Jira
+//!   administrator check.
 //! - [`adf`]: comments between plain text and the Atlassian Document Format.
 //! - [`schema`] and [`store`]: the app's SQL tables and queries; [`index`]:
 //!   the worklog index that reports read, kept in sync with Jira.
-//! - [`retry`]: patient Jira requests for jobs, backing off with `sleep` effects.
 //! - [`protocol`]: the WIT contract's types as plain Rust; the bindings
 //!   themselves are only compiled for wasm32.
 //!
@@ -42,13 +45,12 @@ pub mod access;
 pub mod adf;
 mod error;
 pub mod executor;
+pub mod hash;
 pub mod index;
 pub mod input;
 pub mod jira;
 pub mod ops;
-pub mod permissions;
 pub mod protocol;
-pub mod retry;
 pub mod schema;
 pub mod store;
 

@@ -5,7 +5,6 @@
 mod module_graph;
 
 #[test]
-#[ignore = "enabled after the house restructure merges"]
 fn modules_do_not_import_each_other_in_a_loop() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     if let Err(loops) = module_graph::check(&src) {

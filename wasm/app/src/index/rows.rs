@@ -11,6 +11,7 @@ use super::{canonical_json, hash_text};
 use crate::adf;
 use crate::input::{parse_date_time, quote};
 use crate::jira::id_string;
+use crate::jira::types::{User, Visibility};
 use crate::Error;
 
 /// The worklog property that holds a worklog's attributes.
@@ -31,33 +32,16 @@ pub struct RawWorklog {
     #[serde(deserialize_with = "id_string")]
     issue_id: String,
     #[serde(default)]
-    author: Option<RawUser>,
+    author: Option<User>,
     started: String,
     time_spent_seconds: i64,
     updated: String,
     #[serde(default)]
     comment: Option<Json>,
     #[serde(default)]
-    visibility: Option<RawVisibility>,
+    visibility: Option<Visibility>,
     #[serde(default)]
     properties: Option<Vec<RawProperty>>,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(rename_all = "camelCase")]
-struct RawUser {
-    #[serde(default)]
-    account_id: String,
-}
-
-#[derive(Deserialize, Debug)]
-struct RawVisibility {
-    #[serde(rename = "type", default)]
-    kind: String,
-    #[serde(default)]
-    value: Option<String>,
-    #[serde(default)]
-    identifier: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -12,9 +12,10 @@ use serde_json::json;
 use super::rows::ISSUE_FIELDS;
 use super::{dict_id, erased, int, placeholders, tuples, IssueRow, Kind, RawIssue, WorklogRow};
 use crate::executor::Ctx;
-use crate::jira::JiraPath;
-use crate::protocol::{Method, SqlRows, Value};
-use crate::{retry, store, Error};
+use crate::jira::types::SearchPage;
+use crate::jira::{Call, JiraPath};
+use crate::protocol::{SqlRows, Value};
+use crate::{store, Error};
 
 /// The setting that lists the custom fields the index keeps (a JSON array of
 /// field ids such as `customfield_10100`), chosen by an administrator.
@@ -37,7 +38,7 @@ pub struct IssueFetch {
     pub custom: Vec<String>,
     /// Requests in flight at once.
     pub parallel: usize,
-    /// Whether to retry as jobs do ([`retry`]); a person's operation answers
+    /// Whether to retry as jobs do ([`Call::patient`]); a person's operation answers
     /// at once instead, and leaves what failed to the next sync.
     pub patient: bool,
 }
@@ -596,15 +597,6 @@ async fn fetch_with_parents(
     Ok((issues, gone))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SearchPage {
-    #[serde(default)]
-    issues: Vec<RawIssue>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
 /// One `search/jql` for these ids with the index's fields; `Ok(None)` when
 /// Jira refuses the query (400: an id it does not know), so the caller can
 /// narrow it down.
@@ -630,22 +622,16 @@ async fn search_ids(
         if let (Some(token), Some(fields)) = (&token, body.as_object_mut()) {
             fields.insert("nextPageToken".to_owned(), json!(token));
         }
-        let response = if fetch.patient {
-            retry::send(ctx, Method::Post, &path, Some(&body.to_string())).await?
-        } else {
-            ctx.jira(
-                crate::protocol::Principal::App,
-                Method::Post,
-                &path,
-                Some(body.to_string()),
-            )
-            .await?
-        };
+        let mut call = Call::post(path.clone(), body.to_string()).as_app();
+        if fetch.patient {
+            call = call.patient();
+        }
+        let response = call.send(ctx).await?;
         if response.status == 400 {
             return Ok(None);
         }
-        let response = crate::jira::success(response, Method::Post, &path)?;
-        let page: SearchPage = crate::jira::parse(&response, Method::Post, &path)?;
+        let response = call.success(response)?;
+        let page: SearchPage<RawIssue> = call.parse(&response)?;
         for raw in &page.issues {
             out.push(IssueRow::from_jira(raw, &fetch.custom)?);
         }

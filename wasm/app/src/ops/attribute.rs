@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::NoInput;
+use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::input::Input;
-use crate::permissions;
 use crate::store;
 use crate::Error;
 use worklogs_core::attributes::{Definition, Definitions};
@@ -84,7 +84,7 @@ pub async fn list(ctx: &Ctx, _: NoInput) -> Result<AttributesOut, Error> {
 /// `forbidden` for anyone without the global permission `ADMINISTER`; the
 /// database's errors.
 pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<AttributesOut, Error> {
-    permissions::require_global(ctx, "ADMINISTER", "change the worklog attributes").await?;
+    require_admin(ctx, "change the worklog attributes").await?;
     store::save(ctx, &input.0).await?;
     Ok(AttributesOut {
         attributes: input.0,

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::executor::Ctx;
 use crate::input::{quote, Input};
-use crate::jira::{self, JiraPath};
-use crate::protocol::Method;
+use crate::jira::{self, Call, JiraPath};
 use crate::Error;
 
 /// The most issues asked for.
@@ -110,7 +109,7 @@ pub async fn search(ctx: &Ctx, input: SearchInput) -> Result<SearchOut, Error> {
         .query("query", &input.query)
         .query("showSubTasks", "true")
         .query("showSubTaskParent", "true");
-    let picker: Picker = jira::call(ctx, Method::Get, &path, None).await?;
+    let picker: Picker = Call::get(path).json(ctx).await?;
     let mut issues: Vec<Found> = Vec::new();
     for issue in picker.sections.into_iter().flat_map(|s| s.issues) {
         if issues.len() >= input.limit {

@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::NoInput;
 use crate::executor::Ctx;
-use crate::jira::{self, JiraPath};
-use crate::protocol::Method;
+use crate::jira::{Call, JiraPath};
 use crate::Error;
 
 /// The acting user, as Jira's `GET /rest/api/3/myself` gives them.
@@ -28,7 +27,7 @@ pub struct Me {
 /// `forbidden` without an acting user; Jira's errors, mapped.
 pub async fn me(ctx: &Ctx, _: NoInput) -> Result<Me, Error> {
     ctx.acting_user()?;
-    jira::call(ctx, Method::Get, &JiraPath::api(&["myself"]), None).await
+    Call::get(JiraPath::api(&["myself"])).json(ctx).await
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! ([`admit`]), then parses and validates the input ([`crate::input`]) before
 //! the operation performs any effect.
 
+mod access;
 mod attribute;
 mod issue_search;
 mod me;
@@ -185,13 +186,13 @@ pub const OPERATIONS: &[Operation] = &[
         "access.get",
         PEOPLE,
         "the access grants",
-        report::grants::get
+        access::get
     ),
     operation!(
         "access.save",
         PEOPLE,
         "save the access grants (administrators)",
-        report::grants::save
+        access::save
     ),
     operation!(
         "timesheet.week",

@@ -11,9 +11,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::NoInput;
+use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::input::{quote, Input};
-use crate::permissions;
 use crate::store;
 use crate::Error;
 use worklogs_core::money::{Currency, Rate, RateScope, RateTable};
@@ -352,7 +352,7 @@ pub async fn load(ctx: &Ctx) -> Result<Rates, Error> {
 /// `forbidden` for anyone but a Jira administrator or the app; as [`load`].
 pub async fn list(ctx: &Ctx, _: NoInput) -> Result<RatesOut, Error> {
     if ctx.acting_user().is_ok() {
-        permissions::require_global(ctx, "ADMINISTER", "read the hourly rates").await?;
+        require_admin(ctx, "read the hourly rates").await?;
     }
     Ok(load(ctx).await?.to_out())
 }
@@ -364,7 +364,7 @@ pub async fn list(ctx: &Ctx, _: NoInput) -> Result<RatesOut, Error> {
 /// `forbidden` for anyone but a Jira administrator; `invalid-input` naming
 /// `rates` past [`MAX_STORED_BYTES`] stored; the database's errors.
 pub async fn save(ctx: &Ctx, rates: Rates) -> Result<RatesOut, Error> {
-    permissions::require_global(ctx, "ADMINISTER", "change the hourly rates").await?;
+    require_admin(ctx, "change the hourly rates").await?;
     let out = rates.to_out();
     let size = store::Setting::encode(&rates)
         .map_err(|e| Error::internal(format!("the rates could not be written: {e}")))?

@@ -8,9 +8,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::NoInput;
+use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::input::{quote, Input};
-use crate::permissions;
 use crate::store;
 use crate::Error;
 use worklogs_core::calendar::WeekStart;
@@ -290,7 +290,7 @@ pub async fn get(ctx: &Ctx, _: NoInput) -> Result<ScheduleOut, Error> {
 /// `forbidden` for anyone without the global permission `ADMINISTER`; the
 /// database's errors.
 pub async fn save(ctx: &Ctx, schedule: SiteSchedule) -> Result<ScheduleOut, Error> {
-    permissions::require_global(ctx, "ADMINISTER", "change the work schedule").await?;
+    require_admin(ctx, "change the work schedule").await?;
     store::save(ctx, &schedule).await?;
     Ok(schedule.to_out())
 }

@@ -11,11 +11,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::NoInput;
+use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::input::{self, number, quote, Input};
-use crate::jira::{self, JiraPath};
-use crate::permissions;
-use crate::protocol::{Method, Principal};
+use crate::jira::{Call, JiraPath};
 use crate::store;
 use crate::Error;
 use worklogs_core::duration::TimeTrackingSettings;
@@ -270,16 +269,13 @@ pub async fn read(ctx: &Ctx, _: NoInput) -> Result<Settings, Error> {
 /// errors; `internal` when the stored copy is unreadable and needed.
 pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
     ctx.acting_user()?;
-    let path = JiraPath::api(&["configuration", "timetracking", "options"]);
+    let call = Call::get(JiraPath::api(&["configuration", "timetracking", "options"]));
     // Independent: asked for in one batch.
-    let (response, stored) = futures::join!(
-        ctx.jira(Principal::User, Method::Get, &path, None),
-        store::load_text(ctx, SETTING)
-    );
+    let (response, stored) = futures::join!(call.send(ctx), store::load_text(ctx, SETTING));
     let response = response?;
     match response.status {
         200..=299 => {
-            let raw: JiraTimeTracking = jira::parse(&response, Method::Get, &path)?;
+            let raw: JiraTimeTracking = call.parse(&response)?;
             let settings = TimeTracking::new(
                 [
                     "workingHoursPerDay",
@@ -295,7 +291,7 @@ pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
             .map_err(|e| {
                 Error::upstream(format!(
                     "jira answered GET {} with settings the app cannot use: {}",
-                    path.as_str(),
+                    call.path().as_str(),
                     e.message()
                 ))
             })?;
@@ -312,7 +308,7 @@ pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
             Some(text) => Ok((store::decode(&text)?, Source::Stored)),
             None => Ok((TimeTracking::DEFAULT, Source::Default)),
         },
-        _ => Err(jira::error_for(&response, Method::Get, &path)),
+        _ => Err(call.error_for(&response)),
     }
 }
 
@@ -323,7 +319,7 @@ pub async fn load(ctx: &Ctx) -> Result<(TimeTracking, Source), Error> {
 /// `forbidden` without an acting user or without `ADMINISTER`; Jira's errors,
 /// mapped; the database's errors.
 pub async fn save(ctx: &Ctx, settings: TimeTracking) -> Result<Settings, Error> {
-    permissions::require_global(ctx, "ADMINISTER", "change the time tracking settings").await?;
+    require_admin(ctx, "change the time tracking settings").await?;
     store::save(ctx, &settings).await?;
     Ok(settings.output(Source::Stored))
 }

@@ -18,8 +18,8 @@ use crate::access;
 use crate::executor::Ctx;
 use crate::index::{self, Kind};
 use crate::input::{quote, Input};
-use crate::jira::{self, JiraPath};
-use crate::protocol::{Method, Value};
+use crate::jira::{Call, JiraPath};
+use crate::protocol::Value;
 use crate::Error;
 use chrono::Days;
 use worklogs_core::calendar::{week_start, DateRange, Zone};
@@ -141,7 +141,7 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
             )));
         }
         let path = JiraPath::api(&["user"]).query("accountId", &person);
-        let found: JiraUser = jira::call(ctx, Method::Get, &path, None).await?;
+        let found: JiraUser = Call::get(path).json(ctx).await?;
         found
             .time_zone
             .unwrap_or_else(|| ctx.context().time_zone.clone())
@@ -239,10 +239,9 @@ async fn visible_rows(ctx: &Ctx, site: i64, found: &[(i64, i64)]) -> Result<Vec<
         index::placeholders(issue_ids.len()),
         issue_ids.len()
     );
-    let (visible, issues) = futures::join!(
-        jira::call::<Vec<JiraWorklog>>(ctx, Method::Post, &path, Some(body.to_string())),
-        ctx.sql(&sql, params)
-    );
+    let call = Call::post(path, body.to_string());
+    let (visible, issues) =
+        futures::join!(call.json::<Vec<JiraWorklog>>(ctx), ctx.sql(&sql, params));
     let (visible, issues) = (visible?, issues?);
     let mut summaries: BTreeMap<i64, IssueSummary> = BTreeMap::new();
     for row in &issues.rows {

@@ -7,7 +7,7 @@
 //! at a time, and reports each page with the time the data about each account
 //! last changed to Atlassian's personal data reporting API (`POST
 //! /app/report-accounts` as the app, what `@forge/api`'s
-//! `privacy.reportPersonalData` sends), retrying as jobs do ([`crate::retry`]).
+//! `privacy.reportPersonalData` sends), retrying as jobs do ([`crate::jira::call::retry`]).
 //! Atlassian answers 204 (nothing to do) or 200 with the accounts that need
 //! action:
 //!
@@ -38,9 +38,8 @@ use serde_json::json;
 
 use crate::executor::Ctx;
 use crate::input::{whole_number, Input};
-use crate::jira::{self, JiraPath};
-use crate::protocol::Method;
-use crate::{index, retry, store, Error};
+use crate::jira::{Call, JiraPath};
+use crate::{index, store, Error};
 use sources::{Source, SOURCES};
 
 /// The settings row of the checkpoint.
@@ -407,12 +406,14 @@ async fn send_report(ctx: &Ctx, page: &[sources::Found]) -> Result<Vec<AccountSt
         })
         .collect();
     let body = json!({ "accounts": accounts }).to_string();
-    let path = JiraPath::app(&["report-accounts"]);
-    let response = retry::send(ctx, Method::Post, &path, Some(&body)).await?;
+    let call = Call::post(JiraPath::app(&["report-accounts"]), body)
+        .as_app()
+        .patient();
+    let response = call.send(ctx).await?;
     match response.status {
         204 => Ok(Vec::new()),
-        200 => jira::parse::<ReportAnswer>(&response, Method::Post, &path).map(|a| a.accounts),
-        _ => Err(jira::error_for(&response, Method::Post, &path)),
+        200 => call.parse::<ReportAnswer>(&response).map(|a| a.accounts),
+        _ => Err(call.error_for(&response)),
     }
 }
 

@@ -5,12 +5,10 @@
 //! - [`export`]: `export.run` (the flat export in pieces) and
 //!   `export.changes` (the incremental export for scheduled refreshes).
 //! - [`saved`]: `report.list`, `report.save`, `report.delete`.
-//! - [`grants`]: `access.get`, `access.save` (whose time who sees).
 //! - [`rows`] reads the index in keyset pages, filtered by [`crate::access`];
 //!   [`query`] takes the report query and resolves its groups and JQL.
 
 pub mod export;
-pub mod grants;
 pub mod query;
 pub mod rows;
 pub mod run;

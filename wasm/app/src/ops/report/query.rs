@@ -9,11 +9,11 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 use worklogs_core::report::{ReportQuery, Resolution};
 
-use crate::access::{call_as, group_members, principal, Viewer};
+use crate::access::{group_members, principal, Viewer};
 use crate::executor::Ctx;
 use crate::index::{dict_id, Kind};
-use crate::jira::JiraPath;
-use crate::protocol::Method;
+use crate::jira::types::SearchPage;
+use crate::jira::{Call, JiraPath};
 use crate::Error;
 
 /// Issues per JQL page (ids and keys only).
@@ -88,15 +88,6 @@ impl QueryJson {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SearchPage {
-    #[serde(default)]
-    issues: Vec<FoundIssue>,
-    #[serde(default)]
-    next_page_token: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct FoundIssue {
     #[serde(default)]
     key: Option<String>,
@@ -131,9 +122,8 @@ pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Res
                     "jql": jql, "fields": ["key"], "maxResults": JQL_PAGE, "nextPageToken": t
                 }),
             };
-            let path = JiraPath::api(&["search", "jql"]);
-            let page: Result<SearchPage, Error> =
-                call_as(ctx, who, Method::Post, &path, Some(body.to_string())).await;
+            let call = Call::post(JiraPath::api(&["search", "jql"]), body.to_string()).by(who);
+            let page: Result<SearchPage<FoundIssue>, Error> = call.json(ctx).await;
             let page = page.map_err(|e| {
                 if e.is_invalid_input() {
                     Error::invalid_field(&format!("{prefix}filter.jql"), e.message())

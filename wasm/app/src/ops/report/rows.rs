@@ -17,12 +17,13 @@ use worklogs_core::calendar::Instant;
 use worklogs_core::duration::Seconds;
 use worklogs_core::export::flat::FlatRow;
 
-use crate::access::{call_as, principal, Viewer};
+use crate::access::{principal, Viewer};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::index::{dict_id, int, placeholders, Kind};
-use crate::jira::{self, JiraPath};
-use crate::protocol::{Method, SqlRows, Value};
+use crate::jira::types::{User, ValuesPage};
+use crate::jira::{self, Call, JiraPath};
+use crate::protocol::{SqlRows, Value};
 use crate::Error;
 
 /// Rows per SQL page: at most ~600 bytes each, far under Forge's 4 MiB.
@@ -187,21 +188,6 @@ fn list(text: Option<&str>) -> Vec<String> {
 struct Status {
     #[serde(default)]
     name: String,
-}
-
-#[derive(Deserialize)]
-struct UserPage {
-    #[serde(default)]
-    values: Vec<User>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct User {
-    #[serde(default)]
-    account_id: String,
-    #[serde(default)]
-    display_name: String,
 }
 
 #[derive(Deserialize)]
@@ -566,7 +552,7 @@ impl Reader {
             for id in chunk {
                 path = path.query("accountId", id);
             }
-            let page: Result<UserPage, Error> = call_as(ctx, who, Method::Get, &path, None).await;
+            let page: Result<ValuesPage<User>, Error> = Call::get(path).by(who).json(ctx).await;
             page
         });
         for page in futures::future::join_all(asks).await {
@@ -595,10 +581,9 @@ impl Reader {
         let ids: Vec<i64> = rows.iter().filter(|r| r.note != 0).map(|r| r.id).collect();
         let who = principal(ctx);
         let asks = ids.chunks(1000).map(|chunk| async move {
-            let path = JiraPath::api(&["worklog", "list"]);
             let body = serde_json::json!({ "ids": chunk }).to_string();
-            let r: Result<Vec<Commented>, Error> =
-                call_as(ctx, who, Method::Post, &path, Some(body)).await;
+            let call = Call::post(JiraPath::api(&["worklog", "list"]), body).by(who);
+            let r: Result<Vec<Commented>, Error> = call.json(ctx).await;
             r
         });
         let mut out = BTreeMap::new();

@@ -21,9 +21,8 @@ use serde_json::json;
 use crate::executor::Ctx;
 use crate::index::{self, IssueFetch, RawWorklog, WorklogRow};
 use crate::input::{quote, Input, WorklogId};
-use crate::jira::{id_string, JiraPath};
-use crate::protocol::Method;
-use crate::{retry, Error};
+use crate::jira::{id_string, Call, JiraPath};
+use crate::Error;
 
 /// The event as delivered. Fields beyond these (Forge adds some) are ignored:
 /// this input comes from Jira, not from a person.
@@ -123,10 +122,11 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
     }
     let path = JiraPath::api(&["worklog", "list"]).query("expand", "properties");
     let body = json!({ "ids": [id] }).to_string();
+    let call = Call::post(path, body).as_app().patient();
     let (site, custom, found) = futures::join!(
         index::site(ctx),
         index::load_fields(ctx),
-        retry::call::<Vec<RawWorklog>>(ctx, Method::Post, &path, Some(&body))
+        call.json::<Vec<RawWorklog>>(ctx)
     );
     let (site, custom, found) = (site?, custom?, found?);
     let rows = found

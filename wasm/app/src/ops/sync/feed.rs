@@ -23,9 +23,9 @@ use super::state::{Finished, Phase, State, SWEEP_MARGIN_MS};
 use super::{IdPage, Slice};
 use crate::executor::Ctx;
 use crate::index::{self, fetch_issues, IssueFetch, RawWorklog, Stored, WorklogRow};
-use crate::jira::JiraPath;
-use crate::protocol::{Method, Value};
-use crate::{retry, Error};
+use crate::jira::{Call, JiraPath};
+use crate::protocol::Value;
+use crate::Error;
 
 /// Ids per feed page and per `worklog/list` call (Jira's limit).
 const PAGE: usize = 1000;
@@ -94,7 +94,7 @@ async fn walk(ctx: &Ctx, feed: Feed, since: i64, want: usize) -> Result<Round, E
     let mut position = since;
     loop {
         let path = feed_path.clone().query("since", &position.to_string());
-        let page: FeedPage = retry::call(ctx, Method::Get, &path, None).await?;
+        let page: FeedPage = Call::get(path).as_app().patient().json(ctx).await?;
         let full_page = page.values.len() >= PAGE;
         for change in &page.values {
             round.first_time.get_or_insert(change.updated_time);
@@ -127,8 +127,8 @@ async fn list_worklogs(ctx: &Ctx, ids: &[i64]) -> Result<Vec<WorklogRow>, Error>
     let path = JiraPath::api(&["worklog", "list"]).query("expand", "properties");
     let pages = try_join_all(ids.chunks(PAGE).map(|chunk| {
         let body = json!({ "ids": chunk }).to_string();
-        let path = &path;
-        async move { retry::call::<Vec<RawWorklog>>(ctx, Method::Post, path, Some(&body)).await }
+        let call = Call::post(path.clone(), body).as_app().patient();
+        async move { call.json::<Vec<RawWorklog>>(ctx).await }
     }))
     .await?;
     pages.iter().flatten().map(WorklogRow::from_jira).collect()
@@ -295,8 +295,10 @@ impl Engine<'_> {
             if let (Some(token), Some(fields)) = (&token, body.as_object_mut()) {
                 fields.insert("nextPageToken".to_owned(), json!(token));
             }
-            let page: IdPage =
-                retry::call(ctx, Method::Post, &path, Some(&body.to_string())).await?;
+            let call = Call::post(path.clone(), body.to_string())
+                .as_app()
+                .patient();
+            let page: IdPage = call.json(ctx).await?;
             let ids: Vec<i64> = page
                 .issues
                 .iter()

@@ -13,7 +13,7 @@
 //! checkpoint after every round of writes, and answers whether more remains
 //! (`more`) with progress counts. A host runs slices until `more` is false; on
 //! Forge, a queue consumer does. Jira calls go as the app, with retries
-//! ([`crate::retry`]). The design and the crash-safety argument are in
+//! ([`crate::jira::call::retry`]). The design and the crash-safety argument are in
 //! `docs/index.md`.
 
 mod event;
@@ -30,10 +30,10 @@ pub use verify::verify;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::index::{self, IssueFetch, Stored};
 use crate::input::{whole_number, Input};
-use crate::permissions;
 use crate::Error;
 use state::{Phase, RunState, State};
 
@@ -49,9 +49,7 @@ pub const MAX_PARALLEL: i64 = 16;
 /// Who may run a sync: a job (no acting user), or a Jira administrator.
 async fn authorize(ctx: &Ctx) -> Result<(), Error> {
     match ctx.context().account_id.as_deref() {
-        Some(id) if !id.is_empty() => {
-            permissions::require_global(ctx, "ADMINISTER", "run a sync").await
-        }
+        Some(id) if !id.is_empty() => require_admin(ctx, "run a sync").await,
         _ => Ok(()),
     }
 }
@@ -283,14 +281,7 @@ impl feed::Engine<'_> {
 }
 
 /// A page of `search/jql` asking for issue ids only.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct IdPage {
-    #[serde(default)]
-    pub(super) issues: Vec<IdOnly>,
-    #[serde(default)]
-    pub(super) next_page_token: Option<String>,
-}
+pub(super) type IdPage = crate::jira::types::SearchPage<IdOnly>;
 
 #[derive(Deserialize)]
 pub(super) struct IdOnly {

@@ -5,12 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use super::authorize;
 use super::state::{Finished, State};
+use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::index::{self, IndexFields};
 use crate::input::{quote, Input};
 use crate::ops::NoInput;
 use crate::protocol::Value;
-use crate::{permissions, store, Error};
+use crate::{store, Error};
 
 /// The most custom fields the index keeps.
 const MAX_FIELDS: usize = 20;
@@ -142,7 +143,7 @@ pub struct SavedSettings {
 /// `forbidden` without an acting user or without `ADMINISTER`; the database's
 /// errors.
 pub async fn save_settings(ctx: &Ctx, input: SyncSettings) -> Result<SavedSettings, Error> {
-    permissions::require_global(ctx, "ADMINISTER", "choose the fields the index keeps").await?;
+    require_admin(ctx, "choose the fields the index keeps").await?;
     let (current, state) = futures::join!(index::load_fields(ctx), State::load(ctx));
     let (current, mut state) = (current?, state?);
     let refresh = current != input.custom_fields;

@@ -22,9 +22,10 @@ use super::{authorize, IdPage};
 use crate::executor::Ctx;
 use crate::index::{self, dict_id, IssueFetch, Kind, RawWorklog, Stored, WorklogRow};
 use crate::input::{quote, Input};
-use crate::jira::{self, JiraPath};
-use crate::protocol::{Method, Value};
-use crate::{retry, Error};
+use crate::jira::types::WorklogPage;
+use crate::jira::{Call, JiraPath};
+use crate::protocol::Value;
+use crate::Error;
 
 /// The longest period verified at once, in days.
 const MAX_DAYS: i64 = 62;
@@ -467,7 +468,10 @@ async fn issues_with_worklogs(
         if let (Some(token), Some(fields)) = (&token, body.as_object_mut()) {
             fields.insert("nextPageToken".to_owned(), json!(token));
         }
-        let page: IdPage = retry::call(ctx, Method::Post, &path, Some(&body.to_string())).await?;
+        let call = Call::post(path.clone(), body.to_string())
+            .as_app()
+            .patient();
+        let page: IdPage = call.json(ctx).await?;
         let before = out.len();
         out.extend(page.issues.iter().filter_map(|i| i.id.parse::<i64>().ok()));
         match page.next_page_token {
@@ -479,17 +483,6 @@ async fn issues_with_worklogs(
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WorklogPage {
-    #[serde(default)]
-    start_at: u64,
-    #[serde(default)]
-    total: u64,
-    #[serde(default)]
-    worklogs: Vec<RawWorklog>,
-}
-
 /// An issue's worklogs started in `[start, end)`, with their properties; none
 /// when Jira answers 404 (the issue is gone, or hidden from the app).
 async fn issue_worklogs(
@@ -499,7 +492,7 @@ async fn issue_worklogs(
     end: i64,
 ) -> Result<Option<Vec<RawWorklog>>, Error> {
     let mut out = Vec::new();
-    let mut start_at: u64 = 0;
+    let mut start_at: usize = 0;
     loop {
         let path = JiraPath::api(&["issue", &issue.to_string(), "worklog"])
             .query("startAt", &start_at.to_string())
@@ -507,13 +500,14 @@ async fn issue_worklogs(
             .query("startedAfter", &start.to_string())
             .query("startedBefore", &end.to_string())
             .query("expand", "properties");
-        let response = retry::send(ctx, Method::Get, &path, None).await?;
+        let call = Call::get(path).as_app().patient();
+        let response = call.send(ctx).await?;
         if response.status == 404 {
             return Ok(None);
         }
-        let response = jira::success(response, Method::Get, &path)?;
-        let page: WorklogPage = jira::parse(&response, Method::Get, &path)?;
-        let got = page.worklogs.len() as u64;
+        let response = call.success(response)?;
+        let page: WorklogPage<RawWorklog> = call.parse(&response)?;
+        let got = page.worklogs.len();
         out.extend(page.worklogs);
         start_at = page.start_at + got;
         if got == 0 || start_at >= page.total {

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::estimate::{Estimate, EstimateRaw, For};
 use super::{index_deleted, write};
+use crate::access::WorklogAction;
 use crate::executor::Ctx;
 use crate::input::{Input, IssueRef, WorklogId};
-use crate::jira::JiraPath;
-use crate::permissions::WorklogAction;
+use crate::jira::{Call, JiraPath};
 use crate::protocol::Method;
 use crate::Error;
 
@@ -73,15 +73,9 @@ pub async fn delete(ctx: &Ctx, input: DeleteInput) -> Result<Deleted, Error> {
         path = estimate.apply(path, For::Delete);
     }
     let target = (&input.issue, Some(&input.id));
+    let call = Call::new(Method::Delete, path, None);
     let (response, site) = futures::join!(
-        write(
-            ctx,
-            Method::Delete,
-            &path,
-            None,
-            target,
-            WorklogAction::Delete,
-        ),
+        write(ctx, &call, target, WorklogAction::Delete),
         crate::index::site(ctx)
     );
     response?;

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::{JiraWorklog, Worklog};
 use crate::executor::Ctx;
 use crate::input::{Input, IssueRef};
-use crate::jira::{self, JiraPath};
-use crate::protocol::Method;
+use crate::jira::types::WorklogPage;
+use crate::jira::{Call, JiraPath};
 use crate::Error;
 
 /// Worklogs asked for per page.
@@ -58,21 +58,16 @@ pub struct WorklogList {
     worklogs: Vec<Worklog>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Page {
-    #[serde(default)]
-    total: usize,
-    #[serde(default)]
-    worklogs: Vec<JiraWorklog>,
-}
-
-async fn page(ctx: &Ctx, issue: &IssueRef, start_at: usize) -> Result<Page, Error> {
+async fn page(
+    ctx: &Ctx,
+    issue: &IssueRef,
+    start_at: usize,
+) -> Result<WorklogPage<JiraWorklog>, Error> {
     let path = JiraPath::api(&["issue", issue.as_str(), "worklog"])
         .query("startAt", &start_at.to_string())
         .query("maxResults", &PAGE_SIZE.to_string())
         .query("expand", "properties");
-    jira::call(ctx, Method::Get, &path, None).await
+    Call::get(path).json(ctx).await
 }
 
 /// Lists an issue's worklogs.

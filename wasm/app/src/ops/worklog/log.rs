@@ -9,11 +9,11 @@ use super::{
     checked_attributes, insert_attributes, time_spent, with_notify, write_worklog, TimeSpent,
     Worklog,
 };
+use crate::access::WorklogAction;
 use crate::adf;
 use crate::executor::Ctx;
 use crate::input::{self, whole_number, Input, IssueRef, Started, Visibility, VisibilityRaw};
 use crate::jira::JiraPath;
-use crate::permissions::WorklogAction;
 use crate::protocol::Method;
 use crate::Error;
 

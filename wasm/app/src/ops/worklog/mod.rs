@@ -18,13 +18,14 @@ pub use update::update;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{self, WorklogAction};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::index;
 use crate::input::{self, parse_date_time, quote, IssueRef, WorklogId};
-use crate::jira::{self, id_string, JiraPath};
-use crate::permissions::{self, WorklogAction};
-use crate::protocol::{HttpResponse, Method, Principal};
+use crate::jira::types::Visibility;
+use crate::jira::{id_string, Call, JiraPath};
+use crate::protocol::{HttpResponse, Method};
 use crate::Error;
 use worklogs_core::duration::{self, TimeTrackingSettings};
 
@@ -85,7 +86,7 @@ pub struct JiraWorklog {
     #[serde(default)]
     comment: serde_json::Value,
     #[serde(default)]
-    visibility: Option<JiraVisibility>,
+    visibility: Option<Visibility>,
     created: String,
     updated: String,
     #[serde(default)]
@@ -98,16 +99,6 @@ struct JiraProperty {
     key: String,
     #[serde(default)]
     value: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct JiraVisibility {
-    #[serde(rename = "type", default)]
-    kind: String,
-    #[serde(default)]
-    value: Option<String>,
-    #[serde(default)]
-    identifier: Option<String>,
 }
 
 impl JiraWorklog {
@@ -163,7 +154,7 @@ impl JiraWorklog {
 /// Sends a worklog write on the acting user's behalf and checks its status.
 ///
 /// Jira answers a write the user may not make with 400, like a malformed one;
-/// [`permissions::explain_refusal`] tells the two apart on that path only.
+/// [`access::explain_refusal`] tells the two apart on that path only.
 ///
 /// # Errors
 ///
@@ -171,19 +162,17 @@ impl JiraWorklog {
 /// permission), or the host's error.
 async fn write(
     ctx: &Ctx,
-    method: Method,
-    path: &JiraPath,
-    body: Option<String>,
+    call: &Call,
     target: (&IssueRef, Option<&WorklogId>),
     action: WorklogAction,
 ) -> Result<HttpResponse, Error> {
-    let response = ctx.jira(Principal::User, method, path, body).await?;
+    let response = call.send(ctx).await?;
     if response.status == 400 {
-        let original = jira::error_for(&response, method, path);
+        let original = call.error_for(&response);
         let (issue, worklog) = target;
-        return Err(permissions::explain_refusal(ctx, issue, worklog, action, original).await);
+        return Err(access::explain_refusal(ctx, issue, worklog, action, original).await);
     }
-    jira::success(response, method, path)
+    call.success(response)
 }
 
 /// The shared write path of `worklog.log` and `worklog.update`: sends `body`
@@ -203,12 +192,10 @@ async fn write_worklog(
     action: WorklogAction,
 ) -> Result<Worklog, Error> {
     let body = serde_json::Value::Object(body).to_string();
-    let (response, index) = futures::join!(
-        write(ctx, method, path, Some(body), target, action),
-        index_target(ctx)
-    );
+    let call = Call::new(method, path.clone(), Some(body));
+    let (response, index) = futures::join!(write(ctx, &call, target, action), index_target(ctx));
     let response = response?;
-    let written: JiraWorklog = jira::parse(&response, method, path)?;
+    let written: JiraWorklog = call.parse(&response)?;
     let written = written.into_worklog()?;
     index_written(ctx, index, &response).await;
     Ok(written)

@@ -4,10 +4,10 @@
 
 use serde::Deserialize;
 
-use crate::access::{check_groups, load_grants, Grant, Grants};
+use crate::access::{check_groups, load_grants, require_admin, Grant, Grants};
 use crate::executor::Ctx;
 use crate::ops::NoInput;
-use crate::{input, permissions, store, Error};
+use crate::{input, store, Error};
 
 /// Most grants, and most teams per grant.
 pub const MAX_GRANTS: usize = 100;
@@ -19,7 +19,7 @@ pub const MAX_GRANTS: usize = 100;
 /// `forbidden` for anyone but a Jira administrator or the app.
 pub async fn get(ctx: &Ctx, _: NoInput) -> Result<Grants, Error> {
     if ctx.acting_user().is_ok() {
-        permissions::require_global(ctx, "ADMINISTER", "read the access grants").await?;
+        require_admin(ctx, "read the access grants").await?;
     }
     load_grants(ctx).await
 }
@@ -118,7 +118,7 @@ impl input::Input for SaveInput {
 /// `forbidden` for anyone but a Jira administrator; `invalid-input` naming an
 /// unknown group; Jira's and the database's errors.
 pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<Grants, Error> {
-    permissions::require_global(ctx, "ADMINISTER", "change the access grants").await?;
+    require_admin(ctx, "change the access grants").await?;
     let grants = input.0;
     let mut named: Vec<(String, String)> = Vec::new();
     for (i, g) in grants.grants.iter().enumerate() {

@@ -1,4 +1,5 @@
-//! Patient Jira requests for jobs (sync), which retry what is worth retrying.
+//! Patient Jira requests ([`Call::patient`]) for jobs (sync), which retry what
+//! is worth retrying.
 //!
 //! The core has no clock, so it cannot sleep: it asks the host to wait with a
 //! `sleep` effect ([`Ctx::sleep`]) and sends the request again. The rules:
@@ -20,11 +21,10 @@
 //! through here: reads, and `POST`s that only read (`worklog/list`,
 //! `search/jql`).
 
-use serde::de::DeserializeOwned;
-
+use super::Call;
+use crate::jira::JiraPath;
 use crate::executor::Ctx;
-use crate::jira::{self, JiraPath};
-use crate::protocol::{HttpResponse, Method, Principal};
+use crate::protocol::HttpResponse;
 use crate::{Error, ErrorCode};
 
 /// Attempts per request, the first included.
@@ -50,57 +50,34 @@ enum Failure {
     Host(Error),
 }
 
-/// Sends a request as the app, retrying as the module describes, and returns
-/// the first response that is not worth retrying (whatever its status).
+/// Sends a request, retrying as the module describes, and returns the first
+/// response that is not worth retrying (whatever its status).
 ///
 /// # Errors
 ///
 /// `upstream` when every attempt failed (the message says what Jira answered,
 /// how long the app waited and that a later run resumes); the host's error when
 /// it is not worth retrying.
-pub async fn send(
-    ctx: &Ctx,
-    method: Method,
-    path: &JiraPath,
-    body: Option<&str>,
-) -> Result<HttpResponse, Error> {
+pub(super) async fn send(ctx: &Ctx, call: &Call) -> Result<HttpResponse, Error> {
+    let request = call.request();
     let mut waited: u32 = 0;
     let mut attempt = 1;
     loop {
-        let outcome = ctx
-            .jira(Principal::App, method, path, body.map(str::to_owned))
-            .await;
+        let outcome = ctx.jira(request.clone()).await;
         let failure = match outcome {
             Ok(response) if retryable(response.status) => Failure::Status(response),
             Ok(response) => return Ok(response),
             Err(e) if e.code() == ErrorCode::Upstream => Failure::Host(e),
             Err(e) => return Err(e),
         };
-        let wait = wait_ms(&failure, path, attempt);
+        let wait = wait_ms(&failure, call.path(), attempt);
         if attempt >= ATTEMPTS || waited.saturating_add(wait) > MAX_TOTAL_WAIT_MS {
-            return Err(give_up(&failure, method, path, attempt, waited));
+            return Err(give_up(&failure, call, attempt, waited));
         }
         ctx.sleep(wait).await?;
         waited = waited.saturating_add(wait);
         attempt += 1;
     }
-}
-
-/// [`send`], then checks for a 2xx status and parses the JSON body.
-///
-/// # Errors
-///
-/// As [`send`]; the mapped error of another status ([`jira::error_for`]);
-/// `upstream` when the body is not the JSON expected.
-pub async fn call<T: DeserializeOwned>(
-    ctx: &Ctx,
-    method: Method,
-    path: &JiraPath,
-    body: Option<&str>,
-) -> Result<T, Error> {
-    let response = send(ctx, method, path, body).await?;
-    let response = jira::success(response, method, path)?;
-    jira::parse(&response, method, path)
 }
 
 /// Whether a status is worth another attempt.
@@ -121,7 +98,7 @@ fn wait_ms(failure: &Failure, path: &JiraPath, attempt: u32) -> u32 {
         .saturating_mul(1 << (attempt.saturating_sub(1)).min(16))
         .min(MAX_BACKOFF_MS);
     // A deterministic jitter in [-20 %, +20 %] from the path and the attempt.
-    let h = crate::index::hash_text(0xff, &format!("{}#{attempt}", path.as_str()));
+    let h = crate::hash::hash_text(0xff, &format!("{}#{attempt}", path.as_str()));
     let spread = u64::from(base / 5);
     let offset = if spread == 0 {
         0
@@ -137,22 +114,13 @@ fn retry_after_seconds(response: &HttpResponse) -> Option<u32> {
     value.parse::<u32>().ok()
 }
 
-fn give_up(
-    failure: &Failure,
-    method: Method,
-    path: &JiraPath,
-    attempts: u32,
-    waited: u32,
-) -> Error {
+fn give_up(failure: &Failure, call: &Call, attempts: u32, waited: u32) -> Error {
     let what = match failure {
-        Failure::Status(response) => {
-            let mapped = jira::error_for(response, method, path);
-            mapped.message().to_owned()
-        }
+        Failure::Status(response) => call.error_for(response).message().to_owned(),
         Failure::Host(e) => format!(
             "{} {} could not be sent: {}",
-            method.as_str(),
-            path.as_str(),
+            call.method().as_str(),
+            call.path().as_str(),
             e.message()
         ),
     };
@@ -175,10 +143,10 @@ mod tests {
     fn run(outcomes: Vec<Result<HttpResponse, Error>>) -> (Result<u16, Error>, Vec<u32>) {
         let mut run = Run::with(context(None), |ctx| {
             Box::pin(async move {
-                let path = JiraPath::api(&["worklog", "updated"]);
-                send(&ctx, Method::Get, &path, None)
-                    .await
-                    .map(|r| r.status.to_string())
+                let call = Call::get(JiraPath::api(&["worklog", "updated"]))
+                    .as_app()
+                    .patient();
+                call.send(&ctx).await.map(|r| r.status.to_string())
             })
         });
         let mut outcomes = outcomes.into_iter();

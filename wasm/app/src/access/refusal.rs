@@ -1,56 +1,13 @@
-//! Permission checks the app makes itself, by asking Jira about the acting user.
-//!
-//! Most permissions need no check here: user-initiated requests go to Jira on
-//! the user's behalf, and Jira refuses what they may not do. [`require_global`]
-//! guards what only the app stores; [`explain_refusal`] tells a refused worklog
-//! write from a malformed one, which Jira answers alike.
-
-use std::collections::BTreeMap;
+//! Worklog writes Jira refused: [`explain_refusal`] tells a missing permission
+//! from bad input, which Jira answers alike.
 
 use serde::Deserialize;
 
 use crate::executor::Ctx;
 use crate::input::{IssueRef, WorklogId};
-use crate::jira::{self, JiraPath};
-use crate::protocol::Method;
+use crate::jira::types::{MyPermissions, User};
+use crate::jira::{Call, JiraPath};
 use crate::Error;
-
-#[derive(Deserialize)]
-struct Permissions {
-    #[serde(default)]
-    permissions: BTreeMap<String, Permission>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Permission {
-    #[serde(default)]
-    have_permission: bool,
-}
-
-/// Checks that the acting user holds the global permission `key`, such as
-/// `ADMINISTER`, with `GET /rest/api/3/mypermissions?permissions=KEY`.
-///
-/// # Errors
-///
-/// `forbidden` without an acting user or without the permission (`what` says
-/// what was refused); Jira's errors, mapped.
-pub async fn require_global(ctx: &Ctx, key: &str, what: &str) -> Result<(), Error> {
-    ctx.acting_user()?;
-    let path = JiraPath::api(&["mypermissions"]).query("permissions", key);
-    let answer: Permissions = jira::call(ctx, Method::Get, &path, None).await?;
-    if answer
-        .permissions
-        .get(key)
-        .is_some_and(|p| p.have_permission)
-    {
-        Ok(())
-    } else {
-        Err(Error::forbidden(format!(
-            "only users with the jira permission {key} may {what}"
-        )))
-    }
-}
 
 /// What a worklog write tried to do, for [`explain_refusal`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,17 +20,11 @@ pub enum WorklogAction {
     Delete,
 }
 
+/// A worklog, as far as its author.
 #[derive(Deserialize)]
 struct Author {
     #[serde(default)]
-    author: Option<AuthorId>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthorId {
-    #[serde(default)]
-    account_id: String,
+    author: Option<User>,
 }
 
 /// Tells a missing permission from bad input after Jira answered 400 to a
@@ -107,25 +58,26 @@ pub async fn explain_refusal(
         format!("{own},{all}")
     };
     let issue_param = if issue.is_id() { "issueId" } else { "issueKey" };
-    let path = JiraPath::api(&["mypermissions"])
-        .query(issue_param, issue.as_str())
-        .query("permissions", &keys);
+    let permissions = Call::get(
+        JiraPath::api(&["mypermissions"])
+            .query(issue_param, issue.as_str())
+            .query("permissions", &keys),
+    );
     let held = async {
-        let answer: Permissions = jira::call(ctx, Method::Get, &path, None).await?;
-        let has = |key: &str| {
-            answer
-                .permissions
-                .get(key)
-                .is_some_and(|p| p.have_permission)
-        };
-        Ok::<_, Error>((has(own), has(all)))
+        let answer: MyPermissions = permissions.json(ctx).await?;
+        Ok::<_, Error>((answer.has(own), answer.has(all)))
     };
     let allowed = match worklog {
         None => held.await.map(|(own, _)| own),
         Some(id) => {
-            let worklog_path = JiraPath::api(&["issue", issue.as_str(), "worklog", id.as_str()]);
+            let worklog_call = Call::get(JiraPath::api(&[
+                "issue",
+                issue.as_str(),
+                "worklog",
+                id.as_str(),
+            ]));
             let author = async {
-                let answer: Author = jira::call(ctx, Method::Get, &worklog_path, None).await?;
+                let answer: Author = worklog_call.json(ctx).await?;
                 Ok::<_, Error>(answer.author.map(|a| a.account_id))
             };
             // Independent: asked for in one batch.
