@@ -43,7 +43,7 @@ use worklogs_core::report::{GroupRow, KeyValue, ReportQuery, ReportResult, Value
 use worklogs_core::Decimal;
 
 use crate::flatfile::{self, GenerateOptions};
-use crate::protocol::TaskError;
+use worklogs_host::protocol::TaskError;
 
 /// The most pieces one `export` asks for (a million rows take a few hundred).
 const MAX_PIECES: u64 = 1_000_000;
@@ -220,7 +220,7 @@ impl std::fmt::Display for Failure {
 }
 
 /// What `report` and `export` need from a host: run an operation. The local
-/// host ([`crate::App`]) implements it; tests use a fake.
+/// host ([`worklogs_host::App`]) implements it; tests use a fake.
 pub trait Operations {
     /// Runs `operation` with the JSON `input` for the acting user `who` (none:
     /// the app) in `time_zone` (none: the default).
@@ -238,7 +238,7 @@ pub trait Operations {
     }
 }
 
-impl Operations for crate::App {
+impl Operations for worklogs_host::App {
     async fn run(
         &self,
         who: Option<&str>,
@@ -262,7 +262,7 @@ impl Operations for crate::App {
 /// # Errors
 ///
 /// [`Failure::Operation`] when the sync answers an error.
-pub async fn sync_demo(app: &crate::App) -> Result<(), Failure> {
+pub async fn sync_demo(app: &worklogs_host::App) -> Result<(), Failure> {
     if app.demo().is_none() {
         return Ok(());
     }
@@ -270,7 +270,7 @@ pub async fn sync_demo(app: &crate::App) -> Result<(), Failure> {
         None,
         "{spinner} [{elapsed_precise}] importing the demo world {msg}",
     );
-    crate::sync::run_slices(app.host(), "sync.full", "{}", 1000, |slice| {
+    worklogs_host::sync::run_slices(app.host(), "sync.full", "{}", 1000, |slice| {
         if let Some(progress) = &slice.progress {
             bar.set_message(format!("{}/{}", progress.done, progress.total));
         }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
-use worklogs_host::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
+use worklogs_cli::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
 use worklogs_host::server::{example_curl, placeholder_page, router, serve};
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
 
@@ -121,7 +121,7 @@ struct SyncArgs {
     #[command(flatten)]
     common: Common,
     #[command(flatten)]
-    sync: worklogs_host::sync_command::SyncFlags,
+    sync: worklogs_cli::sync_command::SyncFlags,
 }
 
 #[derive(Args)]
@@ -299,7 +299,7 @@ async fn call_command(args: CallArgs) -> Result<ExitCode> {
 /// the consumer's 900 s budget.
 async fn sync_command(args: SyncArgs) -> Result<ExitCode> {
     let app = start_with(&args.common, job_limits()).await?;
-    Ok(worklogs_host::sync_command::run(app.host(), &args.sync).await)
+    Ok(worklogs_cli::sync_command::run(app.host(), &args.sync).await)
 }
 
 /// The limits of a job: Forge's queue consumer runs for up to 900 s.

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::protocol::ErrorCode;
+use worklogs_host::protocol::ErrorCode;
 
 /// Answers each call with the next canned answer and records the inputs.
 struct Fake {
