@@ -1,7 +1,7 @@
 //! `worklogs`: the local Worklogs host.
 //!
 //! Glue only: parse the flags, start the host, run the command. The logic lives
-//! in the `worklogs_host` library.
+//! in the `worklogs_cli` library and the host in the `worklogs_host` library.
 //!
 //! Exit codes: 0 success; 1 the operation answered an error (`call`, `sync`,
 //! `report`, `export`) or a flat file is malformed; 2 the command line is wrong;
@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use worklogs_cli::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
+use worklogs_cli::scheduled;
 use worklogs_host::server::{example_curl, placeholder_page, router, serve};
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
 
@@ -206,7 +207,7 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
         // The demo world is small: import it before serving, so that the first
         // report already counts every worklog. A real site's import runs in the
         // background (the scheduled jobs below), reports growing as it goes.
-        if let Err(err) = worklogs_host::jobs::import(&app).await {
+        if let Err(err) = worklogs_host::jobs::run(&app, scheduled::FIRST_IMPORT).await {
             eprintln!("the first import of the index failed: {}", err.message);
         }
     }
@@ -255,10 +256,8 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     println!("Try:\n  {example}");
     println!("Press Ctrl-C to stop.");
 
-    let jobs = worklogs_host::jobs::Jobs {
-        sync_every: (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every)),
-    };
-    worklogs_host::jobs::spawn(Arc::clone(&app), jobs);
+    let sync_every = (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every));
+    worklogs_host::jobs::spawn(Arc::clone(&app), scheduled::jobs(sync_every));
     let router = router(Arc::clone(&app), args.ui, placeholder_page(&example));
     serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
