@@ -62,7 +62,7 @@ component:
 	$(CARGO) build --release --target wasm32-wasip2 -p worklogs-app
 
 host:
-	$(CARGO) build --release -p worklogs-host -p jira-sim
+	$(CARGO) build --release -p worklogs-cli -p jira-sim
 
 ## check: formatting and lints, warnings are errors
 check:

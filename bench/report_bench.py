@@ -80,7 +80,7 @@ def binaries():
     """The `worklogs` and `jira-sim` binaries, built unless WORKLOGS / JIRA_SIM say."""
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
     if not (os.environ.get("WORKLOGS") and os.environ.get("JIRA_SIM")):
-        subprocess.run(["cargo", "build", "--release", "-p", "worklogs-host", "-p", "jira-sim"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "-p", "worklogs-cli", "-p", "jira-sim"], cwd=ROOT, check=True)
     return (
         Path(os.environ.get("WORKLOGS", target / "worklogs")),
         Path(os.environ.get("JIRA_SIM", target / "jira-sim")),

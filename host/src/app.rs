@@ -4,8 +4,8 @@
 //!
 //! With the simulator, the caller names the acting user (an account id or a demo
 //! alias). With a real site, every request runs as the API token's owner, so the
-//! acting user is that person whatever the caller says; the host looks them up
-//! once at start.
+//! acting user is that person whatever the caller says; the host asks the
+//! component who that is once at start.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use crate::demo::{Demo, Person};
 use crate::effects::Effects;
 use crate::host::Host;
 use crate::jira::Jira;
-use crate::protocol::{EntryPoint, JiraRequest, Principal, TaskError};
+use crate::protocol::{EntryPoint, TaskError};
 use crate::runtime::Runtime;
 use crate::sql::{Database, MySql, Sqlite};
 use crate::Error;
@@ -88,8 +88,9 @@ pub struct App {
     token_owner: Option<String>,
 }
 
-/// The path of the current user's profile, which names the API token's owner.
-const TOKEN_OWNER_PATH: &str = "/rest/api/3/myself";
+/// The component's operation that answers the acting user as Jira knows them
+/// (`{"accountId": …}`): with a real site, the API token's owner.
+const WHO_AM_I: &str = "me";
 
 impl App {
     /// Starts the simulator (for [`JiraTarget::Demo`]), opens the database, applies
@@ -128,10 +129,6 @@ impl App {
                 token,
             } => (Jira::cloud(&base_url, email, token, &limits)?, None),
         };
-        let token_owner = match cloud {
-            true => Some(token_owner(&jira).await?),
-            false => None,
-        };
         let people = match (&demo, cloud) {
             (Some(demo), _) => demo.people().to_vec(),
             (None, false) => {
@@ -153,6 +150,10 @@ impl App {
         };
         let effects = Effects::new(database, jira, limits);
         let host = Host::start(runtime, effects, config.installation).await?;
+        let token_owner = match cloud {
+            true => Some(token_owner(&host).await?),
+            false => None,
+        };
         Ok(App {
             host,
             demo,
@@ -209,35 +210,30 @@ impl App {
     }
 }
 
-/// The account id of the API token's owner.
-async fn token_owner(jira: &Jira) -> Result<String, Error> {
+/// The account id of the API token's owner, from the component's [`WHO_AM_I`]
+/// operation: with a real site every request runs as the token's owner,
+/// whoever the context names.
+async fn token_owner(host: &Host) -> Result<String, Error> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
-    struct Myself {
+    struct Me {
         account_id: String,
     }
-    let request = JiraRequest {
-        principal: Principal::App,
-        method: "GET".into(),
-        path: TOKEN_OWNER_PATH.into(),
-        body: None,
-    };
-    let site = jira.base_url();
-    let response = jira
-        .perform(None, &request)
-        .await
-        .map_err(|err| Error::jira(format!("cannot reach {site}: {}", err.message)))?;
-    if response.status != 200 {
-        return Err(Error::jira(format!(
-            "{site} answered {} to {TOKEN_OWNER_PATH}: check JIRA_EMAIL and JIRA_API_TOKEN",
-            response.status
-        )));
-    }
-    serde_json::from_str::<Myself>(&response.body)
+    let site = host.effects().jira().base_url().to_owned();
+    let ctx = host.context(EntryPoint::Person, Some("api-token-owner".into()));
+    let answer = host.run(&ctx, WHO_AM_I, "{}").await.map_err(|err| {
+        Error::jira(format!(
+            "cannot find the API token's owner on {site} ({WHO_AM_I} answered {}: {}): \
+             check JIRA_EMAIL and JIRA_API_TOKEN",
+            err.code.name(),
+            err.message
+        ))
+    })?;
+    serde_json::from_str::<Me>(&answer)
         .map(|me| me.account_id)
         .map_err(|err| {
             Error::jira(format!(
-                "unexpected answer from {site}{TOKEN_OWNER_PATH}: {err}"
+                "unexpected answer from {WHO_AM_I} on {site}: {err}"
             ))
         })
 }

@@ -14,11 +14,11 @@
 //!   ([`Jira`]: the simulator or a Jira Cloud site).
 //! - [`Host`]: a runtime and its effects for one installation, migrated.
 //! - [`App`]: the host as the CLI runs it, with the in-process simulator
-//!   ([`Demo`]); [`server`] serves it over HTTP.
-//! - [`report_command`]: `worklogs report` and `worklogs export` over the index
-//!   (the component's operations) or over a flat file, and `worklogs demo-data`;
-//!   [`flatfile`] reads and writes flat files with the core's pure engine and
-//!   exporters (the same code the component runs), streaming.
+//!   ([`Demo`]); [`server`] serves it over HTTP; [`jobs`] runs the scheduled
+//!   jobs; [`sync`] runs an operation a slice at a time.
+//!
+//! The command line (`worklogs`) is its own crate, `worklogs-cli`, which uses
+//! this library.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,20 +45,17 @@ mod app;
 mod demo;
 mod effects;
 mod error;
-pub mod flatfile;
 mod host;
 pub mod jira;
 pub mod jobs;
 mod limits;
 mod locate;
 pub mod protocol;
-pub mod report_command;
 mod runtime;
 pub mod server;
 mod sleep;
 mod sql;
 pub mod sync;
-pub mod sync_command;
 
 pub use app::{App, Config, JiraTarget};
 pub use demo::{Demo, Person};

@@ -1,7 +1,9 @@
 //! The host names no business concept: it starts tasks, performs effects,
 //! resumes, enforces platform limits and catches traps. Any word of the domain in
 //! its code (comments that document the protocol aside) means a business rule
-//! leaked into the host and belongs in the core.
+//! leaked into the host and belongs in the core, and a Jira resource in the
+//! component. No file is exempt: the command line's business front end is its
+//! own crate (`cli/`).
 
 use std::path::{Path, PathBuf};
 
@@ -32,44 +34,6 @@ const DOMAIN_WORDS: &[&str] = &[
 
 /// Text that names a Jira resource.
 const JIRA_PATHS: &[&str] = &["/rest/api/", "/rest/agile/"];
-
-/// Lines allowed to name a Jira resource, with the reason.
-const ALLOWED: &[(&str, &str, &str)] = &[(
-    "app.rs",
-    "\"/rest/api/3/myself\"",
-    "with a real site the acting user is the API token's owner, found once at start",
-)];
-
-/// The CLI's offline front end, allowed to name the domain, with the reason: it
-/// maps command-line flags to the core's report query and reads and writes flat
-/// files with the core's pure engine and exporters (the same code the component
-/// runs); it performs no effect for the component and decides nothing.
-const FRONT_END: &[(&str, &str)] = &[
-    (
-        "flatfile",
-        "flat export files: the generator and the reader for the core's engine",
-    ),
-    (
-        "report_command.rs",
-        "`worklogs report` / `export` / `demo-data`: flags to the query",
-    ),
-    ("report_command", "the tests of report_command.rs"),
-];
-
-/// Words allowed in a file, with the reason.
-const ALLOWED_WORDS: &[(&str, &str, &str)] = &[
-    (
-        "main.rs",
-        "report",
-        "the `worklogs report` command, routed to report_command",
-    ),
-    ("lib.rs", "report", "the report_command module"),
-    (
-        "jobs.rs",
-        "report",
-        "privacy.report: the operation Forge's daily trigger runs, named as manifest.yml does",
-    ),
-];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -107,40 +71,25 @@ fn the_host_names_no_business_concept() {
     assert!(!files.is_empty());
     let mut found = Vec::new();
     for file in &files {
-        let name = file.file_name().unwrap().to_string_lossy();
-        let relative = file.strip_prefix(&src).unwrap();
-        let first = relative.components().next().unwrap().as_os_str();
-        if FRONT_END.iter().any(|(path, _)| first == *path) {
-            continue;
-        }
+        let name = file.strip_prefix(&src).unwrap().display();
         let text = std::fs::read_to_string(file).unwrap();
         for (number, line) in text.lines().enumerate() {
             let code = code_of(line);
             let lower = code.to_lowercase();
             let words = lower.split(|c: char| !c.is_ascii_alphanumeric());
-            let allowed_word = |w: &str| {
-                ALLOWED_WORDS
-                    .iter()
-                    .any(|(file, word, _)| *file == name && *word == w)
-            };
-            for word in words.filter(|w| DOMAIN_WORDS.contains(w) && !allowed_word(w)) {
+            for word in words.filter(|w| DOMAIN_WORDS.contains(w)) {
                 found.push(format!(
                     "{name}:{}: {word:?} in {:?}",
                     number + 1,
                     line.trim()
                 ));
             }
-            let allowed = ALLOWED
-                .iter()
-                .any(|(file, text, _)| *file == name && code.contains(text));
             for path in JIRA_PATHS.iter().filter(|p| lower.contains(*p)) {
-                if !allowed {
-                    found.push(format!(
-                        "{name}:{}: {path:?} in {:?}",
-                        number + 1,
-                        line.trim()
-                    ));
-                }
+                found.push(format!(
+                    "{name}:{}: {path:?} in {:?}",
+                    number + 1,
+                    line.trim()
+                ));
             }
         }
     }

@@ -34,7 +34,7 @@ def worklogs_binary() -> Path:
         return Path(explicit)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     binary = target / "release" / "worklogs"
-    subprocess.run(["cargo", "build", "--release", "-p", "worklogs-host"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "-p", "worklogs-cli"], cwd=ROOT, check=True)
     return binary
 
 

@@ -161,6 +161,35 @@ export type Money = {
   currency: string;
 };
 
+/** report.run's answer without format: the nested groups, totals and chart */
+export type ReportGroups = {
+  from: IsoDate;
+  to: IsoDate;
+  timeZone: string;
+  groupBy: Array<GroupDimension>;
+  totalSeconds: Seconds;
+  hours: string;
+  worklogs: number;
+  billableSeconds?: Seconds;
+  cost?: Array<Money>;
+  unpricedSeconds?: Seconds;
+  groups: Array<ReportGroup>;
+  /** Every day of the period (zeros included) or every person, in order */
+  chart: Array<ReportPoint>;
+};
+
+/** report.run's answer with format: the report as one file, one row per innermost group (the keys of every level, the time axis last, then the measures) */
+export type ReportFile = {
+  fileName: string;
+  mediaType: string;
+  /** The whole file, base64 */
+  piece: string;
+  /** Rows of groups written */
+  rows: number;
+  /** Worklogs counted */
+  worklogs: number;
+};
+
 export type ReportGroup = {
   /** Stable: an account id, project key, issue key or date; empty for the group without a value */
   key: string;
@@ -427,7 +456,7 @@ export type IssueSearchOutput = {
   issues: Array<IssueSummary>;
 };
 
-/** Time in a period grouped one to three levels deep, filtered for what the viewer may see, with the series for a chart. */
+/** Time in a period grouped one to three levels deep, filtered for what the viewer may see, with the series for a chart; or, with format, the report as a file. */
 export type ReportRunInput = {
   timeZone?: string;
   period: ReportPeriod;
@@ -440,22 +469,17 @@ export type ReportRunInput = {
   hoursDecimals?: number;
   /** The series to return for the chart; day by default */
   chart?: "day" | "person";
+  /** Answer the report as a file in this format (ReportFile) instead of the groups */
+  format?: "csv" | "xlsx" | "json" | "ndjson";
+  /** CSV only, with format */
+  options?: {
+    bom?: boolean;
+    delimiter?: "," | ";" | "\t" | "tab";
+    decimalSeparator?: "." | ",";
+  };
 };
-export type ReportRunOutput = {
-  from: IsoDate;
-  to: IsoDate;
-  timeZone: string;
-  groupBy: Array<GroupDimension>;
-  totalSeconds: Seconds;
-  hours: string;
-  worklogs: number;
-  billableSeconds?: Seconds;
-  cost?: Array<Money>;
-  unpricedSeconds?: Seconds;
-  groups: Array<ReportGroup>;
-  /** Every day of the period (zeros included) or every person, in order */
-  chart: Array<ReportPoint>;
-};
+export type ReportRunOutput = ReportGroups
+  | ReportFile;
 
 /** One piece of an export file (the flat worklog export, docs/export-schema.md). The first call has no continuation; while an answer has one, the next call passes it back with the same query and format. The pieces' bytes, concatenated in order, are the file. */
 export type ExportRunInput = {

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../api/client';
 import { AppError, toAppError } from '../api/errors';
-import type { GroupDimension, ReportGroup, ReportQuery, ReportRunInput, ReportRunOutput, SavedReport } from '../api/types.gen';
+import type { GroupDimension, ReportGroup, ReportGroups, ReportQuery, ReportRunInput, SavedReport } from '../api/types.gen';
 import { BarChart } from '../components/Chart';
 import { Button, ErrorBanner, Field, Spinner, Unavailable } from '../components/ui';
 import { base64ToBytes, saveFile } from '../lib/download';
@@ -103,7 +103,7 @@ export function Reports({ project }: { project?: string }) {
     const [from, to] = periodRange('this-month', today, firstDay)!;
     return { period: 'this-month', from, to, projects: project ?? '', who: 'everyone', group1: 'person', group2: 'issue', chart: 'day' };
   });
-  const [result, setResult] = useState<ReportRunOutput>();
+  const [result, setResult] = useState<ReportGroups>();
   const [error, setError] = useState<AppError>();
   const [running, setRunning] = useState(false);
   const [ranQuery, setRanQuery] = useState<ReportRunInput>();
@@ -128,7 +128,10 @@ export function Reports({ project }: { project?: string }) {
     setRunning(true);
     setError(undefined);
     try {
-      setResult(await call('report.run', query));
+      const answer = await call('report.run', query);
+      // Without `format` the answer is the groups; a file would be a contract breach.
+      if (!('groups' in answer)) throw new Error('report.run answered a file to a query without format');
+      setResult(answer);
       setRanQuery(query);
     } catch (err) {
       setResult(undefined);
@@ -219,7 +222,7 @@ export function Reports({ project }: { project?: string }) {
   );
 }
 
-function ReportResult({ result, query }: { result: ReportRunOutput; query: ReportRunInput }) {
+function ReportResult({ result, query }: { result: ReportGroups; query: ReportRunInput }) {
   const { core, locale } = useSession();
   // Reports count in hours, whatever the site's display style.
   const format = useFormat('hours');

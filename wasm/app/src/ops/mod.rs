@@ -182,12 +182,7 @@ pub const OPERATIONS: &[Operation] = &[
         "delete one of the viewer's saved reports",
         report::saved::delete
     ),
-    operation!(
-        "access.get",
-        PEOPLE,
-        "the access grants",
-        access::get
-    ),
+    operation!("access.get", PEOPLE, "the access grants", access::get),
     operation!(
         "access.save",
         PEOPLE,

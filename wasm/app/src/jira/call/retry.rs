@@ -22,8 +22,8 @@
 //! `search/jql`).
 
 use super::Call;
-use crate::jira::JiraPath;
 use crate::executor::Ctx;
+use crate::jira::JiraPath;
 use crate::protocol::HttpResponse;
 use crate::{Error, ErrorCode};
 

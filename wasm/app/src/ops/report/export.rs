@@ -43,7 +43,12 @@ fn engine(prefix: &str) -> impl Fn(worklogs_core::Error) -> Error + '_ {
     move |e| core_error(prefix, &e)
 }
 
-fn format_of(text: &str, allowed: &[ExportFormat]) -> Result<ExportFormat, Error> {
+/// `text` as one of the `allowed` formats.
+///
+/// # Errors
+///
+/// `invalid-input` naming `format` and listing the allowed ones.
+pub(super) fn format_of(text: &str, allowed: &[ExportFormat]) -> Result<ExportFormat, Error> {
     let format: Result<ExportFormat, _> = text.parse();
     match format {
         Ok(f) if allowed.contains(&f) => Ok(f),

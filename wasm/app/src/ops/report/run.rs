@@ -1,15 +1,24 @@
-//! `report.run`: a report over the index, for what the viewer may see.
+//! `report.run`: a report over the index, for what the viewer may see: as
+//! nested groups with a chart (for the UI), or with `format` as a file of one
+//! row per group rendered by the core's exporters (for the command line and
+//! downloads), so that no caller re-shapes the groups or repeats the core's
+//! rules for columns, the time axis or hours.
 
 use std::collections::BTreeMap;
 
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use worklogs_core::duration::TimeTrackingSettings;
+use worklogs_core::export::chunk::DEFAULT_BUDGET;
+use worklogs_core::export::csv::CsvOptions;
+use worklogs_core::export::{ExportFormat, ExportOptions};
 use worklogs_core::money::{Money, RateTable};
 use worklogs_core::report::{
     Dimension, GroupRow, KeyValue, Measure, ReportBuilder, ReportResult, TimeAxis, Values,
 };
 
+use super::export::format_of;
 use super::query::{core_error, resolve, scope, QueryJson};
 use super::rows::{Order, Range, Reader, PAGE_ROWS};
 use crate::access::Viewer;
@@ -36,10 +45,55 @@ pub struct RunRaw {
     query: serde_json::Map<String, Json>,
 }
 
-/// `report.run`'s input: the query and the chart.
+/// `report.run`'s input: the query, and the chart or the file to render.
 pub struct RunInput {
     query: QueryJson,
     chart: Chart,
+    /// With `format`: the file to render instead of the nested groups.
+    file: Option<ExportOptions>,
+}
+
+/// The formats a report renders to.
+const FILE_FORMATS: [ExportFormat; 4] = [
+    ExportFormat::Csv,
+    ExportFormat::Xlsx,
+    ExportFormat::Json,
+    ExportFormat::Ndjson,
+];
+
+/// `format` and `options` taken out of the input, as the file's options.
+fn file_of(map: &mut serde_json::Map<String, Json>) -> Result<Option<ExportOptions>, Error> {
+    let format = match map.remove("format") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(text)) => Some(format_of(&text, &FILE_FORMATS)?),
+        Some(other) => {
+            return Err(Error::invalid_field(
+                "format",
+                format_args!("{other}: expected csv, xlsx, json or ndjson"),
+            ))
+        }
+    };
+    let csv = match map.remove("options") {
+        None | Some(Json::Null) => None,
+        Some(options) => Some(
+            serde_json::from_value::<CsvOptions>(options)
+                .map_err(|e| Error::invalid_field("options", format_args!("{e}")))?,
+        ),
+    };
+    match (format, csv) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(Error::invalid_field(
+            "options",
+            "the file's options need a format",
+        )),
+        (Some(format), csv) => {
+            let mut options = ExportOptions::new(format);
+            if let Some(csv) = csv {
+                options.csv = csv;
+            }
+            Ok(Some(options))
+        }
+    }
 }
 
 impl input::Input for RunInput {
@@ -58,9 +112,11 @@ impl input::Input for RunInput {
                 ))
             }
         };
+        let file = file_of(&mut map)?;
         Ok(Self {
             query: QueryJson::check("", Json::Object(map))?,
             chart,
+            file,
         })
     }
 }
@@ -135,6 +191,74 @@ pub struct RunOutput {
     pub groups: Vec<Group>,
     /// The chart.
     pub chart: Vec<Point>,
+}
+
+/// `report.run`'s output with `format`: the report as a file, one row per
+/// group (the core's [`ReportResult::render`]).
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportFile {
+    /// The file's name.
+    pub file_name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// The whole file, base64 (as `export.run`'s last piece).
+    pub piece: String,
+    /// Rows of groups written.
+    pub rows: u64,
+    /// Worklogs counted.
+    pub worklogs: u64,
+}
+
+/// `report.run`'s answer: the nested groups, or the file.
+#[derive(Serialize, Debug)]
+#[serde(untagged)]
+pub enum RunAnswer {
+    /// Without `format`.
+    Groups(RunOutput),
+    /// With `format`.
+    File(ReportFile),
+}
+
+/// What a report builds besides its groups: the chart's builder, or the
+/// options of the file it answers instead.
+enum Shape {
+    Groups(Box<ReportBuilder>),
+    File(ExportOptions),
+}
+
+/// The file of `result` in `options`, with the measures the query asked for
+/// (the `count` every nested answer carries is a column only when asked).
+///
+/// # Errors
+///
+/// The core's; `limit` when the file is larger than one answer holds.
+fn render(
+    mut result: ReportResult,
+    options: &ExportOptions,
+    count_asked: bool,
+    dates: (String, String),
+) -> Result<ReportFile, Error> {
+    if !count_asked {
+        let count = Measure::Count.to_string();
+        result.measures.retain(|m| *m != count);
+    }
+    let bytes = result.render(options).map_err(|e| core_error("", &e))?;
+    if bytes.len() > DEFAULT_BUDGET {
+        return Err(Error::limit(format!(
+            "the report's file is {} bytes, more than one answer holds ({DEFAULT_BUDGET}): \
+             group it less finely, or export the worklogs with export.run",
+            bytes.len()
+        )));
+    }
+    let format = options.format;
+    Ok(ReportFile {
+        file_name: format!("report-{}-{}.{}", dates.0, dates.1, format.extension()),
+        media_type: format.media_type().to_owned(),
+        piece: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        rows: result.rows.len() as u64,
+        worklogs: result.worklogs,
+    })
 }
 
 fn label_of(dimension: &str, key: &KeyValue) -> (String, String) {
@@ -230,9 +354,10 @@ async fn rates_for(ctx: &Ctx, costed: bool) -> Result<Option<RateTable>, Error> 
 ///
 /// `invalid-input` for a bad query, an unknown group or a refused JQL;
 /// `limit` past [`MAX_REPORT_ROWS`] worklogs; Jira's and the database's errors.
-pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
+pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let zone = ctx.context().time_zone.clone();
     let query = input.query.parse("", &zone)?;
+    let count_asked = query.has(Measure::Count);
     let query = query.with_measures(&[Measure::Count]);
     let chart_query = match input.chart {
         Chart::Day => query.for_chart(None, Some(TimeAxis::Day)),
@@ -257,8 +382,14 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
     let settings = TimeTrackingSettings::default();
     let mut builder = ReportBuilder::new(query, resolution.clone(), settings.clone(), rates)
         .map_err(|e| core_error("", &e))?;
-    let mut chart = ReportBuilder::new(chart_query, resolution, settings, None)
-        .map_err(|e| core_error("", &e))?;
+    // A file has no chart.
+    let mut shape = match input.file {
+        Some(options) => Shape::File(options),
+        None => Shape::Groups(Box::new(
+            ReportBuilder::new(chart_query, resolution, settings, None)
+                .map_err(|e| core_error("", &e))?,
+        )),
+    };
     let mut reader = Reader::new(site, Order::Started, false, narrowed);
     let range = Range {
         from: instants.start.millis(),
@@ -272,7 +403,9 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
             .await?;
         for row in &rows {
             builder.push(&row.flat).map_err(|e| core_error("", &e))?;
-            chart.push(&row.flat).map_err(|e| core_error("", &e))?;
+            if let Shape::Groups(chart) = &mut shape {
+                chart.push(&row.flat).map_err(|e| core_error("", &e))?;
+            }
         }
         read += PAGE_ROWS as u64;
         if !more {
@@ -286,7 +419,15 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
         after = last;
     }
     let result = builder.finish().map_err(|e| core_error("", &e))?;
-    let chart = chart.finish().map_err(|e| core_error("", &e))?;
+    let last = dates.end().pred_opt().unwrap_or(dates.first());
+    let chart = match shape {
+        Shape::File(options) => {
+            let dates = (dates.first().to_string(), last.to_string());
+            let file = render(result, &options, count_asked, dates)?;
+            return Ok(RunAnswer::File(file));
+        }
+        Shape::Groups(chart) => chart.finish().map_err(|e| core_error("", &e))?,
+    };
     let points = match input.chart {
         Chart::Day => {
             let by_day: BTreeMap<String, u64> = chart
@@ -325,8 +466,7 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
             })
             .collect(),
     };
-    let last = dates.end().pred_opt().unwrap_or(dates.first());
-    Ok(RunOutput {
+    Ok(RunAnswer::Groups(RunOutput {
         from: dates.first().to_string(),
         to: last.to_string(),
         time_zone: result.time_zone.clone(),
@@ -339,5 +479,5 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunOutput, Error> {
         unpriced_seconds: result.total.unpriced_seconds,
         groups: tree(&result),
         chart: points,
-    })
+    }))
 }

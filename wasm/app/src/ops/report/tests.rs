@@ -585,6 +585,113 @@ fn three_twenty_minute_worklogs_are_one_hour() {
         .ends_with("2026-11-24-2026-11-24.xlsx"));
 }
 
+/// The file `report.run` answers with `format`, decoded.
+fn report_file(host: &mut FakeHost, input: Json) -> (Vec<u8>, Json) {
+    let answer = host.run("report.run", input).unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(answer["piece"].as_str().unwrap())
+        .unwrap();
+    (bytes, answer)
+}
+
+#[test]
+fn a_report_answers_its_groups_as_a_file() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    // The time axis is listed first; the file has it innermost, as the
+    // nested answer has.
+    let mut query = november();
+    query["groupBy"] = json!(["week", "person"]);
+    let nested = host.run("report.run", query.clone()).unwrap();
+    assert_eq!(nested["groupBy"], json!(["person", "week"]));
+    let leaves: Vec<(String, String, u64)> = nested["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|person| {
+            person["groups"].as_array().unwrap().iter().map(|week| {
+                (
+                    person["key"].as_str().unwrap().to_owned(),
+                    week["key"].as_str().unwrap().to_owned(),
+                    week["seconds"].as_u64().unwrap(),
+                )
+            })
+        })
+        .collect();
+
+    query["format"] = json!("csv");
+    let (bytes, answer) = report_file(&mut host, query.clone());
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    // The measures asked for only: no `count` column, though the nested
+    // answer always counts worklogs.
+    assert!(
+        text.starts_with("person_account_id,person_name,week_start,seconds,hours\r\n"),
+        "{text}"
+    );
+    let rows = csv_rows(&bytes);
+    let flat: Vec<(String, String, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["person_account_id"].clone(),
+                r["week_start"].clone(),
+                r["seconds"].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(flat, leaves, "one row per innermost group, in order");
+    assert_eq!(answer["rows"], json!(leaves.len()));
+    assert_eq!(answer["worklogs"], nested["worklogs"]);
+    assert!(answer["mediaType"]
+        .as_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert_eq!(answer["fileName"], "report-2026-11-01-2026-11-23.csv");
+    assert!(answer.get("chart").is_none() && answer.get("continuation").is_none());
+    let sum: u64 = flat.iter().map(|(_, _, s)| s).sum();
+    assert_eq!(json!(sum), nested["totalSeconds"]);
+
+    // CSV options, as export.run takes them.
+    query["options"] = json!({"delimiter": ";", "decimalSeparator": ","});
+    let (bytes, _) = report_file(&mut host, query.clone());
+    assert!(String::from_utf8(bytes)
+        .unwrap()
+        .starts_with("person_account_id;person_name;week_start;seconds;hours\r\n"));
+
+    // Months as their month, hours with the query's decimals, asked-for
+    // measures as columns.
+    let query = json!({"timeZone": "UTC", "period": {"from": "2026-11-01", "to": "2026-11-23"},
+                       "groupBy": ["parent", "month"], "hoursDecimals": 1,
+                       "measures": ["count"], "format": "json"});
+    let (bytes, answer) = report_file(&mut host, query);
+    assert!(answer["mediaType"]
+        .as_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let rows: Vec<Json> = serde_json::from_slice(&bytes).unwrap();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r["month"] == "2026-11"),
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|r| {
+        let hours = r["hours"].as_str().unwrap();
+        hours.split_once('.').map(|(_, d)| d.len()) == Some(1) && r["count"].is_u64()
+    }));
+
+    // XLSX and NDJSON.
+    let mut query = november();
+    query["format"] = json!("xlsx");
+    let (bytes, answer) = report_file(&mut host, query.clone());
+    assert_eq!(&bytes[..2], b"PK");
+    assert!(answer["fileName"].as_str().unwrap().ends_with(".xlsx"));
+    query["format"] = json!("ndjson");
+    let (bytes, _) = report_file(&mut host, query);
+    let lines = String::from_utf8(bytes).unwrap();
+    assert!(lines
+        .lines()
+        .all(|l| serde_json::from_str::<Json>(l).unwrap().is_object()));
+}
+
 #[test]
 fn formulas_in_exported_text_are_neutralised() {
     let sim = sim();
@@ -626,6 +733,21 @@ fn bad_input_names_the_field_and_the_value() {
             "report.run",
             json!({"period": {"day": "2026-11-03"}, "timeZone": "Mars/Olympus"}),
             "Mars/Olympus",
+        ),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-03"}, "format": "pdf"}),
+            "pdf",
+        ),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-03"}, "options": {"bom": true}}),
+            "options",
+        ),
+        (
+            "report.run",
+            json!({"period": {"day": "2026-11-03"}, "format": "csv", "options": {"delimiter": "|"}}),
+            "options",
         ),
         (
             "export.run",

@@ -507,3 +507,56 @@ fn the_filter_builder_methods_apply() {
     let result = run(q, &rows);
     assert_eq!(result.total.count, Some(1));
 }
+
+/// A report as a file: one row per innermost group with the keys of every
+/// level, in the engine's order (by name), the time axis innermost
+/// wherever the query lists it, text quoted and neutralised, hours with the query's decimals, and a group
+/// without a value under empty keys. This is what `report.run` answers
+/// with `format` and what `worklogs report --input` writes.
+#[test]
+fn a_report_renders_one_row_per_innermost_group() {
+    use crate::export::{ExportFormat, ExportOptions};
+    let worklog = |person: &str, name: &str, started: &str, minutes: u64| FlatRow {
+        author_display_name: name.into(),
+        ..row(person, "WEB", started, minutes)
+    };
+    let rows = vec![
+        worklog("acc-1", "Ann, \"the\" lead", "2026-11-16T09:00:00Z", 60),
+        worklog("acc-1", "Ann, \"the\" lead", "2026-11-23T09:00:00Z", 60),
+        worklog("acc-1", "Ann, \"the\" lead", "2026-11-24T09:00:00Z", 30),
+        worklog("acc-2", "=Bob", "2026-11-23T10:00:00Z", 60),
+    ];
+    let result = run(
+        query(r#"{"timeZone": "UTC", "groupBy": ["week", "person"]}"#),
+        &rows,
+    );
+    assert_eq!(result.dimensions, ["person", "week"], "time axis innermost");
+    let csv = result
+        .render(&ExportOptions::new(ExportFormat::Csv))
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        "person_account_id,person_name,week_start,seconds,hours\r\n\
+         acc-2,'=Bob,2026-11-23,3600,1.00\r\n\
+         acc-1,\"Ann, \"\"the\"\" lead\",2026-11-16,3600,1.00\r\n\
+         acc-1,\"Ann, \"\"the\"\" lead\",2026-11-23,5400,1.50\r\n"
+    );
+    let sum: u64 = result.rows.iter().map(|r| r.values.seconds).sum();
+    assert_eq!(sum, result.total.seconds);
+
+    let orphan = vec![row("ann", "WEB", "2026-03-25T09:00:00Z", 1)];
+    let result = run(
+        query(r#"{"timeZone": "UTC", "groupBy": ["month", "parent"], "hoursDecimals": 1}"#),
+        &orphan,
+    );
+    let json = result
+        .render(&ExportOptions::new(ExportFormat::Json))
+        .unwrap();
+    let json = String::from_utf8(json).unwrap();
+    assert!(
+        json.contains(
+            r#"{"parent_key":null,"parent_summary":null,"month":"2026-03","seconds":60,"hours":"0.0"}"#
+        ),
+        "{json}"
+    );
+}

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use worklogs_host::report_command::{
+use worklogs_cli::report_command::{
     export_index, report_index, sync_demo, ExportFlags, ReportFlags,
 };
 

@@ -3,10 +3,10 @@
 //!
 //! - **Over the index** (no `--input`): the component's `report.run` and
 //!   `export.run` operations, run through the host as `worklogs call` runs them
-//!   (as the app unless `--as ACCOUNT`). `report` flattens the nested groups of
-//!   `report.run` into one row per innermost group (the keys of every level,
-//!   `seconds`, `hours`) and writes them with the core's exporters; `export` asks
-//!   for pieces until the last one and appends them to a temporary file beside
+//!   (as the app unless `--as ACCOUNT`), with `--format`: the component renders
+//!   the file with the core's exporters (`report`: one row per group, the keys
+//!   of every level and the measures) and this module writes it; `export` asks
+//!   for pieces until the last one. Both write to a temporary file beside
 //!   `--out`, renamed at the end, so that a failure leaves no half-written file.
 //!   With `--demo`, whose index starts empty, the demo world is imported first.
 //! - **Over a flat file** (`--input FILE.csv`, as `demo-data` writes it and the
@@ -29,21 +29,18 @@ use std::future::Future;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::str::FromStr;
 use std::time::Duration;
 
 use base64::Engine as _;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
-use worklogs_core::calendar::WeekStart;
 use worklogs_core::export::csv::CsvOptions;
 use worklogs_core::export::{ExportFormat, ExportOptions};
-use worklogs_core::report::{GroupRow, KeyValue, ReportQuery, ReportResult, Values};
-use worklogs_core::Decimal;
+use worklogs_core::report::ReportQuery;
 
 use crate::flatfile::{self, GenerateOptions};
-use crate::protocol::{EntryPoint, TaskError};
+use worklogs_host::protocol::{EntryPoint, TaskError};
 
 /// The most pieces one `export` asks for (a million rows take a few hundred).
 const MAX_PIECES: u64 = 1_000_000;
@@ -220,7 +217,7 @@ impl std::fmt::Display for Failure {
 }
 
 /// What `report` and `export` need from a host: run an operation. The local
-/// host ([`crate::App`]) implements it; tests use a fake.
+/// host ([`worklogs_host::App`]) implements it; tests use a fake.
 pub trait Operations {
     /// Runs `operation` with the JSON `input` for the acting user `who` (none:
     /// the app) in `time_zone` (none: the default).
@@ -238,7 +235,7 @@ pub trait Operations {
     }
 }
 
-impl Operations for crate::App {
+impl Operations for worklogs_host::App {
     async fn run(
         &self,
         who: Option<&str>,
@@ -263,7 +260,7 @@ impl Operations for crate::App {
 /// # Errors
 ///
 /// [`Failure::Operation`] when the sync answers an error.
-pub async fn sync_demo(app: &crate::App) -> Result<(), Failure> {
+pub async fn sync_demo(app: &worklogs_host::App) -> Result<(), Failure> {
     if app.demo().is_none() {
         return Ok(());
     }
@@ -271,7 +268,7 @@ pub async fn sync_demo(app: &crate::App) -> Result<(), Failure> {
         None,
         "{spinner} [{elapsed_precise}] importing the demo world {msg}",
     );
-    crate::sync::run_slices(app.host(), "sync.full", "{}", 1000, |slice| {
+    worklogs_host::sync::run_slices(app.host(), "sync.full", "{}", 1000, |slice| {
         if let Some(progress) = &slice.progress {
             bar.set_message(format!("{}/{}", progress.done, progress.total));
         }
@@ -609,186 +606,27 @@ pub fn export_file(input: &Path, flags: &ExportFlags) -> Result<u64, Failure> {
 // ---------------------------------------------------------------------------------
 // Over the index
 
-/// `worklogs report` over the index: runs `report.run` and writes one row per
-/// innermost group. Returns the number of rows.
+/// `worklogs report` over the index: runs `report.run` with `--format`, so
+/// that the component renders one row per group with the core's exporters,
+/// and writes the file it answers. Returns the number of rows.
 ///
 /// # Errors
 ///
 /// [`Failure::Operation`] when the operation answers an error; as
 /// [`report_file`] otherwise.
 pub async fn report_index<O: Operations>(ops: &O, flags: &ReportFlags) -> Result<usize, Failure> {
-    let query = flags.query.to_json(&|who| ops.account_id(who))?;
+    let mut input = flags.query.to_json(&|who| ops.account_id(who))?;
+    input["format"] = json!(flags.format.export_format().extension());
+    let out = Output::create(flags.out.as_deref())?;
     let bar = progress_bar(None, "{spinner} [{elapsed_precise}] {msg}");
     bar.set_message("report.run");
-    let output = ops
-        .run(
-            flags.account.as_deref(),
-            flags.query.time_zone.as_deref(),
-            "report.run",
-            &query.to_string(),
-        )
-        .await
-        .map_err(Failure::Operation)?;
-    bar.finish_and_clear();
-    let output: Value = serde_json::from_str(&output)
-        .map_err(|err| Failure::Other(format!("report.run answered invalid JSON: {err}")))?;
-    let week_start = query
-        .get("weekStart")
-        .and_then(Value::as_str)
-        .and_then(|w| serde_json::from_value::<WeekStart>(json!(w)).ok())
-        .unwrap_or_default();
-    let result = report_from_output(&output, week_start)?;
-    let bytes = result
-        .render(&ExportOptions::new(flags.format.export_format()))
-        .map_err(|err| Failure::Other(err.to_string()))?;
-    let mut out = Output::create(flags.out.as_deref())?;
-    out.write_all(&bytes)
-        .map_err(|err| Failure::Other(format!("cannot write the report: {err}")))?;
-    out.commit()?;
-    Ok(result.rows.len())
-}
-
-/// The output of `report.run` (nested groups) as the core's flat
-/// [`ReportResult`]: one row per innermost group with the keys of every level,
-/// so that the core's columns and exporters write it as they write an offline
-/// report.
-///
-/// # Errors
-///
-/// [`Failure::Other`] naming the field when the output does not have the
-/// documented shape.
-pub fn report_from_output(output: &Value, week_start: WeekStart) -> Result<ReportResult, Failure> {
-    let bad = |what: &str| Failure::Other(format!("report.run answered an unexpected {what}"));
-    let mut dimensions: Vec<String> = output["groupBy"]
-        .as_array()
-        .ok_or_else(|| bad("groupBy (expected an array)"))?
-        .iter()
-        .map(|d| {
-            d.as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| bad("groupBy entry"))
-        })
-        .collect::<Result<_, _>>()?;
-    // The time axis is always the innermost level (the core's rule), wherever
-    // the query listed it.
-    dimensions.sort_by_key(|d| matches!(d.as_str(), "day" | "week" | "month"));
-    let total_hours = &output["hours"];
-    let hours_decimals = total_hours
-        .as_str()
-        .and_then(|h| h.split_once('.'))
-        .map_or(2, |(_, decimals)| decimals.len() as u32);
-    let total = values(
-        output["totalSeconds"]
-            .as_u64()
-            .ok_or_else(|| bad("totalSeconds"))?,
-        total_hours,
-        hours_decimals,
-    )
-    .ok_or_else(|| bad("hours"))?;
-    let mut rows = Vec::new();
-    let groups = output["groups"].as_array().ok_or_else(|| bad("groups"))?;
-    if dimensions.is_empty() {
-        rows.push(GroupRow {
-            keys: Vec::new(),
-            values: total.clone(),
-        });
-    } else {
-        flatten(
-            groups,
-            &dimensions,
-            &mut Vec::new(),
-            hours_decimals,
-            &mut rows,
-        )?;
-    }
-    Ok(ReportResult {
-        schema_version: worklogs_core::report::result::RESULT_VERSION,
-        time_zone: output["timeZone"].as_str().unwrap_or_default().to_owned(),
-        first: output["from"].as_str().and_then(|d| d.parse().ok()),
-        last: output["to"].as_str().and_then(|d| d.parse().ok()),
-        week_start,
-        dimensions,
-        measures: vec!["seconds".into()],
-        hours_decimals,
-        multi_valued: false,
-        worklogs: output["worklogs"].as_u64().unwrap_or_default(),
-        rows,
-        subtotals: Vec::new(),
-        period_totals: Vec::new(),
-        total,
-    })
-}
-
-/// Seconds and hours as the core's [`Values`]; hours are a decimal string (or
-/// a number), computed from the seconds when absent.
-fn values(seconds: u64, hours: &Value, decimals: u32) -> Option<Values> {
-    let hours = match hours {
-        Value::String(text) => Decimal::from_str(text).ok()?,
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok()?,
-        _ => (Decimal::from(seconds) / Decimal::from(3600)).round_dp(decimals),
+    let call = Call {
+        who: flags.account.as_deref(),
+        time_zone: flags.query.time_zone.as_deref(),
+        operation: "report.run",
     };
-    Some(Values {
-        seconds,
-        hours,
-        time: String::new(),
-        billable_seconds: None,
-        billable_hours: None,
-        count: None,
-        cost: None,
-        unpriced_seconds: None,
-    })
-}
-
-fn flatten(
-    groups: &[Value],
-    dimensions: &[String],
-    keys: &mut Vec<KeyValue>,
-    decimals: u32,
-    rows: &mut Vec<GroupRow>,
-) -> Result<(), Failure> {
-    let level = keys.len();
-    let dimension = dimensions.get(level).map_or("", String::as_str);
-    for group in groups {
-        let field = |name: &str| {
-            Failure::Other(format!(
-                "report.run answered an unexpected {name} in a group at level {}",
-                level + 1
-            ))
-        };
-        let text = |value: &Value| match value {
-            Value::String(s) => Some(s.clone()),
-            Value::Null => None,
-            other => Some(other.to_string()),
-        };
-        let mut id = text(&group["key"]);
-        // The time axis's key is its first date; a month may come as 2026-03.
-        if dimension == "month" {
-            id = id.map(|m| if m.len() == 7 { format!("{m}-01") } else { m });
-        }
-        keys.push(KeyValue {
-            id,
-            label: text(&group["label"]),
-        });
-        match group.get("groups").and_then(Value::as_array) {
-            Some(inner) if level + 1 < dimensions.len() => {
-                flatten(inner, dimensions, keys, decimals, rows)?;
-            }
-            _ => {
-                if keys.len() != dimensions.len() {
-                    return Err(field("nesting (fewer levels than groupBy)"));
-                }
-                let seconds = group["seconds"].as_u64().ok_or_else(|| field("seconds"))?;
-                let values =
-                    values(seconds, &group["hours"], decimals).ok_or_else(|| field("hours"))?;
-                rows.push(GroupRow {
-                    keys: keys.clone(),
-                    values,
-                });
-            }
-        }
-        keys.pop();
-    }
-    Ok(())
+    let rows = fetch(ops, &call, input, out, &bar, "the report").await?;
+    Ok(usize::try_from(rows).unwrap_or(usize::MAX))
 }
 
 /// `worklogs export` over the index: runs `export.run` piece by piece into a
@@ -811,23 +649,48 @@ pub async fn export_index<O: Operations>(ops: &O, flags: &ExportFlags) -> Result
     if let Some(csv) = csv {
         input["options"] = csv;
     }
-    let mut out = Output::create(Some(&flags.out))?;
+    let out = Output::create(Some(&flags.out))?;
     let bar = progress_bar(None, ROWS_BAR);
     bar.set_message("rows");
+    let call = Call {
+        who: flags.account.as_deref(),
+        time_zone: flags.query.time_zone.as_deref(),
+        operation: "export.run",
+    };
+    let written = flags.out.display().to_string();
+    fetch(ops, &call, input, out, &bar, &written).await
+}
+
+/// An operation that answers a file, and as whom it runs.
+struct Call<'a> {
+    who: Option<&'a str>,
+    time_zone: Option<&'a str>,
+    operation: &'a str,
+}
+
+/// Runs `call` with `input` and writes the file it answers to `out`, piece by
+/// piece while an answer has a `continuation` (the convention of `export.run`,
+/// whose last piece `report.run` answers with `format`); commits `out` after
+/// the last. Returns the rows the last answer counts. `target` names `out` in
+/// errors.
+async fn fetch<O: Operations>(
+    ops: &O,
+    call: &Call<'_>,
+    mut input: Value,
+    mut out: Output,
+    bar: &ProgressBar,
+    target: &str,
+) -> Result<u64, Failure> {
+    let operation = call.operation;
     let mut rows = 0_u64;
     for piece in 1..=MAX_PIECES {
         let answer = ops
-            .run(
-                flags.account.as_deref(),
-                flags.query.time_zone.as_deref(),
-                "export.run",
-                &input.to_string(),
-            )
+            .run(call.who, call.time_zone, operation, &input.to_string())
             .await
             .map_err(Failure::Operation)?;
         let answer: Value = serde_json::from_str(&answer).map_err(|err| {
             Failure::Other(format!(
-                "export.run answered invalid JSON (piece {piece}): {err}"
+                "{operation} answered invalid JSON (piece {piece}): {err}"
             ))
         })?;
         let bytes = answer["piece"]
@@ -835,12 +698,11 @@ pub async fn export_index<O: Operations>(ops: &O, flags: &ExportFlags) -> Result
             .and_then(|p| base64::engine::general_purpose::STANDARD.decode(p).ok())
             .ok_or_else(|| {
                 Failure::Other(format!(
-                    "export.run answered no base64 piece (piece {piece})"
+                    "{operation} answered no base64 piece (piece {piece})"
                 ))
             })?;
-        out.write_all(&bytes).map_err(|err| {
-            Failure::Other(format!("cannot write {}: {err}", flags.out.display()))
-        })?;
+        out.write_all(&bytes)
+            .map_err(|err| Failure::Other(format!("cannot write {target}: {err}")))?;
         // `rows` counts every row written so far, this piece's included.
         rows = answer["rows"].as_u64().unwrap_or(rows);
         if let Some(total) = answer["totalRows"].as_u64() {
@@ -851,7 +713,7 @@ pub async fn export_index<O: Operations>(ops: &O, flags: &ExportFlags) -> Result
             Some(next) if !next.is_null() => {
                 if input.get("continuation") == Some(next) {
                     return Err(Failure::Other(format!(
-                        "export.run answered the same continuation twice (piece {piece})"
+                        "{operation} answered the same continuation twice (piece {piece})"
                     )));
                 }
                 input["continuation"] = next.clone();
@@ -864,7 +726,7 @@ pub async fn export_index<O: Operations>(ops: &O, flags: &ExportFlags) -> Result
         }
     }
     Err(Failure::Other(format!(
-        "export.run did not finish in {MAX_PIECES} pieces"
+        "{operation} did not finish in {MAX_PIECES} pieces"
     )))
 }
 

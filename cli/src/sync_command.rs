@@ -3,7 +3,7 @@
 //!
 //! It runs the component's `sync.incremental` (or `sync.full` with `--full`)
 //! as a job, a slice at a time while the result says more remains
-//! ([`crate::sync`]), and with `--verify` then `sync.verify`. Which worklogs to
+//! ([`worklogs_host::sync`]), and with `--verify` then `sync.verify`. Which worklogs to
 //! fetch, when a run is finished and what to retry are the component's rules;
 //! this module only repeats, shows the progress it is given and prints.
 
@@ -14,8 +14,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
 
-use crate::host::Host;
-use crate::sync::{run_slices, Slice};
+use worklogs_host::sync::{run_slices, Slice};
+use worklogs_host::Host;
 
 /// The most slices one command runs (a million worklogs take 50 at the default size).
 const MAX_SLICES: usize = 10_000;

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::protocol::ErrorCode;
+use worklogs_host::protocol::ErrorCode;
 
 /// Answers each call with the next canned answer and records the inputs.
 struct Fake {
@@ -204,76 +204,18 @@ fn bad_flags_name_the_flag_and_the_value() {
     );
 }
 
-fn nested_output() -> Value {
-    json!({
-        "from": "2026-11-01", "to": "2026-11-30", "timeZone": "Europe/Berlin",
-        "groupBy": ["week", "person"], "totalSeconds": 12600, "hours": "3.50", "worklogs": 4,
-        "groups": [
-            {"key": "acc-1", "label": "Ann, \"the\" lead", "seconds": 9000, "hours": "2.50", "worklogs": 3,
-             "groups": [
-                {"key": "2026-11-16", "label": "2026-W47", "seconds": 3600, "hours": "1.00", "worklogs": 1},
-                {"key": "2026-11-23", "label": "2026-W48", "seconds": 5400, "hours": "1.50", "worklogs": 2}
-             ]},
-            {"key": "acc-2", "label": "=Bob", "seconds": 3600, "hours": "1.00", "worklogs": 1,
-             "groups": [
-                {"key": "2026-11-23", "label": "2026-W48", "seconds": 3600, "hours": "1.00", "worklogs": 1}
-             ]}
-        ],
-        "chart": []
-    })
-}
-
-#[test]
-fn nested_groups_become_one_row_per_leaf() {
-    let result = report_from_output(&nested_output(), WeekStart::Monday).unwrap();
-    assert_eq!(result.dimensions, ["person", "week"], "time axis innermost");
-    let csv = String::from_utf8(
-        result
-            .render(&ExportOptions::new(ExportFormat::Csv))
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(
-        csv,
-        "person_account_id,person_name,week_start,seconds,hours\r\n\
-         acc-1,\"Ann, \"\"the\"\" lead\",2026-11-16,3600,1.00\r\n\
-         acc-1,\"Ann, \"\"the\"\" lead\",2026-11-23,5400,1.50\r\n\
-         acc-2,'=Bob,2026-11-23,3600,1.00\r\n"
-    );
-    let sum: u64 = result.rows.iter().map(|r| r.values.seconds).sum();
-    assert_eq!(sum, result.total.seconds);
-}
-
-#[test]
-fn months_and_missing_keys_flatten_too() {
-    let output = json!({
-        "groupBy": ["parent", "month"], "totalSeconds": 60, "hours": "0.0", "worklogs": 1,
-        "groups": [{"key": null, "label": null, "seconds": 60, "hours": "0.0",
-                    "groups": [{"key": "2026-03", "label": "March", "seconds": 60, "hours": "0.0"}]}]
-    });
-    let result = report_from_output(&output, WeekStart::Monday).unwrap();
-    assert_eq!(result.hours_decimals, 1);
-    let json = String::from_utf8(
-        result
-            .render(&ExportOptions::new(ExportFormat::Json))
-            .unwrap(),
-    )
-    .unwrap();
-    assert!(
-        json.contains(r#"{"parent_key":null,"parent_summary":null,"month":"2026-03","seconds":60,"hours":"0.0"}"#),
-        "{json}"
-    );
-    let shallow = json!({"groupBy": ["person", "week"], "totalSeconds": 0, "hours": "0.00",
-                          "groups": [{"key": "a", "label": "A", "seconds": 0, "hours": "0.00"}]});
-    let err = report_from_output(&shallow, WeekStart::Monday).unwrap_err();
-    assert!(err.to_string().contains("nesting"), "{err}");
-}
-
 #[test]
 fn report_runs_report_run_as_the_app_and_writes_the_rows() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.csv");
-    let fake = Fake::new(vec![Ok(nested_output())]);
+    // The component renders the file (the core's rows and columns); the
+    // command writes what it answers.
+    let fake = Fake::new(vec![Ok(json!({
+        "fileName": "report-2026-11-01-2026-11-30.xlsx",
+        "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "piece": base64::engine::general_purpose::STANDARD.encode(b"PK\x03\x04 the workbook"),
+        "rows": 3, "worklogs": 4,
+    }))]);
     let flags = report_flags(
         &["--period", "month:2026-11-01", "--author", "alice"],
         Some(out.clone()),
@@ -282,11 +224,19 @@ fn report_runs_report_run_as_the_app_and_writes_the_rows() {
     let rows = block_on(report_index(&fake, &flags)).unwrap();
     assert_eq!(rows, 3);
     let calls = fake.calls.borrow();
+    assert_eq!(calls.len(), 1);
     let (who, operation, input) = &calls[0];
     assert_eq!((who.as_deref(), operation.as_str()), (None, "report.run"));
     assert_eq!(input["filter"]["people"], json!(["acc-alice"]));
     assert_eq!(input["period"], json!({"month": "2026-11-01"}));
+    assert_eq!(input["format"], "xlsx");
+    assert_eq!(input["groupBy"], json!(["person", "week"]));
     assert_eq!(&std::fs::read(&out).unwrap()[..2], b"PK");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp file left"
+    );
 }
 
 #[test]

@@ -63,11 +63,11 @@ impl GenerateOptions {
 /// ```
 /// let mut a = Vec::new();
 /// let mut b = Vec::new();
-/// worklogs_host::flatfile::generate(50, 42, &mut a)?;
-/// worklogs_host::flatfile::generate(50, 42, &mut b)?;
+/// worklogs_cli::flatfile::generate(50, 42, &mut a)?;
+/// worklogs_cli::flatfile::generate(50, 42, &mut b)?;
 /// assert_eq!(a, b);
 /// assert!(String::from_utf8(a).unwrap().starts_with("worklog_id,issue_id,issue_key,"));
-/// # Ok::<(), worklogs_host::flatfile::Error>(())
+/// # Ok::<(), worklogs_cli::flatfile::Error>(())
 /// ```
 pub fn generate<W: Write>(worklogs: u64, seed: u64, writer: W) -> Result<(), Error> {
     generate_with(&GenerateOptions::new(worklogs, seed), writer)
@@ -403,12 +403,12 @@ fn world(rng: &mut ChaCha8Rng) -> World {
 ///
 /// ```
 /// use worklogs_core::export::{ExportFormat, ExportOptions};
-/// use worklogs_host::flatfile::GenerateOptions;
+/// use worklogs_cli::flatfile::GenerateOptions;
 /// let options = GenerateOptions { export: ExportOptions::new(ExportFormat::Ndjson), ..GenerateOptions::new(5, 1) };
 /// let mut out = Vec::new();
-/// worklogs_host::flatfile::generate_with(&options, &mut out)?;
+/// worklogs_cli::flatfile::generate_with(&options, &mut out)?;
 /// assert_eq!(String::from_utf8(out).unwrap().lines().count(), 5);
-/// # Ok::<(), worklogs_host::flatfile::Error>(())
+/// # Ok::<(), worklogs_cli::flatfile::Error>(())
 /// ```
 pub fn generate_with<W: Write>(options: &GenerateOptions, writer: W) -> Result<(), Error> {
     generate_with_progress(options, writer, |_| {})

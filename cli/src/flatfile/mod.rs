@@ -25,13 +25,13 @@
 //! use worklogs_core::report::ReportQuery;
 //!
 //! let mut file = Vec::new();
-//! worklogs_host::flatfile::generate(500, 7, &mut file)?;
+//! worklogs_cli::flatfile::generate(500, 7, &mut file)?;
 //! let query = ReportQuery::grouped(Zone::parse("Europe/Berlin")?, WeekStart::Monday, &["person", "week"])?;
 //! let mut out = Vec::new();
-//! let result = worklogs_host::flatfile::report(&file[..], query, &ExportOptions::new(ExportFormat::Csv), &mut out)?;
+//! let result = worklogs_cli::flatfile::report(&file[..], query, &ExportOptions::new(ExportFormat::Csv), &mut out)?;
 //! assert_eq!(result.worklogs, 500);
 //! assert!(String::from_utf8(out).unwrap().starts_with("person_account_id,person_name,week_start,seconds,hours\r\n"));
-//! # Ok::<(), worklogs_host::flatfile::Error>(())
+//! # Ok::<(), worklogs_cli::flatfile::Error>(())
 //! ```
 
 mod generate;
@@ -181,10 +181,10 @@ pub fn report<R: Read, W: Write>(
 /// # Example
 ///
 /// ```
-/// let query = worklogs_host::flatfile::query_from_flags("person, week", "Europe/Berlin", "sunday")?;
+/// let query = worklogs_cli::flatfile::query_from_flags("person, week", "Europe/Berlin", "sunday")?;
 /// assert_eq!(query.levels().len(), 1);
-/// assert!(worklogs_host::flatfile::query_from_flags("person", "Nowhere/City", "monday").is_err());
-/// # Ok::<(), worklogs_host::flatfile::Error>(())
+/// assert!(worklogs_cli::flatfile::query_from_flags("person", "Nowhere/City", "monday").is_err());
+/// # Ok::<(), worklogs_cli::flatfile::Error>(())
 /// ```
 pub fn query_from_flags(
     group_by: &str,
@@ -218,12 +218,12 @@ pub fn query_from_flags(
 /// ```
 /// use worklogs_core::export::{ExportFormat, ExportOptions};
 /// let mut file = Vec::new();
-/// worklogs_host::flatfile::generate(100, 1, &mut file)?;
+/// worklogs_cli::flatfile::generate(100, 1, &mut file)?;
 /// let mut xlsx = Vec::new();
-/// let rows = worklogs_host::flatfile::export(&file[..], &ExportOptions::new(ExportFormat::Xlsx), &mut xlsx)?;
+/// let rows = worklogs_cli::flatfile::export(&file[..], &ExportOptions::new(ExportFormat::Xlsx), &mut xlsx)?;
 /// assert_eq!(rows, 100);
 /// assert_eq!(&xlsx[..2], b"PK");
-/// # Ok::<(), worklogs_host::flatfile::Error>(())
+/// # Ok::<(), worklogs_cli::flatfile::Error>(())
 /// ```
 pub fn export<R: Read, W: Write>(
     reader: R,

@@ -123,14 +123,14 @@ impl Layout {
 /// ```
 /// use worklogs_core::report::Worklog;
 /// let mut file = Vec::new();
-/// worklogs_host::flatfile::generate(3, 1, &mut file)?;
-/// let mut reader = worklogs_host::flatfile::FlatReader::new(&file[..])?;
+/// worklogs_cli::flatfile::generate(3, 1, &mut file)?;
+/// let mut reader = worklogs_cli::flatfile::FlatReader::new(&file[..])?;
 /// let mut seconds = 0;
 /// while let Some(record) = reader.next_record()? {
 ///     seconds += record.seconds().get();
 /// }
 /// assert!(seconds > 0);
-/// # Ok::<(), worklogs_host::flatfile::Error>(())
+/// # Ok::<(), worklogs_cli::flatfile::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct FlatReader<R: Read> {

@@ -1,7 +1,7 @@
 //! `worklogs`: the local Worklogs host.
 //!
 //! Glue only: parse the flags, start the host, run the command. The logic lives
-//! in the `worklogs_host` library.
+//! in the `worklogs_cli` library and the host in the `worklogs_host` library.
 //!
 //! Exit codes: 0 success; 1 the operation answered an error (`call`, `sync`,
 //! `report`, `export`) or a flat file is malformed; 2 the command line is wrong;
@@ -15,8 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
+use worklogs_cli::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
+use worklogs_cli::scheduled;
 use worklogs_host::protocol::EntryPoint;
-use worklogs_host::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
 use worklogs_host::server::{example_curl, placeholder_page, router, serve, Guard};
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
 
@@ -128,7 +129,7 @@ struct SyncArgs {
     #[command(flatten)]
     common: Common,
     #[command(flatten)]
-    sync: worklogs_host::sync_command::SyncFlags,
+    sync: worklogs_cli::sync_command::SyncFlags,
 }
 
 #[derive(Args)]
@@ -213,7 +214,7 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
         // The demo world is small: import it before serving, so that the first
         // report already counts every worklog. A real site's import runs in the
         // background (the scheduled jobs below), reports growing as it goes.
-        if let Err(err) = worklogs_host::jobs::import(&app).await {
+        if let Err(err) = worklogs_host::jobs::run(&app, scheduled::FIRST_IMPORT).await {
             eprintln!("the first import of the index failed: {}", err.message);
         }
     }
@@ -268,10 +269,8 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     println!("Try:\n  {example}");
     println!("Press Ctrl-C to stop.");
 
-    let jobs = worklogs_host::jobs::Jobs {
-        sync_every: (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every)),
-    };
-    worklogs_host::jobs::spawn(Arc::clone(&app), jobs);
+    let sync_every = (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every));
+    worklogs_host::jobs::spawn(Arc::clone(&app), scheduled::jobs(sync_every));
     let router = router(Arc::clone(&app), guard, args.ui, placeholder_page(&example));
     serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
@@ -313,7 +312,7 @@ async fn call_command(args: CallArgs) -> Result<ExitCode> {
 /// the consumer's 900 s budget.
 async fn sync_command(args: SyncArgs) -> Result<ExitCode> {
     let app = start_with(&args.common, job_limits()).await?;
-    Ok(worklogs_host::sync_command::run(app.host(), &args.sync).await)
+    Ok(worklogs_cli::sync_command::run(app.host(), &args.sync).await)
 }
 
 /// The limits of a job: Forge's queue consumer runs for up to 900 s.

@@ -1,0 +1,57 @@
+//! Forge's scheduled triggers (`manifest.yml`) as `worklogs serve` runs them
+//! with the host's job loop ([`worklogs_host::jobs`]): the worklog index's
+//! first import when the server starts, then its incremental sync every
+//! `--sync-every` seconds, and the personal data report daily.
+
+use std::time::Duration;
+
+use worklogs_host::jobs::Job;
+
+/// The index's first import (`sync.full`, which returns at once when it is
+/// done already).
+pub const FIRST_IMPORT: &str = "sync.full";
+
+/// The incremental sync of the index (hourly on Forge).
+const INCREMENTAL_SYNC: &str = "sync.incremental";
+
+/// The personal data report (Atlassian asks for one at least every 15 days).
+const PERSONAL_DATA: &str = "privacy.report";
+
+/// How often the personal data report runs (Forge's schedule: daily).
+const PERSONAL_DATA_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The jobs `worklogs serve` runs: with `sync_every`, the first import then
+/// the incremental sync at that interval (none: no sync at all); and the
+/// personal data report daily.
+pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
+    let sync = sync_every.map(|every| Job {
+        first: Some(FIRST_IMPORT.to_owned()),
+        operation: INCREMENTAL_SYNC.to_owned(),
+        every,
+    });
+    let personal_data = Job {
+        first: None,
+        operation: PERSONAL_DATA.to_owned(),
+        every: PERSONAL_DATA_EVERY,
+    };
+    sync.into_iter().chain([personal_data]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sync_runs_only_with_an_interval() {
+        let every = Duration::from_secs(60);
+        let jobs = jobs(Some(every));
+        assert_eq!(jobs.len(), 2);
+        assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
+        assert_eq!(jobs[0].operation, "sync.incremental");
+        assert_eq!(jobs[0].every, every);
+        assert_eq!(jobs[1].operation, "privacy.report");
+        assert_eq!(jobs[1].first, None);
+        let without = super::jobs(None);
+        assert_eq!(without, [jobs[1].clone()]);
+    }
+}
