@@ -25,6 +25,7 @@ pub(crate) const ISSUE_FIELDS: &[(&str, bool)] = &[
     ("components", true),
     ("labels", true),
     ("fixVersions", true),
+    ("security", true),
     ("assignee", true),
     ("reporter", true),
     ("created", true),
@@ -376,6 +377,20 @@ impl<'a> Render<'a> {
             ),
         );
         put("labels", json!(issue.labels));
+        put(
+            "security",
+            issue
+                .security
+                .and_then(|l| world.security_levels.get(l as usize))
+                .map_or(Value::Null, |l| {
+                    json!({
+                        "self": format!("{}/rest/api/3/securitylevel/{}", self.base, l.id),
+                        "id": l.id.to_string(),
+                        "name": l.name,
+                        "description": l.description,
+                    })
+                }),
+        );
         put(
             "fixVersions",
             Value::Array(

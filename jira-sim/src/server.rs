@@ -42,6 +42,8 @@ impl Sim {
             )
             .route("/sim/avatar/{name}", get(control::avatar))
             .route("/sim/accounts/{who}", post(privacy::set_account))
+            .route("/sim/projects/{key}/browse", post(control::set_browse))
+            .route("/sim/issues/{key}/security", post(control::set_security))
             // Atlassian's app API for personal data reporting (not Jira's).
             .route("/app/report-accounts", post(privacy::report))
             .route("/app/report-accounts/", post(privacy::report))

@@ -50,6 +50,7 @@ fn field_schema(spec: &Spec, name: &str) -> Option<Value> {
         "components" => array_of("ProjectComponent"),
         "fixVersions" => array_of("Version"),
         "labels" => json!({ "type": "array", "items": { "type": "string" } }),
+        "security" => json!({ "allOf": [spec.schema("SecurityLevel")], "nullable": true }),
         "assignee" => json!({ "allOf": [spec.schema("UserDetails")], "nullable": true }),
         "reporter" => spec.schema("UserDetails"),
         "created" | "updated" => json!({ "type": "string", "format": "date-time" }),
@@ -398,6 +399,63 @@ async fn every_route_conforms_to_the_spec() {
         ALICE,
         None,
         404,
+    )
+    .await;
+
+    // permissions by the issue
+    let alpha3 = c
+        .call(
+            "GET",
+            "/rest/api/3/issue/ALPHA-3?fields=security",
+            ALICE,
+            None,
+            200,
+        )
+        .await;
+    let alpha3_id: u64 = alpha3.json["id"].as_str().unwrap().parse().unwrap();
+    let check = json!({
+        "globalPermissions": ["ADMINISTER"],
+        "projectPermissions": [ { "permissions": ["BROWSE_PROJECTS", "WORK_ON_ISSUES"],
+                                  "projects": [10000, 10002], "issues": [alpha3_id, 1] } ]
+    })
+    .to_string();
+    let p = c
+        .call(
+            "POST",
+            "/rest/api/3/permissions/check",
+            ALICE,
+            Some(&check),
+            200,
+        )
+        .await;
+    assert_eq!(
+        p.json["projectPermissions"][0]["issues"],
+        json!([alpha3_id])
+    );
+    assert_eq!(p.json["projectPermissions"][0]["projects"], json!([10000]));
+    let other = json!({ "accountId": "nobody", "projectPermissions": [] }).to_string();
+    c.call(
+        "POST",
+        "/rest/api/3/permissions/check",
+        ALICE,
+        Some(&other),
+        403,
+    )
+    .await;
+    c.call(
+        "GET",
+        "/rest/api/3/project/ALPHA/permissionscheme?expand=permissions",
+        APP,
+        None,
+        200,
+    )
+    .await;
+    c.call(
+        "GET",
+        "/rest/api/3/project/ALPHA/permissionscheme",
+        ALICE,
+        None,
+        403,
     )
     .await;
     c.call(

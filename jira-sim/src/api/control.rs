@@ -1,5 +1,6 @@
 //! The simulator's own routes under `/sim/` (not Jira): the demo summary, fault
-//! injection, the clock, request statistics and avatars.
+//! injection, the clock, request statistics, avatars, and who may browse a
+//! project or an issue.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -164,4 +165,58 @@ pub(crate) async fn avatar(Path(name): Path<String>, q: Params) -> Response {
         HeaderValue::from_static("image/svg+xml"),
     );
     res
+}
+
+/// Reads `body[key]` as a list of holder strings (`group:NAME`,
+/// `projectRole:NAME`, `reporter`, `assignee`).
+fn holders(body: &Value, key: &str) -> Result<Vec<String>> {
+    body.get(key)
+        .and_then(Value::as_array)
+        .ok_or_else(|| JiraError::field(key, "a list of holders is required"))?
+        .iter()
+        .map(|h| {
+            h.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| JiraError::field(key, "every holder is a string"))
+        })
+        .collect()
+}
+
+/// `POST /sim/projects/{key}/browse`: `{"holders": [...]}` get *Browse
+/// projects* in the project, and nobody else
+/// ([`World::set_browse_holders`](crate::World::set_browse_holders)).
+pub(crate) async fn set_browse(
+    Path(key): Path<String>,
+    State(sim): State<Sim>,
+    body: Bytes,
+) -> Result<Response> {
+    let body = parse_body(&body)?;
+    let holders = holders(&body, "holders")?;
+    let refs: Vec<&str> = holders.iter().map(String::as_str).collect();
+    sim.with_world(|w| w.set_browse_holders(&key, &refs))
+        .map_err(JiraError::bad_request)?;
+    Ok(ok(&json!({ "project": key, "holders": holders })))
+}
+
+/// `POST /sim/issues/{key}/security`: `{"level": NAME, "members": [...]}` puts
+/// the issue at that security level (made with those members the first time),
+/// `{"level": null}` clears it
+/// ([`World::set_issue_security`](crate::World::set_issue_security)).
+pub(crate) async fn set_security(
+    Path(key): Path<String>,
+    State(sim): State<Sim>,
+    body: Bytes,
+) -> Result<Response> {
+    let body = parse_body(&body)?;
+    let level = match body.get("level") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some((name.clone(), holders(&body, "members")?)),
+        Some(_) => return Err(JiraError::field("level", "a level name or null")),
+    };
+    let refs: Option<(&str, Vec<&str>)> = level
+        .as_ref()
+        .map(|(name, members)| (name.as_str(), members.iter().map(String::as_str).collect()));
+    sim.with_world(|w| w.set_issue_security(&key, refs.as_ref().map(|(n, m)| (*n, m.as_slice()))))
+        .map_err(JiraError::bad_request)?;
+    Ok(ok(&json!({ "issue": key, "level": body.get("level") })))
 }

@@ -46,8 +46,8 @@ pub(crate) async fn picker(State(sim): State<Sim>, caller: Caller, q: Params) ->
         let mut by_key = Vec::new();
         let mut by_summary = Vec::new();
         if !query.is_empty() {
-            for issue in &w.issues {
-                if !access.can_browse(issue.project) {
+            for (i, issue) in w.issues.iter().enumerate() {
+                if !access.can_browse_issue(w, i as u32) {
                     continue;
                 }
                 let key = w.issue_key(issue);

@@ -11,6 +11,7 @@
 mod config;
 pub(crate) mod control;
 mod issues;
+mod permissions;
 pub(crate) mod privacy;
 mod search;
 mod sync;
@@ -62,6 +63,16 @@ pub(crate) fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Sim>)> {
             "GET",
             "/rest/api/3/mypermissions",
             get(users::my_permissions),
+        ),
+        (
+            "POST",
+            "/rest/api/3/permissions/check",
+            post(permissions::bulk_check),
+        ),
+        (
+            "GET",
+            "/rest/api/3/project/{projectKeyOrId}/permissionscheme",
+            get(permissions::permission_scheme),
         ),
         ("GET", "/rest/api/3/issue/picker", get(issues::picker)),
         ("GET", ISSUE, get(issues::get_issue)),

@@ -177,5 +177,6 @@ pub(super) fn fixed_world() -> World {
         app_account,
         index: Default::default(),
         personal: Default::default(),
+        security_levels: Vec::new(),
     }
 }

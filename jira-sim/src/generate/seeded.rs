@@ -124,6 +124,7 @@ pub(super) fn add_issues(world: &mut World, rng: &mut ChaCha8Rng, opts: &GenOpti
                 updated: created,
                 worklogs: Vec::new(),
                 custom: custom_fields(next_id, issue_type),
+                security: None,
             });
             next_id += 1;
         }

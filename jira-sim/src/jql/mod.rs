@@ -108,7 +108,7 @@ impl Query {
     pub(crate) fn run(&self, env: &Env<'_>) -> Vec<u32> {
         let world = env.world;
         let mut hits: Vec<u32> = (0..world.issues.len() as u32)
-            .filter(|&i| env.access.can_browse(world.issues[i as usize].project))
+            .filter(|&i| env.access.can_browse_issue(world, i))
             .filter(|&i| self.filter.as_ref().is_none_or(|p| p.test(env, i)))
             .collect();
         if !self.order.is_empty() {

@@ -277,7 +277,7 @@ impl Parser<'_, '_> {
             "key" | "issuekey" | "issue" | "id" => Pred::Issue(self.each(&values, |s| {
                 env.world
                     .find_issue(s)
-                    .filter(|&i| env.access.can_browse(env.world.issues[i as usize].project))
+                    .filter(|&i| env.access.can_browse_issue(env.world, i))
                     .ok_or_else(|| {
                         JiraError::bad_request(format!(
                             "An issue with key '{s}' does not exist for field '{field}'."

@@ -5,6 +5,12 @@
 //! is computed once per request from the caller's groups; every check after that
 //! is a table lookup, so filtering a million worklogs stays cheap.
 //!
+//! Two kinds of grant depend on the issue: *Browse projects* granted to the
+//! reporter or the assignee lets someone browse a project but see only the
+//! issues they reported or are assigned ([`Access::can_browse_issue`]); and an
+//! issue security level hides an issue from everyone who is not a member of the
+//! level, whatever the project grants.
+//!
 //! The app user (Forge `asApp`) holds every permission and sees every worklog.
 
 use super::{Grant, Visibility, Worklog, World};
@@ -101,6 +107,9 @@ pub(crate) struct Access {
     groups: Vec<bool>,
     /// Per project: a bit per role the caller has there.
     roles: Vec<u64>,
+    /// Per project: *Browse projects* held only through issue-level holders
+    /// (reporter, assignee), so it covers only some of the project's issues.
+    browse_by_issue: Vec<Vec<Grant>>,
 }
 
 impl World {
@@ -114,6 +123,7 @@ impl World {
         }
         let mut roles = Vec::with_capacity(self.projects.len());
         let mut perms = Vec::with_capacity(self.projects.len());
+        let mut browse_by_issue = Vec::with_capacity(self.projects.len());
         for project in &self.projects {
             let mut role_bits = 0u64;
             for (role, members) in &project.role_actors {
@@ -127,13 +137,20 @@ impl World {
                     || grants.iter().any(|g| match *g {
                         Grant::Group(g) => groups[g as usize],
                         Grant::Role(r) => role_bits & (1 << r) != 0,
+                        Grant::Reporter | Grant::Assignee => false,
                     });
                 if held {
                     bits |= 1 << p;
                 }
             }
+            let by_issue: Vec<Grant> = project.grants[ProjectPerm::BrowseProjects as usize]
+                .iter()
+                .copied()
+                .filter(|g| g.by_issue())
+                .collect();
             roles.push(role_bits);
             perms.push(bits);
+            browse_by_issue.push(by_issue);
         }
         let mut global = 0u8;
         for (perm, holders) in &self.global_grants {
@@ -148,16 +165,64 @@ impl World {
             global,
             groups,
             roles,
+            browse_by_issue,
         }
     }
 }
 
 impl Access {
-    /// Whether the caller holds `perm` in the project at index `project`.
+    /// Whether the caller holds `perm` in the project at index `project`. For
+    /// *Browse projects*, as Jira answers without an issue: also when it is
+    /// granted to reporters or assignees, who then see some of its issues.
     pub(crate) fn has(&self, project: u32, perm: ProjectPerm) -> bool {
         self.perms
             .get(project as usize)
             .is_some_and(|bits| bits & (1 << perm as u16) != 0)
+            || (perm == ProjectPerm::BrowseProjects
+                && self
+                    .browse_by_issue
+                    .get(project as usize)
+                    .is_some_and(|g| !g.is_empty()))
+    }
+
+    /// Whether the caller may browse the issue at index `issue`: *Browse
+    /// projects* in its project, through a project-wide holder or as its
+    /// reporter or assignee where those hold it; and, when the issue has a
+    /// security level, membership of the level.
+    pub(crate) fn can_browse_issue(&self, world: &World, issue: u32) -> bool {
+        let Some(i) = world.issues.get(issue as usize) else {
+            return false;
+        };
+        if self.app {
+            return true;
+        }
+        let p = i.project as usize;
+        let project_wide = self
+            .perms
+            .get(p)
+            .is_some_and(|bits| bits & (1 << ProjectPerm::BrowseProjects as u16) != 0);
+        let browse = project_wide
+            || self
+                .browse_by_issue
+                .get(p)
+                .is_some_and(|holders| holders.iter().any(|&g| self.holds(i, g)));
+        browse
+            && i.security.is_none_or(|level| {
+                world
+                    .security_levels
+                    .get(level as usize)
+                    .is_some_and(|l| l.members.iter().any(|&g| self.holds(i, g)))
+            })
+    }
+
+    /// Whether the caller is the holder `grant` on issue `i`.
+    fn holds(&self, i: &super::Issue, grant: Grant) -> bool {
+        match grant {
+            Grant::Group(g) => self.in_group(g),
+            Grant::Role(r) => self.in_role(i.project, r),
+            Grant::Reporter => i.reporter == self.account,
+            Grant::Assignee => i.assignee == Some(self.account),
+        }
     }
 
     /// Whether the caller holds `perm` in any project.
@@ -195,7 +260,7 @@ impl Access {
             return false;
         }
         let project = world.issues[w.issue as usize].project;
-        self.can_browse(project) && self.passes_visibility(project, w.visibility)
+        self.can_browse_issue(world, w.issue) && self.passes_visibility(project, w.visibility)
     }
 
     /// Whether a worklog visibility in `project` admits the caller.

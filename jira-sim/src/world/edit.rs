@@ -60,6 +60,8 @@ pub struct IssueFacts {
     pub fix_versions: Vec<String>,
     /// Custom field values by field id.
     pub custom: Vec<(String, Value)>,
+    /// The id of its security level, when it has one.
+    pub security_level_id: Option<u64>,
     /// Last update, epoch milliseconds.
     pub updated_ms: i64,
 }
@@ -127,6 +129,10 @@ impl World {
                 .map(|&v| project.versions[v as usize].name.clone())
                 .collect(),
             custom: issue.custom.clone(),
+            security_level_id: issue
+                .security
+                .and_then(|l| self.security_levels.get(l as usize))
+                .map(|l| l.id),
             updated_ms: issue.updated,
         })
     }
@@ -244,5 +250,97 @@ impl World {
         }
         self.projects[p as usize].grants[ProjectPerm::BrowseProjects as usize] = grants;
         true
+    }
+
+    /// Grants *Browse projects* in a project (by key) to exactly these holders,
+    /// as a permission scheme does: `group:NAME`, `projectRole:NAME`,
+    /// `reporter` or `assignee`. With only `reporter` and `assignee`, people
+    /// see the project's issues they reported or are assigned, and no others.
+    ///
+    /// # Errors
+    ///
+    /// The project or a holder that does not exist, by name.
+    pub fn set_browse_holders(
+        &mut self,
+        project_key: &str,
+        holders: &[&str],
+    ) -> Result<(), String> {
+        let p = self
+            .find_project(project_key)
+            .ok_or_else(|| format!("no project {project_key:?}"))?;
+        let grants = holders
+            .iter()
+            .map(|h| self.parse_holder(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.projects[p as usize].grants[ProjectPerm::BrowseProjects as usize] = grants;
+        Ok(())
+    }
+
+    /// Puts an issue (by key or id) at the security level `name`, made with
+    /// these members (holders as in [`World::set_browse_holders`]) the first
+    /// time the name is used; `None` clears the issue's level. Stamps the
+    /// issue as updated, as Jira does.
+    ///
+    /// # Errors
+    ///
+    /// The issue or a holder that does not exist, by name.
+    pub fn set_issue_security(
+        &mut self,
+        key_or_id: &str,
+        level: Option<(&str, &[&str])>,
+    ) -> Result<(), String> {
+        let i = self
+            .find_issue(key_or_id)
+            .ok_or_else(|| format!("no issue {key_or_id:?}"))?;
+        let security = match level {
+            None => None,
+            Some((name, members)) => {
+                let members = members
+                    .iter()
+                    .map(|h| self.parse_holder(h))
+                    .collect::<Result<Vec<_>, _>>()?;
+                match self.security_levels.iter().position(|l| l.name == name) {
+                    Some(l) => {
+                        self.security_levels[l].members = members;
+                        Some(l as u32)
+                    }
+                    None => {
+                        self.security_levels.push(super::SecurityLevel {
+                            id: 10_000 + self.security_levels.len() as u64,
+                            name: name.to_owned(),
+                            description: format!("Only the members of {name} see these issues."),
+                            members,
+                        });
+                        Some(self.security_levels.len() as u32 - 1)
+                    }
+                }
+            }
+        };
+        let now = self.stamp();
+        let issue = &mut self.issues[i as usize];
+        issue.security = security;
+        issue.updated = now;
+        Ok(())
+    }
+
+    /// A holder written `group:NAME`, `projectRole:NAME`, `reporter` or `assignee`.
+    fn parse_holder(&self, text: &str) -> Result<Grant, String> {
+        match text.split_once(':') {
+            None if text == "reporter" => Ok(Grant::Reporter),
+            None if text == "assignee" => Ok(Grant::Assignee),
+            Some(("group", name)) => self
+                .find_group(name)
+                .map(Grant::Group)
+                .ok_or_else(|| format!("no group {name:?}")),
+            Some(("projectRole", name)) => self
+                .roles
+                .iter()
+                .position(|r| r.name == name)
+                .map(|r| Grant::Role(r as u32))
+                .ok_or_else(|| format!("no project role {name:?}")),
+            _ => Err(format!(
+                "holder {text:?}: expected group:NAME, projectRole:NAME, reporter or assignee"
+            )),
+        }
     }
 }

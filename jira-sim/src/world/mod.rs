@@ -73,6 +73,30 @@ pub(crate) enum Grant {
     Group(u32),
     /// Members of a project role in the project.
     Role(u32),
+    /// The issue's reporter (an issue-level holder: it grants the permission on
+    /// the issues someone reported, not on the whole project).
+    Reporter,
+    /// The issue's assignee (issue-level, as [`Grant::Reporter`]).
+    Assignee,
+}
+
+impl Grant {
+    /// Whether the holder depends on the issue (reporter, assignee).
+    pub(crate) fn by_issue(self) -> bool {
+        matches!(self, Grant::Reporter | Grant::Assignee)
+    }
+}
+
+/// An issue security level: only its members see the issues it is set on
+/// (Jira's issue-level security), whatever the project's permissions say.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SecurityLevel {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    /// Who sees the issues at this level: groups, project roles (in the issue's
+    /// project), the reporter, the assignee.
+    pub members: Vec<Grant>,
 }
 
 /// A project component.
@@ -226,6 +250,8 @@ pub(crate) struct Issue {
     pub worklogs: Vec<u32>,
     /// Custom field values by field id (see [`CUSTOM_FIELDS`]), in id order.
     pub custom: Vec<(String, Value)>,
+    /// Index into [`World::security_levels`]: the issue's security level.
+    pub security: Option<u32>,
 }
 
 /// The custom fields of the site: id, name and Jira's schema type.
@@ -295,6 +321,8 @@ pub struct World {
     /// index in `accounts`): closed, or their profile changed. Absent: active
     /// and unchanged.
     pub(crate) personal: BTreeMap<u32, Personal>,
+    /// The site's issue security levels (one scheme for every project).
+    pub(crate) security_levels: Vec<SecurityLevel>,
 }
 
 /// An account's state as Atlassian's personal data reporting API reports it.

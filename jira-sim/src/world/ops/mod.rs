@@ -130,7 +130,7 @@ impl World {
     /// 404 if it does not exist or the caller cannot browse it.
     pub(crate) fn visible_issue(&self, access: &Access, key_or_id: &str) -> Result<u32> {
         self.find_issue(key_or_id)
-            .filter(|&i| access.can_browse(self.issues[i as usize].project))
+            .filter(|&i| access.can_browse_issue(self, i))
             .ok_or_else(JiraError::issue_not_found)
     }
 
