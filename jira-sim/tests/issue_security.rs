@@ -60,8 +60,7 @@ async fn a_security_level_hides_the_issue_and_its_worklogs_from_non_members() {
         .post(
             "/sim/issues/ALPHA-3/security",
             "dave",
-            &json!({ "level": "Leads only", "members": ["group:team-leads"] })
-                .to_string(),
+            &json!({ "level": "Leads only", "members": ["group:team-leads"] }).to_string(),
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.json);

@@ -62,6 +62,10 @@ pub struct IssueFacts {
     pub custom: Vec<(String, Value)>,
     /// The id of its security level, when it has one.
     pub security_level_id: Option<u64>,
+    /// The reporter's account id.
+    pub reporter: String,
+    /// The assignee's account id, when assigned.
+    pub assignee: Option<String>,
     /// Last update, epoch milliseconds.
     pub updated_ms: i64,
 }
@@ -133,6 +137,10 @@ impl World {
                 .security
                 .and_then(|l| self.security_levels.get(l as usize))
                 .map(|l| l.id),
+            reporter: self.accounts[issue.reporter as usize].account_id.clone(),
+            assignee: issue
+                .assignee
+                .map(|a| self.accounts[a as usize].account_id.clone()),
             updated_ms: issue.updated,
         })
     }

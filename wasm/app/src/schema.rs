@@ -155,6 +155,25 @@ pub const MIGRATIONS: &[Migration] = &[
         label VARCHAR(64) NOT NULL, \
         PRIMARY KEY (site, hash))",
     },
+    // Issue-level permissions (`docs/security.md`): an issue's security level
+    // id, 0 for none; -1 for "not known yet" (rows indexed before this column),
+    // which reports treat like a level: checked with Jira as the viewer.
+    Migration {
+        name: "0018-issues-security",
+        statement: "ALTER TABLE issues ADD COLUMN security BIGINT NOT NULL DEFAULT -1",
+    },
+    // Projects whose *Browse projects* goes only to project-wide holders
+    // (groups, roles, everyone…), as of the last sync: only there does browsing
+    // the project mean seeing every issue. Any other project's issues are
+    // checked with Jira as the viewer; a project missing here is one of those.
+    Migration {
+        name: "0019-open-projects",
+        statement: "CREATE TABLE IF NOT EXISTS open_projects (\
+        site INT NOT NULL, \
+        project BIGINT NOT NULL, \
+        checked BIGINT NOT NULL, \
+        PRIMARY KEY (site, project))",
+    },
 ];
 
 #[cfg(test)]

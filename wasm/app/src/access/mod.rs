@@ -30,6 +30,7 @@
 pub mod admin;
 pub mod grants;
 pub mod groups;
+pub mod issues;
 pub mod refusal;
 pub mod viewer;
 pub mod visibility;
@@ -39,5 +40,6 @@ pub use grants::{
     load_grants, may_view_time_of, require_cost_viewer, Grant, Grants, COST_GRANT, GRANTS_SETTING,
 };
 pub use groups::{check_groups, group_members, my_groups};
+pub use issues::open_projects;
 pub use refusal::{explain_refusal, WorklogAction};
 pub use viewer::{principal, Project, Viewer};

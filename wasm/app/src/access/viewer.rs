@@ -99,6 +99,11 @@ pub struct Viewer {
     /// (names and ids), and whether they may edit all worklogs there (which
     /// shows every restricted worklog, as Jira does).
     pub(super) roles: BTreeMap<i64, (BTreeSet<String>, bool)>,
+    /// The site's open projects ([`super::issues`]), once the reader has set
+    /// them; until then every project counts as not open.
+    pub(super) open_projects: Option<BTreeSet<i64>>,
+    /// Per issue id, what Jira answered about browsing it ([`super::issues`]).
+    pub(super) issues: BTreeMap<i64, bool>,
 }
 
 impl Viewer {
@@ -119,6 +124,8 @@ impl Viewer {
                 groups: BTreeSet::new(),
                 people: None,
                 roles: BTreeMap::new(),
+                open_projects: None,
+                issues: BTreeMap::new(),
             });
         };
         let me = me.to_owned();
@@ -154,6 +161,8 @@ impl Viewer {
             groups,
             people,
             roles: BTreeMap::new(),
+            open_projects: None,
+            issues: BTreeMap::new(),
         })
     }
 

@@ -133,6 +133,8 @@ mod tests {
             groups: BTreeSet::from(["devs".to_owned()]),
             people: Some(BTreeSet::from(["me".to_owned()])),
             roles: BTreeMap::from([(1, (BTreeSet::from(["10001".to_owned()]), false))]),
+            open_projects: None,
+            issues: BTreeMap::new(),
         }
     }
 

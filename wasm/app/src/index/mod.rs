@@ -17,6 +17,7 @@
 //!   done (a checkpoint, an issue's project) is written after the step's data.
 
 pub mod erased;
+pub mod open;
 mod rows;
 mod store;
 

@@ -198,6 +198,8 @@ pub struct IssueRow {
     pub fields: Option<String>,
     /// Last update, epoch milliseconds.
     pub updated: i64,
+    /// Its security level's id; 0 without one.
+    pub security: i64,
 }
 
 /// The issue fields the index asks `search/jql` for, besides custom fields.
@@ -211,6 +213,7 @@ pub const ISSUE_FIELDS: &[&str] = &[
     "labels",
     "fixVersions",
     "updated",
+    "security",
 ];
 
 /// A sorted JSON array of the `name` of each object in `value` (or of each
@@ -327,6 +330,12 @@ impl IssueRow {
             versions: names(field("fixVersions"), "name"),
             fields: (!values.is_empty()).then(|| canonical_json(&Json::Object(values))),
             updated,
+            // A level Jira names without a usable id still restricts the issue.
+            security: field("security").map_or(0, |level| match level.get("id") {
+                Some(Json::String(s)) => s.parse().unwrap_or(-1),
+                Some(other) => other.as_i64().unwrap_or(-1),
+                None => -1,
+            }),
         })
     }
 }

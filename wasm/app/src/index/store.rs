@@ -117,7 +117,11 @@ impl Dict {
 
 /// Multi-row statements: `prefix` then up to [`CHUNK`] tuples each, split
 /// further so that no statement's parameters pass [`MAX_STATEMENT_BYTES`].
-fn multi_row(prefix: &str, columns: usize, rows: Vec<Vec<Value>>) -> Vec<(String, Vec<Value>)> {
+pub(super) fn multi_row(
+    prefix: &str,
+    columns: usize,
+    rows: Vec<Vec<Value>>,
+) -> Vec<(String, Vec<Value>)> {
     let mut out = Vec::new();
     let mut params = Vec::new();
     let mut count = 0;
@@ -245,11 +249,12 @@ fn issue_values(
         Value::Int(dict.optional(Kind::Versions, issue.versions.as_deref())),
         Value::Int(dict.optional(Kind::Fields, fields.as_deref())),
         Value::Int(issue.updated),
+        Value::Int(issue.security),
     ]
 }
 
 const ISSUES_INSERT: &str = "REPLACE INTO issues (site, id, issue_key, summary, project, parent, \
-     issue_type, status, components, labels, versions, fields, updated) VALUES";
+     issue_type, status, components, labels, versions, fields, updated, security) VALUES";
 
 fn worklog_values(
     site: i64,
@@ -447,7 +452,7 @@ pub async fn store_worklogs_as(
     // The dictionary first, in a batch of its own: a row is never written
     // while an entry it points at failed to be.
     write_all(ctx, dict_statements(site, dict)).await?;
-    let mut statements = multi_row(ISSUES_INSERT, 13, issue_rows);
+    let mut statements = multi_row(ISSUES_INSERT, 14, issue_rows);
     statements.extend(multi_row(WORKLOGS_INSERT, 11, worklog_rows));
     statements.extend(gone_statements(site, ctx.context().now_ms, &gone));
     write_all(ctx, statements).await?;
@@ -501,7 +506,7 @@ pub async fn store_issues(
         .collect();
     // The dictionary first, as in `store_worklogs_as`.
     write_all(ctx, dict_statements(site, dict)).await?;
-    let mut statements = multi_row(ISSUES_INSERT, 13, rows);
+    let mut statements = multi_row(ISSUES_INSERT, 14, rows);
     statements.extend(gone_statements(site, ctx.context().now_ms, gone));
     let answers = write_all(ctx, statements).await?;
     let first_gone = answers.len().saturating_sub(gone.len() * 2);

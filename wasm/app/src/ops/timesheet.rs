@@ -430,8 +430,8 @@ mod tests {
              (1, 101, 10003, 10000, {author}, 1795593600000, 1800, 0, 0, 0, 0)"
         ));
         host.exec(
-            "INSERT INTO issues VALUES (1, 10002, 'ALPHA-2', 'Two', 10000, 0, 0, 0, 0, 0, 0, 0, 0), \
-             (1, 10003, 'ALPHA-3', 'Secret', 10000, 0, 0, 0, 0, 0, 0, 0, 0)",
+            "INSERT INTO issues VALUES (1, 10002, 'ALPHA-2', 'Two', 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0), \
+             (1, 10003, 'ALPHA-3', 'Secret', 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
         );
         let out = host
             .run("timesheet.week", json!({"date": "2026-11-24"}))

@@ -15,4 +15,6 @@ pub mod run;
 pub mod saved;
 
 #[cfg(test)]
+mod issue_tests;
+#[cfg(test)]
 mod tests;

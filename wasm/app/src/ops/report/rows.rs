@@ -20,7 +20,7 @@ use worklogs_core::export::flat::FlatRow;
 use crate::access::{principal, Viewer};
 use crate::adf;
 use crate::executor::Ctx;
-use crate::index::{dict_id, int, placeholders, Kind};
+use crate::index::{self, dict_id, int, placeholders, Kind};
 use crate::jira::types::{User, ValuesPage};
 use crate::jira::{self, Call, JiraPath};
 use crate::protocol::{SqlRows, Value};
@@ -75,11 +75,21 @@ pub struct Row {
     pub flat: FlatRow,
 }
 
-/// Reads pages of one site in one order, keeping what rows refer to for the
 /// What stands for a visibility that cannot be resolved: no visibility
 /// parses from it, so [`Viewer::sees`] hides the row.
 const UNRESOLVED: &str = "<unresolved visibility>";
 
+/// A parent issue as the index has it.
+#[derive(Debug)]
+struct Parent {
+    key: String,
+    summary: String,
+    project: i64,
+    /// Its security level (0: none; -1: not known).
+    security: i64,
+}
+
+/// Reads pages of one site in one order, keeping what rows refer to for the
 /// task.
 #[derive(Debug)]
 pub struct Reader {
@@ -91,8 +101,10 @@ pub struct Reader {
     dict: BTreeMap<i64, String>,
     /// The kind of each dictionary entry read (`dict.kind`).
     kinds: BTreeMap<i64, i64>,
-    parents: BTreeMap<i64, (String, String)>,
+    parents: BTreeMap<i64, Parent>,
     names: BTreeMap<String, String>,
+    /// Whether the viewer has the site's open projects yet.
+    open_read: bool,
 }
 
 #[derive(Default)]
@@ -114,6 +126,9 @@ struct Raw {
     status: i64,
     components: i64,
     labels: i64,
+    /// The issue's security level (0: none; -1: not known, as for an issue the
+    /// index lacks).
+    security: i64,
 }
 
 fn text(value: Option<&Value>) -> String {
@@ -220,6 +235,7 @@ impl Reader {
             kinds: BTreeMap::new(),
             parents: BTreeMap::new(),
             names: BTreeMap::new(),
+            open_read: false,
         }
     }
 
@@ -249,7 +265,7 @@ impl Reader {
         let mut sql = format!(
             "SELECT w.id, w.issue, w.project, w.author, w.started, w.seconds, w.updated, \
              w.visibility, w.attrs, w.note, i.issue_key, i.summary, i.parent, i.issue_type, \
-             i.status, i.components, i.labels \
+             i.status, i.components, i.labels, i.security \
              FROM worklogs w LEFT JOIN issues i ON i.site = w.site AND i.id = w.issue \
              WHERE w.site = ? AND {column} >= ? AND {column} < ?"
         );
@@ -303,6 +319,7 @@ impl Reader {
                 status: num(row, 14),
                 components: num(row, 15),
                 labels: num(row, 16),
+                security: row.get(17).and_then(int).unwrap_or(-1),
             })
             .collect();
         let more = raws.len() >= limit;
@@ -335,6 +352,11 @@ impl Reader {
                     self.visibility_text(r.visibility),
                 )
             })
+            .collect();
+        self.check_issues(ctx, viewer, &seen).await?;
+        let seen: Vec<&Raw> = seen
+            .into_iter()
+            .filter(|r| viewer.may_browse_issue(r.issue, r.project, r.security))
             .collect();
         self.names(ctx, &seen).await?;
         let comments = if self.comments {
@@ -437,6 +459,36 @@ impl Reader {
         Ok((seen, last, more))
     }
 
+    /// Asks Jira, as the viewer, about the rows' issues and parents whose
+    /// project or security level leaves it open whether the viewer may browse
+    /// them ([`Viewer::check_issues`]); reads the site's open projects first.
+    async fn check_issues(
+        &mut self,
+        ctx: &Ctx,
+        viewer: &mut Viewer,
+        rows: &[&Raw],
+    ) -> Result<(), Error> {
+        if viewer.is_app() {
+            return Ok(());
+        }
+        if !self.open_read {
+            viewer.set_open_projects(index::open::open_projects(ctx, self.site).await?);
+            self.open_read = true;
+        }
+        let mut ids = BTreeSet::new();
+        for r in rows {
+            if viewer.needs_issue_check(r.project, r.security) {
+                ids.insert(r.issue);
+            }
+            if let Some(p) = self.parents.get(&r.parent) {
+                if viewer.needs_issue_check(p.project, p.security) {
+                    ids.insert(r.parent);
+                }
+            }
+        }
+        viewer.check_issues(ctx, &ids).await
+    }
+
     /// A row's visibility for [`Viewer::sees`]: `None` for none (id 0); the
     /// entry's JSON when it is a visibility entry whose text hashes to its id;
     /// otherwise [`UNRESOLVED`], which hides the row. A missing entry, one of
@@ -501,7 +553,8 @@ impl Reader {
             params.extend(chunk.iter().map(|&i| Value::Int(i)));
             ctx.sql(
                 &format!(
-                    "SELECT id, issue_key, summary FROM issues WHERE site = ? AND id IN ({}) LIMIT {}",
+                    "SELECT id, issue_key, summary, project, security FROM issues \
+                     WHERE site = ? AND id IN ({}) LIMIT {}",
                     placeholders(chunk.len()),
                     chunk.len()
                 ),
@@ -528,8 +581,15 @@ impl Reader {
         for answer in parents {
             let answer: SqlRows = answer?;
             for row in &answer.rows {
-                self.parents
-                    .insert(num(row, 0), (text(row.get(1)), text(row.get(2))));
+                self.parents.insert(
+                    num(row, 0),
+                    Parent {
+                        key: text(row.get(1)),
+                        summary: text(row.get(2)),
+                        project: num(row, 3),
+                        security: row.get(4).and_then(int).unwrap_or(-1),
+                    },
+                );
             }
         }
         Ok(())
@@ -621,7 +681,11 @@ impl Reader {
                 (key.clone(), key)
             }
         };
-        let parent = self.parents.get(&r.parent);
+        // A parent (epic) the viewer may not browse is not named.
+        let parent = self
+            .parents
+            .get(&r.parent)
+            .filter(|p| viewer.may_browse_issue(r.parent, p.project, p.security));
         let status = self
             .dict_text(r.status)
             .and_then(|s| serde_json::from_str::<Status>(s).ok())
@@ -634,8 +698,8 @@ impl Reader {
             issue_summary: r.summary.clone(),
             issue_type: self.dict_text(r.issue_type).unwrap_or("").to_owned(),
             issue_status: status,
-            parent_key: parent.map(|p| p.0.clone()),
-            parent_summary: parent.map(|p| p.1.clone()),
+            parent_key: parent.map(|p| p.key.clone()),
+            parent_summary: parent.map(|p| p.summary.clone()),
             project_id: r.project.to_string(),
             project_key,
             project_name,

@@ -17,19 +17,19 @@ use crate::testing::FakeHost;
 /// 2026-11-24T12:00:00Z, when the demo's history ends.
 const NOW: i64 = 1_795_521_600_000;
 
-fn sim() -> Sim {
+pub(super) fn sim() -> Sim {
     let mut world = World::demo(1);
     world.set_time(NOW);
     Sim::new(world)
 }
 
-fn id_of(sim: &Sim, alias: &str) -> String {
+pub(super) fn id_of(sim: &Sim, alias: &str) -> String {
     sim.with_world(|w| w.account_id(alias).map(str::to_owned))
         .unwrap_or_default()
 }
 
 /// A host on the simulator with the demo indexed, acting as nobody.
-fn indexed(sim: &Sim) -> FakeHost {
+pub(super) fn indexed(sim: &Sim) -> FakeHost {
     let mut host = FakeHost::new(None).on_sim(sim);
     host.now_ms = sim.with_world(|w| w.now_ms());
     for _ in 0..100 {
@@ -42,7 +42,7 @@ fn indexed(sim: &Sim) -> FakeHost {
 }
 
 /// The grants of the matrix.
-fn grants() -> Json {
+pub(super) fn grants() -> Json {
     json!({"grants": [
         {"group": "team-leads", "teams": ["team-alpha"]},
         {"group": "team-alpha", "teams": ["ops", "team-beta"]}
@@ -50,7 +50,7 @@ fn grants() -> Json {
 }
 
 /// The viewers of the matrix (alias; `None`: the app).
-const VIEWERS: [Option<&str>; 7] = [
+pub(super) const VIEWERS: [Option<&str>; 7] = [
     Some("alice"), // self, and a grant to see teams
     Some("bob"),   // outside carol's team-leads restriction
     Some("carol"), // team viewer with a grant, edits all worklogs in ALPHA/BETA
@@ -62,12 +62,12 @@ const VIEWERS: [Option<&str>; 7] = [
 
 /// What the demo world says each person may see (`docs/demo-world.md`),
 /// written out independently of the app's code.
-struct Oracle {
+pub(super) struct Oracle {
     ids: BTreeMap<String, String>,
 }
 
 impl Oracle {
-    fn new(sim: &Sim) -> Self {
+    pub(super) fn new(sim: &Sim) -> Self {
         let ids = ["alice", "bob", "carol", "dave", "erin", "frank"]
             .iter()
             .map(|a| (id_of(sim, a), (*a).to_owned()))
@@ -135,7 +135,7 @@ impl Oracle {
         )
     }
 
-    fn sees(&self, viewer: Option<&str>, f: &jira_sim::WorklogFacts) -> bool {
+    pub(super) fn sees(&self, viewer: Option<&str>, f: &jira_sim::WorklogFacts) -> bool {
         let Some(alias) = viewer else {
             return true;
         };
@@ -154,22 +154,26 @@ impl Oracle {
     }
 }
 
-fn act(host: &mut FakeHost, sim: &Sim, viewer: Option<&str>) {
+pub(super) fn act(host: &mut FakeHost, sim: &Sim, viewer: Option<&str>) {
     let id = viewer.map(|a| id_of(sim, a));
     host.act_as(id.as_deref());
 }
 
 /// The demo's November, in UTC.
-const FROM_MS: i64 = 1_793_491_200_000; // 2026-11-01T00:00:00Z
-const TO_MS: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
+pub(super) const FROM_MS: i64 = 1_793_491_200_000; // 2026-11-01T00:00:00Z
+pub(super) const TO_MS: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
 
-fn november() -> Json {
+pub(super) fn november() -> Json {
     json!({"timeZone": "UTC", "period": {"from": "2026-11-01", "to": "2026-11-23"},
            "groupBy": ["person", "project"]})
 }
 
 /// Every piece of an export, concatenated, and the last answer.
-fn export_all(host: &mut FakeHost, operation: &str, mut input: Json) -> (Vec<u8>, Vec<Json>) {
+pub(super) fn export_all(
+    host: &mut FakeHost,
+    operation: &str,
+    mut input: Json,
+) -> (Vec<u8>, Vec<Json>) {
     let mut bytes = Vec::new();
     let mut answers = Vec::new();
     for _ in 0..200 {
@@ -191,7 +195,7 @@ fn export_all(host: &mut FakeHost, operation: &str, mut input: Json) -> (Vec<u8>
 }
 
 /// The CSV's rows as maps from column to value.
-fn csv_rows(bytes: &[u8]) -> Vec<BTreeMap<String, String>> {
+pub(super) fn csv_rows(bytes: &[u8]) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
     let headers = reader.headers().unwrap().clone();
     reader

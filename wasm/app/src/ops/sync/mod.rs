@@ -232,6 +232,11 @@ async fn run_slice(ctx: &Ctx, slice: Slice, full: bool) -> Result<SliceOutput, E
         stored: Stored::default(),
     };
     engine.run().await?;
+    if engine.state.run.is_none() {
+        // The run is done: record which projects show every issue to whoever
+        // browses them, as their permission schemes say now.
+        refresh_open_projects(ctx, site).await?;
+    }
     let after = ctx.effect_counts();
     let counts = SliceCounts {
         stored: engine.stored,
@@ -240,6 +245,19 @@ async fn run_slice(ctx: &Ctx, slice: Slice, full: bool) -> Result<SliceOutput, E
         retries: after.sleep - before.sleep,
     };
     Ok(engine.output(counts))
+}
+
+/// Reads the permission scheme of every project in the index (as the app) and
+/// records the open ones ([`crate::access::issues`]); a scheme that cannot be
+/// read leaves its project closed, so its issues are checked one by one.
+///
+/// # Errors
+///
+/// The database's errors.
+async fn refresh_open_projects(ctx: &Ctx, site: i64) -> Result<(), Error> {
+    let projects = index::open::indexed_projects(ctx, site).await?;
+    let open = crate::access::open_projects(ctx, &projects).await;
+    index::open::save_open_projects(ctx, site, &open, ctx.context().now_ms).await
 }
 
 impl feed::Engine<'_> {
