@@ -1,8 +1,10 @@
 //! The app's own settings: one row of the table `settings` per installation
 //! and name (see [`crate::schema`]), holding one JSON text. Each stored value
 //! is a type implementing [`Setting`]: its row name, what it holds, how it is
-//! read and written, its value when never saved and its largest size. [`load`]
-//! and [`save`] are the only way in and out of the table.
+//! read and written, its value when never saved and its largest size (a value
+//! stored as its own serde JSON implements [`JsonSetting`] instead, which states
+//! only the row name and what it holds). [`load`] and [`save`] are the only way
+//! in and out of the table.
 //!
 //! A stored value the app cannot read back is the app's own data gone bad,
 //! not a failure of Jira or of the database: it is reported as `internal`,
@@ -44,6 +46,33 @@ pub trait Setting: Sized {
     ///
     /// Why the value cannot be written, for the message.
     fn encode(&self) -> Result<String, String>;
+}
+
+/// A value stored as its own serde JSON, read and written with [`from_json`]
+/// and [`to_json`]: it states the row's name and what the row holds, and gets
+/// [`Setting`] from them. A value read through validation, or stored in
+/// another shape than its own, implements [`Setting`] itself.
+pub trait JsonSetting: Serialize + DeserializeOwned {
+    /// As [`Setting::NAME`].
+    const NAME: &'static str;
+    /// As [`Setting::WHAT`].
+    const WHAT: &'static str;
+    /// As [`Setting::MAX_BYTES`].
+    const MAX_BYTES: usize = MAX_BYTES;
+}
+
+impl<T: JsonSetting> Setting for T {
+    const NAME: &'static str = <T as JsonSetting>::NAME;
+    const WHAT: &'static str = <T as JsonSetting>::WHAT;
+    const MAX_BYTES: usize = <T as JsonSetting>::MAX_BYTES;
+
+    fn decode(text: &str) -> Result<Self, String> {
+        from_json(text)
+    }
+
+    fn encode(&self) -> Result<String, String> {
+        to_json(self)
+    }
 }
 
 /// Reads a setting as JSON with serde (for [`Setting::decode`]).

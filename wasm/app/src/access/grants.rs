@@ -69,17 +69,9 @@ pub async fn require_cost_viewer(ctx: &Ctx) -> Result<(), Error> {
     )))
 }
 
-impl store::Setting for Grants {
+impl store::JsonSetting for Grants {
     const NAME: &'static str = GRANTS_SETTING;
     const WHAT: &'static str = "a list of access grants";
-
-    fn decode(text: &str) -> Result<Self, String> {
-        store::from_json(text)
-    }
-
-    fn encode(&self) -> Result<String, String> {
-        store::to_json(self)
-    }
 }
 
 impl Grants {

@@ -16,10 +16,15 @@
 //! - Writes are single statements, ordered so that whatever marks a step as
 //!   done (a checkpoint, an issue's project) is written after the step's data.
 
+pub mod dict;
 pub mod erased;
+pub mod issues;
 pub mod open;
+pub mod privacy;
 mod rows;
+pub mod saved;
 mod store;
+pub mod worklogs;
 
 pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
 pub use store::{
@@ -104,6 +109,38 @@ pub async fn site(ctx: &Ctx) -> Result<i64, Error> {
         "the installation could not be registered in table sites{}",
         last_error.map_or_else(String::new, |e| format!(": {}", e.message()))
     )))
+}
+
+/// How many rows the index holds for a site.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Size {
+    /// Worklog rows.
+    pub worklogs: i64,
+    /// Issue rows.
+    pub issues: i64,
+}
+
+/// How many worklog and issue rows the index holds for `site`: two counts, in
+/// one batch (a count that is not a number reads as 0).
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn size(ctx: &Ctx, site: i64) -> Result<Size, Error> {
+    let count = |table: &'static str| async move {
+        let rows = ctx
+            .sql(
+                &format!("SELECT COUNT(*) FROM {table} WHERE site = ?"),
+                vec![Value::Int(site)],
+            )
+            .await?;
+        Ok::<_, Error>(first_int(&rows).unwrap_or(0))
+    };
+    let (worklogs, issues) = futures::join!(count("worklogs"), count("issues"));
+    Ok(Size {
+        worklogs: worklogs?,
+        issues: issues?,
+    })
 }
 
 /// An integer cell, whichever way the engine sent it (MySQL sends sums as

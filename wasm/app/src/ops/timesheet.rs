@@ -16,10 +16,9 @@ use super::schedule;
 use super::worklog::{JiraWorklog, Worklog};
 use crate::access;
 use crate::executor::Ctx;
-use crate::index::{self, Kind};
+use crate::index;
 use crate::input::{quote, Input};
 use crate::jira::{Call, JiraPath};
-use crate::protocol::Value;
 use crate::Error;
 use chrono::Days;
 use worklogs_core::calendar::{week_start, DateRange, Zone};
@@ -179,35 +178,22 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
             }),
         })
         .collect();
-    // Limits are written into the statements, as the index's other reads do.
-    let sql = format!(
-        "SELECT id, issue FROM worklogs \
-         WHERE site = ? AND author = ? AND started >= ? AND started < ? \
-         ORDER BY started, id LIMIT {}",
-        MAX_WORKLOGS + 1
-    );
-    let rows = ctx
-        .sql(
-            &sql,
-            vec![
-                Value::Int(site),
-                Value::Int(index::dict_id(Kind::Account, &person)),
-                Value::Int(range.start.millis()),
-                Value::Int(range.end.millis()),
-            ],
-        )
-        .await?;
-    if rows.rows.len() > MAX_WORKLOGS {
+    let found = index::worklogs::by_author(
+        ctx,
+        site,
+        &person,
+        range.start.millis(),
+        range.end.millis(),
+        MAX_WORKLOGS + 1,
+    )
+    .await?;
+    if found.len() > MAX_WORKLOGS {
         return Err(Error::limit(format!(
             "the week from {first} holds more than {MAX_WORKLOGS} worklogs of {}; use a report",
             quote(&person)
         )));
     }
-    let found: Vec<(i64, i64)> = rows
-        .rows
-        .iter()
-        .filter_map(|row| Some((index::int(row.first()?)?, index::int(row.get(1)?)?)))
-        .collect();
+    let found: Vec<(i64, i64)> = found.iter().map(|f| (f.id, f.issue)).collect();
     let out_rows = if found.is_empty() {
         Vec::new()
     } else {
@@ -229,43 +215,30 @@ async fn visible_rows(ctx: &Ctx, site: i64, found: &[(i64, i64)]) -> Result<Vec<
     issue_ids.dedup();
     let path = JiraPath::api(&["worklog", "list"]);
     let body = serde_json::json!({ "ids": found.iter().map(|(id, _)| *id).collect::<Vec<_>>() });
-    let mut params = vec![Value::Int(site)];
-    params.extend(issue_ids.iter().map(|id| Value::Int(*id)));
-    let sql = format!(
-        "SELECT i.id, i.issue_key, i.summary, t.value AS issue_type, s.value AS status FROM issues i \
-         LEFT JOIN dict t ON t.site = i.site AND t.id = i.issue_type \
-         LEFT JOIN dict s ON s.site = i.site AND s.id = i.status \
-         WHERE i.site = ? AND i.id IN ({}) LIMIT {}",
-        index::placeholders(issue_ids.len()),
-        issue_ids.len()
-    );
     let call = Call::post(path, body.to_string());
-    let (visible, issues) =
-        futures::join!(call.json::<Vec<JiraWorklog>>(ctx), ctx.sql(&sql, params));
+    let (visible, issues) = futures::join!(
+        call.json::<Vec<JiraWorklog>>(ctx),
+        index::issues::summaries(ctx, site, &issue_ids)
+    );
     let (visible, issues) = (visible?, issues?);
     let mut summaries: BTreeMap<i64, IssueSummary> = BTreeMap::new();
-    for row in &issues.rows {
-        let text = |i: usize| match row.get(i) {
-            Some(Value::Text(t)) => Some(t.clone()),
-            _ => None,
-        };
-        let Some(id) = row.first().and_then(index::int) else {
-            continue;
-        };
-        let key = text(1).unwrap_or_default();
-        let status = text(4).and_then(|json| {
+    for issue in issues {
+        let status = issue.status.and_then(|json| {
             serde_json::from_str::<serde_json::Value>(&json)
                 .ok()
                 .and_then(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_owned))
         });
         summaries.insert(
-            id,
+            issue.id,
             IssueSummary {
-                id: id.to_string(),
-                project_key: key.rsplit_once('-').map(|(project, _)| project.to_owned()),
-                key,
-                summary: text(2).unwrap_or_default(),
-                issue_type: text(3),
+                id: issue.id.to_string(),
+                project_key: issue
+                    .key
+                    .rsplit_once('-')
+                    .map(|(project, _)| project.to_owned()),
+                key: issue.key,
+                summary: issue.summary,
+                issue_type: issue.issue_type,
                 status,
             },
         );

@@ -3,7 +3,7 @@
 //!
 //! The app stores Atlassian account ids only (never names or e-mail
 //! addresses: those are fetched from Jira when rendering). A run walks every
-//! place that stores account ids ([`sources::SOURCES`]), a page of 90 accounts
+//! place that stores account ids ([`index::privacy::SOURCES`]), a page of 90 accounts
 //! at a time, and reports each page with the time the data about each account
 //! last changed to Atlassian's personal data reporting API (`POST
 //! /app/report-accounts` as the app, what `@forge/api`'s
@@ -31,16 +31,14 @@
 //! The run is a job: it runs with no acting user (the daily scheduled
 //! trigger); a person gets `forbidden`.
 
-pub mod sources;
-
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::executor::Ctx;
+use crate::index::privacy::{Found, Source, SOURCES};
 use crate::input::{whole_number, Input};
 use crate::jira::{Call, JiraPath};
 use crate::{index, store, Error};
-use sources::{Source, SOURCES};
 
 /// The settings row of the checkpoint.
 pub const STATE_SETTING: &str = "privacy.state";
@@ -161,17 +159,9 @@ struct State {
 }
 
 /// The checkpoint, stored as the settings row [`STATE_SETTING`].
-impl store::Setting for State {
+impl store::JsonSetting for State {
     const NAME: &'static str = STATE_SETTING;
     const WHAT: &'static str = "a privacy state";
-
-    fn decode(text: &str) -> Result<Self, String> {
-        store::from_json(text)
-    }
-
-    fn encode(&self) -> Result<String, String> {
-        store::to_json(self)
-    }
 }
 
 impl State {
@@ -395,7 +385,7 @@ pub async fn report(ctx: &Ctx, input: ReportInput) -> Result<ReportOutput, Error
 
 /// Reports a page to Atlassian (with retries) and returns the accounts that
 /// need action.
-async fn send_report(ctx: &Ctx, page: &[sources::Found]) -> Result<Vec<AccountStatus>, Error> {
+async fn send_report(ctx: &Ctx, page: &[Found]) -> Result<Vec<AccountStatus>, Error> {
     let accounts: Vec<serde_json::Value> = page
         .iter()
         .map(|found| {

@@ -343,8 +343,8 @@ fn an_unexpected_answer_is_upstream() {
 
 #[test]
 fn column_sources_page_by_account_and_delete_rows() {
-    use super::sources::{Column, Scope, Source};
     use crate::executor::Run;
+    use crate::index::privacy::{Column, Scope, Source};
     let source = Source::Column(Column {
         table: "grants",
         scope: Scope::Installation,

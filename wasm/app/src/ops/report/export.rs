@@ -31,7 +31,6 @@ use super::rows::{attributes, Order, Range, Reader, PAGE_ROWS};
 use crate::access::Viewer;
 use crate::executor::Ctx;
 use crate::index::Kind;
-use crate::protocol::Value;
 use crate::{index, input, store, Error};
 
 /// SQL pages one call reads at most, so that it ends well within 25 s.
@@ -126,17 +125,10 @@ impl Continuation {
 /// The site's attribute keys (from the attribute sets the index holds), for
 /// the export's `attr_<key>` columns.
 async fn attribute_keys(ctx: &Ctx, site: i64) -> Result<Vec<String>, Error> {
-    let rows = ctx
-        .sql(
-            "SELECT value FROM dict WHERE site = ? AND kind = ? LIMIT 1000",
-            vec![Value::Int(site), Value::Int(Kind::Attributes as i64)],
-        )
-        .await?;
+    let texts = index::dict::texts_of_kind(ctx, site, Kind::Attributes, 1000).await?;
     let mut keys = BTreeSet::new();
-    for row in &rows.rows {
-        if let Some(Value::Text(text)) = row.first() {
-            keys.extend(attributes(Some(text)).1.into_keys());
-        }
+    for text in &texts {
+        keys.extend(attributes(Some(text)).1.into_keys());
     }
     Ok(keys.into_iter().collect())
 }

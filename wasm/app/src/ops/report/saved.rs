@@ -12,8 +12,8 @@ use serde_json::Value as Json;
 use super::query::QueryJson;
 use crate::access::{check_groups, my_groups};
 use crate::executor::Ctx;
-use crate::index::{hash_text, int};
-use crate::protocol::Value;
+use crate::index::hash_text;
+use crate::index::saved::{self as table, SavedRow};
 use crate::{input, Error};
 
 /// Most saved reports one list reads (own and shared).
@@ -50,28 +50,18 @@ pub struct List {
     pub reports: Vec<Saved>,
 }
 
-fn text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::Text(t)) => t.clone(),
-        _ => String::new(),
-    }
-}
-
-fn saved_of(row: &[Value]) -> Saved {
-    let updated = row.get(5).and_then(int).unwrap_or(0);
+fn saved_of(row: SavedRow) -> Saved {
     Saved {
-        id: text(row.first()),
-        owner: text(row.get(1)),
-        name: text(row.get(2)),
-        query: serde_json::from_str(&text(row.get(3))).unwrap_or(Json::Null),
-        shared_with: serde_json::from_str(&text(row.get(4))).unwrap_or_default(),
-        updated: chrono::DateTime::from_timestamp_millis(updated)
+        id: row.id,
+        owner: row.owner,
+        name: row.name,
+        query: serde_json::from_str(&row.query).unwrap_or(Json::Null),
+        shared_with: serde_json::from_str(&row.shared).unwrap_or_default(),
+        updated: chrono::DateTime::from_timestamp_millis(row.updated)
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
             .unwrap_or_default(),
     }
 }
-
-const COLUMNS: &str = "id, owner, name, query, shared, updated";
 
 /// Lists the user's own saved reports and those shared with their groups.
 ///
@@ -80,23 +70,12 @@ const COLUMNS: &str = "id, owner, name, query, shared, updated";
 /// `forbidden` without an acting user; Jira's and the database's errors.
 pub async fn list(ctx: &Ctx, _: crate::ops::NoInput) -> Result<List, Error> {
     let me = ctx.acting_user()?.to_owned();
-    let read = ctx.sql(
-        &format!(
-            "SELECT {COLUMNS} FROM saved_reports WHERE installation = ? \
-             AND (owner = ? OR shared <> ?) ORDER BY id LIMIT {MAX_LISTED}"
-        ),
-        vec![
-            Value::Text(ctx.context().installation.clone()),
-            Value::Text(me.clone()),
-            Value::Text("[]".to_owned()),
-        ],
-    );
+    let read = table::list_saved(ctx, &me, MAX_LISTED);
     let (rows, groups) = futures::join!(read, my_groups(ctx));
     let (rows, groups) = (rows?, groups?);
     let mut reports: Vec<Saved> = rows
-        .rows
-        .iter()
-        .map(|r| saved_of(r))
+        .into_iter()
+        .map(saved_of)
         .filter(|s| s.owner == me || s.shared_with.iter().any(|g| groups.contains(g)))
         .collect();
     reports.sort_by(|a, b| {
@@ -184,33 +163,7 @@ impl input::Input for SaveInput {
 }
 
 async fn read_one(ctx: &Ctx, id: &str) -> Result<Option<Saved>, Error> {
-    let rows = ctx
-        .sql(
-            &format!(
-                "SELECT {COLUMNS} FROM saved_reports WHERE installation = ? AND id = ? LIMIT 1"
-            ),
-            vec![
-                Value::Text(ctx.context().installation.clone()),
-                Value::Text(id.to_owned()),
-            ],
-        )
-        .await?;
-    Ok(rows.rows.first().map(|r| saved_of(r)))
-}
-
-/// How many saved reports `owner` has.
-async fn owned_count(ctx: &Ctx, owner: &str) -> Result<i64, Error> {
-    let rows = ctx
-        .sql(
-            "SELECT COUNT(*) FROM saved_reports WHERE installation = ? AND owner = ?",
-            vec![
-                Value::Text(ctx.context().installation.clone()),
-                Value::Text(owner.to_owned()),
-            ],
-        )
-        .await?;
-    crate::index::first_int(&rows)
-        .ok_or_else(|| Error::internal("the count of saved reports is not a number"))
+    Ok(table::read_saved(ctx, id).await?.map(saved_of))
 }
 
 /// Reads a saved report the user owns.
@@ -263,7 +216,7 @@ pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<Saved, Error> {
             let (existing, groups, count) = futures::join!(
                 read_one(ctx, &id),
                 check_groups(ctx, &shared_fields),
-                owned_count(ctx, &me)
+                table::count_owned(ctx, &me)
             );
             groups?;
             let count = count?;
@@ -284,28 +237,16 @@ pub async fn save(ctx: &Ctx, input: SaveInput) -> Result<Saved, Error> {
     let query = input.query.to_value_unzoned();
     let shared = serde_json::to_string(&input.shared_with)
         .map_err(|e| Error::internal(format!("the groups could not be written: {e}")))?;
-    ctx.sql(
-        "REPLACE INTO saved_reports (installation, id, owner, name, query, shared, updated) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-        vec![
-            Value::Text(ctx.context().installation.clone()),
-            Value::Text(id.clone()),
-            Value::Text(me.clone()),
-            Value::Text(input.name.clone()),
-            Value::Text(query.to_string()),
-            Value::Text(shared),
-            Value::Int(now),
-        ],
-    )
-    .await?;
-    Ok(saved_of(&[
-        Value::Text(id),
-        Value::Text(me),
-        Value::Text(input.name),
-        Value::Text(query.to_string()),
-        Value::Text(serde_json::to_string(&input.shared_with).unwrap_or_default()),
-        Value::Int(now),
-    ]))
+    let row = SavedRow {
+        id,
+        owner: me,
+        name: input.name,
+        query: query.to_string(),
+        shared,
+        updated: now,
+    };
+    table::replace_saved(ctx, &row).await?;
+    Ok(saved_of(row))
 }
 
 /// `report.delete`'s input, raw.
@@ -347,14 +288,7 @@ pub struct DeleteOutput {
 /// `not-found` for an unknown id.
 pub async fn delete(ctx: &Ctx, input: DeleteInput) -> Result<DeleteOutput, Error> {
     owned(ctx, &input.id, "delete").await?;
-    ctx.sql(
-        "DELETE FROM saved_reports WHERE installation = ? AND id = ?",
-        vec![
-            Value::Text(ctx.context().installation.clone()),
-            Value::Text(input.id.clone()),
-        ],
-    )
-    .await?;
+    table::delete_saved(ctx, &input.id).await?;
     Ok(DeleteOutput {
         deleted: true,
         id: input.id,

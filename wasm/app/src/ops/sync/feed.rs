@@ -24,7 +24,6 @@ use super::{IdPage, Slice};
 use crate::executor::Ctx;
 use crate::index::{self, fetch_issues, IssueFetch, RawWorklog, Stored, WorklogRow};
 use crate::jira::{Call, JiraPath};
-use crate::protocol::Value;
 use crate::Error;
 
 /// Ids per feed page and per `worklog/list` call (Jira's limit).
@@ -305,7 +304,7 @@ impl Engine<'_> {
                 .filter_map(|i| i.id.parse().ok())
                 .collect();
             seen += ids.len() as u64;
-            let indexed = indexed_issues(ctx, self.site, &ids).await?;
+            let indexed = index::issues::indexed(ctx, self.site, &ids).await?;
             if !indexed.is_empty() {
                 let (issues, gone) = fetch_issues(ctx, &indexed, self.fetch).await?;
                 stored.add(index::store_issues(ctx, self.site, issues, &gone).await?);
@@ -331,17 +330,7 @@ impl Engine<'_> {
     async fn refresh(&mut self) -> Result<(), Error> {
         let ctx = self.ctx;
         let after = self.state.refresh_after.unwrap_or(0);
-        let rows = ctx
-            .sql(
-                &format!("SELECT id FROM issues WHERE site = ? AND id > ? ORDER BY id LIMIT {REFRESH_ROUND}"),
-                vec![Value::Int(self.site), Value::Int(after)],
-            )
-            .await?;
-        let ids: Vec<i64> = rows
-            .rows
-            .iter()
-            .filter_map(|r| r.first().and_then(index::int))
-            .collect();
+        let ids = index::issues::ids_after(ctx, self.site, after, REFRESH_ROUND).await?;
         let Some(&last) = ids.last() else {
             let next_phase = Phase::Done;
             return self
@@ -385,24 +374,4 @@ impl Engine<'_> {
         });
         self.state.save(self.ctx).await
     }
-}
-
-/// Which of `ids` the index holds, in one batch.
-async fn indexed_issues(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<i64>, Error> {
-    let answers = try_join_all(ids.chunks(PAGE).map(|chunk| {
-        let mut params = vec![Value::Int(site)];
-        params.extend(chunk.iter().map(|&id| Value::Int(id)));
-        let sql = format!(
-            "SELECT id FROM issues WHERE site = ? AND id IN ({}) LIMIT {}",
-            index::placeholders(chunk.len()),
-            chunk.len()
-        );
-        async move { ctx.sql(&sql, params).await }
-    }))
-    .await?;
-    Ok(answers
-        .iter()
-        .flat_map(|rows| rows.rows.iter())
-        .filter_map(|r| r.first().and_then(index::int))
-        .collect())
 }

@@ -10,7 +10,6 @@ use crate::executor::Ctx;
 use crate::index::{self, IndexFields};
 use crate::input::{quote, Input};
 use crate::ops::NoInput;
-use crate::protocol::Value;
 use crate::{store, Error};
 
 /// The most custom fields the index keeps.
@@ -43,22 +42,12 @@ pub struct Status {
 pub async fn status(ctx: &Ctx, _: NoInput) -> Result<Status, Error> {
     authorize(ctx).await?;
     let site = index::site(ctx).await?;
-    let count = |table: &'static str| async move {
-        let rows = ctx
-            .sql(
-                &format!("SELECT COUNT(*) FROM {table} WHERE site = ?"),
-                vec![Value::Int(site)],
-            )
-            .await?;
-        Ok::<_, Error>(index::first_int(&rows).unwrap_or(0))
-    };
-    let (state, fields, worklogs, issues) = futures::join!(
+    let (state, fields, size) = futures::join!(
         State::load(ctx),
         index::load_fields(ctx),
-        count("worklogs"),
-        count("issues")
+        index::size(ctx, site)
     );
-    let state = state?;
+    let (state, size) = (state?, size?);
     let now = ctx.context().now_ms;
     Ok(Status {
         imported: state.imported,
@@ -71,8 +60,8 @@ pub async fn status(ctx: &Ctx, _: NoInput) -> Result<Status, Error> {
         }),
         last: state.last,
         custom_fields: fields?,
-        worklogs: worklogs?,
-        issues: issues?,
+        worklogs: size.worklogs,
+        issues: size.issues,
     })
 }
 

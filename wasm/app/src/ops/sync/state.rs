@@ -115,17 +115,9 @@ impl Phase {
 }
 
 /// The checkpoint, stored as the settings row [`STATE_SETTING`].
-impl store::Setting for State {
+impl store::JsonSetting for State {
     const NAME: &'static str = STATE_SETTING;
     const WHAT: &'static str = "a sync state";
-
-    fn decode(text: &str) -> Result<Self, String> {
-        store::from_json(text)
-    }
-
-    fn encode(&self) -> Result<String, String> {
-        store::to_json(self)
-    }
 }
 
 impl State {

@@ -24,7 +24,6 @@ use crate::index::{self, dict_id, IssueFetch, Kind, RawWorklog, Stored, WorklogR
 use crate::input::{quote, Input};
 use crate::jira::types::WorklogPage;
 use crate::jira::{Call, JiraPath};
-use crate::protocol::Value;
 use crate::Error;
 
 /// The longest period verified at once, in days.
@@ -381,17 +380,8 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
 /// The dictionary ids of the labels that stand for erased accounts
 /// (`privacy.report`); few, one per closed account.
 async fn former_users(ctx: &Ctx, site: i64) -> Result<BTreeSet<i64>, Error> {
-    let rows = ctx
-        .sql(
-            "SELECT id FROM dict WHERE site = ? AND kind = ? LIMIT 100000",
-            vec![Value::Int(site), Value::Int(Kind::FormerUser as i64)],
-        )
-        .await?;
-    Ok(rows
-        .rows
-        .iter()
-        .filter_map(|row| row.first().and_then(index::int))
-        .collect())
+    let ids = index::dict::ids_of_kind(ctx, site, Kind::FormerUser, 100_000).await?;
+    Ok(ids.into_iter().collect())
 }
 
 /// The index's worklogs started in `[start, end)`, by issue, read in keyset
@@ -405,46 +395,35 @@ async fn read_index(
     let mut out: BTreeMap<i64, Vec<Entry>> = BTreeMap::new();
     let (mut after_started, mut after_id) = (start - 1, i64::MAX);
     loop {
-        let rows = ctx
-            .sql(
-                &format!(
-                    "SELECT id, issue, started, seconds, updated, author, visibility, attrs, note FROM worklogs \
-                     WHERE site = ? AND started >= ? AND started < ? \
-                     AND (started > ? OR (started = ? AND id > ?)) \
-                     ORDER BY started, id LIMIT {READ_PAGE}"
-                ),
-                vec![
-                    Value::Int(site),
-                    Value::Int(start),
-                    Value::Int(end),
-                    Value::Int(after_started),
-                    Value::Int(after_started),
-                    Value::Int(after_id),
-                ],
-            )
-            .await?;
-        let count = rows.rows.len();
-        for row in &rows.rows {
-            let get = |i: usize| row.get(i).and_then(index::int).unwrap_or(0);
+        let rows = index::worklogs::started_page(
+            ctx,
+            site,
+            (start, end),
+            (after_started, after_id),
+            READ_PAGE,
+        )
+        .await?;
+        let count = rows.len();
+        for row in rows {
             let entry = Entry {
-                id: get(0),
-                author: get(5),
-                started: get(2),
-                seconds: get(3),
-                updated: get(4),
+                id: row.id,
+                author: row.author,
+                started: row.started,
+                seconds: row.seconds,
+                updated: row.updated,
                 digest: digest(
-                    get(0),
-                    get(1),
-                    get(2),
-                    get(3),
-                    get(4),
-                    get(5),
-                    get(6),
-                    get(7),
-                    get(8),
+                    row.id,
+                    row.issue,
+                    row.started,
+                    row.seconds,
+                    row.updated,
+                    row.author,
+                    row.visibility,
+                    row.attrs,
+                    row.note,
                 ),
             };
-            out.entry(get(1)).or_default().push(entry);
+            out.entry(row.issue).or_default().push(entry);
             (after_started, after_id) = (entry.started, entry.id);
         }
         if count < READ_PAGE {

@@ -23,8 +23,8 @@
 
 use futures::future::try_join_all;
 
+use super::{dict_id, first_int, int, placeholders, Kind};
 use crate::executor::Ctx;
-use crate::index::{dict_id, first_int, int, placeholders, Kind};
 use crate::protocol::Value;
 use crate::Error;
 
@@ -227,7 +227,7 @@ async fn erase_from_index(
     let label_id = dict_id(Kind::FormerUser, label);
     // First, so that from now on no write to the index brings the id back,
     // even if this erasure is cut off and resumed.
-    crate::index::erased::remember(ctx, site, account, label).await?;
+    super::erased::remember(ctx, site, account, label).await?;
     ctx.sql(
         "REPLACE INTO dict (site, id, kind, value) VALUES (?, ?, ?, ?)",
         vec![
