@@ -21,6 +21,7 @@ pub mod erased;
 pub mod issues;
 pub mod open;
 pub mod privacy;
+pub mod report;
 mod rows;
 pub mod saved;
 mod store;

@@ -1,13 +1,16 @@
 //! Reading the index for reports and exports: bounded keyset pages of
 //! worklogs, filtered for the viewer, turned into the core's [`FlatRow`]s.
 //!
-//! A page is one `SELECT` over `worklogs` (joined with its issue), in
+//! A page is one `SELECT` over `worklogs` (joined with its issue; the reads
+//! are [`crate::index::report`]'s), in
 //! `(started, id)` or `(updated, id)` order after the last key read, with the
 //! viewer's projects and people as `IN` lists (so SQL skips what they may not
 //! see) and `LIMIT`. The dictionary entries and parent issues the page refers
 //! to are read next, in one batch, and kept for the task; display names come
 //! from Jira (`user/bulk`), comments (exports only) from `worklog/list`. Then
-//! each row's visibility is checked ([`Viewer::sees`]).
+//! each row's visibility is checked ([`Viewer::sees`]), and the issues whose
+//! project or security level leaves it open are checked with Jira
+//! ([`Viewer::check_issues`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,10 +23,11 @@ use worklogs_core::export::flat::FlatRow;
 use crate::access::{principal, Viewer};
 use crate::adf;
 use crate::executor::Ctx;
-use crate::index::{self, dict_id, int, placeholders, Kind};
+pub use crate::index::report::{Order, Range};
+use crate::index::report::{ParentRow, ReportRow};
+use crate::index::{self, dict_id, Kind};
 use crate::jira::types::{User, ValuesPage};
 use crate::jira::{self, Call, JiraPath};
-use crate::protocol::{SqlRows, Value};
 use crate::Error;
 
 /// Rows per SQL page: at most ~600 bytes each, far under Forge's 4 MiB.
@@ -32,37 +36,8 @@ pub const PAGE_ROWS: usize = 2000;
 /// Smaller pages in tests, so that the demo's 1537 worklogs take several.
 #[cfg(test)]
 pub const PAGE_ROWS: usize = 300;
-/// Ids per `IN` list of dictionary and parent lookups.
-const LOOKUP_CHUNK: usize = 500;
 /// Account ids per `user/bulk` request.
 const USERS_PER_REQUEST: usize = 100;
-
-/// The order pages are read in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Order {
-    /// By start, then id (reports and `export.run`).
-    Started,
-    /// By last update, then id (`export.changes`).
-    Updated,
-}
-
-impl Order {
-    fn column(self) -> &'static str {
-        match self {
-            Order::Started => "w.started",
-            Order::Updated => "w.updated",
-        }
-    }
-}
-
-/// What to read: a range of the order column.
-#[derive(Clone, Copy, Debug)]
-pub struct Range {
-    /// The order column's lower bound (inclusive), epoch ms.
-    pub from: i64,
-    /// The order column's upper bound (exclusive), epoch ms.
-    pub until: i64,
-}
 
 /// A row read, with its key for the next page.
 #[derive(Debug)]
@@ -79,16 +54,6 @@ pub struct Row {
 /// parses from it, so [`Viewer::sees`] hides the row.
 const UNRESOLVED: &str = "<unresolved visibility>";
 
-/// A parent issue as the index has it.
-#[derive(Debug)]
-struct Parent {
-    key: String,
-    summary: String,
-    project: i64,
-    /// Its security level (0: none; -1: not known).
-    security: i64,
-}
-
 /// Reads pages of one site in one order, keeping what rows refer to for the
 /// task.
 #[derive(Debug)]
@@ -101,46 +66,10 @@ pub struct Reader {
     dict: BTreeMap<i64, String>,
     /// The kind of each dictionary entry read (`dict.kind`).
     kinds: BTreeMap<i64, i64>,
-    parents: BTreeMap<i64, Parent>,
+    parents: BTreeMap<i64, ParentRow>,
     names: BTreeMap<String, String>,
     /// Whether the viewer has the site's open projects yet.
     open_read: bool,
-}
-
-#[derive(Default)]
-struct Raw {
-    id: i64,
-    issue: i64,
-    project: i64,
-    author: i64,
-    started: i64,
-    seconds: i64,
-    updated: i64,
-    visibility: i64,
-    attrs: i64,
-    note: i64,
-    key: String,
-    summary: String,
-    parent: i64,
-    issue_type: i64,
-    status: i64,
-    components: i64,
-    labels: i64,
-    /// The issue's security level (0: none; -1: not known, as for an issue the
-    /// index lacks).
-    security: i64,
-}
-
-fn text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::Text(t)) => t.clone(),
-        Some(other) => int(other).map(|i| i.to_string()).unwrap_or_default(),
-        None => String::new(),
-    }
-}
-
-fn num(row: &[Value], i: usize) -> i64 {
-    row.get(i).and_then(int).unwrap_or(0)
 }
 
 /// `camelCase` to `snake_case`, the export's attribute keys.
@@ -261,67 +190,16 @@ impl Reader {
         {
             return Ok((Vec::new(), after, false));
         }
-        let column = self.order.column();
-        let mut sql = format!(
-            "SELECT w.id, w.issue, w.project, w.author, w.started, w.seconds, w.updated, \
-             w.visibility, w.attrs, w.note, i.issue_key, i.summary, i.parent, i.issue_type, \
-             i.status, i.components, i.labels, i.security \
-             FROM worklogs w LEFT JOIN issues i ON i.site = w.site AND i.id = w.issue \
-             WHERE w.site = ? AND {column} >= ? AND {column} < ?"
-        );
-        let mut params = vec![
-            Value::Int(self.site),
-            Value::Int(range.from),
-            Value::Int(range.until),
-        ];
-        if let Some((at, id)) = after {
-            sql.push_str(&format!(
-                " AND ({column} > ? OR ({column} = ? AND w.id > ?))"
-            ));
-            params.extend([Value::Int(at), Value::Int(at), Value::Int(id)]);
-        }
-        if let Some(projects) = &projects {
-            sql.push_str(&format!(
-                " AND w.project IN ({})",
-                placeholders(projects.len())
-            ));
-            params.extend(projects.iter().map(|&p| Value::Int(p)));
-        }
-        if let Some(authors) = &authors {
-            sql.push_str(&format!(
-                " AND w.author IN ({})",
-                placeholders(authors.len())
-            ));
-            params.extend(authors.iter().map(|&a| Value::Int(a)));
-        }
-        // The limit is the app's own constant, written as a literal: engines
-        // differ on placeholders in LIMIT.
-        sql.push_str(&format!(" ORDER BY {column}, w.id LIMIT {limit}"));
-        let answer = ctx.sql(&sql, params).await?;
-        let raws: Vec<Raw> = answer
-            .rows
-            .iter()
-            .map(|row| Raw {
-                id: num(row, 0),
-                issue: num(row, 1),
-                project: num(row, 2),
-                author: num(row, 3),
-                started: num(row, 4),
-                seconds: num(row, 5),
-                updated: num(row, 6),
-                visibility: num(row, 7),
-                attrs: num(row, 8),
-                note: num(row, 9),
-                key: text(row.get(10)),
-                summary: text(row.get(11)),
-                parent: num(row, 12),
-                issue_type: num(row, 13),
-                status: num(row, 14),
-                components: num(row, 15),
-                labels: num(row, 16),
-                security: row.get(17).and_then(int).unwrap_or(-1),
-            })
-            .collect();
+        let raws = index::report::worklog_page(
+            ctx,
+            self.site,
+            self.order,
+            range,
+            after,
+            (projects.as_deref(), authors.as_deref()),
+            limit,
+        )
+        .await?;
         let more = raws.len() >= limit;
         let last = raws
             .last()
@@ -343,7 +221,7 @@ impl Reader {
         if !role_projects.is_empty() {
             viewer.load_roles(ctx, &role_projects).await?;
         }
-        let seen: Vec<&Raw> = raws
+        let seen: Vec<&ReportRow> = raws
             .iter()
             .filter(|r| {
                 viewer.sees(
@@ -354,7 +232,7 @@ impl Reader {
             })
             .collect();
         self.check_issues(ctx, viewer, &seen).await?;
-        let seen: Vec<&Raw> = seen
+        let seen: Vec<&ReportRow> = seen
             .into_iter()
             .filter(|r| viewer.may_browse_issue(r.issue, r.project, r.security))
             .collect();
@@ -394,46 +272,15 @@ impl Reader {
         {
             return Ok((Vec::new(), after, false));
         }
-        let mut sql = "SELECT d.id, d.deleted, d.project, d.author, d.visibility \
-                       FROM worklog_deletions d WHERE d.site = ? AND d.deleted >= ? AND d.deleted < ?"
-            .to_owned();
-        let mut params = vec![
-            Value::Int(self.site),
-            Value::Int(range.from),
-            Value::Int(range.until),
-        ];
-        if let Some((at, id)) = after {
-            sql.push_str(" AND (d.deleted > ? OR (d.deleted = ? AND d.id > ?))");
-            params.extend([Value::Int(at), Value::Int(at), Value::Int(id)]);
-        }
-        if let Some(projects) = &projects {
-            sql.push_str(&format!(
-                " AND d.project IN ({})",
-                placeholders(projects.len())
-            ));
-            params.extend(projects.iter().map(|&p| Value::Int(p)));
-        }
-        if let Some(authors) = &authors {
-            sql.push_str(&format!(
-                " AND d.author IN ({})",
-                placeholders(authors.len())
-            ));
-            params.extend(authors.iter().map(|&a| Value::Int(a)));
-        }
-        sql.push_str(&format!(" ORDER BY d.deleted, d.id LIMIT {limit}"));
-        let answer = ctx.sql(&sql, params).await?;
-        let raws: Vec<Raw> = answer
-            .rows
-            .iter()
-            .map(|row| Raw {
-                id: num(row, 0),
-                updated: num(row, 1),
-                project: num(row, 2),
-                author: num(row, 3),
-                visibility: num(row, 4),
-                ..Raw::default()
-            })
-            .collect();
+        let raws = index::report::deletion_page(
+            ctx,
+            self.site,
+            range,
+            after,
+            (projects.as_deref(), authors.as_deref()),
+            limit,
+        )
+        .await?;
         let more = raws.len() >= limit;
         let last = raws.last().map(|r| (r.updated, r.id)).or(after);
         self.lookups(ctx, &raws).await?;
@@ -466,7 +313,7 @@ impl Reader {
         &mut self,
         ctx: &Ctx,
         viewer: &mut Viewer,
-        rows: &[&Raw],
+        rows: &[&ReportRow],
     ) -> Result<(), Error> {
         if viewer.is_app() {
             return Ok(());
@@ -513,7 +360,7 @@ impl Reader {
 
     /// Reads the dictionary entries and parents the rows refer to that the
     /// task has not read yet, in one batch.
-    async fn lookups(&mut self, ctx: &Ctx, raws: &[Raw]) -> Result<(), Error> {
+    async fn lookups(&mut self, ctx: &Ctx, raws: &[ReportRow]) -> Result<(), Error> {
         let ids: BTreeSet<i64> = raws
             .iter()
             .flat_map(|r| {
@@ -536,67 +383,27 @@ impl Reader {
             .collect();
         let ids: Vec<i64> = ids.into_iter().collect();
         let parents: Vec<i64> = parents.into_iter().collect();
-        let dict_reads = ids.chunks(LOOKUP_CHUNK).map(|chunk| {
-            let mut params = vec![Value::Int(self.site)];
-            params.extend(chunk.iter().map(|&i| Value::Int(i)));
-            ctx.sql(
-                &format!(
-                    "SELECT id, value, kind FROM dict WHERE site = ? AND id IN ({}) LIMIT {}",
-                    placeholders(chunk.len()),
-                    chunk.len()
-                ),
-                params,
-            )
-        });
-        let parent_reads = parents.chunks(LOOKUP_CHUNK).map(|chunk| {
-            let mut params = vec![Value::Int(self.site)];
-            params.extend(chunk.iter().map(|&i| Value::Int(i)));
-            ctx.sql(
-                &format!(
-                    "SELECT id, issue_key, summary, project, security FROM issues \
-                     WHERE site = ? AND id IN ({}) LIMIT {}",
-                    placeholders(chunk.len()),
-                    chunk.len()
-                ),
-                params,
-            )
-        });
-        let (dicts, parents) = futures::join!(
-            futures::future::join_all(dict_reads),
-            futures::future::join_all(parent_reads)
+        let (entries, parents) = futures::join!(
+            index::report::dict_entries(ctx, self.site, &ids),
+            index::report::parents(ctx, self.site, &parents)
         );
-        for answer in dicts {
-            let answer: SqlRows = answer?;
-            for row in &answer.rows {
-                let (id, value) = (num(row, 0), text(row.get(1)));
-                // An erased author (`privacy.report`) is shown by its label and
-                // never looked up in Jira.
-                if num(row, 2) == Kind::FormerUser as i64 {
-                    self.names.insert(value.clone(), value.clone());
-                }
-                self.kinds.insert(id, num(row, 2));
-                self.dict.insert(id, value);
+        for entry in entries? {
+            // An erased author (`privacy.report`) is shown by its label and
+            // never looked up in Jira.
+            if entry.kind == Kind::FormerUser as i64 {
+                self.names.insert(entry.value.clone(), entry.value.clone());
             }
+            self.kinds.insert(entry.id, entry.kind);
+            self.dict.insert(entry.id, entry.value);
         }
-        for answer in parents {
-            let answer: SqlRows = answer?;
-            for row in &answer.rows {
-                self.parents.insert(
-                    num(row, 0),
-                    Parent {
-                        key: text(row.get(1)),
-                        summary: text(row.get(2)),
-                        project: num(row, 3),
-                        security: row.get(4).and_then(int).unwrap_or(-1),
-                    },
-                );
-            }
+        for parent in parents? {
+            self.parents.insert(parent.id, parent);
         }
         Ok(())
     }
 
     /// Display names of the rows' authors not known yet (`user/bulk`).
-    async fn names(&mut self, ctx: &Ctx, rows: &[&Raw]) -> Result<(), Error> {
+    async fn names(&mut self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<(), Error> {
         let wanted: Vec<String> = rows
             .iter()
             .filter_map(|r| self.dict_text(r.author))
@@ -637,7 +444,11 @@ impl Reader {
 
     /// Comments of the rows that have one, as plain text (`worklog/list`,
     /// 1000 ids a request, as the viewer).
-    async fn comments(&self, ctx: &Ctx, rows: &[&Raw]) -> Result<BTreeMap<i64, String>, Error> {
+    async fn comments(
+        &self,
+        ctx: &Ctx,
+        rows: &[&ReportRow],
+    ) -> Result<BTreeMap<i64, String>, Error> {
         let ids: Vec<i64> = rows.iter().filter(|r| r.note != 0).map(|r| r.id).collect();
         let who = principal(ctx);
         let asks = ids.chunks(1000).map(|chunk| async move {
@@ -660,7 +471,7 @@ impl Reader {
     fn flat(
         &self,
         viewer: &Viewer,
-        r: &Raw,
+        r: &ReportRow,
         comments: &BTreeMap<i64, String>,
     ) -> Result<Row, Error> {
         let author = self.dict_text(r.author).unwrap_or("").to_owned();
