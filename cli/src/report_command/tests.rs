@@ -2,11 +2,13 @@
 //! from fixtures, and the offline commands over generated files.
 
 use std::cell::RefCell;
+use std::future::Future;
 
 use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::flatfile;
 use worklogs_host::protocol::ErrorCode;
 
 /// Answers each call with the next canned answer and records the inputs.

@@ -141,7 +141,7 @@ export type ReportRounding = {
   target?: "perWorklog" | "total";
 };
 
-/** The core's report query (wasm/core/src/report/query.rs, docs/reports.md). Every viewer gets only the time they may see. */
+/** The core's report query (wasm/core/src/report/query/mod.rs, docs/reports.md). Every viewer gets only the time they may see. */
 export type ReportQuery = {
   /** The IANA zone whose local dates the report uses; the acting user's when absent */
   timeZone?: string;
