@@ -199,6 +199,18 @@ impl Run<'_> {
             }
             return;
         }
+        if let Some(change) = step.get("sim") {
+            let result = match (change["path"].as_str(), change.get("body")) {
+                (Some(path), Some(body)) if path.starts_with("/sim/") => {
+                    self.sim_post(path, body).await
+                }
+                _ => Err("a sim step needs a \"path\" under /sim/ and a \"body\"".to_owned()),
+            };
+            if let Err(err) = result {
+                self.failures.push(format!("step {number} (sim): {err}"));
+            }
+            return;
+        }
         if let Some(account) = step.get("account") {
             if let Err(err) = self.account(account).await {
                 self.failures

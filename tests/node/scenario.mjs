@@ -9,7 +9,8 @@
 //   - a step `via: "trigger"` calls the worklog trigger `worklogEvent` with its
 //     input as the event;
 //   - a `fault` step posts to the simulator's `/sim/faults`;
-//   - an `account` step (`{who, status}`) to its `/sim/accounts/{who}`.
+//   - an `account` step (`{who, status}`) to its `/sim/accounts/{who}`;
+//   - a `sim` step (`{path, body}`) posts `body` to that `/sim/` path.
 //
 // `Date.now` is pinned to the step's `nowMs` while the step runs, since the
 // adapter takes the current instant from the clock.
@@ -133,6 +134,16 @@ export async function runSteps(scenario, { functions, runtime, simUrl, installat
         body: JSON.stringify(raw.fault),
       });
       assert.ok(response.ok, `${where}: the simulator refused the fault: ${await response.text()}`);
+      continue;
+    }
+    if (raw.sim) {
+      assert.ok(raw.sim.path?.startsWith('/sim/'), `${where}: a sim step needs a path under /sim/`);
+      const response = await fetch(`${simUrl}${raw.sim.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(raw.sim.body),
+      });
+      assert.ok(response.ok, `${where}: the simulator refused the change: ${await response.text()}`);
       continue;
     }
     if (raw.account) {

@@ -162,8 +162,9 @@ function splitTopLevel(text) {
 /**
  * Every Jira path the component's sources build with `JiraPath::api`, outside
  * `#[cfg(test)]` code: `{file, line, segments, methods}`, where a segment is a
- * string literal or `null` (a run-time value), and `methods` are the `Method::`
- * variants named in the same function.
+ * string literal or `null` (a run-time value), and `methods` are the methods named
+ * in the same function: `Method::` variants, and the `Call::get` and `Call::post`
+ * builders.
  *
  * @param {string} dir the component's `src`
  */
@@ -187,7 +188,13 @@ export function pathsInSources(dir) {
       ];
       const from = Math.max(0, ...fnStarts.filter((s) => s < match.index));
       const next = fnStarts.find((s) => s > match.index) ?? text.length;
-      const methods = [...new Set([...text.slice(from, next).matchAll(/Method::(Get|Post|Put|Delete)\b/g)].map((m) => m[1].toUpperCase()))];
+      const methods = [
+        ...new Set(
+          [...text.slice(from, next).matchAll(/Method::(Get|Post|Put|Delete)\b|Call::(get|post)\(/g)].map((m) =>
+            (m[1] ?? m[2]).toUpperCase(),
+          ),
+        ),
+      ];
       found.push({
         file: path.relative(root, file),
         line: text.slice(0, match.index).split('\n').length,
