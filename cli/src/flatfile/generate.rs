@@ -548,5 +548,6 @@ fn worklog(
         comment,
         updated,
         attributes,
+        attributes_invalid: false,
     })
 }

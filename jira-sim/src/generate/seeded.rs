@@ -171,6 +171,20 @@ pub(super) fn worklog_attributes(i: usize) -> Option<Value> {
     Some(json!({ "billable": !(h >> 16).is_multiple_of(3), "workType": work_type }))
 }
 
+/// The worklog attribute definitions that describe what [`worklog_attributes`]
+/// writes, as `attribute.save` takes them: the app's own data for the demo
+/// site, which a host saves (as [`DEMO_ADMIN`]) when it starts a demo.
+pub fn demo_attribute_definitions() -> Value {
+    json!({ "attributes": [
+        { "key": "billable", "name": "Billable", "type": "boolean" },
+        { "key": "work_type", "name": "Work type", "type": "select",
+          "options": ["development", "review", "meeting", "support"] }
+    ] })
+}
+
+/// The demo person who administers Jira.
+pub const DEMO_ADMIN: &str = "dave";
+
 /// Months of worklogs; see the module documentation.
 pub(super) fn add_worklogs(world: &mut World, rng: &mut ChaCha8Rng, opts: &GenOptions) {
     let (first, last) = history(opts.months);

@@ -644,6 +644,14 @@ export type SyncVerifyOutput = {
   driftCount: number;
   /** The first differences, by issue and day */
   drift: Array<Drift>;
+  /** Worklogs whose attributes (written through Jira's REST API) do not fit the site's definitions; reports and exports leave those attributes out */
+  invalidAttributesCount: number;
+  /** The first of them */
+  invalidAttributes: Array<{
+    worklogId: string;
+    issueId: string;
+    problem: string;
+  }>;
   /** With repair only */
   repaired?: IndexCounts;
   /** Always false: verification finishes in one call */

@@ -232,12 +232,89 @@ impl Definitions {
         }
         Ok(())
     }
+
+    /// Checks an attribute set as stored on a worklog (the JSON text of its
+    /// property), which anyone who may edit the worklog can write through
+    /// Jira's REST API, past the app: a JSON object that passes
+    /// [`Definitions::check`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Definitions::check`]; invalid input `not-an-object` for any other
+    /// JSON or for text that is not JSON.
+    pub fn check_stored(&self, text: &str) -> Result<(), Error> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(values)) => self.check(
+                &values
+                    .into_iter()
+                    .map(|(key, value)| (property_key(&key), value))
+                    .collect(),
+            ),
+            _ => Err(invalid(
+                "attributes",
+                "not-an-object",
+                "the worklog's attributes are not a JSON object".to_owned(),
+            )),
+        }
+    }
+}
+
+/// The attribute key of a key in a worklog's stored property: lower snake
+/// case as defined (`work_type`); a camelCase key (`workType`, as earlier
+/// versions and other tools wrote it) maps to the same.
+///
+/// ```
+/// use worklogs_core::attributes::property_key;
+/// assert_eq!(property_key("workType"), "work_type");
+/// assert_eq!(property_key("billable"), "billable");
+/// ```
+pub fn property_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn stored_sets_are_checked_like_written_ones() {
+        let defs = Definitions::new(vec![
+            def("billable", Kind::Boolean, &[], false),
+            def("work_type", Kind::Select, &["Dev", "Review"], false),
+        ])
+        .unwrap();
+        assert_eq!(
+            defs.check_stored(r#"{"billable": true, "work_type": "Dev"}"#),
+            Ok(())
+        );
+        for bad in [
+            r#"{"work_type": "Lunch"}"#,
+            r#"{"billable": "yes"}"#,
+            r#"{"colour": 1}"#,
+            "[1]",
+            "{",
+        ] {
+            assert!(defs.check_stored(bad).is_err(), "{bad}");
+        }
+        assert_eq!(defs.check_stored(r#"{"workType": "Review"}"#), Ok(()));
+        // A site without definitions accepts no attribute at all.
+        assert!(Definitions::default()
+            .check_stored(r#"{"billable": true}"#)
+            .is_err());
+        assert_eq!(Definitions::default().check_stored("{}"), Ok(()));
+    }
 
     fn def(key: &str, kind: Kind, options: &[&str], required: bool) -> Definition {
         Definition {

@@ -11,7 +11,9 @@
 //! `project_key`, `project_name`, `author_account_id`, `author_display_name`,
 //! `started_utc`, `local_date` (of the start, in the export's zone), `seconds`,
 //! `hours` (from `seconds`, rounded half up to the schema's decimals), `billable`,
-//! `components`, `labels`, `comment` (plain text), `updated_utc`, then one
+//! `components`, `labels`, `comment` (plain text), `updated_utc`,
+//! `attributes_valid` (false when the worklog's attributes do not fit the
+//! site's definitions and were left out), then one
 //! `attr_<key>` column per worklog attribute the site defines, sorted by key.
 //!
 //! ```
@@ -105,6 +107,11 @@ pub struct FlatRow {
     pub updated: Instant,
     /// Worklog attribute values by key (`work_type` → `review`).
     pub attributes: BTreeMap<String, String>,
+    /// The worklog's attributes do not fit the site's definitions (written
+    /// through Jira's REST API, past the app): they are left out (`billable`
+    /// false, no values), and the `attributes_valid` column says so.
+    #[serde(default)]
+    pub attributes_invalid: bool,
 }
 
 impl Worklog for FlatRow {
@@ -164,7 +171,7 @@ impl Worklog for FlatRow {
 }
 
 /// The fixed columns, in order: name, kind, width.
-const FIXED: [(&str, ColumnKind, u16); 22] = [
+const FIXED: [(&str, ColumnKind, u16); 23] = [
     ("worklog_id", ColumnKind::Text, 12),
     ("issue_id", ColumnKind::Text, 10),
     ("issue_key", ColumnKind::Text, 12),
@@ -187,6 +194,7 @@ const FIXED: [(&str, ColumnKind, u16); 22] = [
     ("labels", ColumnKind::List, 20),
     ("comment", ColumnKind::Text, 60),
     ("updated_utc", ColumnKind::DateTime, 20),
+    ("attributes_valid", ColumnKind::Boolean, 9),
 ];
 
 /// The names of the fixed columns, in order.
@@ -336,6 +344,7 @@ impl FlatSchema {
             Cell::List(&row.labels),
             Cell::text(&row.comment),
             Cell::DateTime(row.updated),
+            Cell::Boolean(!row.attributes_invalid),
         ]);
         cells.extend(
             self.attribute_keys
@@ -379,7 +388,7 @@ mod tests {
             "worklog_id,issue_id,issue_key,issue_summary,issue_type,issue_status,parent_key,\
              parent_summary,project_id,project_key,project_name,author_account_id,\
              author_display_name,started_utc,local_date,seconds,hours,billable,components,\
-             labels,comment,updated_utc"
+             labels,comment,updated_utc,attributes_valid"
         );
         assert_eq!(FIXED[SECONDS].0, "seconds");
         assert_eq!(SCHEMA_VERSION, 1);

@@ -15,6 +15,8 @@ pub mod run;
 pub mod saved;
 
 #[cfg(test)]
+mod attribute_tests;
+#[cfg(test)]
 mod issue_tests;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde_json::Value as Json;
+use worklogs_core::attributes::{property_key, Definitions};
 use worklogs_core::calendar::Instant;
 use worklogs_core::duration::Seconds;
 use worklogs_core::export::flat::FlatRow;
@@ -28,7 +29,7 @@ use crate::index::report::{ParentRow, ReportRow};
 use crate::index::{self, dict_id, Kind};
 use crate::jira::types::{User, ValuesPage};
 use crate::jira::{self, Call, JiraPath};
-use crate::Error;
+use crate::{store, Error};
 
 /// Rows per SQL page: at most ~600 bytes each, far under Forge's 4 MiB.
 #[cfg(not(test))]
@@ -70,22 +71,10 @@ pub struct Reader {
     names: BTreeMap<String, String>,
     /// Whether the viewer has the site's open projects yet.
     open_read: bool,
-}
-
-/// `camelCase` to `snake_case`, the export's attribute keys.
-fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    /// The site's attribute definitions, once read.
+    definitions: Option<Definitions>,
+    /// Per attribute set (dictionary id): whether it fits the definitions.
+    attributes_fit: BTreeMap<i64, bool>,
 }
 
 /// Whether `key` is an export attribute key (lower snake case, ≤ 64).
@@ -109,7 +98,7 @@ pub fn attributes(text: Option<&str>) -> (bool, BTreeMap<String, String>) {
             billable = value.as_bool().unwrap_or(false);
             continue;
         }
-        let key = snake(&key);
+        let key = property_key(&key);
         if !is_attribute_key(&key) {
             continue;
         }
@@ -165,6 +154,8 @@ impl Reader {
             parents: BTreeMap::new(),
             names: BTreeMap::new(),
             open_read: false,
+            definitions: None,
+            attributes_fit: BTreeMap::new(),
         }
     }
 
@@ -236,6 +227,7 @@ impl Reader {
             .into_iter()
             .filter(|r| viewer.may_browse_issue(r.issue, r.project, r.security))
             .collect();
+        self.check_attributes(ctx, &seen).await?;
         self.names(ctx, &seen).await?;
         let comments = if self.comments {
             self.comments(ctx, &seen).await?
@@ -334,6 +326,36 @@ impl Reader {
             }
         }
         viewer.check_issues(ctx, &ids).await
+    }
+
+    /// Checks the rows' attribute sets not checked yet against the site's
+    /// definitions (read once): a set written past the app, through Jira's
+    /// REST API, that does not fit them is left out of billable time, filters,
+    /// rates and attribute columns, and flagged (`attributes_valid`). A set
+    /// whose dictionary entry is missing counts as not fitting.
+    async fn check_attributes(&mut self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<(), Error> {
+        let unchecked: BTreeSet<i64> = rows
+            .iter()
+            .map(|r| r.attrs)
+            .filter(|id| *id != 0 && !self.attributes_fit.contains_key(id))
+            .collect();
+        if unchecked.is_empty() {
+            return Ok(());
+        }
+        let definitions = match self.definitions.take() {
+            Some(definitions) => definitions,
+            None => store::load::<Definitions>(ctx).await?,
+        };
+        for id in unchecked {
+            let fits = self
+                .dict
+                .get(&id)
+                .filter(|_| self.kinds.get(&id) == Some(&(Kind::Attributes as i64)))
+                .is_some_and(|text| definitions.check_stored(text).is_ok());
+            self.attributes_fit.insert(id, fits);
+        }
+        self.definitions = Some(definitions);
+        Ok(())
     }
 
     /// A row's visibility for [`Viewer::sees`]: `None` for none (id 0); the
@@ -475,7 +497,12 @@ impl Reader {
         comments: &BTreeMap<i64, String>,
     ) -> Result<Row, Error> {
         let author = self.dict_text(r.author).unwrap_or("").to_owned();
-        let (billable, attributes) = attributes(self.dict_text(r.attrs));
+        let fits = r.attrs == 0 || self.attributes_fit.get(&r.attrs) == Some(&true);
+        let (billable, attributes) = if fits {
+            attributes(self.dict_text(r.attrs))
+        } else {
+            (false, BTreeMap::new())
+        };
         let seconds = u64::try_from(r.seconds)
             .ok()
             .and_then(|s| Seconds::new(s).ok())
@@ -524,6 +551,7 @@ impl Reader {
             comment: comments.get(&r.id).cloned().unwrap_or_default(),
             updated: Instant::from_millis(r.updated),
             attributes,
+            attributes_invalid: !fits,
         };
         let at = match self.order {
             Order::Started => r.started,

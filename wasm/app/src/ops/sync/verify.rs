@@ -24,7 +24,8 @@ use crate::index::{self, dict_id, IssueFetch, Kind, RawWorklog, Stored, WorklogR
 use crate::input::{quote, Input};
 use crate::jira::types::WorklogPage;
 use crate::jira::{Call, JiraPath};
-use crate::Error;
+use crate::{store, Error};
+use worklogs_core::attributes::Definitions;
 
 /// The longest period verified at once, in days.
 const MAX_DAYS: i64 = 62;
@@ -144,11 +145,27 @@ pub struct VerifyOutput {
     drift_count: usize,
     /// The first differences, by issue and day.
     drift: Vec<Drift>,
+    /// How many worklogs in the period carry attributes that do not fit the
+    /// site's definitions (written through Jira's REST API, past the app);
+    /// reports and exports leave those attributes out.
+    invalid_attributes_count: usize,
+    /// The first of them.
+    invalid_attributes: Vec<InvalidAttributes>,
     /// What the repair did, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     repaired: Option<Stored>,
     /// Verification finishes in one run.
     more: bool,
+}
+
+/// A worklog whose attributes do not fit the site's definitions.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidAttributes {
+    worklog_id: String,
+    issue_id: String,
+    /// What does not fit, naming the attribute and the value.
+    problem: String,
 }
 
 /// A worklog as both sides are compared.
@@ -207,8 +224,13 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
         .map(|t| t.and_utc().timestamp_millis())
         .unwrap_or(0);
     let end = start + ((to - from).num_days() + 1) * DAY_MS;
-    let (site, custom) = futures::join!(index::site(ctx), index::load_fields(ctx));
-    let (site, custom) = (site?, custom?);
+    let (site, custom, definitions) = futures::join!(
+        index::site(ctx),
+        index::load_fields(ctx),
+        store::load::<Definitions>(ctx)
+    );
+    let (site, custom, definitions) = (site?, custom?, definitions?);
+    let mut invalid_attributes = Vec::new();
 
     let (indexed, jira_issues) = futures::join!(
         read_index(ctx, site, start, end),
@@ -262,6 +284,15 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
                 Vec::new()
             }
         };
+        for r in &rows {
+            if let Some(Err(e)) = r.attributes.as_deref().map(|t| definitions.check_stored(t)) {
+                invalid_attributes.push(InvalidAttributes {
+                    worklog_id: r.id.to_string(),
+                    issue_id: r.issue.to_string(),
+                    problem: e.message().to_owned(),
+                });
+            }
+        }
         let jira_entries: Vec<Entry> = rows
             .iter()
             .map(|r| {
@@ -326,6 +357,8 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
     }
     let drift_count = drift.len();
     drift.truncate(MAX_LISTED);
+    let invalid_attributes_count = invalid_attributes.len();
+    invalid_attributes.truncate(MAX_LISTED);
 
     let repaired = if input.repair && (!drifted.is_empty()) {
         let fetch = IssueFetch {
@@ -372,6 +405,8 @@ pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error
         jira_worklogs: jira_total,
         drift_count,
         drift,
+        invalid_attributes_count,
+        invalid_attributes,
         repaired,
         more: false,
     })
