@@ -18,6 +18,7 @@
 
 pub mod dict;
 pub mod erased;
+mod fetch;
 pub mod issues;
 pub mod open;
 pub mod privacy;
@@ -27,11 +28,9 @@ pub mod saved;
 mod store;
 pub mod worklogs;
 
+pub use fetch::{fetch_issues, load_fields, IndexFields, IssueFetch, FIELDS_SETTING};
 pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
-pub use store::{
-    delete_worklogs, fetch_issues, load_fields, store_issues, store_worklogs, store_worklogs_as,
-    IndexFields, IssueFetch, Stored, FIELDS_SETTING,
-};
+pub use store::{delete_worklogs, store_issues, store_worklogs, store_worklogs_as, Stored};
 
 use crate::executor::Ctx;
 use crate::protocol::{SqlRows, Value};
