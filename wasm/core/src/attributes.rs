@@ -269,7 +269,7 @@ impl Definitions {
 /// assert_eq!(property_key("billable"), "billable");
 /// ```
 pub fn property_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
+    let mut out = String::with_capacity(key.len().saturating_add(4));
     for c in key.chars() {
         if c.is_ascii_uppercase() {
             if !out.is_empty() {
