@@ -151,7 +151,7 @@ impl App {
         let effects = Effects::new(database, jira, limits);
         let host = Host::start(runtime, effects, config.installation).await?;
         if let Some(demo) = &demo {
-            save_demo_attributes(&host, demo).await?;
+            set_up_demo(&host, demo).await?;
         }
         let token_owner = match cloud {
             true => Some(token_owner(&host).await?),
@@ -213,23 +213,23 @@ impl App {
     }
 }
 
-/// Saves the demo site's worklog attribute definitions (what its worklogs
-/// carry, from the simulator) as its administrator, as a person would in the
-/// admin page: the demo's app data starts afresh on every start.
-async fn save_demo_attributes(host: &Host, demo: &Demo) -> Result<(), Error> {
-    let admin = demo.account_id(jira_sim::DEMO_ADMIN);
-    let ctx = host.context(EntryPoint::Person, Some(admin));
-    let input = jira_sim::demo_attribute_definitions().to_string();
-    host.run(&ctx, "attribute.save", &input)
-        .await
-        .map(|_| ())
-        .map_err(|err| {
-            Error::jira(format!(
-                "saving the demo's worklog attributes failed ({}): {}",
-                err.code.name(),
-                err.message
-            ))
-        })
+/// Runs what a person does in the app when a demo starts
+/// ([`jira_sim::demo_app_setup`]): the demo's app data starts afresh on every
+/// start and must match its world.
+async fn set_up_demo(host: &Host, demo: &Demo) -> Result<(), Error> {
+    for (who, operation, input) in jira_sim::demo_app_setup() {
+        let ctx = host.context(EntryPoint::Person, Some(demo.account_id(who)));
+        host.run(&ctx, operation, &input.to_string())
+            .await
+            .map_err(|err| {
+                Error::jira(format!(
+                    "setting up the demo failed: {operation} answered {}: {}",
+                    err.code.name(),
+                    err.message
+                ))
+            })?;
+    }
+    Ok(())
 }
 
 /// The account id of the API token's owner, from the component's [`WHO_AM_I`]

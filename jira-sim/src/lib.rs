@@ -38,7 +38,7 @@ mod world;
 
 pub use client::{Caller, InProcess, Reply};
 pub use error::JiraError;
-pub use generate::{demo_attribute_definitions, GenOptions, DEMO_ADMIN};
+pub use generate::{demo_app_setup, demo_attribute_definitions, GenOptions, DEMO_ADMIN};
 pub use server::{jira_routes, spawn, SimHandle};
 pub use state::{Fault, Sim};
 pub use world::{IssueFacts, WorklogFacts, World};

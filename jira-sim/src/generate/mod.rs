@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use crate::world::World;
 use fixed::fixed_world;
 use seeded::{add_extra_users, add_issues, add_worklogs};
-pub use seeded::{demo_attribute_definitions, DEMO_ADMIN};
+pub use seeded::{demo_app_setup, demo_attribute_definitions, DEMO_ADMIN};
 
 /// The last day with worklogs; the data ends before 2026-11-24.
 const LAST_DAY: (i32, u32, u32) = (2026, 11, 23);

@@ -171,9 +171,16 @@ pub(super) fn worklog_attributes(i: usize) -> Option<Value> {
     Some(json!({ "billable": !(h >> 16).is_multiple_of(3), "workType": work_type }))
 }
 
+/// What a person does in the app when a demo site starts, so that the app's
+/// own data matches the demo world: `(alias, operation, input)`, in order. The
+/// demo's worklogs carry attributes ([`worklog_attributes`]), so their
+/// definitions are saved, by the administrator.
+pub fn demo_app_setup() -> Vec<(&'static str, &'static str, Value)> {
+    vec![(DEMO_ADMIN, "attribute.save", demo_attribute_definitions())]
+}
+
 /// The worklog attribute definitions that describe what [`worklog_attributes`]
-/// writes, as `attribute.save` takes them: the app's own data for the demo
-/// site, which a host saves (as [`DEMO_ADMIN`]) when it starts a demo.
+/// writes, as `attribute.save` takes them.
 pub fn demo_attribute_definitions() -> Value {
     json!({ "attributes": [
         { "key": "billable", "name": "Billable", "type": "boolean" },
