@@ -56,15 +56,6 @@ impl store::Setting for Definitions {
     }
 }
 
-/// The stored definitions; none when never saved.
-///
-/// # Errors
-///
-/// The database's errors; `internal` when the stored row is not valid.
-pub async fn load(ctx: &Ctx) -> Result<Definitions, Error> {
-    store::load(ctx).await
-}
-
 /// Lists the site's attribute definitions (anyone with an acting user).
 ///
 /// # Errors
@@ -73,7 +64,7 @@ pub async fn load(ctx: &Ctx) -> Result<Definitions, Error> {
 pub async fn list(ctx: &Ctx, _: NoInput) -> Result<AttributesOut, Error> {
     ctx.acting_user()?;
     Ok(AttributesOut {
-        attributes: load(ctx).await?,
+        attributes: store::load::<Definitions>(ctx).await?,
     })
 }
 

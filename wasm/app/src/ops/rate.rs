@@ -336,15 +336,6 @@ impl store::Setting for Rates {
     }
 }
 
-/// The stored rates (none until saved): one SQL read.
-///
-/// # Errors
-///
-/// The database's errors; `internal` when the stored row is not valid.
-pub async fn load(ctx: &Ctx) -> Result<Rates, Error> {
-    store::load(ctx).await
-}
-
 /// The site's rates, most specific scope first, then by effective date.
 ///
 /// # Errors
@@ -354,7 +345,7 @@ pub async fn list(ctx: &Ctx, _: NoInput) -> Result<RatesOut, Error> {
     if ctx.acting_user().is_ok() {
         require_admin(ctx, "read the hourly rates").await?;
     }
-    Ok(load(ctx).await?.to_out())
+    Ok(store::load::<Rates>(ctx).await?.to_out())
 }
 
 /// Replaces the site's rates (Jira administrators only).

@@ -264,15 +264,6 @@ impl store::Setting for SiteSchedule {
     }
 }
 
-/// The stored schedule, or the default one (Monday to Friday, 8 hours).
-///
-/// # Errors
-///
-/// The database's errors; `internal` when the stored row is not valid.
-pub async fn load(ctx: &Ctx) -> Result<SiteSchedule, Error> {
-    store::load(ctx).await
-}
-
 /// The site's schedule (anyone with an acting user).
 ///
 /// # Errors
@@ -280,7 +271,7 @@ pub async fn load(ctx: &Ctx) -> Result<SiteSchedule, Error> {
 /// `forbidden` without an acting user; as [`load`].
 pub async fn get(ctx: &Ctx, _: NoInput) -> Result<ScheduleOut, Error> {
     ctx.acting_user()?;
-    Ok(load(ctx).await?.to_out())
+    Ok(store::load::<SiteSchedule>(ctx).await?.to_out())
 }
 
 /// Replaces the site's schedule (Jira administrators only).

@@ -19,7 +19,7 @@ use crate::executor::Ctx;
 use crate::index;
 use crate::input::{quote, Input};
 use crate::jira::{Call, JiraPath};
-use crate::Error;
+use crate::{store, Error};
 use chrono::Days;
 use worklogs_core::calendar::{week_start, DateRange, Zone};
 use worklogs_core::NaiveDate;
@@ -152,7 +152,7 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
             e.message()
         ))
     })?;
-    let (site, plan) = futures::join!(index::site(ctx), schedule::load(ctx));
+    let (site, plan) = futures::join!(index::site(ctx), store::load::<schedule::SiteSchedule>(ctx));
     let (site, plan) = (site?, plan?);
     let first = week_start(input.date, plan.week_start)
         .map_err(|e| Error::invalid_field("date", e.message()))?;

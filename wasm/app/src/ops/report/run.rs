@@ -24,7 +24,7 @@ use super::rows::{Order, Range, Reader, PAGE_ROWS};
 use crate::access::Viewer;
 use crate::executor::Ctx;
 use crate::ops::rate;
-use crate::{index, input, Error};
+use crate::{index, input, store, Error};
 
 /// Most worklogs one report reads (about 1000 SQL pages).
 pub const MAX_REPORT_ROWS: u64 = 2_000_000;
@@ -331,13 +331,14 @@ pub fn tree(result: &ReportResult) -> Vec<Group> {
 ///
 /// # Errors
 ///
-/// `invalid-input` naming `measures` when no rate is saved; as [`rate::load`].
+/// `invalid-input` naming `measures` when no rate is saved; the database's
+/// errors; `internal` when the stored rates are not valid.
 async fn rates_for(ctx: &Ctx, costed: bool) -> Result<Option<RateTable>, Error> {
     if !costed {
         return Ok(None);
     }
     crate::access::require_cost_viewer(ctx).await?;
-    let rates = rate::load(ctx).await?;
+    let rates = store::load::<rate::Rates>(ctx).await?;
     if rates.is_empty() {
         return Err(Error::invalid_field(
             "measures",

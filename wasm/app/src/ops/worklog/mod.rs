@@ -26,7 +26,7 @@ use crate::input::{self, parse_date_time, quote, IssueRef, WorklogId};
 use crate::jira::types::Visibility;
 use crate::jira::{id_string, Call, JiraPath};
 use crate::protocol::{HttpResponse, Method};
-use crate::Error;
+use crate::{store, Error};
 use worklogs_core::duration::{self, TimeTrackingSettings};
 
 use super::settings;
@@ -217,7 +217,7 @@ async fn checked_attributes(
     ctx: &Ctx,
     values: Option<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Option<serde_json::Value>, Error> {
-    let definitions = super::attribute::load(ctx).await?;
+    let definitions = store::load::<worklogs_core::attributes::Definitions>(ctx).await?;
     let given = values.is_some();
     let values = values.unwrap_or_default();
     definitions.check(&values).map_err(|e| {
