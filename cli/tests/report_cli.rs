@@ -2,6 +2,9 @@
 //! component: the demo world imported, then `report.run` and `export.run` as the
 //! CLI runs them, and their results compared with each other.
 
+// The host's integration-test helpers (the component, hosts on temporary data
+// directories), shared rather than copied.
+#[path = "../../host/tests/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@ use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;
 
-use super::{int, placeholders};
+use super::{first_column, int, placeholders};
 
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 1000;
@@ -24,11 +24,7 @@ pub async fn ids_after(ctx: &Ctx, site: i64, after: i64, limit: usize) -> Result
             vec![Value::Int(site), Value::Int(after)],
         )
         .await?;
-    Ok(rows
-        .rows
-        .iter()
-        .filter_map(|r| r.first().and_then(int))
-        .collect())
+    Ok(first_column(&rows))
 }
 
 /// Which of `ids` the index holds: one statement per 1,000 ids, in one batch.

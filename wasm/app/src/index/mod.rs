@@ -160,6 +160,15 @@ pub fn first_int(rows: &SqlRows) -> Option<i64> {
     rows.rows.first().and_then(|row| row.first()).and_then(int)
 }
 
+/// The first column of every row, as integers (rows whose cell is not one
+/// are skipped).
+pub fn first_column<C: FromIterator<i64>>(rows: &SqlRows) -> C {
+    rows.rows
+        .iter()
+        .filter_map(|row| row.first().and_then(int))
+        .collect()
+}
+
 /// `?, ?, ?` for `n` placeholders.
 pub(crate) fn placeholders(n: usize) -> String {
     let mut out = String::with_capacity(n * 3);

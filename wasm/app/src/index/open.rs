@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use super::int;
+use super::first_column;
 use super::store::multi_row;
 use crate::executor::Ctx;
 use crate::protocol::Value;
@@ -28,11 +28,7 @@ pub async fn open_projects(ctx: &Ctx, site: i64) -> Result<BTreeSet<i64>, Error>
             vec![Value::Int(site)],
         )
         .await?;
-    Ok(rows
-        .rows
-        .iter()
-        .filter_map(|r| r.first().and_then(int))
-        .collect())
+    Ok(first_column(&rows))
 }
 
 /// The projects of the issues indexed for `site`.
@@ -49,11 +45,7 @@ pub async fn indexed_projects(ctx: &Ctx, site: i64) -> Result<Vec<i64>, Error> {
             vec![Value::Int(site)],
         )
         .await?;
-    Ok(rows
-        .rows
-        .iter()
-        .filter_map(|r| r.first().and_then(int))
-        .collect())
+    Ok(first_column(&rows))
 }
 
 /// Replaces the open projects of `site`: first forgets them all (so that,
