@@ -298,6 +298,8 @@ export type IndexCounts = {
   deleted: number;
   issues: number;
   skipped: number;
+  /** Rows not written because a text collides with another's dictionary entry (absent when none) */
+  refused?: number;
 };
 
 export type SyncSliceInput = {
@@ -321,6 +323,7 @@ export type SyncSliceOutput = {
     deleted: number;
     issues: number;
     skipped: number;
+    refused?: number;
     jiraRequests: number;
     sqlStatements: number;
     retries: number;

@@ -11,8 +11,11 @@
 //!   statuses, component, label and version lists, custom field values) are
 //!   stored once in the dictionary `dict` and referred to by a 53-bit hash of
 //!   their kind and text ([`hash_text`]). Ids computed from content need no
-//!   allocation: writing an entry is an idempotent `REPLACE`, in the same batch
-//!   as the rows that refer to it, and never races.
+//!   allocation: writing an entry is an idempotent `REPLACE`, in a batch before
+//!   the rows that refer to it, and never races. The entries already stored
+//!   under a write's ids are read first: those stored as they are are not
+//!   written again, and a row whose text collides with another's entry is not
+//!   written at all (the entry is never replaced).
 //! - Writes are single statements, ordered so that whatever marks a step as
 //!   done (a checkpoint, an issue's project) is written after the step's data.
 

@@ -35,6 +35,15 @@ pub struct Stored {
     pub issues: u64,
     /// Worklogs not indexed because Jira no longer shows their issue.
     pub skipped: u64,
+    /// Worklog and issue rows not written because one of their texts hashes
+    /// to the dictionary id of another text already stored ([`Dict::guard`]):
+    /// a crafted collision never overwrites an entry others point at.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refused: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Stored {
@@ -45,23 +54,91 @@ impl Stored {
         self.deleted += other.deleted;
         self.issues += other.issues;
         self.skipped += other.skipped;
+        self.refused += other.refused;
     }
 }
 
-/// A dictionary being filled for one write: content-addressed entries.
+/// A dictionary being filled for one write: content-addressed entries, and
+/// the ids the row being built uses.
 #[derive(Default)]
-struct Dict(BTreeMap<i64, (Kind, String)>);
+struct Dict {
+    entries: BTreeMap<i64, (Kind, String)>,
+    used: Vec<i64>,
+}
 
 impl Dict {
     fn id(&mut self, kind: Kind, text: &str) -> i64 {
         let id = dict_id(kind, text);
-        self.0.entry(id).or_insert_with(|| (kind, text.to_owned()));
+        self.entries
+            .entry(id)
+            .or_insert_with(|| (kind, text.to_owned()));
+        self.used.push(id);
         id
     }
 
     fn optional(&mut self, kind: Kind, text: Option<&str>) -> i64 {
         text.map_or(0, |t| self.id(kind, t))
     }
+
+    /// The ids used since the last call (by the row just built).
+    fn take_used(&mut self) -> Vec<i64> {
+        std::mem::take(&mut self.used)
+    }
+
+    /// Reads the entries already stored under this dictionary's ids: an
+    /// entry stored as it is needs no write, and one stored with another kind
+    /// or text is a collision (53-bit hashes of texts anyone can write, such
+    /// as attribute sets). Colliding entries are never written, so a crafted
+    /// text cannot replace one that other rows point at; returns their ids,
+    /// whose rows the caller leaves out.
+    async fn guard(&mut self, ctx: &Ctx, site: i64) -> Result<BTreeSet<i64>, Error> {
+        let ids: Vec<i64> = self.entries.keys().copied().collect();
+        let stored = read_by_ids(
+            ctx,
+            "SELECT id, kind, value FROM dict WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
+            site,
+            &ids,
+        )
+        .await?;
+        let mut colliding = BTreeSet::new();
+        for row in &stored {
+            let (Some(id), Some(kind)) = (row.first().and_then(int), row.get(1).and_then(int))
+            else {
+                continue;
+            };
+            let text = match row.get(2) {
+                Some(Value::Text(t)) => t.as_str(),
+                _ => "",
+            };
+            if let Some((ours, our_text)) = self.entries.get(&id) {
+                if *ours as i64 != kind || our_text != text {
+                    colliding.insert(id);
+                }
+                self.entries.remove(&id);
+            }
+        }
+        Ok(colliding)
+    }
+}
+
+/// The rows whose dictionary ids avoid `colliding`, and how many were left out.
+fn without_collisions(
+    rows: Vec<(Vec<Value>, Vec<i64>)>,
+    colliding: &BTreeSet<i64>,
+) -> (Vec<Vec<Value>>, u64) {
+    let mut refused = 0;
+    let kept = rows
+        .into_iter()
+        .filter_map(|(row, used)| {
+            if used.iter().any(|id| colliding.contains(id)) {
+                refused += 1;
+                None
+            } else {
+                Some(row)
+            }
+        })
+        .collect();
+    (kept, refused)
 }
 
 /// Multi-row statements: `prefix` then up to [`CHUNK`] tuples each, split
@@ -140,7 +217,7 @@ async fn read_by_ids(
 /// The dictionary rows, as one or more `REPLACE` statements.
 fn dict_statements(site: i64, dict: Dict) -> Vec<(String, Vec<Value>)> {
     let rows = dict
-        .0
+        .entries
         .into_iter()
         .map(|(id, (kind, text))| {
             vec![
@@ -390,14 +467,22 @@ pub async fn store_worklogs_as(
             stored.unchanged += 1;
             continue;
         }
-        worklog_rows.push(worklog_values(site, &mut dict, row, project, &erased));
+        let values = worklog_values(site, &mut dict, row, project, &erased);
+        worklog_rows.push((values, dict.take_used()));
     }
-    stored.written = worklog_rows.len() as u64;
-    stored.issues = fetched.len() as u64;
-    let issue_rows: Vec<Vec<Value>> = fetched
+    let issue_rows: Vec<(Vec<Value>, Vec<i64>)> = fetched
         .iter()
-        .map(|issue| issue_values(site, &mut dict, issue, &erased))
+        .map(|issue| {
+            let values = issue_values(site, &mut dict, issue, &erased);
+            (values, dict.take_used())
+        })
         .collect();
+    let colliding = dict.guard(ctx, site).await?;
+    let (worklog_rows, refused_worklogs) = without_collisions(worklog_rows, &colliding);
+    let (issue_rows, refused_issues) = without_collisions(issue_rows, &colliding);
+    stored.written = worklog_rows.len() as u64;
+    stored.issues = issue_rows.len() as u64;
+    stored.refused = refused_worklogs + refused_issues;
     // The dictionary first, in a batch of its own: a row is never written
     // while an entry it points at failed to be.
     write_all(ctx, dict_statements(site, dict)).await?;
@@ -449,10 +534,15 @@ pub async fn store_issues(
     }
     let erased = erased_labels(ctx, site, std::iter::empty(), &issues).await?;
     let mut dict = Dict::default();
-    let rows: Vec<Vec<Value>> = issues
+    let rows: Vec<(Vec<Value>, Vec<i64>)> = issues
         .iter()
-        .map(|issue| issue_values(site, &mut dict, issue, &erased))
+        .map(|issue| {
+            let values = issue_values(site, &mut dict, issue, &erased);
+            (values, dict.take_used())
+        })
         .collect();
+    let colliding = dict.guard(ctx, site).await?;
+    let (rows, refused) = without_collisions(rows, &colliding);
     // The dictionary first, as in `store_worklogs_as`.
     write_all(ctx, dict_statements(site, dict)).await?;
     let mut statements = multi_row(ISSUES_INSERT, 14, rows);
@@ -467,8 +557,9 @@ pub async fn store_issues(
         .map(|r| r.rows_affected)
         .sum();
     Ok(Stored {
-        issues: issues.len() as u64,
+        issues: (issues.len() as u64).saturating_sub(refused),
         deleted,
+        refused,
         ..Stored::default()
     })
 }

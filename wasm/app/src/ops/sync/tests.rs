@@ -761,3 +761,48 @@ fn status_reports_the_index() {
     assert!(out["issues"].as_i64().unwrap() > 30);
     assert_eq!(out["running"], Json::Null);
 }
+
+#[test]
+fn a_text_that_collides_with_a_stored_dictionary_entry_never_replaces_it() {
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let f = sim
+        .with_world(|w| w.worklog_facts())
+        .into_iter()
+        .find(|f| (1_793_491_200_000..1_795_392_000_000).contains(&f.started_ms))
+        .unwrap();
+    // A set written through Jira's REST API whose dictionary id is already
+    // taken by another text (planted here: a real 53-bit collision is what a
+    // determined author would have to compute).
+    let forged = json!({"billable": true, "workType": "forged-for-this-test"});
+    let id = crate::index::dict_id(crate::index::Kind::Attributes, &canonical_json(&forged));
+    let victim = r#"{"billable":false}"#;
+    host.exec(&format!(
+        "REPLACE INTO dict (site, id, kind, value) VALUES (1, {id}, 3, '{victim}')"
+    ));
+    let jira = InProcess::new(&sim).unwrap();
+    let reply = jira.send(
+        Caller::App,
+        "PUT",
+        &format!(
+            "/rest/api/3/issue/{}/worklog/{}/properties/worklogs.attributes",
+            f.issue_id, f.id
+        ),
+        Some(&forged.to_string()),
+    );
+    assert!(reply.status < 300, "{}", reply.body);
+    let before = host.query(&format!("SELECT attrs FROM worklogs WHERE id = {}", f.id));
+    let repaired = host
+        .run(
+            "sync.verify",
+            json!({"from": "2026-11-01", "to": "2026-11-23", "repair": true}),
+        )
+        .unwrap();
+    assert_eq!(repaired["repaired"]["refused"], json!(1), "{repaired}");
+    // The entry others point at keeps its text; the forged row is not written.
+    let entry = host.query(&format!("SELECT value FROM dict WHERE id = {id}"));
+    assert_eq!(text(&entry[0][0]).as_deref(), Some(victim));
+    let after = host.query(&format!("SELECT attrs FROM worklogs WHERE id = {}", f.id));
+    assert_eq!(after, before);
+}
