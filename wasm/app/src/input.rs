@@ -32,13 +32,24 @@ pub trait Input: Sized {
     fn validate(raw: Self::Raw) -> Result<Self, Error>;
 }
 
+/// The largest input, in bytes: a report query that lists a thousand people
+/// and a thousand issues, or a thousand rates, fits many times over.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
 /// Parses and validates an operation's JSON input. An empty input reads as `{}`.
 ///
 /// # Errors
 ///
-/// `invalid-input` when the text is not JSON, not an object, has unknown
-/// fields, fields of the wrong type, or values out of range.
+/// `limit` for an input larger than [`MAX_INPUT_BYTES`]; `invalid-input` when
+/// the text is not JSON, not an object, has unknown fields, fields of the wrong
+/// type, or values out of range.
 pub fn parse<T: Input>(text: &str) -> Result<T, Error> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(Error::limit(format!(
+            "the input is {} bytes, more than {MAX_INPUT_BYTES}",
+            text.len()
+        )));
+    }
     let text = text.trim();
     let value: serde_json::Value = if text.is_empty() {
         serde_json::Value::Object(serde_json::Map::new())
@@ -511,6 +522,19 @@ mod tests {
         );
         let m = message("{}");
         assert!(m.contains("missing field `name`"), "{m}");
+    }
+
+    #[test]
+    fn a_huge_input_is_a_limit() {
+        let text = format!(r#"{{"name": "{}"}}"#, "x".repeat(MAX_INPUT_BYTES));
+        let Err(e) = parse::<Sample>(&text) else {
+            panic!("a huge input was accepted")
+        };
+        assert_eq!(e.code(), crate::ErrorCode::Limit);
+        assert!(
+            e.message().contains("1048588 bytes, more than 1048576"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -806,3 +806,20 @@ fn a_text_that_collides_with_a_stored_dictionary_entry_never_replaces_it() {
     let after = host.query(&format!("SELECT attrs FROM worklogs WHERE id = {}", f.id));
     assert_eq!(after, before);
 }
+
+#[test]
+fn verify_refuses_dates_outside_the_years_1970_to_9999() {
+    let sim = sim();
+    let mut host = job(&sim);
+    for input in [
+        json!({"to": "-262144-01-05"}),
+        json!({"from": "+262143-12-31", "to": "+262143-12-31"}),
+        json!({"from": "0001-01-01", "to": "0001-01-02"}),
+    ] {
+        let e = host.run("sync.verify", input.clone()).unwrap_err();
+        assert!(
+            e.is_invalid_input() && e.message().contains("1970 to 9999"),
+            "{input}: {e}"
+        );
+    }
+}

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use futures::future::try_join_all;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -58,12 +58,20 @@ pub struct VerifyInput {
 fn date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, Error> {
     value
         .map(|text| {
-            NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-                Error::invalid_field(
-                    field,
-                    format_args!("{} is not a date such as 2026-11-24", quote(&text)),
-                )
-            })
+            // Within these years no date arithmetic below can overflow
+            // (chrono panics on it, and a panic traps the component).
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1970..=9999).contains(&d.year()))
+                .ok_or_else(|| {
+                    Error::invalid_field(
+                        field,
+                        format_args!(
+                            "{} is not a date such as 2026-11-24 (years 1970 to 9999)",
+                            quote(&text)
+                        ),
+                    )
+                })
         })
         .transpose()
 }
