@@ -10,13 +10,14 @@
 //! project) comes from the index, which the sync fills from the projects'
 //! permission schemes ([`open_projects`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use serde_json::json;
 
 use super::Viewer;
 use crate::executor::Ctx;
+use crate::index;
 use crate::jira::{Call, JiraPath};
 use crate::{Error, ErrorCode};
 
@@ -81,10 +82,17 @@ struct Holder {
 }
 
 impl Viewer {
-    /// Takes the site's open projects (from the index) for
-    /// [`Viewer::needs_issue_check`].
-    pub fn set_open_projects(&mut self, open: BTreeSet<i64>) {
-        self.open_projects = Some(open);
+    /// Reads the site's open projects from the index, once per task, for
+    /// [`Viewer::needs_issue_check`] (the app needs none).
+    ///
+    /// # Errors
+    ///
+    /// The database's errors.
+    pub async fn read_open_projects(&mut self, ctx: &Ctx, site: i64) -> Result<(), Error> {
+        if self.open_projects.is_none() && !self.is_app() {
+            self.open_projects = Some(index::open::open_projects(ctx, site).await?);
+        }
+        Ok(())
     }
 
     /// Whether the viewer's sight of an issue (in `project`, at security
@@ -139,7 +147,7 @@ impl Viewer {
                 Call::post(path.clone(), body.to_string())
             })
             .collect();
-        let mut answered = BTreeMap::new();
+        let mut answered = BTreeSet::new();
         for group in asks.chunks(PARALLEL_CHECKS) {
             let answers =
                 futures::future::join_all(group.iter().map(|call| call.json::<Grants>(ctx))).await;
@@ -161,15 +169,13 @@ impl Viewer {
                 })?;
                 for grant in grants.project_permissions {
                     if grant.permission == BROWSE {
-                        for id in grant.issues {
-                            answered.insert(id, true);
-                        }
+                        answered.extend(grant.issues);
                     }
                 }
             }
         }
         for id in wanted {
-            let seen = answered.contains_key(&id);
+            let seen = answered.contains(&id);
             self.issues.insert(id, seen);
         }
         Ok(())

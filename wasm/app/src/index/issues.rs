@@ -1,16 +1,11 @@
 //! Reading the index's issue rows: which issues it holds (`sync.*`) and the
 //! summaries a timesheet shows.
 
-use futures::future::try_join_all;
-
 use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;
 
-use super::{first_column, int, placeholders};
-
-/// Ids per `IN (…)` list.
-const CHUNK: usize = 1000;
+use super::{first_column, int, placeholders, read_by_ids};
 
 /// The ids of the indexed issues after `after`, in id order, at most `limit`.
 ///
@@ -33,20 +28,15 @@ pub async fn ids_after(ctx: &Ctx, site: i64, after: i64, limit: usize) -> Result
 ///
 /// The database's errors.
 pub async fn indexed(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<i64>, Error> {
-    let answers = try_join_all(ids.chunks(CHUNK).map(|chunk| {
-        let mut params = vec![Value::Int(site)];
-        params.extend(chunk.iter().map(|&id| Value::Int(id)));
-        let sql = format!(
-            "SELECT id FROM issues WHERE site = ? AND id IN ({}) LIMIT {}",
-            placeholders(chunk.len()),
-            chunk.len()
-        );
-        async move { ctx.sql(&sql, params).await }
-    }))
+    let rows = read_by_ids(
+        ctx,
+        "SELECT id FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
+        site,
+        ids,
+    )
     .await?;
-    Ok(answers
+    Ok(rows
         .iter()
-        .flat_map(|rows| rows.rows.iter())
         .filter_map(|r| r.first().and_then(int))
         .collect())
 }

@@ -172,6 +172,34 @@ pub fn first_column<C: FromIterator<i64>>(rows: &SqlRows) -> C {
         .collect()
 }
 
+/// Ids per `IN (…)` list of a read by ids.
+const IDS_PER_STATEMENT: usize = 1000;
+
+/// Reads rows for ids in chunks of [`IDS_PER_STATEMENT`], all in one batch:
+/// `sql` has `{ids}` where the placeholders go and `{limit}` where the
+/// chunk's size goes, and takes the site first.
+///
+/// # Errors
+///
+/// The database's errors.
+pub(crate) async fn read_by_ids(
+    ctx: &Ctx,
+    sql: &str,
+    site: i64,
+    ids: &[i64],
+) -> Result<Vec<Vec<Value>>, Error> {
+    let reads = ids.chunks(IDS_PER_STATEMENT).map(|chunk| {
+        let text = sql
+            .replace("{ids}", &placeholders(chunk.len()))
+            .replace("{limit}", &chunk.len().to_string());
+        let mut params = vec![Value::Int(site)];
+        params.extend(chunk.iter().map(|&id| Value::Int(id)));
+        async move { ctx.sql(&text, params).await }
+    });
+    let answers = futures::future::try_join_all(reads).await?;
+    Ok(answers.into_iter().flat_map(|rows| rows.rows).collect())
+}
+
 /// `?, ?, ?` for `n` placeholders.
 pub(crate) fn placeholders(n: usize) -> String {
     let mut out = String::with_capacity(n * 3);

@@ -1,16 +1,13 @@
 //! The index reads of reports and exports: keyset pages of worklogs (joined
 //! with their issue) and of deletion tombstones, narrowed to the viewer's
-//! projects and people in SQL, and the dictionary entries and parent issues
-//! the rows refer to. What the viewer may see of each row is decided by the
+//! projects and people in SQL, and the parent issues the rows refer to (their
+//! dictionary entries are [`super::dict::entries`]). What the viewer may see of each row is decided by the
 //! caller (`ops/report/rows.rs`, with [`crate::access::Viewer`]).
 
-use super::{int, placeholders};
+use super::{int, placeholders, read_by_ids};
 use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;
-
-/// Ids per `IN` list of dictionary and parent lookups.
-const LOOKUP_CHUNK: usize = 500;
 
 /// The order pages are read in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,17 +81,6 @@ pub struct ReportRow {
     /// The issue's security level (0: none; -1: not known, as for an issue the
     /// index lacks).
     pub security: i64,
-}
-
-/// A dictionary entry.
-#[derive(Debug)]
-pub struct DictEntry {
-    /// The entry's id.
-    pub id: i64,
-    /// Its text.
-    pub value: String,
-    /// [`super::Kind`] as stored.
-    pub kind: i64,
 }
 
 /// A parent issue as the index has it.
@@ -246,53 +232,18 @@ pub async fn deletion_page(
         .collect())
 }
 
-/// Reads `ids` in chunks of [`LOOKUP_CHUNK`], all in one batch.
-async fn by_ids(ctx: &Ctx, site: i64, ids: &[i64], head: &str) -> Result<Vec<Vec<Value>>, Error> {
-    let reads = ids.chunks(LOOKUP_CHUNK).map(|chunk| {
-        let mut params = vec![Value::Int(site)];
-        params.extend(chunk.iter().map(|&i| Value::Int(i)));
-        let sql = format!(
-            "{head} WHERE site = ? AND id IN ({}) LIMIT {}",
-            placeholders(chunk.len()),
-            chunk.len()
-        );
-        async move { ctx.sql(&sql, params).await }
-    });
-    let mut out = Vec::new();
-    for answer in futures::future::join_all(reads).await {
-        out.extend(answer?.rows);
-    }
-    Ok(out)
-}
-
-/// The dictionary entries of `site` among `ids`.
-///
-/// # Errors
-///
-/// The database's errors.
-pub async fn dict_entries(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<DictEntry>, Error> {
-    let rows = by_ids(ctx, site, ids, "SELECT id, value, kind FROM dict").await?;
-    Ok(rows
-        .iter()
-        .map(|row| DictEntry {
-            id: num(row, 0),
-            value: text(row.get(1)),
-            kind: num(row, 2),
-        })
-        .collect())
-}
-
 /// The issues of `site` among `ids`, as parents.
 ///
 /// # Errors
 ///
 /// The database's errors.
 pub async fn parents(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<ParentRow>, Error> {
-    let rows = by_ids(
+    let rows = read_by_ids(
         ctx,
+        "SELECT id, issue_key, summary, project, security FROM issues \
+         WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
         site,
         ids,
-        "SELECT id, issue_key, summary, project, security FROM issues",
     )
     .await?;
     Ok(rows

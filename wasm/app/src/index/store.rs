@@ -5,11 +5,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use futures::future::{join_all, try_join_all};
+use futures::future::join_all;
 use serde::{Deserialize, Serialize};
 
 use super::fetch::{fetch_issues, IssueFetch};
-use super::{dict_id, erased, int, placeholders, tuples, IssueRow, Kind, WorklogRow};
+use super::{dict_id, erased, int, placeholders, read_by_ids, tuples, IssueRow, Kind, WorklogRow};
 use crate::executor::Ctx;
 use crate::protocol::{SqlRows, Value};
 use crate::Error;
@@ -93,28 +93,12 @@ impl Dict {
     /// whose rows the caller leaves out.
     async fn guard(&mut self, ctx: &Ctx, site: i64) -> Result<BTreeSet<i64>, Error> {
         let ids: Vec<i64> = self.entries.keys().copied().collect();
-        let stored = read_by_ids(
-            ctx,
-            "SELECT id, kind, value FROM dict WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
-            site,
-            &ids,
-        )
-        .await?;
         let mut colliding = BTreeSet::new();
-        for row in &stored {
-            let (Some(id), Some(kind)) = (row.first().and_then(int), row.get(1).and_then(int))
-            else {
-                continue;
-            };
-            let text = match row.get(2) {
-                Some(Value::Text(t)) => t.as_str(),
-                _ => "",
-            };
-            if let Some((ours, our_text)) = self.entries.get(&id) {
-                if *ours as i64 != kind || our_text != text {
-                    colliding.insert(id);
+        for stored in super::dict::entries(ctx, site, &ids).await? {
+            if let Some((ours, our_text)) = self.entries.remove(&stored.id) {
+                if ours as i64 != stored.kind || our_text != stored.value {
+                    colliding.insert(stored.id);
                 }
-                self.entries.remove(&id);
             }
         }
         Ok(colliding)
@@ -192,26 +176,6 @@ async fn write_all(
     )
     .await;
     results.into_iter().collect()
-}
-
-/// Reads rows for ids in chunks, all in one batch: `sql` has `{ids}` where the
-/// placeholders go and takes the site first.
-async fn read_by_ids(
-    ctx: &Ctx,
-    sql: &str,
-    site: i64,
-    ids: &[i64],
-) -> Result<Vec<Vec<Value>>, Error> {
-    let futures = ids.chunks(CHUNK).map(|chunk| {
-        let text = sql
-            .replace("{ids}", &placeholders(chunk.len()))
-            .replace("{limit}", &chunk.len().to_string());
-        let mut params = vec![Value::Int(site)];
-        params.extend(chunk.iter().map(|&id| Value::Int(id)));
-        async move { ctx.sql(&text, params).await }
-    });
-    let answers = try_join_all(futures).await?;
-    Ok(answers.into_iter().flat_map(|rows| rows.rows).collect())
 }
 
 /// The dictionary rows, as one or more `REPLACE` statements.

@@ -69,8 +69,6 @@ pub struct Reader {
     kinds: BTreeMap<i64, i64>,
     parents: BTreeMap<i64, ParentRow>,
     names: BTreeMap<String, String>,
-    /// Whether the viewer has the site's open projects yet.
-    open_read: bool,
     /// The site's attribute definitions, once read.
     definitions: Option<Definitions>,
     /// Per attribute set (dictionary id): whether it fits the definitions.
@@ -153,7 +151,6 @@ impl Reader {
             kinds: BTreeMap::new(),
             parents: BTreeMap::new(),
             names: BTreeMap::new(),
-            open_read: false,
             definitions: None,
             attributes_fit: BTreeMap::new(),
         }
@@ -310,10 +307,7 @@ impl Reader {
         if viewer.is_app() {
             return Ok(());
         }
-        if !self.open_read {
-            viewer.set_open_projects(index::open::open_projects(ctx, self.site).await?);
-            self.open_read = true;
-        }
+        viewer.read_open_projects(ctx, self.site).await?;
         let mut ids = BTreeSet::new();
         for r in rows {
             if viewer.needs_issue_check(r.project, r.security) {
@@ -406,7 +400,7 @@ impl Reader {
         let ids: Vec<i64> = ids.into_iter().collect();
         let parents: Vec<i64> = parents.into_iter().collect();
         let (entries, parents) = futures::join!(
-            index::report::dict_entries(ctx, self.site, &ids),
+            index::dict::entries(ctx, self.site, &ids),
             index::report::parents(ctx, self.site, &parents)
         );
         for entry in entries? {
