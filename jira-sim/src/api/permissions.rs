@@ -127,12 +127,7 @@ pub(crate) async fn permission_scheme(
     let expand = q.get("expand").is_some_and(|e| !e.is_empty());
     let answer = sim.with_world(|w| {
         let access = w.access(caller.account);
-        let p = w
-            .find_project(&key)
-            .filter(|&p| access.can_browse(p))
-            .ok_or_else(|| {
-                JiraError::not_found(format!("No project could be found with key '{key}'."))
-            })?;
+        let p = w.visible_project(&access, &key)?;
         if !(access.has_global(GlobalPerm::Administer)
             || access.has(p, ProjectPerm::AdministerProjects))
         {

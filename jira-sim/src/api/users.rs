@@ -344,13 +344,7 @@ pub(crate) async fn my_permissions(
         let project = if let Some(i) = &issue_q {
             Some(w.issues[w.visible_issue(&access, i)? as usize].project)
         } else if let Some(p) = &project_q {
-            let p_idx = w
-                .find_project(p)
-                .filter(|&x| access.can_browse(x))
-                .ok_or_else(|| {
-                    JiraError::not_found(format!("No project could be found with key '{p}'."))
-                })?;
-            Some(p_idx)
+            Some(w.visible_project(&access, p)?)
         } else {
             None
         };
@@ -465,12 +459,7 @@ pub(crate) async fn role_details(
     q.bool("excludeOtherServiceRoles", false)?;
     let body = sim.with_world(|w| {
         let access = w.access(caller.account);
-        let p = w
-            .find_project(&key)
-            .filter(|&p| access.can_browse(p))
-            .ok_or_else(|| {
-                JiraError::not_found(format!("No project could be found with key '{key}'."))
-            })?;
+        let p = w.visible_project(&access, &key)?;
         let roles: Vec<Value> = (0..w.roles.len() as u32)
             .filter(|&r| !current || access.in_role(p, r))
             .map(|r| {

@@ -175,14 +175,20 @@ impl Access {
     /// *Browse projects*, as Jira answers without an issue: also when it is
     /// granted to reporters or assignees, who then see some of its issues.
     pub(crate) fn has(&self, project: u32, perm: ProjectPerm) -> bool {
-        self.perms
-            .get(project as usize)
-            .is_some_and(|bits| bits & (1 << perm as u16) != 0)
+        self.holds_project_wide(project, perm)
             || (perm == ProjectPerm::BrowseProjects
                 && self
                     .browse_by_issue
                     .get(project as usize)
                     .is_some_and(|g| !g.is_empty()))
+    }
+
+    /// Whether the caller holds `perm` in the project through a holder that
+    /// covers the whole project (a group or a role).
+    fn holds_project_wide(&self, project: u32, perm: ProjectPerm) -> bool {
+        self.perms
+            .get(project as usize)
+            .is_some_and(|bits| bits & (1 << perm as u16) != 0)
     }
 
     /// Whether the caller may browse the issue at index `issue`: *Browse
@@ -196,15 +202,10 @@ impl Access {
         if self.app {
             return true;
         }
-        let p = i.project as usize;
-        let project_wide = self
-            .perms
-            .get(p)
-            .is_some_and(|bits| bits & (1 << ProjectPerm::BrowseProjects as u16) != 0);
-        let browse = project_wide
+        let browse = self.holds_project_wide(i.project, ProjectPerm::BrowseProjects)
             || self
                 .browse_by_issue
-                .get(p)
+                .get(i.project as usize)
                 .is_some_and(|holders| holders.iter().any(|&g| self.holds(i, g)));
         browse
             && i.security.is_none_or(|level| {

@@ -123,6 +123,19 @@ pub(crate) fn adjust_remaining(
 }
 
 impl World {
+    /// The project `key` (key, id or name) if the caller may browse it.
+    ///
+    /// # Errors
+    ///
+    /// 404 if it does not exist or the caller cannot browse it.
+    pub(crate) fn visible_project(&self, access: &Access, key: &str) -> Result<u32> {
+        self.find_project(key)
+            .filter(|&p| access.can_browse(p))
+            .ok_or_else(|| {
+                JiraError::not_found(format!("No project could be found with key '{key}'."))
+            })
+    }
+
     /// The issue `key_or_id` if the caller may browse it.
     ///
     /// # Errors
