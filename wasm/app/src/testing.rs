@@ -335,3 +335,16 @@ impl FakeHost {
             .ok()
     }
 }
+
+/// Writes a worklog's `worklogs.attributes` property straight through Jira's
+/// REST API (as the app, past the app's own checks), as any author may.
+pub fn write_attributes_in_jira(sim: &jira_sim::Sim, issue: u64, worklog: u64, value: &str) {
+    let jira = jira_sim::InProcess::new(sim).expect("a runtime for the simulator");
+    let reply = jira.send(
+        jira_sim::Caller::App,
+        "PUT",
+        &format!("/rest/api/3/issue/{issue}/worklog/{worklog}/properties/worklogs.attributes"),
+        Some(value),
+    );
+    assert!(reply.status < 300, "{}", reply.body);
+}

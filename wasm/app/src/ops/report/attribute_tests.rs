@@ -7,8 +7,10 @@
 
 use std::collections::BTreeSet;
 
-use jira_sim::{Caller, InProcess, WorklogFacts};
+use jira_sim::WorklogFacts;
 use serde_json::{json, Value as Json};
+
+use crate::testing::write_attributes_in_jira;
 
 use super::tests::{act, csv_rows, export_all, indexed, november, sim, FROM_MS, TO_MS};
 
@@ -72,25 +74,13 @@ fn attributes_that_do_not_fit_the_definitions_are_left_out_flagged_and_listed() 
         .find(|f| f.attributes.is_none())
         .unwrap()
         .clone();
-    let jira = InProcess::new(&sim).unwrap();
-    for (f, value) in [
-        (
-            &with_attributes,
-            r#"{"billable": true, "workType": "lunch"}"#,
-        ),
-        (&without, r#"{"billable": "yes"}"#),
-    ] {
-        let reply = jira.send(
-            Caller::App,
-            "PUT",
-            &format!(
-                "/rest/api/3/issue/{}/worklog/{}/properties/worklogs.attributes",
-                f.issue_id, f.id
-            ),
-            Some(value),
-        );
-        assert!(reply.status < 300, "{}", reply.body);
-    }
+    write_attributes_in_jira(
+        &sim,
+        with_attributes.issue_id,
+        with_attributes.id,
+        r#"{"billable": true, "workType": "lunch"}"#,
+    );
+    write_attributes_in_jira(&sim, without.issue_id, without.id, r#"{"billable": "yes"}"#);
     let forged: BTreeSet<u64> = [with_attributes.id, without.id].into();
 
     // sync.verify lists them (and its repair indexes them).

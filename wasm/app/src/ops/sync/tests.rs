@@ -10,7 +10,7 @@ use serde_json::{json, Value as Json};
 
 use crate::index::{canonical_json, note, simplify};
 use crate::protocol::{Effect, Value};
-use crate::testing::FakeHost;
+use crate::testing::{write_attributes_in_jira, FakeHost};
 
 /// 2026-11-24T12:00:00Z, when the demo's history ends.
 const NOW: i64 = 1_795_521_600_000;
@@ -550,23 +550,18 @@ fn verify_finds_drift_and_repairs_it() {
         "INSERT INTO worklogs SELECT site, 99999999, issue, project, author, started, seconds, updated, visibility, attrs, note FROM worklogs WHERE id = {}",
         ids[2]
     ));
-    let jira = InProcess::new(&sim).unwrap();
     let issue = sim
         .with_world(|w| w.worklog_facts())
         .into_iter()
         .find(|f| f.id as i64 == ids[3])
         .unwrap()
         .issue_id;
-    let reply = jira.send(
-        Caller::App,
-        "PUT",
-        &format!(
-            "/rest/api/3/issue/{issue}/worklog/{}/properties/worklogs.attributes",
-            ids[3]
-        ),
-        Some(r#"{"billable": false, "workType": "support"}"#),
+    write_attributes_in_jira(
+        &sim,
+        issue,
+        ids[3] as u64,
+        r#"{"billable": false, "workType": "support"}"#,
     );
-    assert!(reply.status < 300, "{}", reply.body);
     let found = host.run("sync.verify", period.clone()).unwrap();
     assert_eq!(found["driftCount"], 4, "{found}");
     assert!(found.get("repaired").is_none());
@@ -781,17 +776,7 @@ fn a_text_that_collides_with_a_stored_dictionary_entry_never_replaces_it() {
     host.exec(&format!(
         "REPLACE INTO dict (site, id, kind, value) VALUES (1, {id}, 3, '{victim}')"
     ));
-    let jira = InProcess::new(&sim).unwrap();
-    let reply = jira.send(
-        Caller::App,
-        "PUT",
-        &format!(
-            "/rest/api/3/issue/{}/worklog/{}/properties/worklogs.attributes",
-            f.issue_id, f.id
-        ),
-        Some(&forged.to_string()),
-    );
-    assert!(reply.status < 300, "{}", reply.body);
+    write_attributes_in_jira(&sim, f.issue_id, f.id, &forged.to_string());
     let before = host.query(&format!("SELECT attrs FROM worklogs WHERE id = {}", f.id));
     let repaired = host
         .run(
