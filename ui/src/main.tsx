@@ -5,6 +5,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import { humanMessage, toAppError, type AppError } from './api/errors';
 import { bridge, type AppContext } from './bridge';
+import { TimerBar } from './components/Timer';
 import { ErrorBanner, Spinner, Tabs } from './components/ui';
 import { loadCore } from './core';
 import { SessionProvider, useSession } from './lib/session';
@@ -27,6 +28,7 @@ function GlobalPage() {
         <Tabs label="Worklogs" value={tab} onChange={setTab}
           tabs={[{ id: 'timesheet', label: 'My timesheet' }, { id: 'reports', label: 'Reports' }]} />
       </header>
+      <TimerBar />
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tabpanel">
         <Suspense fallback={<Spinner />}>{tab === 'timesheet' ? <Timesheet /> : <Reports />}</Suspense>
       </div>

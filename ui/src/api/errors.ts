@@ -51,6 +51,15 @@ const ACTIONS: Record<string, string> = {
   'access.save': 'change who may view team time',
   'schedule.get': 'see working days and holidays',
   'schedule.save': 'change working days and holidays',
+  'timer.list': 'see your timers',
+  'timer.start': 'start a timer on this issue',
+  'timer.pause': 'pause this timer',
+  'timer.resume': 'resume this timer',
+  'timer.update': 'change this timer',
+  'timer.stop': 'stop this timer',
+  'rounding.get': 'read the rounding rule',
+  'rounding.save': 'change the rounding rule',
+  'rounding.preview': 'preview the rounding rule',
 };
 
 /** The sentence to show first; `detail` goes under it. */

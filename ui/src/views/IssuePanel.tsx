@@ -3,8 +3,9 @@
 import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../api/client';
-import type { AppError } from '../api/errors';
-import type { Attribute, AttributeValues, DeleteEstimate, LogEstimate, UpdateEstimate, Worklog, WorklogListOutput } from '../api/types.gen';
+import type { Attribute, DeleteEstimate, LogEstimate, UpdateEstimate, Worklog, WorklogListOutput } from '../api/types.gen';
+import { AttributeField, attributeDraft, attributeErrors, attributeValues, shownValue } from '../components/Attributes';
+import { IssueTimer } from '../components/Timer';
 import { DurationField, parseDurationState, type DurationState } from '../components/DurationField';
 import { Button, ErrorBanner, Field, Lozenge, Spinner } from '../components/ui';
 import { useAction, useLoad } from '../lib/hooks';
@@ -22,40 +23,6 @@ interface Draft {
   amount: DurationState;
   /** Attribute inputs by key: text for text, select and number fields, a boolean for checkboxes. */
   attributes: Record<string, string | boolean>;
-}
-
-/** The form's inputs for a worklog's attribute values (none given: blank). */
-function attributeDraft(defs: Attribute[], values?: AttributeValues): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (const d of defs) {
-    const v = values?.[d.key];
-    out[d.key] = d.type === 'boolean' ? v === true : v === undefined ? '' : String(v);
-  }
-  return out;
-}
-
-/** The values to send: blank fields left out, numbers as numbers (the component checks them). */
-function attributeValues(defs: Attribute[], draft: Record<string, string | boolean>): AttributeValues {
-  const out: AttributeValues = {};
-  for (const d of defs) {
-    const v = draft[d.key];
-    if (typeof v === 'boolean') out[d.key] = v;
-    else if (v !== undefined && v.trim() !== '') {
-      out[d.key] = d.type === 'number' && Number.isFinite(Number(v)) ? Number(v) : d.type === 'number' ? v.trim() : v;
-    }
-  }
-  return out;
-}
-
-/** The component's error about one attribute (`field "attributes.work_type": …`), by key. */
-function attributeErrors(error: AppError | undefined): Record<string, string> {
-  if (!error || error.code !== 'invalid-input') return {};
-  const m = /field "attributes\.([a-z0-9_]+)": (.*)$/s.exec(error.detail);
-  return m ? { [m[1]!]: m[2]! } : {};
-}
-
-function shownValue(v: string | boolean | number): string {
-  return typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v);
 }
 
 export function IssuePanel({ compact = false }: { compact?: boolean }) {
@@ -110,6 +77,7 @@ function IssueWorklogs({ issue, compact }: { issue: string; compact: boolean }) 
           <Button appearance="subtle" aria-label="Dismiss" onClick={() => setNotice(undefined)}>✕</Button></div>}
       </div>
       {attrs.state === 'error' && <ErrorBanner error={attrs.error} onRetry={reloadAttrs} />}
+      <IssueTimer issue={issue} defs={defs} compact={compact} onLogged={done} />
       <WorklogForm
         key={editing?.id ?? 'new'}
         defs={defs}
@@ -284,46 +252,6 @@ function WorklogForm({ issue, defs, editing, onDone, onCancel }: {
         {editing && <Button appearance="subtle" onClick={onCancel}>Cancel</Button>}
       </div>
     </form>
-  );
-}
-
-/** One input per definition: its label (a required one marked), the component's error under it. */
-function AttributeField({ def, value, error, onInput }: {
-  def: Attribute; value: string | boolean; error?: string; onInput: (v: string | boolean) => void;
-}) {
-  const id = `attr-${def.key}`;
-  const label = def.required ? `${def.name} *` : def.name;
-  const common = {
-    id, 'aria-required': def.required, 'aria-invalid': error ? true : undefined,
-    'aria-describedby': error ? `${id}-msg` : undefined,
-  };
-  if (def.type === 'boolean') {
-    return (
-      <div class="field field-checkbox">
-        <label class="checkbox" for={id}>
-          <input type="checkbox" {...common} checked={value === true}
-            onChange={(e) => onInput((e.target as HTMLInputElement).checked)} />
-          <span>{label}</span>
-        </label>
-        {error && <div id={`${id}-msg`} class="field-error" role="alert">{error}</div>}
-      </div>
-    );
-  }
-  const text = typeof value === 'string' ? value : '';
-  return (
-    <Field id={id} label={label} error={error}>
-      {def.type === 'select' ? (
-        <select class="input" {...common} value={text}
-          onChange={(e) => onInput((e.target as HTMLSelectElement).value)}>
-          <option value="">{def.required ? 'Choose…' : '—'}</option>
-          {(def.options ?? []).map((o) => <option key={o} value={o}>{o}</option>)}
-        </select>
-      ) : (
-        <input class="input" {...common} type={def.type === 'number' ? 'number' : 'text'}
-          step={def.type === 'number' ? 'any' : undefined} value={text}
-          onInput={(e) => onInput((e.target as HTMLInputElement).value)} />
-      )}
-    </Field>
   );
 }
 
