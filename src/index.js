@@ -6,6 +6,7 @@
 //   worklogEvent   product trigger on worklog created / updated / deleted
 //   syncSchedule   scheduled, hourly: the incremental sync, in slices
 //   privacySchedule scheduled, daily: personal data reporting, in slices
+//   timerSchedule  scheduled, hourly: stops forgotten timers (never logs them), in slices
 //   longTask       queue consumer: a pushed `{operation, input}` with up to 900 s, in slices
 //
 // Every one answers `{ok: result}` or `{error: {code, message}}`; the ones that
@@ -68,6 +69,7 @@ const schedule = (operation) => (_event, context) =>
 export const worklogEvent = trigger('sync.worklog-event');
 export const syncSchedule = schedule('sync.incremental');
 export const privacySchedule = schedule('privacy.report');
+export const timerSchedule = schedule('timer.sweep');
 
 /**
  * The queue consumer: the pushed body is `{operation, input, timeZone?, locale?}`
