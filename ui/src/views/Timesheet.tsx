@@ -336,7 +336,7 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
                 <th scope="row">Short</th>
                 {short.map((s, c) => (
                   <td key={c} class={`num${s ? ' short' : ' muted'}${isWeekend(days[c]!) ? ' weekend' : ''}`} data-testid={`day-short-${c}`}>
-                    {s ? <span>−{format(s)}</span> : <span aria-label="not short">—</span>}
+                    {s ? <span>−{format(s)}</span> : <><span aria-hidden="true">—</span><span class="visually-hidden">not short</span></>}
                   </td>
                 ))}
                 <td class="num short" data-testid="week-short">−{format(short.reduce((a, b) => a + b, 0))}</td>
