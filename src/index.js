@@ -6,6 +6,7 @@
 //   worklogEvent   product trigger on worklog created / updated / deleted
 //   syncSchedule   scheduled, hourly: the incremental sync, in slices
 //   privacySchedule scheduled, daily: personal data reporting, in slices
+//   timerSchedule  scheduled, hourly: stops forgotten timers (never logs them), in slices
 //   longTask       queue consumer: a pushed `{operation, input}` with up to 900 s, in slices
 //   logTimeAction, startTimerAction, stopTimerAction
 //                  `action` modules (Rovo agents, Jira Automation rules): the action's
@@ -71,6 +72,7 @@ const schedule = (operation) => (_event, context) =>
 export const worklogEvent = trigger('sync.worklog-event');
 export const syncSchedule = schedule('sync.incremental');
 export const privacySchedule = schedule('privacy.report');
+export const timerSchedule = schedule('timer.sweep');
 
 /**
  * A function for an `action` module (a Rovo agent's action; a Jira Automation

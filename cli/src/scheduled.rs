@@ -1,7 +1,8 @@
 //! Forge's scheduled triggers (`manifest.yml`) as `worklogs serve` runs them
 //! with the host's job loop ([`worklogs_host::jobs`]): the worklog index's
 //! first import when the server starts, then its incremental sync every
-//! `--sync-every` seconds, and the personal data report daily.
+//! `--sync-every` seconds, the personal data report daily, and the sweep of
+//! forgotten timers every five minutes (hourly on Forge).
 
 use std::time::Duration;
 
@@ -20,9 +21,16 @@ const PERSONAL_DATA: &str = "privacy.report";
 /// How often the personal data report runs (Forge's schedule: daily).
 const PERSONAL_DATA_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// The sweep of forgotten timers (hourly on Forge): stops timers left
+/// running past the site's limit or local midnight, never logging them.
+const FORGOTTEN_TIMERS: &str = "timer.sweep";
+
+/// How often the local host sweeps forgotten timers.
+const FORGOTTEN_TIMERS_EVERY: Duration = Duration::from_secs(5 * 60);
+
 /// The jobs `worklogs serve` runs: with `sync_every`, the first import then
-/// the incremental sync at that interval (none: no sync at all); and the
-/// personal data report daily.
+/// the incremental sync at that interval (none: no sync at all); the personal
+/// data report daily; and the sweep of forgotten timers every five minutes.
 pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
     let sync = sync_every.map(|every| Job {
         first: Some(FIRST_IMPORT.to_owned()),
@@ -34,7 +42,14 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
         operation: PERSONAL_DATA.to_owned(),
         every: PERSONAL_DATA_EVERY,
     };
-    sync.into_iter().chain([personal_data]).collect()
+    let forgotten_timers = Job {
+        first: None,
+        operation: FORGOTTEN_TIMERS.to_owned(),
+        every: FORGOTTEN_TIMERS_EVERY,
+    };
+    sync.into_iter()
+        .chain([personal_data, forgotten_timers])
+        .collect()
 }
 
 #[cfg(test)]
@@ -45,13 +60,15 @@ mod tests {
     fn the_sync_runs_only_with_an_interval() {
         let every = Duration::from_secs(60);
         let jobs = jobs(Some(every));
-        assert_eq!(jobs.len(), 2);
+        assert_eq!(jobs.len(), 3);
         assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
         assert_eq!(jobs[0].operation, "sync.incremental");
         assert_eq!(jobs[0].every, every);
         assert_eq!(jobs[1].operation, "privacy.report");
         assert_eq!(jobs[1].first, None);
+        assert_eq!(jobs[2].operation, "timer.sweep");
+        assert_eq!(jobs[2].every, Duration::from_secs(300));
         let without = super::jobs(None);
-        assert_eq!(without, [jobs[1].clone()]);
+        assert_eq!(without, [jobs[1].clone(), jobs[2].clone()]);
     }
 }

@@ -30,6 +30,7 @@ const DOMAIN_WORDS: &[&str] = &[
     "holiday",
     "holidays",
     "schedule",
+    "rounding",
 ];
 
 /// Text that names a Jira resource.

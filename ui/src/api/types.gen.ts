@@ -376,6 +376,70 @@ export type PrivacyCounts = {
   rows: number;
 };
 
+/** A rounding rule as answered: perWorklog rounds each worklog (a timer's time, and manual entries with applyToManual); total leaves each worklog exact and rounds only totals. */
+export type RoundingRule = {
+  mode: "none" | "up" | "down" | "nearest";
+  incrementMinutes: number;
+  target: "perWorklog" | "total";
+};
+
+export type RoundingRuleInput = {
+  mode: "none" | "up" | "down" | "nearest";
+  /** default 1 */
+  incrementMinutes?: number;
+  /** default perWorklog */
+  target?: "perWorklog" | "total";
+};
+
+/** The site's rounding rule, whether worklog.log and worklog.update round what people enter, and the most running time of a timer before the sweep stops it. */
+export type RoundingSettings = {
+  rule: RoundingRule;
+  applyToManual: boolean;
+  timerLimitMinutes: number;
+};
+
+export type TimerId = string;
+
+/** What to do with the person's running timer: refuse (default, conflict), pause it, or stop it and log its time. */
+export type TimerOther = "refuse" | "pause" | "stop";
+
+export type Timer = {
+  id: TimerId;
+  issue: {
+    id: string;
+    key: string;
+  };
+  state: "running" | "paused" | "forgotten";
+  /** The first start (the worklog's start), RFC 3339 with milliseconds, in the person's offset */
+  started: string;
+  /** Running time as of the context's now */
+  elapsedSeconds: number;
+  /** Running only: when the current segment began */
+  runningSince?: string;
+  /** Running: when the sweep stops it; forgotten: when it was stopped */
+  stopAt?: string;
+  stopReason?: "limit" | "midnight";
+  comment: string;
+  attributes: AttributeValues;
+  updated: string;
+};
+
+export type TimerStop = {
+  id: TimerId;
+  action: "log" | "discard";
+  elapsedSeconds: number;
+  /** log only: the seconds logged, after the site's rule */
+  loggedSeconds?: number;
+  worklog?: Worklog;
+};
+
+/** The timer, and what happened to the one that was running (other: pause or stop) */
+export type TimerChange = {
+  timer: Timer;
+  paused?: Timer;
+  stopped?: TimerStop;
+};
+
 export type MeInput = Empty;
 export type MeOutput = {
   accountId: string;
@@ -757,6 +821,92 @@ export type PrivacyReportOutput = {
   totals: PrivacyCounts;
 };
 
+/** The site's rounding rule and timer limit (any acting user). */
+export type RoundingGetInput = Empty;
+export type RoundingGetOutput = RoundingSettings;
+
+/** Saves the site's rounding rule and timer limit (Jira administrators only). */
+export type RoundingSaveInput = {
+  rule: RoundingRuleInput;
+  applyToManual?: boolean;
+  /** default 720 */
+  timerLimitMinutes?: number;
+};
+export type RoundingSaveOutput = RoundingSettings;
+
+/** Sample durations as a worklog of each would be logged under a rule, and their total as reports count it. Pure. */
+export type RoundingPreviewInput = {
+  rule: RoundingRuleInput;
+  /** at most 50 */
+  seconds: Array<number>;
+};
+export type RoundingPreviewOutput = {
+  rule: RoundingRule;
+  results: Array<{
+    seconds: number;
+    rounded: number;
+  }>;
+  total: {
+    seconds: number;
+    rounded: number;
+  };
+};
+
+/** The acting person's timers, their running time as of the context's now, the site's timer limit and rule. */
+export type TimerListInput = Empty;
+export type TimerListOutput = {
+  timers: Array<Timer>;
+  limitMinutes: number;
+  rounding: RoundingRule;
+};
+
+/** Starts a timer on an issue the person may log work on. */
+export type TimerStartInput = {
+  issue: IssueRef;
+  comment?: string;
+  attributes?: AttributeValues;
+  other?: TimerOther;
+};
+export type TimerStartOutput = TimerChange;
+
+/** Pauses one of the person's timers. */
+export type TimerPauseInput = {
+  id: TimerId;
+};
+export type TimerPauseOutput = Timer;
+
+/** Resumes one of the person's paused timers. */
+export type TimerResumeInput = {
+  id: TimerId;
+  other?: TimerOther;
+};
+export type TimerResumeOutput = TimerChange;
+
+/** Changes a timer's comment or attributes (which replace the whole set). */
+export type TimerUpdateInput = {
+  id: TimerId;
+  comment?: string;
+  attributes?: AttributeValues;
+};
+export type TimerUpdateOutput = Timer;
+
+/** Stops one of the person's timers: log its time (from its first start, after the site's rule) as a native Jira worklog, or discard it. */
+export type TimerStopInput = {
+  id: TimerId;
+  action: "log" | "discard";
+};
+export type TimerStopOutput = TimerStop;
+
+/** Stops every forgotten timer of the installation at its limit instant, never logging it (jobs only). */
+export type TimerSweepInput = Empty;
+export type TimerSweepOutput = {
+  more: boolean;
+  progress: Progress;
+  slice: {
+    stopped: number;
+  };
+};
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -790,7 +940,17 @@ export interface Operations {
   "sync.status": { input: SyncStatusInput; output: SyncStatusOutput };
   "sync.settings.save": { input: SyncSettingsSaveInput; output: SyncSettingsSaveOutput };
   "privacy.report": { input: PrivacyReportInput; output: PrivacyReportOutput };
+  "rounding.get": { input: RoundingGetInput; output: RoundingGetOutput };
+  "rounding.save": { input: RoundingSaveInput; output: RoundingSaveOutput };
+  "rounding.preview": { input: RoundingPreviewInput; output: RoundingPreviewOutput };
+  "timer.list": { input: TimerListInput; output: TimerListOutput };
+  "timer.start": { input: TimerStartInput; output: TimerStartOutput };
+  "timer.pause": { input: TimerPauseInput; output: TimerPauseOutput };
+  "timer.resume": { input: TimerResumeInput; output: TimerResumeOutput };
+  "timer.update": { input: TimerUpdateInput; output: TimerUpdateOutput };
+  "timer.stop": { input: TimerStopInput; output: TimerStopOutput };
+  "timer.sweep": { input: TimerSweepInput; output: TimerSweepOutput };
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep"] as const;

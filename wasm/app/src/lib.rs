@@ -104,7 +104,8 @@ mod tests {
              report.run, export.run, export.changes, report.list, report.save, report.delete, \
              access.get, access.save, \
              timesheet.week, timesheet.shortfall, issue.search, attribute.list, attribute.save, schedule.get, schedule.save, \
-             privacy.report, rate.list, rate.save)"
+             privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
+             timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep)"
         );
     }
 
@@ -161,6 +162,18 @@ mod tests {
                 json!({"workingDays": ["mon"], "hoursPerDay": 8, "holidays": []}),
             ),
             ("rate.save", json!({"rates": []})),
+            ("rounding.get", json!({})),
+            ("rounding.save", json!({"rule": {"mode": "none"}})),
+            (
+                "rounding.preview",
+                json!({"rule": {"mode": "none"}, "seconds": [60]}),
+            ),
+            ("timer.list", json!({})),
+            ("timer.start", json!({"issue": "ALPHA-2"})),
+            ("timer.pause", json!({"id": "abc"})),
+            ("timer.resume", json!({"id": "abc"})),
+            ("timer.update", json!({"id": "abc", "comment": "x"})),
+            ("timer.stop", json!({"id": "abc", "action": "discard"})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -176,6 +189,8 @@ mod tests {
             "access.get",
             "privacy.report",
             "rate.list",
+            // Stops forgotten timers of every person, never logging them.
+            "timer.sweep",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -225,6 +240,16 @@ mod tests {
             ("privacy.report", "..JCO"),
             ("rate.list", PEOPLE),
             ("rate.save", PEOPLE),
+            ("rounding.get", PEOPLE),
+            ("rounding.save", PEOPLE),
+            ("rounding.preview", PEOPLE),
+            ("timer.list", PEOPLE),
+            ("timer.start", PEOPLE),
+            ("timer.pause", PEOPLE),
+            ("timer.resume", PEOPLE),
+            ("timer.update", PEOPLE),
+            ("timer.stop", PEOPLE),
+            ("timer.sweep", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

@@ -174,6 +174,39 @@ pub const MIGRATIONS: &[Migration] = &[
         checked BIGINT NOT NULL, \
         PRIMARY KEY (site, project))",
     },
+    // Timers (`docs/domain.md`, "Timers"): one row per timer of a person,
+    // read and written only with the owner's account id in the key. Instants
+    // are epoch milliseconds; `accumulated_ms` the closed running segments;
+    // `running_since` the current segment's start (running only); `stop_at`
+    // and `stop_reason` when and why the forgotten rule stops a running timer
+    // (or stopped a forgotten one); `zone` the person's zone when the segment
+    // began; `attributes` a JSON object. The primary key starts with the scope
+    // and the account, as `privacy.report` needs (`index::privacy::SOURCES`).
+    Migration {
+        name: "0020-timers",
+        statement: "CREATE TABLE IF NOT EXISTS timers (\
+        installation VARCHAR(255) NOT NULL, \
+        account VARCHAR(128) NOT NULL, \
+        id VARCHAR(32) NOT NULL, \
+        issue_id BIGINT NOT NULL, \
+        issue_key VARCHAR(255) NOT NULL, \
+        state VARCHAR(16) NOT NULL, \
+        first_start BIGINT NOT NULL, \
+        accumulated_ms BIGINT NOT NULL, \
+        running_since BIGINT NULL, \
+        stop_at BIGINT NULL, \
+        stop_reason VARCHAR(16) NULL, \
+        zone VARCHAR(64) NOT NULL, \
+        comment MEDIUMTEXT NOT NULL, \
+        attributes MEDIUMTEXT NOT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (installation, account, id))",
+    },
+    // The sweep's range: running timers by the instant they must stop.
+    Migration {
+        name: "0021-timers-due",
+        statement: "CREATE INDEX timers_due ON timers (installation, state, stop_at)",
+    },
 ];
 
 #[cfg(test)]

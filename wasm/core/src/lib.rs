@@ -19,6 +19,7 @@
 //! - [`rounding`]: rounding rules for durations and for civil start and end times.
 //! - [`money`]: hourly rates and their precedence, amounts rounded once per line.
 //! - [`schedule`]: working days, hours and holidays; required time and shortfalls.
+//! - [`timer`]: timers' states and transitions, the forgotten rule, the time they log.
 //! - [`report`]: report queries and the engine that groups worklogs streamed in pages.
 //! - [`export`]: the flat worklog export and the CSV, JSON and XLSX exporters, whole
 //!   or in chunks.
@@ -62,6 +63,7 @@ pub mod report;
 pub mod rounding;
 pub mod schedule;
 mod serde_util;
+pub mod timer;
 mod worklog;
 
 pub use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};

@@ -29,6 +29,7 @@ pub mod report;
 mod rows;
 pub mod saved;
 mod store;
+pub mod timers;
 pub mod worklogs;
 
 pub use fetch::{fetch_issues, load_fields, IndexFields, IssueFetch, FIELDS_SETTING};

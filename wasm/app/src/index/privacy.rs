@@ -10,8 +10,8 @@
 //!   when the row last changed (epoch milliseconds), scoped by site number or
 //!   by installation. Its rows of a closed account are deleted. The table needs
 //!   an index that starts with the scope and account columns (each page is a
-//!   `GROUP BY` range over it). Saved reports are one (access grants name
-//!   groups, not people). A saved report's filter of people, inside its JSON,
+//!   `GROUP BY` range over it). Saved reports and timers are two (access
+//!   grants name groups, not people). A saved report's filter of people, inside its JSON,
 //!   is not rewritten yet: see the next paragraph.
 //!
 //! A table that holds account ids inside JSON or text (a report's filter of
@@ -73,6 +73,14 @@ pub const SOURCES: &[Source] = &[
         table: "saved_reports",
         scope: Scope::Installation,
         account: "owner",
+        updated: "updated",
+    }),
+    // A closed account's timers go with it (the primary key starts with
+    // installation and account).
+    Source::Column(Column {
+        table: "timers",
+        scope: Scope::Installation,
+        account: "account",
         updated: "updated",
     }),
 ];

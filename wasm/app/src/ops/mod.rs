@@ -14,9 +14,11 @@ mod me;
 pub mod privacy;
 pub mod rate;
 pub mod report;
+pub mod rounding;
 mod schedule;
 mod settings;
 mod sync;
+mod timer;
 mod timesheet;
 mod worklog;
 
@@ -248,6 +250,56 @@ pub const OPERATIONS: &[Operation] = &[
         PEOPLE,
         "save the hourly rates (administrators)",
         rate::save
+    ),
+    operation!(
+        "rounding.get",
+        PEOPLE,
+        "the site's rounding rule and timer limit",
+        rounding::get
+    ),
+    operation!(
+        "rounding.save",
+        PEOPLE,
+        "save the site's rounding rule and timer limit (administrators)",
+        rounding::save
+    ),
+    operation!(
+        "rounding.preview",
+        PEOPLE,
+        "sample durations rounded by a rule",
+        rounding::preview
+    ),
+    operation!(
+        "timer.list",
+        PEOPLE,
+        "the acting person's timers",
+        timer::list
+    ),
+    operation!(
+        "timer.start",
+        PEOPLE,
+        "start a timer on an issue",
+        timer::start
+    ),
+    operation!("timer.pause", PEOPLE, "pause one's timer", timer::pause),
+    operation!("timer.resume", PEOPLE, "resume one's timer", timer::resume),
+    operation!(
+        "timer.update",
+        PEOPLE,
+        "change one's timer's comment or attributes",
+        timer::update
+    ),
+    operation!(
+        "timer.stop",
+        PEOPLE,
+        "stop one's timer: log its time or discard it",
+        timer::stop
+    ),
+    operation!(
+        "timer.sweep",
+        JOBS,
+        "stop forgotten timers at their limit, unlogged (jobs only)",
+        timer::sweep
     ),
 ];
 

@@ -78,6 +78,29 @@ impl Input for LogInput {
     }
 }
 
+impl LogInput {
+    /// A log of a timer's time: its issue, its first start, the seconds after
+    /// the site's rule, its comment and attributes (checked again when logged).
+    pub(crate) fn for_timer(
+        issue: IssueRef,
+        started: Started,
+        seconds: i64,
+        comment: String,
+        attributes: Map<String, Value>,
+    ) -> Self {
+        Self {
+            issue,
+            started,
+            time_spent: TimeSpent::Seconds(seconds),
+            comment: Some(comment),
+            estimate: None,
+            notify_users: None,
+            visibility: None,
+            attributes: Some(attributes),
+        }
+    }
+}
+
 /// Logs work and returns the worklog Jira created.
 ///
 /// # Errors
@@ -90,7 +113,7 @@ pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     // The settings (for a `timeSpent` text) and the attribute definitions, in
     // one batch; both before anything is written.
     let (seconds, attributes) = futures::join!(
-        input.time_spent.resolve(ctx),
+        input.time_spent.resolve_rounded(ctx),
         checked_attributes(ctx, input.attributes)
     );
     let seconds = seconds?;

@@ -13,7 +13,7 @@ mod update;
 
 pub use delete::delete;
 pub use list::list;
-pub use log::log;
+pub use log::{log, LogInput};
 pub use update::update;
 
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,11 @@ impl Worklog {
     /// The time spent, in seconds (zero when Jira gave a negative number).
     pub fn seconds(&self) -> u64 {
         u64::try_from(self.time_spent_seconds).unwrap_or(0)
+    }
+
+    /// Its id.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 }
 
@@ -376,6 +381,37 @@ impl TimeSpent {
                 let (settings, _) = settings::load(ctx).await?;
                 parse_time_spent(&text, &settings.to_core()?)
             }
+        }
+    }
+}
+
+impl TimeSpent {
+    /// The field it was given as: `seconds` or `timeSpent`.
+    fn field(&self) -> &'static str {
+        match self {
+            Self::Seconds(_) => "seconds",
+            Self::Text(_) => "timeSpent",
+        }
+    }
+
+    /// [`TimeSpent::resolve`], then, when the site's rounding settings say
+    /// `applyToManual`, rounded by the site's rule (read in the same batch).
+    ///
+    /// # Errors
+    ///
+    /// As [`TimeSpent::resolve`]; `invalid-input` naming the field when the
+    /// time rounds to 0 seconds; the database's errors.
+    pub async fn resolve_rounded(self, ctx: &Ctx) -> Result<i64, Error> {
+        let field = self.field();
+        let (seconds, rounding) = futures::join!(
+            self.resolve(ctx),
+            store::load::<super::rounding::RoundingSettings>(ctx)
+        );
+        let (seconds, rounding) = (seconds?, rounding?);
+        if rounding.apply_to_manual {
+            rounding.round(field, seconds)
+        } else {
+            Ok(seconds)
         }
     }
 }

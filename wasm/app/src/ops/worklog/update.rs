@@ -105,7 +105,7 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     let (seconds, attributes) = futures::join!(
         async {
             match input.time_spent {
-                Some(time_spent) => time_spent.resolve(ctx).await.map(Some),
+                Some(time_spent) => time_spent.resolve_rounded(ctx).await.map(Some),
                 None => Ok(None),
             }
         },
