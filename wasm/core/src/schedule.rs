@@ -507,7 +507,7 @@ pub struct Balance {
 /// use worklogs_core::schedule::balance;
 /// use worklogs_core::NaiveDate;
 /// let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-/// let h = |hours| Seconds::new(hours * 3600).unwrap();
+/// let h = |hours: u64| Seconds::new(hours * 3600).unwrap();
 /// let days = [(d(23), h(8), h(8)), (d(24), h(8), h(6)), (d(25), h(8), h(0))];
 /// let week = balance(&days, d(24))?;
 /// assert_eq!((week.required.get(), week.required_to_date.get()), (24 * 3600, 16 * 3600));
