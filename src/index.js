@@ -8,6 +8,9 @@
 //   privacySchedule scheduled, daily: personal data reporting, in slices
 //   timerSchedule  scheduled, hourly: stops forgotten timers (never logs them), in slices
 //   longTask       queue consumer: a pushed `{operation, input}` with up to 900 s, in slices
+//   logTimeAction, startTimerAction, stopTimerAction
+//                  `action` modules (Rovo agents, Jira Automation rules): the action's
+//                  inputs run as one operation for the calling user
 //
 // Every one answers `{ok: result}` or `{error: {code, message}}`; the ones that
 // run in slices add `slices`, how many ran.
@@ -70,6 +73,41 @@ export const worklogEvent = trigger('sync.worklog-event');
 export const syncSchedule = schedule('sync.incremental');
 export const privacySchedule = schedule('privacy.report');
 export const timerSchedule = schedule('timer.sweep');
+
+/**
+ * A function for an `action` module (a Rovo agent's action; a Jira Automation
+ * rule's, through `automation:actionProvider`): the action's inputs are the input
+ * of `operation`, run once as the calling user, the invocation's principal,
+ * through the same `person` entry point as the resolver: the component validates
+ * the inputs (an unknown or missing one is its `invalid-input`) and the user's
+ * rights decide, as in the UI. Beside the inputs, Forge puts its own `context`
+ * (where the action was invoked) in the payload: it is not an input, so it is left
+ * out. An invocation without an account id is refused, never run as the app.
+ *
+ * @param {string} operation
+ */
+const action = (operation) => (payload, context) => {
+  const accountId = context?.principal?.accountId ?? context?.accountId;
+  if (!accountId) {
+    return { error: { code: 'forbidden', message: 'the action was invoked without an account id: it runs only as a person' } };
+  }
+  const { context: _where, ...input } = payload ?? {};
+  return runTask(
+    taskContext({
+      entryPoint: 'person',
+      installation: installationOf(context),
+      accountId,
+      timeZone: context?.timezone,
+      locale: context?.locale,
+    }),
+    operation,
+    input,
+  );
+};
+
+export const logTimeAction = action('worklog.log');
+export const startTimerAction = action('timer.start');
+export const stopTimerAction = action('timer.stop');
 
 /**
  * The queue consumer: the pushed body is `{operation, input, timeZone?, locale?}`

@@ -123,6 +123,7 @@ describe('manifest.yml', () => {
     for (const key of [
       'jira:issuePanel', 'jira:issueActivity', 'jira:issueGlance', 'jira:globalPage', 'jira:projectPage',
       'jira:adminPage', 'jira:timeTrackingProvider', 'trigger', 'scheduledTrigger', 'consumer', 'sql', 'function',
+      'action', 'automation:actionProvider',
     ]) {
       assert.ok(manifest.modules[key]?.length, `modules.${key}`);
     }

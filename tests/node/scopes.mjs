@@ -14,7 +14,11 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { root } from './support.mjs';
 
-export const specPath = path.resolve(root, '../shared/reference/jira-cloud-platform-openapi-v3.json');
+// `WORKLOGS_REFERENCE` names the reference directory when it is not beside the checkout.
+export const specPath = path.resolve(
+  process.env.WORKLOGS_REFERENCE ?? path.resolve(root, '../shared/reference'),
+  'jira-cloud-platform-openapi-v3.json',
+);
 
 /**
  * Atlassian's app APIs, which are not in the Jira spec: path → scopes needed.

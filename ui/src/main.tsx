@@ -5,6 +5,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import { humanMessage, toAppError, type AppError } from './api/errors';
 import { bridge, type AppContext } from './bridge';
+import { Shortfall } from './components/Shortfall';
 import { TimerBar } from './components/Timer';
 import { ErrorBanner, Spinner, Tabs } from './components/ui';
 import { loadCore } from './core';
@@ -25,6 +26,7 @@ function GlobalPage() {
     <div class="page">
       <header class="page-header">
         <h1 class="page-title">Worklogs</h1>
+        <Shortfall />
         <Tabs label="Worklogs" value={tab} onChange={setTab}
           tabs={[{ id: 'timesheet', label: 'My timesheet' }, { id: 'reports', label: 'Reports' }]} />
       </header>

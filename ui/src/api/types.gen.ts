@@ -15,6 +15,26 @@ export type DateTime = string;
 
 export type Seconds = number;
 
+export type PeriodBalance = {
+  first: IsoDate;
+  /** Inclusive */
+  last: IsoDate;
+  /** Over the whole period */
+  requiredSeconds: Seconds;
+  /** On the days up to and including today */
+  requiredToDateSeconds: Seconds;
+  loggedSeconds: Seconds;
+  /** The sum of the short days' shortSeconds */
+  shortSeconds: Seconds;
+  shortDays: Array<{
+    date: IsoDate;
+    requiredSeconds: Seconds;
+    loggedSeconds: Seconds;
+    shortSeconds: Seconds;
+    holiday?: string;
+  }>;
+};
+
 export type Visibility = {
   type: "group" | "role";
   value: string;
@@ -502,16 +522,37 @@ export type TimesheetWeekInput = {
 export type TimesheetWeekOutput = {
   accountId: string;
   timeZone: string;
+  /** Today in the person's zone */
+  today: IsoDate;
   /** The seven days, in order from the week start */
   days: Array<{
     date: IsoDate;
     requiredSeconds: Seconds;
+    /** The time of the week's rows that started on this day */
+    loggedSeconds: Seconds;
+    /** required - logged when more than zero on a day up to and including today; 0 on later days */
+    shortSeconds: Seconds;
     holiday?: string;
   }>;
   rows: Array<{
     issue: IssueSummary;
     worklogs: Array<Worklog>;
   }>;
+};
+
+/** The acting user's required, logged and short time in the current period (the site's week holding date, or today) and the one before, with the short days: days up to and including today, in their zone, with less logged than required. */
+export type TimesheetShortfallInput = {
+  /** A day of the period wanted as the current one; today without it */
+  date?: IsoDate;
+};
+export type TimesheetShortfallOutput = {
+  accountId: string;
+  timeZone: string;
+  today: IsoDate;
+  /** What a period is; a month may come */
+  period: "week";
+  current: PeriodBalance;
+  previous: PeriodBalance;
 };
 
 /** Issues the user may browse whose key or summary matches the text (Jira's issue picker), most relevant first. */
@@ -876,6 +917,7 @@ export interface Operations {
   "worklog.update": { input: WorklogUpdateInput; output: WorklogUpdateOutput };
   "worklog.delete": { input: WorklogDeleteInput; output: WorklogDeleteOutput };
   "timesheet.week": { input: TimesheetWeekInput; output: TimesheetWeekOutput };
+  "timesheet.shortfall": { input: TimesheetShortfallInput; output: TimesheetShortfallOutput };
   "issue.search": { input: IssueSearchInput; output: IssueSearchOutput };
   "report.run": { input: ReportRunInput; output: ReportRunOutput };
   "export.run": { input: ExportRunInput; output: ExportRunOutput };
@@ -911,4 +953,4 @@ export interface Operations {
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep"] as const;

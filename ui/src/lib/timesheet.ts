@@ -24,6 +24,8 @@ export interface Week {
   requiredSeconds?: number[];
   /** The holiday's name on each day, from the schedule. */
   holidays?: Array<string | undefined>;
+  /** What each day lacks, as the component decides it (0 for days to come). */
+  shortSeconds?: number[];
 }
 
 const KEY_RE = /^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/;
@@ -95,6 +97,7 @@ export async function loadWeek(
         source: 'index',
         requiredSeconds: r.days.map((d) => d.requiredSeconds),
         holidays: r.days.map((d) => d.holiday),
+        shortSeconds: r.days.map((d) => d.shortSeconds),
       };
     } catch (e) {
       if (!(e instanceof AppError && e.unavailable)) throw e;
@@ -125,3 +128,16 @@ function toRow(issue: IssueSummary, worklogs: Worklog[], days: string[], account
 }
 
 export const cellSeconds = (ws: Worklog[] | undefined) => (ws ?? []).reduce((a, w) => a + w.timeSpentSeconds, 0);
+
+/** Said after the person's time changed here, for views that show totals of it. */
+export const TIME_CHANGED = 'worklogs:time-changed';
+
+export function announceTimeChanged(): void {
+  window.dispatchEvent(new Event(TIME_CHANGED));
+}
+
+/** Each day's short seconds of the week from `weekStart`, as the component has them now. */
+export async function shortOfWeek(weekStart: string): Promise<number[]> {
+  const r = await call('timesheet.week', { date: weekStart });
+  return r.days.map((d) => d.shortSeconds);
+}

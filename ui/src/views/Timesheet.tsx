@@ -11,7 +11,8 @@ import { useLoad } from '../lib/hooks';
 import { useFormat, useSession } from '../lib/session';
 import { addDays, dateLabel, firstDayOfWeek, isWeekend, startedAt, todayIn, weekOf } from '../lib/time';
 import {
-  cellSeconds, forgetIssue, isIssueKey, loadWeek, rememberRows, rememberedRows, rowFromList, type Row, type Week,
+  announceTimeChanged, cellSeconds, forgetIssue, isIssueKey, loadWeek, rememberRows, rememberedRows, rowFromList,
+  shortOfWeek, type Row, type Week,
 } from '../lib/timesheet';
 
 interface Pos { r: number; c: number }
@@ -86,6 +87,14 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
   // Required time: from the schedule when the index gives it, else hoursPerDay on Monday–Friday.
   const required = week.requiredSeconds ?? days.map((d) => (isWeekend(d) ? 0 : Math.round(hoursPerDay * 3600)));
   const dayTotals = days.map((d) => rows.reduce((a, r) => a + cellSeconds(r.cells[d]), 0));
+  // Short days are the component's answer (timesheet.week): asked again after each write.
+  const [short, setShort] = useState(week.shortSeconds);
+  useEffect(() => setShort(week.shortSeconds), [week.shortSeconds]);
+  const refreshShort = () => {
+    if (week.source !== 'index') return;
+    shortOfWeek(weekStart).then(setShort, () => {});
+  };
+  const shortLabel = (c: number) => (short?.[c] ? `short by ${format(short[c]!)}` : '');
   const weekTotal = dayTotals.reduce((a, b) => a + b, 0);
   const weekRequired = required.reduce((a, b) => a + b, 0);
 
@@ -138,6 +147,8 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
       forgetIssue(row.issue);
       const next = rows.map((r, i) => (i === e.r ? { ...r, cells: { ...r.cells, [date]: cell } } : r));
       setRows(next);
+      refreshShort();
+      announceTimeChanged();
       setEditing(undefined);
       setMessage(`${row.issue}, ${dateLabel(date, locale, { weekday: 'long', day: 'numeric', month: 'short' })}: ${seconds ? format(seconds) : 'cleared'}.`);
       return true;
@@ -225,11 +236,13 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
           <thead>
             <tr>
               <th scope="col" class="ts-issue-col">Issue</th>
-              {days.map((d) => (
-                <th scope="col" key={d} class={`num ts-day${isWeekend(d) ? ' weekend' : ''}${d === today ? ' today' : ''}`}>
+              {days.map((d, c) => (
+                <th scope="col" key={d} class={`num ts-day${isWeekend(d) ? ' weekend' : ''}${d === today ? ' today' : ''}${short?.[c] ? ' short' : ''}`}
+                  data-testid={`day-head-${c}`}>
                   <span class="ts-dow">{dateLabel(d, locale, { weekday: 'short' })}</span>
                   <span class="ts-date">{dateLabel(d, locale, { day: 'numeric', month: 'short' })}</span>
-                  {week.holidays?.[days.indexOf(d)] && <span class="ts-holiday small muted" data-testid="holiday">{week.holidays[days.indexOf(d)]}</span>}
+                  {week.holidays?.[c] && <span class="ts-holiday small muted" data-testid="holiday">{week.holidays[c]}</span>}
+                  {short?.[c] ? <span class="ts-short-flag small" data-testid={`short-flag-${c}`}><span aria-hidden="true">! </span>Short</span> : null}
                 </th>
               ))}
               <th scope="col" class="num ts-total-col">Total</th>
@@ -302,7 +315,8 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
             <tr class="ts-totals">
               <th scope="row">Total</th>
               {dayTotals.map((t, c) => (
-                <td key={c} class={`num${isWeekend(days[c]!) ? ' weekend' : ''} ${status(t, required[c]!)}`} data-testid={`day-total-${c}`}>
+                <td key={c} class={`num${isWeekend(days[c]!) ? ' weekend' : ''} ${status(t, required[c]!)}${short?.[c] ? ' short' : ''}`}
+                  data-testid={`day-total-${c}`} aria-label={short?.[c] ? `${format(t)}, ${shortLabel(c)}` : undefined}>
                   {format(t)}
                 </td>
               ))}
@@ -317,6 +331,18 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
               <td class="num muted" data-testid="week-required">{format(weekRequired)}</td>
               <td />
             </tr>
+            {short && short.some((s) => s > 0) && (
+              <tr class="ts-short-row">
+                <th scope="row">Short</th>
+                {short.map((s, c) => (
+                  <td key={c} class={`num${s ? ' short' : ' muted'}${isWeekend(days[c]!) ? ' weekend' : ''}`} data-testid={`day-short-${c}`}>
+                    {s ? <span>−{format(s)}</span> : <><span aria-hidden="true">—</span><span class="visually-hidden">not short</span></>}
+                  </td>
+                ))}
+                <td class="num short" data-testid="week-short">−{format(short.reduce((a, b) => a + b, 0))}</td>
+                <td />
+              </tr>
+            )}
           </tfoot>
         </table>
       </div>

@@ -103,7 +103,7 @@ mod tests {
              sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
              report.run, export.run, export.changes, report.list, report.save, report.delete, \
              access.get, access.save, \
-             timesheet.week, issue.search, attribute.list, attribute.save, schedule.get, schedule.save, \
+             timesheet.week, timesheet.shortfall, issue.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep)"
         );
@@ -152,6 +152,7 @@ mod tests {
             ("report.delete", json!({"id": "abc"})),
             ("access.save", json!({"grants": []})),
             ("timesheet.week", json!({"date": "2026-11-24"})),
+            ("timesheet.shortfall", json!({})),
             ("issue.search", json!({"query": "login"})),
             ("attribute.list", json!({})),
             ("attribute.save", json!({"attributes": []})),
@@ -230,6 +231,7 @@ mod tests {
             ("access.get", PEOPLE),
             ("access.save", PEOPLE),
             ("timesheet.week", PEOPLE),
+            ("timesheet.shortfall", PEOPLE),
             ("issue.search", PEOPLE),
             ("attribute.list", PEOPLE),
             ("attribute.save", PEOPLE),

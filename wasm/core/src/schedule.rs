@@ -450,6 +450,93 @@ pub fn shortfalls(
         .collect())
 }
 
+/// The seconds short on `date`: what `required` asks and `logged` does not reach,
+/// on a day up to and including `today` (the person's local date); a later day is
+/// never short, since it can still be logged.
+///
+/// # Example
+///
+/// ```
+/// use worklogs_core::duration::Seconds;
+/// use worklogs_core::schedule::short_on;
+/// use worklogs_core::NaiveDate;
+/// let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+/// let (h8, h5) = (Seconds::new(8 * 3600)?, Seconds::new(5 * 3600)?);
+/// assert_eq!(short_on(today, today, h8, h5).get(), 3 * 3600);
+/// assert_eq!(short_on(today.succ_opt().unwrap(), today, h8, h5).get(), 0);
+/// assert_eq!(short_on(today, today, h5, h8).get(), 0);
+/// # Ok::<(), worklogs_core::Error>(())
+/// ```
+pub fn short_on(date: NaiveDate, today: NaiveDate, required: Seconds, logged: Seconds) -> Seconds {
+    if date > today {
+        Seconds::ZERO
+    } else {
+        required.saturating_sub(logged)
+    }
+}
+
+/// A period's balance for one person: what was required, logged and is short,
+/// with the short days. The period is any range of dates (a week today; a
+/// month or an approval period later), so the same rule serves every one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    /// Required over the whole period.
+    pub required: Seconds,
+    /// Required on the days up to and including today.
+    pub required_to_date: Seconds,
+    /// Logged over the whole period.
+    pub logged: Seconds,
+    /// The sum of the short days' `missing` ([`short_on`]).
+    pub short: Seconds,
+    /// The short days, in date order.
+    pub short_days: Vec<Shortfall>,
+}
+
+/// The balance of `days` (each date with its required and logged seconds, in
+/// date order) as of `today`: a day is short when it is not after `today` and
+/// less was logged than required ([`short_on`]).
+///
+/// # Errors
+///
+/// Overflow when a total exceeds [`Seconds::MAX`].
+///
+/// # Example
+///
+/// ```
+/// use worklogs_core::duration::Seconds;
+/// use worklogs_core::schedule::balance;
+/// use worklogs_core::NaiveDate;
+/// let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+/// let h = |hours: u64| Seconds::new(hours * 3600).unwrap();
+/// let days = [(d(23), h(8), h(8)), (d(24), h(8), h(6)), (d(25), h(8), h(0))];
+/// let week = balance(&days, d(24))?;
+/// assert_eq!((week.required.get(), week.required_to_date.get()), (24 * 3600, 16 * 3600));
+/// assert_eq!((week.logged.get(), week.short.get()), (14 * 3600, 2 * 3600));
+/// assert_eq!(week.short_days.len(), 1);
+/// # Ok::<(), worklogs_core::Error>(())
+/// ```
+pub fn balance(days: &[(NaiveDate, Seconds, Seconds)], today: NaiveDate) -> Result<Balance, Error> {
+    let short_days: Vec<Shortfall> = days
+        .iter()
+        .filter_map(|&(date, required, logged)| {
+            let missing = short_on(date, today, required, logged);
+            (missing > Seconds::ZERO).then_some(Shortfall {
+                date,
+                required,
+                logged,
+                missing,
+            })
+        })
+        .collect();
+    Ok(Balance {
+        required: Seconds::sum(days.iter().map(|d| d.1))?,
+        required_to_date: Seconds::sum(days.iter().filter(|d| d.0 <= today).map(|d| d.1))?,
+        logged: Seconds::sum(days.iter().map(|d| d.2))?,
+        short: Seconds::sum(short_days.iter().map(|s| s.missing))?,
+        short_days,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,5 +679,58 @@ mod tests {
                 .reason(),
             "range-too-long"
         );
+    }
+    #[test]
+    fn short_days_are_past_or_today_and_below_the_requirement() {
+        let today = date(2026, 12, 24);
+        // Sunday-start week, Christmas Eve half (4 h) today, Christmas Day whole.
+        let cal = holidays();
+        let schedule = WorkSchedule::default();
+        let week = Period::Week {
+            containing: today,
+            start: WeekStart::Sunday,
+        }
+        .dates()
+        .unwrap();
+        let logged = BTreeMap::from([
+            (date(2026, 12, 21), h(8)),
+            (date(2026, 12, 22), h(3)),
+            (date(2026, 12, 24), h(4)),
+            (date(2026, 12, 25), h(1)),
+        ]);
+        let days: Vec<_> = week
+            .iter()
+            .map(|d| {
+                (
+                    d,
+                    required_on(&schedule, &cal, d),
+                    logged.get(&d).copied().unwrap_or(Seconds::ZERO),
+                )
+            })
+            .collect();
+        let b = balance(&days, today).unwrap();
+        let short: Vec<(NaiveDate, u64)> = b
+            .short_days
+            .iter()
+            .map(|s| (s.date, s.missing.get()))
+            .collect();
+        // Tue 5 h short, Wed 8 h; Thu (today, half holiday) is complete; Fri on.
+        assert_eq!(
+            short,
+            [
+                (date(2026, 12, 22), 5 * 3600),
+                (date(2026, 12, 23), 8 * 3600)
+            ]
+        );
+        assert_eq!(b.short, h(13));
+        assert_eq!(b.required, h(8 * 3 + 4));
+        assert_eq!(b.required_to_date, h(8 * 3 + 4));
+        assert_eq!(b.logged, h(16));
+        // The day after: nothing changes for days still to come.
+        assert_eq!(
+            short_on(date(2026, 12, 28), today, h(8), h(0)),
+            Seconds::ZERO
+        );
+        assert_eq!(balance(&[], today).unwrap(), Balance::default());
     }
 }

@@ -198,6 +198,12 @@ pub const OPERATIONS: &[Operation] = &[
         timesheet::week
     ),
     operation!(
+        "timesheet.shortfall",
+        PEOPLE,
+        "the acting user's required, logged and short time this period and the last",
+        timesheet::shortfall
+    ),
+    operation!(
         "issue.search",
         PEOPLE,
         "issues for the picker",

@@ -7,6 +7,10 @@
 //! `POST /rest/api/3/worklog/list`: Jira answers only the worklogs the viewer
 //! may see (browse permission on the project, group or role visibility), so
 //! the index never reveals time the viewer could not see in Jira.
+//!
+//! `timesheet.shortfall`: the acting user's required, logged and short time in
+//! the current and the previous period, by the same reads and the core's rule
+//! (`worklogs_core::schedule::balance`).
 
 use std::collections::BTreeMap;
 
@@ -20,8 +24,9 @@ use crate::index;
 use crate::input::{quote, Input};
 use crate::jira::{Call, JiraPath};
 use crate::{store, Error};
-use chrono::Days;
-use worklogs_core::calendar::{week_start, DateRange, Zone};
+use worklogs_core::calendar::{local_date, DateRange, Instant, Period, Zone};
+use worklogs_core::duration::Seconds;
+use worklogs_core::schedule::{balance, short_on};
 use worklogs_core::NaiveDate;
 
 /// The most worklogs one week may hold (one `worklog/list` call).
@@ -76,6 +81,8 @@ impl Input for WeekInput {
 pub struct Day {
     date: String,
     required_seconds: u64,
+    logged_seconds: u64,
+    short_seconds: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     holiday: Option<String>,
 }
@@ -108,6 +115,7 @@ pub struct Row {
 pub struct Week {
     account_id: String,
     time_zone: String,
+    today: String,
     days: Vec<Day>,
     rows: Vec<Row>,
 }
@@ -154,34 +162,71 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
     })?;
     let (site, plan) = futures::join!(index::site(ctx), store::load::<schedule::SiteSchedule>(ctx));
     let (site, plan) = (site?, plan?);
-    let first = week_start(input.date, plan.week_start)
-        .map_err(|e| Error::invalid_field("date", e.message()))?;
-    let end = first.checked_add_days(Days::new(7)).ok_or_else(|| {
-        Error::invalid_field("date", format_args!("{} is out of range", input.date))
-    })?;
-    let dates =
-        DateRange::new(first, end).map_err(|e| Error::invalid_field("date", e.message()))?;
+    let dates = Period::Week {
+        containing: input.date,
+        start: plan.week_start,
+    }
+    .dates()
+    .map_err(|e| Error::invalid_field("date", e.message()))?;
+    let today = today_in(ctx, zone)?;
+    let rows = rows_in(ctx, site, &person, zone, dates).await?;
+    let logged = logged_by_day(&rows, zone)?;
+    let days = dates
+        .iter()
+        .map(|date| {
+            let required = plan.required_on(date);
+            let done = logged.get(&date).copied().unwrap_or(Seconds::ZERO);
+            Day {
+                date: date.to_string(),
+                required_seconds: required.get(),
+                logged_seconds: done.get(),
+                short_seconds: short_on(date, today, required, done).get(),
+                holiday: holiday_name(&plan, date),
+            }
+        })
+        .collect();
+    Ok(Week {
+        account_id: person,
+        time_zone: zone.name().to_owned(),
+        today: today.to_string(),
+        days,
+        rows,
+    })
+}
+
+/// The name a holiday on `date` is shown with ("Holiday" when unnamed).
+fn holiday_name(plan: &schedule::SiteSchedule, date: NaiveDate) -> Option<String> {
+    plan.holiday_on(date).map(|h| {
+        if h.name.is_empty() {
+            "Holiday".to_owned()
+        } else {
+            h.name.clone()
+        }
+    })
+}
+
+/// Today's date in `zone`, from the context's clock.
+fn today_in(ctx: &Ctx, zone: Zone) -> Result<NaiveDate, Error> {
+    local_date(Instant::from_millis(ctx.context().now_ms), zone)
+        .map_err(|e| Error::internal(format!("the context's clock: {}", e.message())))
+}
+
+/// The worklogs of `person` started on `dates` (in `zone`) that the viewer may
+/// see, as timesheet rows.
+async fn rows_in(
+    ctx: &Ctx,
+    site: i64,
+    person: &str,
+    zone: Zone,
+    dates: DateRange,
+) -> Result<Vec<Row>, Error> {
     let range = dates
         .instants(zone)
         .map_err(|e| Error::invalid_field("date", e.message()))?;
-    let days = dates
-        .iter()
-        .map(|date| Day {
-            date: date.to_string(),
-            required_seconds: plan.required_on(date).get(),
-            holiday: plan.holiday_on(date).map(|h| {
-                if h.name.is_empty() {
-                    "Holiday".to_owned()
-                } else {
-                    h.name.clone()
-                }
-            }),
-        })
-        .collect();
     let found = index::worklogs::by_author(
         ctx,
         site,
-        &person,
+        person,
         range.start.millis(),
         range.end.millis(),
         MAX_WORKLOGS + 1,
@@ -189,21 +234,204 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
     .await?;
     if found.len() > MAX_WORKLOGS {
         return Err(Error::limit(format!(
-            "the week from {first} holds more than {MAX_WORKLOGS} worklogs of {}; use a report",
-            quote(&person)
+            "the days from {} to {} hold more than {MAX_WORKLOGS} worklogs of {}; use a report",
+            dates.first(),
+            dates.end().pred_opt().unwrap_or(dates.end()),
+            quote(person)
         )));
     }
     let found: Vec<(i64, i64)> = found.iter().map(|f| (f.id, f.issue)).collect();
-    let out_rows = if found.is_empty() {
-        Vec::new()
+    if found.is_empty() {
+        Ok(Vec::new())
     } else {
-        visible_rows(ctx, site, &found).await?
-    };
-    Ok(Week {
+        visible_rows(ctx, site, &found).await
+    }
+}
+
+/// The seconds the rows' worklogs log on each local date in `zone` (a worklog
+/// counts on the date it starts).
+fn logged_by_day(rows: &[Row], zone: Zone) -> Result<BTreeMap<NaiveDate, Seconds>, Error> {
+    let mut out: BTreeMap<NaiveDate, Seconds> = BTreeMap::new();
+    for worklog in rows.iter().flat_map(|r| &r.worklogs) {
+        let date = local_date(worklog.started_instant()?, zone)
+            .map_err(|e| Error::upstream(e.message().to_owned()))?;
+        let add =
+            Seconds::new(worklog.seconds()).map_err(|e| Error::upstream(e.message().to_owned()))?;
+        let total = out.entry(date).or_insert(Seconds::ZERO);
+        *total = total
+            .checked_add(add)
+            .ok_or_else(|| Error::limit(format!("the time logged on {date} is too large")))?;
+    }
+    Ok(out)
+}
+
+/// The input of `timesheet.shortfall`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ShortfallRaw {
+    date: Option<String>,
+}
+
+/// `timesheet.shortfall`, validated: the date whose period is the current one
+/// (today in the person's zone without it).
+pub struct ShortfallInput {
+    date: Option<NaiveDate>,
+}
+
+impl Input for ShortfallInput {
+    type Raw = ShortfallRaw;
+
+    fn validate(raw: ShortfallRaw) -> Result<Self, Error> {
+        let date = raw
+            .date
+            .map(|text| {
+                NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                    Error::invalid_field(
+                        "date",
+                        format_args!("{} is not a date (expected yyyy-MM-dd)", quote(&text)),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(Self { date })
+    }
+}
+
+/// A short day of a period.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ShortDay {
+    date: String,
+    required_seconds: u64,
+    logged_seconds: u64,
+    short_seconds: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    holiday: Option<String>,
+}
+
+/// One period's balance.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodBalance {
+    /// The period's first date.
+    first: String,
+    /// Its last date (inclusive).
+    last: String,
+    required_seconds: u64,
+    required_to_date_seconds: u64,
+    logged_seconds: u64,
+    short_seconds: u64,
+    short_days: Vec<ShortDay>,
+}
+
+/// The answer of `timesheet.shortfall`.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Shortfall {
+    account_id: String,
+    time_zone: String,
+    today: String,
+    /// What a period is: `week` (the site's week, from its `weekStart`).
+    period: &'static str,
+    current: PeriodBalance,
+    previous: PeriodBalance,
+}
+
+/// The period holding `date`: the site's week today. A monthly (or approval)
+/// period plugs in here, as another [`Period`]; the balance does not change.
+fn period_of(
+    plan: &schedule::SiteSchedule,
+    date: NaiveDate,
+) -> Result<(&'static str, DateRange), Error> {
+    let dates = Period::Week {
+        containing: date,
+        start: plan.week_start,
+    }
+    .dates()
+    .map_err(|e| Error::invalid_field("date", e.message()))?;
+    Ok(("week", dates))
+}
+
+/// The acting user's required, logged and short time in the current period
+/// (the one holding `date`, or today) and the one before, with the short days
+/// ([`worklogs_core::schedule::balance`]: up to and including today, in their
+/// zone).
+///
+/// # Errors
+///
+/// `forbidden` without an acting user; `limit` above [`MAX_WORKLOGS`] worklogs
+/// in a period; Jira's and the database's errors.
+pub async fn shortfall(ctx: &Ctx, input: ShortfallInput) -> Result<Shortfall, Error> {
+    let person = ctx.acting_user()?.to_owned();
+    let zone_name = ctx.context().time_zone.clone();
+    let zone = Zone::parse(&zone_name).map_err(|e| {
+        Error::upstream(format!(
+            "the time zone of {}: {}",
+            quote(&person),
+            e.message()
+        ))
+    })?;
+    let today = today_in(ctx, zone)?;
+    let (site, plan) = futures::join!(index::site(ctx), store::load::<schedule::SiteSchedule>(ctx));
+    let (site, plan) = (site?, plan?);
+    let (kind, current) = period_of(&plan, input.date.unwrap_or(today))?;
+    let before = current.first().pred_opt().ok_or_else(|| {
+        Error::invalid_field("date", format_args!("{} is out of range", current.first()))
+    })?;
+    let (_, previous) = period_of(&plan, before)?;
+    let (now_rows, then_rows) = futures::join!(
+        rows_in(ctx, site, &person, zone, current),
+        rows_in(ctx, site, &person, zone, previous)
+    );
+    let current = period_balance(&plan, current, &now_rows?, zone, today)?;
+    let previous = period_balance(&plan, previous, &then_rows?, zone, today)?;
+    Ok(Shortfall {
         account_id: person,
         time_zone: zone.name().to_owned(),
-        days,
-        rows: out_rows,
+        today: today.to_string(),
+        period: kind,
+        current,
+        previous,
+    })
+}
+
+fn period_balance(
+    plan: &schedule::SiteSchedule,
+    dates: DateRange,
+    rows: &[Row],
+    zone: Zone,
+    today: NaiveDate,
+) -> Result<PeriodBalance, Error> {
+    let logged = logged_by_day(rows, zone)?;
+    let days: Vec<(NaiveDate, Seconds, Seconds)> = dates
+        .iter()
+        .map(|date| {
+            (
+                date,
+                plan.required_on(date),
+                logged.get(&date).copied().unwrap_or(Seconds::ZERO),
+            )
+        })
+        .collect();
+    let b = balance(&days, today).map_err(|e| Error::limit(e.message().to_owned()))?;
+    Ok(PeriodBalance {
+        first: dates.first().to_string(),
+        last: dates.end().pred_opt().unwrap_or(dates.end()).to_string(),
+        required_seconds: b.required.get(),
+        required_to_date_seconds: b.required_to_date.get(),
+        logged_seconds: b.logged.get(),
+        short_seconds: b.short.get(),
+        short_days: b
+            .short_days
+            .iter()
+            .map(|s| ShortDay {
+                date: s.date.to_string(),
+                required_seconds: s.required.get(),
+                logged_seconds: s.logged.get(),
+                short_seconds: s.missing.get(),
+                holiday: holiday_name(plan, s.date),
+            })
+            .collect(),
     })
 }
 
@@ -431,14 +659,15 @@ mod tests {
             .unwrap();
         assert_eq!(
             out,
-            json!({"accountId": "ann", "timeZone": "Europe/Berlin", "rows": [], "days": [
-                {"date": "2026-11-22", "requiredSeconds": 0},
-                {"date": "2026-11-23", "requiredSeconds": 21600},
-                {"date": "2026-11-24", "requiredSeconds": 10800, "holiday": "Holiday"},
-                {"date": "2026-11-25", "requiredSeconds": 0},
-                {"date": "2026-11-26", "requiredSeconds": 0},
-                {"date": "2026-11-27", "requiredSeconds": 0},
-                {"date": "2026-11-28", "requiredSeconds": 0}]})
+            json!({"accountId": "ann", "timeZone": "Europe/Berlin", "today": "2026-11-24", "rows": [], "days": [
+                {"date": "2026-11-22", "requiredSeconds": 0, "loggedSeconds": 0, "shortSeconds": 0},
+                {"date": "2026-11-23", "requiredSeconds": 21600, "loggedSeconds": 0, "shortSeconds": 21600},
+                {"date": "2026-11-24", "requiredSeconds": 10800, "loggedSeconds": 0, "shortSeconds": 10800,
+                 "holiday": "Holiday"},
+                {"date": "2026-11-25", "requiredSeconds": 0, "loggedSeconds": 0, "shortSeconds": 0},
+                {"date": "2026-11-26", "requiredSeconds": 0, "loggedSeconds": 0, "shortSeconds": 0},
+                {"date": "2026-11-27", "requiredSeconds": 0, "loggedSeconds": 0, "shortSeconds": 0},
+                {"date": "2026-11-28", "requiredSeconds": 0, "loggedSeconds": 0, "shortSeconds": 0}]})
         );
     }
 
@@ -461,5 +690,169 @@ mod tests {
             );
         }
         assert!(host.batches.is_empty());
+    }
+    /// A fresh demo world (seed 42, nothing indexed) at `NOW`, acting as `alias`.
+    fn fresh(alias: &str) -> (Sim, FakeHost, String) {
+        let mut world = World::demo(42);
+        world.set_time(NOW);
+        let sim = Sim::new(world);
+        let mut host = FakeHost::new(None).on_sim(&sim);
+        host.now_ms = NOW;
+        let who = account(&sim, alias);
+        host.act_as(Some(&who));
+        (sim, host, who)
+    }
+
+    fn log(host: &mut FakeHost, issue: &str, started: &str, seconds: u64) {
+        host.run(
+            "worklog.log",
+            json!({"issue": issue, "started": started, "seconds": seconds}),
+        )
+        .unwrap();
+    }
+
+    /// Days up to and including today (2026-11-24, a Tuesday, in Berlin) with
+    /// less than required are short; later days never are; a Saturday-start
+    /// week and a whole holiday shape the period and what it requires.
+    #[test]
+    fn short_days_in_the_week_and_the_shortfall_of_this_period_and_the_last() {
+        let (sim, mut host, alice) = fresh("alice");
+        let dave = account(&sim, "dave");
+        host.act_as(Some(&dave));
+        host.run(
+            "schedule.save",
+            json!({"workingDays": ["mon", "tue", "wed", "thu", "fri"], "hoursPerDay": 8,
+                   "weekStart": "saturday",
+                   "holidays": [{"date": "2026-11-19", "name": "Founders' Day"}]}),
+        )
+        .unwrap();
+        host.act_as(Some(&alice));
+        // This week (Sat 21 to Fri 27): Mon 8 h, Tue 3 h, Thu 2 h (future).
+        log(&mut host, "ALPHA-2", "2026-11-23T09:00:00+01:00", 8 * 3600);
+        log(&mut host, "ALPHA-2", "2026-11-24T09:00:00+01:00", 3600);
+        log(&mut host, "ALPHA-3", "2026-11-24T13:00:00+01:00", 2 * 3600);
+        log(&mut host, "ALPHA-2", "2026-11-26T09:00:00+01:00", 2 * 3600);
+        // Last week (Sat 14 to Fri 20): Mon 16 8 h, Fri 20 at 23:30 in Berlin
+        // (22:30 UTC): Berlin's Friday, 4 h; Thu 19 is a holiday.
+        log(&mut host, "ALPHA-2", "2026-11-16T09:00:00+01:00", 8 * 3600);
+        log(&mut host, "ALPHA-2", "2026-11-20T22:30:00Z", 4 * 3600);
+
+        let week = host
+            .run("timesheet.week", json!({"date": "2026-11-24"}))
+            .unwrap();
+        assert_eq!(week["today"], "2026-11-24");
+        let days: Vec<(String, u64, u64, u64)> = week["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["date"].as_str().unwrap().to_owned(),
+                    d["requiredSeconds"].as_u64().unwrap(),
+                    d["loggedSeconds"].as_u64().unwrap(),
+                    d["shortSeconds"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let h = |n: u64| n * 3600;
+        let expected = [
+            ("2026-11-21", 0, 0, 0),
+            ("2026-11-22", 0, 0, 0),
+            ("2026-11-23", h(8), h(8), 0),
+            ("2026-11-24", h(8), h(3), h(5)),
+            ("2026-11-25", h(8), 0, 0),
+            ("2026-11-26", h(8), h(2), 0),
+            ("2026-11-27", h(8), 0, 0),
+        ];
+        assert_eq!(
+            days,
+            expected
+                .iter()
+                .map(|(d, r, l, s)| ((*d).to_owned(), *r, *l, *s))
+                .collect::<Vec<_>>()
+        );
+
+        let out = host.run("timesheet.shortfall", json!({})).unwrap();
+        assert_eq!(
+            out,
+            json!({
+                "accountId": alice, "timeZone": "Europe/Berlin", "today": "2026-11-24",
+                "period": "week",
+                "current": {
+                    "first": "2026-11-21", "last": "2026-11-27",
+                    "requiredSeconds": h(40), "requiredToDateSeconds": h(16),
+                    "loggedSeconds": h(13), "shortSeconds": h(5),
+                    "shortDays": [{"date": "2026-11-24", "requiredSeconds": h(8),
+                                   "loggedSeconds": h(3), "shortSeconds": h(5)}]
+                },
+                "previous": {
+                    "first": "2026-11-14", "last": "2026-11-20",
+                    "requiredSeconds": h(32), "requiredToDateSeconds": h(32),
+                    "loggedSeconds": h(12), "shortSeconds": h(20),
+                    "shortDays": [
+                        {"date": "2026-11-17", "requiredSeconds": h(8), "loggedSeconds": 0, "shortSeconds": h(8)},
+                        {"date": "2026-11-18", "requiredSeconds": h(8), "loggedSeconds": 0, "shortSeconds": h(8)},
+                        {"date": "2026-11-20", "requiredSeconds": h(8), "loggedSeconds": h(4), "shortSeconds": h(4)}
+                    ]
+                }
+            })
+        );
+
+        // A date picks the period; it stays the acting user's own.
+        let earlier = host
+            .run("timesheet.shortfall", json!({"date": "2026-11-18"}))
+            .unwrap();
+        assert_eq!(earlier["current"]["first"], "2026-11-14");
+        assert_eq!(earlier["previous"]["first"], "2026-11-07");
+        let e = host
+            .run("timesheet.shortfall", json!({"accountId": dave}))
+            .unwrap_err();
+        assert!(e.is_invalid_input(), "{e}");
+        let e = host
+            .run("timesheet.shortfall", json!({"date": "2026-02-30"}))
+            .unwrap_err();
+        assert!(e.message().contains("field \"date\""), "{e}");
+        host.act_as(None);
+        let e = host.run("timesheet.shortfall", json!({})).unwrap_err();
+        assert!(!e.is_invalid_input(), "{e}");
+    }
+
+    /// Time on an issue Jira no longer shows the person counts nowhere: the
+    /// balance is made of what Jira answers the viewer, as the timesheet is.
+    #[test]
+    fn the_shortfall_counts_only_what_jira_shows_the_viewer() {
+        let mut host = FakeHost::new(Some("ann")).on_jira(|request| {
+            assert_eq!(request.path, "/rest/api/3/worklog/list");
+            let asked: Json = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+            let ids = asked["ids"].as_array().unwrap();
+            let shown: Vec<Json> = ids
+                .iter()
+                .filter(|id| **id == json!(100))
+                .map(|_| json!({
+                    "id": "100", "issueId": "10002",
+                    "author": {"accountId": "ann", "displayName": "Ann"},
+                    "started": "2026-11-24T09:00:00.000+0100", "timeSpentSeconds": 3600,
+                    "created": "2026-11-24T10:00:00.000+0000", "updated": "2026-11-24T10:00:00.000+0000"
+                }))
+                .collect();
+            http(200, &Json::Array(shown).to_string())
+        });
+        let author = crate::index::dict_id(crate::index::Kind::Account, "ann");
+        host.exec("INSERT INTO sites VALUES ('site-1', 1)");
+        host.exec(&format!(
+            "INSERT INTO worklogs VALUES (1, 100, 10002, 10000, {author}, 1795507200000, 3600, 0, 0, 0, 0), \
+             (1, 101, 10003, 10000, {author}, 1795510800000, 7200, 0, 0, 0, 0)"
+        ));
+        host.exec(
+            "INSERT INTO issues VALUES (1, 10002, 'ALPHA-2', 'Two', 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0), \
+             (1, 10003, 'ALPHA-3', 'Secret', 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
+        );
+        let out = host.run("timesheet.shortfall", json!({})).unwrap();
+        assert_eq!(out["current"]["loggedSeconds"], 3600, "{out}");
+        assert_eq!(
+            out["current"]["shortDays"][1]["shortSeconds"],
+            7 * 3600,
+            "{out}"
+        );
     }
 }

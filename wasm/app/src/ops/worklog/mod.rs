@@ -54,6 +54,26 @@ pub struct Worklog {
 }
 
 impl Worklog {
+    /// When the work started, as an instant.
+    ///
+    /// # Errors
+    ///
+    /// `upstream` when `started` is not a date-time (it was read from Jira).
+    pub fn started_instant(&self) -> Result<worklogs_core::calendar::Instant, Error> {
+        worklogs_core::calendar::parse_instant(&self.started).map_err(|e| {
+            Error::upstream(format!(
+                "jira gave worklog {} a \"started\" that is not a date-time: {}",
+                self.id,
+                e.message()
+            ))
+        })
+    }
+
+    /// The time spent, in seconds (zero when Jira gave a negative number).
+    pub fn seconds(&self) -> u64 {
+        u64::try_from(self.time_spent_seconds).unwrap_or(0)
+    }
+
     /// Its id.
     pub fn id(&self) -> &str {
         &self.id
