@@ -10,6 +10,7 @@ import type { Attribute } from '../api/types.gen';
 import { useAction } from '../lib/hooks';
 import { useFormat, useSession } from '../lib/session';
 import { dateLabel, dateOf, timeOf } from '../lib/time';
+import { announceTimeChanged } from '../lib/timesheet';
 import {
   clock, elapsedNow, runningTimer, timerAction, timerOn, useTimers,
   type Other, type Timer, type TimerList,
@@ -84,7 +85,10 @@ function TimerControls({ timer, readAt, defs, compact, onStopped }: {
   const resume = async (choice?: Other) => {
     const r = await action.run('timer.resume', () =>
       timerAction(() => call('timer.resume', { id: timer.id, ...(choice ? { other: choice } : {}) })));
-    if (r) setChoosing(false);
+    if (r) {
+      setChoosing(false);
+      if (r.stopped?.worklog) announceTimeChanged('timer');
+    }
   };
   const pause = () => action.run('timer.pause', () => timerAction(() => call('timer.pause', { id: timer.id })));
   const save = async () => {
@@ -95,7 +99,10 @@ function TimerControls({ timer, readAt, defs, compact, onStopped }: {
   const stop = async (how: 'log' | 'discard') => {
     if (how === 'log' && dirty) await save();
     const r = await action.run('timer.stop', () => timerAction(() => call('timer.stop', { id: timer.id, action: how })));
-    if (r) onStopped(stoppedMessage(r, timer.issue.key, format));
+    if (r) {
+      if (r.worklog) announceTimeChanged('timer');
+      onStopped(stoppedMessage(r, timer.issue.key, format));
+    }
   };
 
   const elapsed = elapsedNow(timer, readAt);
@@ -162,8 +169,10 @@ function useStart(issue: string) {
         conflict = e?.code === 'conflict' && !other ? e : undefined;
         throw e;
       }));
-    if (r) setAsking(false);
-    else if (conflict) {
+    if (r) {
+      setAsking(false);
+      if (r.stopped?.worklog) announceTimeChanged('timer');
+    } else if (conflict) {
       // The component refused because another timer runs: ask, rather than show an error.
       action.setError(undefined);
       setAsking(true);

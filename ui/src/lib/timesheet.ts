@@ -132,8 +132,16 @@ export const cellSeconds = (ws: Worklog[] | undefined) => (ws ?? []).reduce((a, 
 /** Said after the person's time changed here, for views that show totals of it. */
 export const TIME_CHANGED = 'worklogs:time-changed';
 
-export function announceTimeChanged(): void {
-  window.dispatchEvent(new Event(TIME_CHANGED));
+/** Where the change was made: views that made it themselves need not read again. */
+export type TimeChangeSource = 'timesheet' | 'timer';
+
+export function announceTimeChanged(source: TimeChangeSource = 'timesheet'): void {
+  window.dispatchEvent(new CustomEvent(TIME_CHANGED, { detail: { source } }));
+}
+
+/** The source of a TIME_CHANGED event. */
+export function timeChangeSource(e: Event): TimeChangeSource | undefined {
+  return (e as CustomEvent<{ source?: TimeChangeSource }>).detail?.source;
 }
 
 /** Each day's short seconds of the week from `weekStart`, as the component has them now. */

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../api/client';
 import { AppError, toAppError } from '../api/errors';
 import type { Worklog } from '../api/types.gen';
+import { StartTimerButton } from '../components/Timer';
 import { Button, ErrorBanner, Field, Spinner } from '../components/ui';
 import { coreError } from '../core';
 import { useLoad } from '../lib/hooks';
@@ -12,7 +13,7 @@ import { useFormat, useSession } from '../lib/session';
 import { addDays, dateLabel, firstDayOfWeek, isWeekend, startedAt, todayIn, weekOf } from '../lib/time';
 import {
   announceTimeChanged, cellSeconds, forgetIssue, isIssueKey, loadWeek, rememberRows, rememberedRows, rowFromList,
-  shortOfWeek, type Row, type Week,
+  shortOfWeek, TIME_CHANGED, timeChangeSource, type Row, type Week,
 } from '../lib/timesheet';
 
 interface Pos { r: number; c: number }
@@ -31,6 +32,12 @@ export function Timesheet() {
   const [anchor, setAnchor] = useState(() => todayIn(timeZone));
   const days = useMemo(() => weekOf(anchor, firstDay), [anchor, firstDay]);
   const [week, reload, setWeek] = useLoad(() => loadWeek(days, me.accountId, timeZone), [days[0]], 'timesheet.week');
+  // Time logged elsewhere on the page (a timer stopped in the bar above) shows here too.
+  useEffect(() => {
+    const onChange = (e: Event) => { if (timeChangeSource(e) !== 'timesheet') reload(); };
+    window.addEventListener(TIME_CHANGED, onChange);
+    return () => window.removeEventListener(TIME_CHANGED, onChange);
+  }, [reload]);
 
   // The days shown are the component's once loaded (the site's week start).
   const shown = week.state === 'ready' ? week.value.days : days;
@@ -263,6 +270,7 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
                 <tr key={row.issue}>
                   <th scope="row" class="ts-issue">
                     <span class="issue-key">{row.issue}</span>
+                    <StartTimerButton issue={row.issue} label={row.issue} />
                     {row.summary && <span class="issue-summary">{row.summary}</span>}
                   </th>
                   {days.map((d, c) => {
