@@ -51,6 +51,10 @@ const ACTIONS: Record<string, string> = {
   'access.save': 'change who may view team time',
   'schedule.get': 'see working days and holidays',
   'schedule.save': 'change working days and holidays',
+  'rate.list': 'see the hourly rates',
+  'rate.save': 'change the hourly rates',
+  'sync.status': 'see the worklog index',
+  'sync.verify': 'check or repair the worklog index',
 };
 
 /** The sentence to show first; `detail` goes under it. */
