@@ -100,7 +100,7 @@ function RatesEditor({ initial }: { initial: Rate[] }) {
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 && <tr><td colSpan={9} class="muted">No rates yet: reports cannot show cost until one is saved.</td></tr>}
+            {rows.length === 0 && <tr><td colSpan={9} class="muted">No rates yet: reports show no cost until there is one.</td></tr>}
             {rows.map((r, i) => (
               <tr key={r.id}>
                 <td class={bad && bad.index === i && bad.field === 'scope' ? 'cell-invalid' : undefined}>
