@@ -1,7 +1,6 @@
 // Small pieces the admin page's newer sections share (kept apart from Admin.tsx
 // so sections can be added without editing it).
 import type { ComponentChildren } from 'preact';
-import type { AppError } from '../../api/errors';
 import { ErrorBanner, Spinner, Unavailable } from '../../components/ui';
 import { useLoad } from '../../lib/hooks';
 
@@ -27,14 +26,4 @@ export function LoadedSection<T>({ op, load, what, children }: {
   return <>{children(v.value, reload)}</>;
 }
 
-/**
- * The cell an `invalid-input` error names. The component's messages start with
- * `invalid input: field "<path>": …` (docs/operations.md), where the path of a
- * list item's field is `list[i].field`.
- */
-export function fieldOf(error: AppError | undefined, list: string): { index: number; field: string; message: string } | undefined {
-  if (!error || error.code !== 'invalid-input') return undefined;
-  const m = /field "([A-Za-z]+)\[(\d+)\]\.([A-Za-z]+)": (.*)$/s.exec(error.detail);
-  if (!m || m[1] !== list) return undefined;
-  return { index: Number(m[2]), field: m[3]!, message: m[4]! };
-}
+export { fieldOf } from './fields';
