@@ -663,7 +663,7 @@ export type SyncVerifyOutput = {
   drift: Array<Drift>;
   /** Worklogs whose attributes (written through Jira's REST API) do not fit the site's definitions; reports and exports leave those attributes out */
   invalidAttributesCount: number;
-  /** The first 50 of them */
+  /** The first 20 of them */
   invalidAttributes: Array<{
     worklogId: string;
     issueId: string;
@@ -718,7 +718,7 @@ export type SyncStatusOutput = {
       indexWorklogs: number;
       jiraWorklogs: number;
       driftCount: number;
-      /** The first 20 differences */
+      /** The first 10 differences */
       drift: Array<Drift>;
       invalidAttributesCount: number;
       /** With repair only */

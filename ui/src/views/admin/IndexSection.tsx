@@ -132,6 +132,11 @@ function IndexStatus({ status, reload }: { status: SyncStatusOutput; reload: () 
         </div>
       </div>
       {period && <div class="field-error" role="alert">{period}</div>}
+      {!job && status.verify.running && (
+        <p class="small muted" role="status">
+          {`A ${status.verify.running.repair ? 'repair' : 'verification'} of ${status.verify.running.from} to ${status.verify.running.to} started ${when(status.verify.running.startedMs)} and stopped at: ${status.verify.running.progress.label}. Running it again with the same period continues it.`}
+        </p>
+      )}
       {job && (
         <div class="progress-wrap" role="status" aria-live="polite" data-testid="verify-progress">
           <progress class="progress" max={100} value={pct} aria-label={job.repair ? 'Repairing the index' : 'Verifying the index'} />

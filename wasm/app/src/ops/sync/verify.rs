@@ -46,12 +46,12 @@ const MAX_ISSUES_RANGE: std::ops::RangeInclusive<i64> = 10..=5000;
 /// 65,535 bytes.
 const MAX_LISTED: usize = 100;
 /// The most worklogs with invalid attributes listed.
-const MAX_LISTED_INVALID: usize = 50;
-/// What the last finished verification keeps for `sync.status`.
-const LAST_LISTED: usize = 20;
-const LAST_LISTED_INVALID: usize = 10;
+const MAX_LISTED_INVALID: usize = 20;
+/// The differences the last finished verification keeps for `sync.status`
+/// (which shows only the count of invalid attributes).
+const LAST_LISTED: usize = 10;
 /// Bytes of a listed attribute problem kept.
-const MAX_PROBLEM_BYTES: usize = 300;
+const MAX_PROBLEM_BYTES: usize = 200;
 /// A verification whose last slice is older than this starts over.
 const STALE_MS: i64 = 30 * 60_000;
 /// Index rows per read.
@@ -360,7 +360,7 @@ impl VerifyRun {
     fn for_last(&self) -> Self {
         let mut last = self.clone();
         last.drift.truncate(LAST_LISTED);
-        last.invalid_attributes.truncate(LAST_LISTED_INVALID);
+        last.invalid_attributes.clear();
         last
     }
 }
@@ -761,5 +761,66 @@ async fn issue_worklogs(
         if got == 0 || start_at >= page.total {
             return Ok(Some(out));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checkpoint and the last result, as full as they can be, fit the
+    /// settings row (64 KiB less one byte): a slice never fails to save them.
+    #[test]
+    fn the_fullest_checkpoint_fits_its_settings_row() {
+        let tally = Tally {
+            count: u64::MAX,
+            seconds: i64::MIN,
+            updated: i64::MIN,
+            checksum: i64::MIN,
+        };
+        let drift = Drift {
+            issue_id: i64::MIN.to_string(),
+            day: "2026-11-03".to_owned(),
+            index: tally,
+            jira: tally,
+        };
+        // Quotes and control characters are escaped in JSON: the worst text.
+        let problem = history::cut(&"\"\u{1}".repeat(200), MAX_PROBLEM_BYTES);
+        let invalid = InvalidAttributes {
+            worklog_id: i64::MIN.to_string(),
+            issue_id: i64::MIN.to_string(),
+            problem,
+        };
+        let run = VerifyRun {
+            from: "2026-11-01".to_owned(),
+            to: "2026-11-24".to_owned(),
+            repair: true,
+            started_ms: i64::MIN,
+            touched_ms: i64::MIN,
+            finished_ms: Some(i64::MIN),
+            after: i64::MIN,
+            compared: u64::MAX,
+            total: u64::MAX,
+            index_worklogs: u64::MAX,
+            jira_worklogs: u64::MAX,
+            drift_count: u64::MAX,
+            drift: vec![drift; MAX_LISTED],
+            invalid_attributes_count: u64::MAX,
+            invalid_attributes: vec![invalid; MAX_LISTED_INVALID],
+            repaired: Some(Stored {
+                written: u64::MAX,
+                unchanged: u64::MAX,
+                deleted: u64::MAX,
+                issues: u64::MAX,
+                skipped: u64::MAX,
+                refused: u64::MAX,
+            }),
+        };
+        let state = VerifyState {
+            last: Some(run.for_last()),
+            run: Some(run),
+        };
+        let bytes = serde_json::to_string(&state).unwrap().len();
+        assert!(bytes <= store::MAX_BYTES, "{bytes} bytes");
     }
 }
