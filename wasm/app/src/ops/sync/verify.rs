@@ -409,14 +409,6 @@ fn digest(
 /// issues; Jira's errors after retries; the database's errors.
 pub async fn verify(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error> {
     authorize(ctx).await?;
-    let result = verify_slice(ctx, input).await;
-    if let Err(e) = &result {
-        history::record(ctx, "sync.verify", e).await;
-    }
-    result
-}
-
-async fn verify_slice(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Error> {
     let now = ctx.context().now_ms;
     let today = chrono::DateTime::from_timestamp_millis(now)
         .map(|t| t.date_naive())
@@ -429,6 +421,22 @@ async fn verify_slice(ctx: &Ctx, input: VerifyInput) -> Result<VerifyOutput, Err
             format_args!("{from} to {to} is not a period of 1 to {MAX_DAYS} days"),
         ));
     }
+    // A refused input is the caller's mistake, not a failed run: only what
+    // fails past this point is recorded.
+    let result = verify_slice(ctx, input, from, to).await;
+    if let Err(e) = &result {
+        history::record(ctx, "sync.verify", e).await;
+    }
+    result
+}
+
+async fn verify_slice(
+    ctx: &Ctx,
+    input: VerifyInput,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<VerifyOutput, Error> {
+    let now = ctx.context().now_ms;
     let mut state: VerifyState = store::load(ctx).await?;
     if input.cancel {
         return Ok(match state.run.take() {
