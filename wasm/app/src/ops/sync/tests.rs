@@ -946,7 +946,10 @@ fn status_keeps_the_last_runs_of_each_kind_and_their_errors_in_words() {
     let e = host
         .run("sync.verify", json!({"from": "2020-01-01"}))
         .unwrap_err();
-    assert!(e.is_invalid_input() && e.message().contains("62 days"), "{e}");
+    assert!(
+        e.is_invalid_input() && e.message().contains("62 days"),
+        "{e}"
+    );
     let status = host.run("sync.status", json!({})).unwrap();
     assert_eq!(status["errors"].as_array().unwrap().len(), 1, "{status}");
 }
