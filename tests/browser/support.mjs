@@ -66,6 +66,13 @@ export async function startHost() {
   return {
     url,
     token,
+    /** The demo simulator's address, as the host prints it (for changes made in Jira, past the app). */
+    sim: () => new Promise((resolve, reject) => {
+      const find = () => /the simulator at (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
+      if (find()) return resolve(find());
+      const timer = setTimeout(() => reject(new Error(`no simulator address in:\n${output}`)), 10_000);
+      child.stdout.on('data', () => { if (find()) { clearTimeout(timer); resolve(find()); } });
+    }),
     /** The address of a frame page, with the token as `worklogs serve` prints it. */
     frame: (query) => `${url}/frame.html?${query}#token=${token}`,
     async stop() {

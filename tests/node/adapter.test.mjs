@@ -250,8 +250,12 @@ describe('the functions', () => {
       },
     });
     const result = await index.handler(...resolverEvent('me', {}));
-    assert.deepEqual(result, { ok: { ...myself } });
-    assert.deepEqual(seen.map((c) => `${c.provider} ${c.method} ${c.path}`), ['user GET /rest/api/3/myself']);
+    // Jira answers no permissions here, so the cost check says no.
+    assert.deepEqual(result, { ok: { ...myself, mayMeasureCost: false } });
+    assert.deepEqual(seen.map((c) => `${c.provider} ${c.method} ${c.path}`).sort(), [
+      'user GET /rest/api/3/mypermissions?permissions=ADMINISTER',
+      'user GET /rest/api/3/myself',
+    ]);
   });
 
   test('the context: the installation from Forge, now from the clock', async () => {
@@ -359,7 +363,7 @@ describe('the functions', () => {
     }
     assert.equal(trapped.error.code, 'internal');
     assert.match(trapped.error.message, /unreachable/);
-    assert.deepEqual(await index.handler(...resolverEvent('me', {})), { ok: { ...myself } });
+    assert.deepEqual(await index.handler(...resolverEvent('me', {})), { ok: { ...myself, mayMeasureCost: false } });
     assert.equal(component.instanceCount(), before + 1);
     assert.notEqual(await component.task(), exports);
   });

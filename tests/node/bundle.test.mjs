@@ -65,7 +65,7 @@ describe('the bundled functions', () => {
       onProduct: ({ path: p }) => (p === '/rest/api/3/myself' ? { status: 200, body: myself } : { status: 404 }),
     });
     const result = await bundled.handler(...resolverEvent('me', {}, { installation: 'ari:cloud:jira::site/bundle' }));
-    assert.deepEqual(result, { ok: { ...myself } });
+    assert.deepEqual(result, { ok: { ...myself, mayMeasureCost: false } });
     assert.ok(memory.migrations.length > 0, 'the migrations ran through the bundled @forge/sql');
     const unknown = await bundled.handler(...resolverEvent('nope', {}, { installation: 'ari:cloud:jira::site/bundle' }));
     assert.equal(unknown.error.code, 'invalid-input');

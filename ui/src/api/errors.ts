@@ -60,6 +60,10 @@ const ACTIONS: Record<string, string> = {
   'rounding.get': 'read the rounding rule',
   'rounding.save': 'change the rounding rule',
   'rounding.preview': 'preview the rounding rule',
+  'rate.list': 'see the hourly rates',
+  'rate.save': 'change the hourly rates',
+  'sync.status': 'see the worklog index',
+  'sync.verify': 'check or repair the worklog index',
 };
 
 /** The sentence to show first; `detail` goes under it. */

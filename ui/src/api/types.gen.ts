@@ -360,6 +360,14 @@ export type Tally = {
   checksum: number;
 };
 
+/** A finished sync run: full import or incremental, when it started and finished (epoch ms), what it stored */
+export type SyncRun = {
+  full: boolean;
+  startedMs: number;
+  finishedMs: number;
+  totals: IndexCounts;
+};
+
 export type Drift = {
   issueId: string;
   day: IsoDate;
@@ -447,6 +455,8 @@ export type MeOutput = {
   emailAddress?: string;
   timeZone: string;
   locale: string;
+  /** Whether they may measure cost in report.run (Jira administrators and the "see costs" grant); false when it cannot be checked */
+  mayMeasureCost: boolean;
 };
 
 export type TimetrackingSettingsInput = Empty;
@@ -740,6 +750,10 @@ export type SyncVerifyInput = {
   from?: IsoDate;
   to?: IsoDate;
   repair?: boolean;
+  /** Issues a slice compares; 250 when absent */
+  maxIssues?: number;
+  /** Drop the verification in progress (answers what it found so far, with cancelled) */
+  cancel?: boolean;
 };
 export type SyncVerifyOutput = {
   from: IsoDate;
@@ -750,11 +764,11 @@ export type SyncVerifyOutput = {
   jiraWorklogs: number;
   /** How many (issue, day) pairs differ */
   driftCount: number;
-  /** The first differences, by issue and day */
+  /** The first 100 differences, by issue and day */
   drift: Array<Drift>;
   /** Worklogs whose attributes (written through Jira's REST API) do not fit the site's definitions; reports and exports leave those attributes out */
   invalidAttributesCount: number;
-  /** The first of them */
+  /** The first 20 of them */
   invalidAttributes: Array<{
     worklogId: string;
     issueId: string;
@@ -762,11 +776,15 @@ export type SyncVerifyOutput = {
   }>;
   /** With repair only */
   repaired?: IndexCounts;
-  /** Always false: verification finishes in one call */
+  /** Whether another slice must run, with the same input */
   more: boolean;
+  /** Issues compared of the issues to compare */
+  progress: Progress;
+  /** Present when cancel dropped a verification in progress */
+  cancelled?: true;
 };
 
-/** The index's state: whether a full import has completed, the run in progress, the last finished run, the custom fields kept, and its rows (jobs and Jira administrators). */
+/** The index's state: whether a full import has completed, the run in progress, the last finished run (and the last of each kind), the verification in progress and the last one, the errors of the last failed runs, the custom fields kept, and its rows (jobs and Jira administrators). */
 export type SyncStatusInput = Empty;
 export type SyncStatusOutput = {
   imported: boolean;
@@ -776,13 +794,52 @@ export type SyncStatusOutput = {
     phase: "worklogs" | "deletions" | "issues" | "refresh" | "done";
     progress: Progress;
   };
+  /** The last finished run, of either kind */
   last: null
-    | {
-    full: boolean;
-    startedMs: number;
-    finishedMs: number;
-    totals: IndexCounts;
+    | SyncRun;
+  /** The last finished full import */
+  lastFull: null
+    | SyncRun;
+  /** The last finished incremental run */
+  lastIncremental: null
+    | SyncRun;
+  verify: {
+    running: null
+      | {
+      from: IsoDate;
+      to: IsoDate;
+      repair: boolean;
+      startedMs: number;
+      progress: Progress;
+    };
+    last: null
+      | {
+      from: IsoDate;
+      to: IsoDate;
+      repair: boolean;
+      startedMs: number;
+      finishedMs: number;
+      issues: number;
+      indexWorklogs: number;
+      jiraWorklogs: number;
+      driftCount: number;
+      /** The first 10 differences */
+      drift: Array<Drift>;
+      invalidAttributesCount: number;
+      /** With repair only */
+      repaired?: IndexCounts;
+    };
   };
+  /** The last 10 failed runs, the latest first */
+  errors: Array<{
+    operation: "sync.full" | "sync.incremental" | "sync.verify";
+    atMs: number;
+    code: "invalid-input" | "forbidden" | "not-found" | "conflict" | "upstream" | "limit" | "internal";
+    /** The error's message, Jira's included */
+    message: string;
+    /** What failed and what it means, for a person */
+    sentence: string;
+  }>;
   customFields: Array<string>;
   worklogs: number;
   issues: number;

@@ -8,6 +8,8 @@ import type { Access, Attribute, Holiday, Schedule, TimeTrackingSettings } from 
 import { Button, ErrorBanner, Field, Lozenge, Spinner, Unavailable } from '../components/ui';
 import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
+import { IndexSection } from './admin/IndexSection';
+import { RatesSection } from './admin/RatesSection';
 
 export function Admin() {
   return (
@@ -17,12 +19,16 @@ export function Admin() {
         <a href="#attributes">Worklog attributes</a>
         <a href="#access">Team time</a>
         <a href="#schedule">Working days and holidays</a>
+        <a href="#rates">Hourly rates</a>
+        <a href="#index">Worklog index</a>
       </nav>
       <div class="admin-sections">
         <TimeTrackingSection />
         <AttributesSection />
         <AccessSection />
         <ScheduleSection />
+        <RatesSection />
+        <IndexSection />
       </div>
     </div>
   );

@@ -12,6 +12,7 @@ import { Button, ErrorBanner, Field, Spinner, Unavailable } from '../components/
 import { base64ToBytes, saveFile } from '../lib/download';
 import { useFormat, useSession } from '../lib/session';
 import { addDays, dateLabel, firstDayOfWeek, monthOf, todayIn, weekOf } from '../lib/time';
+import { COST_MEASURES, formatCosts } from './reports/money';
 
 type Period = 'this-week' | 'last-week' | 'this-month' | 'last-month' | 'custom';
 type Format = 'csv' | 'xlsx' | 'json';
@@ -38,6 +39,8 @@ interface Filters {
   group1: GroupDimension;
   group2: GroupDimension | '';
   chart: 'day' | 'person';
+  /** Billable time and cost (only offered to who may see costs). */
+  costs?: boolean;
 }
 
 function periodRange(p: Period, today: string, firstDay: number): [string, string] | undefined {
@@ -65,6 +68,7 @@ export function toQuery(f: Filters, me: string, timeZone: string, firstDay = 1):
     weekStart: WEEK_STARTS[firstDay] ?? 'monday',
     ...(Object.keys(filter).length ? { filter } : {}),
     groupBy: f.group2 ? [f.group1, f.group2] : [f.group1],
+    ...(f.costs ? { measures: [...COST_MEASURES] } : {}),
     chart: f.chart,
   };
 }
@@ -92,6 +96,7 @@ function fromQuery(q: ReportQuery | ReportRunInput, f: Filters, firstDay: number
     group1: q.groupBy?.[0] ?? 'person',
     group2: q.groupBy?.[1] ?? '',
     chart: 'chart' in q && q.chart ? q.chart : 'day',
+    costs: !!q.measures?.includes('cost'),
   };
 }
 
@@ -196,6 +201,13 @@ export function Reports({ project }: { project?: string }) {
               <option value="person">Time per person</option>
             </select>
           </Field>
+          {me.mayMeasureCost && (
+            <div class="field">
+              <span class="field-label" aria-hidden="true">Measures</span>
+              <label class="radio"><input type="checkbox" id="costs" checked={!!filters.costs}
+                onChange={(e) => set({ costs: (e.target as HTMLInputElement).checked })} /> Billable time and cost</label>
+            </div>
+          )}
           <div class="form-actions align-end">
             <Button appearance="primary" type="submit" busy={running} disabled={!!invalid}>Run report</Button>
           </div>
@@ -233,6 +245,10 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
     [result, query, locale],
   );
   const share = (s: number) => (result.totalSeconds ? `${Math.round((s / result.totalSeconds) * 1000) / 10}%` : '—');
+  // Cost columns when the query measured cost (the answer then carries it).
+  const costs = !!query.measures?.includes('cost');
+  const billable = (g: { billableSeconds?: number }) => hours(g.billableSeconds ?? 0);
+  const money = (g: { cost?: ReportGroup['cost'] }) => formatCosts(g.cost, locale);
 
   const rows = (groups: ReportGroup[], depth: number): preact.JSX.Element[] =>
     groups.flatMap((g) => [
@@ -241,6 +257,8 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
         <td class="num">{hours(g.seconds)}</td>
         <td class="num">{g.worklogs}</td>
         <td class="num muted">{share(g.seconds)}</td>
+        {costs && <td class="num" data-col="billable">{billable(g)}</td>}
+        {costs && <td class="num cost-cell" data-col="cost">{money(g)}</td>}
       </tr>,
       ...(g.groups ? rows(g.groups, depth + 1) : []),
     ]);
@@ -251,12 +269,16 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
         <div>
           <h2 id="result-title" class="section-title">
             {format(result.totalSeconds)} in {result.worklogs} {result.worklogs === 1 ? 'worklog' : 'worklogs'}
+            {costs && <span data-testid="cost-total">{`, ${money(result)}`}</span>}
           </h2>
+          {costs && (result.unpricedSeconds ?? 0) > 0 && (
+            <p class="small muted" role="note">{hours(result.unpricedSeconds ?? 0)} hours have no rate in effect and no cost.</p>
+          )}
           <p class="muted small">
             {dateLabel(result.from, locale, { day: 'numeric', month: 'short', year: 'numeric' })} – {dateLabel(result.to, locale, { day: 'numeric', month: 'short', year: 'numeric' })}, days in {result.timeZone}; grouped by {dims.join(', then ').toLowerCase()}
           </p>
         </div>
-        <Exports query={withoutChart(query)} />
+        <Exports query={withoutChart(query)} costs={costs} />
       </header>
       <BarChart points={chartPoints} kind={query.chart ?? 'day'} format={format} title={query.chart === 'person' ? 'Time per person' : 'Time per day'} />
       {result.groups.length === 0 ? (
@@ -269,6 +291,8 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
               <th scope="col" class="num">Hours</th>
               <th scope="col" class="num">Worklogs</th>
               <th scope="col" class="num">Share</th>
+              {costs && <th scope="col" class="num">Billable hours</th>}
+              {costs && <th scope="col" class="num">Cost</th>}
             </tr>
           </thead>
           <tbody>{rows(result.groups, 0)}</tbody>
@@ -278,6 +302,8 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
               <td class="num">{hours(result.totalSeconds)}</td>
               <td class="num">{result.worklogs}</td>
               <td class="num">100%</td>
+              {costs && <td class="num" data-col="billable">{billable(result)}</td>}
+              {costs && <td class="num cost-cell" data-col="cost">{money(result)}</td>}
             </tr>
           </tfoot>
         </table>
@@ -286,7 +312,7 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
   );
 }
 
-function Exports({ query }: { query: ReportQuery }) {
+function Exports({ query, costs }: { query: ReportQuery; costs?: boolean }) {
   const [progress, setProgress] = useState<{ format: Format; rows: number; total?: number; pieces: number }>();
   const [error, setError] = useState<AppError>();
   const cancelled = useRef(false);
@@ -300,6 +326,15 @@ function Exports({ query }: { query: ReportQuery }) {
     let name = `worklogs.${format}`;
     let type = 'application/octet-stream';
     try {
+      if (costs && format !== 'json') {
+        // The flat export has no cost columns (docs/reports.md): with cost, the
+        // file is the report's own table (report.run with format), in one answer.
+        const r = await call('report.run', { ...query, format });
+        if (!('piece' in r)) throw new Error('report.run answered groups to a query with format');
+        setProgress({ format, rows: r.rows, total: r.rows, pieces: 1 });
+        saveFile([base64ToBytes(r.piece)], r.fileName, r.mediaType);
+        return;
+      }
       do {
         const r = await call('export.run', { query, format, ...(continuation ? { continuation } : {}) });
         parts.push(base64ToBytes(r.piece));

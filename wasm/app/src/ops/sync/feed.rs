@@ -366,12 +366,18 @@ impl Engine<'_> {
         if run.full {
             self.state.imported = true;
         }
-        self.state.last = Some(Finished {
+        let finished = Finished {
             full: run.full,
             started_ms: run.started_ms,
             finished_ms: now,
             totals: run.totals,
-        });
+        };
+        if run.full {
+            self.state.last_full = Some(finished.clone());
+        } else {
+            self.state.last_incremental = Some(finished.clone());
+        }
+        self.state.last = Some(finished);
         self.state.save(self.ctx).await
     }
 }

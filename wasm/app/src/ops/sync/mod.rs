@@ -18,6 +18,7 @@
 
 mod event;
 mod feed;
+mod history;
 mod settings;
 mod state;
 #[cfg(test)]
@@ -171,7 +172,7 @@ pub struct SliceOutput {
 /// errors after retries (`upstream`); the database's errors.
 pub async fn full(ctx: &Ctx, slice: Slice) -> Result<SliceOutput, Error> {
     authorize(ctx).await?;
-    run_slice(ctx, slice, true).await
+    recorded(ctx, "sync.full", run_slice(ctx, slice, true).await).await
 }
 
 /// `sync.incremental`: everything that changed since the last run. Before a
@@ -185,7 +186,15 @@ pub async fn incremental(
     IncrementalSlice(slice): IncrementalSlice,
 ) -> Result<SliceOutput, Error> {
     authorize(ctx).await?;
-    run_slice(ctx, slice, false).await
+    recorded(ctx, "sync.incremental", run_slice(ctx, slice, false).await).await
+}
+
+/// A slice's result, its failure recorded for `sync.status` ([`history`]).
+async fn recorded<T>(ctx: &Ctx, operation: &str, result: Result<T, Error>) -> Result<T, Error> {
+    if let Err(e) = &result {
+        history::record(ctx, operation, e).await;
+    }
+    result
 }
 
 async fn run_slice(ctx: &Ctx, slice: Slice, full: bool) -> Result<SliceOutput, Error> {

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::authorize;
+use super::history::{self, RunError};
 use super::state::{Finished, State};
+use super::verify::VerifyState;
 use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::index::{self, IndexFields};
@@ -25,6 +27,14 @@ pub struct Status {
     running: Option<serde_json::Value>,
     /// The last finished run.
     last: Option<Finished>,
+    /// The last finished full import.
+    last_full: Option<Finished>,
+    /// The last finished incremental run.
+    last_incremental: Option<Finished>,
+    /// The verification in progress and the last finished one.
+    verify: serde_json::Value,
+    /// The errors of the last failed runs, the latest first.
+    errors: Vec<RunError>,
     /// The custom fields the index keeps.
     custom_fields: Vec<String>,
     /// Rows in the index.
@@ -42,12 +52,15 @@ pub struct Status {
 pub async fn status(ctx: &Ctx, _: NoInput) -> Result<Status, Error> {
     authorize(ctx).await?;
     let site = index::site(ctx).await?;
-    let (state, fields, size) = futures::join!(
+    let (state, fields, size, verify, errors) = futures::join!(
         State::load(ctx),
         index::load_fields(ctx),
-        index::size(ctx, site)
+        index::size(ctx, site),
+        store::load::<VerifyState>(ctx),
+        history::load(ctx)
     );
     let (state, size) = (state?, size?);
+    let of_mode = |full: bool| state.last.clone().filter(|l| l.full == full);
     let now = ctx.context().now_ms;
     Ok(Status {
         imported: state.imported,
@@ -58,7 +71,11 @@ pub async fn status(ctx: &Ctx, _: NoInput) -> Result<Status, Error> {
                 "progress": run.progress(now),
             })
         }),
-        last: state.last,
+        last_full: state.last_full.clone().or_else(|| of_mode(true)),
+        last_incremental: state.last_incremental.clone().or_else(|| of_mode(false)),
+        last: state.last.clone(),
+        verify: verify?.status(),
+        errors: errors?,
         custom_fields: fields?,
         worklogs: size.worklogs,
         issues: size.issues,

@@ -42,6 +42,13 @@ pub struct State {
     /// The last finished run.
     #[serde(default)]
     pub last: Option<Finished>,
+    /// The last finished full import (`None` before one finished, or when
+    /// stored by a version that did not keep it: then `last`, when full).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_full: Option<Finished>,
+    /// The last finished incremental run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_incremental: Option<Finished>,
 }
 
 /// A run in progress.

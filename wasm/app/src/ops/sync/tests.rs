@@ -808,3 +808,148 @@ fn verify_refuses_dates_outside_the_years_1970_to_9999() {
         );
     }
 }
+
+#[test]
+fn verify_runs_in_slices_with_progress_and_can_be_cancelled() {
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let rows = host.query(
+        "SELECT MIN(id) FROM worklogs WHERE started >= 1793491200000 AND started < 1795392000000 \
+         GROUP BY issue ORDER BY 1 LIMIT 2",
+    );
+    for r in &rows {
+        host.exec(&format!(
+            "UPDATE worklogs SET seconds = seconds + 60 WHERE id = {}",
+            int(&r[0])
+        ));
+    }
+    let period = json!({"from": "2026-11-01", "to": "2026-11-23"});
+    let whole = host.run("sync.verify", period.clone()).unwrap();
+    assert_eq!(whole["more"], false, "{whole}");
+    assert_eq!(whole["driftCount"], 2, "{whole}");
+    let issues = whole["issues"].as_u64().unwrap();
+    assert!(issues > 20, "{whole}");
+    assert_eq!(whole["progress"]["done"], json!(issues));
+
+    // In slices of 10 issues: progress of the whole run, the same result.
+    let sliced = json!({"from": "2026-11-01", "to": "2026-11-23", "maxIssues": 10});
+    let all = slices(&mut host, "sync.verify", sliced.clone());
+    assert_eq!(all.len() as u64, issues.div_ceil(10), "{all:?}");
+    assert_eq!(all[0]["more"], true);
+    assert_eq!(all[0]["progress"]["done"], 10);
+    assert_eq!(all[0]["progress"]["total"], json!(issues));
+    let last = all.last().unwrap();
+    assert_eq!(last["driftCount"], 2, "{last}");
+    assert_eq!(last["issues"], json!(issues));
+    assert_eq!(last["indexWorklogs"], whole["indexWorklogs"]);
+    assert_eq!(last["jiraWorklogs"], whole["jiraWorklogs"]);
+    assert_eq!(last["drift"], whole["drift"]);
+
+    // sync.status shows the last verification and its drift.
+    let status = host.run("sync.status", json!({})).unwrap();
+    assert_eq!(status["verify"]["running"], Json::Null, "{status}");
+    assert_eq!(status["verify"]["last"]["driftCount"], 2, "{status}");
+    assert_eq!(status["verify"]["last"]["drift"], whole["drift"]);
+
+    // A verification in progress shows in the status, and cancel drops it.
+    let first = host.run("sync.verify", sliced.clone()).unwrap();
+    assert_eq!(first["more"], true);
+    let status = host.run("sync.status", json!({})).unwrap();
+    assert_eq!(
+        status["verify"]["running"]["progress"]["done"], 10,
+        "{status}"
+    );
+    let cancelled = host
+        .run(
+            "sync.verify",
+            json!({"from": "2026-11-01", "to": "2026-11-23", "cancel": true}),
+        )
+        .unwrap();
+    assert_eq!(cancelled["cancelled"], true, "{cancelled}");
+    assert_eq!(cancelled["more"], false);
+    let status = host.run("sync.status", json!({})).unwrap();
+    assert_eq!(status["verify"]["running"], Json::Null, "{status}");
+    // The next one starts over.
+    let again = host.run("sync.verify", sliced).unwrap();
+    assert_eq!(again["progress"]["done"], 10, "{again}");
+
+    // Repair in slices, then nothing differs.
+    let repaired = slices(
+        &mut host,
+        "sync.verify",
+        json!({"from": "2026-11-01", "to": "2026-11-23", "repair": true, "maxIssues": 10}),
+    );
+    let last = repaired.last().unwrap();
+    assert!(last["repaired"]["written"].as_u64().unwrap() >= 2, "{last}");
+    let after = host.run("sync.verify", period).unwrap();
+    assert_eq!(after["driftCount"], 0, "{after}");
+    let status = host.run("sync.status", json!({})).unwrap();
+    assert_eq!(status["verify"]["last"]["driftCount"], 0, "{status}");
+
+    let e = host
+        .run("sync.verify", json!({"maxIssues": 5}))
+        .unwrap_err();
+    assert_eq!(
+        e.message(),
+        r#"invalid input: field "maxIssues": 5 is out of range (10 to 5000)"#
+    );
+}
+
+#[test]
+fn status_keeps_the_last_runs_of_each_kind_and_their_errors_in_words() {
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let status = host.run("sync.status", json!({})).unwrap();
+    assert_eq!(status["lastFull"]["full"], true, "{status}");
+    assert_eq!(status["lastFull"]["totals"]["written"], 1537);
+    assert_eq!(status["lastIncremental"], Json::Null);
+    assert_eq!(status["errors"], json!([]));
+
+    later(&sim, &mut host);
+    slices(&mut host, "sync.incremental", json!({}));
+    let status = host.run("sync.status", json!({})).unwrap();
+    assert_eq!(status["lastIncremental"]["full"], false, "{status}");
+    assert_eq!(status["lastFull"]["totals"]["written"], 1537, "{status}");
+
+    // Jira keeps failing: the run fails after its retries, and says so.
+    later(&sim, &mut host);
+    sim.inject(Fault::status("/rest/api/3/worklog/updated", 503).times(1000));
+    let e = host.run("sync.incremental", json!({})).unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::Upstream, "{e}");
+    let status = host.run("sync.status", json!({})).unwrap();
+    let error = &status["errors"][0];
+    assert_eq!(error["operation"], "sync.incremental", "{status}");
+    assert_eq!(error["code"], "upstream");
+    assert_eq!(error["atMs"], json!(host.now_ms));
+    assert!(
+        error["message"].as_str().unwrap().contains("503"),
+        "{error}"
+    );
+    assert!(
+        error["sentence"]
+            .as_str()
+            .unwrap()
+            .starts_with("The incremental sync failed: Jira (or the database) was busy"),
+        "{error}"
+    );
+
+    // Someone who may not sync leaves no error behind.
+    host.act_as(Some("alice"));
+    assert!(host
+        .run("sync.verify", json!({"repair": true}))
+        .unwrap_err()
+        .is_forbidden());
+    host.act_as(None);
+    // Nor does a period refused as input (here: from a day far before today).
+    let e = host
+        .run("sync.verify", json!({"from": "2020-01-01"}))
+        .unwrap_err();
+    assert!(
+        e.is_invalid_input() && e.message().contains("62 days"),
+        "{e}"
+    );
+    let status = host.run("sync.status", json!({})).unwrap();
+    assert_eq!(status["errors"].as_array().unwrap().len(), 1, "{status}");
+}
