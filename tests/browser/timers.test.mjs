@@ -129,3 +129,38 @@ test('timers in dark mode', { skip }, async () => {
   await shot(page, 'timer-global-page-dark');
   assert.deepEqual(browser.errors, []);
 });
+
+test('the rounding rule in the admin page: preview, a refused increment named on its field, saved', { skip }, async () => {
+  await page.goto(host.frame('as=dave&view=admin'));
+  const section = app(page).locator('#rounding');
+  await section.getByRole('button', { name: 'Save rounding' }).waitFor();
+  await section.getByLabel('To the nearest increment (halves up)').check();
+  await section.getByLabel('Increment (minutes)').fill('30');
+  // The preview is the component's rounding of the samples: 7m to the nearest 30m is 0m, 20m is 30m.
+  const preview = section.getByTestId('rounding-preview');
+  await preview.getByText('30m').first().waitFor();
+  const asked = await invoke(host.url, 'dave', 'rounding.preview', {
+    rule: { mode: 'nearest', incrementMinutes: 30, target: 'perWorklog' }, seconds: [420, 1200],
+  });
+  assert.deepEqual(asked.ok.results.map((r) => r.rounded), [0, 1800]);
+
+  // An increment of 0 is refused, and the message sits under its field.
+  await section.getByLabel('Increment (minutes)').fill('0');
+  await section.getByRole('button', { name: 'Save rounding' }).click();
+  const error = section.locator('#rounding-increment-msg');
+  await error.waitFor();
+  assert.match(await error.innerText(), /0 is out of range/);
+  await shot(page, 'admin-rounding-error');
+
+  await section.getByLabel('Increment (minutes)').fill('6');
+  await section.getByRole('button', { name: 'Save rounding' }).click();
+  await section.getByText('Saved.').waitFor();
+  const stored = await invoke(host.url, 'alice', 'rounding.get');
+  assert.deepEqual(stored.ok.rule, { mode: 'nearest', incrementMinutes: 6, target: 'perWorklog' });
+  await shot(page, 'admin-rounding');
+
+  // Only administrators change it: the component refuses anyone else.
+  const refused = await invoke(host.url, 'alice', 'rounding.save', stored.ok);
+  assert.equal(refused.error?.code, 'forbidden', JSON.stringify(refused));
+  assert.deepEqual(browser.errors, []);
+});

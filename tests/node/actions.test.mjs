@@ -45,36 +45,7 @@ describe('the action modules in the manifest', () => {
   });
 });
 
-describe('the timer actions, wired by name', () => {
-  // The timer operations come from the component (their own branch); the
-  // adapter forwards the inputs, so what reaches the component is the operation's
-  // name with the inputs as they were given.
-  test('start and stop forward to timer.start and timer.stop as the calling user', async () => {
-    const index = await import('../../src/index.js');
-    const component = await import('../../src/component.js');
-    const exports = await component.task();
-    const started = [];
-    const original = exports.Run;
-    installMemoryRuntime({});
-    exports.Run = class {
-      constructor(context, operation, input) {
-        started.push({ operation, input: JSON.parse(input), accountId: context.accountId, entryPoint: context.entryPoint });
-        return new original(context, 'me', '{"surely": "unknown"}');
-      }
-    };
-    try {
-      const site = { installContext: 'ari:cloud:jira::site/timers', principal: { accountId: 'acc-alice' } };
-      await index.startTimerAction({ issue: 'ALPHA-2', comment: 'standup', context: rovoContext }, site);
-      await index.stopTimerAction({ id: '7', action: 'log' }, site);
-    } finally {
-      exports.Run = original;
-    }
-    assert.deepEqual(started, [
-      { operation: 'timer.start', input: { issue: 'ALPHA-2', comment: 'standup' }, accountId: 'acc-alice', entryPoint: 'person' },
-      { operation: 'timer.stop', input: { id: '7', action: 'log' }, accountId: 'acc-alice', entryPoint: 'person' },
-    ]);
-  });
-
+describe('who may invoke an action', () => {
   test('an action invoked without an account id is refused, never run as the app', async () => {
     const index = await import('../../src/index.js');
     const memory = installMemoryRuntime({});
@@ -115,10 +86,10 @@ describe('log time through the action, against the simulator', () => {
   });
 
   /** Runs an action function as `alias`, as Forge invokes it. */
-  async function act(fn, alias, payload) {
+  async function act(fn, alias, payload, at = NOW) {
     const accountId = people.get(alias);
     const now = Date.now;
-    Date.now = () => NOW;
+    Date.now = () => at;
     try {
       return await runtime.invoke({ accountId, database, jiraUrl: sim.url }, () =>
         fn(payload, { installContext: installation, principal: { accountId } }),
@@ -173,5 +144,23 @@ describe('log time through the action, against the simulator', () => {
     const badTime = await act(index.logTimeAction, 'alice', { issue: 'ALPHA-2', started: '2026-11-24T09:30:00Z', timeSpent: '3x' });
     assert.equal(badTime.error?.code, 'invalid-input');
     assert.match(badTime.error.message, /timeSpent/);
+  });
+
+  test('a timer started by one action and stopped by another logs the time it ran, as the caller', async () => {
+    const started = await act(index.startTimerAction, 'alice', { issue: 'ALPHA-3', comment: 'from a rule', context: rovoContext });
+    assert.equal(started.ok?.timer?.state, 'running', JSON.stringify(started));
+    // Another person's "stop my timer" finds none of hers.
+    const other = await act(index.stopTimerAction, 'bob', { action: 'log' }, NOW + 20 * 60_000);
+    assert.equal(other.error?.code, 'not-found', JSON.stringify(other));
+    // Twenty minutes later, "stop my timer" without an id: the running one, logged.
+    const stopped = await act(index.stopTimerAction, 'alice', { action: 'log' }, NOW + 20 * 60_000);
+    assert.ok('ok' in stopped, JSON.stringify(stopped));
+    assert.equal(stopped.ok.id, started.ok.timer.id);
+    assert.equal(stopped.ok.loggedSeconds, 1200);
+    assert.equal(stopped.ok.worklog.author.accountId, people.get('alice'));
+    assert.equal(stopped.ok.worklog.comment, 'from a rule');
+    const bad = await act(index.stopTimerAction, 'alice', { action: 'keep' });
+    assert.equal(bad.error?.code, 'invalid-input');
+    assert.match(bad.error.message, /action/);
   });
 });

@@ -947,9 +947,9 @@ export type TimerUpdateInput = {
 };
 export type TimerUpdateOutput = Timer;
 
-/** Stops one of the person's timers: log its time (from its first start, after the site's rule) as a native Jira worklog, or discard it. */
+/** Stops one of the person's timers (by id; without one, the running timer): log its time (from its first start, after the site's rule) as a native Jira worklog, or discard it. */
 export type TimerStopInput = {
-  id: TimerId;
+  id?: TimerId;
   action: "log" | "discard";
 };
 export type TimerStopOutput = TimerStop;

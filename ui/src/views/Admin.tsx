@@ -10,6 +10,7 @@ import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
 import { IndexSection } from './admin/IndexSection';
 import { RatesSection } from './admin/RatesSection';
+import { RoundingSection } from './admin/RoundingSection';
 
 export function Admin() {
   return (
@@ -20,6 +21,7 @@ export function Admin() {
         <a href="#access">Team time</a>
         <a href="#schedule">Working days and holidays</a>
         <a href="#rates">Hourly rates</a>
+        <a href="#rounding">Rounding and timers</a>
         <a href="#index">Worklog index</a>
       </nav>
       <div class="admin-sections">
@@ -28,6 +30,7 @@ export function Admin() {
         <AccessSection />
         <ScheduleSection />
         <RatesSection />
+        <RoundingSection />
         <IndexSection />
       </div>
     </div>

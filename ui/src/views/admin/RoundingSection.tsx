@@ -5,9 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, type In, type Out } from '../../api/client';
 import { toAppError, type AppError } from '../../api/errors';
-import { Button, ErrorBanner, Field, Spinner } from '../../components/ui';
-import { useAction, useLoad } from '../../lib/hooks';
+import { Button, ErrorBanner, Field } from '../../components/ui';
+import { useAction } from '../../lib/hooks';
 import { useFormat } from '../../lib/session';
+import { AdminSection, LoadedSection } from './parts';
 
 type Settings = Out<'rounding.get'>;
 type Mode = Settings['rule']['mode'];
@@ -56,18 +57,13 @@ function fieldError(error: AppError | undefined, field: string): string | undefi
 }
 
 export function RoundingSection() {
-  const [loaded, reload] = useLoad(() => call('rounding.get', {}), [], 'rounding.get');
   return (
-    <section id="rounding" class="card admin-section" aria-labelledby="rounding-title" data-testid="rounding-section">
-      <h2 id="rounding-title" class="section-title">Rounding and timers</h2>
-      <p class="muted">
-        How logged time is rounded: always for timers, and for time entered by hand when you choose. Each
-        worklog is rounded on its own, in whole seconds.
-      </p>
-      {loaded.state === 'loading' && <Spinner label="Loading the rounding rule" />}
-      {loaded.state === 'error' && <ErrorBanner error={loaded.error} onRetry={reload} />}
-      {loaded.state === 'ready' && <RoundingForm settings={loaded.value} />}
-    </section>
+    <AdminSection id="rounding" title="Rounding and timers"
+      intro="How logged time is rounded: always for timers, and for time entered by hand when you choose. Each worklog is rounded on its own, in whole seconds.">
+      <LoadedSection op="rounding.get" load={() => call('rounding.get', {})} what="Rounding rules for timers and logged time.">
+        {(settings) => <RoundingForm settings={settings} />}
+      </LoadedSection>
+    </AdminSection>
   );
 }
 

@@ -210,17 +210,18 @@ impl Input for UpdateInput {
     }
 }
 
-/// The input of `timer.stop`: `{id, action}`.
+/// The input of `timer.stop`: `{id?, action}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StopRaw {
-    id: String,
+    id: Option<String>,
     action: String,
 }
 
-/// `timer.stop`, validated.
+/// `timer.stop`, validated: a timer by id, or (none given) the person's
+/// running timer, as an automation rule or an agent asks for it.
 pub struct StopInput {
-    id: TimerId,
+    id: Option<TimerId>,
     log: bool,
 }
 
@@ -228,7 +229,7 @@ impl Input for StopInput {
     type Raw = StopRaw;
 
     fn validate(raw: StopRaw) -> Result<Self, Error> {
-        let id = TimerId::parse(&raw.id)?;
+        let id = raw.id.as_deref().map(TimerId::parse).transpose()?;
         let log = match raw.action.as_str() {
             "log" => true,
             "discard" => false,
@@ -437,6 +438,23 @@ async fn my_timer(ctx: &Ctx, me: &str, id: &TimerId) -> Result<Loaded, Error> {
         Some(row) => Loaded::of(row),
         None => Err(not_found(id)),
     }
+}
+
+/// The timer `timer.stop` names: `id`, or without one the person's running
+/// timer (`not-found` when none runs).
+async fn stopped_timer(ctx: &Ctx, me: &str, id: Option<&TimerId>) -> Result<Loaded, Error> {
+    if let Some(id) = id {
+        return my_timer(ctx, me, id).await;
+    }
+    my_timers(ctx, me)
+        .await?
+        .into_iter()
+        .find(|t| t.timer.state() == State::Running)
+        .ok_or_else(|| {
+            Error::not_found(
+                "you have no running timer: give field \"id\" to stop a paused or forgotten one",
+            )
+        })
 }
 
 fn not_found(id: &TimerId) -> Error {
@@ -888,7 +906,7 @@ pub async fn stop(ctx: &Ctx, input: StopInput) -> Result<StopOut, Error> {
     let me = ctx.acting_user()?;
     let at = now(ctx);
     let (loaded, settings) = futures::join!(
-        my_timer(ctx, me, &input.id),
+        stopped_timer(ctx, me, input.id.as_ref()),
         store::load::<RoundingSettings>(ctx)
     );
     let (loaded, settings) = (loaded?, settings?);
