@@ -21,7 +21,7 @@ const NOW = Date.parse('2026-11-24T12:00:00Z');
 const rovoContext = { cloudId: 'test', moduleKey: 'worklogs-log-time', jira: { issueKey: 'ALPHA-2' } };
 
 describe('the action modules in the manifest', () => {
-  test('log time and start / stop a timer, each a function of the adapter, offered to Automation', async () => {
+  test('log time and start / stop a timer, each a function of the adapter, offered to Automation and Rovo', async () => {
     const functions = new Map(manifest.modules.function.map((f) => [f.key, f.handler]));
     const actions = new Map(manifest.modules.action.map((a) => [a.key, a]));
     const index = await import('../../src/index.js');
@@ -42,6 +42,8 @@ describe('the action modules in the manifest', () => {
     }
     assert.deepEqual(actions.get('worklogs-log-time').inputs.issue.required, true);
     assert.deepEqual(manifest.modules['automation:actionProvider'][0].actions, [...actions.keys()]);
+    // And to Rovo, through the app's agent.
+    assert.deepEqual(manifest.modules['rovo:agent'][0].actions, [...actions.keys()]);
   });
 });
 
