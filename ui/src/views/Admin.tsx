@@ -9,6 +9,7 @@ import { Button, ErrorBanner, Field, Lozenge, Spinner, Unavailable } from '../co
 import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
 import { IndexSection } from './admin/IndexSection';
+import { AdminSection as Section } from './admin/parts';
 import { RatesSection } from './admin/RatesSection';
 import { RoundingSection } from './admin/RoundingSection';
 
@@ -34,16 +35,6 @@ export function Admin() {
         <IndexSection />
       </div>
     </div>
-  );
-}
-
-function Section({ id, title, intro, children }: { id: string; title: string; intro: string; children: preact.ComponentChildren }) {
-  return (
-    <section id={id} class="card admin-section" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`} class="section-title">{title}</h2>
-      <p class="muted">{intro}</p>
-      {children}
-    </section>
   );
 }
 
