@@ -485,3 +485,59 @@ async fn every_write_survives_a_fault_at_each_of_its_effects() {
     let cases = matrix(u32::MAX).await;
     eprintln!("{cases} (operation, position, fault) cases");
 }
+
+/// The sync under Jira Cloud's rate limits, on wasmtime with real waits: a
+/// simulator whose endpoints hold 2 requests refilled at 1 a second and whose
+/// quota is 1000 points in 2 s (the import costs some 3200) refuses many
+/// requests; the full import still indexes every worklog, honouring each
+/// `Retry-After`, within the retry budget (a request that ran out of it would
+/// fail the run).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_import_finishes_under_jiras_rate_limits() {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let config = Config {
+        data_dir: data.path().to_path_buf(),
+        installation: "local".into(),
+        jira: JiraTarget::Demo { seed: 1 },
+    };
+    let runtime = common::runtime_with(Limits {
+        invocation_budget: std::time::Duration::from_secs(900),
+        ..Limits::default()
+    });
+    let app = App::start_on(runtime, config, None).await.unwrap();
+    let limits = jira_sim::RateLimits {
+        quota: Some(jira_sim::Quota {
+            points: 1000,
+            window_ms: 2000,
+            per_object: 1,
+            reason: jira_sim::QUOTA_TENANT,
+        }),
+        reads: Some(jira_sim::Bucket {
+            capacity: 2,
+            per_second: 1,
+        }),
+        ..jira_sim::RateLimits::documented()
+    };
+    sim(&app).set_rate_limits(Some(limits));
+    let slices = run_slices(
+        app.host(),
+        "sync.full",
+        r#"{"parallel": 4, "maxWorklogs": 1000}"#,
+        100,
+        |_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("sync.full: {e}"));
+    assert_eq!(slices.last().unwrap().result["totals"]["written"], 1537);
+    let stats = sim(&app).rate_limit_stats().unwrap();
+    eprintln!("under the limits: {stats}");
+    let refused: u64 = stats["refused"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Json::as_u64)
+        .sum();
+    assert!(refused > 0, "{stats}");
+    sim(&app).set_rate_limits(None);
+    assert_index_is_jira(&app, "under rate limits").await;
+}
