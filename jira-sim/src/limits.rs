@@ -115,9 +115,10 @@ impl RateLimits {
         }
     }
 
-    /// The same limits with every quantity divided by `factor` (at least 1
-    /// each): a world `factor` times smaller meets them as often as the full
-    /// one meets the documented limits.
+    /// The same limits with the quota's points divided by `factor` (at least
+    /// 1): a world `factor` times smaller spends it as often as the full one
+    /// spends the full quota. The per-second and per-issue limits stay: they
+    /// bound how fast requests go, not how many a world needs.
     pub fn scaled_down(mut self, factor: u64) -> RateLimits {
         let factor = factor.max(1);
         if let Some(q) = &mut self.quota {

@@ -86,6 +86,10 @@ async fn count_and_fault(State(sim): State<Sim>, req: Request, next: Next) -> Re
         fault.as_ref().is_some_and(|f| f.status.is_some()),
     );
     let Some(fault) = fault else {
+        // Jira's rate limits are Jira's: Atlassian's APIs for apps (`/app/`) are not under them.
+        if path.starts_with("/app/") {
+            return jira_error_body(next.run(req).await).await;
+        }
         return limited(&sim, &key, &path, req, next).await;
     };
     if fault.delay_ms > 0 {
