@@ -260,7 +260,7 @@ export function toRows(result) {
 /**
  * The protocol's code for a Forge SQL failure, as the local host classifies
  * SQLite's: a time-out or a size limit is `limit`, a duplicate key is `conflict`,
- * an unavailable service is `upstream`, a statement the engine rejects is
+ * an unavailable service or a transient lock conflict is `upstream`, a statement the engine rejects is
  * `internal` (a bug in the component).
  *
  * @param {any} e
@@ -268,6 +268,10 @@ export function toRows(result) {
 export function sqlErrorCode(e) {
   const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
   const status = e?.responseDetails?.status;
+  // TiDB's transient conflicts (a deadlock, ERROR 1213; a lock wait time-out,
+  // ERROR 1205) say to try again: `upstream`, as the local host classifies
+  // them, not `limit` (the word "exceeded") nor `internal` (SQL_EXECUTION_ERROR).
+  if (/try restarting transaction|deadlock found|lock wait timeout|\b1213\b|\b1205\b/i.test(text)) return 'upstream';
   if (e?.code === 'QUERY_TIMED_OUT' || /timed? ?out|too large|exceed/i.test(text) || status === 413) return 'limit';
   if (/duplicate entry|ER_DUP_ENTRY|\b1062\b/i.test(text)) return 'conflict';
   if (e?.code === 'SQL_EXECUTION_ERROR' || e?.code === 'INVALID_SQL_QUERY') return 'internal';

@@ -12,6 +12,7 @@
 //!   task loop and its limits ([`Limits`]).
 //! - [`Effects`]: SQL ([`Sqlite`], behind the [`Database`] trait) and Jira
 //!   ([`Jira`]: the simulator or a Jira Cloud site).
+//! - [`faults`]: a deterministic fault plan applied to any performer's effects.
 //! - [`Host`]: a runtime and its effects for one installation, migrated.
 //! - [`App`]: the host as the CLI runs it, with the in-process simulator
 //!   ([`Demo`]); [`server`] serves it over HTTP; [`jobs`] runs the scheduled
@@ -45,6 +46,7 @@ mod app;
 mod demo;
 mod effects;
 mod error;
+pub mod faults;
 mod host;
 pub mod jira;
 pub mod jobs;

@@ -30,6 +30,7 @@ mod error;
 mod generate;
 mod ids;
 mod jql;
+mod limits;
 mod render;
 mod server;
 mod state;
@@ -39,6 +40,9 @@ mod world;
 pub use client::{Caller, InProcess, Reply};
 pub use error::JiraError;
 pub use generate::{demo_app_setup, demo_attribute_definitions, GenOptions, DEMO_ADMIN};
+pub use limits::{
+    Bucket, Quota, RateLimits, WriteWindow, BURST, PER_ISSUE_WRITE, QUOTA_GLOBAL, QUOTA_TENANT,
+};
 pub use server::{jira_routes, spawn, SimHandle};
 pub use state::{Fault, Sim};
 pub use world::{IssueFacts, WorklogFacts, World};

@@ -3,13 +3,14 @@
 //! ```text
 //! jira-sim --port 8081 --seed 1                       # the demo site
 //! jira-sim --port 8081 --worklogs 1000000 --users 1200 # a large site
+//! jira-sim --rate-limits documented                  # under Jira Cloud's rate limits
 //! ```
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use clap::Parser;
-use jira_sim::{spawn, GenOptions, Sim, World};
+use jira_sim::{spawn, GenOptions, RateLimits, Sim, World};
 
 /// Serve a simulated Jira Cloud site (REST v3) with deterministic demo data.
 #[derive(Debug, Parser)]
@@ -36,6 +37,14 @@ struct Args {
     /// Months of worklog history before 2026-11-24.
     #[arg(long, default_value_t = 6)]
     months: u32,
+    /// Apply Jira Cloud's rate limits: `documented` (the documented values:
+    /// 65,000 points an hour, 100 requests a second per endpoint, 20 writes to
+    /// an issue in 2 s and 100 in 30 s) or `off`. `/sim/ratelimits` changes them.
+    #[arg(long, default_value = "off", value_parser = ["off", "documented"])]
+    rate_limits: String,
+    /// With `--rate-limits documented`: the quota's points an hour instead.
+    #[arg(long)]
+    quota_points: Option<u64>,
 }
 
 fn main() -> std::io::Result<()> {
@@ -57,12 +66,16 @@ fn main() -> std::io::Result<()> {
         started.elapsed()
     );
     let summary = world.summary();
+    let sim = Sim::new(world);
+    if args.rate_limits == "documented" {
+        let mut limits = RateLimits::documented();
+        if let (Some(q), Some(points)) = (&mut limits.quota, args.quota_points) {
+            q.points = points;
+        }
+        sim.set_rate_limits(Some(limits));
+    }
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(run(
-        Sim::new(world),
-        SocketAddr::new(args.bind, args.port),
-        summary,
-    ))
+    runtime.block_on(run(sim, SocketAddr::new(args.bind, args.port), summary))
 }
 
 async fn run(sim: Sim, addr: SocketAddr, summary: serde_json::Value) -> std::io::Result<()> {

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::{self, control, privacy};
 use crate::error::JiraError;
+use crate::limits::{self, Ask};
 use crate::state::Sim;
 
 impl Sim {
@@ -39,6 +40,12 @@ impl Sim {
             .route(
                 "/sim/clock",
                 get(control::get_clock).post(control::set_clock),
+            )
+            .route(
+                "/sim/ratelimits",
+                get(control::get_rate_limits)
+                    .post(control::set_rate_limits)
+                    .delete(control::clear_rate_limits),
             )
             .route("/sim/avatar/{name}", get(control::avatar))
             .route("/sim/accounts/{who}", post(privacy::set_account))
@@ -74,9 +81,16 @@ async fn count_and_fault(State(sim): State<Sim>, req: Request, next: Next) -> Re
         .map_or("(unmatched)", MatchedPath::as_str);
     let key = format!("{} {route}", req.method());
     let fault = sim.take_fault(&path);
-    sim.count_request(key, fault.as_ref().is_some_and(|f| f.status.is_some()));
+    sim.count_request(
+        key.clone(),
+        fault.as_ref().is_some_and(|f| f.status.is_some()),
+    );
     let Some(fault) = fault else {
-        return jira_error_body(next.run(req).await).await;
+        // Jira's rate limits are Jira's: Atlassian's APIs for apps (`/app/`) are not under them.
+        if path.starts_with("/app/") {
+            return jira_error_body(next.run(req).await).await;
+        }
+        return limited(&sim, &key, &path, req, next).await;
     };
     if fault.delay_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await;
@@ -94,6 +108,82 @@ async fn count_and_fault(State(sim): State<Sim>, req: Request, next: Next) -> Re
     if let Some(secs) = fault.retry_after {
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    res
+}
+
+/// The `POST`s that only read.
+const READING_POSTS: [&str; 3] = [
+    "/rest/api/3/worklog/list",
+    "/rest/api/3/search/jql",
+    "/rest/api/3/permissions/check",
+];
+
+/// Answers a Jira request under the rate limits, if any ([`crate::limits`]):
+/// refused with Jira's 429 and headers, or answered and charged, with the
+/// quota's headers.
+async fn limited(sim: &Sim, key: &str, path: &str, req: Request, next: Next) -> Response {
+    let (method, route) = key.split_once(' ').unwrap_or(("GET", key));
+    let write = method != "GET" && !READING_POSTS.contains(&route);
+    let issue = route
+        .starts_with("/rest/api/3/issue/{issueIdOrKey}")
+        .then(|| path.split('/').nth(5))
+        .flatten();
+    let ask = Ask {
+        route: key,
+        write,
+        issue,
+    };
+    match sim.limit_admit(ask) {
+        None => return jira_error_body(next.run(req).await).await,
+        Some(Err((refusal, now))) => {
+            let mut res = JiraError::new(429, "Rate limit exceeded.").into_response();
+            let headers = res.headers_mut();
+            let mut set = |name: &'static str, value: String| {
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    headers.insert(name, v);
+                }
+            };
+            set("retry-after", refusal.retry_after(now).to_string());
+            set("x-ratelimit-reset", limits::reset_header(refusal.until_ms));
+            set("ratelimit-reason", refusal.reason.to_owned());
+            if let Some((limit, remaining)) = sim.limit_quota() {
+                set("x-ratelimit-limit", limit.to_string());
+                set("x-ratelimit-remaining", remaining.to_string());
+            }
+            return res;
+        }
+        Some(Ok(())) => {}
+    }
+    let res = jira_error_body(next.run(req).await).await;
+    let ok = res.status().is_success();
+    let (res, objects) = if ok && !write {
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let objects = limits::objects_in(&bytes);
+        (
+            Response::from_parts(parts, axum::body::Body::from(bytes)),
+            objects,
+        )
+    } else {
+        (res, 0)
+    };
+    let mut res = res;
+    if let Some((limit, remaining)) = sim.limit_charge(write, objects) {
+        let headers = res.headers_mut();
+        for (name, value) in [
+            ("x-ratelimit-limit", limit.to_string()),
+            ("x-ratelimit-remaining", remaining.to_string()),
+        ] {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                headers.insert(name, v);
+            }
+        }
+        if remaining.saturating_mul(5) < limit {
+            headers.insert("x-ratelimit-nearlimit", HeaderValue::from_static("true"));
         }
     }
     res

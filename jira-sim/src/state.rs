@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{json, Value};
 
+use crate::limits::{Ask, Limiter, RateLimits, Refusal};
 use crate::world::World;
 
 /// A fault to inject: the next `count` requests whose path starts with `path` are
@@ -74,6 +75,7 @@ struct Inner {
     world: Mutex<World>,
     faults: Mutex<Vec<Fault>>,
     stats: Mutex<Stats>,
+    limiter: Mutex<Option<Limiter>>,
 }
 
 /// A running simulated site: the [`World`] behind a mutex, plus fault
@@ -103,6 +105,7 @@ impl Sim {
                 world: Mutex::new(world),
                 faults: Mutex::new(Vec::new()),
                 stats: Mutex::new(Stats::default()),
+                limiter: Mutex::new(None),
             }),
         }
     }
@@ -141,8 +144,52 @@ impl Sim {
     }
 
     pub(crate) fn stats_json(&self) -> Value {
+        let limited = lock(&self.inner.limiter).as_ref().map(Limiter::stats_json);
         let s = lock(&self.inner.stats);
-        json!({ "routes": s.routes, "total": s.total, "faulted": s.faulted })
+        json!({ "routes": s.routes, "total": s.total, "faulted": s.faulted, "limits": limited })
+    }
+
+    /// Applies Jira Cloud's rate limits from now on (`None`: none, the
+    /// default), with fresh windows and buckets ([`RateLimits`]).
+    pub fn set_rate_limits(&self, limits: Option<RateLimits>) {
+        *lock(&self.inner.limiter) = limits.map(Limiter::new);
+    }
+
+    /// The rate limits in force, if any.
+    pub fn rate_limits(&self) -> Option<RateLimits> {
+        lock(&self.inner.limiter)
+            .as_ref()
+            .map(|l| l.limits().clone())
+    }
+
+    /// Points charged to the quota since the limits were set, and requests
+    /// refused by `RateLimit-Reason` (`None` without limits).
+    pub fn rate_limit_stats(&self) -> Option<Value> {
+        lock(&self.inner.limiter).as_ref().map(Limiter::stats_json)
+    }
+
+    /// Lets a request through the limits, if any, at the site's time.
+    pub(crate) fn limit_admit(&self, ask: Ask<'_>) -> Option<Result<(), (Refusal, i64)>> {
+        let now = self.with_world(|w| w.now_ms());
+        let mut limiter = lock(&self.inner.limiter);
+        let limiter = limiter.as_mut()?;
+        Some(limiter.admit(now, ask).map_err(|r| (r, now)))
+    }
+
+    /// Charges an answered request to the quota; `(limit, remaining)` after it.
+    pub(crate) fn limit_charge(&self, write: bool, objects: u64) -> Option<(u64, u64)> {
+        let now = self.with_world(|w| w.now_ms());
+        let mut limiter = lock(&self.inner.limiter);
+        let limiter = limiter.as_mut()?;
+        limiter.charge(now, write, objects);
+        limiter.quota_left()
+    }
+
+    /// The quota's `(limit, remaining)`, if limits with a quota are set.
+    pub(crate) fn limit_quota(&self) -> Option<(u64, u64)> {
+        lock(&self.inner.limiter)
+            .as_ref()
+            .and_then(Limiter::quota_left)
     }
 
     /// Takes one use of the first pending fault matching `path`.

@@ -1,5 +1,5 @@
 //! The simulator's own routes under `/sim/` (not Jira): the demo summary, fault
-//! injection, the clock, request statistics, avatars, and who may browse a
+//! injection, the rate limits, the clock, request statistics, avatars, and who may browse a
 //! project or an issue.
 
 use axum::body::Bytes;
@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use super::{ok, parse_body, Params};
 use crate::error::{JiraError, Result};
 use crate::ids;
+use crate::limits::RateLimits;
 use crate::state::{Fault, Sim};
 
 /// `GET /sim/demo`: people, projects, a few issues, time tracking settings.
@@ -103,6 +104,28 @@ pub(crate) async fn stats(State(sim): State<Sim>) -> Response {
 /// `DELETE /sim/stats`: reset the counters; 204.
 pub(crate) async fn reset_stats(State(sim): State<Sim>) -> Response {
     sim.reset_stats();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `GET /sim/ratelimits`: `{"limits": … or null, "stats": {"points", "refused"}}`.
+pub(crate) async fn get_rate_limits(State(sim): State<Sim>) -> Response {
+    ok(&json!({
+        "limits": sim.rate_limits().map(|l| l.to_json()),
+        "stats": sim.rate_limit_stats(),
+    }))
+}
+
+/// `POST /sim/ratelimits` with `{"preset": "documented"}` and/or limits
+/// ([`RateLimits::from_json`]): applies them from now on, with fresh windows.
+pub(crate) async fn set_rate_limits(State(sim): State<Sim>, body: Bytes) -> Result<Response> {
+    let limits = RateLimits::from_json(&parse_body(&body)?).map_err(JiraError::bad_request)?;
+    sim.set_rate_limits(Some(limits));
+    Ok(get_rate_limits(State(sim)).await)
+}
+
+/// `DELETE /sim/ratelimits`: no limits any more; 204.
+pub(crate) async fn clear_rate_limits(State(sim): State<Sim>) -> Response {
+    sim.set_rate_limits(None);
     StatusCode::NO_CONTENT.into_response()
 }
 

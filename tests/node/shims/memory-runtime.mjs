@@ -29,6 +29,8 @@ export function installMemoryRuntime({ onProduct, onSql } = {}) {
     const { query, params = [] } = JSON.parse(init.body);
     if (onSql) {
       const answer = await onSql(query, params);
+      // A Response is Forge SQL's own answer (such as an error); anything else its rows.
+      if (answer instanceof Response) return answer;
       if (answer !== undefined) return respond(200, answer);
     }
     if (/^CREATE TABLE IF NOT EXISTS __migrations/.test(query)) return respond(200, { rows: { affectedRows: 0 } });

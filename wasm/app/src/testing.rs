@@ -88,6 +88,8 @@ pub struct FakeHost {
     pub batches: Vec<Vec<Request>>,
     /// Every wait asked for, in milliseconds (answered at once: time is virtual).
     pub slept: Vec<u32>,
+    /// Told of every wait, to move a simulated clock on by it.
+    on_sleep: Option<Box<dyn FnMut(u32)>>,
 }
 
 impl FakeHost {
@@ -107,7 +109,15 @@ impl FakeHost {
             db,
             batches: Vec::new(),
             slept: Vec::new(),
+            on_sleep: None,
         }
+    }
+
+    /// Calls `handler` with every wait the component asks for (after which
+    /// the wait is over), such as to move a simulator's clock on.
+    pub fn on_sleep(mut self, handler: impl FnMut(u32) + 'static) -> Self {
+        self.on_sleep = Some(Box::new(handler));
+        self
     }
 
     /// Answers Jira requests with `handler`.
@@ -258,6 +268,9 @@ impl FakeHost {
             Effect::Jira(jira) => Outcome::Jira((self.jira)(jira)),
             Effect::Sleep(ms) => {
                 self.slept.push(*ms);
+                if let Some(handler) = &mut self.on_sleep {
+                    handler(*ms);
+                }
                 Outcome::Sleep
             }
         };

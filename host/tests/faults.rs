@@ -1,0 +1,543 @@
+//! Every operation that writes, with a fault at each of its effects in turn
+//! ([`worklogs_host::faults`]), through the real component on wasmtime over
+//! SQLite and the in-process simulator.
+//!
+//! For each operation: a run without faults counts its SQL statements and
+//! Jira requests; then one run per (position, fault). After each: the answer
+//! is `ok` or a clean error (never `internal` for a transient fault, never a
+//! trap); then the repair a person or the platform would make (the next
+//! `sync.incremental`, or the same call again for a setting) leaves the index
+//! equal to Jira's worklogs, nothing lost or doubled, and the setting as
+//! saved. The bounded test runs the first positions of each kind; the ignored
+//! one every position: `cargo test --release -p worklogs-host --test faults --
+//! --ignored --nocapture`.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value as Json};
+use worklogs_host::faults::{Counts, Fault, FaultPlan, Faulty, Target};
+use worklogs_host::protocol::{Context, EntryPoint, ErrorCode, SqlStatement, TaskError, Value};
+use worklogs_host::sync::run_slices;
+use worklogs_host::{App, Config, JiraTarget, Limits};
+
+/// A host on the in-process simulator (seed 1, 1537 worklogs), imported.
+async fn imported_app() -> (App, tempfile::TempDir) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let config = Config {
+        data_dir: data.path().to_path_buf(),
+        installation: "local".into(),
+        jira: JiraTarget::Demo { seed: 1 },
+    };
+    let runtime = common::runtime_with(Limits {
+        invocation_budget: std::time::Duration::from_secs(900),
+        ..Limits::default()
+    });
+    let app = App::start_on(runtime, config, None)
+        .await
+        .unwrap_or_else(|err| panic!("the host does not start: {err}"));
+    sync(&app).await;
+    (app, data)
+}
+
+fn sim(app: &App) -> &jira_sim::Sim {
+    app.demo().expect("the simulator").sim()
+}
+
+/// Runs `sync.incremental` to its end, past the feeds' quiet minute.
+async fn sync(app: &App) {
+    sim(app).with_world(|w| w.advance_time(120_000));
+    run_slices(app.host(), "sync.incremental", "{}", 1000, |_| {})
+        .await
+        .unwrap_or_else(|err| panic!("sync.incremental: {err}"));
+}
+
+async fn query(app: &App, sql: &str) -> Vec<Vec<Value>> {
+    let statement = SqlStatement {
+        sql: sql.into(),
+        params: Vec::new(),
+    };
+    let mut answers = app
+        .host()
+        .effects()
+        .database()
+        .execute(vec![statement])
+        .await;
+    answers
+        .remove(0)
+        .unwrap_or_else(|err| panic!("{sql}: {err}"))
+        .rows
+}
+
+fn int(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) => *i,
+        Value::Text(t) => t.parse().expect("an integer"),
+        other => panic!("not an integer: {other:?}"),
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// A worklog as both sides tell it: issue, author, started, seconds, updated,
+/// attributes.
+type Fact = (i64, String, i64, i64, i64, Option<Json>);
+
+async fn index_facts(app: &App) -> BTreeMap<i64, Fact> {
+    query(
+        app,
+        "SELECT w.id, w.issue, a.value, w.started, w.seconds, w.updated, t.value \
+         FROM worklogs w JOIN dict a ON a.site = w.site AND a.id = w.author \
+         LEFT JOIN dict t ON t.site = w.site AND t.id = w.attrs ORDER BY w.id LIMIT 100000",
+    )
+    .await
+    .into_iter()
+    .map(|r| {
+        let attributes = text(&r[6]).map(|t| serde_json::from_str(&t).expect("JSON"));
+        (
+            int(&r[0]),
+            (
+                int(&r[1]),
+                text(&r[2]).unwrap(),
+                int(&r[3]),
+                int(&r[4]),
+                int(&r[5]),
+                attributes,
+            ),
+        )
+    })
+    .collect()
+}
+
+fn jira_facts(app: &App) -> BTreeMap<i64, Fact> {
+    sim(app)
+        .with_world(|w| w.worklog_facts())
+        .into_iter()
+        .map(|f| {
+            (
+                f.id as i64,
+                (
+                    f.issue_id as i64,
+                    f.author,
+                    f.started_ms,
+                    f.seconds,
+                    f.updated_ms,
+                    f.attributes,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The index holds exactly Jira's worklogs.
+async fn assert_index_is_jira(app: &App, case: &str) {
+    let (ours, theirs) = (index_facts(app).await, jira_facts(app));
+    let missing: Vec<_> = theirs.keys().filter(|k| !ours.contains_key(k)).collect();
+    let extra: Vec<_> = ours.keys().filter(|k| !theirs.contains_key(k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{case}: missing {missing:?}, extra {extra:?}"
+    );
+    for (id, fact) in &theirs {
+        assert_eq!(ours.get(id), Some(fact), "{case}: worklog {id}");
+    }
+}
+
+/// When the logs of [`Op::Log`] start: 2026-11-20T09:00+01:00.
+const LOGGED_AT_MS: i64 = 1_795_161_600_000;
+
+/// An operation under test: who runs it, its input for case `n`, what to
+/// prepare first, and how to repair and check after a fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Log,
+    Update,
+    Delete,
+    AttributeSave,
+    ScheduleSave,
+    SyncSlice,
+    Privacy,
+}
+
+impl Op {
+    /// In this order: the erasure comes last, since it leaves the index
+    /// naming a closed account differently from Jira.
+    const ALL: [Op; 7] = [
+        Op::Log,
+        Op::Update,
+        Op::Delete,
+        Op::AttributeSave,
+        Op::ScheduleSave,
+        Op::SyncSlice,
+        Op::Privacy,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Op::Log => "worklog.log",
+            Op::Update => "worklog.update",
+            Op::Delete => "worklog.delete",
+            Op::AttributeSave => "attribute.save",
+            Op::ScheduleSave => "schedule.save",
+            Op::SyncSlice => "sync.incremental",
+            Op::Privacy => "privacy.report",
+        }
+    }
+
+    fn context(self, app: &App) -> Context {
+        let demo = app.demo().unwrap();
+        match self {
+            Op::Log | Op::Update | Op::Delete => app
+                .host()
+                .context(EntryPoint::Person, Some(demo.account_id("alice"))),
+            Op::AttributeSave | Op::ScheduleSave => app
+                .host()
+                .context(EntryPoint::Person, Some(demo.account_id("dave"))),
+            Op::SyncSlice | Op::Privacy => app.host().context(EntryPoint::Job, None),
+        }
+    }
+
+    /// Prepares case `n` and returns its input.
+    async fn prepare(self, app: &App, n: u32) -> Json {
+        match self {
+            Op::Log => json!({"issue": "ALPHA-3", "seconds": 60 * (n + 1),
+                              "started": "2026-11-20T09:00:00.000+01:00"}),
+            Op::Update | Op::Delete => {
+                let ctx = Op::Log.context(app);
+                let input = json!({"issue": "ALPHA-3", "seconds": 600,
+                                   "started": "2026-11-19T09:00:00.000+01:00"});
+                let out = app
+                    .host()
+                    .run(&ctx, "worklog.log", &input.to_string())
+                    .await
+                    .unwrap_or_else(|e| panic!("setting up: {e}"));
+                let id = serde_json::from_str::<Json>(&out).unwrap()["id"].clone();
+                if self == Op::Update {
+                    json!({"issue": "ALPHA-3", "id": id, "seconds": 60 * (n + 1)})
+                } else {
+                    json!({"issue": "ALPHA-3", "id": id})
+                }
+            }
+            Op::AttributeSave => json!({"attributes": [
+                {"key": "billable", "name": format!("Billable {n}"), "type": "boolean", "required": false}
+            ]}),
+            Op::ScheduleSave => json!({"workingDays": ["mon", "tue", "wed", "thu", "fri"],
+                                       "hoursPerDay": 4 + (n % 5)}),
+            Op::SyncSlice => {
+                // A change in Jira the app has not seen: a worklog logged by bob.
+                let url = format!(
+                    "{}/rest/api/3/issue/BETA-4/worklog",
+                    app.demo().unwrap().base_url()
+                );
+                let reply = reqwest::Client::new()
+                    .post(url)
+                    .header("x-sim-account", "bob")
+                    .json(&json!({"started": "2026-11-20T10:00:00.000+0100",
+                                  "timeSpentSeconds": 60 * (n + 1)}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(reply.status().as_u16(), 201);
+                sim(app).with_world(|w| w.advance_time(120_000));
+                json!({})
+            }
+            Op::Privacy => {
+                // A stored account closed (each case on a fresh host: erasure
+                // sticks).
+                let stored = query(
+                    app,
+                    "SELECT value FROM dict WHERE kind = 1 ORDER BY value LIMIT 1",
+                )
+                .await;
+                let closing = text(&stored[0][0]).unwrap();
+                set_account(app, &closing, "closed").await;
+                *CLOSED.lock().unwrap() = closing;
+                json!({})
+            }
+        }
+    }
+
+    /// What the answer says of Jira: an `ok` log is in Jira once, an `ok`
+    /// update has changed it, an `ok` delete has removed it; a log is never in
+    /// Jira twice.
+    fn check_answer(self, app: &App, input: &Json, ok: bool, case: &str) {
+        let facts = jira_facts(app);
+        let seconds = input["seconds"].as_i64().unwrap_or(0);
+        let id = input["id"].as_str().and_then(|id| id.parse::<i64>().ok());
+        match self {
+            Op::Log => {
+                let alice = app.demo().unwrap().account_id("alice");
+                let logged = facts
+                    .values()
+                    .filter(|f| f.1 == alice && f.3 == seconds && f.2 == LOGGED_AT_MS)
+                    .count();
+                assert!(logged <= 1, "{case}: logged {logged} times");
+                if ok {
+                    assert_eq!(logged, 1, "{case}");
+                }
+            }
+            Op::Update if ok => {
+                let fact = &facts[&id.unwrap()];
+                assert_eq!(fact.3, seconds, "{case}");
+            }
+            Op::Delete if ok => assert!(!facts.contains_key(&id.unwrap()), "{case}"),
+            _ => {}
+        }
+    }
+
+    /// What a person or the platform does next, and the check that follows.
+    async fn repair_and_check(self, app: &App, input: &Json, case: &str) {
+        match self {
+            Op::AttributeSave | Op::ScheduleSave => {
+                // The person saves again; what is read back is what was saved.
+                let ctx = self.context(app);
+                let saved = app
+                    .host()
+                    .run(&ctx, self.name(), &input.to_string())
+                    .await
+                    .unwrap_or_else(|e| panic!("{case}: saving again: {e}"));
+                let read = if self == Op::AttributeSave {
+                    "attribute.list"
+                } else {
+                    "schedule.get"
+                };
+                let back = app
+                    .host()
+                    .run(&ctx, read, "{}")
+                    .await
+                    .unwrap_or_else(|e| panic!("{case}: {read}: {e}"));
+                let (saved, back): (Json, Json) = (
+                    serde_json::from_str(&saved).unwrap(),
+                    serde_json::from_str(&back).unwrap(),
+                );
+                if self == Op::AttributeSave {
+                    assert_eq!(back["attributes"], input["attributes"], "{case}");
+                    assert_eq!(saved["attributes"], input["attributes"], "{case}");
+                } else {
+                    assert_eq!(back, saved, "{case}");
+                }
+            }
+            Op::Privacy => {
+                // The job runs again: the closed account is erased, no
+                // worklog is lost.
+                run_slices(app.host(), "privacy.report", "{}", 100, |_| {})
+                    .await
+                    .unwrap_or_else(|e| panic!("{case}: privacy.report again: {e}"));
+                let closed = CLOSED.lock().unwrap().clone();
+                assert_eq!(stored_accounts(app, &closed).await, 0, "{case}");
+                let ours: Vec<i64> = query(app, "SELECT id FROM worklogs ORDER BY id LIMIT 100000")
+                    .await
+                    .iter()
+                    .map(|r| int(&r[0]))
+                    .collect();
+                let theirs: Vec<i64> = jira_facts(app).into_keys().collect();
+                assert_eq!(ours, theirs, "{case}: worklogs differ");
+            }
+            _ => {
+                sync(app).await;
+                assert_index_is_jira(app, case).await;
+            }
+        }
+    }
+}
+
+/// Sets a demo account's state in the simulator (`active`, `closed`).
+async fn set_account(app: &App, who: &str, status: &str) {
+    let url = format!("{}/sim/accounts/{who}", app.demo().unwrap().base_url());
+    let reply = reqwest::Client::new()
+        .post(url)
+        .json(&json!({ "status": status }))
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.status().is_success(), "{}", reply.status());
+}
+
+/// The account [`Op::Privacy`] closed last.
+static CLOSED: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// How many times the index stores the account id `id` (0 or 1).
+async fn stored_accounts(app: &App, id: &str) -> usize {
+    assert!(id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-'));
+    query(
+        app,
+        &format!("SELECT id FROM dict WHERE kind = 1 AND value = '{id}' LIMIT 10"),
+    )
+    .await
+    .len()
+}
+
+/// Runs `op` on `input` under `plan`; its answer and the effects it made.
+async fn run(
+    app: &App,
+    op: Op,
+    input: &Json,
+    plan: FaultPlan,
+) -> (Result<String, TaskError>, Counts) {
+    let faulty = Faulty::new(app.host().effects(), plan).instant_waits();
+    let ctx = op.context(app);
+    let result = app
+        .host()
+        .runtime()
+        .run(&ctx, op.name(), &input.to_string(), &faulty)
+        .await;
+    (result, faulty.counts())
+}
+
+/// The whole matrix, the first `cap` positions of each kind per operation;
+/// the number of cases run.
+async fn matrix(cap: u32) -> usize {
+    let (shared, _data) = imported_app().await;
+    // The operations whose cases each need a host of their own (a demo host
+    // starts afresh: its world and its index).
+    let mut fresh: Option<(App, tempfile::TempDir)> = None;
+    let mut cases = 0;
+    let mut n = 0;
+    let mut answers: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for op in Op::ALL {
+        n += 1;
+        let own = op == Op::Privacy;
+        if own {
+            fresh = Some(imported_app().await);
+        }
+        let app = match &fresh {
+            Some((app, _)) if own => app,
+            _ => &shared,
+        };
+        let input = op.prepare(app, n).await;
+        let (result, counts) = run(app, op, &input, FaultPlan::none()).await;
+        result.unwrap_or_else(|e| panic!("{}: {e}", op.name()));
+        op.repair_and_check(app, &input, op.name()).await;
+        let mut per_op = 0;
+        for (target, total, faults) in [
+            (Target::Sql, counts.sql, &Fault::SQL[..]),
+            (Target::Jira, counts.jira, &Fault::JIRA[..]),
+        ] {
+            // An erasure's cases each import afresh: one position of each kind
+            // in the bounded run.
+            let cap = if own && cap < u32::MAX { 1 } else { cap };
+            for position in 1..=total.min(cap) {
+                for &fault in faults {
+                    assert_eq!(fault.target(), target);
+                    n += 1;
+                    let case = format!("{} with {fault:?} at {target:?} {position}", op.name());
+                    if own {
+                        fresh = Some(imported_app().await);
+                    }
+                    let app = match &fresh {
+                        Some((app, _)) if own => app,
+                        _ => &shared,
+                    };
+                    let input = op.prepare(app, n).await;
+                    let (result, _) =
+                        run(app, op, &input, FaultPlan::none().at(position, fault)).await;
+                    op.check_answer(app, &input, result.is_ok(), &case);
+                    let answer = match &result {
+                        Ok(_) => "ok".to_owned(),
+                        Err(e) => e.code.name().to_owned(),
+                    };
+                    *answers.entry((format!("{fault:?}"), answer)).or_default() += 1;
+                    if let Err(e) = &result {
+                        assert!(
+                            e.code != ErrorCode::Internal || !fault.transient(),
+                            "{case}: a transient fault answered internal: {}",
+                            e.message
+                        );
+                        assert!(!e.message.contains("trap"), "{case}: {}", e.message);
+                    }
+                    op.repair_and_check(app, &input, &case).await;
+                    cases += 1;
+                    per_op += 1;
+                }
+            }
+        }
+        eprintln!(
+            "{}: {} SQL statements, {} Jira requests without faults; {per_op} cases",
+            op.name(),
+            counts.sql,
+            counts.jira
+        );
+    }
+    for ((fault, answer), count) in &answers {
+        eprintln!("  {fault:<12} {answer:<10} {count}");
+    }
+    cases
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_write_survives_a_fault_at_each_of_its_first_effects() {
+    let cases = matrix(3).await;
+    eprintln!("{cases} (operation, position, fault) cases");
+    assert!(cases >= 100, "{cases}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "every position of every operation: 316 cases, some 20 s"]
+async fn every_write_survives_a_fault_at_each_of_its_effects() {
+    let cases = matrix(u32::MAX).await;
+    eprintln!("{cases} (operation, position, fault) cases");
+}
+
+/// The sync under Jira Cloud's rate limits, on wasmtime with real waits: a
+/// simulator whose endpoints hold 2 requests refilled at 1 a second and whose
+/// quota is 1000 points in 2 s (the import costs some 3200) refuses many
+/// requests; the full import still indexes every worklog, honouring each
+/// `Retry-After`, within the retry budget (a request that ran out of it would
+/// fail the run).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_import_finishes_under_jiras_rate_limits() {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let config = Config {
+        data_dir: data.path().to_path_buf(),
+        installation: "local".into(),
+        jira: JiraTarget::Demo { seed: 1 },
+    };
+    let runtime = common::runtime_with(Limits {
+        invocation_budget: std::time::Duration::from_secs(900),
+        ..Limits::default()
+    });
+    let app = App::start_on(runtime, config, None).await.unwrap();
+    let limits = jira_sim::RateLimits {
+        quota: Some(jira_sim::Quota {
+            points: 1000,
+            window_ms: 2000,
+            per_object: 1,
+            reason: jira_sim::QUOTA_TENANT,
+        }),
+        reads: Some(jira_sim::Bucket {
+            capacity: 2,
+            per_second: 1,
+        }),
+        ..jira_sim::RateLimits::documented()
+    };
+    sim(&app).set_rate_limits(Some(limits));
+    let slices = run_slices(
+        app.host(),
+        "sync.full",
+        r#"{"parallel": 4, "maxWorklogs": 1000}"#,
+        100,
+        |_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("sync.full: {e}"));
+    assert_eq!(slices.last().unwrap().result["totals"]["written"], 1537);
+    let stats = sim(&app).rate_limit_stats().unwrap();
+    eprintln!("under the limits: {stats}");
+    let refused: u64 = stats["refused"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Json::as_u64)
+        .sum();
+    assert!(refused > 0, "{stats}");
+    sim(&app).set_rate_limits(None);
+    assert_index_is_jira(&app, "under rate limits").await;
+}
