@@ -293,6 +293,27 @@ async fn every_route_conforms_to_the_spec() {
         401,
     )
     .await;
+    // user search: by a word of the display name, any case; nobody for a
+    // caller who may not browse users; a query is required
+    let found = c
+        .call("GET", "/rest/api/3/user/search?query=bak", ALICE, None, 200)
+        .await;
+    assert_eq!(found.json[0]["displayName"], "Bob Baker");
+    assert_eq!(found.json[0]["accountId"], bob_id.as_str());
+    let found = c
+        .call(
+            "GET",
+            "/rest/api/3/user/search?query=b&maxResults=1",
+            APP,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(found.json.as_array().map(Vec::len), Some(1));
+    c.call("GET", "/rest/api/3/user/search", ALICE, None, 400)
+        .await;
+    c.call("GET", "/rest/api/3/user/search?query=b", NOBODY, None, 401)
+        .await;
     let groups = c
         .call(
             "GET",
@@ -347,6 +368,32 @@ async fn every_route_conforms_to_the_spec() {
         200,
     )
     .await;
+    // by a part of the name, any case; by ids (repeated `id`), the others left out
+    let alpha = c
+        .call(
+            "GET",
+            "/rest/api/3/project/search?query=LPH",
+            ALICE,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(alpha.json["values"][0]["key"], "ALPHA");
+    let alpha_id = alpha.json["values"][0]["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    let by_id = c
+        .call(
+            "GET",
+            &format!("/rest/api/3/project/search?id={alpha_id}&id=1"),
+            ALICE,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(by_id.json["total"], 1);
+    assert_eq!(by_id.json["values"][0]["key"], "ALPHA");
     c.call(
         "GET",
         "/rest/api/3/project/search?startAt=x",

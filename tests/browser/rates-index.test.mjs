@@ -1,5 +1,6 @@
 // Hourly rates, cost in reports and the worklog index, against the component:
-// rates saved from the admin page (one invalid cell refused and named, then fixed),
+// rates saved from the admin page (a person and projects picked by name, one
+// invalid cell refused and named, then fixed),
 // a report with billable time and cost equal to report.run's answer (and its CSV),
 // who may not see costs or rates, and the index's drift after an edit made in the
 // Jira simulator past the app, gone after "Repair"; light and dark.
@@ -14,7 +15,7 @@ const skip = useBrowser((env) => { ({ host, browser, page } = env); });
 /** The digits and decimal point of an amount as shown (dave's locale, en-AU, writes 1,234.50). */
 const digits = (text) => text.replace(/[^\d.]/g, '');
 
-test('an administrator saves hourly rates; an invalid cell is refused and named', { skip }, async () => {
+test('an administrator saves hourly rates, picking people and projects by name; an invalid cell is refused and named', { skip }, async () => {
   await page.goto(host.frame('as=dave&view=admin'));
   const rates = app(page).locator('#rates');
   await rates.getByText('No rates yet', { exact: false }).waitFor();
@@ -22,12 +23,47 @@ test('an administrator saves hourly rates; an invalid cell is refused and named'
   await rates.getByLabel('Amount per hour, rate 1').fill('100');
   await rates.getByLabel('Currency, rate 1').fill('EUR');
   await rates.getByLabel('Effective from, rate 1').fill('2026-01-01');
+
+  // A project picked from the keyboard: type part of its name, ArrowDown into the list, Enter.
   await rates.getByRole('button', { name: 'Add rate' }).click();
   await rates.getByLabel('Applies to, rate 2').selectOption('project');
-  await rates.getByLabel('Project id, rate 2').fill('10000');
+  const project2 = rates.getByRole('combobox', { name: 'Project, rate 2' });
+  await project2.fill('platf');
+  await rates.getByRole('option', { name: /ALPHA — Alpha Platform/ }).waitFor();
+  await project2.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.equal(await project2.inputValue(), 'ALPHA — Alpha Platform');
+  assert.equal(await rates.getByRole('listbox').count(), 0, 'the list closes once picked');
   await rates.getByLabel('Amount per hour, rate 2').fill('-5');
   await rates.getByLabel('Currency, rate 2').fill('EUR');
   await rates.getByLabel('Effective from, rate 2').fill('2026-01-01');
+
+  // A person on a project, both picked by typing a name; Escape closes a list without picking.
+  await rates.getByRole('button', { name: 'Add rate' }).click();
+  await rates.getByLabel('Applies to, rate 3').selectOption('personProject');
+  const person3 = rates.getByRole('combobox', { name: 'Person, rate 3' });
+  await person3.fill('bak');
+  await rates.getByRole('option', { name: 'Bob Baker' }).waitFor();
+  await person3.press('Escape');
+  assert.equal(await rates.getByRole('listbox').count(), 0, 'Escape closes the list');
+  await person3.fill('bob');
+  await rates.getByRole('option', { name: 'Bob Baker' }).waitFor();
+  await shot(page, 'admin-rates-picker');
+  await rates.getByRole('option', { name: 'Bob Baker' }).click();
+  assert.equal(await person3.inputValue(), 'Bob Baker');
+  const project3 = rates.getByRole('combobox', { name: 'Project, rate 3' });
+  await project3.fill('beta');
+  await rates.getByRole('option', { name: /BETA — Beta Mobile/ }).click();
+  await rates.getByLabel('Amount per hour, rate 3').fill('60');
+  await rates.getByLabel('Currency, rate 3').fill('EUR');
+  await rates.getByLabel('Effective from, rate 3').fill('2026-01-01');
+
+  // The section fits at 1280 px: the last column ends inside it.
+  const box = await rates.boundingBox();
+  for (const label of ['Effective from, rate 3', 'Remove rate 3']) {
+    const b = await rates.getByLabel(label).boundingBox();
+    assert.ok(b && box && b.x + b.width <= box.x + box.width, `${label} is inside the section`);
+  }
   await rates.getByRole('button', { name: 'Save rates' }).click();
 
   // The component's error names rates[1].hourly: that cell is marked and explained.
@@ -45,14 +81,30 @@ test('an administrator saves hourly rates; an invalid cell is refused and named'
   await rates.getByRole('button', { name: 'Save rates' }).click();
   await rates.getByText('Saved.').waitFor();
   assert.equal(await rates.locator('[aria-invalid="true"]').count(), 0);
+  const bob = (await invoke(host.url, 'dave', 'people.search', { query: 'bob' })).ok.people[0].accountId;
   const saved = await invoke(host.url, 'dave', 'rate.list');
   assert.deepEqual(saved.ok.rates, [
+    { scope: 'personProject', person: bob, project: '10001', hourly: '60', currency: 'EUR', effectiveFrom: '2026-01-01' },
     { scope: 'project', project: '10000', hourly: '80', currency: 'EUR', effectiveFrom: '2026-01-01' },
     { scope: 'default', hourly: '100', currency: 'EUR', effectiveFrom: '2026-01-01' },
   ]);
-  // The table shows the answer, most specific first.
-  assert.equal(await rates.getByLabel('Project id, rate 1').inputValue(), '10000');
+  assert.deepEqual(saved.ok.people, [{ accountId: bob, displayName: 'Bob Baker' }]);
+  assert.deepEqual(saved.ok.projects.map((p) => p.key), ['ALPHA', 'BETA']);
+  // The list shows the answer, most specific first, by name.
+  assert.equal(await rates.getByRole('combobox', { name: 'Person, rate 1' }).inputValue(), 'Bob Baker');
+  assert.equal(await rates.getByRole('combobox', { name: 'Project, rate 1' }).inputValue(), 'BETA — Beta Mobile');
+  assert.equal(await rates.getByRole('combobox', { name: 'Project, rate 2' }).inputValue(), 'ALPHA — Alpha Platform');
   await shot(page, 'admin-rates');
+
+  // Saved rates show names after a reload too (rate.list's people and projects), light and dark.
+  await page.goto(host.frame('as=dave&view=admin&theme=dark'));
+  const again = app(page).locator('#rates');
+  const person1 = again.getByRole('combobox', { name: 'Person, rate 1' });
+  await person1.waitFor();
+  assert.equal(await person1.inputValue(), 'Bob Baker');
+  assert.equal(await again.getByRole('combobox', { name: 'Project, rate 2' }).inputValue(), 'ALPHA — Alpha Platform');
+  await again.scrollIntoViewIfNeeded();
+  await shot(page, 'admin-rates-dark');
 });
 
 test('someone who is not an administrator can neither read nor save rates, nor verify the index', { skip }, async () => {
@@ -64,7 +116,7 @@ test('someone who is not an administrator can neither read nor save rates, nor v
   assert.equal(save.error?.code, 'forbidden', JSON.stringify(save));
   const repair = await invoke(host.url, 'alice', 'sync.verify', { repair: true });
   assert.equal(repair.error?.code, 'forbidden', JSON.stringify(repair));
-  assert.deepEqual((await invoke(host.url, 'dave', 'rate.list')).ok.rates.length, 2, 'the rates are unchanged');
+  assert.deepEqual((await invoke(host.url, 'dave', 'rate.list')).ok.rates.length, 3, 'the rates are unchanged');
 });
 
 async function openReports(as, theme = '') {

@@ -47,6 +47,7 @@ pub(crate) fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Sim>)> {
         ("GET", "/rest/api/3/myself", get(users::myself)),
         ("GET", "/rest/api/3/user", get(users::user)),
         ("GET", "/rest/api/3/user/bulk", get(users::bulk)),
+        ("GET", "/rest/api/3/user/search", get(users::search)),
         ("GET", "/rest/api/3/user/groups", get(users::groups)),
         ("GET", "/rest/api/3/group/member", get(users::group_members)),
         (

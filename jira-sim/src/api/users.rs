@@ -1,5 +1,5 @@
 //! People, projects and permissions: `myself`, `user`, `user/bulk`,
-//! `user/groups`, `project/search`, `mypermissions`.
+//! `user/search`, `user/groups`, `project/search`, `mypermissions`.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -98,6 +98,49 @@ pub(crate) async fn bulk(State(sim): State<Sim>, caller: Caller, q: Params) -> R
             max,
             found.len(),
             values,
+        )
+    });
+    Ok(ok(&body))
+}
+
+/// Most users one `user/search` answer holds (Jira's cap).
+const MAX_SEARCH: i64 = 1000;
+
+/// `GET user/search?query=|accountId=`: a list of `User`s whose display name
+/// (a word of it) or e-mail address starts with `query`, by display name, or
+/// the one with `accountId`. As in Jira, a caller without *Browse users and
+/// groups* gets an empty list, and one of `query`, `accountId` or `property`
+/// is required (400).
+pub(crate) async fn search(State(sim): State<Sim>, caller: Caller, q: Params) -> Result<Response> {
+    let (start, max) = paging(&q, 50, MAX_SEARCH, 400)?;
+    let query = q.get("query").map(str::to_owned);
+    let account = q.get("accountId").map(str::to_owned);
+    if query.is_none() && account.is_none() && q.get("property").is_none() {
+        return Err(JiraError::bad_request(
+            "The query parameter 'query' or 'accountId' or 'property' must be provided.",
+        ));
+    }
+    let body = sim.with_world(|w| {
+        let access = w.access(caller.account);
+        if !access.has_global(GlobalPerm::UserPicker) && !access.has_global(GlobalPerm::Administer)
+        {
+            return Value::Array(Vec::new());
+        }
+        let mut found = match &query {
+            Some(text) => w.search_accounts(text),
+            None => (0..w.accounts.len() as u32).collect(),
+        };
+        if let Some(id) = &account {
+            found.retain(|&a| &w.accounts[a as usize].account_id == id);
+        }
+        let r = Render::new(w, &caller.base, &access);
+        Value::Array(
+            found
+                .iter()
+                .skip(start)
+                .take(max)
+                .map(|&a| r.user(a, ""))
+                .collect(),
         )
     });
     Ok(ok(&body))

@@ -47,6 +47,34 @@ impl World {
             .copied()
     }
 
+    /// The accounts `user/search?query=` finds, by display name: those whose
+    /// display name, or one of its words, or whose e-mail address starts with
+    /// `query` (any case), as Jira matches. An empty query finds nobody.
+    pub(crate) fn search_accounts(&self, query: &str) -> Vec<u32> {
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<u32> = (0..self.accounts.len() as u32)
+            .filter(|&a| {
+                let acc = &self.accounts[a as usize];
+                let name = acc.display_name.to_lowercase();
+                name.starts_with(&query)
+                    || name.split_whitespace().any(|w| w.starts_with(&query))
+                    || acc
+                        .email
+                        .as_deref()
+                        .is_some_and(|e| e.to_lowercase().starts_with(&query))
+            })
+            .collect();
+        found.sort_by(|&a, &b| {
+            self.accounts[a as usize]
+                .display_name
+                .cmp(&self.accounts[b as usize].display_name)
+        });
+        found
+    }
+
     /// Finds a group by name or group id.
     pub(crate) fn find_group(&self, name_or_id: &str) -> Option<u32> {
         self.groups

@@ -109,6 +109,24 @@ export type TimeTrackingSettings = {
   source: "jira" | "stored" | "default";
 };
 
+export type Person = {
+  accountId: string;
+  displayName: string;
+};
+
+export type ProjectRef = {
+  id: string;
+  key: string;
+  name: string;
+};
+
+export type DirectoryQuery = {
+  /** At most 100 characters once trimmed; an empty one answers nothing */
+  query: string;
+  /** How many to answer at most (default 20) */
+  limit?: number;
+};
+
 export type IssueSummary = {
   id: string;
   key: string;
@@ -574,6 +592,18 @@ export type IssueSearchOutput = {
   issues: Array<IssueSummary>;
 };
 
+/** People whose display name (a word of it) or e-mail address starts with the text, as Jira's user search shows them to the acting user (nobody for a person who may not browse users); apps left out. For the pickers. */
+export type PeopleSearchInput = DirectoryQuery;
+export type PeopleSearchOutput = {
+  people: Array<Person>;
+};
+
+/** Projects whose key or name contains the text, among those the acting user may see (Jira's project search), by key. For the pickers. */
+export type ProjectSearchInput = DirectoryQuery;
+export type ProjectSearchOutput = {
+  projects: Array<ProjectRef>;
+};
+
 /** Time in a period grouped one to three levels deep, filtered for what the viewer may see, with the series for a chart; or, with format, the report as a file. */
 export type ReportRunInput = {
   timeZone?: string;
@@ -707,9 +737,16 @@ export type ScheduleGetOutput = Schedule;
 export type ScheduleSaveInput = Schedule;
 export type ScheduleSaveOutput = Schedule;
 
-/** The site's hourly rates (Jira administrators and the app only; none until saved). */
+/** The site's hourly rates (Jira administrators and the app only; none until saved), with the names of the people and projects they name. */
 export type RateListInput = Empty;
-export type RateListOutput = Rates;
+export type RateListOutput = {
+  /** As rate.save answers them */
+  rates: Array<Rate>;
+  /** The people the rates name, as the caller may see them; unknown or hidden ones are left out */
+  people: Array<Person>;
+  /** The projects the rates name, as the caller may see them; unknown or hidden ones are left out */
+  projects: Array<ProjectRef>;
+};
 
 /** Replaces the site's hourly rates (Jira administrators only); report.run's cost measure uses them. */
 export type RateSaveInput = Rates;
@@ -976,6 +1013,8 @@ export interface Operations {
   "timesheet.week": { input: TimesheetWeekInput; output: TimesheetWeekOutput };
   "timesheet.shortfall": { input: TimesheetShortfallInput; output: TimesheetShortfallOutput };
   "issue.search": { input: IssueSearchInput; output: IssueSearchOutput };
+  "people.search": { input: PeopleSearchInput; output: PeopleSearchOutput };
+  "project.search": { input: ProjectSearchInput; output: ProjectSearchOutput };
   "report.run": { input: ReportRunInput; output: ReportRunOutput };
   "export.run": { input: ExportRunInput; output: ExportRunOutput };
   "export.changes": { input: ExportChangesInput; output: ExportChangesOutput };
@@ -1010,4 +1049,4 @@ export interface Operations {
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep"] as const;

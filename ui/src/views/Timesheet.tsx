@@ -6,6 +6,7 @@ import { call } from '../api/client';
 import { AppError, toAppError } from '../api/errors';
 import type { Worklog } from '../api/types.gen';
 import { StartTimerButton } from '../components/Timer';
+import { Picker } from '../components/Picker';
 import { Button, ErrorBanner, Field, Spinner } from '../components/ui';
 import { coreError } from '../core';
 import { useLoad } from '../lib/hooks';
@@ -442,21 +443,16 @@ function RowTools({ week, onAdd }: { week: Week; onAdd: (keys: string[]) => Prom
   const [error, setError] = useState<AppError>();
   const [busy, setBusy] = useState<'add' | 'copy'>();
   const [note, setNote] = useState<string>();
-  const [suggestions, setSuggestions] = useState<Array<{ key: string; summary: string }>>([]);
   const [searchMissing, setSearchMissing] = useState(false);
 
   // Summary search needs `issue.search`; until the app has it, keys only.
-  useEffect(() => {
-    const q = key.trim();
-    if (searchMissing || q.length < 2 || isIssueKey(q.toUpperCase())) { setSuggestions([]); return; }
-    const t = setTimeout(() => {
-      call('issue.search', { query: q, limit: 8 }).then(
-        (r) => setSuggestions(r.issues.map((i) => ({ key: i.key, summary: i.summary }))),
-        (e) => { if (e instanceof AppError && e.unavailable) setSearchMissing(true); },
-      );
-    }, 250);
-    return () => clearTimeout(t);
-  }, [key, searchMissing]);
+  const search = (q: string) => {
+    if (searchMissing || q.length < 2 || isIssueKey(q.toUpperCase())) return undefined;
+    return call('issue.search', { query: q, limit: 8 }).then(
+      (r) => r.issues.map((i) => ({ key: i.key, summary: i.summary })),
+      (e) => { if (e instanceof AppError && e.unavailable) setSearchMissing(true); return []; },
+    );
+  };
 
   const add = async (e?: Event, chosen?: string) => {
     e?.preventDefault();
@@ -474,7 +470,6 @@ function RowTools({ week, onAdd }: { week: Week; onAdd: (keys: string[]) => Prom
     try {
       await onAdd([k]);
       setKey('');
-      setSuggestions([]);
     } catch (err) {
       setError(toAppError('worklog.list', err));
     } finally {
@@ -512,41 +507,12 @@ function RowTools({ week, onAdd }: { week: Week; onAdd: (keys: string[]) => Prom
           error={problem}
           help={searchMissing ? 'Search by issue key (summary search is not available yet).' : 'Issue key or words from its summary.'}
         >
-          <input
-            id="add-issue" class="input" value={key} autoComplete="off" spellcheck={false}
-            placeholder="e.g. ALPHA-2" role="combobox" aria-autocomplete="list"
-            aria-expanded={suggestions.length > 0} aria-controls="issue-suggestions"
-            aria-describedby="add-issue-msg"
-            onInput={(e) => setKey((e.target as HTMLInputElement).value)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowDown' && suggestions.length > 0) {
-                e.preventDefault();
-                document.querySelector<HTMLElement>('#issue-suggestions [role="option"]')?.focus();
-              }
-            }}
+          <Picker
+            id="add-issue" class="input" text={key} onText={setKey}
+            placeholder="e.g. ALPHA-2" aria-describedby="add-issue-msg"
+            search={search} onPick={(s) => void add(undefined, s.key)} optionKey={(s) => s.key}
+            render={(s) => <><strong>{s.key}</strong> {s.summary}</>} listLabel="Matching issues"
           />
-          {suggestions.length > 0 && (
-            <ul id="issue-suggestions" class="suggestions" role="listbox" aria-label="Matching issues">
-              {suggestions.map((s) => (
-                <li
-                  key={s.key} role="option" aria-selected={false} tabIndex={-1} class="suggestion"
-                  onClick={() => void add(undefined, s.key)}
-                  onKeyDown={(e) => {
-                    const el = e.currentTarget as HTMLElement;
-                    if (e.key === 'Enter') { e.preventDefault(); void add(undefined, s.key); }
-                    else if (e.key === 'ArrowDown') { e.preventDefault(); (el.nextElementSibling as HTMLElement | null)?.focus(); }
-                    else if (e.key === 'ArrowUp') {
-                      e.preventDefault();
-                      const prev = el.previousElementSibling as HTMLElement | null;
-                      (prev ?? document.getElementById('add-issue'))?.focus();
-                    } else if (e.key === 'Escape') { setSuggestions([]); document.getElementById('add-issue')?.focus(); }
-                  }}
-                >
-                  <strong>{s.key}</strong> {s.summary}
-                </li>
-              ))}
-            </ul>
-          )}
         </Field>
         <Button type="submit" busy={busy === 'add'}>Add row</Button>
       </form>

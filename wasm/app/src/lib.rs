@@ -103,7 +103,7 @@ mod tests {
              sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
              report.run, export.run, export.changes, report.list, report.save, report.delete, \
              access.get, access.save, \
-             timesheet.week, timesheet.shortfall, issue.search, attribute.list, attribute.save, schedule.get, schedule.save, \
+             timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep)"
         );
@@ -154,6 +154,8 @@ mod tests {
             ("timesheet.week", json!({"date": "2026-11-24"})),
             ("timesheet.shortfall", json!({})),
             ("issue.search", json!({"query": "login"})),
+            ("people.search", json!({"query": "bob"})),
+            ("project.search", json!({"query": "alpha"})),
             ("attribute.list", json!({})),
             ("attribute.save", json!({"attributes": []})),
             ("schedule.get", json!({})),
@@ -233,6 +235,8 @@ mod tests {
             ("timesheet.week", PEOPLE),
             ("timesheet.shortfall", PEOPLE),
             ("issue.search", PEOPLE),
+            ("people.search", PEOPLE),
+            ("project.search", PEOPLE),
             ("attribute.list", PEOPLE),
             ("attribute.save", PEOPLE),
             ("schedule.get", PEOPLE),

@@ -1,15 +1,24 @@
-// Hourly rates (rate.list / rate.save, Jira administrators): one editable table
-// saved as a whole. The component checks everything; its error names the cell
-// (`field "rates[3].hourly": …`), which is marked and explained in place.
-import { useState } from 'preact/hooks';
+// Hourly rates (rate.list / rate.save, Jira administrators): one editable list
+// saved as a whole, two lines per rate. People and projects are picked by name
+// (people.search / project.search, as the administrator sees them in Jira) and
+// kept as ids; saved rates show the names rate.list answers. The component
+// checks everything; its error names the cell (`field "rates[3].hourly": …`),
+// which is marked and explained in place.
+import type { JSX } from 'preact';
+import { useRef, useState } from 'preact/hooks';
 import { call } from '../../api/client';
 import { AppError, toAppError } from '../../api/errors';
-import type { Rate } from '../../api/types.gen';
+import type { Person, ProjectRef, Rate, RateListOutput } from '../../api/types.gen';
+import { Picker } from '../../components/Picker';
 import { Button, ErrorBanner } from '../../components/ui';
 import { AdminSection, LoadedSection, fieldOf } from './parts';
 
 type Scope = Rate['scope'];
-type Row = { id: number; scope: Scope; person: string; project: string; key: string; value: string; hourly: string; currency: string; effectiveFrom: string };
+/** A rate being edited: `person` and `project` are the ids sent; `personText` and `projectText` what the pickers show. */
+type Row = {
+  id: number; scope: Scope; person: string; personText: string; project: string; projectText: string;
+  key: string; value: string; hourly: string; currency: string; effectiveFrom: string;
+};
 type Column = 'person' | 'project' | 'key' | 'value' | 'hourly' | 'currency' | 'effectiveFrom';
 
 const SCOPES: Array<[Scope, string]> = [
@@ -20,9 +29,18 @@ const USES: Record<Scope, Column[]> = {
   default: [], project: ['project'], person: ['person'], personProject: ['person', 'project'], attribute: ['key', 'value'],
 };
 
+/** How a project is shown: `KEY — Name`. */
+export const projectLabel = (p: ProjectRef) => `${p.key} — ${p.name}`;
+
+/** Names of the ids on the page: rate.list's, and each pick. */
+type Names = { people: Map<string, string>; projects: Map<string, string> };
+
 let nextId = 1;
-const toRow = (r: Rate): Row => ({
-  id: nextId++, scope: r.scope, person: r.person ?? '', project: r.project ?? '', key: r.key ?? '', value: r.value ?? '',
+const toRow = (r: Rate, names: Names): Row => ({
+  id: nextId++, scope: r.scope,
+  person: r.person ?? '', personText: r.person ? names.people.get(r.person) ?? r.person : '',
+  project: r.project ?? '', projectText: r.project ? names.projects.get(r.project) ?? r.project : '',
+  key: r.key ?? '', value: r.value ?? '',
   hourly: r.hourly, currency: r.currency, effectiveFrom: r.effectiveFrom,
 });
 
@@ -36,25 +54,35 @@ export function toRate(r: Row): Rate {
   return rate;
 }
 
+/** The pickers' searches: two characters at least; a failure or an app without the operation offers nothing. */
+const searchPeople = (q: string) =>
+  q.length < 2 ? undefined : call('people.search', { query: q, limit: 10 }).then((r) => r.people);
+const searchProjects = (q: string) =>
+  q.length < 1 ? undefined : call('project.search', { query: q, limit: 10 }).then((r) => r.projects);
+
 export function RatesSection() {
   return (
     <AdminSection id="rates" title="Hourly rates" intro="What an hour costs, for the Cost measure in reports. The most specific rate in effect on a worklog's day applies: attribute value, person on project, person, project, then everyone.">
       <LoadedSection op="rate.list" load={() => call('rate.list', {})} what="Set hourly rates per person, project or attribute value for costs in reports.">
-        {(r) => <RatesEditor initial={r.rates} />}
+        {(r) => <RatesEditor initial={r} />}
       </LoadedSection>
     </AdminSection>
   );
 }
 
-function RatesEditor({ initial }: { initial: Rate[] }) {
-  const [rows, setRows] = useState<Row[]>(() => initial.map(toRow));
+function RatesEditor({ initial }: { initial: RateListOutput }) {
+  const names = useRef<Names>({
+    people: new Map((initial.people ?? []).map((p) => [p.accountId, p.displayName])),
+    projects: new Map((initial.projects ?? []).map((p) => [p.id, projectLabel(p)])),
+  });
+  const [rows, setRows] = useState<Row[]>(() => initial.rates.map((r) => toRow(r, names.current)));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError>();
   const [saved, setSaved] = useState(false);
   const bad = fieldOf(error, 'rates');
   const update = (i: number, patch: Partial<Row>) => {
     setSaved(false);
-    setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+    setRows((all) => all.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   };
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -63,7 +91,7 @@ function RatesEditor({ initial }: { initial: Rate[] }) {
     setSaved(false);
     try {
       const r = await call('rate.save', { rates: rows.map(toRate) });
-      setRows(r.rates.map(toRow));
+      setRows(r.rates.map((x) => toRow(x, names.current)));
       setSaved(true);
     } catch (err) {
       setError(toAppError('rate.save', err));
@@ -72,55 +100,79 @@ function RatesEditor({ initial }: { initial: Rate[] }) {
     }
   };
   const today = new Date().toISOString().slice(0, 10);
-  const add = () => setRows([...rows, { id: nextId++, scope: 'default', person: '', project: '', key: '', value: '', hourly: '', currency: rows[0]?.currency ?? 'EUR', effectiveFrom: today }]);
+  const add = () => setRows([...rows, {
+    id: nextId++, scope: 'default', person: '', personText: '', project: '', projectText: '', key: '', value: '', hourly: '',
+    currency: rows[0]?.currency ?? 'EUR', effectiveFrom: today,
+  }]);
 
-  const cell = (i: number, r: Row, f: Column, label: string, extra: Record<string, unknown> = {}) => {
-    const used = f === 'hourly' || f === 'currency' || f === 'effectiveFrom' || USES[r.scope].includes(f);
+  /** One field of rate `i`: its visible label, the control, and the component's message when it names this cell. */
+  const cell = (i: number, r: Row, f: Column | 'scope', label: string, control: (a: Record<string, unknown>) => JSX.Element, name = label) => {
     const invalid = bad && bad.index === i && bad.field === f;
     const msgId = `rate-${r.id}-${f}-msg`;
+    const id = `rate-${r.id}-${f}`;
     return (
-      <td class={invalid ? 'cell-invalid' : undefined}>
-        <input class="input" aria-label={`${label}, rate ${i + 1}`} data-field={`rates[${i}].${f}`} value={used ? r[f] : ''} disabled={!used}
-          aria-invalid={invalid || undefined} aria-describedby={invalid ? msgId : undefined}
-          onInput={(e) => update(i, { [f]: (e.target as HTMLInputElement).value } as Partial<Row>)} {...extra} />
+      <div class={`rate-field rate-${f}${invalid ? ' cell-invalid' : ''}`}>
+        <label class="field-label" for={id}>{label}</label>
+        {control({
+          id, 'aria-label': `${name}, rate ${i + 1}`, 'data-field': `rates[${i}].${f}`,
+          'aria-invalid': invalid || undefined, 'aria-describedby': invalid ? msgId : undefined,
+        })}
         {invalid && <div id={msgId} class="field-error" role="alert">{bad.message}</div>}
-      </td>
+      </div>
     );
   };
+  const used = (r: Row, f: Column) => USES[r.scope].includes(f);
+  const text = (i: number, r: Row, f: 'key' | 'value' | 'hourly' | 'currency' | 'effectiveFrom', label: string, extra: Record<string, unknown> = {}, name = label) =>
+    cell(i, r, f, label, (a) => {
+      const on = f === 'hourly' || f === 'currency' || f === 'effectiveFrom' || used(r, f);
+      return (
+        <input class="input" {...a} value={on ? r[f] : ''} disabled={!on}
+          onInput={(e) => update(i, { [f]: (e.target as HTMLInputElement).value } as Partial<Row>)} {...extra} />
+      );
+    }, name);
 
   return (
     <form onSubmit={submit} noValidate>
-      <div class="table-scroll">
-        <table class="table rates-table" data-testid="rates-table">
-          <thead>
-            <tr>
-              <th scope="col">Applies to</th><th scope="col">Person (account id)</th><th scope="col">Project id</th>
-              <th scope="col">Attribute key</th><th scope="col">Attribute value</th><th scope="col">Per hour</th>
-              <th scope="col">Currency</th><th scope="col">Effective from</th><th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 && <tr><td colSpan={9} class="muted">No rates yet: reports show no cost until there is one.</td></tr>}
-            {rows.map((r, i) => (
-              <tr key={r.id}>
-                <td class={bad && bad.index === i && bad.field === 'scope' ? 'cell-invalid' : undefined}>
-                  <select class="input" aria-label={`Applies to, rate ${i + 1}`} value={r.scope}
-                    onChange={(e) => update(i, { scope: (e.target as HTMLSelectElement).value as Scope })}>
-                    {SCOPES.map(([s, label]) => <option key={s} value={s}>{label}</option>)}
-                  </select>
-                </td>
-                {cell(i, r, 'person', 'Person account id', { placeholder: '5b10…' })}
-                {cell(i, r, 'project', 'Project id', { inputMode: 'numeric', placeholder: '10000', class: 'input input-short' })}
-                {cell(i, r, 'key', 'Attribute key', { placeholder: 'work_type' })}
-                {cell(i, r, 'value', 'Attribute value')}
-                {cell(i, r, 'hourly', 'Amount per hour', { inputMode: 'decimal', placeholder: '95.50', class: 'input input-short' })}
-                {cell(i, r, 'currency', 'Currency', { maxLength: 3, placeholder: 'EUR', class: 'input input-currency' })}
-                {cell(i, r, 'effectiveFrom', 'Effective from', { type: 'date' })}
-                <td><Button appearance="subtle" aria-label={`Remove rate ${i + 1}`} onClick={() => { setSaved(false); setRows(rows.filter((_, j) => j !== i)); }}>✕</Button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <div class="rates-list" data-testid="rates-table" role="list" aria-label="Hourly rates">
+        {rows.length === 0 && <p class="muted">No rates yet: reports show no cost until there is one.</p>}
+        {rows.map((r, i) => (
+          <div key={r.id} class="rate-item" role="listitem">
+            <div class="rate-grid" role="group" aria-label={`Rate ${i + 1}`}>
+              {cell(i, r, 'scope', 'Applies to', (a) => (
+                <select class="input" {...a} value={r.scope}
+                  onChange={(e) => update(i, { scope: (e.target as HTMLSelectElement).value as Scope })}>
+                  {SCOPES.map(([s, label]) => <option key={s} value={s}>{label}</option>)}
+                </select>
+              ))}
+              {cell(i, r, 'person', 'Person', (a) => used(r, 'person') ? (
+                <Picker<Person>
+                  {...a} id={a.id as string} class="input" floating placeholder="Type a name"
+                  text={r.personText} onText={(t) => update(i, { personText: t, person: '' })}
+                  search={searchPeople} listLabel={`People matching, rate ${i + 1}`}
+                  optionKey={(p) => p.accountId} render={(p) => p.displayName}
+                  onPick={(p) => { names.current.people.set(p.accountId, p.displayName); update(i, { person: p.accountId, personText: p.displayName }); }}
+                />
+              ) : <input class="input" {...a} value="" disabled />)}
+              {cell(i, r, 'project', 'Project', (a) => used(r, 'project') ? (
+                <Picker<ProjectRef>
+                  {...a} id={a.id as string} class="input" floating placeholder="Key or name"
+                  text={r.projectText} onText={(t) => update(i, { projectText: t, project: '' })}
+                  search={searchProjects} listLabel={`Projects matching, rate ${i + 1}`}
+                  optionKey={(p) => p.id} render={(p) => <><strong>{p.key}</strong> — {p.name}</>}
+                  onPick={(p) => { names.current.projects.set(p.id, projectLabel(p)); update(i, { project: p.id, projectText: projectLabel(p) }); }}
+                />
+              ) : <input class="input" {...a} value="" disabled />)}
+              {text(i, r, 'key', 'Attribute key', { placeholder: 'work_type' })}
+              {text(i, r, 'value', 'Attribute value')}
+              {text(i, r, 'hourly', 'Per hour', { inputMode: 'decimal', placeholder: '95.50' }, 'Amount per hour')}
+              {text(i, r, 'currency', 'Currency', { maxLength: 3, placeholder: 'EUR', class: 'input input-currency' })}
+              {text(i, r, 'effectiveFrom', 'Effective from', { type: 'date' })}
+              <div class="rate-field rate-remove">
+                <Button appearance="subtle" aria-label={`Remove rate ${i + 1}`} onClick={() => { setSaved(false); setRows(rows.filter((_, j) => j !== i)); }}>Remove</Button>
+              </div>
+            </div>
+          </div>
+        ))}
       </div>
       <Button onClick={add}>Add rate</Button>
       {error && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}

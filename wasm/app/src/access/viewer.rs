@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
-
 use super::{group_members, is_jira_admin, load_grants, my_groups};
 use crate::executor::Ctx;
 use crate::index::{dict_id, Kind};
@@ -35,16 +33,6 @@ pub struct Project {
     pub name: String,
 }
 
-#[derive(Deserialize)]
-struct RawProject {
-    #[serde(deserialize_with = "jira::id_string")]
-    id: String,
-    #[serde(default)]
-    key: String,
-    #[serde(default)]
-    name: String,
-}
-
 /// The projects `principal` may browse, by id.
 async fn browsable_projects(
     ctx: &Ctx,
@@ -57,7 +45,8 @@ async fn browsable_projects(
             .query("action", "browse")
             .query("startAt", &start.to_string())
             .query("maxResults", "100");
-        let page: ValuesPage<RawProject> = Call::get(path).by(principal).json(ctx).await?;
+        let page: ValuesPage<jira::types::Project> =
+            Call::get(path).by(principal).json(ctx).await?;
         let n = page.values.len();
         for p in page.values {
             if let Ok(id) = p.id.parse::<i64>() {

@@ -4,6 +4,8 @@
 //!   patiently ([`call::retry`]: jobs back off and retry when Jira is busy), and
 //!   its answer checked and parsed.
 //! - [`JiraPath`]: paths built from percent-encoded parts.
+//! - [`directory`]: people and projects by name or id (pickers, names of
+//!   saved ids), as the caller sees them.
 //! - [`types`]: Jira's wire types that several parts read (visibility,
 //!   permissions, users, pages).
 //! - [`error_for`]: Jira's statuses as stable error codes.
@@ -15,6 +17,7 @@
 //! `Retry-After` when given), anything else that is not 2xx → `upstream`.
 
 pub mod call;
+pub mod directory;
 mod path;
 pub mod types;
 

@@ -75,6 +75,20 @@ pub struct User {
     pub display_name: String,
 }
 
+/// A project, as far as the app reads one (`project/search`).
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Project {
+    /// The numeric id, as a string.
+    #[serde(deserialize_with = "id_string")]
+    pub id: String,
+    /// The key, such as `ALPHA`.
+    #[serde(default)]
+    pub key: String,
+    /// The name.
+    #[serde(default)]
+    pub name: String,
+}
+
 /// The answer of `mypermissions`: which of the asked permissions the acting
 /// user holds.
 #[derive(Deserialize, Debug, Default)]

@@ -9,6 +9,7 @@
 
 mod access;
 mod attribute;
+mod directory;
 mod issue_search;
 mod me;
 pub mod privacy;
@@ -208,6 +209,18 @@ pub const OPERATIONS: &[Operation] = &[
         PEOPLE,
         "issues for the picker",
         issue_search::search
+    ),
+    operation!(
+        "people.search",
+        PEOPLE,
+        "people by name for the pickers, as the acting user may see them",
+        directory::people
+    ),
+    operation!(
+        "project.search",
+        PEOPLE,
+        "projects by key or name for the pickers, as the acting user may see them",
+        directory::projects
     ),
     operation!(
         "attribute.list",

@@ -6,6 +6,7 @@
 //! rates are pay data; a report's `cost` shows only amounts over the time the
 //! viewer may see, never the rates themselves.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use super::NoInput;
 use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::input::{quote, Input};
+use crate::jira::directory::{self, Person, Project};
 use crate::store;
 use crate::Error;
 use worklogs_core::money::{Currency, Rate, RateScope, RateTable};
@@ -268,10 +270,19 @@ pub struct RateOut {
     effective_from: String,
 }
 
-/// `rate.list`'s and `rate.save`'s output.
+/// `rate.save`'s output (and the stored row).
 #[derive(Serialize, Debug)]
 pub struct RatesOut {
     rates: Vec<RateOut>,
+}
+
+/// `rate.list`'s output: the rates, and the people and projects they name as
+/// the caller may see them (ids Jira does not tell them about are left out).
+#[derive(Serialize, Debug)]
+pub struct RatesListOut {
+    rates: Vec<RateOut>,
+    people: Vec<Person>,
+    projects: Vec<Project>,
 }
 
 impl Rates {
@@ -336,16 +347,52 @@ impl store::Setting for Rates {
     }
 }
 
-/// The site's rates, most specific scope first, then by effective date.
+/// The site's rates, most specific scope first, then by effective date, with
+/// the names of the people and projects they name ([`directory`], asked
+/// together, as the caller).
 ///
 /// # Errors
 ///
-/// `forbidden` for anyone but a Jira administrator or the app; as [`load`].
-pub async fn list(ctx: &Ctx, _: NoInput) -> Result<RatesOut, Error> {
+/// `forbidden` for anyone but a Jira administrator or the app; as [`load`];
+/// Jira's errors (but `forbidden`) while naming.
+pub async fn list(ctx: &Ctx, _: NoInput) -> Result<RatesListOut, Error> {
     if ctx.acting_user().is_ok() {
         require_admin(ctx, "read the hourly rates").await?;
     }
-    Ok(store::load::<Rates>(ctx).await?.to_out())
+    let rates = store::load::<Rates>(ctx).await?.to_out().rates;
+    let people: Vec<String> = rates
+        .iter()
+        .filter_map(|r| r.person.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let projects: Vec<String> = rates
+        .iter()
+        .filter_map(|r| r.project.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let (people, projects) = futures::join!(
+        async {
+            if people.is_empty() {
+                Ok(Vec::new())
+            } else {
+                directory::people_by_id(ctx, &people).await
+            }
+        },
+        async {
+            if projects.is_empty() {
+                Ok(Vec::new())
+            } else {
+                directory::projects_by_id(ctx, &projects).await
+            }
+        }
+    );
+    Ok(RatesListOut {
+        rates,
+        people: people?,
+        projects: projects?,
+    })
 }
 
 /// Replaces the site's rates (Jira administrators only).
@@ -375,17 +422,43 @@ pub async fn save(ctx: &Ctx, rates: Rates) -> Result<RatesOut, Error> {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::FakeHost;
+    use crate::protocol::Principal;
+    use crate::testing::{http, query_param, FakeHost};
     use serde_json::json;
 
     use crate::testing::admin_answer as jira;
 
+    /// Jira for an administrator: `mypermissions`, and names for `ann` and
+    /// project 10000 (`zed` and project 99 are unknown).
+    fn named(request: &crate::protocol::JiraRequest) -> crate::protocol::HttpResponse {
+        let path = request.path.as_str();
+        if path.starts_with("/rest/api/3/user/bulk?") {
+            assert!(path.contains("accountId=ann"), "{path}");
+            return http(
+                200,
+                &json!({"isLast": true, "values": [
+                {"accountId": "ann", "displayName": "Ann Archer", "accountType": "atlassian"}]})
+                .to_string(),
+            );
+        }
+        if path.starts_with("/rest/api/3/project/search?") {
+            assert_eq!(query_param(path, "id").as_deref(), Some("10000"), "{path}");
+            return http(
+                200,
+                &json!({"isLast": true, "values": [
+                {"id": "10000", "key": "ALPHA", "name": "Alpha"}]})
+                .to_string(),
+            );
+        }
+        jira(true)(request)
+    }
+
     #[test]
     fn administrators_save_and_read_them() {
-        let mut host = FakeHost::new(Some("admin")).on_jira(jira(true));
+        let mut host = FakeHost::new(Some("admin")).on_jira(named);
         assert_eq!(
             host.run("rate.list", json!({})).unwrap(),
-            json!({"rates": []})
+            json!({"rates": [], "people": [], "projects": []})
         );
         let rates = json!({"rates": [
             {"scope": "default", "hourly": "100", "currency": "eur", "effectiveFrom": "2026-01-01"},
@@ -403,18 +476,56 @@ mod tests {
             {"scope": "default", "hourly": "100", "currency": "EUR", "effectiveFrom": "2026-01-01"}
         ]});
         assert_eq!(out, expected);
-        assert_eq!(host.run("rate.list", json!({})).unwrap(), expected);
-        // The app (no acting user) reads them without asking Jira.
+        let mut listed = expected.clone();
+        listed["people"] = json!([{"accountId": "ann", "displayName": "Ann Archer"}]);
+        listed["projects"] = json!([{"id": "10000", "key": "ALPHA", "name": "Alpha"}]);
+        assert_eq!(host.run("rate.list", json!({})).unwrap(), listed);
+        let asked = host.jira_requests();
+        let names: Vec<_> = asked.iter().rev().take(2).collect();
+        assert!(
+            names.iter().all(|r| r.principal == Principal::User),
+            "{names:?}"
+        );
+        // The app (no acting user) reads them, naming them as the app.
         host.act_as(None);
-        let before = host.effects;
-        assert_eq!(host.run("rate.list", json!({})).unwrap(), expected);
-        assert_eq!(host.effects - before, 1, "one SQL read");
+        let before = host.jira_requests().len();
+        assert_eq!(host.run("rate.list", json!({})).unwrap(), listed);
+        let asked = host.jira_requests();
+        assert_eq!(asked.len() - before, 2, "user/bulk and project/search only");
+        assert!(asked[before..]
+            .iter()
+            .all(|r| r.principal == Principal::App));
         // Saving an empty list clears them.
         host.act_as(Some("admin"));
         assert_eq!(
             host.run("rate.save", json!({"rates": []})).unwrap(),
             json!({"rates": []})
         );
+    }
+
+    #[test]
+    fn unknown_or_hidden_names_are_left_out() {
+        let mut host = FakeHost::new(Some("admin")).on_jira(|request| {
+            let path = request.path.as_str();
+            if path.starts_with("/rest/api/3/user/bulk?") {
+                // A caller who may not browse users.
+                return http(403, r#"{"errorMessages":["no"]}"#);
+            }
+            if path.starts_with("/rest/api/3/project/search?") {
+                return http(200, r#"{"isLast": true, "values": []}"#);
+            }
+            jira(true)(request)
+        });
+        let rates = json!({"rates": [
+            {"scope": "personProject", "person": "zed", "project": "99", "hourly": "1", "currency": "EUR", "effectiveFrom": "2026-01-01"}
+        ]});
+        host.run("rate.save", rates).unwrap();
+        let out = host.run("rate.list", json!({})).unwrap();
+        assert_eq!(
+            (out["people"].clone(), out["projects"].clone()),
+            (json!([]), json!([]))
+        );
+        assert_eq!(out["rates"][0]["person"], "zed");
     }
 
     #[test]
@@ -433,7 +544,7 @@ mod tests {
         host.act_as(Some("admin"));
         assert_eq!(
             host.run("rate.list", json!({})).unwrap(),
-            json!({"rates": []})
+            json!({"rates": [], "people": [], "projects": []})
         );
     }
 
