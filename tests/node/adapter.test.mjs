@@ -372,7 +372,7 @@ describe('the functions', () => {
     const memory = installMemoryRuntime({ onProduct: myselfOnly });
     const site = { installContext: 'ari:cloud:jira::site/jobs' };
     const event = { eventType: 'avi:jira:created:worklog', worklog: { id: '10001', issueId: '10002' } };
-    for (const fn of [index.worklogEvent, index.syncSchedule, index.privacySchedule, index.timerSchedule]) {
+    for (const fn of [index.worklogEvent, index.syncSchedule, index.privacySchedule, index.timerSchedule, index.auditSchedule]) {
       const result = await fn(event, site);
       // The memory database registers no site, so these fail, but never as
       // an unknown operation or for want of a user.
