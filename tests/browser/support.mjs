@@ -66,7 +66,7 @@ export async function startHost() {
   return {
     url,
     token,
-    /** The host's data directory (its SQLite file is `worklogs.sqlite` there). */
+    /** The host's data directory (the demo's SQLite file is `demo/worklogs.sqlite` there). */
     data,
     /** The demo simulator's address, as the host prints it (for changes made in Jira, past the app). */
     sim: () => new Promise((resolve, reject) => {
