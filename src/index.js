@@ -73,6 +73,7 @@ export const worklogEvent = trigger('sync.worklog-event');
 export const syncSchedule = schedule('sync.incremental');
 export const privacySchedule = schedule('privacy.report');
 export const timerSchedule = schedule('timer.sweep');
+export const auditSchedule = schedule('audit.prune');
 
 /**
  * A function for an `action` module (a Rovo agent's action; a Jira Automation

@@ -1,8 +1,9 @@
 //! Forge's scheduled triggers (`manifest.yml`) as `worklogs serve` runs them
 //! with the host's job loop ([`worklogs_host::jobs`]): the worklog index's
 //! first import when the server starts, then its incremental sync every
-//! `--sync-every` seconds, the personal data report daily, and the sweep of
-//! forgotten timers every five minutes (hourly on Forge).
+//! `--sync-every` seconds, the personal data report daily, the sweep of
+//! forgotten timers every five minutes (hourly on Forge), and the audit log's
+//! pruning daily.
 
 use std::time::Duration;
 
@@ -28,6 +29,12 @@ const FORGOTTEN_TIMERS: &str = "timer.sweep";
 /// How often the local host sweeps forgotten timers.
 const FORGOTTEN_TIMERS_EVERY: Duration = Duration::from_secs(5 * 60);
 
+/// The audit log's pruning past its retention (daily, as on Forge).
+const AUDIT_RETENTION: &str = "audit.prune";
+
+/// How often the audit log is pruned.
+const AUDIT_RETENTION_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The jobs `worklogs serve` runs: with `sync_every`, the first import then
 /// the incremental sync at that interval (none: no sync at all); the personal
 /// data report daily; and the sweep of forgotten timers every five minutes.
@@ -47,8 +54,13 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
         operation: FORGOTTEN_TIMERS.to_owned(),
         every: FORGOTTEN_TIMERS_EVERY,
     };
+    let audit_retention = Job {
+        first: None,
+        operation: AUDIT_RETENTION.to_owned(),
+        every: AUDIT_RETENTION_EVERY,
+    };
     sync.into_iter()
-        .chain([personal_data, forgotten_timers])
+        .chain([personal_data, forgotten_timers, audit_retention])
         .collect()
 }
 
@@ -60,7 +72,7 @@ mod tests {
     fn the_sync_runs_only_with_an_interval() {
         let every = Duration::from_secs(60);
         let jobs = jobs(Some(every));
-        assert_eq!(jobs.len(), 3);
+        assert_eq!(jobs.len(), 4);
         assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
         assert_eq!(jobs[0].operation, "sync.incremental");
         assert_eq!(jobs[0].every, every);
@@ -68,7 +80,9 @@ mod tests {
         assert_eq!(jobs[1].first, None);
         assert_eq!(jobs[2].operation, "timer.sweep");
         assert_eq!(jobs[2].every, Duration::from_secs(300));
+        assert_eq!(jobs[3].operation, "audit.prune");
+        assert_eq!(jobs[3].every, Duration::from_secs(86_400));
         let without = super::jobs(None);
-        assert_eq!(without, [jobs[1].clone(), jobs[2].clone()]);
+        assert_eq!(without, [jobs[1].clone(), jobs[2].clone(), jobs[3].clone()]);
     }
 }

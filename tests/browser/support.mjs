@@ -66,6 +66,8 @@ export async function startHost() {
   return {
     url,
     token,
+    /** The host's data directory (the demo's SQLite file is `demo/worklogs.sqlite` there). */
+    data,
     /** The demo simulator's address, as the host prints it (for changes made in Jira, past the app). */
     sim: () => new Promise((resolve, reject) => {
       const find = () => /the simulator at (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];

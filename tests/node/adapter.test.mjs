@@ -269,7 +269,8 @@ describe('the functions', () => {
           ? { status: 200, body: { permissions: { ADMINISTER: { havePermission: true } } } }
           : { status: 404 },
       onSql: (query, params) => {
-        if (/^REPLACE INTO settings/.test(query)) writes.push(params);
+        // The setting's row (the audit log's head is written too, after its entry).
+        if (/^REPLACE INTO settings/.test(query) && params[1] === 'timetracking') writes.push(params);
         return undefined;
       },
     });
@@ -375,7 +376,7 @@ describe('the functions', () => {
     const memory = installMemoryRuntime({ onProduct: myselfOnly });
     const site = { installContext: 'ari:cloud:jira::site/jobs' };
     const event = { eventType: 'avi:jira:created:worklog', worklog: { id: '10001', issueId: '10002' } };
-    for (const fn of [index.worklogEvent, index.syncSchedule, index.privacySchedule, index.timerSchedule]) {
+    for (const fn of [index.worklogEvent, index.syncSchedule, index.privacySchedule, index.timerSchedule, index.auditSchedule]) {
       const result = await fn(event, site);
       // The memory database registers no site, so these fail, but never as
       // an unknown operation or for want of a user.

@@ -54,7 +54,7 @@ describe('the bundled functions', () => {
     assert.ok(existsSync(file));
     const size = statSync(file).size;
     assert.ok(size > 500_000, `the inlined component is in the bundle (${size} bytes)`);
-    for (const name of ['handler', 'worklogEvent', 'syncSchedule', 'privacySchedule', 'timerSchedule', 'longTask']) {
+    for (const name of ['handler', 'worklogEvent', 'syncSchedule', 'privacySchedule', 'timerSchedule', 'auditSchedule', 'longTask']) {
       assert.equal(typeof bundled[name], 'function', name);
     }
     assert.ok(output.metadata.sdkImports.has('@forge/api.assumeTrustedRoute'));

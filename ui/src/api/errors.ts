@@ -64,6 +64,10 @@ const ACTIONS: Record<string, string> = {
   'rate.save': 'change the hourly rates',
   'sync.status': 'see the worklog index',
   'sync.verify': 'check or repair the worklog index',
+  'audit.list': 'see the audit log',
+  'audit.export': 'export the audit log',
+  'audit.verify': 'verify the audit log',
+  'audit.settings.save': "change the audit log's retention",
 };
 
 /** The sentence to show first; `detail` goes under it. */

@@ -322,6 +322,37 @@ export type Rates = {
 
 export type Empty = Record<string, never>;
 
+/** The audit log's retention: days an entry is kept, null for forever */
+export type AuditSettings = {
+  retentionDays: null
+    | number;
+};
+
+/** Entries at fromMs (inclusive) to toMs (exclusive), epoch milliseconds; of a subject (a setting's name, or worklogs for exports); by an account */
+export type AuditFilter = {
+  fromMs?: number;
+  toMs?: number;
+  subject?: string;
+  accountId?: string;
+};
+
+/** One audit entry: before and after are the JSON texts of the value (over 16384 bytes: {sha256, bytes}); accountId is null for the app and once erased */
+export type AuditEntry = {
+  seq: number;
+  atMs: number;
+  actorKind: "person" | "job" | "operator" | "trigger";
+  accountId: null
+    | string;
+  erased: boolean;
+  action: string;
+  subject: string;
+  before: null
+    | string;
+  after: null
+    | string;
+  hash: string;
+};
+
 /** How far a long-running operation's whole run is, in the form hosts show: units done and in all (an estimate while not known), and what is being done */
 export type Progress = {
   done: number;
@@ -1001,6 +1032,79 @@ export type TimerSweepOutput = {
   };
 };
 
+/** The audit log, newest first, filtered and paged by sequence number (Jira administrators). */
+export type AuditListInput = {
+  fromMs?: number;
+  toMs?: number;
+  subject?: string;
+  accountId?: string;
+  /** entries before this sequence number (the previous answer's next) */
+  before?: number;
+  /** 50 when absent */
+  limit?: number;
+};
+export type AuditListOutput = {
+  entries: Array<AuditEntry>;
+  next: null
+    | number;
+  settings: AuditSettings;
+};
+
+/** The audit log, oldest first, as CSV (header in the first piece) or a JSON array per piece of 500 entries (Jira administrators). */
+export type AuditExportInput = {
+  fromMs?: number;
+  toMs?: number;
+  subject?: string;
+  accountId?: string;
+  /** entries after this sequence number (the previous piece's after) */
+  after?: number;
+  format?: "csv" | "json";
+};
+export type AuditExportOutput = {
+  more: boolean;
+  after: null
+    | number;
+  format: "csv" | "json";
+  content: string;
+  rows: number;
+};
+
+/** One slice of checking the audit log's hash chain from its anchor; when done, whether it is intact and the first broken entry (jobs; administrators). */
+export type AuditVerifyInput = {
+  /** start from the anchor again */
+  restart?: boolean;
+  /** entries per slice; 2000 when absent */
+  slice?: number;
+};
+export type AuditVerifyOutput = {
+  more: boolean;
+  progress: Progress;
+  ok: null
+    | boolean;
+  broken: null
+    | {
+    seq: number;
+    reason: "edited" | "deleted" | "reordered";
+    message: string;
+  };
+  anchor: number;
+};
+
+/** Saves the audit log's retention (Jira administrators). */
+export type AuditSettingsSaveInput = {
+  retentionDays: null
+    | number;
+};
+export type AuditSettingsSaveOutput = AuditSettings;
+
+/** Deletes the oldest audit entries past the retention, up to 1000 a slice, after recording the last one's hash as the chain's anchor (jobs only). */
+export type AuditPruneInput = Empty;
+export type AuditPruneOutput = {
+  more: boolean;
+  pruned: number;
+  anchor: number;
+};
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -1046,7 +1150,12 @@ export interface Operations {
   "timer.update": { input: TimerUpdateInput; output: TimerUpdateOutput };
   "timer.stop": { input: TimerStopInput; output: TimerStopOutput };
   "timer.sweep": { input: TimerSweepInput; output: TimerSweepOutput };
+  "audit.list": { input: AuditListInput; output: AuditListOutput };
+  "audit.export": { input: AuditExportInput; output: AuditExportOutput };
+  "audit.verify": { input: AuditVerifyInput; output: AuditVerifyOutput };
+  "audit.settings.save": { input: AuditSettingsSaveInput; output: AuditSettingsSaveOutput };
+  "audit.prune": { input: AuditPruneInput; output: AuditPruneOutput };
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune"] as const;

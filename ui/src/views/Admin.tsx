@@ -8,6 +8,7 @@ import type { Access, Attribute, Holiday, Schedule, TimeTrackingSettings } from 
 import { Button, ErrorBanner, Field, Lozenge, Spinner, Unavailable } from '../components/ui';
 import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
+import { AuditSection } from './admin/AuditSection';
 import { IndexSection } from './admin/IndexSection';
 import { AdminSection as Section } from './admin/parts';
 import { RatesSection } from './admin/RatesSection';
@@ -24,6 +25,7 @@ export function Admin() {
         <a href="#rates">Hourly rates</a>
         <a href="#rounding">Rounding and timers</a>
         <a href="#index">Worklog index</a>
+        <a href="#audit">Audit log</a>
       </nav>
       <div class="admin-sections">
         <TimeTrackingSection />
@@ -33,6 +35,7 @@ export function Admin() {
         <RatesSection />
         <RoundingSection />
         <IndexSection />
+        <AuditSection />
       </div>
     </div>
   );

@@ -105,7 +105,8 @@ mod tests {
              access.get, access.save, \
              timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
-             timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep)"
+             timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
+             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune)"
         );
     }
 
@@ -176,6 +177,9 @@ mod tests {
             ("timer.resume", json!({"id": "abc"})),
             ("timer.update", json!({"id": "abc", "comment": "x"})),
             ("timer.stop", json!({"id": "abc", "action": "discard"})),
+            ("audit.list", json!({})),
+            ("audit.export", json!({})),
+            ("audit.settings.save", json!({"retentionDays": null})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -193,6 +197,9 @@ mod tests {
             "rate.list",
             // Stops forgotten timers of every person, never logging them.
             "timer.sweep",
+            // The audit log's chain, checked and pruned by the app's jobs.
+            "audit.verify",
+            "audit.prune",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -254,6 +261,11 @@ mod tests {
             ("timer.update", PEOPLE),
             ("timer.stop", PEOPLE),
             ("timer.sweep", "..JCO"),
+            ("audit.list", PEOPLE),
+            ("audit.export", PEOPLE),
+            ("audit.verify", PEOPLE_AND_JOBS),
+            ("audit.settings.save", PEOPLE),
+            ("audit.prune", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

@@ -207,6 +207,48 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0021-timers-due",
         statement: "CREATE INDEX timers_due ON timers (installation, state, stop_at)",
     },
+    // The audit log (`docs/data-protection.md`): one row per change to app
+    // data, hash-chained by `seq` (`hash` = SHA-256 of `prev_hash` and the
+    // canonical record). The actor is a reference (`actor`, 0 for none) into
+    // `audit_actors`, so that erasing an account id never touches a chained row.
+    Migration {
+        name: "0022-audit-log",
+        statement: "CREATE TABLE IF NOT EXISTS audit_log (\
+        installation VARCHAR(255) NOT NULL, \
+        seq BIGINT NOT NULL, \
+        at_ms BIGINT NOT NULL, \
+        actor_kind VARCHAR(16) NOT NULL, \
+        actor BIGINT NOT NULL, \
+        action VARCHAR(32) NOT NULL, \
+        subject VARCHAR(64) NOT NULL, \
+        before_value MEDIUMTEXT NULL, \
+        after_value MEDIUMTEXT NULL, \
+        prev_hash VARCHAR(64) NOT NULL, \
+        hash VARCHAR(64) NOT NULL, \
+        PRIMARY KEY (installation, seq))",
+    },
+    // The audit log's filters by time.
+    Migration {
+        name: "0023-audit-log-at",
+        statement: "CREATE INDEX audit_log_at ON audit_log (installation, at_ms)",
+    },
+    // Who an audit entry's actor reference is: the only place the audit log
+    // keeps account ids (`index::privacy::SOURCES` erases them). `actor` is the
+    // `seq` of the entry where the account first acted, so never reused.
+    Migration {
+        name: "0024-audit-actors",
+        statement: "CREATE TABLE IF NOT EXISTS audit_actors (\
+        installation VARCHAR(255) NOT NULL, \
+        actor BIGINT NOT NULL, \
+        account VARCHAR(128) NOT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (installation, actor))",
+    },
+    // Privacy walks and erases by account.
+    Migration {
+        name: "0025-audit-actors-account",
+        statement: "CREATE INDEX audit_actors_account ON audit_actors (installation, account)",
+    },
 ];
 
 #[cfg(test)]

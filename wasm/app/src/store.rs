@@ -13,6 +13,9 @@
 //! Every statement is parameterised and every read is bounded with `LIMIT`.
 //! Each write is one statement, so there are no transactions to lose half-way.
 
+pub mod audit;
+pub mod audit_rows;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -32,6 +35,10 @@ pub trait Setting: Sized {
     const WHAT: &'static str;
     /// The most bytes of the stored text.
     const MAX_BYTES: usize = MAX_BYTES;
+    /// Whether [`save`] writes an audit entry ([`audit`]) for a change:
+    /// every setting a person changes is audited; the app's own bookkeeping
+    /// (checkpoints, run state) is not.
+    const AUDITED: bool = true;
 
     /// Reads the stored text.
     ///
@@ -59,12 +66,15 @@ pub trait JsonSetting: Serialize + DeserializeOwned {
     const WHAT: &'static str;
     /// As [`Setting::MAX_BYTES`].
     const MAX_BYTES: usize = MAX_BYTES;
+    /// As [`Setting::AUDITED`].
+    const AUDITED: bool = true;
 }
 
 impl<T: JsonSetting> Setting for T {
     const NAME: &'static str = <T as JsonSetting>::NAME;
     const WHAT: &'static str = <T as JsonSetting>::WHAT;
     const MAX_BYTES: usize = <T as JsonSetting>::MAX_BYTES;
+    const AUDITED: bool = <T as JsonSetting>::AUDITED;
 
     fn decode(text: &str) -> Result<Self, String> {
         from_json(text)
@@ -130,12 +140,38 @@ pub fn decode<S: Setting>(text: &str) -> Result<S, Error> {
 }
 
 /// Stores the setting `S` of this installation, replacing any earlier value.
+/// A change to an audited setting ([`Setting::AUDITED`]) is recorded in the
+/// audit log, with the text before and after ([`audit::record`]).
 ///
 /// # Errors
 ///
 /// `internal` when the value cannot be written or passes [`Setting::MAX_BYTES`]
 /// (operations check their inputs' size first); the database's errors.
 pub async fn save<S: Setting>(ctx: &Ctx, value: &S) -> Result<(), Error> {
+    let text = encode(value)?;
+    if !S::AUDITED {
+        return write(ctx, S::NAME, text).await;
+    }
+    let before = load_text(ctx, S::NAME).await?;
+    if before.as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    write(ctx, S::NAME, text.clone()).await?;
+    audit::record(ctx, "setting.save", S::NAME, before, Some(text)).await?;
+    Ok(())
+}
+
+/// Stores the setting `S` without an audit entry: for the audit log's own
+/// bookkeeping ([`audit`]), whose settings are not audited.
+///
+/// # Errors
+///
+/// As [`save`].
+pub(crate) async fn save_unaudited<S: Setting>(ctx: &Ctx, value: &S) -> Result<(), Error> {
+    write(ctx, S::NAME, encode(value)?).await
+}
+
+fn encode<S: Setting>(value: &S) -> Result<String, Error> {
     let text = value.encode().map_err(|e| {
         Error::internal(format!(
             "the setting \"{}\" could not be written: {e}",
@@ -150,11 +186,15 @@ pub async fn save<S: Setting>(ctx: &Ctx, value: &S) -> Result<(), Error> {
             S::MAX_BYTES
         )));
     }
+    Ok(text)
+}
+
+async fn write(ctx: &Ctx, name: &str, text: String) -> Result<(), Error> {
     ctx.sql(
         "REPLACE INTO settings (installation, name, value, updated_ms) VALUES (?, ?, ?, ?)",
         vec![
             Value::Text(ctx.context().installation.clone()),
-            Value::Text(S::NAME.to_owned()),
+            Value::Text(name.to_owned()),
             Value::Text(text),
             Value::Int(ctx.context().now_ms),
         ],

@@ -83,6 +83,14 @@ pub const SOURCES: &[Source] = &[
         account: "account",
         updated: "updated",
     }),
+    // The audit log's actors (index `audit_actors_account`): deleting a closed
+    // account's row leaves its entries chained and verifiable, shown as erased.
+    Source::Column(Column {
+        table: "audit_actors",
+        scope: Scope::Installation,
+        account: "account",
+        updated: "updated",
+    }),
 ];
 
 /// An account id found in a source, with when the data about it last changed.

@@ -9,6 +9,7 @@
 
 mod access;
 mod attribute;
+pub mod audit;
 mod directory;
 mod issue_search;
 mod me;
@@ -313,6 +314,36 @@ pub const OPERATIONS: &[Operation] = &[
         JOBS,
         "stop forgotten timers at their limit, unlogged (jobs only)",
         timer::sweep
+    ),
+    operation!(
+        "audit.list",
+        PEOPLE,
+        "the audit log, newest first, filtered and paged (administrators)",
+        audit::list
+    ),
+    operation!(
+        "audit.export",
+        PEOPLE,
+        "the audit log as CSV or JSON, in pieces (administrators)",
+        audit::export
+    ),
+    operation!(
+        "audit.verify",
+        PEOPLE_AND_JOBS,
+        "check the audit log's hash chain, in slices (jobs; administrators)",
+        audit::verify
+    ),
+    operation!(
+        "audit.settings.save",
+        PEOPLE,
+        "save the audit log's retention (administrators)",
+        audit::save_settings
+    ),
+    operation!(
+        "audit.prune",
+        JOBS,
+        "delete audit entries past the retention, keeping the chain verifiable (jobs only)",
+        audit::prune
     ),
 ];
 

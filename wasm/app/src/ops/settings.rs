@@ -362,9 +362,14 @@ mod tests {
             json!({"hoursPerDay": 7.5, "daysPerWeek": 5, "timeFormat": "pretty",
                    "defaultUnit": "hour", "source": "jira"})
         );
-        // The read from Jira and from the store go out in one batch, then the write.
-        assert_eq!(host.batches.len(), 2);
+        // The read from Jira and from the store go out in one batch, then the
+        // write (and its audit entry: the copy changed).
         assert_eq!(host.batches[0].len(), 2);
+        assert_eq!(writes(&host), 1);
+        assert_eq!(
+            host.query_text("SELECT subject FROM audit_log WHERE seq = 1"),
+            Some("timetracking".into())
+        );
         let copy: serde_json::Value = serde_json::from_str(&stored(&host).unwrap()).unwrap();
         assert_eq!(
             copy,
@@ -438,6 +443,19 @@ mod tests {
         }
     }
 
+    /// How many times the runs so far wrote the settings row `timetracking`.
+    fn writes(host: &FakeHost) -> usize {
+        host.batches
+            .iter()
+            .flatten()
+            .filter(|r| {
+                matches!(&r.effect, Effect::Sql(s)
+                    if s.sql.starts_with("REPLACE INTO settings")
+                        && s.params.get(1) == Some(&crate::protocol::Value::Text("timetracking".into())))
+            })
+            .count()
+    }
+
     #[test]
     fn admins_save() {
         let mut host = FakeHost::new(Some("dave")).on_jira(permissions(true));
@@ -445,10 +463,7 @@ mod tests {
         let out = host.run("timetracking.settings.save", input).unwrap();
         assert_eq!(out["source"], "stored");
         assert_eq!(out["hoursPerDay"], 7.6);
-        let Effect::Sql(write) = &host.batches[1][0].effect else {
-            panic!()
-        };
-        assert!(write.sql.starts_with("REPLACE INTO settings"));
+        assert_eq!(writes(&host), 1);
         // Then a user who may not read Jira's gets them.
         let mut host = host.on_jira(refused);
         let out = host.run("timetracking.settings", json!({})).unwrap();

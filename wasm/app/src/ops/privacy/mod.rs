@@ -162,6 +162,7 @@ struct State {
 impl store::JsonSetting for State {
     const NAME: &'static str = STATE_SETTING;
     const WHAT: &'static str = "a privacy state";
+    const AUDITED: bool = false;
 }
 
 impl State {

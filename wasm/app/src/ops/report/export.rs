@@ -323,6 +323,7 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
     );
     let (mut viewer, site, resolution) = (viewer?, site?, resolution?);
     let narrowed = scope(&viewer, &query, &resolution);
+    let others = super::query::shows_others(viewer.account.as_deref(), narrowed.1.as_deref());
     let instants = query
         .instants()
         .map_err(engine("query."))?
@@ -334,6 +335,7 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
     let decimals = query.hours_decimals();
     let filter = ReportBuilder::new(query, resolution, TimeTrackingSettings::default(), None)
         .map_err(engine("query."))?;
+    let first_piece = input.continuation.is_none();
     let c = match input.continuation {
         Some(c) => c,
         None => Continuation {
@@ -366,6 +368,15 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
     .await?;
     let last = dates.end().pred_opt().unwrap_or(dates.first());
     let format = input.options.format;
+    if first_piece && others {
+        // One audit entry per export of other people's time, at its first piece.
+        crate::store::audit::record_export(
+            ctx,
+            "export.run",
+            serde_json::json!({"from": dates.first().to_string(), "to": last.to_string(), "format": format.extension()}),
+        )
+        .await?;
+    }
     Ok(Piece {
         file_name: format!("worklogs-{}-{}.{}", dates.first(), last, format.extension()),
         media_type: format.media_type().to_owned(),

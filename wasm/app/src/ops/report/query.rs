@@ -212,3 +212,16 @@ pub fn scope(
     };
     (projects, authors)
 }
+
+/// Whether a report or export over `authors` (the author ids it reads, `None`
+/// for everyone: [`scope`]) shows time of people
+/// other than the viewer `account`.
+pub fn shows_others(account: Option<&str>, authors: Option<&[i64]>) -> bool {
+    match (account, authors) {
+        (_, None) | (None, Some(_)) => true,
+        (Some(me), Some(ids)) => {
+            let me = dict_id(Kind::Account, me);
+            ids.iter().any(|id| *id != me)
+        }
+    }
+}

@@ -373,6 +373,7 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     );
     let (mut viewer, site, resolution, rates) = (viewer?, site?, resolution?, rates?);
     let narrowed = scope(&viewer, &query, &resolution);
+    let others = super::query::shows_others(viewer.account.as_deref(), narrowed.1.as_deref());
     let instants = query
         .instants()
         .map_err(|e| core_error("", &e))?
@@ -424,7 +425,16 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let chart = match shape {
         Shape::File(options) => {
             let dates = (dates.first().to_string(), last.to_string());
-            let file = render(result, &options, count_asked, dates)?;
+            let file = render(result, &options, count_asked, dates.clone())?;
+            if others {
+                // A report file of other people's time is an export: audited.
+                crate::store::audit::record_export(
+                    ctx,
+                    "report.run",
+                    serde_json::json!({"from": dates.0, "to": dates.1, "file": true}),
+                )
+                .await?;
+            }
             return Ok(RunAnswer::File(file));
         }
         Shape::Groups(chart) => chart.finish().map_err(|e| core_error("", &e))?,

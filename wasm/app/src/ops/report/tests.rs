@@ -1198,3 +1198,37 @@ fn an_unresolvable_visibility_hides_the_worklog() {
     tamper(&mut host, "DELETE FROM dict WHERE id = ?1");
     assert_eq!(count(&mut host), before, "missing");
 }
+
+/// An export of other people's time is one audit entry per run, whatever its
+/// pieces; an export of one's own time is none.
+#[test]
+fn exports_of_other_peoples_time_are_audited_once_per_run() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    let audited = |host: &FakeHost, action: &str| {
+        host.query(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+        ))[0][0]
+            .clone()
+    };
+    host.act_as(Some(&id_of(&sim, "dave")));
+    let (_, answers) = export_all(
+        &mut host,
+        "export.run",
+        json!({"query": {"timeZone": "UTC", "period": {"from": "2026-01-01", "to": "2026-11-23"}},
+               "format": "csv", "pieceBytes": 65536}),
+    );
+    assert!(answers.len() > 1, "several pieces: {}", answers.len());
+    assert_eq!(audited(&host, "export.run"), crate::protocol::Value::Int(1));
+    let entry = host.query("SELECT actor_kind, subject, after_value FROM audit_log");
+    assert_eq!(entry[0][0], crate::protocol::Value::Text("person".into()));
+    assert_eq!(entry[0][1], crate::protocol::Value::Text("worklogs".into()));
+    // Erin sees only her own time: no entry.
+    host.act_as(Some(&id_of(&sim, "erin")));
+    export_all(
+        &mut host,
+        "export.run",
+        json!({"query": november(), "format": "csv", "pieceBytes": 65536}),
+    );
+    assert_eq!(audited(&host, "export.run"), crate::protocol::Value::Int(1));
+}

@@ -44,6 +44,7 @@ pub struct RunErrors {
 impl store::JsonSetting for RunErrors {
     const NAME: &'static str = ERRORS_SETTING;
     const WHAT: &'static str = "a list of sync errors";
+    const AUDITED: bool = false;
 }
 
 /// `text` cut to at most `max` bytes, at a character boundary.

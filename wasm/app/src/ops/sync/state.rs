@@ -125,6 +125,7 @@ impl Phase {
 impl store::JsonSetting for State {
     const NAME: &'static str = STATE_SETTING;
     const WHAT: &'static str = "a sync state";
+    const AUDITED: bool = false;
 }
 
 impl State {

@@ -267,6 +267,7 @@ pub struct VerifyState {
 impl store::JsonSetting for VerifyState {
     const NAME: &'static str = VERIFY_SETTING;
     const WHAT: &'static str = "a verification checkpoint";
+    const AUDITED: bool = false;
 }
 
 impl VerifyState {
