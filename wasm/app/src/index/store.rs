@@ -431,6 +431,17 @@ pub async fn store_worklogs_as(
             stored.unchanged += 1;
             continue;
         }
+        if !force
+            && indexed
+                .get(&row.id)
+                .is_some_and(|&(_, _, at)| at > row.updated)
+        {
+            // A newer copy is indexed already (a concurrent write read Jira
+            // later): an older one never replaces it. Jira's update times only
+            // grow, so this copy is stale.
+            stored.unchanged += 1;
+            continue;
+        }
         let values = worklog_values(site, &mut dict, row, project, &erased);
         worklog_rows.push((values, dict.take_used()));
     }
