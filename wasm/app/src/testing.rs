@@ -212,6 +212,121 @@ impl FakeHost {
         panic!("{operation} did not finish in 100000 steps");
     }
 
+    /// Runs several operations at once, as concurrent invocations of the same
+    /// installation do: each `(start, account, operation, input)` begins once
+    /// `start` batches (of every run) have been performed, and then the runs
+    /// take turns, one whole batch each, every run as its own acting user. So
+    /// one run's reads can come before, and its writes after, another's. The
+    /// results, in the order given.
+    pub fn run_interleaved(
+        &mut self,
+        runs: &[(usize, Option<&str>, &str, Json)],
+    ) -> Vec<Result<Json, Error>> {
+        struct Slot {
+            run: Option<Run>,
+            answers: Vec<Answer>,
+            result: Option<Result<Json, Error>>,
+        }
+        let mut slots: Vec<Slot> = runs
+            .iter()
+            .map(|_| Slot {
+                run: None,
+                answers: Vec::new(),
+                result: None,
+            })
+            .collect();
+        let mut performed = 0usize;
+        for _ in 0..100_000 {
+            if slots.iter().all(|s| s.result.is_some()) {
+                *self.acting.borrow_mut() = self.account.clone();
+                return slots.into_iter().filter_map(|s| s.result).collect();
+            }
+            let mut progressed = false;
+            for (slot, (start, account, operation, input)) in slots.iter_mut().zip(runs) {
+                if slot.result.is_some() || (slot.run.is_none() && performed < *start) {
+                    continue;
+                }
+                let run = slot.run.get_or_insert_with(|| {
+                    let mut ctx = context(*account);
+                    ctx.now_ms = self.now_ms;
+                    Run::new(ctx, operation, &input.to_string())
+                });
+                *self.acting.borrow_mut() = account.map(str::to_owned);
+                progressed = true;
+                match run.resume(std::mem::take(&mut slot.answers)) {
+                    Step::Done(result) => {
+                        slot.result =
+                            Some(result.map(|text| {
+                                serde_json::from_str(&text).expect("the result is JSON")
+                            }));
+                    }
+                    Step::Wait(batch) => {
+                        slot.answers = batch.iter().map(|r| self.perform(r)).collect();
+                        self.effects += batch.len() as u64;
+                        performed += 1;
+                        self.batches.push(batch);
+                    }
+                }
+            }
+            if !progressed {
+                // Every started run is done and the next starts later than
+                // there are batches: start it now.
+                performed = usize::MAX;
+            }
+        }
+        panic!("the interleaved runs did not finish in 100000 turns");
+    }
+
+    /// Runs several operations at once in a given order of turns: `turns`
+    /// names, one batch at a time, which run goes next (a finished run's turn
+    /// is passed); after the last turn the unfinished runs take turns in
+    /// order. So one run can read and call Jira, another run start and finish,
+    /// and the first write afterwards. Each run acts as its own account. The
+    /// results, in the order given.
+    pub fn run_in_turns(
+        &mut self,
+        runs: &[(Option<&str>, &str, Json)],
+        turns: &[usize],
+    ) -> Vec<Result<Json, Error>> {
+        let mut live: Vec<(Run, Vec<Answer>)> = runs
+            .iter()
+            .map(|(account, operation, input)| {
+                let mut ctx = context(*account);
+                ctx.now_ms = self.now_ms;
+                (Run::new(ctx, operation, &input.to_string()), Vec::new())
+            })
+            .collect();
+        let mut results: Vec<Option<Result<Json, Error>>> = runs.iter().map(|_| None).collect();
+        let rest = (0..100_000).map(|i| i % runs.len());
+        for i in turns.iter().copied().chain(rest) {
+            if results.iter().all(Option::is_some) {
+                break;
+            }
+            if results[i].is_some() {
+                continue;
+            }
+            *self.acting.borrow_mut() = runs[i].0.map(str::to_owned);
+            let (run, answers) = &mut live[i];
+            match run.resume(std::mem::take(answers)) {
+                Step::Done(result) => {
+                    results[i] = Some(
+                        result.map(|text| serde_json::from_str(&text).expect("the result is JSON")),
+                    );
+                }
+                Step::Wait(batch) => {
+                    *answers = batch.iter().map(|r| self.perform(r)).collect();
+                    self.effects += batch.len() as u64;
+                    self.batches.push(batch);
+                }
+            }
+        }
+        *self.acting.borrow_mut() = self.account.clone();
+        results
+            .into_iter()
+            .map(|r| r.expect("the runs in turns did not finish in 100000 turns"))
+            .collect()
+    }
+
     /// Answers Jira requests with the simulator, in-process: `principal: app`
     /// as the app, `user` as the acting user.
     pub fn on_sim(self, sim: &jira_sim::Sim) -> Self {

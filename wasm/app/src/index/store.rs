@@ -273,6 +273,24 @@ fn worklog_values(
     ]
 }
 
+/// At most this many indexed rows in one store are written with
+/// [`guarded_update`] (one statement each) rather than in a multi-row `REPLACE`.
+const GUARDED_ROWS: usize = 20;
+
+/// The statement that writes an indexed worklog's row (the values of
+/// [`worklog_values`]) only if the index's copy is not newer.
+fn guarded_update(row: Vec<Value>) -> (String, Vec<Value>) {
+    let mut params: Vec<Value> = row.iter().skip(2).cloned().collect();
+    params.extend(row.iter().take(2).cloned());
+    params.push(row.get(7).cloned().unwrap_or(Value::Null));
+    (
+        "UPDATE worklogs SET issue = ?, project = ?, author = ?, started = ?, seconds = ?, \
+         updated = ?, visibility = ?, attrs = ?, note = ? WHERE site = ? AND id = ? AND updated <= ?"
+            .to_owned(),
+        params,
+    )
+}
+
 const WORKLOGS_INSERT: &str = "REPLACE INTO worklogs (site, id, issue, project, author, started, \
      seconds, updated, visibility, attrs, note) VALUES";
 
@@ -431,6 +449,17 @@ pub async fn store_worklogs_as(
             stored.unchanged += 1;
             continue;
         }
+        if !force
+            && indexed
+                .get(&row.id)
+                .is_some_and(|&(_, _, at)| at > row.updated)
+        {
+            // A newer copy is indexed already (a concurrent write read Jira
+            // later): an older one never replaces it. Jira's update times only
+            // grow, so this copy is stale.
+            stored.unchanged += 1;
+            continue;
+        }
         let values = worklog_values(site, &mut dict, row, project, &erased);
         worklog_rows.push((values, dict.take_used()));
     }
@@ -450,8 +479,21 @@ pub async fn store_worklogs_as(
     // The dictionary first, in a batch of its own: a row is never written
     // while an entry it points at failed to be.
     write_all(ctx, dict_statements(site, dict)).await?;
+    // A few rows already indexed (a person's own write, an event) are written
+    // only where the index still holds an older copy, one statement each: a
+    // concurrent writer that read Jira later is never overwritten, and a row
+    // deleted meanwhile is not brought back. New rows, and a sync round's
+    // many, go in multi-row `REPLACE`s.
+    let (guarded, bulk): (Vec<_>, Vec<_>) = if !force && worklog_rows.len() <= GUARDED_ROWS {
+        worklog_rows
+            .into_iter()
+            .partition(|row| matches!(row.get(1), Some(Value::Int(id)) if indexed.contains_key(id)))
+    } else {
+        (Vec::new(), worklog_rows)
+    };
     let mut statements = multi_row(ISSUES_INSERT, 14, issue_rows);
-    statements.extend(multi_row(WORKLOGS_INSERT, 11, worklog_rows));
+    statements.extend(multi_row(WORKLOGS_INSERT, 11, bulk));
+    statements.extend(guarded.into_iter().map(guarded_update));
     statements.extend(gone_statements(site, ctx.context().now_ms, &gone));
     write_all(ctx, statements).await?;
     Ok(stored)

@@ -12,6 +12,8 @@ use crate::index::{canonical_json, note, simplify};
 use crate::protocol::{Effect, Value};
 use crate::testing::{write_attributes_in_jira, FakeHost};
 
+mod concurrency;
+
 /// 2026-11-24T12:00:00Z, when the demo's history ends.
 const NOW: i64 = 1_795_521_600_000;
 
