@@ -322,6 +322,30 @@ impl Op {
                 } else {
                     assert_eq!(back, saved, "{case}");
                 }
+                // The change is in the audit log, whatever the fault: its
+                // newest entry of the setting holds the stored text.
+                let name = if self == Op::AttributeSave {
+                    "attributes"
+                } else {
+                    "schedule"
+                };
+                let stored = query(
+                    app,
+                    &format!("SELECT value FROM settings WHERE name = '{name}' LIMIT 1"),
+                )
+                .await;
+                let stored = text(&stored[0][0]).unwrap();
+                let log = app
+                    .host()
+                    .run(
+                        &ctx,
+                        "audit.list",
+                        &json!({"subject": name, "limit": 1}).to_string(),
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("{case}: audit.list: {e}"));
+                let log: Json = serde_json::from_str(&log).unwrap();
+                assert_eq!(log["entries"][0]["after"], json!(stored), "{case}: {log}");
             }
             Op::Privacy => {
                 // The job runs again: the closed account is erased, no

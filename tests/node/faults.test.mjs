@@ -60,7 +60,8 @@ async function save(hoursPerDay, plan = {}) {
       if (!application(query)) return undefined;
       counts.sql += 1;
       if (plan.sql?.at === counts.sql) return plan.sql.fault();
-      if (/^REPLACE INTO settings/.test(query)) stored.push(params);
+      // The setting's own row (the audit log's head is a settings row too).
+      if (/^REPLACE INTO settings/.test(query) && params[1] === 'timetracking') stored.push(params);
       return undefined;
     },
   });

@@ -156,9 +156,11 @@ pub async fn save<S: Setting>(ctx: &Ctx, value: &S) -> Result<(), Error> {
     if before.as_deref() == Some(text.as_str()) {
         return Ok(());
     }
-    write(ctx, S::NAME, text.clone()).await?;
-    audit::record(ctx, "setting.save", S::NAME, before, Some(text)).await?;
-    Ok(())
+    // The entry first: a failure between the two leaves an entry for a change
+    // that did not land (saving again records it again), never a change
+    // without an entry.
+    audit::record(ctx, "setting.save", S::NAME, before, Some(text.clone())).await?;
+    write(ctx, S::NAME, text).await
 }
 
 /// Stores the setting `S` without an audit entry: for the audit log's own
