@@ -16,9 +16,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::{int, query, text};
 use serde_json::{json, Value as Json};
 use worklogs_host::faults::{Counts, Fault, FaultPlan, Faulty, Target};
-use worklogs_host::protocol::{Context, EntryPoint, ErrorCode, SqlStatement, TaskError, Value};
+use worklogs_host::protocol::{Context, EntryPoint, ErrorCode, TaskError};
 use worklogs_host::sync::run_slices;
 use worklogs_host::{App, Config, JiraTarget, Limits};
 
@@ -51,38 +52,6 @@ async fn sync(app: &App) {
     run_slices(app.host(), "sync.incremental", "{}", 1000, |_| {})
         .await
         .unwrap_or_else(|err| panic!("sync.incremental: {err}"));
-}
-
-async fn query(app: &App, sql: &str) -> Vec<Vec<Value>> {
-    let statement = SqlStatement {
-        sql: sql.into(),
-        params: Vec::new(),
-    };
-    let mut answers = app
-        .host()
-        .effects()
-        .database()
-        .execute(vec![statement])
-        .await;
-    answers
-        .remove(0)
-        .unwrap_or_else(|err| panic!("{sql}: {err}"))
-        .rows
-}
-
-fn int(v: &Value) -> i64 {
-    match v {
-        Value::Int(i) => *i,
-        Value::Text(t) => t.parse().expect("an integer"),
-        other => panic!("not an integer: {other:?}"),
-    }
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::Text(t) => Some(t.clone()),
-        _ => None,
-    }
 }
 
 /// A worklog as both sides tell it: issue, author, started, seconds, updated,

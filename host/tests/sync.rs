@@ -11,9 +11,10 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use common::{int, query, text};
 use mysql::prelude::Queryable;
 use serde_json::{json, Value as Json};
-use worklogs_host::protocol::{Answer, Context, EntryPoint, Request, SqlStatement, Value};
+use worklogs_host::protocol::{Answer, Context, EntryPoint, Request};
 use worklogs_host::sync::run_slices;
 use worklogs_host::{App, Config, JiraTarget, Limits, Performer};
 
@@ -76,40 +77,6 @@ async fn start_app(database: Option<&str>) -> (App, tempfile::TempDir) {
 
 fn sim(app: &App) -> &jira_sim::Sim {
     app.demo().expect("the simulator").sim()
-}
-
-/// Every row of a query on the host's database.
-async fn query(app: &App, sql: &str) -> Vec<Vec<Value>> {
-    let statement = SqlStatement {
-        sql: sql.into(),
-        params: Vec::new(),
-    };
-    let mut answers = app
-        .host()
-        .effects()
-        .database()
-        .execute(vec![statement])
-        .await;
-    answers
-        .remove(0)
-        .unwrap_or_else(|err| panic!("{sql}: {err}"))
-        .rows
-}
-
-fn int(v: &Value) -> i64 {
-    match v {
-        Value::Int(i) => *i,
-        Value::Text(t) => t.parse().expect("an integer"),
-        other => panic!("not an integer: {other:?}"),
-    }
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::Text(t) => Some(t.clone()),
-        Value::Null => None,
-        other => panic!("not text: {other:?}"),
-    }
 }
 
 /// A worklog as both sides can tell it.

@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use worklogs_host::protocol::{SqlStatement, Value};
 use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime};
 
 /// The demo world's seed in tests.
@@ -48,4 +49,40 @@ pub async fn demo_app(runtime: Arc<Runtime>) -> (App, tempfile::TempDir) {
         .await
         .unwrap_or_else(|err| panic!("the host does not start: {err}"));
     (app, data)
+}
+
+/// Every row of a query on the host's database.
+pub async fn query(app: &App, sql: &str) -> Vec<Vec<Value>> {
+    let statement = SqlStatement {
+        sql: sql.into(),
+        params: Vec::new(),
+    };
+    let mut answers = app
+        .host()
+        .effects()
+        .database()
+        .execute(vec![statement])
+        .await;
+    answers
+        .remove(0)
+        .unwrap_or_else(|err| panic!("{sql}: {err}"))
+        .rows
+}
+
+/// An integer cell (SQLite answers integers, MariaDB sometimes text).
+pub fn int(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) => *i,
+        Value::Text(t) => t.parse().expect("an integer"),
+        other => panic!("not an integer: {other:?}"),
+    }
+}
+
+/// A text cell; `None` for NULL.
+pub fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(t) => Some(t.clone()),
+        Value::Null => None,
+        other => panic!("not text: {other:?}"),
+    }
 }
