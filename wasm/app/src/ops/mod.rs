@@ -32,6 +32,18 @@ use crate::input;
 use crate::protocol::{Context, EntryPoint};
 use crate::Error;
 
+/// How far an operation in slices is: the generic form hosts show as a
+/// progress bar (`docs/operations.md`, conventions).
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// Units done so far.
+    pub done: u64,
+    /// Units in all, as far as known (an estimate while it is not counted).
+    pub total: u64,
+    /// What is being done, for a person.
+    pub label: String,
+}
+
 /// How an operation is started: its validated input parsed from JSON, its
 /// result written as JSON.
 pub type Handler = for<'a> fn(&'a Ctx, &'a str) -> LocalBoxFuture<'a, Result<String, Error>>;

@@ -31,6 +31,7 @@
 //! The run is a job: it runs with no acting user (the daily scheduled
 //! trigger); a person gets `forbidden`.
 
+use super::Progress;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -173,17 +174,6 @@ impl State {
     async fn save(&self, ctx: &Ctx) -> Result<(), Error> {
         store::save(ctx, self).await
     }
-}
-
-/// Progress in the generic form of operations in slices.
-#[derive(Serialize, Debug)]
-pub struct Progress {
-    /// Accounts reported so far in this run.
-    pub done: u64,
-    /// As far as known: the same (the number of accounts is not counted ahead).
-    pub total: u64,
-    /// What is being done, for a person.
-    pub label: String,
 }
 
 /// What one slice did, with its effects.

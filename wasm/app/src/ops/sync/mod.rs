@@ -25,6 +25,8 @@ mod state;
 mod tests;
 mod verify;
 
+pub use super::Progress;
+
 pub use event::worklog_event;
 pub use settings::{save_settings, status};
 pub use verify::verify;
@@ -118,17 +120,6 @@ impl Input for IncrementalSlice {
         }
         Slice::validate(raw).map(Self)
     }
-}
-
-/// Progress in the generic form hosts show (`docs/operations.md`).
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
-pub struct Progress {
-    /// Units done so far.
-    pub done: u64,
-    /// Units in all, as far as known (an estimate while a feed is read).
-    pub total: u64,
-    /// What is being done, for a person.
-    pub label: String,
 }
 
 /// What one slice did.

@@ -15,6 +15,7 @@
 #[cfg(test)]
 mod tests;
 
+use super::Progress;
 use futures::future::try_join_all;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -939,14 +940,6 @@ pub struct SweepOut {
     more: bool,
     progress: Progress,
     slice: SweepSlice,
-}
-
-/// The sweep's progress.
-#[derive(Serialize)]
-pub struct Progress {
-    done: u64,
-    total: u64,
-    label: String,
 }
 
 /// What one sweep slice did.
