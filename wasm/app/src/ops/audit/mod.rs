@@ -2,7 +2,9 @@
 //! `audit.prune`: reading, exporting, checking and pruning the audit log
 //! ([`crate::store::audit`], `docs/data-protection.md`).
 
+use super::Progress;
 use std::collections::BTreeMap;
+use worklogs_core::export::csv::neutralize;
 
 use serde::{Deserialize, Serialize};
 
@@ -296,11 +298,15 @@ pub async fn list(ctx: &Ctx, input: ListInput) -> Result<ListOutput, Error> {
     })
 }
 
+/// One CSV cell: neutralized as the flat export's cells are (a value an
+/// administrator typed, such as `=HYPERLINK(…)`, never runs as a formula in a
+/// spreadsheet: [`neutralize`]), then quoted when it must be.
 fn csv_field(value: &str) -> String {
+    let value = neutralize(value);
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_owned()
+        value.into_owned()
     }
 }
 
@@ -468,17 +474,6 @@ pub struct Broken {
     pub reason: &'static str,
     /// For a person.
     pub message: String,
-}
-
-/// Progress in the generic form of operations in slices.
-#[derive(Debug, Serialize)]
-pub struct Progress {
-    /// Entries checked.
-    pub done: u64,
-    /// Entries to check.
-    pub total: u64,
-    /// For a person.
-    pub label: String,
 }
 
 /// The answer of `audit.verify`.

@@ -296,3 +296,13 @@ fn large_values_are_stored_as_their_hash_and_size() {
         Some("a".into())
     );
 }
+
+#[test]
+fn csv_cells_never_run_as_formulas() {
+    assert_eq!(
+        super::csv_field("=HYPERLINK(\"x\")"),
+        "\"'=HYPERLINK(\"\"x\"\")\""
+    );
+    assert_eq!(super::csv_field("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(super::csv_field("plain, text"), "\"plain, text\"");
+}
