@@ -1,104 +1,385 @@
-// A small fault plan for the Forge adapter on jco: fail the Nth SQL statement
-// or the Nth Jira request of an operation that writes a setting, as Forge SQL
-// (TiDB) and Jira fail, and check the answer is `ok` or a clean error (never
-// `internal` for a transient fault), and that the same call again stores the
-// setting. The local host runs the full matrix (host/tests/faults.rs,
-// docs/reliability.md); this checks that the adapter maps the same failures
-// to the same codes.
+// The fault matrix on the Forge adapter: the jco-transpiled component in Node,
+// driven by src/ as Forge drives it, with the real @forge/api and @forge/sql over
+// the stand-in runtime (shims/forge-runtime.mjs) that sends Jira requests to the
+// simulator and SQL to MariaDB. host/tests/faults.rs runs the same matrix on
+// wasmtime over SQLite (docs/reliability.md, "Fault injection at every effect").
+//
+// For every operation that writes: a run without faults counts its SQL
+// statements and Jira requests; then one run per (position, fault), the Nth SQL
+// statement failing as Forge SQL (TiDB) fails or the Nth Jira request as Jira
+// and the network fail. After each: the answer is `ok` or a clean error (never
+// `internal` for a transient fault, never a trap); then what a person or the
+// platform does next (the same save again; the next incremental sync) leaves
+// the setting as saved and in the audit log, and the index equal to Jira's
+// worklogs: nothing lost, nothing doubled.
+//
+// Bounded: the first FAULT_POSITIONS positions of each kind (default 2);
+// `FAULT_POSITIONS=all node --test tests/node/faults.test.mjs` runs every
+// position.
 
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBuild } from './support.mjs';
-import { installMemoryRuntime, resolverEvent } from './shims/memory-runtime.mjs';
+import { ensureBuild, mariadbUrl, startSim } from './support.mjs';
+import { dropDatabase, freshDatabase, installForgeRuntime } from './shims/forge-runtime.mjs';
+import mysql from 'mysql2/promise';
 
-let index;
+const CAP = process.env.FAULT_POSITIONS === 'all' ? Infinity : Number(process.env.FAULT_POSITIONS ?? 2);
 
-before(async () => {
-  ensureBuild();
-  installMemoryRuntime();
-  index = await import('../../src/index.js');
-});
+const json = (status, body, headers = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const sqlError = (message) => json(400, { code: 'SQL_EXECUTION_ERROR', message });
 
-const sqlError = (message) =>
-  new Response(JSON.stringify({ code: 'SQL_EXECUTION_ERROR', message }), {
-    status: 400,
-    headers: { 'content-type': 'application/json' },
-  });
-
-/** The failures, by the effect they apply to. */
+/**
+ * The failures, by the effect they apply to: each takes the real call (a
+ * function returning the real response) and returns what the adapter sees.
+ * The Jira ones are transient; so are the SQL ones (TiDB asks to retry a
+ * deadlock and a lock wait, the platform's 503 and a dropped connection pass).
+ */
 const FAULTS = {
   sql: {
-    deadlock: () => sqlError('Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction'),
+    deadlock: () =>
+      sqlError('Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction'),
     lockWait: () => sqlError('Error 1205 (HY000): Lock wait timeout exceeded; try restarting transaction'),
-    unavailable: () => new Response('upstream connect error', { status: 503 }),
-  },
-  jira: {
-    busy: () => ({ status: 429, body: { errorMessages: ['Rate limit exceeded.'] }, headers: { 'retry-after': '1' } }),
-    unavailable: () => ({ status: 503, body: { errorMessages: ['Service Unavailable'] } }),
+    unavailable: () => new Response('upstream connect error or disconnect/reset before headers', { status: 503 }),
     dropped: () => {
       throw new TypeError('fetch failed');
     },
   },
+  jira: {
+    busy: () => json(429, { errorMessages: ['Rate limit exceeded.'] }, { 'retry-after': '1' }),
+    error: () => json(500, { errorMessages: ['Internal server error'] }),
+    unavailable: () => json(503, { errorMessages: ['Service Unavailable'] }),
+    timeout: () => {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    },
+    dropped: () => {
+      throw new TypeError('fetch failed');
+    },
+    truncated: async (real) => {
+      const response = await real();
+      const body = await response.text();
+      return new Response(body.slice(0, Math.floor(body.length / 2)), {
+        status: response.status,
+        headers: response.headers,
+      });
+    },
+  },
 };
 
-const INSTALLATION = 'ari:cloud:jira::site/faults';
+/** A statement of the app's own (not the adapter's migrations). */
 const application = (query) => !/__migrations|^\s*(CREATE|ALTER|DROP)\b/i.test(query);
 
-/** Runs `timetracking.settings.save` with `hoursPerDay` under a plan; its answer and effects. */
-async function save(hoursPerDay, plan = {}) {
-  const counts = { sql: 0, jira: 0 };
-  const stored = [];
-  installMemoryRuntime({
-    onProduct: (call) => {
-      counts.jira += 1;
-      if (plan.jira?.at === counts.jira) return plan.jira.fault();
-      return call.path.startsWith('/rest/api/3/mypermissions')
-        ? { status: 200, body: { permissions: { ADMINISTER: { havePermission: true } } } }
-        : { status: 404, body: { errorMessages: ['nope'] } };
+/** The fault plan in force and the effects counted, for the run in progress. */
+const plan = { kind: null, at: 0, fault: null, counts: { sql: 0, jira: 0 } };
+
+let runtime;
+let functions;
+let mysqlUrl;
+
+before(async () => {
+  ensureBuild();
+  mysqlUrl = mariadbUrl();
+  runtime = installForgeRuntime({ mysqlUrl });
+  const real = globalThis.__forge_fetch__;
+  globalThis.__forge_fetch__ = async (target, path, init) => {
+    const call = () => real(target, path, init);
+    let kind = null;
+    if (target.type === 'sql') {
+      const { query } = JSON.parse(init.body);
+      if (application(query)) kind = 'sql';
+    } else if (target.type === 'fpp') {
+      kind = 'jira';
+    }
+    if (!kind) return call();
+    plan.counts[kind] += 1;
+    if (plan.kind === kind && plan.at === plan.counts[kind]) return plan.fault(call);
+    return call();
+  };
+  functions = await import('../../src/index.js');
+});
+
+after(async () => {
+  await runtime?.close();
+});
+
+/** A simulated site with its database and installation, imported. */
+async function site(name) {
+  const sim = await startSim(1);
+  const database = `worklogs_faults_${process.pid}_${name}`;
+  await freshDatabase(mysqlUrl, database);
+  const demo = await (await fetch(`${sim.url}/sim/demo`)).json();
+  const people = new Map(demo.accounts.map((a) => [a.alias, a.accountId]));
+  const pool = mysql.createPool({ uri: `${mysqlUrl.replace(/\/$/, '')}/${database}`, connectionLimit: 2 });
+  const s = {
+    sim,
+    database,
+    people,
+    installation: `ari:cloud:jira::site/faults-${process.pid}-${name}`,
+    pool,
+    async close() {
+      await pool.end();
+      await sim.stop();
+      await dropDatabase(mysqlUrl, database);
     },
-    onSql: (query, params) => {
-      if (!application(query)) return undefined;
-      counts.sql += 1;
-      if (plan.sql?.at === counts.sql) return plan.sql.fault();
-      // The setting's own row (the audit log's head is a settings row too).
-      if (/^REPLACE INTO settings/.test(query) && params[1] === 'timetracking') stored.push(params);
-      return undefined;
-    },
-  });
-  const answer = await index.handler(
-    ...resolverEvent(
-      'timetracking.settings.save',
-      { hoursPerDay, daysPerWeek: 5, timeFormat: 'pretty', defaultUnit: 'minute' },
-      { installation: INSTALLATION },
-    ),
-  );
-  return { answer, counts, stored };
+  };
+  const imported = await job(s, 'sync.full', {});
+  assert.ok('ok' in imported && !imported.ok.more, JSON.stringify(imported));
+  return s;
 }
 
-test('a setting survives a fault at each of its effects, and saving again stores it', async () => {
-  const clean = await save(8);
-  assert.ok('ok' in clean.answer, JSON.stringify(clean.answer));
-  const { counts } = await save(8);
-  assert.ok(counts.sql >= 1 && counts.jira >= 1, JSON.stringify(counts));
-  let cases = 0;
-  let errors = 0;
-  for (const kind of ['sql', 'jira']) {
-    for (let at = 1; at <= counts[kind]; at += 1) {
-      for (const [name, fault] of Object.entries(FAULTS[kind])) {
-        const hours = 4 + (cases % 5);
-        const { answer } = await save(hours, { [kind]: { at, fault } });
-        const label = `${kind} ${at} ${name}: ${JSON.stringify(answer)}`;
-        if ('error' in answer) {
-          assert.equal(answer.error.code, 'upstream', label);
-          errors += 1;
-        }
-        const again = await save(hours);
-        assert.ok('ok' in again.answer, label);
-        assert.equal(again.stored.length, 1, label);
-        cases += 1;
-      }
+/** Runs `operation` as `who` (a demo alias) through the resolver. */
+function person(s, who, operation, input) {
+  const accountId = s.people.get(who);
+  return runtime.invoke({ accountId, database: s.database, jiraUrl: s.sim.url }, () =>
+    functions.handler(
+      {
+        call: { functionKey: 'invoke', payload: { operation, input } },
+        context: { cloudId: s.installation, localId: 'faults', timezone: 'Europe/Berlin', locale: 'en-US' },
+      },
+      { installContext: s.installation, principal: { accountId } },
+    ),
+  );
+}
+
+/** Runs `operation` as a job, through the queue consumer. */
+function job(s, operation, input) {
+  return runtime.invoke({ database: s.database, jiraUrl: s.sim.url }, () =>
+    functions.longTask({ body: { operation, input, timeZone: 'UTC', locale: 'en-US' } }, { installContext: s.installation }),
+  );
+}
+
+async function simPost(s, path, body, headers = {}) {
+  const response = await fetch(`${s.sim.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Moves the simulator's clock past the feeds' quiet minute. */
+const quietMinute = (s) => simPost(s, '/sim/clock', { advanceMs: 120_000 });
+
+/** `2026-11-20T09:00:00.000+0100` in epoch milliseconds. */
+const epoch = (jira) => Date.parse(jira.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+
+/** Jira's worklogs, as the app reads them: id → [issue, author, started, seconds, updated]. */
+async function jiraFacts(s) {
+  await quietMinute(s);
+  const ids = [];
+  let since = 0;
+  for (;;) {
+    const page = await (
+      await fetch(`${s.sim.url}/rest/api/3/worklog/updated?since=${since}`, { headers: { 'X-Sim-Principal': 'app' } })
+    ).json();
+    ids.push(...page.values.map((v) => v.worklogId));
+    if (page.lastPage) break;
+    since = page.until;
+  }
+  const facts = new Map();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const list = await simPost(s, '/rest/api/3/worklog/list', { ids: ids.slice(i, i + 1000) }, { 'X-Sim-Principal': 'app' });
+    for (const w of list) {
+      facts.set(Number(w.id), [Number(w.issueId), w.author.accountId, epoch(w.started), w.timeSpentSeconds, epoch(w.updated)]);
     }
   }
-  assert.ok(cases >= 6 && errors >= 3, `${cases} cases, ${errors} errors`);
-  console.log(`${cases} (effect, position, fault) cases, ${errors} answered upstream`);
+  return facts;
+}
+
+async function indexFacts(s) {
+  const [rows] = await s.pool.query(
+    'SELECT w.id, w.issue, a.value AS author, w.started, w.seconds, w.updated FROM worklogs w ' +
+      'JOIN dict a ON a.site = w.site AND a.id = w.author ORDER BY w.id',
+  );
+  return new Map(rows.map((r) => [Number(r.id), [Number(r.issue), r.author, Number(r.started), Number(r.seconds), Number(r.updated)]]));
+}
+
+async function assertIndexIsJira(s, label) {
+  await quietMinute(s);
+  const synced = await job(s, 'sync.incremental', {});
+  assert.ok('ok' in synced, `${label}: the repairing sync: ${JSON.stringify(synced)}`);
+  const [ours, theirs] = [await indexFacts(s), await jiraFacts(s)];
+  const missing = [...theirs.keys()].filter((id) => !ours.has(id));
+  const extra = [...ours.keys()].filter((id) => !theirs.has(id));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, label);
+  for (const [id, fact] of theirs) assert.deepEqual(ours.get(id), fact, `${label}: worklog ${id}`);
+}
+
+const STARTED = '2026-11-20T09:00:00.000+01:00';
+
+/** The operations under test: who runs them, their input, and the check after. */
+const OPS = [
+  {
+    name: 'worklog.log',
+    run: (s, input) => person(s, 'alice', 'worklog.log', input),
+    prepare: async (s, n) => ({ issue: 'ALPHA-3', seconds: 60 * (n + 1), started: STARTED }),
+    async check(s, input, answer, label) {
+      const facts = [...(await jiraFacts(s)).values()].filter(
+        (f) => f[1] === s.people.get('alice') && f[3] === input.seconds && f[2] === Date.parse(STARTED),
+      );
+      assert.ok(facts.length <= 1, `${label}: logged ${facts.length} times`);
+      if ('ok' in answer) assert.equal(facts.length, 1, label);
+      await assertIndexIsJira(s, label);
+    },
+  },
+  ...['worklog.update', 'worklog.delete'].map((name) => ({
+    name,
+    run: (s, input) => person(s, 'alice', name, input),
+    async prepare(s, n) {
+      const logged = await person(s, 'alice', 'worklog.log', {
+        issue: 'ALPHA-3',
+        seconds: 600,
+        started: '2026-11-19T09:00:00.000+01:00',
+      });
+      assert.ok('ok' in logged, JSON.stringify(logged));
+      return name === 'worklog.update'
+        ? { issue: 'ALPHA-3', id: logged.ok.id, seconds: 60 * (n + 1) }
+        : { issue: 'ALPHA-3', id: logged.ok.id };
+    },
+    async check(s, input, answer, label) {
+      const facts = await jiraFacts(s);
+      if ('ok' in answer && name === 'worklog.update') assert.equal(facts.get(Number(input.id))[3], input.seconds, label);
+      if ('ok' in answer && name === 'worklog.delete') assert.ok(!facts.has(Number(input.id)), label);
+      await assertIndexIsJira(s, label);
+    },
+  })),
+  ...[
+    ['attribute.save', 'attribute.list', 'attributes', (n) => ({
+      attributes: [{ key: 'billable', name: `Billable ${n}`, type: 'boolean', required: false }],
+    })],
+    ['schedule.save', 'schedule.get', 'schedule', (n) => ({
+      workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      hoursPerDay: 4 + (n % 5),
+    })],
+  ].map(([name, read, setting, input]) => ({
+    name,
+    run: (s, i) => person(s, 'dave', name, i),
+    prepare: async (_s, n) => input(n),
+    async check(s, i, _answer, label) {
+      // The person saves again; what is read back is what was saved, and the
+      // audit log's newest entry of the setting holds the stored text.
+      const saved = await person(s, 'dave', name, i);
+      assert.ok('ok' in saved, `${label}: saving again: ${JSON.stringify(saved)}`);
+      const back = await person(s, 'dave', read, {});
+      assert.ok('ok' in back, `${label}: ${JSON.stringify(back)}`);
+      if (name === 'attribute.save') assert.deepEqual(back.ok.attributes, i.attributes, label);
+      else assert.deepEqual(back.ok, saved.ok, label);
+      const [[row]] = await s.pool.query('SELECT value FROM settings WHERE name = ?', [setting]);
+      const log = await person(s, 'dave', 'audit.list', { subject: setting, limit: 1 });
+      assert.ok('ok' in log, `${label}: ${JSON.stringify(log)}`);
+      assert.equal(log.ok.entries[0].after, row.value, label);
+    },
+  })),
+  {
+    name: 'sync.incremental',
+    run: (s, input) => job(s, 'sync.incremental', input),
+    async prepare(s, n) {
+      // A change in Jira the app has not seen: a worklog logged by bob.
+      await simPost(
+        s,
+        '/rest/api/3/issue/BETA-4/worklog',
+        { started: '2026-11-20T10:00:00.000+0100', timeSpentSeconds: 60 * (n + 1) },
+        { 'X-Sim-Account': s.people.get('bob') },
+      );
+      await quietMinute(s);
+      return {};
+    },
+    check: (s, _input, _answer, label) => assertIndexIsJira(s, label),
+  },
+  {
+    // Last: an erased account is named differently in the index than in Jira.
+    // Each case closes a stored account on a site of its own (erasure sticks),
+    // at the first position of each kind.
+    name: 'privacy.report',
+    own: true,
+    run: (s, input) => job(s, 'privacy.report', input),
+    async prepare(s) {
+      const [rows] = await s.pool.query('SELECT value FROM dict WHERE kind = 1 ORDER BY value');
+      const closing = rows[0].value;
+      s.closed = [closing];
+      await simPost(s, `/sim/accounts/${encodeURIComponent(closing)}`, { status: 'closed' });
+      return {};
+    },
+    async check(s, _input, _answer, label) {
+      // The job runs again: every closed account is erased, no worklog is lost.
+      for (let slices = 0; ; slices += 1) {
+        const again = await job(s, 'privacy.report', {});
+        assert.ok('ok' in again, `${label}: privacy.report again: ${JSON.stringify(again)}`);
+        if (!again.ok.more) break;
+        assert.ok(slices < 100, `${label}: privacy.report does not end`);
+      }
+      const [stored] = await s.pool.query('SELECT value FROM dict WHERE kind = 1');
+      const left = stored.map((r) => r.value).filter((id) => s.closed.includes(id));
+      assert.deepEqual(left, [], `${label}: closed accounts still stored`);
+      const [ours] = await s.pool.query('SELECT id FROM worklogs ORDER BY id');
+      const theirs = [...(await jiraFacts(s)).keys()].sort((a, b) => a - b);
+      assert.deepEqual(ours.map((r) => Number(r.id)), theirs, `${label}: worklogs differ`);
+    },
+  },
+];
+
+/** Runs `op` on `input` with a fault at `at` of `kind` (or none); the answer and the counts. */
+async function run(s, op, input, kind = null, at = 0, fault = null) {
+  Object.assign(plan, { kind, at, fault, counts: { sql: 0, jira: 0 } });
+  try {
+    const answer = await op.run(s, input);
+    return { answer, counts: { ...plan.counts } };
+  } finally {
+    Object.assign(plan, { kind: null, at: 0, fault: null });
+  }
+}
+
+test('every write on the Forge adapter survives a fault at each of its first effects', { timeout: 900_000 }, async () => {
+  const shared = await site('matrix');
+  let n = 0;
+  let cases = 0;
+  const answers = new Map();
+  /** The site for a case: the shared one, or one of its own for an `own` operation. */
+  const siteFor = async (op) => (op.own ? site(`own${n}`) : shared);
+  const done = async (op, s) => {
+    if (op.own) await s.close();
+  };
+  try {
+    for (const op of OPS) {
+      n += 1;
+      let s = await siteFor(op);
+      const first = await op.prepare(s, n);
+      const clean = await run(s, op, first);
+      assert.ok('ok' in clean.answer, `${op.name}: ${JSON.stringify(clean.answer)}`);
+      await op.check(s, first, clean.answer, `${op.name} without a fault`);
+      await done(op, s);
+      let perOp = 0;
+      for (const kind of ['sql', 'jira']) {
+        const cap = op.own && CAP !== Infinity ? 1 : CAP;
+        for (let at = 1; at <= Math.min(clean.counts[kind], cap); at += 1) {
+          for (const [faultName, fault] of Object.entries(FAULTS[kind])) {
+            n += 1;
+            s = await siteFor(op);
+            const input = await op.prepare(s, n);
+            const { answer } = await run(s, op, input, kind, at, fault);
+            const label = `${op.name} with ${faultName} at ${kind} ${at}: ${JSON.stringify(answer)}`;
+            assert.ok('ok' in answer || 'error' in answer, label);
+            if ('error' in answer) {
+              assert.notEqual(answer.error.code, 'internal', label);
+              assert.ok(!/trap|unreachable|RuntimeError/i.test(answer.error.message), label);
+            }
+            const key = `${faultName} ${'ok' in answer ? 'ok' : answer.error.code}`;
+            answers.set(key, (answers.get(key) ?? 0) + 1);
+            await op.check(s, input, answer, label);
+            await done(op, s);
+            cases += 1;
+            perOp += 1;
+          }
+        }
+      }
+      console.log(`${op.name}: ${clean.counts.sql} SQL statements, ${clean.counts.jira} Jira requests; ${perOp} cases`);
+    }
+  } finally {
+    await shared.close();
+  }
+  for (const [key, count] of [...answers].sort()) console.log(`  ${key}: ${count}`);
+  console.log(`${cases} (operation, position, fault) cases on the Forge adapter`);
+  assert.ok(cases >= 60, `${cases} cases`);
 });
