@@ -10,6 +10,9 @@
   pieces the server is killed with SIGKILL while it answers, started again, and the same
   continuation sent again. The pieces, joined, must be byte for byte the export of an
   uninterrupted run, with every worklog id once.
+- A privacy erasure: `privacy.report` erasing accounts closed in the simulator, killed at
+  seeded-random moments after an erasure landed, resumed until done: the end state equals an
+  uninterrupted run's on a copy of the same data.
 
 Bounded for `make test` (a 20,000-worklog world, three kills each); the long version
 (WORKLOGS_LONG=1: 200,000 worklogs, ten kills each) is skipped otherwise. The seed is
@@ -245,3 +248,91 @@ def test_a_large_export_killed_at_random_pieces_resumes_from_its_continuation(si
     table = list(csv.DictReader(io.StringIO(b"".join(resumed).decode("utf-8-sig"))))
     ids = [r["worklog_id"] for r in table]
     assert len(ids) == rows == len(set(ids)), f"seed {SEED}: {len(ids)} rows, {len(set(ids))} ids, {rows} counted"
+
+
+def erasure_state(db: Path):
+    """What the erasure changes: each worklog with its author as stored (an account id, or
+    the `Former user N` label of an erased one), and the account ids stored."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        worklogs = conn.execute(
+            "SELECT w.id, w.issue, w.started, w.seconds, a.value FROM worklogs w "
+            "JOIN dict a ON a.site = w.site AND a.id = w.author ORDER BY w.id").fetchall()
+        accounts = {row[0] for row in conn.execute("SELECT value FROM dict WHERE kind = 1")}
+        return worklogs, accounts
+    finally:
+        conn.close()
+
+
+def erased_labels(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM dict WHERE kind = 10").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_privacy_erasure_killed_at_random_moments_resumes_and_erases_everything(tmp_path):
+    """Accounts closed in Jira (the simulator's `/sim/accounts`); `privacy.report` reports every
+    stored account and erases the closed ones. Each attempt is killed at a seeded-random moment
+    after its first erasure landed; the next resumes from the checkpoint. The end state equals an
+    uninterrupted run's on a copy of the same data: every worklog kept (nothing lost or doubled),
+    the same `Former user N` labels, and no closed account's id stored anywhere."""
+    built_or_skip()
+    rng = random.Random(SEED)
+    s = Sim(200_000 if LONG else 20_000)
+    try:
+        data, reference = tmp_path / "data", tmp_path / "reference"
+        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, "--data", str(data)],
+                                  env=ENV, capture_output=True, text=True, timeout=900)
+        assert imported.returncode == 0, imported.stderr
+        db = data / "worklogs.sqlite"
+        _, stored = erasure_state(db)
+        closing = sorted(stored)[: 2 * len(stored) // 3]
+        for account in closing:
+            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+            conn.request("POST", f"/sim/accounts/{account}", body=json.dumps({"status": "closed"}),
+                         headers={"content-type": "application/json"})
+            response = conn.getresponse()
+            assert response.status in (200, 204), response.read()
+            conn.close()
+        subprocess.run(["cp", "-a", str(data), str(reference)], check=True)
+
+        def erase(where):
+            return [str(WORKLOGS), "call", "--jira-sim", s.url, "--data", str(where), "privacy.report", "{}"]
+
+        done = subprocess.run(erase(reference), env=ENV, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["totals"]["erased"] == len(closing), done.stdout
+
+        kills, mid_erasure = 10 if LONG else 3, []
+        for _ in range(kills):
+            before = erased_labels(db)
+            process = subprocess.Popen(erase(data), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while process.poll() is None and erased_labels(db) <= before:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.2))
+            if process.poll() is not None:
+                break  # finished before the kill
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            mid_erasure.append(erased_labels(db))
+        assert mid_erasure, f"seed {SEED}: no kill landed during the erasure"
+        while True:
+            finished = subprocess.run(erase(data), env=ENV, capture_output=True, text=True, timeout=900)
+            assert finished.returncode == 0, f"seed {SEED}: {finished.stderr}"
+            if not json.loads(finished.stdout)["more"]:
+                break
+
+        worklogs, accounts = erasure_state(db)
+        expected_worklogs, expected_accounts = erasure_state(reference / "worklogs.sqlite")
+        assert not accounts & set(closing), f"seed {SEED}: closed accounts still stored"
+        assert accounts == expected_accounts
+        ids = [w[0] for w in worklogs]
+        assert len(ids) == len(set(ids)) == len(s.worklog_ids()), f"seed {SEED}: worklogs lost or doubled"
+        assert worklogs == expected_worklogs, f"seed {SEED}, kills after {mid_erasure} labels"
+    finally:
+        s.stop()
