@@ -33,7 +33,10 @@ pub mod timers;
 pub mod worklogs;
 
 pub use fetch::{fetch_issues, load_fields, IndexFields, IssueFetch, FIELDS_SETTING};
-pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
+pub use rows::{
+    note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY,
+    ORIGIN_PROPERTY,
+};
 pub use store::{delete_worklogs, store_issues, store_worklogs, store_worklogs_as, Stored};
 
 use crate::executor::Ctx;

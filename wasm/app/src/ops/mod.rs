@@ -24,6 +24,8 @@ mod timer;
 mod timesheet;
 mod worklog;
 
+pub use worklog::put_back;
+
 use futures::future::LocalBoxFuture;
 use serde::Serialize;
 

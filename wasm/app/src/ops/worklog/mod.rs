@@ -9,6 +9,7 @@ mod delete;
 mod estimate;
 mod list;
 mod log;
+pub mod put_back;
 mod update;
 
 pub use delete::delete;
