@@ -91,6 +91,10 @@ pub struct WorklogRow {
     pub attributes: Option<String>,
     /// A 31-bit hash of the comment's plain text; 0 without a comment.
     pub note: i64,
+    /// The comment as Jira sent it (ADF), as canonical JSON; none without
+    /// one. Not stored in the index, only in the journal (when the
+    /// administrator keeps comments there: [`super::journal`]).
+    pub comment: Option<String>,
 }
 
 /// Parses Jira's numeric id text.
@@ -166,6 +170,11 @@ impl WorklogRow {
             visibility,
             attributes,
             note,
+            comment: raw
+                .comment
+                .as_ref()
+                .filter(|c| !c.is_null())
+                .map(canonical_json),
         })
     }
 }

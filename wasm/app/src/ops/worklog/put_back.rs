@@ -507,7 +507,7 @@ async fn taken_in(ctx: &Ctx, response: &HttpResponse, replaced: i64) {
         return;
     };
     if replaced > 0 {
-        let _ = index::delete_worklogs(ctx, site, &[replaced]).await;
+        let _ = index::delete_worklogs(ctx, site, &[replaced], index::JournalSource::Restore).await;
     }
     let Ok(raw) = serde_json::from_str::<index::RawWorklog>(&response.body) else {
         return;
@@ -520,7 +520,8 @@ async fn taken_in(ctx: &Ctx, response: &HttpResponse, replaced: i64) {
         parallel: 1,
         patient: true,
     };
-    let _ = index::store_worklogs(ctx, site, vec![row], &fetch).await;
+    let _ =
+        index::store_worklogs(ctx, site, vec![row], &fetch, index::JournalSource::Restore).await;
 }
 
 /// A page of an issue's worklogs.
