@@ -403,6 +403,8 @@ export type RestoreRun = {
     after: number;
     total: number;
     totals: RestoreTotals;
+    /** Worklogs with nothing to go back to: first seen in the window, or deleted before it; the restore's own writes are never selected */
+    skipped: number;
     failed: Array<{
       worklog: string;
       issue: string;

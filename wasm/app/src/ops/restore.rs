@@ -191,7 +191,11 @@ async fn selected(
         };
         after = Some(last.cursor());
         let full = page.len() >= journal::MAX_PAGE;
-        for v in page {
+        // A restore's own writes are not changes to undo.
+        for v in page
+            .into_iter()
+            .filter(|v| v.source != journal::Source::Restore)
+        {
             out.insert(v.worklog, (v.issue, v.project));
         }
         if out.len() > MAX_WORKLOGS {
@@ -570,6 +574,10 @@ pub struct RestoreState {
     /// What was done so far.
     #[serde(default)]
     pub totals: Totals,
+    /// Worklogs of the selection with nothing to go back to: first seen in
+    /// the window, or already deleted before it.
+    #[serde(default)]
+    pub skipped: u64,
     /// The worklogs that could not be restored (at most 200 kept).
     #[serde(default)]
     pub failed: Vec<Failed>,
@@ -617,7 +625,7 @@ pub struct RunOutput {
 }
 
 fn output(state: RestoreState, worklogs: Vec<Planned>) -> RunOutput {
-    let done = state.totals.processed();
+    let done = state.totals.processed().saturating_add(state.skipped);
     let t = state.totals;
     let label = if state.running {
         format!("restoring worklogs: {done} of {}", state.total)
@@ -679,7 +687,6 @@ pub async fn run(ctx: &Ctx, selection: Selection) -> Result<RunOutput, Error> {
         .collect();
     let last = slice.keys().next_back().copied();
     let candidates = candidates(ctx, site, &selection, &slice).await?;
-    // Worklogs with nothing to go back to count as unchanged.
     let skipped = slice.len().saturating_sub(candidates.len());
     let done = pass(ctx, candidates, true).await?;
     for p in &done {
@@ -692,9 +699,9 @@ pub async fn run(ctx: &Ctx, selection: Selection) -> Result<RunOutput, Error> {
             });
         }
     }
-    for _ in 0..skipped {
-        state.totals.unchanged.add(0);
-    }
+    state.skipped = state
+        .skipped
+        .saturating_add(u64::try_from(skipped).unwrap_or(0));
     match last {
         Some(last) => state.after = last,
         None => {
