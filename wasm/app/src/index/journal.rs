@@ -196,8 +196,8 @@ impl Version {
 
 /// The columns a [`Version`] is read from, with the dictionary joined.
 /// `{comment}` is `j.comment` or `NULL`.
-const SELECT: &str = "SELECT j.worklog, j.seq, j.issue, j.project, a.kind, a.value, j.started, \
-     j.seconds, j.updated, v.value, t.value, j.note, {comment}, j.deleted, j.seen_at, j.source \
+const SELECT: &str = "SELECT j.worklog, j.seq, j.issue, j.project, a.kind, a.value AS author_text, \
+     j.started, j.seconds, j.updated, v.value AS visibility_text, t.value AS attrs_text, j.note, {comment}, j.deleted, j.seen_at, j.source \
      FROM worklog_journal j \
      LEFT JOIN dict a ON a.site = j.site AND a.id = j.author \
      LEFT JOIN dict v ON v.site = j.site AND v.id = j.visibility \
