@@ -15,13 +15,12 @@ type Form = { from: string; to: string; project: string; author: string; issue: 
 
 const EMPTY: Form = { from: '', to: '', project: '', author: '', issue: '' };
 
-/** The form as the operations' selection (days are UTC days, `to` included). */
+/** The form as the operations' selection (UTC date-times, `to` excluded). */
 function toSelection(f: Form): RestoreSelection | undefined {
-  if (!f.from || !f.to) return undefined;
-  const selection: RestoreSelection = {
-    fromMs: Date.parse(`${f.from}T00:00:00Z`),
-    toMs: Date.parse(`${f.to}T00:00:00Z`) + 86_400_000,
-  };
+  const fromMs = Date.parse(`${f.from}Z`);
+  const toMs = Date.parse(`${f.to}Z`);
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs) return undefined;
+  const selection: RestoreSelection = { fromMs, toMs };
   if (f.project.trim()) selection.project = f.project.trim();
   if (f.author.trim()) selection.author = f.author.trim();
   if (f.issue.trim()) selection.issue = f.issue.trim();
@@ -107,10 +106,10 @@ export function RestoreSection() {
     <AdminSection id="restore" title="Restore worklogs" intro="Bring back worklogs deleted or changed in a period, from the app's journal: each goes back to the version it had before the period. Deleted ones are recreated as their authors; where that is impossible (a deactivated person), the app recreates them and still counts the time for the person. Running the same restore again changes nothing.">
       <form class="form-row" onSubmit={dryRun} data-testid="restore-form">
         <Field id="restore-from" label="Deleted or changed from (UTC)">
-          <input id="restore-from" type="date" class="input" required value={form.from} onInput={set('from')} />
+          <input id="restore-from" type="datetime-local" step={1} class="input" required value={form.from} onInput={set('from')} />
         </Field>
-        <Field id="restore-to" label="To (UTC, included)">
-          <input id="restore-to" type="date" class="input" required value={form.to} onInput={set('to')} />
+        <Field id="restore-to" label="Until (UTC, excluded)">
+          <input id="restore-to" type="datetime-local" step={1} class="input" required value={form.to} onInput={set('to')} />
         </Field>
         <Field id="restore-project" label="Project id (optional)">
           <input id="restore-project" class="input" inputMode="numeric" value={form.project} onInput={set('project')} />
