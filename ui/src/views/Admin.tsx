@@ -12,6 +12,7 @@ import { AuditSection } from './admin/AuditSection';
 import { IndexSection } from './admin/IndexSection';
 import { AdminSection as Section } from './admin/parts';
 import { RatesSection } from './admin/RatesSection';
+import { RestoreSection } from './admin/RestoreSection';
 import { RoundingSection } from './admin/RoundingSection';
 
 export function Admin() {
@@ -26,6 +27,7 @@ export function Admin() {
         <a href="#rounding">Rounding and timers</a>
         <a href="#index">Worklog index</a>
         <a href="#audit">Audit log</a>
+        <a href="#restore">Restore worklogs</a>
       </nav>
       <div class="admin-sections">
         <TimeTrackingSection />
@@ -36,6 +38,7 @@ export function Admin() {
         <RoundingSection />
         <IndexSection />
         <AuditSection />
+        <RestoreSection />
       </div>
     </div>
   );

@@ -106,7 +106,8 @@ mod tests {
              timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
-             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune)"
+             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
+             restore.plan, restore.run, restore.status, restore.cancel)"
         );
     }
 
@@ -180,6 +181,10 @@ mod tests {
             ("audit.list", json!({})),
             ("audit.export", json!({})),
             ("audit.settings.save", json!({"retentionDays": null})),
+            ("restore.plan", json!({"fromMs": 1, "toMs": 2})),
+            ("restore.run", json!({"fromMs": 1, "toMs": 2})),
+            ("restore.status", json!({})),
+            ("restore.cancel", json!({})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -266,6 +271,10 @@ mod tests {
             ("audit.verify", PEOPLE_AND_JOBS),
             ("audit.settings.save", PEOPLE),
             ("audit.prune", "..JCO"),
+            ("restore.plan", PEOPLE),
+            ("restore.run", PEOPLE),
+            ("restore.status", PEOPLE),
+            ("restore.cancel", PEOPLE),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

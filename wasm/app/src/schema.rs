@@ -249,6 +249,54 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0025-audit-actors-account",
         statement: "CREATE INDEX audit_actors_account ON audit_actors (installation, account)",
     },
+    // The worklog journal (`docs/data-protection.md`): every version of every
+    // worklog the index stores, by `(site, worklog, seq)`, `seq` counting a
+    // worklog's versions from 1. `author`, `visibility` and `attrs` are
+    // dictionary ids as in `worklogs` (so a closed account's versions are
+    // relabelled with the index's); `comment` the ADF as JSON text, NULL when
+    // the administrator turned comments off or there is none; `deleted` 1 for
+    // the version that records a deletion (the last state, again);
+    // `seen_at` when the app stored it (the run's context); `source` 1 the
+    // app's own write, 2 an event, 3 a sync, 4 a restore; `hash` the version's
+    // content hash (0 for a deletion), compared with the newest before writing.
+    Migration {
+        name: "0026-worklog-journal",
+        statement: "CREATE TABLE IF NOT EXISTS worklog_journal (\
+        site INT NOT NULL, \
+        worklog BIGINT NOT NULL, \
+        seq INT NOT NULL, \
+        issue BIGINT NOT NULL, \
+        project BIGINT NOT NULL, \
+        author BIGINT NOT NULL, \
+        started BIGINT NOT NULL, \
+        seconds INT NOT NULL, \
+        updated BIGINT NOT NULL, \
+        visibility BIGINT NOT NULL, \
+        attrs BIGINT NOT NULL, \
+        note INT NOT NULL, \
+        comment MEDIUMTEXT NULL, \
+        deleted SMALLINT NOT NULL, \
+        seen_at BIGINT NOT NULL, \
+        source SMALLINT NOT NULL, \
+        hash BIGINT NOT NULL, \
+        PRIMARY KEY (site, worklog, seq))",
+    },
+    // What was seen in a time window (restore's dry run, retention pruning).
+    Migration {
+        name: "0027-worklog-journal-seen",
+        statement: "CREATE INDEX worklog_journal_seen ON worklog_journal (site, seen_at)",
+    },
+    // A window's versions of one project, of one person (restore's filters;
+    // erasure walks a closed account's versions by author).
+    Migration {
+        name: "0028-worklog-journal-project",
+        statement:
+            "CREATE INDEX worklog_journal_project ON worklog_journal (site, project, seen_at)",
+    },
+    Migration {
+        name: "0029-worklog-journal-author",
+        statement: "CREATE INDEX worklog_journal_author ON worklog_journal (site, author, seen_at)",
+    },
 ];
 
 #[cfg(test)]
