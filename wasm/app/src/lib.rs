@@ -106,7 +106,8 @@ mod tests {
              timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
-             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune)"
+             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
+             journal.settings.get, journal.settings.save, journal.list, journal.prune)"
         );
     }
 
@@ -180,6 +181,12 @@ mod tests {
             ("audit.list", json!({})),
             ("audit.export", json!({})),
             ("audit.settings.save", json!({"retentionDays": null})),
+            ("journal.settings.get", json!({})),
+            (
+                "journal.settings.save",
+                json!({"retentionDays": null, "comments": true}),
+            ),
+            ("journal.list", json!({})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -200,6 +207,8 @@ mod tests {
             // The audit log's chain, checked and pruned by the app's jobs.
             "audit.verify",
             "audit.prune",
+            // The journal's retention.
+            "journal.prune",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -266,6 +275,10 @@ mod tests {
             ("audit.verify", PEOPLE_AND_JOBS),
             ("audit.settings.save", PEOPLE),
             ("audit.prune", "..JCO"),
+            ("journal.settings.get", PEOPLE),
+            ("journal.settings.save", PEOPLE),
+            ("journal.list", PEOPLE),
+            ("journal.prune", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(
