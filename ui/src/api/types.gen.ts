@@ -1188,6 +1188,70 @@ export type RestoreStatusOutput = RestoreRun;
 export type RestoreCancelInput = Empty;
 export type RestoreCancelOutput = RestoreRun;
 
+/** The worklog journal's retention, comment switch and how many versions it holds (Jira administrators). */
+export type JournalSettingsGetInput = Empty;
+export type JournalSettingsGetOutput = {
+  retentionDays: null
+    | number;
+  comments: boolean;
+  versions: number;
+};
+
+/** Saves the worklog journal's retention (days, null for forever) and whether it keeps comments (Jira administrators; audited). */
+export type JournalSettingsSaveInput = {
+  retentionDays: null
+    | number;
+  comments: boolean;
+};
+export type JournalSettingsSaveOutput = {
+  retentionDays: null
+    | number;
+  comments: boolean;
+};
+
+/** Versions of worklogs the app has seen, oldest first, by worklog, issue, project, person and period, paged (Jira administrators). */
+export type JournalListInput = {
+  worklogId?: string;
+  issueId?: string;
+  projectId?: string;
+  accountId?: string;
+  fromMs?: number;
+  toMs?: number;
+  after?: string;
+  limit?: number;
+};
+export type JournalListOutput = {
+  versions: Array<{
+    worklogId: string;
+    seq: number;
+    issueId: string;
+    projectId: string;
+    accountId: null
+      | string;
+    authorLabel?: string;
+    startedMs: number;
+    seconds: number;
+    visibility: null
+      | string;
+    attributes: null
+      | string;
+    hasComment: boolean;
+    deleted: boolean;
+    seenAtMs: number;
+    source: "app" | "event" | "sync" | "restore";
+  }>;
+  next: null
+    | string;
+};
+
+/** Clears the comments journaled before they were turned off, then deletes journal versions seen longer ago than the retention (a worklog Jira still has keeps its current version), 2000 a slice (jobs only). */
+export type JournalPruneInput = Empty;
+export type JournalPruneOutput = {
+  more: boolean;
+  pruned: number;
+  cleared: number;
+};
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -1242,7 +1306,11 @@ export interface Operations {
   "restore.run": { input: RestoreRunInput; output: RestoreRunOutput };
   "restore.status": { input: RestoreStatusInput; output: RestoreStatusOutput };
   "restore.cancel": { input: RestoreCancelInput; output: RestoreCancelOutput };
+  "journal.settings.get": { input: JournalSettingsGetInput; output: JournalSettingsGetOutput };
+  "journal.settings.save": { input: JournalSettingsSaveInput; output: JournalSettingsSaveOutput };
+  "journal.list": { input: JournalListInput; output: JournalListOutput };
+  "journal.prune": { input: JournalPruneInput; output: JournalPruneOutput };
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune"] as const;

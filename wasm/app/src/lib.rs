@@ -107,7 +107,8 @@ mod tests {
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
              audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
-             restore.plan, restore.run, restore.status, restore.cancel)"
+             restore.plan, restore.run, restore.status, restore.cancel, \
+             journal.settings.get, journal.settings.save, journal.list, journal.prune)"
         );
     }
 
@@ -185,6 +186,12 @@ mod tests {
             ("restore.run", json!({"fromMs": 1, "toMs": 2})),
             ("restore.status", json!({})),
             ("restore.cancel", json!({})),
+            ("journal.settings.get", json!({})),
+            (
+                "journal.settings.save",
+                json!({"retentionDays": null, "comments": true}),
+            ),
+            ("journal.list", json!({})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -205,6 +212,8 @@ mod tests {
             // The audit log's chain, checked and pruned by the app's jobs.
             "audit.verify",
             "audit.prune",
+            // The journal's retention.
+            "journal.prune",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -275,6 +284,10 @@ mod tests {
             ("restore.run", PEOPLE),
             ("restore.status", PEOPLE),
             ("restore.cancel", PEOPLE),
+            ("journal.settings.get", PEOPLE),
+            ("journal.settings.save", PEOPLE),
+            ("journal.list", PEOPLE),
+            ("journal.prune", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

@@ -590,6 +590,198 @@ pub(super) async fn deletions(
     Ok(statements(rows))
 }
 
+/// A version's key: its worklog and sequence number.
+pub type Key = (i64, i64);
+
+/// Up to `limit` versions past the retention, oldest seen first: seen before
+/// `cutoff_ms`, and either not the newest version of their worklog or the
+/// newest of a deleted one (a worklog Jira still has keeps its current
+/// version, whatever its age, so a later store does not journal it again).
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn prunable(
+    ctx: &Ctx,
+    site: i64,
+    cutoff_ms: i64,
+    limit: usize,
+) -> Result<Vec<Key>, Error> {
+    let rows = ctx
+        .sql(
+            &format!(
+                "SELECT j.worklog, j.seq FROM worklog_journal j \
+                 WHERE j.site = ? AND j.seen_at < ? AND (j.deleted = 1 OR j.seq < (SELECT MAX(k.seq) \
+                 FROM worklog_journal k WHERE k.site = j.site AND k.worklog = j.worklog)) \
+                 ORDER BY j.seen_at LIMIT {limit}"
+            ),
+            vec![Value::Int(site), Value::Int(cutoff_ms)],
+        )
+        .await?;
+    Ok(keys(&rows.rows))
+}
+
+fn keys(rows: &[Vec<Value>]) -> Vec<Key> {
+    rows.iter()
+        .filter_map(|r| Some((int(r.first()?)?, int(r.get(1)?)?)))
+        .collect()
+}
+
+/// Keys per statement of [`delete`] and [`clear_comments`].
+const KEYS_PER_STATEMENT: usize = 200;
+
+/// `(worklog = ? AND seq = ?) OR …` for `keys`, and its parameters after `site`.
+fn key_filter(site: i64, keys: &[Key]) -> (String, Vec<Value>) {
+    let filter = vec!["(worklog = ? AND seq = ?)"; keys.len()].join(" OR ");
+    let mut params = vec![Value::Int(site)];
+    for (worklog, seq) in keys {
+        params.push(Value::Int(*worklog));
+        params.push(Value::Int(*seq));
+    }
+    (filter, params)
+}
+
+/// Deletes these versions (one statement per 200, in one batch); returns how
+/// many went.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn delete(ctx: &Ctx, site: i64, keys: &[Key]) -> Result<u64, Error> {
+    let deletes = keys.chunks(KEYS_PER_STATEMENT).map(|chunk| {
+        let (filter, params) = key_filter(site, chunk);
+        async move {
+            ctx.sql(
+                &format!("DELETE FROM worklog_journal WHERE site = ? AND ({filter})"),
+                params,
+            )
+            .await
+        }
+    });
+    let answers = futures::future::try_join_all(deletes).await?;
+    Ok(answers.iter().map(|a| a.rows_affected).sum())
+}
+
+/// The next up to `limit` versions after `after` in key order, and which of
+/// them hold a comment (a bounded walk of the primary key: clearing comments
+/// after the administrator turned them off).
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn walk(
+    ctx: &Ctx,
+    site: i64,
+    after: Key,
+    limit: usize,
+) -> Result<(Option<Key>, Vec<Key>), Error> {
+    let rows = ctx
+        .sql(
+            &format!(
+                "SELECT worklog, seq, CASE WHEN comment IS NULL THEN 0 ELSE 1 END FROM worklog_journal \
+                 WHERE site = ? AND (worklog > ? OR (worklog = ? AND seq > ?)) \
+                 ORDER BY worklog, seq LIMIT {limit}"
+            ),
+            vec![
+                Value::Int(site),
+                Value::Int(after.0),
+                Value::Int(after.0),
+                Value::Int(after.1),
+            ],
+        )
+        .await?;
+    let last = keys(&rows.rows).last().copied();
+    let with_comment = rows
+        .rows
+        .iter()
+        .filter(|r| r.get(2).and_then(int) == Some(1))
+        .filter_map(|r| Some((int(r.first()?)?, int(r.get(1)?)?)))
+        .collect();
+    Ok((last, with_comment))
+}
+
+/// Clears the comment of these versions; returns how many changed.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn clear_comments(ctx: &Ctx, site: i64, keys: &[Key]) -> Result<u64, Error> {
+    let updates = keys.chunks(KEYS_PER_STATEMENT).map(|chunk| {
+        let (filter, params) = key_filter(site, chunk);
+        async move {
+            ctx.sql(
+                &format!("UPDATE worklog_journal SET comment = NULL WHERE site = ? AND ({filter})"),
+                params,
+            )
+            .await
+        }
+    });
+    let answers = futures::future::try_join_all(updates).await?;
+    Ok(answers.iter().map(|a| a.rows_affected).sum())
+}
+
+/// How many versions the journal holds for a site.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn count(ctx: &Ctx, site: i64) -> Result<i64, Error> {
+    let rows = ctx
+        .sql(
+            "SELECT COUNT(*) FROM worklog_journal WHERE site = ?",
+            vec![Value::Int(site)],
+        )
+        .await?;
+    Ok(super::first_int(&rows).unwrap_or(0))
+}
+
+/// Erasure of a closed account (`privacy.report`, through the worklog
+/// index's source, whose dictionary entry the journal shares): up to `limit`
+/// of the account's versions get the neutral label as author and lose their
+/// comment. Returns how many changed; fewer than `limit` means none is left.
+///
+/// # Errors
+///
+/// The database's errors.
+pub(super) async fn erase_author(
+    ctx: &Ctx,
+    site: i64,
+    account_id: i64,
+    label_id: i64,
+    limit: u64,
+) -> Result<u64, Error> {
+    let rows = ctx
+        .sql(
+            &format!(
+                "SELECT worklog, seq FROM worklog_journal WHERE site = ? AND author = ? LIMIT {limit}"
+            ),
+            vec![Value::Int(site), Value::Int(account_id)],
+        )
+        .await?;
+    let found = keys(&rows.rows);
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let updates = found.chunks(KEYS_PER_STATEMENT).map(|chunk| {
+        let (filter, mut params) = key_filter(site, chunk);
+        let mut all = vec![Value::Int(label_id)];
+        all.append(&mut params);
+        all.push(Value::Int(account_id));
+        async move {
+            ctx.sql(
+                &format!(
+                    "UPDATE worklog_journal SET author = ?, comment = NULL \
+                     WHERE site = ? AND ({filter}) AND author = ?"
+                ),
+                all,
+            )
+            .await
+        }
+    });
+    futures::future::try_join_all(updates).await?;
+    Ok(found.len() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,8 @@
 //! added here, and nowhere else, so that its ids are reported and erased.
 //!
 //! - [`Source::WorklogIndex`]: the worklog index, whose people are dictionary
-//!   entries (`dict`, kind [`Kind::Account`]) referred to by `worklogs.author`,
+//!   entries (`dict`, kind [`Kind::Account`]) referred to by `worklogs.author`
+//!   and by the worklog journal's `worklog_journal.author`,
 //!   and the user values of chosen custom fields inside the issues' field
 //!   entries (`dict`, kind [`Kind::Fields`]).
 //! - [`Source::Column`]: a table with a column of account ids and a column of
@@ -230,8 +231,10 @@ async fn index_page(
 /// 1. the neutral label becomes a dictionary entry of kind [`Kind::FormerUser`];
 /// 2. the account's worklogs point to it, [`STEP`] rows a statement: their
 ///    times stay, so totals and reports keep them, under the label;
-/// 3. the account id inside custom field values becomes the label;
-/// 4. the account's dictionary entry is deleted.
+/// 3. the account's journaled versions point to it and lose their comment
+///    (`index::journal`);
+/// 4. the account id inside custom field values becomes the label;
+/// 5. the account's dictionary entry is deleted.
 async fn erase_from_index(
     ctx: &Ctx,
     site: i64,
@@ -286,6 +289,22 @@ async fn erase_from_index(
         )
         .await?;
         rows_changed += ids.len() as u64;
+        if rows_changed >= budget {
+            return Ok(Erased {
+                rows: rows_changed,
+                done: false,
+            });
+        }
+    }
+    // The journal's versions of the account (`index::journal`): the label
+    // as author, no comment.
+    loop {
+        let limit = STEP.min(budget.saturating_sub(rows_changed)).max(1);
+        let changed = super::journal::erase_author(ctx, site, account_id, label_id, limit).await?;
+        rows_changed += changed;
+        if changed < limit {
+            break;
+        }
         if rows_changed >= budget {
             return Ok(Erased {
                 rows: rows_changed,

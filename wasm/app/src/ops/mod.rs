@@ -12,6 +12,7 @@ mod attribute;
 pub mod audit;
 mod directory;
 mod issue_search;
+pub mod journal;
 mod me;
 pub mod privacy;
 pub mod rate;
@@ -383,6 +384,30 @@ pub const OPERATIONS: &[Operation] = &[
         PEOPLE,
         "stop the restore of worklogs under way (administrators)",
         restore::cancel
+    ),
+    operation!(
+        "journal.settings.get",
+        PEOPLE,
+        "the worklog journal's retention, comment switch and size (administrators)",
+        journal::get_settings
+    ),
+    operation!(
+        "journal.settings.save",
+        PEOPLE,
+        "save the worklog journal's retention and comment switch (administrators)",
+        journal::save_settings
+    ),
+    operation!(
+        "journal.list",
+        PEOPLE,
+        "versions of worklogs the app has seen, filtered and paged (administrators)",
+        journal::list
+    ),
+    operation!(
+        "journal.prune",
+        JOBS,
+        "delete journal versions past the retention, clear comments turned off (jobs only)",
+        journal::prune
     ),
 ];
 

@@ -210,3 +210,50 @@ fn with_comments_off_no_comment_is_journaled() {
     let noted: i64 = int(&host.query("SELECT COUNT(*) FROM worklog_journal WHERE note <> 0")[0][0]);
     assert!(noted > 0);
 }
+
+#[test]
+fn erasure_relabels_a_closed_accounts_versions_and_prune_keeps_current_ones() {
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let (account, id) = {
+        let r = host.query(
+            "SELECT a.value, j.worklog FROM worklog_journal j JOIN dict a ON a.site = j.site \
+             AND a.id = j.author WHERE j.comment IS NOT NULL ORDER BY j.worklog LIMIT 1",
+        );
+        (text(&r[0][0]).unwrap(), int(&r[0][1]))
+    };
+    let source = crate::index::privacy::SOURCES[0];
+    let erased = host
+        .run_with(move |ctx| {
+            Box::pin(async move {
+                let site = crate::index::site(&ctx).await?;
+                let e = source
+                    .erase(&ctx, site, &account, "Former user 1", 100_000)
+                    .await?;
+                Ok(e.done.to_string())
+            })
+        })
+        .unwrap();
+    assert_eq!(erased, json!(true));
+    let version = latest(&mut host, id, None).unwrap();
+    assert_eq!(version.author, None);
+    assert_eq!(version.author_label.as_deref(), Some("Former user 1"));
+    assert_eq!(version.comment, None);
+
+    // Retention: a second version of one worklog, then everything is old.
+    host.exec(&format!(
+        "INSERT INTO worklog_journal SELECT site, worklog, 2, issue, project, author, started, \
+         seconds + 60, updated, visibility, attrs, note, NULL, 0, seen_at, source, hash + 1 \
+         FROM worklog_journal WHERE worklog = {id}"
+    ));
+    let before = versions(&host).len();
+    host.exec(
+        "INSERT INTO settings VALUES ('site-1', 'journal', '{\"retentionDays\":1,\"comments\":true}', 0)",
+    );
+    host.now_ms += 3 * 86_400_000;
+    let out = host.run("journal.prune", json!({})).unwrap();
+    assert_eq!(out, json!({"more": false, "pruned": 1, "cleared": 0}));
+    assert_eq!(versions(&host).len(), before - 1);
+    assert_eq!(latest(&mut host, id, None).unwrap().seq, 2);
+}
