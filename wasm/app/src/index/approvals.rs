@@ -255,7 +255,8 @@ pub struct HistoryRow {
     pub account: String,
     /// The period's first date.
     pub start_date: String,
-    /// Unique within the period: the instant, the action and the worklog.
+    /// Unique within the period, in order: the entry's sequence number, the
+    /// action and the worklog.
     pub id: String,
     /// When, epoch milliseconds.
     pub at_ms: i64,
@@ -665,4 +666,24 @@ pub async fn indexed_worklog(ctx: &Ctx, site: i64, id: i64) -> Result<Option<(i6
         .rows
         .first()
         .map(|r| (number(r.first()), number(r.get(1)))))
+}
+
+/// How many history entries a period has (the next entry's sequence number).
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn history_count(ctx: &Ctx, account: &str, start_date: &str) -> Result<i64, Error> {
+    let rows = ctx
+        .sql(
+            "SELECT COUNT(*) FROM approval_history WHERE installation = ? AND account = ? \
+             AND start_date = ? LIMIT 1",
+            vec![
+                installation(ctx),
+                Value::Text(account.to_owned()),
+                Value::Text(start_date.to_owned()),
+            ],
+        )
+        .await?;
+    Ok(super::first_int(&rows).unwrap_or(0))
 }

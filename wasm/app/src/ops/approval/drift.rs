@@ -417,15 +417,13 @@ async fn history(
     replaced: Option<String>,
 ) -> Result<(), Error> {
     let now = ctx.context().now_ms;
-    let n = rows::history(ctx, &drift.account, &drift.start_date, 10_000)
-        .await?
-        .len();
+    let seq = rows::history_count(ctx, &drift.account, &drift.start_date).await?;
     rows::add_history(
         ctx,
         &HistoryRow {
             account: drift.account.clone(),
             start_date: drift.start_date.clone(),
-            id: format!("{now}-{action}-{}-{n}", drift.worklog),
+            id: format!("{seq:08}-{action}-{}", drift.worklog),
             at_ms: now,
             action: action.to_owned(),
             actor,
@@ -570,10 +568,12 @@ async fn rewrite(ctx: &Ctx, issue: &str, id: i64, before: &Json) -> Result<Json,
             .find(|p| at(p, &["key"]) == ATTRIBUTES_PROPERTY)
             .map(|p| at(p, &["value"]).clone())
     });
-    body.insert(
-        "properties".into(),
-        json!([{"key": ATTRIBUTES_PROPERTY, "value": attributes.unwrap_or(json!({}))}]),
-    );
+    if let Some(values) = attributes {
+        body.insert(
+            "properties".into(),
+            json!([{"key": ATTRIBUTES_PROPERTY, "value": values}]),
+        );
+    }
     let path = JiraPath::api(&["issue", issue, "worklog", &id.to_string()])
         .query("adjustEstimate", "leave")
         .query("notifyUsers", "false")

@@ -697,3 +697,6 @@ pub async fn status(ctx: &Ctx, input: StatusInput) -> Result<PeriodView, Error> 
 pub(crate) fn account_key(account: &str) -> i64 {
     dict_id(Kind::Account, account)
 }
+
+#[cfg(test)]
+mod tests;

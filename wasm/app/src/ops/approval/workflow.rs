@@ -236,12 +236,13 @@ async fn transition(
         State::Submitted | State::Approved => drift::take_snapshot(ctx, facts, &at).await?,
         State::Open => rows::replace_snapshot(ctx, &at.account, &at.start(), &[]).await?,
     }
+    let seq = rows::history_count(ctx, &at.account, &at.start()).await?;
     rows::add_history(
         ctx,
         &HistoryRow {
             account: at.account.clone(),
             start_date: at.start(),
-            id: format!("{now}-{}", action.done()),
+            id: format!("{seq:08}-{}", action.done()),
             at_ms: now,
             action: action.done().to_owned(),
             actor: Some(me.clone()),
