@@ -108,7 +108,10 @@ mod tests {
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
              audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
              restore.plan, restore.run, restore.status, restore.cancel, \
-             journal.settings.get, journal.settings.save, journal.list, journal.prune)"
+             journal.settings.get, journal.settings.save, journal.list, journal.prune, \
+             approval.settings.get, approval.settings.save, approval.rules.list, approval.rules.save, \
+             approval.status, approval.team, approval.submit, approval.approve, approval.approveMany, \
+             approval.reject, approval.reopen, approval.pending, approval.drift.list, approval.drift.resolve)"
         );
     }
 
@@ -192,6 +195,39 @@ mod tests {
                 json!({"retentionDays": null, "comments": true}),
             ),
             ("journal.list", json!({})),
+            ("approval.settings.get", json!({})),
+            (
+                "approval.settings.save",
+                json!({"period": "weekly", "requireRequiredTime": false,
+                       "allowSelfApproval": false, "onOutsideEdit": "flag"}),
+            ),
+            ("approval.rules.list", json!({})),
+            ("approval.rules.save", json!({"rules": []})),
+            ("approval.status", json!({})),
+            ("approval.team", json!({"date": "2026-11-24"})),
+            ("approval.submit", json!({"date": "2026-11-24"})),
+            (
+                "approval.approve",
+                json!({"accountId": "a1", "periodStart": "2026-11-23"}),
+            ),
+            (
+                "approval.approveMany",
+                json!({"accountIds": ["a1"], "periodStart": "2026-11-23"}),
+            ),
+            (
+                "approval.reject",
+                json!({"accountId": "a1", "periodStart": "2026-11-23", "reason": "x"}),
+            ),
+            (
+                "approval.reopen",
+                json!({"accountId": "a1", "periodStart": "2026-11-23", "reason": "x"}),
+            ),
+            ("approval.pending", json!({})),
+            ("approval.drift.list", json!({})),
+            (
+                "approval.drift.resolve",
+                json!({"id": "ab12", "action": "accept", "reason": "x"}),
+            ),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -288,6 +324,20 @@ mod tests {
             ("journal.settings.save", PEOPLE),
             ("journal.list", PEOPLE),
             ("journal.prune", "..JCO"),
+            ("approval.settings.get", PEOPLE),
+            ("approval.settings.save", PEOPLE),
+            ("approval.rules.list", PEOPLE),
+            ("approval.rules.save", PEOPLE),
+            ("approval.status", PEOPLE),
+            ("approval.team", PEOPLE),
+            ("approval.submit", PEOPLE),
+            ("approval.approve", PEOPLE),
+            ("approval.approveMany", PEOPLE),
+            ("approval.reject", PEOPLE),
+            ("approval.reopen", PEOPLE),
+            ("approval.pending", PEOPLE),
+            ("approval.drift.list", PEOPLE),
+            ("approval.drift.resolve", PEOPLE),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

@@ -234,6 +234,7 @@ impl Engine<'_> {
 
     async fn store_round(&mut self, round: &Round) -> Result<(), Error> {
         let rows = list_worklogs(self.ctx, &round.ids).await?;
+        crate::ops::approval::drift::watch(self.ctx, &rows, &[]).await?;
         let stored = index::store_worklogs(
             self.ctx,
             self.site,
@@ -264,6 +265,7 @@ impl Engine<'_> {
         let deleted = if round.ids.is_empty() {
             0
         } else {
+            crate::ops::approval::drift::watch(self.ctx, &[], &round.ids).await?;
             index::delete_worklogs(self.ctx, self.site, &round.ids, index::JournalSource::Sync)
                 .await?
         };
