@@ -8,6 +8,7 @@ import type { Access, Attribute, Holiday, Schedule, TimeTrackingSettings } from 
 import { Button, ErrorBanner, Field, Lozenge, Spinner, Unavailable } from '../components/ui';
 import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
+import { ApprovalsSection } from './admin/ApprovalsSection';
 import { AuditSection } from './admin/AuditSection';
 import { IndexSection } from './admin/IndexSection';
 import { AdminSection as Section } from './admin/parts';
@@ -26,6 +27,7 @@ export function Admin() {
         <a href="#rounding">Rounding and timers</a>
         <a href="#index">Worklog index</a>
         <a href="#audit">Audit log</a>
+        <a href="#approvals">Approvals</a>
       </nav>
       <div class="admin-sections">
         <TimeTrackingSection />
@@ -36,6 +38,7 @@ export function Admin() {
         <RoundingSection />
         <IndexSection />
         <AuditSection />
+        <ApprovalsSection />
       </div>
     </div>
   );

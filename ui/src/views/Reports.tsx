@@ -17,6 +17,9 @@ import { COST_MEASURES, formatCosts } from './reports/money';
 type Period = 'this-week' | 'last-week' | 'this-month' | 'last-month' | 'custom';
 type Format = 'csv' | 'xlsx' | 'json';
 
+/** The approval state (open, submitted, approved) of the period a worklog is in: a dimension and a filter. */
+const APPROVAL_DIMENSION = 'approvalState';
+
 const DIMENSIONS: Array<{ id: GroupDimension; label: string }> = [
   { id: 'person', label: 'Person' },
   { id: 'project', label: 'Project' },
@@ -28,6 +31,7 @@ const DIMENSIONS: Array<{ id: GroupDimension; label: string }> = [
   { id: 'day', label: 'Day' },
   { id: 'week', label: 'Week' },
   { id: 'month', label: 'Month' },
+  { id: APPROVAL_DIMENSION, label: 'Approval state' },
 ];
 
 interface Filters {
@@ -41,6 +45,8 @@ interface Filters {
   chart: 'day' | 'person';
   /** Billable time and cost (only offered to who may see costs). */
   costs?: boolean;
+  /** Only time in approved periods. */
+  approvedOnly?: boolean;
 }
 
 function periodRange(p: Period, today: string, firstDay: number): [string, string] | undefined {
@@ -61,6 +67,7 @@ export function toQuery(f: Filters, me: string, timeZone: string, firstDay = 1):
   const filter = {
     ...(projects.length ? { projects } : {}),
     ...(f.who === 'me' ? { people: [me] } : {}),
+    ...(f.approvedOnly ? { approvalStates: ['approved' as const] } : {}),
   };
   return {
     timeZone,
@@ -97,6 +104,7 @@ function fromQuery(q: ReportQuery | ReportRunInput, f: Filters, firstDay: number
     group2: q.groupBy?.[1] ?? '',
     chart: 'chart' in q && q.chart ? q.chart : 'day',
     costs: !!q.measures?.includes('cost'),
+    approvedOnly: !!(q.filter as { approvalStates?: string[] } | undefined)?.approvalStates?.includes('approved'),
   };
 }
 
@@ -208,6 +216,16 @@ export function Reports({ project }: { project?: string }) {
                 onChange={(e) => set({ costs: (e.target as HTMLInputElement).checked })} /> Billable time and cost</label>
             </div>
           )}
+          <div class="field">
+            <span class="field-label" aria-hidden="true">Approval</span>
+            <label class="radio"><input type="checkbox" id="approved-only" checked={!!filters.approvedOnly}
+              onChange={(e) => {
+                // One click: the report runs again at once when one is shown.
+                const next = { ...filters, approvedOnly: (e.target as HTMLInputElement).checked };
+                setFilters(next);
+                if (result && !invalid) void run(undefined, next);
+              }} /> Approved time only</label>
+          </div>
           <div class="form-actions align-end">
             <Button appearance="primary" type="submit" busy={running} disabled={!!invalid}>Run report</Button>
           </div>
