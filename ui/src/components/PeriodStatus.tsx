@@ -12,9 +12,7 @@ import { dateLabel } from '../lib/time';
 import { announceTimeChanged } from '../lib/timesheet';
 import { Button, ErrorBanner, Lozenge } from './ui';
 
-export function PeriodStatus({ status, onChange, own = true }: {
-  status: Status; onChange: (s: Status) => void; own?: boolean;
-}) {
+export function PeriodStatus({ status, onChange }: { status: Status; onChange: (s: Status) => void }) {
   const { locale } = useSession();
   const format = useFormat('hours');
   const [confirming, setConfirming] = useState(false);
@@ -53,7 +51,7 @@ export function PeriodStatus({ status, onChange, own = true }: {
         <span class="small muted" data-testid="period-figures">
           {format(balance.loggedSeconds)} logged of {format(balance.requiredSeconds)} required
         </span>
-        {own && state === 'open' && !confirming && (
+        {state === 'open' && !confirming && (
           <Button appearance="primary" onClick={ask}>Submit for approval</Button>
         )}
       </div>

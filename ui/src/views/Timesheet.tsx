@@ -52,12 +52,19 @@ export function Timesheet({ person, start }: { person?: Viewed; start?: string }
   // The days shown are the component's once loaded (the site's week start).
   const shown = week.state === 'ready' ? week.value.days : days;
   // The approval periods the week's days are in (one, or two where a month ends mid-week).
+  // Read again after any change of time (their logged figures) or of state.
   const [periods, setPeriods] = useState<Status[]>([]);
+  const [periodsRead, setPeriodsRead] = useState(0);
+  useEffect(() => {
+    const again = () => setPeriodsRead((n) => n + 1);
+    window.addEventListener(TIME_CHANGED, again);
+    return () => window.removeEventListener(TIME_CHANGED, again);
+  }, []);
   useEffect(() => {
     let live = true;
     loadPeriods(shown[0]!, shown[6]!, person?.accountId).then((p) => { if (live) setPeriods(p); }, () => { if (live) setPeriods([]); });
     return () => { live = false; };
-  }, [shown[0], shown[6], person?.accountId]);
+  }, [shown[0], shown[6], person?.accountId, periodsRead]);
   const lock = (date: string) => {
     const p = periods.find((x) => x.start <= date && date <= x.end);
     return p && isLocked(p.state) ? lockReason(p.state, p.start, p.end) : undefined;
@@ -76,8 +83,8 @@ export function Timesheet({ person, start }: { person?: Viewed; start?: string }
         </div>
         <span class="muted small">{person ? `${person.displayName}'s week, read-only · ` : ''}Times in {week.state === 'ready' && week.value.timeZone ? week.value.timeZone : timeZone}</span>
       </div>
-      {periods.map((p) => (
-        <PeriodStatus key={p.start} status={p} own={!person}
+      {!person && periods.map((p) => (
+        <PeriodStatus key={p.start} status={p}
           onChange={(next) => setPeriods(periods.map((x) => (x.start === p.start ? next : x)))} />
       ))}
       {week.state === 'loading' && <Spinner label="Loading your week" />}
