@@ -277,14 +277,22 @@ function ReasonForm({ title, action, op, run, onDone, onCancel, danger }: {
   );
 }
 
+/** A history entry's action in words. */
+const ACTIONS: Record<string, string> = {
+  submitted: 'Submitted', approved: 'Approved', rejected: 'Sent back', reopened: 'Reopened',
+  flagged: 'Changed outside the app', restored: 'Restored', accepted: 'Change accepted',
+};
+
 /** One person's period, opened: its actions and the read-only timesheet of its first week. */
 function PeriodPanel({ row, column, member, onClose, onChanged }: {
   row: Row; column: Column; member?: Member; onClose: () => void; onChanged: (message: string) => void;
 }) {
-  const { locale } = useSession();
+  const { locale, me } = useSession();
   const format = useFormat('hours');
   const [asking, setAsking] = useState<'reject' | 'reopen'>();
   const approve = useAction();
+  // The period's history and why the viewer reviews it, read again when its state changes.
+  const [status] = useLoad(() => call('approval.status', { accountId: row.accountId, date: column.start }), [member?.state], 'approval.status');
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const range = `${dateLabel(column.start, locale, { day: 'numeric', month: 'short' })} – ${dateLabel(column.end, locale, { day: 'numeric', month: 'short', year: 'numeric' })}`;
@@ -302,6 +310,7 @@ function PeriodPanel({ row, column, member, onClose, onChanged }: {
             {row.displayName}, {range} {state && <Lozenge tone={STATE[state]?.tone ?? 'default'}>{stateLabel(state)}</Lozenge>}
           </h2>
           {member && <p class="muted small">{format(member.loggedSeconds)} logged of {format(member.requiredSeconds)} required</p>}
+          {status.state === 'ready' && status.value.reviewRule && <p class="muted small">You review this period by: {status.value.reviewRule}</p>}
         </div>
         <div class="toolbar-group" role="group" aria-label="Decide">
           {state === 'submitted' && <Button appearance="primary" busy={approve.busy} onClick={() => void doApprove()}>Approve</Button>}
@@ -322,6 +331,21 @@ function PeriodPanel({ row, column, member, onClose, onChanged }: {
           run={(reason) => call('approval.reopen', { accountId: row.accountId, periodStart: column.start, reason })}
           onDone={() => { setAsking(undefined); onChanged(`Reopened ${row.displayName}, ${range}.`); }}
           onCancel={() => setAsking(undefined)} />
+      )}
+      {status.state === 'ready' && status.value.history.length > 0 && (
+        <details class="period-history" data-testid="period-history">
+          <summary>History ({status.value.history.length})</summary>
+          <ol class="small">
+            {status.value.history.map((h, i) => (
+              <li key={i}>
+                <strong>{ACTIONS[h.action] ?? h.action}</strong>{' '}
+                {new Date(h.at).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' })}{' '}
+                by {h.by === undefined ? 'Worklogs' : h.by === me.accountId ? 'you' : h.by === row.accountId ? row.displayName : 'a reviewer'}
+                {h.worklogId ? `, worklog ${h.worklogId}` : ''}{h.reason ? `: ${h.reason}` : ''}
+              </li>
+            ))}
+          </ol>
+        </details>
       )}
       <Timesheet person={{ accountId: row.accountId, displayName: row.displayName }} start={column.start} />
     </section>
