@@ -85,12 +85,15 @@ const ACTIONS: Record<string, string> = {
 };
 
 /**
- * A `conflict` about a locked period (`… period 2026-11-30..2026-12-06 is approved …`):
+ * A `conflict` about a locked period (`the period 2026-11-30 to 2026-12-06 of "…" is approved: …`):
  * its state and days, or undefined for any other error.
  */
 export function lockedPeriod(err: AppError): { state: 'submitted' | 'approved'; first?: string; last?: string } | undefined {
   if (err.code !== 'conflict' || err.operation.startsWith('approval.') || !/period/i.test(err.detail)) return undefined;
-  const state = /\bapproved\b/i.test(err.detail) ? 'approved' : /\bsubmitted\b/i.test(err.detail) ? 'submitted' : undefined;
+  // `the period 2026-11-30 to 2026-12-06 of "…" is approved: its worklogs are locked (…)`
+  const said = /\bis (submitted|approved)\b/i.exec(err.detail)?.[1]?.toLowerCase();
+  const state = said === 'approved' || said === 'submitted' ? said
+    : /\bapproved\b/i.test(err.detail) ? 'approved' : /\bsubmitted\b/i.test(err.detail) ? 'submitted' : undefined;
   if (!state) return undefined;
   const [first, last] = err.detail.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
   return { state, first, last };

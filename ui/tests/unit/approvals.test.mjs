@@ -28,11 +28,12 @@ test('submitted and approved periods are locked, with the reason in words', () =
 });
 
 test('a conflict about a locked period names it and says what to do', () => {
-  const e = new AppError('worklog.log', 'conflict', 'conflict: the period 2026-11-30..2026-12-06 of alice is approved: its worklogs are locked');
+  const e = new AppError('worklog.log', 'conflict', 'the period 2026-11-30 to 2026-12-06 of "557058:1" is approved: its worklogs are locked (a reviewer or an administrator may reopen it)');
   assert.deepEqual(lockedPeriod(e), { state: 'approved', first: '2026-11-30', last: '2026-12-06' });
   assert.match(humanMessage(e), /approved period \(2026-11-30 – 2026-12-06\).*reopen/);
-  const s = new AppError('worklog.update', 'conflict', 'period 2026-12-01..2026-12-31 is submitted');
-  assert.match(humanMessage(s), /submitted for approval/);
+  const s = new AppError('worklog.update', 'conflict', 'the period 2026-12-01 to 2026-12-31 of "abc" is submitted: its worklogs are locked (a reviewer may reject it, which opens it again; once approved …)');
+  assert.deepEqual(lockedPeriod(s), { state: 'submitted', first: '2026-12-01', last: '2026-12-31' });
+  assert.match(humanMessage(s), /submitted for approval \(2026-12-01 – 2026-12-31\)/);
   // Other conflicts keep their sentence.
   assert.equal(lockedPeriod(new AppError('report.save', 'conflict', 'saved at the same instant')), undefined);
   assert.match(humanMessage(new AppError('report.save', 'conflict', 'x')), /Someone changed this/);
