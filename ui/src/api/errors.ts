@@ -125,6 +125,9 @@ export function humanMessage(err: AppError): string {
           ? `This time is in an approved period${days}, so it is locked. Ask a reviewer to reopen the period to change it.`
           : `This time is in a period submitted for approval${days}, so it is locked until a reviewer approves it or sends it back.`;
       }
+      if (err.operation === 'approval.submit' && /\bshort\b/i.test(err.detail)) {
+        return `This period cannot be submitted yet: this site requires the required time to be logged first. Log the missing time on the short days, then submit.`;
+      }
       if (err.operation.startsWith('approval.')) {
         return `Worklogs could not ${action} in its current state. Reload to see where it stands.`;
       }

@@ -46,6 +46,9 @@ test('approval refusals name the action and show the component\'s reason at once
   assert.match(humanMessage(new AppError('approval.rules.save', 'forbidden', 'x')), /permission to change who reviews whom/);
   assert.match(humanMessage(new AppError('approval.reject', 'conflict', 'the period is open, not submitted')), /send this period back in its current state/);
   assert.ok(!detailFirst(new AppError('worklog.log', 'forbidden', 'x')));
+  const short = new AppError('approval.submit', 'conflict', 'the period 2026-11-30 to 2026-12-06 is short on 2026-12-01 (5h of 8h): the site requires the required time before submitting');
+  assert.match(humanMessage(short), /cannot be submitted yet: this site requires the required time/);
+  assert.ok(detailFirst(short), 'the short days are shown at once');
 });
 
 test('reviewer rules: a group is required and single; blank projects mean every project', () => {
