@@ -211,6 +211,12 @@ impl Run<'_> {
             }
             return;
         }
+        if let Some(call) = step.get("jira") {
+            if let Err(err) = self.jira(call, step.get("save")).await {
+                self.failures.push(format!("step {number} (jira): {err}"));
+            }
+            return;
+        }
         if let Some(account) = step.get("account") {
             if let Err(err) = self.account(account).await {
                 self.failures
@@ -359,6 +365,47 @@ impl Run<'_> {
     }
 
     /// Posts `body` to one of the simulator's `/sim/` routes.
+    /// Calls Jira's REST API on the simulator as a person, past the app (an
+    /// edit in Jira's own UI, automation or mobile): `{as, method, path,
+    /// body?}`; a 2xx answer is required, and `save` takes from it.
+    async fn jira(&mut self, call: &Value, save: Option<&Value>) -> Result<(), String> {
+        let demo = self.app.demo().expect("scenarios run on the simulator");
+        let (Some(who), Some(method), Some(path)) = (
+            call["as"].as_str(),
+            call["method"].as_str(),
+            call["path"].as_str(),
+        ) else {
+            return Err("a jira step needs \"as\", \"method\" and \"path\"".to_owned());
+        };
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}{path}", demo.base_url()))
+            .header("X-Sim-Account", demo.account_id(who));
+        if let Some(body) = call.get("body") {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|err| err.to_string())?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(format!("the simulator answered {status}: {text}"));
+        }
+        let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        for (name, pointer) in save.and_then(Value::as_object).into_iter().flatten() {
+            let found = pointer.as_str().and_then(|p| answer.pointer(p));
+            match found {
+                Some(Value::String(text)) => {
+                    self.saved.insert(name.clone(), text.clone());
+                }
+                Some(value) => {
+                    self.saved.insert(name.clone(), value.to_string());
+                }
+                None => return Err(format!("cannot save {name:?}: nothing at {pointer}")),
+            }
+        }
+        Ok(())
+    }
+
     async fn sim_post(&self, path: &str, body: &Value) -> Result<(), String> {
         let demo = self.app.demo().expect("scenarios run on the simulator");
         let response = reqwest::Client::new()

@@ -146,6 +146,25 @@ export async function runSteps(scenario, { functions, runtime, simUrl, installat
       assert.ok(response.ok, `${where}: the simulator refused the change: ${await response.text()}`);
       continue;
     }
+    if (raw.jira) {
+      // Jira's REST API as a person, past the app (Jira's UI, automation, mobile).
+      const call = substitute(raw.jira, saved, people);
+      const person = people.get(call.as);
+      assert.ok(person, `${where}: a jira step needs "as", a demo person`);
+      const response = await fetch(`${simUrl}${call.path}`, {
+        method: call.method,
+        headers: { 'content-type': 'application/json', 'X-Sim-Account': person.accountId },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      });
+      const text = await response.text();
+      assert.ok(response.ok, `${where}: the simulator answered ${response.status}: ${text}`);
+      const answer = text ? JSON.parse(text) : null;
+      for (const [name, pointer] of Object.entries(raw.save ?? {})) {
+        const value = pointerGet(answer, pointer);
+        saved.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+      }
+      continue;
+    }
     if (raw.account) {
       const response = await fetch(`${simUrl}/sim/accounts/${encodeURIComponent(raw.account.who)}`, {
         method: 'POST',

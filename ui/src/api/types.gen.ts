@@ -497,6 +497,129 @@ export type TimerChange = {
   stopped?: TimerStop;
 };
 
+export type ApprovalSettings = {
+  /** weekly: the site's week (schedule's weekStart); monthly: calendar months; in each person's own time zone */
+  period: "weekly" | "monthly";
+  /** Refuse a submission while the period has short days (logged below the schedule's required time) */
+  requireRequiredTime: boolean;
+  /** Let a reviewer approve, reject or reopen their own period (off: nobody may, administrators included) */
+  allowSelfApproval: boolean;
+  /** What an edit made outside the app to a worklog of a submitted or approved period does: restore the locked version, or flag it for the reviewer */
+  onOutsideEdit: "restore" | "flag";
+};
+
+export type ApprovalRule = {
+  /** The Jira group whose members review */
+  reviewers: string;
+  /** The Jira groups whose members they review (1 to 50) */
+  teams: Array<string>;
+  /** Project keys: the rule covers a period only when all of its worklogs are in these projects; every project without it */
+  projects?: Array<string>;
+};
+
+export type ApprovalRules = {
+  rules: Array<ApprovalRule>;
+};
+
+/** A rejected period is open again, with the rejection as its last decision */
+export type ApprovalState = "open" | "submitted" | "approved";
+
+export type ApprovalAction = "submitted" | "approved" | "rejected" | "reopened" | "flagged" | "restored" | "accepted";
+
+export type ApprovalHistoryEntry = {
+  action: ApprovalAction;
+  /** Who: an account id; absent for the app (a repair by the sync or an event) */
+  by?: string;
+  /** RFC 3339, UTC, with milliseconds */
+  at: string;
+  reason?: string;
+  /** For flagged, restored and accepted: the worklog */
+  worklogId?: WorklogId;
+  /** For restored and accepted: the values that were replaced (kept here, never lost) */
+  replaced?: WorklogVersion;
+};
+
+export type ApprovalDecision = {
+  action: "approved" | "rejected" | "reopened";
+  by: string;
+  at: string;
+  /** Required for rejected and reopened: the reviewer's comment */
+  reason?: string;
+};
+
+export type ApprovalPeriod = {
+  accountId: string;
+  /** The person's zone the period's days are in */
+  timeZone: string;
+  period: "weekly" | "monthly";
+  /** The period's first day: its id with accountId (periodStart) */
+  start: IsoDate;
+  /** The period's last day (inclusive) */
+  end: IsoDate;
+  state: ApprovalState;
+  /** Submitted or approved: worklog.log, update and delete answer conflict */
+  locked: boolean;
+  /** Logged (what Jira shows the viewer) against required (schedule and holidays) */
+  balance: PeriodBalance;
+  /** The last reviewer decision; after a rejection, its reason is the reviewer's comment */
+  decision?: ApprovalDecision;
+  /** Oldest first, at most 200 */
+  history: Array<ApprovalHistoryEntry>;
+  /** Outside edits flagged and not resolved */
+  openDrifts: number;
+  /** Whether the viewer may approve, reject or reopen it */
+  mayReview: boolean;
+  /** Why the viewer may review it (the rule, or administrator) */
+  reviewRule?: string;
+  /** approval.submit: the short days, for a person */
+  warnings?: Array<string>;
+};
+
+export type ApprovalTeamRow = {
+  accountId: string;
+  displayName: string;
+  timeZone: string;
+  start: IsoDate;
+  end: IsoDate;
+  state: ApprovalState;
+  loggedSeconds: Seconds;
+  requiredSeconds: Seconds;
+  shortSeconds: Seconds;
+  openDrifts: number;
+  decision?: ApprovalDecision;
+};
+
+export type WorklogVersion = {
+  issueId: string;
+  authorAccountId?: string;
+  /** RFC 3339, UTC, with milliseconds */
+  started: string;
+  timeSpentSeconds: number;
+  comment?: string;
+  visibility?: Visibility;
+  attributes?: Record<string, never>;
+};
+
+export type ApprovalDriftItem = {
+  id: string;
+  accountId: string;
+  periodStart: IsoDate;
+  worklogId: WorklogId;
+  /** changed: differs from the locked version; deleted: a locked worklog is gone; added: a new worklog in the period */
+  kind: "changed" | "deleted" | "added";
+  state: "open" | "restored" | "accepted";
+  detectedAt: string;
+  /** The locked version (absent for added) */
+  before?: WorklogVersion;
+  /** Jira's version (absent for deleted) */
+  after?: WorklogVersion;
+  /** The fields that differ: issueId, started, timeSpentSeconds, comment, visibility, attributes */
+  changes?: Array<string>;
+  resolvedBy?: string;
+  resolvedAt?: string;
+  reason?: string;
+};
+
 export type MeInput = Empty;
 export type MeOutput = {
   accountId: string;
@@ -1105,6 +1228,116 @@ export type AuditPruneOutput = {
   anchor: number;
 };
 
+/** The site's approval settings (anyone). */
+export type ApprovalSettingsGetInput = Empty;
+export type ApprovalSettingsGetOutput = ApprovalSettings;
+
+/** Saves the approval settings (Jira administrators); audited. */
+export type ApprovalSettingsSaveInput = ApprovalSettings;
+export type ApprovalSettingsSaveOutput = ApprovalSettings;
+
+/** Who reviews whom: the reviewer rules (anyone). */
+export type ApprovalRulesListInput = Empty;
+export type ApprovalRulesListOutput = ApprovalRules;
+
+/** Replaces the reviewer rules (Jira administrators); every group is checked in Jira; at most 100 rules; audited. */
+export type ApprovalRulesSaveInput = ApprovalRules;
+export type ApprovalRulesSaveOutput = ApprovalRules;
+
+/** A person's period holding a date (today without it), in their zone: state, balance, decision, history. The acting user's own, or someone whose time they may see or review. */
+export type ApprovalStatusInput = {
+  accountId?: string;
+  date?: IsoDate;
+};
+export type ApprovalStatusOutput = ApprovalPeriod;
+
+/** The periods holding a date of the people the viewer reviews (members of the teams of their rules; every rule's teams for an administrator), optionally of one group's members, by display name; at most 200 people. */
+export type ApprovalTeamInput = {
+  date: IsoDate;
+  group?: string;
+};
+export type ApprovalTeamOutput = {
+  period: "weekly" | "monthly";
+  start: IsoDate;
+  end: IsoDate;
+  rows: Array<ApprovalTeamRow>;
+};
+
+/** Submits the acting user's period holding date (open to submitted) and locks it; refused while short when requireRequiredTime is on, warns otherwise. */
+export type ApprovalSubmitInput = {
+  date: IsoDate;
+};
+export type ApprovalSubmitOutput = ApprovalPeriod;
+
+/** Approves a submitted period (a reviewer of the person, or an administrator); the approved version of its worklogs is kept. */
+export type ApprovalApproveInput = {
+  accountId: string;
+  periodStart: IsoDate;
+};
+export type ApprovalApproveOutput = ApprovalPeriod;
+
+/** Approves several people's submitted periods starting on one date; each is decided on its own. */
+export type ApprovalApproveManyInput = {
+  /** 1 to 100 */
+  accountIds: Array<string>;
+  periodStart: IsoDate;
+};
+export type ApprovalApproveManyOutput = {
+  results: Array<{
+    accountId: string;
+    ok: boolean;
+    state?: ApprovalState;
+    error?: {
+      code: string;
+      message: string;
+    };
+  }>;
+};
+
+/** Rejects a submitted period back to open with a reason (the reviewer's comment). */
+export type ApprovalRejectInput = {
+  accountId: string;
+  periodStart: IsoDate;
+  reason: string;
+};
+export type ApprovalRejectOutput = ApprovalPeriod;
+
+/** Reopens an approved period with a reason (a reviewer of the person, or an administrator). */
+export type ApprovalReopenInput = {
+  accountId: string;
+  periodStart: IsoDate;
+  reason: string;
+};
+export type ApprovalReopenOutput = ApprovalPeriod;
+
+/** The submitted periods awaiting the viewer's review (their count, and the first 100). */
+export type ApprovalPendingInput = Empty;
+export type ApprovalPendingOutput = {
+  count: number;
+  periods: Array<{
+    accountId: string;
+    periodStart: IsoDate;
+    end: IsoDate;
+  }>;
+};
+
+/** Outside edits to locked periods (open ones first, newest first; at most 200): of one person (and period), or every one the viewer reviews. */
+export type ApprovalDriftListInput = {
+  accountId?: string;
+  periodStart?: IsoDate;
+};
+export type ApprovalDriftListOutput = {
+  drifts: Array<ApprovalDriftItem>;
+};
+
+/** Resolves an open drift (a reviewer of the person, or an administrator): restore the locked version, or accept Jira's with a reason; the replaced values stay in the history. */
+export type ApprovalDriftResolveInput = {
+  id: string;
+  action: "restore" | "accept";
+  reason: string;
+};
+export type ApprovalDriftResolveOutput = ApprovalDriftItem;
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -1155,7 +1388,21 @@ export interface Operations {
   "audit.verify": { input: AuditVerifyInput; output: AuditVerifyOutput };
   "audit.settings.save": { input: AuditSettingsSaveInput; output: AuditSettingsSaveOutput };
   "audit.prune": { input: AuditPruneInput; output: AuditPruneOutput };
+  "approval.settings.get": { input: ApprovalSettingsGetInput; output: ApprovalSettingsGetOutput };
+  "approval.settings.save": { input: ApprovalSettingsSaveInput; output: ApprovalSettingsSaveOutput };
+  "approval.rules.list": { input: ApprovalRulesListInput; output: ApprovalRulesListOutput };
+  "approval.rules.save": { input: ApprovalRulesSaveInput; output: ApprovalRulesSaveOutput };
+  "approval.status": { input: ApprovalStatusInput; output: ApprovalStatusOutput };
+  "approval.team": { input: ApprovalTeamInput; output: ApprovalTeamOutput };
+  "approval.submit": { input: ApprovalSubmitInput; output: ApprovalSubmitOutput };
+  "approval.approve": { input: ApprovalApproveInput; output: ApprovalApproveOutput };
+  "approval.approveMany": { input: ApprovalApproveManyInput; output: ApprovalApproveManyOutput };
+  "approval.reject": { input: ApprovalRejectInput; output: ApprovalRejectOutput };
+  "approval.reopen": { input: ApprovalReopenInput; output: ApprovalReopenOutput };
+  "approval.pending": { input: ApprovalPendingInput; output: ApprovalPendingOutput };
+  "approval.drift.list": { input: ApprovalDriftListInput; output: ApprovalDriftListOutput };
+  "approval.drift.resolve": { input: ApprovalDriftResolveInput; output: ApprovalDriftResolveOutput };
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve"] as const;

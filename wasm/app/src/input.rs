@@ -314,6 +314,11 @@ impl Started {
         Ok(Self(parsed))
     }
 
+    /// The instant, epoch milliseconds.
+    pub fn millis(&self) -> i64 {
+        self.0.timestamp_millis()
+    }
+
     /// As Jira takes it: `yyyy-MM-ddTHH:mm:ss.SSS+hhmm`, in the offset given.
     pub fn to_jira(&self) -> String {
         self.0.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string()

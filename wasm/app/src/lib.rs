@@ -106,7 +106,10 @@ mod tests {
              timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
-             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune)"
+             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
+             approval.settings.get, approval.settings.save, approval.rules.list, approval.rules.save, \
+             approval.status, approval.team, approval.submit, approval.approve, approval.approveMany, \
+             approval.reject, approval.reopen, approval.pending, approval.drift.list, approval.drift.resolve)"
         );
     }
 
@@ -180,6 +183,39 @@ mod tests {
             ("audit.list", json!({})),
             ("audit.export", json!({})),
             ("audit.settings.save", json!({"retentionDays": null})),
+            ("approval.settings.get", json!({})),
+            (
+                "approval.settings.save",
+                json!({"period": "weekly", "requireRequiredTime": false,
+                       "allowSelfApproval": false, "onOutsideEdit": "flag"}),
+            ),
+            ("approval.rules.list", json!({})),
+            ("approval.rules.save", json!({"rules": []})),
+            ("approval.status", json!({})),
+            ("approval.team", json!({"date": "2026-11-24"})),
+            ("approval.submit", json!({"date": "2026-11-24"})),
+            (
+                "approval.approve",
+                json!({"accountId": "a1", "periodStart": "2026-11-23"}),
+            ),
+            (
+                "approval.approveMany",
+                json!({"accountIds": ["a1"], "periodStart": "2026-11-23"}),
+            ),
+            (
+                "approval.reject",
+                json!({"accountId": "a1", "periodStart": "2026-11-23", "reason": "x"}),
+            ),
+            (
+                "approval.reopen",
+                json!({"accountId": "a1", "periodStart": "2026-11-23", "reason": "x"}),
+            ),
+            ("approval.pending", json!({})),
+            ("approval.drift.list", json!({})),
+            (
+                "approval.drift.resolve",
+                json!({"id": "ab12", "action": "accept", "reason": "x"}),
+            ),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -266,6 +302,20 @@ mod tests {
             ("audit.verify", PEOPLE_AND_JOBS),
             ("audit.settings.save", PEOPLE),
             ("audit.prune", "..JCO"),
+            ("approval.settings.get", PEOPLE),
+            ("approval.settings.save", PEOPLE),
+            ("approval.rules.list", PEOPLE),
+            ("approval.rules.save", PEOPLE),
+            ("approval.status", PEOPLE),
+            ("approval.team", PEOPLE),
+            ("approval.submit", PEOPLE),
+            ("approval.approve", PEOPLE),
+            ("approval.approveMany", PEOPLE),
+            ("approval.reject", PEOPLE),
+            ("approval.reopen", PEOPLE),
+            ("approval.pending", PEOPLE),
+            ("approval.drift.list", PEOPLE),
+            ("approval.drift.resolve", PEOPLE),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

@@ -249,6 +249,104 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0025-audit-actors-account",
         statement: "CREATE INDEX audit_actors_account ON audit_actors (installation, account)",
     },
+    // Timesheet approvals (`docs/approvals.md`). A person's period: its local
+    // dates (`start_date`, `end_date` inclusive, yyyy-MM-dd), the zone and the
+    // instants `[start_ms, end_ms)` they were fixed in, its state and the last
+    // decision. `account_key` is the account's dictionary id (as
+    // `worklogs.author`), so a worklog of the index finds its period.
+    Migration {
+        name: "0026-approval-periods",
+        statement: "CREATE TABLE IF NOT EXISTS approval_periods (\
+        installation VARCHAR(255) NOT NULL, \
+        account VARCHAR(128) NOT NULL, \
+        start_date VARCHAR(10) NOT NULL, \
+        end_date VARCHAR(10) NOT NULL, \
+        account_key BIGINT NOT NULL, \
+        zone VARCHAR(64) NOT NULL, \
+        start_ms BIGINT NOT NULL, \
+        end_ms BIGINT NOT NULL, \
+        state VARCHAR(16) NOT NULL, \
+        decision VARCHAR(16) NULL, \
+        decided_by VARCHAR(128) NULL, \
+        decided_ms BIGINT NULL, \
+        reason MEDIUMTEXT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (installation, account, start_date))",
+    },
+    // The lock: a person's locked period holding an instant.
+    Migration {
+        name: "0027-approval-periods-key",
+        statement: "CREATE INDEX approval_periods_key ON approval_periods (installation, account_key, start_ms)",
+    },
+    // Submitted periods awaiting review; whether anything is locked at all.
+    Migration {
+        name: "0028-approval-periods-state",
+        statement: "CREATE INDEX approval_periods_state ON approval_periods (installation, state, start_date)",
+    },
+    // A period's history: transitions, flags, restores and accepted changes,
+    // with who (`actor`, none for the app), when and why; `replaced` the
+    // worklog values a restore or an acceptance replaced (JSON).
+    Migration {
+        name: "0029-approval-history",
+        statement: "CREATE TABLE IF NOT EXISTS approval_history (\
+        installation VARCHAR(255) NOT NULL, \
+        account VARCHAR(128) NOT NULL, \
+        start_date VARCHAR(10) NOT NULL, \
+        id VARCHAR(64) NOT NULL, \
+        at_ms BIGINT NOT NULL, \
+        action VARCHAR(16) NOT NULL, \
+        actor VARCHAR(128) NULL, \
+        reason MEDIUMTEXT NULL, \
+        worklog BIGINT NULL, \
+        replaced MEDIUMTEXT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (installation, account, start_date, id))",
+    },
+    // The locked version of a period's worklogs (taken at submission and again
+    // at approval): Jira's JSON (`body`) and a fingerprint of what the index
+    // compares.
+    Migration {
+        name: "0030-approval-snapshots",
+        statement: "CREATE TABLE IF NOT EXISTS approval_snapshots (\
+        installation VARCHAR(255) NOT NULL, \
+        account VARCHAR(128) NOT NULL, \
+        start_date VARCHAR(10) NOT NULL, \
+        worklog BIGINT NOT NULL, \
+        fingerprint VARCHAR(64) NOT NULL, \
+        body MEDIUMTEXT NOT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (installation, account, start_date, worklog))",
+    },
+    // An event or a sync round finds the snapshot of a worklog by its id.
+    Migration {
+        name: "0031-approval-snapshots-worklog",
+        statement: "CREATE INDEX approval_snapshots_worklog ON approval_snapshots (installation, worklog)",
+    },
+    // Outside edits to locked periods: the locked version (`before_body`),
+    // Jira's (`after_body`), and how they were resolved.
+    Migration {
+        name: "0032-approval-drift",
+        statement: "CREATE TABLE IF NOT EXISTS approval_drift (\
+        installation VARCHAR(255) NOT NULL, \
+        id VARCHAR(64) NOT NULL, \
+        account VARCHAR(128) NOT NULL, \
+        start_date VARCHAR(10) NOT NULL, \
+        worklog BIGINT NOT NULL, \
+        kind VARCHAR(16) NOT NULL, \
+        state VARCHAR(16) NOT NULL, \
+        detected_ms BIGINT NOT NULL, \
+        before_body MEDIUMTEXT NULL, \
+        after_body MEDIUMTEXT NULL, \
+        resolved_by VARCHAR(128) NULL, \
+        resolved_ms BIGINT NULL, \
+        reason MEDIUMTEXT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (installation, id))",
+    },
+    Migration {
+        name: "0033-approval-drift-account",
+        statement: "CREATE INDEX approval_drift_account ON approval_drift (installation, account, start_date)",
+    },
 ];
 
 #[cfg(test)]

@@ -52,6 +52,7 @@
     )
 )]
 
+pub mod approval;
 pub mod attributes;
 pub mod calendar;
 pub mod duration;

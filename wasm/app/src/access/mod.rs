@@ -31,6 +31,7 @@ pub mod admin;
 pub mod grants;
 pub mod groups;
 pub mod issues;
+pub mod lock;
 pub mod refusal;
 pub mod viewer;
 pub mod visibility;

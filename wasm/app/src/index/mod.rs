@@ -19,6 +19,7 @@
 //! - Writes are single statements, ordered so that whatever marks a step as
 //!   done (a checkpoint, an issue's project) is written after the step's data.
 
+pub mod approvals;
 pub mod dict;
 pub mod erased;
 mod fetch;

@@ -8,6 +8,7 @@
 //! the operation performs any effect.
 
 mod access;
+pub mod approval;
 mod attribute;
 pub mod audit;
 mod directory;
@@ -356,6 +357,90 @@ pub const OPERATIONS: &[Operation] = &[
         JOBS,
         "delete audit entries past the retention, keeping the chain verifiable (jobs only)",
         audit::prune
+    ),
+    operation!(
+        "approval.settings.get",
+        PEOPLE,
+        "the approval settings",
+        approval::settings_get
+    ),
+    operation!(
+        "approval.settings.save",
+        PEOPLE,
+        "save the approval settings (administrators)",
+        approval::settings_save
+    ),
+    operation!(
+        "approval.rules.list",
+        PEOPLE,
+        "who reviews whom: the reviewer rules",
+        approval::rules_list
+    ),
+    operation!(
+        "approval.rules.save",
+        PEOPLE,
+        "save the reviewer rules (administrators)",
+        approval::rules_save
+    ),
+    operation!(
+        "approval.status",
+        PEOPLE,
+        "a person's approval period holding a date",
+        approval::status
+    ),
+    operation!(
+        "approval.team",
+        PEOPLE,
+        "the periods of the people the viewer reviews",
+        approval::workflow::team
+    ),
+    operation!(
+        "approval.submit",
+        PEOPLE,
+        "submit one's period for approval",
+        approval::workflow::submit
+    ),
+    operation!(
+        "approval.approve",
+        PEOPLE,
+        "approve a submitted period (reviewers)",
+        approval::workflow::approve
+    ),
+    operation!(
+        "approval.approveMany",
+        PEOPLE,
+        "approve several people's submitted periods (reviewers)",
+        approval::workflow::approve_many
+    ),
+    operation!(
+        "approval.reject",
+        PEOPLE,
+        "reject a submitted period with a reason (reviewers)",
+        approval::workflow::reject
+    ),
+    operation!(
+        "approval.reopen",
+        PEOPLE,
+        "reopen an approved period with a reason (reviewers)",
+        approval::workflow::reopen
+    ),
+    operation!(
+        "approval.pending",
+        PEOPLE,
+        "the submitted periods awaiting the viewer's review",
+        approval::workflow::pending
+    ),
+    operation!(
+        "approval.drift.list",
+        PEOPLE,
+        "outside edits to locked periods",
+        approval::drift::list
+    ),
+    operation!(
+        "approval.drift.resolve",
+        PEOPLE,
+        "restore or accept an outside edit, with a reason (reviewers)",
+        approval::drift::resolve
     ),
 ];
 

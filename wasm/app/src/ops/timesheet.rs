@@ -395,6 +395,53 @@ pub async fn shortfall(ctx: &Ctx, input: ShortfallInput) -> Result<Shortfall, Er
     })
 }
 
+/// The balance of `person`'s `dates` in `zone` as of `today`, from the
+/// worklogs Jira shows the viewer (an approval period's).
+///
+/// # Errors
+///
+/// As [`shortfall`].
+pub(super) async fn balance_of(
+    ctx: &Ctx,
+    site: i64,
+    plan: &schedule::SiteSchedule,
+    person: &str,
+    zone: Zone,
+    dates: DateRange,
+    today: NaiveDate,
+) -> Result<PeriodBalance, Error> {
+    let rows = rows_in(ctx, site, person, zone, dates).await?;
+    period_balance(plan, dates, &rows, zone, today)
+}
+
+/// Each date of `dates` with its required and logged seconds (what Jira
+/// shows the viewer of `person`'s worklogs), in order.
+///
+/// # Errors
+///
+/// As [`shortfall`].
+pub(super) async fn days_of(
+    ctx: &Ctx,
+    site: i64,
+    plan: &schedule::SiteSchedule,
+    person: &str,
+    zone: Zone,
+    dates: DateRange,
+) -> Result<Vec<(NaiveDate, Seconds, Seconds)>, Error> {
+    let rows = rows_in(ctx, site, person, zone, dates).await?;
+    let logged = logged_by_day(&rows, zone)?;
+    Ok(dates
+        .iter()
+        .map(|date| {
+            (
+                date,
+                plan.required_on(date),
+                logged.get(&date).copied().unwrap_or(Seconds::ZERO),
+            )
+        })
+        .collect())
+}
+
 fn period_balance(
     plan: &schedule::SiteSchedule,
     dates: DateRange,

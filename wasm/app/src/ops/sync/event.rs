@@ -22,6 +22,7 @@ use crate::executor::Ctx;
 use crate::index::{self, IssueFetch, RawWorklog, WorklogRow};
 use crate::input::{quote, Input, WorklogId};
 use crate::jira::{id_string, Call, JiraPath};
+use crate::ops::approval;
 use crate::Error;
 
 /// The event as delivered. Fields beyond these (Forge adds some) are ignored:
@@ -117,6 +118,7 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
     };
     if event.what == What::Deleted {
         let site = index::site(ctx).await?;
+        approval::drift::watch(ctx, &[], &[id]).await?;
         let removed = index::delete_worklogs(ctx, site, &[id]).await?;
         return Ok(output(if removed > 0 { "removed" } else { "absent" }));
     }
@@ -134,6 +136,7 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
         .map(WorklogRow::from_jira)
         .collect::<Result<Vec<_>, _>>()?;
     if rows.is_empty() {
+        approval::drift::watch(ctx, &[], &[id]).await?;
         let removed = index::delete_worklogs(ctx, site, &[id]).await?;
         return Ok(output(if removed > 0 { "removed" } else { "absent" }));
     }
@@ -142,6 +145,7 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
         parallel: 1,
         patient: true,
     };
+    approval::drift::watch(ctx, &rows, &[]).await?;
     let stored = index::store_worklogs(ctx, site, rows, &fetch).await?;
     Ok(output(if stored.written > 0 {
         "indexed"

@@ -234,6 +234,7 @@ impl Engine<'_> {
 
     async fn store_round(&mut self, round: &Round) -> Result<(), Error> {
         let rows = list_worklogs(self.ctx, &round.ids).await?;
+        crate::ops::approval::drift::watch(self.ctx, &rows, &[]).await?;
         let stored = index::store_worklogs(self.ctx, self.site, rows, self.fetch).await?;
         let next_phase = round.last.then_some(Phase::Deletions);
         let (until, first) = (round.until, round.first_time);
@@ -257,6 +258,7 @@ impl Engine<'_> {
         let deleted = if round.ids.is_empty() {
             0
         } else {
+            crate::ops::approval::drift::watch(self.ctx, &[], &round.ids).await?;
             index::delete_worklogs(self.ctx, self.site, &round.ids).await?
         };
         let next_phase = round.last.then(|| self.after_deletions());

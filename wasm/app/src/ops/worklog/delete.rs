@@ -64,7 +64,8 @@ pub struct Deleted {
 /// `forbidden` without an acting user or when Jira refuses; `not-found` for an
 /// issue or worklog the user may not see; Jira's other errors, mapped.
 pub async fn delete(ctx: &Ctx, input: DeleteInput) -> Result<Deleted, Error> {
-    ctx.acting_user()?;
+    let user = ctx.acting_user()?.to_owned();
+    crate::access::lock::check_change(ctx, input.id.as_str(), &user, None).await?;
     let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog", input.id.as_str()]);
     if let Some(notify) = input.notify_users {
         path = path.query("notifyUsers", if notify { "true" } else { "false" });

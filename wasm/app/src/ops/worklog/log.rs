@@ -109,13 +109,15 @@ impl LogInput {
 /// work on the issue); `not-found` for an issue the user may not see; Jira's
 /// other errors, mapped.
 pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
-    ctx.acting_user()?;
-    // The settings (for a `timeSpent` text) and the attribute definitions, in
-    // one batch; both before anything is written.
-    let (seconds, attributes) = futures::join!(
+    let user = ctx.acting_user()?.to_owned();
+    // The settings (for a `timeSpent` text), the attribute definitions and
+    // the approval lock, in one batch; all before anything is written.
+    let (locked, seconds, attributes) = futures::join!(
+        crate::access::lock::check_log(ctx, &user, input.started.millis()),
         input.time_spent.resolve_rounded(ctx),
         checked_attributes(ctx, input.attributes)
     );
+    locked?;
     let seconds = seconds?;
     // No empty property on a new worklog.
     let attributes = attributes?.filter(|a| a.as_object().is_some_and(|o| !o.is_empty()));

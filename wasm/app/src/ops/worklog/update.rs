@@ -99,7 +99,9 @@ impl Input for UpdateInput {
 /// no permission to edit all worklogs); `not-found` for an issue or worklog the
 /// user may not see; Jira's other errors, mapped.
 pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
-    ctx.acting_user()?;
+    let user = ctx.acting_user()?.to_owned();
+    let moved_to = input.started.as_ref().map(Started::millis);
+    crate::access::lock::check_change(ctx, input.id.as_str(), &user, moved_to).await?;
     // Attributes given replace the whole set, so they are checked in full;
     // without them the worklog keeps its own (nothing is read).
     let (seconds, attributes) = futures::join!(
