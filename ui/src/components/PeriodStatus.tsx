@@ -57,7 +57,6 @@ export function PeriodStatus({ status, onChange }: { status: Status; onChange: (
       </div>
       {isLocked(state) && (
         <p class="small period-lock" data-testid="period-lock">
-          <span aria-hidden="true">🔒 </span>
           {state === 'approved'
             ? 'Approved: the time of this period is locked. A reviewer can reopen it.'
             : 'Submitted: the time of this period is locked until a reviewer approves it or sends it back.'}

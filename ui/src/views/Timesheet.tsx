@@ -420,7 +420,7 @@ function Grid({ week, today, hoursPerDay, setWeek, lock, readOnly }: {
             + `${format(Math.round(hoursPerDay * 3600))} on Monday to Friday.`
           : 'Rows are the issues you logged time on this week, and the issues you added.'}
         {readOnly ? ' Use the arrow keys to move.' : ' Use the arrow keys to move, Enter or type to edit, Enter to save, Escape to cancel.'}
-        {!readOnly && days.some((d) => lock(d)) && ' Days of a submitted or approved period are locked (🔒).'}
+        {!readOnly && days.some((d) => lock(d)) && ' Days of a submitted or approved period are locked (shaded): they cannot be changed here.'}
       </p>
     </>
   );
