@@ -161,3 +161,17 @@ test('the admin section, and the grid in dark', { skip }, async () => {
   await shot(page, 'approvals-grid-dark');
   assert.deepEqual(browser.errors, []);
 });
+
+test('reports: approved time only is one click (or said to be missing in this version)', { skip }, async () => {
+  await page.goto(host.frame('as=dave&view=global'));
+  const g = app(page);
+  await g.getByRole('tab', { name: 'Reports' }).click();
+  await g.getByRole('button', { name: 'Run report' }).click();
+  await g.getByTestId('report-table').waitFor();
+  await g.getByLabel('Approved time only').click();
+  // The report runs again at once: filtered by the component, or the filter is not there yet.
+  await g.getByText('Reports by approval state are not available in this version of the app.')
+    .or(g.locator('#result-title')).first().waitFor();
+  await g.getByRole('button', { name: 'Run report' }).waitFor({ state: 'visible' });
+  assert.deepEqual(browser.errors, []);
+});

@@ -120,6 +120,7 @@ export function Reports({ project }: { project?: string }) {
   const [error, setError] = useState<AppError>();
   const [running, setRunning] = useState(false);
   const [ranQuery, setRanQuery] = useState<ReportRunInput>();
+  const [approvalMissing, setApprovalMissing] = useState(false);
 
   const set = (patch: Partial<Filters>) => setFilters((f) => {
     const next = { ...f, ...patch };
@@ -148,7 +149,13 @@ export function Reports({ project }: { project?: string }) {
       setRanQuery(query);
     } catch (err) {
       setResult(undefined);
-      setError(toAppError('report.run', err));
+      const e = toAppError('report.run', err);
+      // A component without the approval filter or grouping names the field it does not know.
+      if (e.code === 'invalid-input' && /approvalState/.test(e.detail)) {
+        setApprovalMissing(true);
+        setFilters((x) => ({ ...x, approvedOnly: false, group1: x.group1 === APPROVAL_DIMENSION ? 'person' : x.group1, group2: x.group2 === APPROVAL_DIMENSION ? '' : x.group2 }));
+      }
+      setError(e);
     } finally {
       setRunning(false);
     }
@@ -218,13 +225,15 @@ export function Reports({ project }: { project?: string }) {
           )}
           <div class="field">
             <span class="field-label" aria-hidden="true">Approval</span>
-            <label class="radio"><input type="checkbox" id="approved-only" checked={!!filters.approvedOnly}
+            <label class="radio"><input type="checkbox" id="approved-only" checked={!!filters.approvedOnly} disabled={approvalMissing}
+              aria-describedby={approvalMissing ? 'approved-only-msg' : undefined}
               onChange={(e) => {
                 // One click: the report runs again at once when one is shown.
                 const next = { ...filters, approvedOnly: (e.target as HTMLInputElement).checked };
                 setFilters(next);
                 if (result && !invalid) void run(undefined, next);
               }} /> Approved time only</label>
+            {approvalMissing && <span id="approved-only-msg" class="field-help">Reports by approval state are not available in this version of the app.</span>}
           </div>
           <div class="form-actions align-end">
             <Button appearance="primary" type="submit" busy={running} disabled={!!invalid}>Run report</Button>
