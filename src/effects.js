@@ -10,8 +10,9 @@ import { sql } from '@forge/sql';
  * @typedef {{ code: string, message: string }} TaskError
  * @typedef {{ tag: 'null' } | { tag: 'int', val: bigint } | { tag: 'real', val: number }
  *   | { tag: 'text', val: string } | { tag: 'blob', val: Uint8Array }} Value
+ * @typedef {{ tag: 'user' } | { tag: 'app' } | { tag: 'impersonate', val: string }} Principal
  * @typedef {{ tag: 'sql', val: { sql: string, params: Value[] } }
- *   | { tag: 'jira', val: { principal: 'user' | 'app', method: string, path: string, body?: string } }
+ *   | { tag: 'jira', val: { principal: Principal, method: string, path: string, body?: string } }
  *   | { tag: 'sleep', val: number }} Effect
  * @typedef {{ id: number, effect: Effect }} Request
  * @typedef {{ id: number, outcome: { tag: 'sql' | 'jira', val: { tag: 'ok', val: any } | { tag: 'err', val: TaskError } }
@@ -91,7 +92,7 @@ export function unsafePath(path) {
 }
 
 /**
- * @param {{ principal: 'user' | 'app', method: string, path: string, body?: string }} request
+ * @param {{ principal: Principal, method: string, path: string, body?: string }} request
  * @param {{ accountId?: string }} context
  */
 async function sendJira({ principal, method, path, body }, context) {
@@ -100,12 +101,18 @@ async function sendJira({ principal, method, path, body }, context) {
   if (!METHODS.has(method)) {
     return err('internal', `invalid HTTP method ${JSON.stringify(method)} (expected GET, POST, PUT or DELETE)`);
   }
-  if (principal === 'user' && !context.accountId) {
+  if (principal.tag === 'user' && !context.accountId) {
     return err('internal', `a request to ${path} as the user in a task with no acting user`);
   }
+  const impersonated = principal.tag === 'impersonate' ? principal.val : undefined;
+  if (impersonated !== undefined && !impersonated) {
+    return err('internal', `a request to ${path} impersonating no account`);
+  }
   const appApi = path.startsWith('/app/');
-  if (appApi && principal !== 'app') return err('internal', `a request to ${path} must be made as the app`);
-  const client = principal === 'app' ? asApp() : asUser();
+  if (appApi && principal.tag !== 'app') return err('internal', `a request to ${path} must be made as the app`);
+  // Offline user impersonation: `asUser(accountId)`, allowed by `allowImpersonation`
+  // on the scope in the manifest.
+  const client = principal.tag === 'app' ? asApp() : impersonated !== undefined ? asUser(impersonated) : asUser();
   const send = appApi ? client.requestAtlassian : client.requestJira;
   /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
@@ -118,6 +125,12 @@ async function sendJira({ principal, method, path, body }, context) {
     return ok({ status: response.status, headers: pairs, body: await response.text() });
   } catch (e) {
     const bare = path.split('?')[0];
+    if (impersonated !== undefined) {
+      // The platform would not act as this person (a deactivated account, no
+      // consent, no `allowImpersonation`): the core treats `forbidden` on an
+      // impersonated request as "impersonation unavailable".
+      return err('forbidden', `jira request ${method} ${bare} as account ${impersonated} was refused: ${describe(e)}`);
+    }
     return err('upstream', `jira request ${method} ${bare} failed: ${describe(e)}`);
   }
 }

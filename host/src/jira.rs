@@ -1,10 +1,16 @@
 //! The Jira performer: REST requests to the simulator or to a Jira Cloud site.
 //!
 //! A request's principal becomes credentials: with the simulator, the headers
-//! `X-Sim-Account: <the context's account id>` (user) or `X-Sim-Principal: app`
-//! (app); with a real site, HTTP Basic auth with an API token for both principals,
-//! so every request runs as the token's owner and Jira enforces that person's
-//! permissions (there is no app identity outside Forge).
+//! `X-Sim-Account: <the context's account id>` (user), `X-Sim-Account: <the
+//! impersonated account id>` (impersonate; the simulator refuses a deactivated
+//! account with 401, as Forge refuses to impersonate one) or
+//! `X-Sim-Principal: app` (app); with a real site, HTTP Basic auth with an API
+//! token for the user and the app, so every request runs as the token's owner
+//! and Jira enforces that person's permissions (there is no app identity outside
+//! Forge). Impersonating someone else is impossible with an API token, so such a
+//! request is refused with `forbidden` without being sent: the core then knows
+//! that impersonation is unavailable (and, putting back a worklog, writes it as
+//! the app).
 //!
 //! A Jira response with any status is an answer; only a request that cannot be
 //! performed (a transport failure, a timeout) is `upstream`. Paths must start
@@ -23,7 +29,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Client, Method, Url};
 
 use crate::limits::{human, Limits};
-use crate::protocol::{HttpResponse, JiraRequest, Principal, TaskError};
+use crate::protocol::{ErrorCode, HttpResponse, JiraRequest, Principal, TaskError};
 use crate::Error;
 
 /// How requests authenticate.
@@ -155,8 +161,23 @@ impl Jira {
             .request(method, url)
             .timeout(self.timeout)
             .header(ACCEPT, "application/json");
-        builder = match (&self.auth, request.principal) {
+        builder = match (&self.auth, &request.principal) {
             (Auth::Simulator, Principal::App) => builder.header("X-Sim-Principal", "app"),
+            (Auth::Simulator, Principal::Impersonate(account)) => {
+                builder.header("X-Sim-Account", account.as_str())
+            }
+            (Auth::Basic { .. }, Principal::Impersonate(account)) => {
+                return Err(TaskError::new(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "cannot send {} {} as account {account:?}: a site reached with an \
+                         API token cannot impersonate anyone (offline user impersonation \
+                         is a Forge feature)",
+                        request.method,
+                        request.path.split('?').next().unwrap_or_default()
+                    ),
+                ))
+            }
             (Auth::Simulator, Principal::User) => {
                 let account = account_id.ok_or_else(|| {
                     TaskError::internal(format!(
@@ -318,6 +339,34 @@ mod tests {
             .block_on(cloud.perform(None, &request(Principal::App)))
             .unwrap_err();
         assert!(err.message.contains("Forge apps"), "{err:?}");
+    }
+
+    #[test]
+    fn impersonation_is_refused_on_a_cloud_site_without_sending() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let cloud = Jira::cloud(
+            "https://example.atlassian.net",
+            "a@example.com".into(),
+            "token".into(),
+            &Limits::default(),
+        )
+        .unwrap();
+        let request = JiraRequest {
+            principal: Principal::Impersonate("acc-bob".into()),
+            method: "POST".into(),
+            path: "/rest/api/3/issue/10001/worklog?notifyUsers=false".into(),
+            body: Some("{}".into()),
+        };
+        let err = runtime.block_on(cloud.perform(None, &request)).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Forbidden);
+        assert!(err.message.contains("cannot impersonate"), "{err:?}");
+        assert!(
+            err.message.contains("/rest/api/3/issue/10001/worklog as"),
+            "{err:?}"
+        );
     }
 
     #[test]

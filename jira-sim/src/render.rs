@@ -171,7 +171,7 @@ impl<'a> Render<'a> {
             "accountId": acc.account_id,
             "avatarUrls": self.avatar_urls(&acc.display_name),
             "displayName": acc.display_name,
-            "active": true,
+            "active": !self.world.is_deactivated(a),
             "timeZone": acc.tz.name(),
             "accountType": if acc.app { "app" } else { "atlassian" },
         });

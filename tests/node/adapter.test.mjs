@@ -133,7 +133,7 @@ describe('a batch of effects', () => {
         return { rows: { affectedRows: 1 } };
       },
     });
-    const jira = (id, path) => ({ id, effect: { tag: 'jira', val: { principal: 'user', method: 'GET', path } } });
+    const jira = (id, path) => ({ id, effect: { tag: 'jira', val: { principal: { tag: 'user' }, method: 'GET', path } } });
     const sql = (id, text) => ({ id, effect: { tag: 'sql', val: { sql: text, params: [] } } });
     const batch = [jira(7, '/rest/api/3/a'), sql(3, 'UPDATE t SET a = 1'), jira(5, '/rest/api/3/b'), sql(4, 'UPDATE t SET a = 2'), jira(9, '/rest/api/3/c')];
     const answers = await effects.perform(batch, { accountId: 'acc-alice' });
@@ -178,11 +178,15 @@ describe('a batch of effects', () => {
     const seen = [];
     installMemoryRuntime({
       onProduct(call) {
-        seen.push(`${call.provider} ${call.remote} ${call.method} ${call.path} ${call.body ?? ''}`);
+        const who = call.accountId ? `${call.provider}(${call.accountId})` : call.provider;
+        seen.push(`${who} ${call.remote} ${call.method} ${call.path} ${call.body ?? ''}`);
         return { status: 204 };
       },
     });
-    const jira = (id, principal, method, path, body) => ({ id, effect: { tag: 'jira', val: { principal, method, path, body } } });
+    const jira = (id, principal, method, path, body) => {
+      const [tag, val] = principal.split(':');
+      return { id, effect: { tag: 'jira', val: { principal: val ? { tag, val } : { tag }, method, path, body } } };
+    };
     const answers = await effects.perform(
       [
         jira(1, 'user', 'GET', '/rest/api/3/myself'),
@@ -191,6 +195,8 @@ describe('a batch of effects', () => {
         jira(4, 'user', 'POST', '/app/report-accounts', '{}'),
         jira(5, 'user', 'GET', 'https://evil.example/'),
         jira(6, 'user', 'PATCH', '/rest/api/3/myself'),
+        jira(7, 'impersonate:acc-bob', 'POST', '/rest/api/3/issue/10001/worklog', '{}'),
+        jira(8, 'impersonate:acc-bob', 'POST', '/app/report-accounts', '{}'),
       ],
       { accountId: 'acc-alice' },
     );
@@ -198,6 +204,7 @@ describe('a batch of effects', () => {
       'app jira POST /rest/api/3/worklog/list {"ids":[1]}',
       'app stargate POST /app/report-accounts {"accounts":[]}',
       'user jira GET /rest/api/3/myself ',
+      'user(acc-bob) jira POST /rest/api/3/issue/10001/worklog {}',
     ]);
     const errors = answers.map((a) => (a.outcome.val.tag === 'err' ? a.outcome.val.val : undefined));
     assert.deepEqual(errors.slice(0, 3), [undefined, undefined, undefined]);
@@ -207,10 +214,12 @@ describe('a batch of effects', () => {
     assert.equal(errors[4].code, 'internal');
     assert.match(errors[4].message, /invalid Jira path/);
     assert.match(errors[5].message, /invalid HTTP method "PATCH"/);
+    assert.equal(errors[6], undefined);
+    assert.equal(errors[7].code, 'internal');
 
     const noUser = await effects.perform([jira(1, 'user', 'GET', '/rest/api/3/myself')], {});
     assert.equal(noUser[0].outcome.val.val.code, 'internal');
-    assert.equal(seen.length, 3);
+    assert.equal(seen.length, 4);
   });
 
   test('a request that cannot be sent is upstream; an SQL failure keeps its cause', async () => {
@@ -228,7 +237,7 @@ describe('a batch of effects', () => {
     })(globalThis.__forge_fetch__);
     const answers = await effects.perform(
       [
-        { id: 1, effect: { tag: 'jira', val: { principal: 'app', method: 'GET', path: '/rest/api/3/myself?x=1' } } },
+        { id: 1, effect: { tag: 'jira', val: { principal: { tag: 'app' }, method: 'GET', path: '/rest/api/3/myself?x=1' } } },
         { id: 2, effect: { tag: 'sql', val: { sql: 'SELECT 1', params: [] } } },
         { id: 3, effect: { tag: 'sql', val: { sql: 'SELECT 1; SELECT 2', params: [] } } },
         { id: 4, effect: { tag: 'sql', val: { sql: 'INSERT INTO t VALUES (?)', params: [{ tag: 'blob', val: new Uint8Array() }] } } },

@@ -51,7 +51,9 @@ export function specOperations() {
 /** The scopes manifest.yml declares. */
 export function declaredScopes() {
   const manifest = parseYaml(readFileSync(path.join(root, 'manifest.yml'), 'utf8'));
-  return new Set(manifest.permissions?.scopes ?? []);
+  // A list of names, or a map of name to options (such as `allowImpersonation`).
+  const scopes = manifest.permissions?.scopes ?? [];
+  return new Set(Array.isArray(scopes) ? scopes : Object.keys(scopes));
 }
 
 /**

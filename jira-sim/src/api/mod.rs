@@ -150,7 +150,7 @@ impl FromRequestParts<Sim> for Caller {
 
     /// Authenticates: `X-Sim-Principal: app`, `X-Sim-Account: <accountId or
     /// alias>`, or HTTP Basic auth with an account's e-mail address as the user
-    /// name (any password).
+    /// name (any password). A deactivated account is refused (401).
     async fn from_request_parts(parts: &mut Parts, sim: &Sim) -> Result<Caller> {
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
         let account = if let Some(p) = header("x-sim-principal") {
@@ -183,6 +183,12 @@ impl FromRequestParts<Sim> for Caller {
         } else {
             return Err(JiraError::unauthorized());
         };
+        if sim.with_world(|w| w.is_deactivated(account)) {
+            return Err(JiraError::new(
+                401,
+                "The account is deactivated: it cannot be authenticated or impersonated.",
+            ));
+        }
         Ok(Caller {
             account,
             base: base_url(parts),

@@ -19,8 +19,12 @@
 //! only for accounts it knows.
 //!
 //! `POST /sim/accounts/{alias or accountId}` with `{"status": "closed" |
-//! "updated" | "active"}` changes what the API reports on an account: closed,
-//! its profile changed now (the simulator's clock), or neither.
+//! "updated" | "deactivated" | "active"}` changes what the API reports on an
+//! account: closed, its profile changed now (the simulator's clock), or
+//! neither; `deactivated` switches the account off on the site (Jira reports it
+//! `active: false`, and every request as it, `X-Sim-Account` or Basic auth, is
+//! refused with 401, as Jira refuses a deactivated user and Forge refuses to
+//! impersonate one), and `active` switches it on again.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -108,7 +112,7 @@ pub(crate) async fn report(
     Ok(ok(&json!({ "accounts": answers })))
 }
 
-/// `POST /sim/accounts/{who}`: `{"status": "closed" | "updated" | "active"}`;
+/// `POST /sim/accounts/{who}`: `{"status": "closed" | "updated" | "deactivated" | "active"}`;
 /// answers the account's new state.
 pub(crate) async fn set_account(
     Path(who): Path<String>,
@@ -126,11 +130,12 @@ pub(crate) async fn set_account(
         match status {
             "closed" => personal.closed = true,
             "updated" => personal.updated_ms = Some(now),
+            "deactivated" => personal.deactivated = true,
             "active" => *personal = Personal::default(),
             _ => {
                 return Err(JiraError::field(
                     "status",
-                    "One of \"closed\", \"updated\" or \"active\" is required.",
+                    "One of \"closed\", \"updated\", \"deactivated\" or \"active\" is required.",
                 ))
             }
         }
@@ -140,6 +145,7 @@ pub(crate) async fn set_account(
             "accountId": account.account_id,
             "closed": personal.closed,
             "updatedMs": personal.updated_ms,
+            "deactivated": personal.deactivated,
         })))
     })
 }

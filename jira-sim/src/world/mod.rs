@@ -332,9 +332,19 @@ pub(crate) struct Personal {
     pub closed: bool,
     /// When its profile (name, e-mail, avatar) last changed, epoch milliseconds.
     pub updated_ms: Option<i64>,
+    /// An administrator deactivated the account: it stays on the site (its
+    /// worklogs keep it as author, `active: false`), but it can no longer
+    /// authenticate, so no one can act as it (Forge's offline impersonation of
+    /// it fails too).
+    pub deactivated: bool,
 }
 
 impl World {
+    /// Whether the account (index in `accounts`) was deactivated.
+    pub(crate) fn is_deactivated(&self, account: u32) -> bool {
+        self.personal.get(&account).is_some_and(|p| p.deactivated)
+    }
+
     /// The account id of the person with this alias (`alice`), or of the app user
     /// for `app`.
     pub fn account_id(&self, alias: &str) -> Option<&str> {

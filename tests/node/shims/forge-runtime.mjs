@@ -7,7 +7,9 @@
 // same `__forge_fetch__` with `{type: 'sql'}`. Here:
 //
 //   - Jira (`{type: 'fpp', remote: 'jira'}`) goes to the Jira simulator over HTTP,
-//     as the invoking user (`X-Sim-Account`) or the app (`X-Sim-Principal: app`);
+//     as the invoking user (`X-Sim-Account`), the app (`X-Sim-Principal: app`) or,
+//     for `asUser(accountId)` (offline user impersonation), that account
+//     (`X-Sim-Account: <accountId>`; the simulator refuses a deactivated one);
 //   - the app APIs (`{remote: 'stargate'}`, such as `/app/report-accounts`) go to
 //     the simulator too, as the app;
 //   - SQL (`{type: 'sql'}`, `/api/v1/execute` and `/api/v1/execute/ddl`) runs on
@@ -87,11 +89,13 @@ export function installForgeRuntime({ mysqlUrl }) {
     const current = invocation.getStore();
     if (!current) throw new Error(`a product request outside an invocation: ${path}`);
     const asApp = target.provider === 'app';
-    if (!asApp && !current.accountId) throw new Error(`a request as the user with no user: ${path}`);
-    requests.push({ principal: asApp ? 'app' : 'user', method: init.method ?? 'GET', path });
+    const impersonated = !asApp && target.accountId ? target.accountId : undefined;
+    if (!asApp && !impersonated && !current.accountId) throw new Error(`a request as the user with no user: ${path}`);
+    const principal = asApp ? 'app' : impersonated ? 'impersonate' : 'user';
+    requests.push({ principal, method: init.method ?? 'GET', path, ...(impersonated ? { accountId: impersonated } : {}) });
     const headers = { ...(init.headers ?? {}) };
     if (asApp) headers['X-Sim-Principal'] = 'app';
-    else headers['X-Sim-Account'] = current.accountId;
+    else headers['X-Sim-Account'] = impersonated ?? current.accountId;
     return fetch(`${current.jiraUrl}${path}`, { method: init.method ?? 'GET', headers, body: init.body });
   }
 

@@ -10,7 +10,7 @@
 /**
  * @typedef {{ target: any, path: string, init: any, at: number, done?: number }} Call
  * @param {{
- *   onProduct?: (call: { provider: string, remote: string, method: string, path: string, body?: string }) => Promise<{ status: number, body?: unknown, headers?: Record<string, string> }> | { status: number, body?: unknown, headers?: Record<string, string> },
+ *   onProduct?: (call: { provider: string, accountId?: string, remote: string, method: string, path: string, body?: string }) => Promise<{ status: number, body?: unknown, headers?: Record<string, string> }> | { status: number, body?: unknown, headers?: Record<string, string> },
  *   onSql?: (query: string, params: unknown[]) => Promise<unknown> | unknown,
  * }} [handlers]
  */
@@ -53,6 +53,7 @@ export function installMemoryRuntime({ onProduct, onSql } = {}) {
       if (!onProduct) return respond(404, { errorMessages: ['no product in this test'] });
       const answer = await onProduct({
         provider: target.provider,
+        ...(target.accountId ? { accountId: target.accountId } : {}),
         remote: target.remote,
         method: init.method ?? 'GET',
         path,

@@ -353,6 +353,67 @@ export type AuditEntry = {
   hash: string;
 };
 
+/** Worklogs deleted or changed from fromMs (inclusive) to toMs (exclusive), epoch milliseconds, narrowed by a project id, an author's account id and an issue id; each goes back to its newest journaled version before fromMs */
+export type RestoreSelection = {
+  fromMs: number;
+  toMs: number;
+  project?: string;
+  author?: string;
+  issue?: string;
+};
+
+export type RestoreTally = {
+  count: number;
+  seconds: number;
+};
+
+/** Worklogs (and their seconds) recreated, of those as their author and as the app, reverted, already as they were in Jira, and that cannot be restored */
+export type RestoreTotals = {
+  recreate: RestoreTally;
+  asAuthor: RestoreTally;
+  asApp: RestoreTally;
+  revert: RestoreTally;
+  unchanged: RestoreTally;
+  cannot: RestoreTally;
+};
+
+/** One worklog of a restore: its original id, issue, project, author, start (RFC 3339, UTC) and seconds; the action (recreate, revert, unchanged, cannot), the path of a recreation (author: impersonating its author; app: as the app, the author in the worklog property worklogs.origin), why as the app or why it cannot be restored, and its id in Jira after a run */
+export type RestoreWorklog = {
+  worklog: string;
+  issue: string;
+  project: string;
+  author: string;
+  started: string;
+  seconds: number;
+  action: "recreate" | "revert" | "unchanged" | "cannot";
+  path?: "author" | "app";
+  reason?: string;
+  id?: string;
+};
+
+/** One slice of restore.run (docs/architecture.md, the slice rule), or the checkpoint for restore.status and restore.cancel */
+export type RestoreRun = {
+  more: boolean;
+  progress: Progress;
+  state: {
+    selection: null
+      | RestoreSelection;
+    running: boolean;
+    cancelled: boolean;
+    after: number;
+    total: number;
+    totals: RestoreTotals;
+    failed: Array<{
+      worklog: string;
+      issue: string;
+      reason: string;
+    }>;
+    startedMs: number;
+    endedMs: number;
+  };
+  worklogs: Array<RestoreWorklog>;
+};
+
 /** How far a long-running operation's whole run is, in the form hosts show: units done and in all (an estimate while not known), and what is being done */
 export type Progress = {
   done: number;
@@ -1228,6 +1289,26 @@ export type AuditPruneOutput = {
   anchor: number;
 };
 
+/** The dry run of a restore of worklogs from the journal: each worklog that would be recreated (and as whom) or reverted, or cannot be restored and why, with totals; writes nothing (Jira administrators). */
+export type RestorePlanInput = RestoreSelection;
+export type RestorePlanOutput = {
+  selection: RestoreSelection;
+  worklogs: Array<RestoreWorklog>;
+  totals: RestoreTotals;
+};
+
+/** Restores the selection's worklogs, a slice at a time, checkpointed; the same restore again changes nothing (Jira administrators). */
+export type RestoreRunInput = RestoreSelection;
+export type RestoreRunOutput = RestoreRun;
+
+/** The current or last restore of worklogs (Jira administrators). */
+export type RestoreStatusInput = Empty;
+export type RestoreStatusOutput = RestoreRun;
+
+/** Stops the restore of worklogs under way; what was restored stays (Jira administrators). */
+export type RestoreCancelInput = Empty;
+export type RestoreCancelOutput = RestoreRun;
+
 /** The site's approval settings (anyone). */
 export type ApprovalSettingsGetInput = Empty;
 export type ApprovalSettingsGetOutput = ApprovalSettings;
@@ -1388,6 +1469,10 @@ export interface Operations {
   "audit.verify": { input: AuditVerifyInput; output: AuditVerifyOutput };
   "audit.settings.save": { input: AuditSettingsSaveInput; output: AuditSettingsSaveOutput };
   "audit.prune": { input: AuditPruneInput; output: AuditPruneOutput };
+  "restore.plan": { input: RestorePlanInput; output: RestorePlanOutput };
+  "restore.run": { input: RestoreRunInput; output: RestoreRunOutput };
+  "restore.status": { input: RestoreStatusInput; output: RestoreStatusOutput };
+  "restore.cancel": { input: RestoreCancelInput; output: RestoreCancelOutput };
   "approval.settings.get": { input: ApprovalSettingsGetInput; output: ApprovalSettingsGetOutput };
   "approval.settings.save": { input: ApprovalSettingsSaveInput; output: ApprovalSettingsSaveOutput };
   "approval.rules.list": { input: ApprovalRulesListInput; output: ApprovalRulesListOutput };
@@ -1405,4 +1490,4 @@ export interface Operations {
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve"] as const;

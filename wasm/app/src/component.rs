@@ -175,6 +175,9 @@ fn step_to_wit(step: p::Step) -> wit::Step {
                             principal: match jira.principal {
                                 p::Principal::User => wit::Principal::User,
                                 p::Principal::App => wit::Principal::App,
+                                p::Principal::Impersonate(account) => {
+                                    wit::Principal::Impersonate(account)
+                                }
                             },
                             method: jira.method,
                             path: jira.path,

@@ -107,6 +107,7 @@ mod tests {
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
              audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
+             restore.plan, restore.run, restore.status, restore.cancel, \
              approval.settings.get, approval.settings.save, approval.rules.list, approval.rules.save, \
              approval.status, approval.team, approval.submit, approval.approve, approval.approveMany, \
              approval.reject, approval.reopen, approval.pending, approval.drift.list, approval.drift.resolve)"
@@ -183,6 +184,10 @@ mod tests {
             ("audit.list", json!({})),
             ("audit.export", json!({})),
             ("audit.settings.save", json!({"retentionDays": null})),
+            ("restore.plan", json!({"fromMs": 1, "toMs": 2})),
+            ("restore.run", json!({"fromMs": 1, "toMs": 2})),
+            ("restore.status", json!({})),
+            ("restore.cancel", json!({})),
             ("approval.settings.get", json!({})),
             (
                 "approval.settings.save",
@@ -302,6 +307,10 @@ mod tests {
             ("audit.verify", PEOPLE_AND_JOBS),
             ("audit.settings.save", PEOPLE),
             ("audit.prune", "..JCO"),
+            ("restore.plan", PEOPLE),
+            ("restore.run", PEOPLE),
+            ("restore.status", PEOPLE),
+            ("restore.cancel", PEOPLE),
             ("approval.settings.get", PEOPLE),
             ("approval.settings.save", PEOPLE),
             ("approval.rules.list", PEOPLE),

@@ -86,12 +86,22 @@ pub struct SqlStatement {
 }
 
 /// On whose behalf a Jira request runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Principal {
     /// The acting user: Jira enforces their permissions.
     User,
     /// The app itself.
     App,
+    /// The person with this account id, by offline user impersonation: Jira
+    /// enforces their permissions and records them as the author. A host that
+    /// cannot impersonate answers `forbidden`.
+    Impersonate(String),
+}
+
+impl From<&Principal> for Principal {
+    fn from(principal: &Principal) -> Self {
+        principal.clone()
+    }
 }
 
 /// An HTTP method the component uses.

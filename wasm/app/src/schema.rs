@@ -249,13 +249,61 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0025-audit-actors-account",
         statement: "CREATE INDEX audit_actors_account ON audit_actors (installation, account)",
     },
+    // The worklog journal (`docs/data-protection.md`): every version of every
+    // worklog the index stores, by `(site, worklog, seq)`, `seq` counting a
+    // worklog's versions from 1. `author`, `visibility` and `attrs` are
+    // dictionary ids as in `worklogs` (so a closed account's versions are
+    // relabelled with the index's); `comment` the ADF as JSON text, NULL when
+    // the administrator turned comments off or there is none; `deleted` 1 for
+    // the version that records a deletion (the last state, again);
+    // `seen_at` when the app stored it (the run's context); `source` 1 the
+    // app's own write, 2 an event, 3 a sync, 4 a restore; `hash` the version's
+    // content hash (0 for a deletion), compared with the newest before writing.
+    Migration {
+        name: "0026-worklog-journal",
+        statement: "CREATE TABLE IF NOT EXISTS worklog_journal (\
+        site INT NOT NULL, \
+        worklog BIGINT NOT NULL, \
+        seq INT NOT NULL, \
+        issue BIGINT NOT NULL, \
+        project BIGINT NOT NULL, \
+        author BIGINT NOT NULL, \
+        started BIGINT NOT NULL, \
+        seconds INT NOT NULL, \
+        updated BIGINT NOT NULL, \
+        visibility BIGINT NOT NULL, \
+        attrs BIGINT NOT NULL, \
+        note INT NOT NULL, \
+        comment MEDIUMTEXT NULL, \
+        deleted SMALLINT NOT NULL, \
+        seen_at BIGINT NOT NULL, \
+        source SMALLINT NOT NULL, \
+        hash BIGINT NOT NULL, \
+        PRIMARY KEY (site, worklog, seq))",
+    },
+    // What was seen in a time window (restore's dry run, retention pruning).
+    Migration {
+        name: "0027-worklog-journal-seen",
+        statement: "CREATE INDEX worklog_journal_seen ON worklog_journal (site, seen_at)",
+    },
+    // A window's versions of one project, of one person (restore's filters;
+    // erasure walks a closed account's versions by author).
+    Migration {
+        name: "0028-worklog-journal-project",
+        statement:
+            "CREATE INDEX worklog_journal_project ON worklog_journal (site, project, seen_at)",
+    },
+    Migration {
+        name: "0029-worklog-journal-author",
+        statement: "CREATE INDEX worklog_journal_author ON worklog_journal (site, author, seen_at)",
+    },
     // Timesheet approvals (`docs/approvals.md`). A person's period: its local
     // dates (`start_date`, `end_date` inclusive, yyyy-MM-dd), the zone and the
     // instants `[start_ms, end_ms)` they were fixed in, its state and the last
     // decision. `account_key` is the account's dictionary id (as
     // `worklogs.author`), so a worklog of the index finds its period.
     Migration {
-        name: "0026-approval-periods",
+        name: "0030-approval-periods",
         statement: "CREATE TABLE IF NOT EXISTS approval_periods (\
         installation VARCHAR(255) NOT NULL, \
         account VARCHAR(128) NOT NULL, \
@@ -275,19 +323,19 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     // The lock: a person's locked period holding an instant.
     Migration {
-        name: "0027-approval-periods-key",
+        name: "0031-approval-periods-key",
         statement: "CREATE INDEX approval_periods_key ON approval_periods (installation, account_key, start_ms)",
     },
     // Submitted periods awaiting review; whether anything is locked at all.
     Migration {
-        name: "0028-approval-periods-state",
+        name: "0032-approval-periods-state",
         statement: "CREATE INDEX approval_periods_state ON approval_periods (installation, state, start_date)",
     },
     // A period's history: transitions, flags, restores and accepted changes,
     // with who (`actor`, none for the app), when and why; `replaced` the
     // worklog values a restore or an acceptance replaced (JSON).
     Migration {
-        name: "0029-approval-history",
+        name: "0033-approval-history",
         statement: "CREATE TABLE IF NOT EXISTS approval_history (\
         installation VARCHAR(255) NOT NULL, \
         account VARCHAR(128) NOT NULL, \
@@ -306,7 +354,7 @@ pub const MIGRATIONS: &[Migration] = &[
     // at approval): Jira's JSON (`body`) and a fingerprint of what the index
     // compares.
     Migration {
-        name: "0030-approval-snapshots",
+        name: "0034-approval-snapshots",
         statement: "CREATE TABLE IF NOT EXISTS approval_snapshots (\
         installation VARCHAR(255) NOT NULL, \
         account VARCHAR(128) NOT NULL, \
@@ -319,13 +367,13 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     // An event or a sync round finds the snapshot of a worklog by its id.
     Migration {
-        name: "0031-approval-snapshots-worklog",
+        name: "0035-approval-snapshots-worklog",
         statement: "CREATE INDEX approval_snapshots_worklog ON approval_snapshots (installation, worklog)",
     },
     // Outside edits to locked periods: the locked version (`before_body`),
     // Jira's (`after_body`), and how they were resolved.
     Migration {
-        name: "0032-approval-drift",
+        name: "0036-approval-drift",
         statement: "CREATE TABLE IF NOT EXISTS approval_drift (\
         installation VARCHAR(255) NOT NULL, \
         id VARCHAR(64) NOT NULL, \
@@ -344,7 +392,7 @@ pub const MIGRATIONS: &[Migration] = &[
         PRIMARY KEY (installation, id))",
     },
     Migration {
-        name: "0033-approval-drift-account",
+        name: "0037-approval-drift-account",
         statement: "CREATE INDEX approval_drift_account ON approval_drift (installation, account, start_date)",
     },
 ];

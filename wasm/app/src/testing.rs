@@ -334,8 +334,11 @@ impl FakeHost {
         let acting = std::rc::Rc::clone(&self.acting);
         self.on_jira(move |request| {
             let who = acting.borrow().clone();
-            let caller = match (request.principal, who.as_deref()) {
+            let caller = match (&request.principal, who.as_deref()) {
                 (crate::protocol::Principal::User, Some(who)) => jira_sim::Caller::Account(who),
+                (crate::protocol::Principal::Impersonate(account), _) => {
+                    jira_sim::Caller::Account(account)
+                }
                 _ => jira_sim::Caller::App,
             };
             let reply = client.send(

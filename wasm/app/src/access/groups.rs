@@ -71,7 +71,7 @@ pub async fn group_members(
             .query("groupname", group)
             .query("startAt", &start.to_string())
             .query("maxResults", "50");
-        let page: ValuesPage<User> = Call::get(path).by(principal).json(ctx).await?;
+        let page: ValuesPage<User> = Call::get(path).by(&principal).json(ctx).await?;
         let n = page.values.len();
         out.extend(page.values.into_iter().map(|m| m.account_id));
         start += n;

@@ -46,7 +46,7 @@ async fn browsable_projects(
             .query("startAt", &start.to_string())
             .query("maxResults", "100");
         let page: ValuesPage<jira::types::Project> =
-            Call::get(path).by(principal).json(ctx).await?;
+            Call::get(path).by(&principal).json(ctx).await?;
         let n = page.values.len();
         for p in page.values {
             if let Ok(id) = p.id.parse::<i64>() {

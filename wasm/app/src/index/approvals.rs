@@ -1,4 +1,4 @@
-//! The approval tables (`0026` to `0033` in [`crate::schema`]): periods,
+//! The approval tables (`0030` to `0037` in [`crate::schema`]): periods,
 //! their history, the locked version of their worklogs (snapshots) and the
 //! outside edits found against it (drift). The approval operations read and
 //! write them only through these functions.

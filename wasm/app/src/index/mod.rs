@@ -24,6 +24,7 @@ pub mod dict;
 pub mod erased;
 mod fetch;
 pub mod issues;
+pub mod journal;
 pub mod open;
 pub mod privacy;
 pub mod report;
@@ -34,7 +35,11 @@ pub mod timers;
 pub mod worklogs;
 
 pub use fetch::{fetch_issues, load_fields, IndexFields, IssueFetch, FIELDS_SETTING};
-pub use rows::{note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
+pub use journal::{JournalSettings, Source as JournalSource};
+pub use rows::{
+    note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY,
+    ORIGIN_PROPERTY,
+};
 pub use store::{delete_worklogs, store_issues, store_worklogs, store_worklogs_as, Stored};
 
 use crate::executor::Ctx;
@@ -200,6 +205,51 @@ pub(crate) async fn read_by_ids(
     });
     let answers = futures::future::try_join_all(reads).await?;
     Ok(answers.into_iter().flat_map(|rows| rows.rows).collect())
+}
+
+/// Rows per multi-row statement.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// The most bytes of parameters in one multi-row statement, well under Forge
+/// SQL's 1 MiB request limit.
+const MAX_STATEMENT_BYTES: usize = 512 * 1024;
+
+/// Multi-row statements: `prefix` then up to [`ROWS_PER_STATEMENT`] tuples each, split
+/// further so that no statement's parameters pass [`MAX_STATEMENT_BYTES`].
+pub(crate) fn multi_row(
+    prefix: &str,
+    columns: usize,
+    rows: Vec<Vec<Value>>,
+) -> Vec<(String, Vec<Value>)> {
+    let mut out = Vec::new();
+    let mut params = Vec::new();
+    let mut count = 0;
+    let mut bytes = 0;
+    for row in rows {
+        let size: usize = row
+            .iter()
+            .map(|v| match v {
+                Value::Text(t) => t.len(),
+                Value::Blob(b) => b.len(),
+                _ => 8,
+            })
+            .sum();
+        if count > 0 && (count == ROWS_PER_STATEMENT || bytes + size > MAX_STATEMENT_BYTES) {
+            out.push((
+                format!("{prefix} {}", tuples(count, columns)),
+                std::mem::take(&mut params),
+            ));
+            count = 0;
+            bytes = 0;
+        }
+        params.extend(row);
+        count += 1;
+        bytes += size;
+    }
+    if count > 0 {
+        out.push((format!("{prefix} {}", tuples(count, columns)), params));
+    }
+    out
 }
 
 /// `?, ?, ?` for `n` placeholders.

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::first_column;
-use super::store::multi_row;
+use super::multi_row;
 use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;

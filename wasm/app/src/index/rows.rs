@@ -17,6 +17,13 @@ use crate::Error;
 /// The worklog property that holds a worklog's attributes.
 pub const ATTRIBUTES_PROPERTY: &str = "worklogs.attributes";
 
+/// The worklog property the app writes on a worklog it put back
+/// (`ops::worklog::put_back`): `{"id", "author", "path"}`, the original
+/// worklog's id and author, and whether it was recreated as the `author` or as
+/// the `app`. On a worklog whose Jira author is an app account, the index
+/// counts the time for `author` (see [`WorklogRow::from_jira`]).
+pub const ORIGIN_PROPERTY: &str = "worklogs.origin";
+
 /// The longest summary kept, in characters (Jira's own limit).
 const MAX_SUMMARY_CHARS: usize = 255;
 
@@ -32,7 +39,7 @@ pub struct RawWorklog {
     #[serde(deserialize_with = "id_string")]
     issue_id: String,
     #[serde(default)]
-    author: Option<User>,
+    author: Option<RawAuthor>,
     started: String,
     time_spent_seconds: i64,
     updated: String,
@@ -42,6 +49,16 @@ pub struct RawWorklog {
     visibility: Option<Visibility>,
     #[serde(default)]
     properties: Option<Vec<RawProperty>>,
+}
+
+/// A worklog's author: who, and whether an app (`accountType: "app"`).
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawAuthor {
+    #[serde(flatten)]
+    user: User,
+    #[serde(default)]
+    account_type: String,
 }
 
 #[derive(Deserialize, Debug)]
@@ -74,6 +91,10 @@ pub struct WorklogRow {
     pub attributes: Option<String>,
     /// A 31-bit hash of the comment's plain text; 0 without a comment.
     pub note: i64,
+    /// The comment as Jira sent it (ADF), as canonical JSON; none without
+    /// one. Not stored in the index, only in the journal (when the
+    /// administrator keeps comments there: [`super::journal`]).
+    pub comment: Option<String>,
 }
 
 /// Parses Jira's numeric id text.
@@ -103,6 +124,13 @@ fn instant(what: &str, field: &str, text: &str) -> Result<i64, Error> {
 
 impl WorklogRow {
     /// The row for a worklog as Jira sent it.
+    ///
+    /// The author is Jira's, except on a worklog an app wrote (its author's
+    /// `accountType` is `app`) that carries the property [`ORIGIN_PROPERTY`]
+    /// with an `author`: the app put back someone's deleted worklog and could
+    /// not do it as them (a deactivated person), so the time counts for the
+    /// original author in reports, timesheets and exports. A person cannot
+    /// claim someone else's time this way: only an app's worklog is read so.
     ///
     /// # Errors
     ///
@@ -135,19 +163,42 @@ impl WorklogRow {
         Ok(Self {
             id,
             issue: numeric_id("issue", &raw.issue_id)?,
-            author: raw
-                .author
-                .as_ref()
-                .map(|a| a.account_id.clone())
-                .unwrap_or_default(),
+            author: author(raw),
             started: instant(&what, "started", &raw.started)?,
             seconds: raw.time_spent_seconds,
             updated: instant(&what, "updated", &raw.updated)?,
             visibility,
             attributes,
             note,
+            comment: raw
+                .comment
+                .as_ref()
+                .filter(|c| !c.is_null())
+                .map(canonical_json),
         })
     }
+}
+
+/// Who a worklog counts for: its author, or the original author an app's
+/// put-back copy names in [`ORIGIN_PROPERTY`].
+fn author(raw: &RawWorklog) -> String {
+    let Some(author) = raw.author.as_ref() else {
+        return String::new();
+    };
+    if author.account_type == "app" {
+        let origin = raw
+            .properties
+            .iter()
+            .flatten()
+            .find(|p| p.key == ORIGIN_PROPERTY)
+            .and_then(|p| p.value.get("author"))
+            .and_then(Json::as_str)
+            .filter(|a| !a.is_empty());
+        if let Some(origin) = origin {
+            return origin.to_owned();
+        }
+    }
+    author.user.account_id.clone()
 }
 
 /// The hash the index keeps of a comment: 0 for none, else 31 bits, never 0.

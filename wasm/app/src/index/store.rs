@@ -9,17 +9,16 @@ use futures::future::join_all;
 use serde::{Deserialize, Serialize};
 
 use super::fetch::{fetch_issues, IssueFetch};
-use super::{dict_id, erased, int, placeholders, read_by_ids, tuples, IssueRow, Kind, WorklogRow};
+use super::journal::{self, Deleting, JournalSettings, NewVersion, Source};
+use super::{
+    dict_id, erased, int, multi_row, placeholders, read_by_ids, IssueRow, Kind, WorklogRow,
+};
 use crate::executor::Ctx;
 use crate::protocol::{SqlRows, Value};
 use crate::Error;
 
 /// Ids per `IN (…)` list and rows per multi-row statement.
 const CHUNK: usize = 1000;
-
-/// The most bytes of parameters in one multi-row statement, well under Forge
-/// SQL's 1 MiB request limit.
-const MAX_STATEMENT_BYTES: usize = 512 * 1024;
 
 /// What a store did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +84,15 @@ impl Dict {
         std::mem::take(&mut self.used)
     }
 
+    /// Takes in the entries of a dictionary filled for one row; returns the
+    /// ids that row used.
+    fn absorb(&mut self, row: Dict) -> Vec<i64> {
+        for (id, entry) in row.entries {
+            self.entries.entry(id).or_insert(entry);
+        }
+        row.used
+    }
+
     /// Reads the entries already stored under this dictionary's ids: an
     /// entry stored as it is needs no write, and one stored with another kind
     /// or text is a collision (53-bit hashes of texts anyone can write, such
@@ -123,44 +131,6 @@ fn without_collisions(
         })
         .collect();
     (kept, refused)
-}
-
-/// Multi-row statements: `prefix` then up to [`CHUNK`] tuples each, split
-/// further so that no statement's parameters pass [`MAX_STATEMENT_BYTES`].
-pub(super) fn multi_row(
-    prefix: &str,
-    columns: usize,
-    rows: Vec<Vec<Value>>,
-) -> Vec<(String, Vec<Value>)> {
-    let mut out = Vec::new();
-    let mut params = Vec::new();
-    let mut count = 0;
-    let mut bytes = 0;
-    for row in rows {
-        let size: usize = row
-            .iter()
-            .map(|v| match v {
-                Value::Text(t) => t.len(),
-                Value::Blob(b) => b.len(),
-                _ => 8,
-            })
-            .sum();
-        if count > 0 && (count == CHUNK || bytes + size > MAX_STATEMENT_BYTES) {
-            out.push((
-                format!("{prefix} {}", tuples(count, columns)),
-                std::mem::take(&mut params),
-            ));
-            count = 0;
-            bytes = 0;
-        }
-        params.extend(row);
-        count += 1;
-        bytes += size;
-    }
-    if count > 0 {
-        out.push((format!("{prefix} {}", tuples(count, columns)), params));
-    }
-    out
 }
 
 /// Runs statements in one batch (the host keeps their order) and fails with
@@ -338,14 +308,18 @@ fn gone_statements(site: i64, now_ms: i64, issues: &[i64]) -> Vec<(String, Vec<V
     out
 }
 
-/// Stores worklogs as Jira has them, with the issues they need.
+/// Stores worklogs as Jira has them, with the issues they need, seen from
+/// `source`.
 ///
 /// One batch reads which worklogs are indexed (and when they were last
-/// updated) and which of their issues are; issues not yet indexed are fetched
-/// from Jira (with their parents); then one batch writes, in order, the
-/// dictionary entries, the issues and the worklogs that are new or changed.
-/// Worklogs of issues Jira no longer shows are not written, and those issues'
-/// rows and worklogs are deleted.
+/// updated), their newest journaled versions, the journal's settings and
+/// which of their issues are indexed; issues not yet indexed are fetched
+/// from Jira (with their parents); then batches write, in order, the
+/// dictionary entries, the journal's new versions (each worklog whose content
+/// differs from its newest version, and the deletion of the worklogs of
+/// issues Jira no longer shows), and the issues and the worklogs that are new
+/// or changed. Worklogs of issues Jira no longer shows are not written, and
+/// those issues' rows and worklogs are deleted.
 ///
 /// # Errors
 ///
@@ -355,8 +329,9 @@ pub async fn store_worklogs(
     site: i64,
     rows: Vec<WorklogRow>,
     fetch: &IssueFetch,
+    source: Source,
 ) -> Result<Stored, Error> {
-    store_worklogs_as(ctx, site, rows, fetch, false).await
+    store_worklogs_as(ctx, site, rows, fetch, source, false).await
 }
 
 /// [`store_worklogs`], writing every row when `force` (a repair: the index
@@ -370,6 +345,7 @@ pub async fn store_worklogs_as(
     site: i64,
     rows: Vec<WorklogRow>,
     fetch: &IssueFetch,
+    source: Source,
     force: bool,
 ) -> Result<Stored, Error> {
     let mut unique: BTreeMap<i64, WorklogRow> = BTreeMap::new();
@@ -391,13 +367,15 @@ pub async fn store_worklogs_as(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let (indexed, issues) = futures::join!(
+    let (indexed, heads, settings, issues) = futures::join!(
         read_by_ids(
             ctx,
             "SELECT id, issue, project, updated FROM worklogs WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
             site,
             &ids,
         ),
+        journal::heads(ctx, site, &ids),
+        crate::store::load::<JournalSettings>(ctx),
         read_by_ids(
             ctx,
             "SELECT id, project FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
@@ -405,6 +383,7 @@ pub async fn store_worklogs_as(
             &issue_ids,
         )
     );
+    let (heads, comments) = (heads?, settings?.comments);
     // id → (issue, project, updated)
     let indexed: BTreeMap<i64, (i64, i64, i64)> = indexed?
         .iter()
@@ -439,16 +418,15 @@ pub async fn store_worklogs_as(
     .await?;
     let mut dict = Dict::default();
     let mut stored = Stored::default();
-    let mut worklog_rows = Vec::new();
+    // Each kept row: its values, the dictionary ids it uses, whether the
+    // index is written and its new journal version, if any.
+    let mut kept = Vec::new();
+    let now_ms = ctx.context().now_ms;
     for row in unique.values() {
         let Some(&project) = projects.get(&row.issue) else {
             stored.skipped += 1;
             continue;
         };
-        if !force && indexed.get(&row.id) == Some(&(row.issue, project, row.updated)) {
-            stored.unchanged += 1;
-            continue;
-        }
         if !force
             && indexed
                 .get(&row.id)
@@ -460,8 +438,43 @@ pub async fn store_worklogs_as(
             stored.unchanged += 1;
             continue;
         }
-        let values = worklog_values(site, &mut dict, row, project, &erased);
-        worklog_rows.push((values, dict.take_used()));
+        let mut row_dict = Dict::default();
+        let values = worklog_values(site, &mut row_dict, row, project, &erased);
+        let hash = journal::version_hash(&values, row.comment.as_deref());
+        let head = heads.get(&row.id);
+        let version = match head {
+            Some(h) if !h.deleted && h.hash == hash => None,
+            _ => Some(journal::version_row(
+                NewVersion {
+                    row: &values,
+                    seq: head.map_or(0, |h| h.seq).saturating_add(1),
+                    comment: row.comment.clone().filter(|_| comments),
+                    deleted: false,
+                    hash,
+                },
+                now_ms,
+                source,
+            )),
+        };
+        let write = force || indexed.get(&row.id) != Some(&(row.issue, project, row.updated));
+        if !write {
+            stored.unchanged += 1;
+            if version.is_none() {
+                continue;
+            }
+        }
+        let used = dict.absorb(row_dict);
+        kept.push((values, used, write, version));
+    }
+    let mut worklog_rows = Vec::new();
+    let mut version_rows = Vec::new();
+    for (values, used, write, version) in kept {
+        if let Some(version) = version {
+            version_rows.push((version, used.clone()));
+        }
+        if write {
+            worklog_rows.push((values, used));
+        }
     }
     let issue_rows: Vec<(Vec<Value>, Vec<i64>)> = fetched
         .iter()
@@ -473,12 +486,20 @@ pub async fn store_worklogs_as(
     let colliding = dict.guard(ctx, site).await?;
     let (worklog_rows, refused_worklogs) = without_collisions(worklog_rows, &colliding);
     let (issue_rows, refused_issues) = without_collisions(issue_rows, &colliding);
+    let (version_rows, _) = without_collisions(version_rows, &colliding);
     stored.written = worklog_rows.len() as u64;
     stored.issues = issue_rows.len() as u64;
     stored.refused = refused_worklogs + refused_issues;
     // The dictionary first, in a batch of its own: a row is never written
     // while an entry it points at failed to be.
     write_all(ctx, dict_statements(site, dict)).await?;
+    // The journal next, in a batch of its own: no index change is written
+    // before its version is.
+    let mut versions = journal::statements(version_rows);
+    if !gone.is_empty() {
+        versions.extend(journal::deletions(ctx, site, Deleting::Issues(&gone), source).await?);
+    }
+    write_all(ctx, versions).await?;
     // A few rows already indexed (a person's own write, an event) are written
     // only where the index still holds an older copy, one statement each: a
     // concurrent writer that read Jira later is never overwritten, and a row
@@ -503,7 +524,7 @@ pub async fn store_worklogs_as(
 /// first, for each issue whose project changed, its worklogs' project (so a
 /// stop between the two steps is repaired when the issue is seen again); then
 /// the dictionary entries and the issues. Issues in `gone` lose their rows and
-/// their worklogs.
+/// their worklogs, whose deletion is journaled first (seen from `source`).
 ///
 /// # Errors
 ///
@@ -513,6 +534,7 @@ pub async fn store_issues(
     site: i64,
     issues: Vec<IssueRow>,
     gone: &[i64],
+    source: Source,
 ) -> Result<Stored, Error> {
     let ids: Vec<i64> = issues.iter().map(|i| i.id).collect();
     let stored_projects: BTreeMap<i64, i64> = read_by_ids(
@@ -549,8 +571,15 @@ pub async fn store_issues(
         .collect();
     let colliding = dict.guard(ctx, site).await?;
     let (rows, refused) = without_collisions(rows, &colliding);
-    // The dictionary first, as in `store_worklogs_as`.
+    // The dictionary first, as in `store_worklogs_as`, then the journal.
     write_all(ctx, dict_statements(site, dict)).await?;
+    if !gone.is_empty() {
+        write_all(
+            ctx,
+            journal::deletions(ctx, site, Deleting::Issues(gone), source).await?,
+        )
+        .await?;
+    }
     let mut statements = multi_row(ISSUES_INSERT, 14, rows);
     statements.extend(gone_statements(site, ctx.context().now_ms, gone));
     let answers = write_all(ctx, statements).await?;
@@ -570,13 +599,24 @@ pub async fn store_issues(
     })
 }
 
-/// Deletes worklogs by id, 1000 per statement, in one batch; returns how many
-/// rows went.
+/// Deletes worklogs by id, 1000 per statement, in one batch, after a batch
+/// that journals their deletion (seen from `source`); returns how many rows
+/// went.
 ///
 /// # Errors
 ///
 /// The database's errors.
-pub async fn delete_worklogs(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<u64, Error> {
+pub async fn delete_worklogs(
+    ctx: &Ctx,
+    site: i64,
+    ids: &[i64],
+    source: Source,
+) -> Result<u64, Error> {
+    write_all(
+        ctx,
+        journal::deletions(ctx, site, Deleting::Ids(ids), source).await?,
+    )
+    .await?;
     let now_ms = ctx.context().now_ms;
     let statements = ids
         .chunks(CHUNK)

@@ -124,7 +124,7 @@ pub async fn search_projects(ctx: &Ctx, query: &str, max: usize) -> Result<Vec<P
 ///
 /// Jira's errors other than `forbidden`.
 pub async fn people_by_id(ctx: &Ctx, ids: &[String]) -> Result<Vec<Person>, Error> {
-    let who = principal(ctx);
+    let who = &principal(ctx);
     let asks = ids.chunks(USERS_PER_REQUEST).map(|chunk| async move {
         let mut path =
             JiraPath::api(&["user", "bulk"]).query("maxResults", &USERS_PER_REQUEST.to_string());
@@ -156,7 +156,7 @@ pub async fn people_by_id(ctx: &Ctx, ids: &[String]) -> Result<Vec<Person>, Erro
 ///
 /// Jira's errors other than `forbidden`.
 pub async fn projects_by_id(ctx: &Ctx, ids: &[String]) -> Result<Vec<Project>, Error> {
-    let who = principal(ctx);
+    let who = &principal(ctx);
     let numeric: Vec<&String> = ids
         .iter()
         .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))

@@ -17,6 +17,7 @@ mod me;
 pub mod privacy;
 pub mod rate;
 pub mod report;
+pub mod restore;
 pub mod rounding;
 mod schedule;
 mod settings;
@@ -24,6 +25,8 @@ mod sync;
 mod timer;
 mod timesheet;
 mod worklog;
+
+pub use worklog::put_back;
 
 use futures::future::LocalBoxFuture;
 use serde::Serialize;
@@ -357,6 +360,30 @@ pub const OPERATIONS: &[Operation] = &[
         JOBS,
         "delete audit entries past the retention, keeping the chain verifiable (jobs only)",
         audit::prune
+    ),
+    operation!(
+        "restore.plan",
+        PEOPLE,
+        "the dry run of a restore of worklogs from the journal: what would be recreated or reverted (administrators)",
+        restore::plan
+    ),
+    operation!(
+        "restore.run",
+        PEOPLE,
+        "restore worklogs deleted or changed in a window from the journal, in slices (administrators)",
+        restore::run
+    ),
+    operation!(
+        "restore.status",
+        PEOPLE,
+        "the current or last restore of worklogs (administrators)",
+        restore::status
+    ),
+    operation!(
+        "restore.cancel",
+        PEOPLE,
+        "stop the restore of worklogs under way (administrators)",
+        restore::cancel
     ),
     operation!(
         "approval.settings.get",

@@ -58,9 +58,10 @@ impl Call {
         Self::new(Method::Post, path, Some(body))
     }
 
-    /// The same request on `principal`'s behalf.
-    pub fn by(mut self, principal: Principal) -> Self {
-        self.principal = principal;
+    /// The same request on `principal`'s behalf (a [`Principal`] or a
+    /// reference to one).
+    pub fn by(mut self, principal: impl Into<Principal>) -> Self {
+        self.principal = principal.into();
         self
     }
 
@@ -90,7 +91,7 @@ impl Call {
     /// The effect's request, as the host gets it.
     pub fn request(&self) -> JiraRequest {
         JiraRequest {
-            principal: self.principal,
+            principal: self.principal.clone(),
             method: self.method.as_str().to_owned(),
             path: self.path.as_str().to_owned(),
             body: self.body.clone(),

@@ -23,9 +23,10 @@ use super::{account_key, utc, ApprovalSettings, Facts, Located, OnOutsideEdit};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::index::approvals::{self as rows, DriftRow, HistoryRow, SnapshotRow};
-use crate::index::{self, IssueFetch, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
+use crate::index::{self, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY};
 use crate::input::{parse_date_time, quote, Input};
 use crate::jira::{Call, JiraPath};
+use crate::ops::worklog::put_back::{self, PutBack, Version};
 use crate::protocol::Method;
 use crate::store::{self, audit};
 use crate::{Error, ErrorCode};
@@ -448,13 +449,8 @@ async fn restore(
         .before
         .as_deref()
         .and_then(|b| serde_json::from_str(b).ok());
-    let issue = before.as_ref().map(|b| id_text(at(b, &["issueId"])));
     let written: Option<Json> = match (drift.kind.as_str(), before) {
-        ("changed", Some(before)) => {
-            let issue = issue.unwrap_or_default();
-            Some(rewrite(ctx, &issue, drift.worklog, &before).await?)
-        }
-        ("deleted", Some(before)) => Some(put_back(ctx, &before).await?),
+        ("changed" | "deleted", Some(before)) => Some(put_back(ctx, &before).await?),
         ("added", _) => {
             let after: Json = drift
                 .after
@@ -506,7 +502,6 @@ async fn restore(
             },
         )
         .await?;
-        index_body(ctx, body).await;
     }
     history(
         ctx,
@@ -524,64 +519,6 @@ async fn restore(
     rows::write_drift(ctx, drift).await
 }
 
-/// Stores a written worklog in the index at once (best effort: the next
-/// event or sync round repairs a failure).
-async fn index_body(ctx: &Ctx, body: &Json) {
-    let Ok(raw) = serde_json::from_value::<RawWorklog>(body.clone()) else {
-        return;
-    };
-    let Ok(row) = WorklogRow::from_jira(&raw) else {
-        return;
-    };
-    let (Ok(site), Ok(custom)) = futures::join!(index::site(ctx), index::load_fields(ctx)) else {
-        return;
-    };
-    let fetch = IssueFetch {
-        custom,
-        parallel: 1,
-        patient: false,
-    };
-    let _ = index::store_worklogs(ctx, site, vec![row], &fetch).await;
-}
-
-/// Writes the locked version back over a changed worklog, as the app,
-/// without notifying anyone or touching the estimate.
-async fn rewrite(ctx: &Ctx, issue: &str, id: i64, before: &Json) -> Result<Json, Error> {
-    let mut body = serde_json::Map::new();
-    body.insert("started".into(), at(before, &["started"]).clone());
-    body.insert(
-        "timeSpentSeconds".into(),
-        at(before, &["timeSpentSeconds"]).clone(),
-    );
-    let comment = if at(before, &["comment"]).is_object() {
-        at(before, &["comment"]).clone()
-    } else {
-        adf::from_plain_text("")
-    };
-    body.insert("comment".into(), comment);
-    if at(before, &["visibility"]).is_object() {
-        body.insert("visibility".into(), at(before, &["visibility"]).clone());
-    }
-    let attributes = at(before, &["properties"]).as_array().and_then(|props| {
-        props
-            .iter()
-            .find(|p| at(p, &["key"]) == ATTRIBUTES_PROPERTY)
-            .map(|p| at(p, &["value"]).clone())
-    });
-    if let Some(values) = attributes {
-        body.insert(
-            "properties".into(),
-            json!([{"key": ATTRIBUTES_PROPERTY, "value": values}]),
-        );
-    }
-    let path = JiraPath::api(&["issue", issue, "worklog", &id.to_string()])
-        .query("adjustEstimate", "leave")
-        .query("notifyUsers", "false")
-        .query("expand", "properties");
-    let call = Call::new(Method::Put, path, Some(Json::Object(body).to_string())).as_app();
-    call.json(ctx).await
-}
-
 /// Deletes a worklog added to a locked period, as the app.
 async fn remove(ctx: &Ctx, issue: &str, id: i64) -> Result<(), Error> {
     let path = JiraPath::api(&["issue", issue, "worklog", &id.to_string()])
@@ -591,7 +528,7 @@ async fn remove(ctx: &Ctx, issue: &str, id: i64) -> Result<(), Error> {
     let response = call.send(ctx).await?;
     if response.status == 404 || (200..300).contains(&response.status) {
         if let Ok(site) = index::site(ctx).await {
-            let _ = index::delete_worklogs(ctx, site, &[id]).await;
+            let _ = index::delete_worklogs(ctx, site, &[id], index::JournalSource::Restore).await;
         }
         Ok(())
     } else {
@@ -599,17 +536,57 @@ async fn remove(ctx: &Ctx, issue: &str, id: i64) -> Result<(), Error> {
     }
 }
 
-/// Puts a deleted worklog back: the shared put-back (as its original author
-/// where Jira allows, else as the app with the author recorded).
-async fn put_back(_ctx: &Ctx, before: &Json) -> Result<Json, Error> {
-    Err(Error::new(
-        ErrorCode::Conflict,
-        format!(
-            "worklog {} was deleted in Jira: putting it back is not available on this site yet; \
-             accept the deletion with a reason, or log the time again",
-            id_text(at(before, &["id"]))
-        ),
-    ))
+/// The locked version as the shared put-back takes it.
+fn version_from(body: &Json) -> Result<Version, Error> {
+    let number = |v: &Json| id_text(v).parse::<i64>().ok();
+    let bad = |what: &str| Error::internal(format!("a locked worklog has no valid {what}"));
+    let comment = adf::to_plain_text(at(body, &["comment"]));
+    let visibility = at(body, &["visibility"]);
+    let attributes = at(body, &["properties"]).as_array().and_then(|props| {
+        props
+            .iter()
+            .find(|p| at(p, &["key"]) == ATTRIBUTES_PROPERTY)
+            .map(|p| at(p, &["value"]).clone())
+    });
+    Ok(Version {
+        id: number(at(body, &["id"])).ok_or_else(|| bad("id"))?,
+        issue: number(at(body, &["issueId"])).ok_or_else(|| bad("issue id"))?,
+        author: at(body, &["author", "accountId"])
+            .as_str()
+            .ok_or_else(|| bad("author"))?
+            .to_owned(),
+        started: at(body, &["started"])
+            .as_str()
+            .and_then(parse_date_time)
+            .map(|t| t.timestamp_millis())
+            .ok_or_else(|| bad("start"))?,
+        seconds: at(body, &["timeSpentSeconds"])
+            .as_i64()
+            .ok_or_else(|| bad("time spent"))?,
+        comment: Some(comment),
+        visibility: visibility.is_object().then(|| visibility.clone()),
+        attributes: attributes.filter(Json::is_object),
+    })
+}
+
+/// Puts the locked version back with the shared put-back
+/// ([`put_back::put_back`]): a changed worklog is reverted, a deleted one
+/// recreated (as its author through offline impersonation where Jira allows,
+/// else as the app with the author in a property); then answers Jira's JSON
+/// of the worklog as it is now (under its new id when recreated).
+async fn put_back(ctx: &Ctx, before: &Json) -> Result<Json, Error> {
+    let version = version_from(before)?;
+    let mut current = put_back::find(ctx, version.issue, &[version.id]).await?;
+    let done =
+        put_back::put_back(ctx, &version, current.remove(&version.id).as_ref(), None).await?;
+    let id = match done {
+        PutBack::Unchanged { id } | PutBack::Reverted { id } | PutBack::Recreated { id, .. } => id,
+    };
+    bodies(ctx, &[id]).await?.into_iter().next().ok_or_else(|| {
+        Error::upstream(format!(
+            "worklog {id} was put back, but jira does not show it to the app"
+        ))
+    })
 }
 
 fn id_text(v: &Json) -> String {

@@ -530,6 +530,30 @@ fn outside_edits_are_restored_after_the_event_and_after_the_sync() {
     let added = added["id"].as_str().unwrap().to_owned();
     site.event("created", &added);
     assert_eq!(site.seconds_in_jira("ALPHA-2", &added), None);
+    // Deleted in Jira: put back (as alice, by impersonation), under a new id,
+    // still counted for her.
+    site.jira(
+        "alice",
+        "DELETE",
+        &format!("/rest/api/3/issue/ALPHA-2/worklog/{id}"),
+        None,
+    );
+    site.event("deleted", &id);
+    let list = site
+        .run("alice", "worklog.list", json!({"issue": "ALPHA-2"}))
+        .unwrap();
+    let back: Vec<&Json> = list["worklogs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["timeSpentSeconds"] == 7200 && w["id"] != json!(id))
+        .collect();
+    assert_eq!(back.len(), 1, "{list}");
+    assert_eq!(back[0]["author"]["accountId"], json!(site.id("alice")));
+    assert_eq!(list["totalSeconds"], 7200 + 3600, "{list}");
+    // The restored worklog's own event finds it as locked.
+    let new_id = back[0]["id"].as_str().unwrap().to_owned();
+    site.event("created", &new_id);
     let status = site
         .run(
             "carol",
@@ -543,5 +567,6 @@ fn outside_edits_are_restored_after_the_event_and_after_the_sync() {
         .iter()
         .filter(|h| h["action"] == "restored")
         .count();
-    assert_eq!(restored, 3, "{status}");
+    assert_eq!(restored, 4, "{status}");
+    assert_eq!(status["openDrifts"], 0, "{status}");
 }

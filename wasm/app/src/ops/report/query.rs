@@ -101,13 +101,13 @@ struct FoundIssue {
 /// `invalid-input` for an unknown group (`filter.groups`, naming it) or a JQL Jira
 /// refuses (`filter.jql`); `limit` past 50,000 issues; Jira's errors.
 pub async fn resolve(ctx: &Ctx, prefix: &str, query: &ReportQuery) -> Result<Resolution, Error> {
-    let who = principal(ctx);
+    let who = &principal(ctx);
     let filter = query.filter();
     let groups = futures::future::join_all(
         filter
             .groups
             .iter()
-            .map(|group| group_members(ctx, who, group)),
+            .map(|group| group_members(ctx, who.clone(), group)),
     );
     let jql = async {
         let Some(jql) = &filter.jql else {

@@ -428,7 +428,7 @@ impl Reader {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let who = principal(ctx);
+        let who = &principal(ctx);
         let asks = wanted.chunks(USERS_PER_REQUEST).map(|chunk| async move {
             let mut path = JiraPath::api(&["user", "bulk"])
                 .query("maxResults", &USERS_PER_REQUEST.to_string());
@@ -466,7 +466,7 @@ impl Reader {
         rows: &[&ReportRow],
     ) -> Result<BTreeMap<i64, String>, Error> {
         let ids: Vec<i64> = rows.iter().filter(|r| r.note != 0).map(|r| r.id).collect();
-        let who = principal(ctx);
+        let who = &principal(ctx);
         let asks = ids.chunks(1000).map(|chunk| async move {
             let body = serde_json::json!({ "ids": chunk }).to_string();
             let call = Call::post(JiraPath::api(&["worklog", "list"]), body).by(who);

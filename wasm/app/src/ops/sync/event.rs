@@ -119,7 +119,7 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
     if event.what == What::Deleted {
         let site = index::site(ctx).await?;
         approval::drift::watch(ctx, &[], &[id]).await?;
-        let removed = index::delete_worklogs(ctx, site, &[id]).await?;
+        let removed = index::delete_worklogs(ctx, site, &[id], index::JournalSource::Event).await?;
         return Ok(output(if removed > 0 { "removed" } else { "absent" }));
     }
     let path = JiraPath::api(&["worklog", "list"]).query("expand", "properties");
@@ -137,7 +137,7 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
         .collect::<Result<Vec<_>, _>>()?;
     if rows.is_empty() {
         approval::drift::watch(ctx, &[], &[id]).await?;
-        let removed = index::delete_worklogs(ctx, site, &[id]).await?;
+        let removed = index::delete_worklogs(ctx, site, &[id], index::JournalSource::Event).await?;
         return Ok(output(if removed > 0 { "removed" } else { "absent" }));
     }
     let fetch = IssueFetch {
@@ -146,7 +146,8 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
         patient: true,
     };
     approval::drift::watch(ctx, &rows, &[]).await?;
-    let stored = index::store_worklogs(ctx, site, rows, &fetch).await?;
+    let stored =
+        index::store_worklogs(ctx, site, rows, &fetch, index::JournalSource::Event).await?;
     Ok(output(if stored.written > 0 {
         "indexed"
     } else if stored.unchanged > 0 {

@@ -235,7 +235,14 @@ impl Engine<'_> {
     async fn store_round(&mut self, round: &Round) -> Result<(), Error> {
         let rows = list_worklogs(self.ctx, &round.ids).await?;
         crate::ops::approval::drift::watch(self.ctx, &rows, &[]).await?;
-        let stored = index::store_worklogs(self.ctx, self.site, rows, self.fetch).await?;
+        let stored = index::store_worklogs(
+            self.ctx,
+            self.site,
+            rows,
+            self.fetch,
+            index::JournalSource::Sync,
+        )
+        .await?;
         let next_phase = round.last.then_some(Phase::Deletions);
         let (until, first) = (round.until, round.first_time);
         self.checkpoint(stored, round.ids.len() as u64, |state| {
@@ -259,7 +266,8 @@ impl Engine<'_> {
             0
         } else {
             crate::ops::approval::drift::watch(self.ctx, &[], &round.ids).await?;
-            index::delete_worklogs(self.ctx, self.site, &round.ids).await?
+            index::delete_worklogs(self.ctx, self.site, &round.ids, index::JournalSource::Sync)
+                .await?
         };
         let next_phase = round.last.then(|| self.after_deletions());
         let stored = Stored {
@@ -309,7 +317,10 @@ impl Engine<'_> {
             let indexed = index::issues::indexed(ctx, self.site, &ids).await?;
             if !indexed.is_empty() {
                 let (issues, gone) = fetch_issues(ctx, &indexed, self.fetch).await?;
-                stored.add(index::store_issues(ctx, self.site, issues, &gone).await?);
+                stored.add(
+                    index::store_issues(ctx, self.site, issues, &gone, index::JournalSource::Sync)
+                        .await?,
+                );
             }
             match page.next_page_token {
                 Some(next) if !ids.is_empty() && token.as_deref() != Some(next.as_str()) => {
@@ -345,7 +356,8 @@ impl Engine<'_> {
                 .await;
         };
         let (issues, gone) = fetch_issues(ctx, &ids, self.fetch).await?;
-        let stored = index::store_issues(ctx, self.site, issues, &gone).await?;
+        let stored =
+            index::store_issues(ctx, self.site, issues, &gone, index::JournalSource::Sync).await?;
         self.checkpoint(stored, ids.len() as u64, |state| {
             state.refresh_after = Some(last);
         })

@@ -13,6 +13,7 @@ use crate::protocol::{Effect, Value};
 use crate::testing::{write_attributes_in_jira, FakeHost};
 
 mod concurrency;
+mod journal;
 
 /// 2026-11-24T12:00:00Z, when the demo's history ends.
 const NOW: i64 = 1_795_521_600_000;

@@ -629,12 +629,19 @@ async fn verify_slice(
             );
             rows.extend(jira_rows);
         }
-        stored.add(index::store_worklogs_as(ctx, site, rows, &fetch, true).await?);
+        stored.add(
+            index::store_worklogs_as(ctx, site, rows, &fetch, index::JournalSource::Sync, true)
+                .await?,
+        );
         if !stale.is_empty() {
-            stored.deleted += index::delete_worklogs(ctx, site, &stale).await?;
+            stored.deleted +=
+                index::delete_worklogs(ctx, site, &stale, index::JournalSource::Sync).await?;
         }
         if !gone.is_empty() {
-            stored.add(index::store_issues(ctx, site, Vec::new(), &gone).await?);
+            stored.add(
+                index::store_issues(ctx, site, Vec::new(), &gone, index::JournalSource::Sync)
+                    .await?,
+            );
         }
         run.repaired.get_or_insert_with(Stored::default).add(stored);
     }

@@ -9,6 +9,7 @@ mod delete;
 mod estimate;
 mod list;
 mod log;
+pub mod put_back;
 mod update;
 
 pub use delete::delete;
@@ -309,14 +310,14 @@ async fn index_written(ctx: &Ctx, target: IndexTarget, response: &HttpResponse) 
         parallel: 1,
         patient: false,
     };
-    let _ = index::store_worklogs(ctx, site, vec![row], &fetch).await;
+    let _ = index::store_worklogs(ctx, site, vec![row], &fetch, index::JournalSource::App).await;
 }
 
 /// Removes a deleted worklog from the index at once; best effort, as
 /// [`index_written`].
 async fn index_deleted(ctx: &Ctx, site: Result<i64, Error>, id: &WorklogId) {
     if let (Ok(site), Ok(id)) = (site, id.as_str().parse::<i64>()) {
-        let _ = index::delete_worklogs(ctx, site, &[id]).await;
+        let _ = index::delete_worklogs(ctx, site, &[id], index::JournalSource::App).await;
     }
 }
 

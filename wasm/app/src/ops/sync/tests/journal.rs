@@ -1,0 +1,212 @@
+//! The worklog journal (`index::journal`): every version the index stores is
+//! journaled once, from where it was seen; a deletion keeps the last state.
+
+use super::*;
+use crate::index::journal::{self, Filter, Version};
+
+/// `(worklog, seq, source, deleted, comment is stored)` of every version.
+fn versions(host: &FakeHost) -> Vec<(i64, i64, i64, i64, bool)> {
+    host.query(
+        "SELECT worklog, seq, source, deleted, comment FROM worklog_journal ORDER BY worklog, seq",
+    )
+    .iter()
+    .map(|r| {
+        (
+            int(&r[0]),
+            int(&r[1]),
+            int(&r[2]),
+            int(&r[3]),
+            r[4] != Value::Null,
+        )
+    })
+    .collect()
+}
+
+fn latest(host: &mut FakeHost, id: i64, at_ms: Option<i64>) -> Option<Version> {
+    let out = host
+        .run_with(move |ctx| {
+            Box::pin(async move {
+                let site = crate::index::site(&ctx).await?;
+                let found = match at_ms {
+                    Some(at) => journal::latest_before(&ctx, site, &[id], at).await?,
+                    None => journal::latest(&ctx, site, &[id]).await?,
+                };
+                Ok(serde_json::to_string(&found.get(&id)).unwrap())
+            })
+        })
+        .unwrap();
+    serde_json::from_value(out).unwrap()
+}
+
+fn window(host: &mut FakeHost, filter: Filter) -> Vec<Version> {
+    let out = host
+        .run_with(move |ctx| {
+            Box::pin(async move {
+                let site = crate::index::site(&ctx).await?;
+                let mut all = Vec::new();
+                let mut after = None;
+                loop {
+                    let page = journal::versions(&ctx, site, &filter, after, 40).await?;
+                    let Some(last) = page.last() else { break };
+                    after = Some(last.cursor());
+                    all.extend(page);
+                }
+                Ok(serde_json::to_string(&all).unwrap())
+            })
+        })
+        .unwrap();
+    serde_json::from_value(out).unwrap()
+}
+
+#[test]
+fn a_sync_journals_every_worklog_once_and_a_second_sync_nothing() {
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let first = versions(&host);
+    let worklogs = jira_worklogs(&sim);
+    assert_eq!(first.len(), worklogs.len());
+    assert!(first.iter().all(|v| v.1 == 1 && v.2 == 3 && v.3 == 0));
+    // Comments are kept by default.
+    let with_comment = worklogs.values().filter(|f| f.note != 0).count();
+    assert_eq!(first.iter().filter(|v| v.4).count(), with_comment);
+    // Again from the start: the index is rewritten, the journal is not.
+    slices(&mut host, "sync.full", json!({"restart": true}));
+    later(&sim, &mut host);
+    slices(&mut host, "sync.incremental", json!({}));
+    assert_eq!(versions(&host), first);
+    // Every version of the window, paged, equals the table.
+    let all = window(
+        &mut host,
+        Filter {
+            from_ms: 0,
+            to_ms: i64::MAX,
+            ..Filter::default()
+        },
+    );
+    assert_eq!(all.len(), first.len());
+    let project = all[0].project;
+    let in_project = window(
+        &mut host,
+        Filter {
+            from_ms: 0,
+            to_ms: i64::MAX,
+            project: Some(project),
+            ..Filter::default()
+        },
+    );
+    assert!(!in_project.is_empty() && in_project.len() < all.len());
+    assert!(in_project.iter().all(|v| v.project == project));
+    assert!(in_project.iter().all(|v| v.comment.is_none()));
+}
+
+#[test]
+fn edits_events_own_writes_and_deletions_are_versions() {
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let synced_at = host.now_ms;
+    later(&sim, &mut host);
+    // The app's own write, then its event: one version, from the app.
+    host.act_as(Some("alice"));
+    let logged = host
+        .run(
+            "worklog.log",
+            json!({"issue": "ALPHA-2", "started": "2026-11-24T09:00:00+01:00", "timeSpent": "1h",
+                   "comment": "Pairing on the parser"}),
+        )
+        .unwrap();
+    let id: i64 = logged["id"].as_str().unwrap().parse().unwrap();
+    let issue_id = logged["issueId"].clone();
+    host.act_as(None);
+    let event = |kind: &str| {
+        json!({"eventType": format!("avi:jira:{kind}:worklog"), "atlassianId": "x",
+               "worklog": {"id": id.to_string(), "issueId": issue_id}})
+    };
+    host.run("sync.worklog-event", event("created")).unwrap();
+    let mine: Vec<_> = versions(&host).into_iter().filter(|v| v.0 == id).collect();
+    assert_eq!(mine, vec![(id, 1, 1, 0, true)]);
+    let logged_at = host.now_ms;
+
+    // Changed in Jira: the event journals it; the sync after it adds nothing.
+    later(&sim, &mut host);
+    let jira = InProcess::new(&sim).unwrap();
+    let reply = jira.send(
+        Caller::Account("alice"),
+        "PUT",
+        &format!("/rest/api/3/issue/ALPHA-2/worklog/{id}"),
+        Some(r#"{"timeSpentSeconds": 5400}"#),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    host.run("sync.worklog-event", event("updated")).unwrap();
+    later(&sim, &mut host);
+    slices(&mut host, "sync.incremental", json!({}));
+    let mine: Vec<_> = versions(&host).into_iter().filter(|v| v.0 == id).collect();
+    assert_eq!(mine, vec![(id, 1, 1, 0, true), (id, 2, 2, 0, true)]);
+
+    // Deleted in Jira: the sync journals the last state as deleted, once.
+    later(&sim, &mut host);
+    let reply = jira.send(
+        Caller::App,
+        "DELETE",
+        &format!("/rest/api/3/issue/ALPHA-2/worklog/{id}"),
+        None,
+    );
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    later(&sim, &mut host);
+    slices(&mut host, "sync.incremental", json!({}));
+    host.run("sync.worklog-event", event("deleted")).unwrap();
+    let mine: Vec<_> = versions(&host).into_iter().filter(|v| v.0 == id).collect();
+    assert_eq!(
+        mine,
+        vec![
+            (id, 1, 1, 0, true),
+            (id, 2, 2, 0, true),
+            (id, 3, 3, 1, true)
+        ]
+    );
+    let last = latest(&mut host, id, None).unwrap();
+    assert!(last.deleted);
+    assert_eq!(last.seconds, 5400);
+    let alice = last.author.clone().expect("the author's account id");
+    assert_eq!(
+        crate::adf::to_plain_text(last.comment.as_ref().unwrap()),
+        "Pairing on the parser"
+    );
+    // As it was when first logged, and nothing before that.
+    let first = latest(&mut host, id, Some(logged_at)).unwrap();
+    assert_eq!((first.seq, first.seconds, first.deleted), (1, 3600, false));
+    assert_eq!(first.source, journal::Source::App);
+    assert_eq!(latest(&mut host, id, Some(synced_at)), None);
+    // By person, in the window since the import.
+    let alices = window(
+        &mut host,
+        Filter {
+            from_ms: synced_at + 1,
+            to_ms: i64::MAX,
+            author: Some(alice),
+            comments: true,
+            ..Filter::default()
+        },
+    );
+    assert_eq!(alices.len(), 3);
+    assert!(alices
+        .iter()
+        .all(|v| v.worklog == id && v.comment.is_some()));
+}
+
+#[test]
+fn with_comments_off_no_comment_is_journaled() {
+    let sim = sim();
+    let mut host = job(&sim);
+    host.exec(
+        "INSERT INTO settings VALUES ('site-1', 'journal', '{\"retentionDays\":null,\"comments\":false}', 0)",
+    );
+    slices(&mut host, "sync.full", json!({}));
+    let all = versions(&host);
+    assert_eq!(all.len(), jira_worklogs(&sim).len());
+    assert!(all.iter().all(|v| !v.4));
+    // The comment's hash is still kept, so a changed comment is a version.
+    let noted: i64 = int(&host.query("SELECT COUNT(*) FROM worklog_journal WHERE note <> 0")[0][0]);
+    assert!(noted > 0);
+}
