@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
 import { useState } from 'preact/hooks';
+import { usePendingCount } from './api/approvals';
 import { humanMessage, toAppError, type AppError } from './api/errors';
 import { bridge, type AppContext } from './bridge';
 import { Shortfall } from './components/Shortfall';
@@ -16,23 +17,36 @@ import { IssuePanel } from './views/IssuePanel';
 
 const Timesheet = lazy(() => import('./views/Timesheet').then((m) => ({ default: m.Timesheet })));
 const Reports = lazy(() => import('./views/Reports').then((m) => ({ default: m.Reports })));
+const Approvals = lazy(() => import('./views/Approvals').then((m) => ({ default: m.Approvals })));
 const Admin = lazy(() => import('./views/Admin').then((m) => ({ default: m.Admin })));
 
-type GlobalTab = 'timesheet' | 'reports';
+type GlobalTab = 'timesheet' | 'reports' | 'approvals';
 
 function GlobalPage() {
   const [tab, setTab] = useState<GlobalTab>('timesheet');
+  // Periods awaiting the viewer's review; the Approvals tab is there once the app has approvals.
+  const pending = usePendingCount();
   return (
     <div class="page">
       <header class="page-header">
         <h1 class="page-title">Worklogs</h1>
         <Shortfall />
+        {pending ? (
+          <p class="pending-note" role="status" data-testid="pending-count">
+            <button type="button" class="link-button" onClick={() => setTab('approvals')}>
+              {pending} {pending === 1 ? 'period awaits' : 'periods await'} your review
+            </button>
+          </p>
+        ) : null}
         <Tabs label="Worklogs" value={tab} onChange={setTab}
-          tabs={[{ id: 'timesheet', label: 'My timesheet' }, { id: 'reports', label: 'Reports' }]} />
+          tabs={[
+            { id: 'timesheet', label: 'My timesheet' }, { id: 'reports', label: 'Reports' },
+            ...(pending !== undefined ? [{ id: 'approvals' as const, label: pending ? `Approvals (${pending})` : 'Approvals' }] : []),
+          ]} />
       </header>
       <TimerBar />
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tabpanel">
-        <Suspense fallback={<Spinner />}>{tab === 'timesheet' ? <Timesheet /> : <Reports />}</Suspense>
+        <Suspense fallback={<Spinner />}>{tab === 'timesheet' ? <Timesheet /> : tab === 'approvals' ? <Approvals /> : <Reports />}</Suspense>
       </div>
     </div>
   );

@@ -68,20 +68,71 @@ const ACTIONS: Record<string, string> = {
   'audit.export': 'export the audit log',
   'audit.verify': 'verify the audit log',
   'audit.settings.save': "change the audit log's retention",
+  'approval.settings.get': 'see the approval settings',
+  'approval.settings.save': 'change the approval settings',
+  'approval.rules.list': 'see who reviews whom',
+  'approval.rules.save': 'change who reviews whom',
+  'approval.status': "see this period's approval",
+  'approval.team': "see the team's periods",
+  'approval.submit': 'submit this period',
+  'approval.approve': 'approve this period',
+  'approval.approveMany': "approve the team's periods",
+  'approval.reject': 'send this period back',
+  'approval.reopen': 'reopen this period',
+  'approval.pending': 'see the periods awaiting your review',
+  'approval.drift.list': 'see the changes made outside the app',
+  'approval.drift.resolve': 'restore or accept this change',
 };
+
+/**
+ * A `conflict` about a locked period (`the period 2026-11-30 to 2026-12-06 of "…" is approved: …`):
+ * its state and days, or undefined for any other error.
+ */
+export function lockedPeriod(err: AppError): { state: 'submitted' | 'approved'; first?: string; last?: string } | undefined {
+  if (err.code !== 'conflict' || err.operation.startsWith('approval.') || !/period/i.test(err.detail)) return undefined;
+  // `the period 2026-11-30 to 2026-12-06 of "…" is approved: its worklogs are locked (…)`
+  const said = /\bis (submitted|approved)\b/i.exec(err.detail)?.[1]?.toLowerCase();
+  const state = said === 'approved' || said === 'submitted' ? said
+    : /\bapproved\b/i.test(err.detail) ? 'approved' : /\bsubmitted\b/i.test(err.detail) ? 'submitted' : undefined;
+  if (!state) return undefined;
+  const [first, last] = err.detail.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
+  return { state, first, last };
+}
+
+/** Whether the component's own message says what to do, so it is shown at once, not under "Details". */
+export function detailFirst(err: AppError): boolean {
+  return err.code === 'invalid-input' || (err.operation.startsWith('approval.') && (err.code === 'forbidden' || err.code === 'conflict'));
+}
 
 /** The sentence to show first; `detail` goes under it. */
 export function humanMessage(err: AppError): string {
   const action = ACTIONS[err.operation] ?? `run ${err.operation}`;
   switch (err.code) {
     case 'forbidden':
+      if (err.operation.startsWith('approval.') && err.operation !== 'approval.settings.save' && err.operation !== 'approval.rules.save') {
+        return `You may not ${action}: the reviewer rules decide who reviews whom.`;
+      }
       return `You don't have permission to ${action}. Ask a Jira administrator if you need it.`;
     case 'not-found':
       return `Jira could not find it: it may have been deleted, or you may not be allowed to see it.`;
     case 'upstream':
       return `Jira is busy, try again in a moment.`;
-    case 'conflict':
+    case 'conflict': {
+      const locked = lockedPeriod(err);
+      if (locked) {
+        const days = locked.first ? ` (${locked.first}${locked.last ? ` – ${locked.last}` : ''})` : '';
+        return locked.state === 'approved'
+          ? `This time is in an approved period${days}, so it is locked. Ask a reviewer to reopen the period to change it.`
+          : `This time is in a period submitted for approval${days}, so it is locked until a reviewer approves it or sends it back.`;
+      }
+      if (err.operation === 'approval.submit' && /\bshort\b/i.test(err.detail)) {
+        return `This period cannot be submitted yet: this site requires the required time to be logged first. Log the missing time on the short days, then submit.`;
+      }
+      if (err.operation.startsWith('approval.')) {
+        return `Worklogs could not ${action} in its current state. Reload to see where it stands.`;
+      }
       return `Someone changed this at the same time. Reload and try again.`;
+    }
     case 'limit':
       return `That is more than Worklogs can handle at once. Narrow it down and try again.`;
     case 'invalid-input':

@@ -217,7 +217,8 @@ export function IssueTimer({ issue, defs, compact, onLogged }: {
 }
 
 /** A small start button for a row (the timesheet): its issue's timer state, or start. */
-export function StartTimerButton({ issue, label }: { issue: string; label: string }) {
+/** ▶ on a timesheet row; `locked` (why) when today's period is locked, so a timer could log nothing. */
+export function StartTimerButton({ issue, label, locked }: { issue: string; label: string; locked?: string }) {
   const { list, readAt } = useTimers();
   const { action, asking, setAsking, start } = useStart(issue);
   const timer = timerOn(list, issue);
@@ -227,7 +228,8 @@ export function StartTimerButton({ issue, label }: { issue: string; label: strin
   }
   return (
     <span class="timer-inline">
-      <Button appearance="subtle" busy={action.busy} aria-label={`Start a timer on ${label}`} onClick={() => void start()}>▶</Button>
+      <Button appearance="subtle" busy={action.busy} disabled={!!locked} title={locked}
+        aria-label={`Start a timer on ${label}${locked ? ' (locked)' : ''}`} onClick={() => void start()}>▶</Button>
       {asking && running && (
         <OtherChoice running={running} readAt={readAt} busy={action.busy}
           onChoose={(o) => void start(o)} onCancel={() => setAsking(false)} />

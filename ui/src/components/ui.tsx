@@ -1,7 +1,7 @@
 // Small building blocks in the Atlassian look (tokens in styles/tokens.css).
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { humanMessage, type AppError } from '../api/errors';
+import { detailFirst, humanMessage, type AppError } from '../api/errors';
 
 type ButtonProps = JSX.HTMLAttributes<HTMLButtonElement> & {
   appearance?: 'primary' | 'default' | 'subtle' | 'danger' | 'link';
@@ -38,8 +38,8 @@ export function Spinner({ label = 'Loading' }: { label?: string }) {
 export function ErrorBanner({ error, onRetry, onDismiss }: {
   error: AppError; onRetry?: () => void; onDismiss?: () => void;
 }) {
-  // Invalid input: the component's message says what to fix, so it is shown at once.
-  const [open, setOpen] = useState(error.code === 'invalid-input');
+  // Invalid input, a refused approval: the component's message says what to fix, so it is shown at once.
+  const [open, setOpen] = useState(detailFirst(error));
   const info = error.unavailable;
   return (
     <div class={`banner ${info ? 'banner-info' : 'banner-error'}`} role={info ? 'status' : 'alert'}>

@@ -21,6 +21,8 @@ export interface Week {
   rows: Row[];
   /** Where the rows come from: the index, or the rows remembered here. */
   source: 'index' | 'remembered';
+  /** The person's zone, as the component answers it. */
+  timeZone?: string;
   requiredSeconds?: number[];
   /** The holiday's name on each day, from the schedule. */
   holidays?: Array<string | undefined>;
@@ -78,13 +80,13 @@ export function forgetIssue(issue: string): void {
 
 let indexMissing = false;
 
-/** The week holding `days` for the acting user. */
+/** The week holding `days` for the acting user, or for `of` (a reviewer's read-only view). */
 export async function loadWeek(
-  days: string[], accountId: string, timeZone: string,
+  days: string[], accountId: string, timeZone: string, of?: string,
 ): Promise<Week> {
-  if (!indexMissing) {
+  if (!indexMissing || of) {
     try {
-      const r = await call('timesheet.week', { date: days[0]! });
+      const r = await call('timesheet.week', { date: days[0]!, ...(of ? { accountId: of } : {}) });
       // The component's week: its start and zone may differ from the browser's guess.
       const weekDays = r.days.map((d) => d.date);
       const keys = new Set(r.rows.map((row) => row.issue.key));
@@ -95,6 +97,7 @@ export async function loadWeek(
         days: weekDays,
         rows,
         source: 'index',
+        timeZone: r.timeZone,
         requiredSeconds: r.days.map((d) => d.requiredSeconds),
         holidays: r.days.map((d) => d.holiday),
         shortSeconds: r.days.map((d) => d.shortSeconds),

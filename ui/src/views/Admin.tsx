@@ -8,6 +8,7 @@ import type { Access, Attribute, Holiday, Schedule, TimeTrackingSettings } from 
 import { Button, ErrorBanner, Field, Lozenge, Spinner, Unavailable } from '../components/ui';
 import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
+import { ApprovalsSection } from './admin/ApprovalsSection';
 import { AuditSection } from './admin/AuditSection';
 import { IndexSection } from './admin/IndexSection';
 import { AdminSection as Section } from './admin/parts';
@@ -28,6 +29,7 @@ export function Admin() {
         <a href="#index">Worklog index</a>
         <a href="#audit">Audit log</a>
         <a href="#restore">Restore worklogs</a>
+        <a href="#approvals">Approvals</a>
       </nav>
       <div class="admin-sections">
         <TimeTrackingSection />
@@ -39,6 +41,7 @@ export function Admin() {
         <IndexSection />
         <AuditSection />
         <RestoreSection />
+        <ApprovalsSection />
       </div>
     </div>
   );

@@ -17,6 +17,9 @@ import { COST_MEASURES, formatCosts } from './reports/money';
 type Period = 'this-week' | 'last-week' | 'this-month' | 'last-month' | 'custom';
 type Format = 'csv' | 'xlsx' | 'json';
 
+/** The approval state (open, submitted, approved) of the period a worklog is in: a dimension and a filter. */
+const APPROVAL_DIMENSION = 'approvalState';
+
 const DIMENSIONS: Array<{ id: GroupDimension; label: string }> = [
   { id: 'person', label: 'Person' },
   { id: 'project', label: 'Project' },
@@ -28,6 +31,7 @@ const DIMENSIONS: Array<{ id: GroupDimension; label: string }> = [
   { id: 'day', label: 'Day' },
   { id: 'week', label: 'Week' },
   { id: 'month', label: 'Month' },
+  { id: APPROVAL_DIMENSION, label: 'Approval state' },
 ];
 
 interface Filters {
@@ -41,6 +45,8 @@ interface Filters {
   chart: 'day' | 'person';
   /** Billable time and cost (only offered to who may see costs). */
   costs?: boolean;
+  /** Only time in approved periods. */
+  approvedOnly?: boolean;
 }
 
 function periodRange(p: Period, today: string, firstDay: number): [string, string] | undefined {
@@ -61,6 +67,7 @@ export function toQuery(f: Filters, me: string, timeZone: string, firstDay = 1):
   const filter = {
     ...(projects.length ? { projects } : {}),
     ...(f.who === 'me' ? { people: [me] } : {}),
+    ...(f.approvedOnly ? { approvalStates: ['approved' as const] } : {}),
   };
   return {
     timeZone,
@@ -97,6 +104,7 @@ function fromQuery(q: ReportQuery | ReportRunInput, f: Filters, firstDay: number
     group2: q.groupBy?.[1] ?? '',
     chart: 'chart' in q && q.chart ? q.chart : 'day',
     costs: !!q.measures?.includes('cost'),
+    approvedOnly: !!(q.filter as { approvalStates?: string[] } | undefined)?.approvalStates?.includes('approved'),
   };
 }
 
@@ -112,6 +120,7 @@ export function Reports({ project }: { project?: string }) {
   const [error, setError] = useState<AppError>();
   const [running, setRunning] = useState(false);
   const [ranQuery, setRanQuery] = useState<ReportRunInput>();
+  const [approvalMissing, setApprovalMissing] = useState(false);
 
   const set = (patch: Partial<Filters>) => setFilters((f) => {
     const next = { ...f, ...patch };
@@ -140,7 +149,13 @@ export function Reports({ project }: { project?: string }) {
       setRanQuery(query);
     } catch (err) {
       setResult(undefined);
-      setError(toAppError('report.run', err));
+      const e = toAppError('report.run', err);
+      // A component without the approval filter or grouping names the field it does not know.
+      if (e.code === 'invalid-input' && /approvalState/.test(e.detail)) {
+        setApprovalMissing(true);
+        setFilters((x) => ({ ...x, approvedOnly: false, group1: x.group1 === APPROVAL_DIMENSION ? 'person' : x.group1, group2: x.group2 === APPROVAL_DIMENSION ? '' : x.group2 }));
+      }
+      setError(e);
     } finally {
       setRunning(false);
     }
@@ -208,6 +223,18 @@ export function Reports({ project }: { project?: string }) {
                 onChange={(e) => set({ costs: (e.target as HTMLInputElement).checked })} /> Billable time and cost</label>
             </div>
           )}
+          <div class="field">
+            <span class="field-label" aria-hidden="true">Approval</span>
+            <label class="radio"><input type="checkbox" id="approved-only" checked={!!filters.approvedOnly} disabled={approvalMissing}
+              aria-describedby={approvalMissing ? 'approved-only-msg' : undefined}
+              onChange={(e) => {
+                // One click: the report runs again at once when one is shown.
+                const next = { ...filters, approvedOnly: (e.target as HTMLInputElement).checked };
+                setFilters(next);
+                if (result && !invalid) void run(undefined, next);
+              }} /> Approved time only</label>
+            {approvalMissing && <span id="approved-only-msg" class="field-help">Reports by approval state are not available in this version of the app.</span>}
+          </div>
           <div class="form-actions align-end">
             <Button appearance="primary" type="submit" busy={running} disabled={!!invalid}>Run report</Button>
           </div>

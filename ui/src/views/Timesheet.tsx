@@ -1,11 +1,16 @@
 // My timesheet: a week of issues × days in the person's zone and week start.
 // Keyboard: arrows move between cells, Enter (or typing) edits, Enter saves,
-// Tab saves and moves right, Escape cancels.
+// Tab saves and moves right, Escape cancels. Days of a submitted or approved
+// period are locked (read-only, with the reason); with `person`, the grid is a
+// reviewer's read-only view of someone else's week.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../api/client';
+import type { Status } from '../api/approvals';
+import { isLocked, lockReason } from '../lib/approvals';
 import { AppError, toAppError } from '../api/errors';
 import type { Worklog } from '../api/types.gen';
 import { StartTimerButton } from '../components/Timer';
+import { PeriodStatus } from '../components/PeriodStatus';
 import { Picker } from '../components/Picker';
 import { Button, ErrorBanner, Field, Spinner } from '../components/ui';
 import { coreError } from '../core';
@@ -26,13 +31,17 @@ interface Editing extends Pos {
   replace?: boolean;
 }
 
-export function Timesheet() {
+/** Someone else's week, read-only: a reviewer's view from the Approvals view. */
+export interface Viewed { accountId: string; displayName: string }
+
+export function Timesheet({ person, start }: { person?: Viewed; start?: string } = {}) {
   const session = useSession();
   const { me, timeZone, locale, settings } = session;
   const firstDay = useMemo(() => firstDayOfWeek(locale), [locale]);
-  const [anchor, setAnchor] = useState(() => todayIn(timeZone));
+  const [anchor, setAnchor] = useState(() => start ?? todayIn(timeZone));
   const days = useMemo(() => weekOf(anchor, firstDay), [anchor, firstDay]);
-  const [week, reload, setWeek] = useLoad(() => loadWeek(days, me.accountId, timeZone), [days[0]], 'timesheet.week');
+  const [week, reload, setWeek] = useLoad(
+    () => loadWeek(days, person?.accountId ?? me.accountId, timeZone, person?.accountId), [days[0], person?.accountId], 'timesheet.week');
   // Time logged elsewhere on the page (a timer stopped in the bar above) shows here too.
   useEffect(() => {
     const onChange = (e: Event) => { if (timeChangeSource(e) !== 'timesheet') reload(); };
@@ -42,6 +51,24 @@ export function Timesheet() {
 
   // The days shown are the component's once loaded (the site's week start).
   const shown = week.state === 'ready' ? week.value.days : days;
+  // The approval periods the week's days are in (one, or two where a month ends mid-week).
+  // Read again after any change of time (their logged figures) or of state.
+  const [periods, setPeriods] = useState<Status[]>([]);
+  const [periodsRead, setPeriodsRead] = useState(0);
+  useEffect(() => {
+    const again = () => setPeriodsRead((n) => n + 1);
+    window.addEventListener(TIME_CHANGED, again);
+    return () => window.removeEventListener(TIME_CHANGED, again);
+  }, []);
+  useEffect(() => {
+    let live = true;
+    loadPeriods(shown[0]!, shown[6]!, person?.accountId).then((p) => { if (live) setPeriods(p); }, () => { if (live) setPeriods([]); });
+    return () => { live = false; };
+  }, [shown[0], shown[6], person?.accountId, periodsRead]);
+  const lock = (date: string) => {
+    const p = periods.find((x) => x.start <= date && date <= x.end);
+    return p && isLocked(p.state) ? lockReason(p.state, p.start, p.end) : undefined;
+  };
   const label = `${dateLabel(shown[0]!, locale, { day: 'numeric', month: 'short' })} – ${dateLabel(shown[6]!, locale, { day: 'numeric', month: 'short', year: 'numeric' })}`;
   const today = todayIn(timeZone);
 
@@ -54,8 +81,12 @@ export function Timesheet() {
           <Button aria-label="Next week" onClick={() => setAnchor(addDays(days[0]!, 7))}>›</Button>
           <h2 class="week-label" aria-live="polite" data-testid="week-label">{label}</h2>
         </div>
-        <span class="muted small">Times in {timeZone}</span>
+        <span class="muted small">{person ? `${person.displayName}'s week, read-only · ` : ''}Times in {week.state === 'ready' && week.value.timeZone ? week.value.timeZone : timeZone}</span>
       </div>
+      {!person && periods.map((p) => (
+        <PeriodStatus key={p.start} status={p}
+          onChange={(next) => setPeriods(periods.map((x) => (x.start === p.start ? next : x)))} />
+      ))}
       {week.state === 'loading' && <Spinner label="Loading your week" />}
       {week.state === 'error' && <ErrorBanner error={week.error} onRetry={reload} />}
       {week.state === 'ready' && (
@@ -65,14 +96,28 @@ export function Timesheet() {
           today={today}
           hoursPerDay={settings.hoursPerDay}
           setWeek={(w) => setWeek({ state: 'ready', value: w })}
+          lock={lock}
+          readOnly={person ? `${person.displayName}'s time is read-only here.` : undefined}
         />
       )}
     </div>
   );
 }
 
-function Grid({ week, today, hoursPerDay, setWeek }: {
+/** The approval periods holding `first` and `last` (one call when they share one). */
+async function loadPeriods(first: string, last: string, accountId?: string): Promise<Status[]> {
+  const who = accountId ? { accountId } : {};
+  const a = await call('approval.status', { ...who, date: first });
+  if (a.end >= last) return [a];
+  return [a, await call('approval.status', { ...who, date: last })];
+}
+
+function Grid({ week, today, hoursPerDay, setWeek, lock, readOnly }: {
   week: Week; today: string; hoursPerDay: number; setWeek: (w: Week) => void;
+  /** Why a day cannot be edited (its period is submitted or approved), or undefined. */
+  lock: (date: string) => string | undefined;
+  /** Why no cell can be edited (someone else's week), or undefined. */
+  readOnly?: string;
 }) {
   const { me, timeZone, locale, core } = useSession();
   // A timesheet counts in hours (8h, 1.5h), whatever the site's display style.
@@ -193,6 +238,16 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
     }
     if (ev.key === 'Home') { ev.preventDefault(); focusCell({ r: p.r, c: 0 }); return; }
     if (ev.key === 'End') { ev.preventDefault(); focusCell({ r: p.r, c: 6 }); return; }
+    const locked = readOnly ?? lock(days[p.c]!);
+    if (locked) {
+      // Keys that would edit say why they cannot.
+      if (ev.key === 'Enter' || ev.key === 'F2' || ev.key === 'Delete' || ev.key === 'Backspace'
+        || (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey)) {
+        ev.preventDefault();
+        setMessage(locked);
+      }
+      return;
+    }
     const current = cellSeconds(rows[p.r]!.cells[days[p.c]!]);
     if (ev.key === 'Enter' || ev.key === 'F2') {
       ev.preventDefault();
@@ -271,7 +326,7 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
                 <tr key={row.issue}>
                   <th scope="row" class="ts-issue">
                     <span class="issue-key">{row.issue}</span>
-                    <StartTimerButton issue={row.issue} label={row.issue} />
+                    {!readOnly && <StartTimerButton issue={row.issue} label={row.issue} locked={lock(today)} />}
                     {row.summary && <span class="issue-summary">{row.summary}</span>}
                   </th>
                   {days.map((d, c) => {
@@ -281,17 +336,20 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
                     const isFocus = Math.min(focus.r, rows.length - 1) === r && focus.c === c;
                     const isEdit = editing && editing.r === r && editing.c === c;
                     const name = `${row.issue}, ${dateLabel(d, locale, { weekday: 'long', day: 'numeric', month: 'long' })}`;
+                    const locked = readOnly ?? lock(d);
                     return (
                       <td
                         key={d}
                         role="gridcell"
-                        class={`num ts-cell${isWeekend(d) ? ' weekend' : ''}${d === today ? ' today' : ''}${isEdit ? ' editing' : ''}`}
+                        class={`num ts-cell${isWeekend(d) ? ' weekend' : ''}${d === today ? ' today' : ''}${isEdit ? ' editing' : ''}${locked ? ' locked' : ''}`}
                         data-cell={`${r}-${c}`}
                         tabIndex={isEdit ? -1 : isFocus ? 0 : -1}
-                        aria-label={isEdit ? undefined : `${name}: ${secs ? format(secs) : 'no time'}${ws && ws.length > 1 ? `, ${ws.length} worklogs` : ''}`}
+                        aria-readonly={locked ? true : undefined}
+                        title={locked}
+                        aria-label={isEdit ? undefined : `${name}: ${secs ? format(secs) : 'no time'}${ws && ws.length > 1 ? `, ${ws.length} worklogs` : ''}${locked && !readOnly ? ', locked' : ''}`}
                         onKeyDown={(e) => onCellKey(e, { r, c })}
                         onFocus={() => setFocus({ r, c })}
-                        onDblClick={() => setEditing({ r, c, text: secs ? format(secs) : '', replace: true })}
+                        onDblClick={() => { if (locked) setMessage(locked); else setEditing({ r, c, text: secs ? format(secs) : '', replace: true }); }}
                       >
                         {isEdit ? (
                           <CellEditor
@@ -312,7 +370,7 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
                   })}
                   <td class="num ts-total"><strong>{format(total)}</strong></td>
                   <td class="actions">
-                    {total === 0 && (
+                    {total === 0 && !readOnly && (
                       <Button appearance="subtle" aria-label={`Remove ${row.issue} from this week`} onClick={() => removeRow(r)}>✕</Button>
                     )}
                   </td>
@@ -355,13 +413,14 @@ function Grid({ week, today, hoursPerDay, setWeek }: {
           </tfoot>
         </table>
       </div>
-      <RowTools week={week} onAdd={addRows} />
+      {!readOnly && <RowTools week={week} onAdd={addRows} />}
       <p class="muted small">
         {week.source === 'remembered'
           ? 'Rows are the issues you added to this week, remembered in this browser; required time is '
             + `${format(Math.round(hoursPerDay * 3600))} on Monday to Friday.`
           : 'Rows are the issues you logged time on this week, and the issues you added.'}
-        {' '}Use the arrow keys to move, Enter or type to edit, Enter to save, Escape to cancel.
+        {readOnly ? ' Use the arrow keys to move.' : ' Use the arrow keys to move, Enter or type to edit, Enter to save, Escape to cancel.'}
+        {!readOnly && days.some((d) => lock(d)) && ' Days of a submitted or approved period are locked (shaded): they cannot be changed here.'}
       </p>
     </>
   );
