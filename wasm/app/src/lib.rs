@@ -106,7 +106,9 @@ mod tests {
              timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
-             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune)"
+             audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
+             backup.create, backup.list, backup.download, backup.upload, backup.delete, \
+             backup.restore.plan, backup.restore.run, backup.settings.save, backup.prune)"
         );
     }
 
@@ -180,6 +182,10 @@ mod tests {
             ("audit.list", json!({})),
             ("audit.export", json!({})),
             ("audit.settings.save", json!({"retentionDays": null})),
+            (
+                "backup.settings.save",
+                json!({"enabled": true, "retention": {"daily": 7, "monthly": 12, "yearly": 5}}),
+            ),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -200,6 +206,16 @@ mod tests {
             // The audit log's chain, checked and pruned by the app's jobs.
             "audit.verify",
             "audit.prune",
+            // Backups: the scheduled one and its retention; the local
+            // operator's `worklogs backup` and `worklogs restore`.
+            "backup.create",
+            "backup.list",
+            "backup.download",
+            "backup.upload",
+            "backup.delete",
+            "backup.restore.plan",
+            "backup.restore.run",
+            "backup.prune",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -266,6 +282,15 @@ mod tests {
             ("audit.verify", PEOPLE_AND_JOBS),
             ("audit.settings.save", PEOPLE),
             ("audit.prune", "..JCO"),
+            ("backup.create", PEOPLE_AND_JOBS),
+            ("backup.list", PEOPLE),
+            ("backup.download", PEOPLE),
+            ("backup.upload", PEOPLE),
+            ("backup.delete", PEOPLE),
+            ("backup.restore.plan", PEOPLE),
+            ("backup.restore.run", PEOPLE),
+            ("backup.settings.save", PEOPLE),
+            ("backup.prune", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(
