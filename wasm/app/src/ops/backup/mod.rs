@@ -151,9 +151,10 @@ pub struct CreateRaw {
     kind: Option<String>,
 }
 
-/// `manual` (the default) or `scheduled`.
+/// `manual` or `scheduled`; when not given, `scheduled` for the app's jobs
+/// (the local host's `worklogs serve` runs jobs with `{}`), else `manual`.
 pub struct CreateInput {
-    kind: &'static str,
+    kind: Option<&'static str>,
 }
 
 impl Input for CreateInput {
@@ -161,8 +162,9 @@ impl Input for CreateInput {
 
     fn validate(raw: CreateRaw) -> Result<Self, Error> {
         let kind = match raw.kind.as_deref() {
-            None | Some("manual") => "manual",
-            Some("scheduled") => "scheduled",
+            None => None,
+            Some("manual") => Some("manual"),
+            Some("scheduled") => Some("scheduled"),
             Some(other) => {
                 return Err(Error::invalid_field(
                     "kind",
@@ -317,9 +319,16 @@ fn manifest_of(ctx: &Ctx, state: &CreateState, parts: &[PartMeta]) -> Manifest {
 pub async fn create(ctx: &Ctx, input: CreateInput) -> Result<CreateOutput, Error> {
     require_admin_person(ctx, "back up the app's data").await?;
     let total = u64::try_from(TABLES.len()).unwrap_or(0);
+    let job = matches!(
+        ctx.context().entry_point,
+        crate::protocol::EntryPoint::Job | crate::protocol::EntryPoint::Consumer
+    );
+    let kind = input
+        .kind
+        .unwrap_or(if job { "scheduled" } else { "manual" });
     let mut state = store::load::<CreateState>(ctx).await?;
     if !state.running {
-        if input.kind == "scheduled" && !store::load::<BackupSettings>(ctx).await?.enabled {
+        if kind == "scheduled" && !store::load::<BackupSettings>(ctx).await?.enabled {
             return Ok(CreateOutput {
                 more: false,
                 progress: Progress {
@@ -334,7 +343,7 @@ pub async fn create(ctx: &Ctx, input: CreateInput) -> Result<CreateOutput, Error
         state = CreateState {
             running: true,
             archive: archive_id(now),
-            kind: input.kind.to_owned(),
+            kind: kind.to_owned(),
             created_at_ms: now,
             table: 0,
             after: None,
