@@ -76,6 +76,18 @@ export const timerSchedule = schedule('timer.sweep');
 export const auditSchedule = schedule('audit.prune');
 
 /**
+ * The daily backup (`docs/backup.md`): a scheduled archive of the app's data
+ * in its own storage, in slices (the next run resumes one left unfinished),
+ * then the retention's pruning.
+ */
+export const backupSchedule = async (_event, context) => {
+  const makeContext = () => taskContext({ entryPoint: 'job', installation: installationOf(context) });
+  const made = await runSlices(makeContext, 'backup.create', { kind: 'scheduled' });
+  const pruned = await runSlices(makeContext, 'backup.prune', {});
+  return { made, pruned };
+};
+
+/**
  * A function for an `action` module (a Rovo agent's action; a Jira Automation
  * rule's, through `automation:actionProvider`): the action's inputs are the input
  * of `operation`, run once as the calling user, the invocation's principal,

@@ -3,7 +3,7 @@
 //! first import when the server starts, then its incremental sync every
 //! `--sync-every` seconds, the personal data report daily, the sweep of
 //! forgotten timers every five minutes (hourly on Forge), and the audit log's
-//! pruning daily.
+//! pruning daily, the app-data backup and its retention's pruning daily.
 
 use std::time::Duration;
 
@@ -35,6 +35,12 @@ const AUDIT_RETENTION: &str = "audit.prune";
 /// How often the audit log is pruned.
 const AUDIT_RETENTION_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// The daily backup of the app's data into its own storage, then the
+/// retention's pruning (daily, as Forge's `backup-schedule`).
+const BACKUP: &str = "backup.create";
+const BACKUP_RETENTION: &str = "backup.prune";
+const BACKUP_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The jobs `worklogs serve` runs: with `sync_every`, the first import then
 /// the incremental sync at that interval (none: no sync at all); the personal
 /// data report daily; and the sweep of forgotten timers every five minutes.
@@ -59,8 +65,24 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
         operation: AUDIT_RETENTION.to_owned(),
         every: AUDIT_RETENTION_EVERY,
     };
+    let backup = Job {
+        first: None,
+        operation: BACKUP.to_owned(),
+        every: BACKUP_EVERY,
+    };
+    let backup_retention = Job {
+        first: None,
+        operation: BACKUP_RETENTION.to_owned(),
+        every: BACKUP_EVERY,
+    };
     sync.into_iter()
-        .chain([personal_data, forgotten_timers, audit_retention])
+        .chain([
+            personal_data,
+            forgotten_timers,
+            audit_retention,
+            backup,
+            backup_retention,
+        ])
         .collect()
 }
 
@@ -72,7 +94,7 @@ mod tests {
     fn the_sync_runs_only_with_an_interval() {
         let every = Duration::from_secs(60);
         let jobs = jobs(Some(every));
-        assert_eq!(jobs.len(), 4);
+        assert_eq!(jobs.len(), 6);
         assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
         assert_eq!(jobs[0].operation, "sync.incremental");
         assert_eq!(jobs[0].every, every);
@@ -82,7 +104,9 @@ mod tests {
         assert_eq!(jobs[2].every, Duration::from_secs(300));
         assert_eq!(jobs[3].operation, "audit.prune");
         assert_eq!(jobs[3].every, Duration::from_secs(86_400));
+        assert_eq!(jobs[4].operation, "backup.create");
+        assert_eq!(jobs[5].operation, "backup.prune");
         let without = super::jobs(None);
-        assert_eq!(without, [jobs[1].clone(), jobs[2].clone(), jobs[3].clone()]);
+        assert_eq!(without, jobs[1..]);
     }
 }

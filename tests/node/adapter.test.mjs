@@ -397,6 +397,19 @@ describe('the functions', () => {
     assert.ok(!memory.calls.some((c) => c.target.provider === 'user'), 'nothing was asked as a user');
   });
 
+  test('the daily backup trigger makes a scheduled archive, then prunes by the retention', async () => {
+    installMemoryRuntime({ onProduct: myselfOnly });
+    const site = { installContext: 'ari:cloud:jira::site/jobs' };
+    const { made, pruned } = await index.backupSchedule({}, site);
+    // Both run as the job, with their inputs accepted: the memory database
+    // has no tables, so they stop at their first statement, never as an
+    // unknown operation, a refused input or for want of a user.
+    for (const result of [made, pruned]) {
+      assert.ok('ok' in result || !['invalid-input', 'forbidden'].includes(result.error.code), JSON.stringify(result));
+      assert.equal(result.slices, 1);
+    }
+  });
+
   /**
    * A memory database just big enough for privacy.report: one site, a settings
    * table, and `accounts` people in the index's dictionary.

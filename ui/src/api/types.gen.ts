@@ -328,6 +328,59 @@ export type AuditSettings = {
     | number;
 };
 
+/** The daily scheduled backup and how many scheduled archives are kept (docs/backup.md) */
+export type BackupSettings = {
+  enabled: boolean;
+  retention: {
+    daily: number;
+    monthly: number;
+    yearly: number;
+  };
+};
+
+export type ArchiveId = string;
+
+/** Ids of the archive's site to this site's: account ids, and projects by id or key */
+export type BackupMapping = {
+  accounts?: {
+    [key: string]: string;
+  };
+  projects?: {
+    [key: string]: string;
+  };
+};
+
+export type RestoreInput = {
+  archive: ArchiveId;
+  mapping?: BackupMapping;
+};
+
+/** One slice of a restore or its dry run: plan is set on the last */
+export type RestoreOutput = {
+  more: boolean;
+  progress: Progress;
+  archive: string;
+  verified: boolean;
+  plan: null
+    | {
+    installation: string;
+    sameSite: boolean;
+    createdAtMs: number;
+    version: number;
+    tables: Array<{
+      table: string;
+      archiveRows: number;
+      currentRows: number;
+    }>;
+    conflicts: Array<string>;
+    mapped: number;
+    unmapped: {
+      accounts: Array<string>;
+      projects: Array<string>;
+    };
+  };
+};
+
 /** Entries at fromMs (inclusive) to toMs (exclusive), epoch milliseconds; of a subject (a setting's name, or worklogs for exports); by an account */
 export type AuditFilter = {
   fromMs?: number;
@@ -1485,6 +1538,86 @@ export type ApprovalDriftResolveInput = {
 };
 export type ApprovalDriftResolveOutput = ApprovalDriftItem;
 
+/** Makes an archive of the app's data in its own storage, in slices (Jira administrators; the scheduled job with kind scheduled, which does nothing when the schedule is off). */
+export type BackupCreateInput = {
+  kind?: "manual" | "scheduled";
+};
+export type BackupCreateOutput = {
+  more: boolean;
+  progress: Progress;
+  archive: null
+    | string;
+};
+
+/** The archives in the app's storage, newest first, and the schedule (Jira administrators). */
+export type BackupListInput = Empty;
+export type BackupListOutput = {
+  archives: Array<{
+    archive: string;
+    kind: "manual" | "scheduled" | "uploaded";
+    createdAtMs: number;
+    parts: number;
+    bytes: number;
+    complete: boolean;
+  }>;
+  settings: BackupSettings;
+};
+
+/** One part of a stored archive, the manifest (seq 0) first; next is null after the last (Jira administrators). */
+export type BackupDownloadInput = {
+  archive: ArchiveId;
+  seq?: number;
+};
+export type BackupDownloadOutput = {
+  archive: string;
+  seq: number;
+  name: string;
+  content: string;
+  sha256: string;
+  next: null
+    | number;
+};
+
+/** Stores one part of an archive made elsewhere, the manifest first (without archive), which answers the new archive's id (Jira administrators). */
+export type BackupUploadInput = {
+  archive?: ArchiveId;
+  name: string;
+  content: string;
+};
+export type BackupUploadOutput = {
+  archive: string;
+  seq: number;
+  parts: number;
+};
+
+/** Deletes a stored archive (Jira administrators). */
+export type BackupDeleteInput = {
+  archive: ArchiveId;
+};
+export type BackupDeleteOutput = {
+  archive: string;
+};
+
+/** The dry run of a restore, in slices: verifies the manifest and every part, then says per table what is replaced, the conflicts and the ids the mapping does not name (Jira administrators). */
+export type BackupRestorePlanInput = RestoreInput;
+export type BackupRestorePlanOutput = RestoreOutput;
+
+/** Replaces the app's data with an archive's, mapping ids, in resumable slices, after verifying every part (Jira administrators). */
+export type BackupRestoreRunInput = RestoreInput;
+export type BackupRestoreRunOutput = RestoreOutput;
+
+/** Saves the backup schedule and retention (Jira administrators). */
+export type BackupSettingsSaveInput = BackupSettings;
+export type BackupSettingsSaveOutput = BackupSettings;
+
+/** Deletes the scheduled archives the retention does not keep (jobs only). */
+export type BackupPruneInput = Empty;
+export type BackupPruneOutput = {
+  more: boolean;
+  pruned: Array<string>;
+  kept: number;
+};
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -1557,7 +1690,16 @@ export interface Operations {
   "approval.pending": { input: ApprovalPendingInput; output: ApprovalPendingOutput };
   "approval.drift.list": { input: ApprovalDriftListInput; output: ApprovalDriftListOutput };
   "approval.drift.resolve": { input: ApprovalDriftResolveInput; output: ApprovalDriftResolveOutput };
+  "backup.create": { input: BackupCreateInput; output: BackupCreateOutput };
+  "backup.list": { input: BackupListInput; output: BackupListOutput };
+  "backup.download": { input: BackupDownloadInput; output: BackupDownloadOutput };
+  "backup.upload": { input: BackupUploadInput; output: BackupUploadOutput };
+  "backup.delete": { input: BackupDeleteInput; output: BackupDeleteOutput };
+  "backup.restore.plan": { input: BackupRestorePlanInput; output: BackupRestorePlanOutput };
+  "backup.restore.run": { input: BackupRestoreRunInput; output: BackupRestoreRunOutput };
+  "backup.settings.save": { input: BackupSettingsSaveInput; output: BackupSettingsSaveOutput };
+  "backup.prune": { input: BackupPruneInput; output: BackupPruneOutput };
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve","backup.create","backup.list","backup.download","backup.upload","backup.delete","backup.restore.plan","backup.restore.run","backup.settings.save","backup.prune"] as const;

@@ -111,7 +111,9 @@ mod tests {
              journal.settings.get, journal.settings.save, journal.list, journal.prune, \
              approval.settings.get, approval.settings.save, approval.rules.list, approval.rules.save, \
              approval.status, approval.team, approval.submit, approval.approve, approval.approveMany, \
-             approval.reject, approval.reopen, approval.pending, approval.drift.list, approval.drift.resolve)"
+             approval.reject, approval.reopen, approval.pending, approval.drift.list, approval.drift.resolve, \
+             backup.create, backup.list, backup.download, backup.upload, backup.delete, \
+             backup.restore.plan, backup.restore.run, backup.settings.save, backup.prune)"
         );
     }
 
@@ -228,6 +230,10 @@ mod tests {
                 "approval.drift.resolve",
                 json!({"id": "ab12", "action": "accept", "reason": "x"}),
             ),
+            (
+                "backup.settings.save",
+                json!({"enabled": true, "retention": {"daily": 7, "monthly": 12, "yearly": 5}}),
+            ),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -250,6 +256,16 @@ mod tests {
             "audit.prune",
             // The journal's retention.
             "journal.prune",
+            // Backups: the scheduled one and its retention; the local
+            // operator's `worklogs backup` and `worklogs restore`.
+            "backup.create",
+            "backup.list",
+            "backup.download",
+            "backup.upload",
+            "backup.delete",
+            "backup.restore.plan",
+            "backup.restore.run",
+            "backup.prune",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -338,6 +354,15 @@ mod tests {
             ("approval.pending", PEOPLE),
             ("approval.drift.list", PEOPLE),
             ("approval.drift.resolve", PEOPLE),
+            ("backup.create", PEOPLE_AND_JOBS),
+            ("backup.list", PEOPLE),
+            ("backup.download", PEOPLE),
+            ("backup.upload", PEOPLE),
+            ("backup.delete", PEOPLE),
+            ("backup.restore.plan", PEOPLE),
+            ("backup.restore.run", PEOPLE),
+            ("backup.settings.save", PEOPLE),
+            ("backup.prune", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

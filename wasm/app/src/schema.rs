@@ -395,6 +395,26 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0037-approval-drift-account",
         statement: "CREATE INDEX approval_drift_account ON approval_drift (installation, account, start_date)",
     },
+    // Archives of the app's data (`docs/backup.md`), kept in the app's own
+    // storage: one row per part, `seq` 0 the manifest (written last, so an
+    // archive without it is incomplete), `kind` how it was made (`manual`,
+    // `scheduled`, `uploaded`). Parts are at most 900,000 bytes, so each
+    // insert fits Forge SQL's 1 MiB request.
+    Migration {
+        name: "0038-backup-parts",
+        statement: "CREATE TABLE IF NOT EXISTS backup_parts (\
+        installation VARCHAR(255) NOT NULL, \
+        archive VARCHAR(64) NOT NULL, \
+        seq INT NOT NULL, \
+        name VARCHAR(128) NOT NULL, \
+        kind VARCHAR(16) NOT NULL, \
+        created BIGINT NOT NULL, \
+        row_count BIGINT NOT NULL, \
+        bytes BIGINT NOT NULL, \
+        sha256 VARCHAR(64) NOT NULL, \
+        content MEDIUMTEXT NOT NULL, \
+        PRIMARY KEY (installation, archive, seq))",
+    },
 ];
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod audit_rows;
+pub mod backup_rows;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -61,6 +61,7 @@ pub mod export;
 pub mod hours;
 pub mod money;
 pub mod report;
+pub mod retention;
 pub mod rounding;
 pub mod schedule;
 mod serde_util;

@@ -11,6 +11,7 @@ mod access;
 pub mod approval;
 mod attribute;
 pub mod audit;
+pub mod backup;
 mod directory;
 mod issue_search;
 pub mod journal;
@@ -493,6 +494,60 @@ pub const OPERATIONS: &[Operation] = &[
         PEOPLE,
         "restore or accept an outside edit, with a reason (reviewers)",
         approval::drift::resolve
+    ),
+    operation!(
+        "backup.create",
+        PEOPLE_AND_JOBS,
+        "back up the app's data into its own storage, in slices (jobs; administrators)",
+        backup::create
+    ),
+    operation!(
+        "backup.list",
+        PEOPLE,
+        "the stored backups and the schedule (administrators)",
+        backup::list
+    ),
+    operation!(
+        "backup.download",
+        PEOPLE,
+        "a stored backup, one part a call (administrators)",
+        backup::download
+    ),
+    operation!(
+        "backup.upload",
+        PEOPLE,
+        "store one part of a backup made elsewhere (administrators)",
+        backup::upload
+    ),
+    operation!(
+        "backup.delete",
+        PEOPLE,
+        "delete a stored backup (administrators)",
+        backup::delete
+    ),
+    operation!(
+        "backup.restore.plan",
+        PEOPLE,
+        "check a backup and say what restoring it would do, in slices (administrators)",
+        backup::restore_plan
+    ),
+    operation!(
+        "backup.restore.run",
+        PEOPLE,
+        "replace the app's data with a backup's, mapping ids, in slices (administrators)",
+        backup::restore_run
+    ),
+    operation!(
+        "backup.settings.save",
+        PEOPLE,
+        "save the backup schedule and retention (administrators)",
+        backup::save_settings
+    ),
+    operation!(
+        "backup.prune",
+        JOBS,
+        "delete scheduled backups the retention does not keep (jobs only)",
+        backup::prune
     ),
 ];
 
