@@ -52,6 +52,7 @@ pub mod jira;
 pub mod jobs;
 mod limits;
 mod locate;
+pub mod odata;
 pub mod protocol;
 mod runtime;
 pub mod server;

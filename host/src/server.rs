@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,6 +36,7 @@ use serde_json::value::RawValue;
 use tower_http::services::ServeDir;
 
 use crate::app::App;
+use crate::odata;
 use crate::protocol::{EntryPoint, ErrorCode, TaskError};
 
 /// The header naming the acting user.
@@ -186,6 +187,9 @@ pub fn router(app: Arc<App>, guard: Guard, ui_dir: PathBuf, page: String) -> Rou
     let api = Router::new()
         .route("/api/invoke", post(invoke))
         .route("/api/demo", get(demo))
+        .route("/odata", get(odata))
+        .route("/odata/", get(odata))
+        .route("/odata/{*rest}", get(odata))
         .layer(DefaultBodyLimit::max(body_limit))
         .route_layer(middleware::from_fn_with_state(Arc::new(guard), guarded))
         .with_state(app);
@@ -260,6 +264,41 @@ async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
             "the component returned a result that is not JSON",
         )),
         Err(err) => error(err),
+    }
+}
+
+/// `GET /odata/…`: the OData service ([`crate::odata`]), as the acting user.
+async fn odata(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let Some(account) = header(ACCOUNT_HEADER).filter(|who| !who.trim().is_empty()) else {
+        return odata::error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "no acting user: name one in the X-Worklogs-Account header",
+            None,
+        );
+    };
+    let caller = odata::Caller {
+        account: account.to_owned(),
+        time_zone: header(TIME_ZONE_HEADER).map(str::to_owned),
+    };
+    let rest = uri
+        .path()
+        .strip_prefix(odata::ROOT)
+        .unwrap_or_default()
+        .trim_start_matches('/');
+    let query = uri.query().unwrap_or_default();
+    match rest.split_once('/') {
+        None if rest.is_empty() => odata::service_document(&app, &caller, &headers).await,
+        None if rest == "$metadata" => odata::metadata(&app, &caller, &headers, query).await,
+        None => odata::collection(&app, &caller, &headers, rest, false, query).await,
+        Some((set, "$count")) => odata::collection(&app, &caller, &headers, set, true, query).await,
+        Some(_) => odata::error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("no resource {:?} in this service", uri.path()),
+            None,
+        ),
     }
 }
 
