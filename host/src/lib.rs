@@ -50,6 +50,7 @@ pub mod faults;
 mod host;
 pub mod jira;
 pub mod jobs;
+pub mod keys;
 mod limits;
 mod locate;
 pub mod odata;

@@ -323,3 +323,161 @@ async fn versions_people_and_resources_are_checked() {
         .unwrap();
     assert_eq!(response.status(), 401);
 }
+
+mod keys {
+    //! Personal access keys: each permission rule has a test that fails
+    //! without it.
+
+    use super::*;
+    use base64::Engine;
+
+    impl Server {
+        async fn post(&self, who: &str, path: &str, body: Json) -> (u16, Json) {
+            let response = self
+                .client
+                .post(format!("{}{path}", self.url))
+                .header("X-Worklogs-Token", TOKEN)
+                .header("X-Worklogs-Account", who)
+                .header("Content-Type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json().await.unwrap())
+        }
+
+        async fn create_key(&self, who: &str, name: &str) -> (String, String) {
+            let (status, json) = self
+                .post(who, "/api/keys", serde_json::json!({"name": name}))
+                .await;
+            assert_eq!(status, 200, "{json}");
+            (
+                json["ok"]["key"]["id"].as_str().unwrap().to_owned(),
+                json["ok"]["secret"].as_str().unwrap().to_owned(),
+            )
+        }
+
+        /// A feed request with Basic credentials only (no per-start token).
+        async fn basic(&self, user: &str, key: &str, path: &str) -> (u16, String) {
+            let credentials =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{key}"));
+            let response = self
+                .client
+                .get(format!("{}{path}", self.url))
+                .header("Authorization", format!("Basic {credentials}"))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    }
+
+    fn ids(body: &str) -> Vec<String> {
+        let json: Json = serde_json::from_str(body).unwrap();
+        json["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["worklog_id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    const PAGE: &str = "/odata/Worklogs?$select=worklog_id&$top=5000&$filter=started_utc%20ge%202026-11-16T00:00:00Z";
+
+    #[tokio::test]
+    async fn a_key_acts_as_its_owner_only_until_revoked() {
+        let server = start().await;
+        let (alice_id, alice_key) = server.create_key("alice", "Power BI").await;
+        let (_, dave_key) = server.create_key("dave", "Excel").await;
+        // The key reads the feed as alice, without the per-start token.
+        let (status, body) = server.basic("alice", &alice_key, PAGE).await;
+        assert_eq!(status, 200, "{body}");
+        let alice_rows = ids(&body);
+        let mut expected: Vec<String> = server
+            .component("alice", serde_json::json!({"set": "Worklogs", "select": [{"column": "worklog_id"}],
+                "filter": {"column": "started_utc", "op": "ge", "value": {"dateTime": "2026-11-16T00:00:00Z"}}}))
+            .await
+            .iter()
+            .map(|r| r["worklog_id"].as_str().unwrap().to_owned())
+            .collect();
+        expected.truncate(5000);
+        assert_eq!(alice_rows, expected);
+        // Dave's key shows dave's rows, which alice's never do.
+        let (status, body) = server.basic("dave", &dave_key, PAGE).await;
+        assert_eq!(status, 200, "{body}");
+        let dave_rows = ids(&body);
+        assert!(
+            dave_rows.iter().any(|id| !alice_rows.contains(id)),
+            "dave sees more than alice"
+        );
+        // A key acts as its owner only: bob cannot use alice's key.
+        let (status, body) = server.basic("bob", &alice_key, PAGE).await;
+        assert_eq!(status, 401, "{body}");
+        let (status, _) = server.basic("dave", &alice_key, PAGE).await;
+        assert_eq!(status, 401);
+        // A wrong secret, or no key at all.
+        let wrong = format!("{}0", &alice_key[..alice_key.len() - 1]);
+        let (status, _) = server.basic("alice", &wrong, PAGE).await;
+        assert_eq!(status, 401);
+        let response = server
+            .client
+            .get(format!("{}{PAGE}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        // Basic credentials open the feed only, not the API.
+        let credentials =
+            base64::engine::general_purpose::STANDARD.encode(format!("alice:{alice_key}"));
+        let response = server
+            .client
+            .post(format!("{}/api/invoke", server.url))
+            .header("Authorization", format!("Basic {credentials}"))
+            .header("X-Worklogs-Account", "alice")
+            .header("Content-Type", "application/json")
+            .body(r#"{"operation":"me","input":{}}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        // Listing shows names, never secrets; another person's list is theirs.
+        let response = server
+            .client
+            .get(format!("{}/api/keys", server.url))
+            .header("X-Worklogs-Token", TOKEN)
+            .header("X-Worklogs-Account", "alice")
+            .send()
+            .await
+            .unwrap();
+        let listing = response.text().await.unwrap();
+        assert!(
+            listing.contains("Power BI") && !listing.contains("Excel"),
+            "{listing}"
+        );
+        assert!(!listing.contains(&alice_key[20..]), "{listing}");
+        // Bob cannot revoke alice's key; alice can, and then it fails.
+        let (status, json) = server
+            .post(
+                "bob",
+                "/api/keys/revoke",
+                serde_json::json!({"id": alice_id}),
+            )
+            .await;
+        assert_eq!(status, 404, "{json}");
+        let (status, _) = server.basic("alice", &alice_key, PAGE).await;
+        assert_eq!(status, 200);
+        let (status, json) = server
+            .post(
+                "alice",
+                "/api/keys/revoke",
+                serde_json::json!({"id": alice_id}),
+            )
+            .await;
+        assert_eq!(status, 200, "{json}");
+        let (status, body) = server.basic("alice", &alice_key, PAGE).await;
+        assert_eq!(status, 401, "{body}");
+        assert!(body.contains("revoked"), "{body}");
+    }
+}

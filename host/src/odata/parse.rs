@@ -637,8 +637,8 @@ mod tests {
             json!({"column": "seconds", "op": "gt", "value": {"number": "3600"}, "at": 1})
         );
         assert_eq!(
-            parse_filter("comment eq 'it''s' or parent_key eq null or paid eq true").unwrap()
-                ["or"][0]["or"][0]["value"],
+            parse_filter("comment eq 'it''s' or parent_key eq null or paid eq true").unwrap()["or"]
+                [0]["or"][0]["value"],
             json!({"text": "it's"})
         );
     }
