@@ -395,6 +395,13 @@ pub async fn feed(ctx: &Ctx, input: FeedInput) -> Result<FeedAnswer, Error> {
     let order_column = if by_updated { updated } else { started };
     let keyset = natural(order_column) && !input.count;
     let (from, until) = query.bounds(order_column);
+    // Comments come from Jira, page by page: read them only when the answer
+    // or the query needs them.
+    let comment = "comment";
+    let comments = input.select.is_empty()
+        || input.select.iter().any(|n| n.column == comment)
+        || input.order_by.iter().any(|n| n.column == comment)
+        || input.filter.as_ref().is_some_and(|f| mentions(f, comment));
     let mut source = Source {
         reader: Reader::new(
             site,
@@ -403,7 +410,7 @@ pub async fn feed(ctx: &Ctx, input: FeedInput) -> Result<FeedAnswer, Error> {
             } else {
                 Order::Started
             },
-            true,
+            comments,
             (None, None),
         ),
         deleted,
@@ -532,6 +539,15 @@ pub async fn feed(ctx: &Ctx, input: FeedInput) -> Result<FeedAnswer, Error> {
         None
     };
     answer(rows, input.count.then_some(total), next)
+}
+
+/// Whether `filter` compares `column`.
+fn mentions(filter: &Filter, column: &str) -> bool {
+    match filter {
+        Filter::And(a, b) | Filter::Or(a, b) => mentions(a, column) || mentions(b, column),
+        Filter::Not(a) => mentions(a, column),
+        Filter::Compare { column: c, .. } => c == column,
+    }
 }
 
 fn answer(
