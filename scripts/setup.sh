@@ -45,6 +45,8 @@ case "${1:-demo}" in
     command -v node >/dev/null || { echo "error: Node.js 20 or later is needed (with npm)" >&2; exit 1; }
     need_py pytest pytest
     need_py openpyxl openpyxl
+    # A real OData v4 client for tests/python/test_odata.py (pyodata speaks v2 only).
+    need_py odata python-odata
     need_deb chromium chromium
     ;;
 esac

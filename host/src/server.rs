@@ -7,6 +7,12 @@
 //!   200, or `{"error": {"code", "message"}}` with a status for the code (see
 //!   [`status_for`]).
 //! - `GET /api/demo` (only with the simulator) is the simulator's `GET /sim/demo`.
+//! - `GET /api/keys`, `POST /api/keys` `{"name"}` and `POST /api/keys/revoke`
+//!   `{"id"}`: the acting user's personal access keys ([`crate::keys`]); a new
+//!   key's secret is in the answer once.
+//! - `GET /odata/…`: the OData service ([`crate::odata`]), as the acting user,
+//!   or with HTTP Basic credentials `name:key` (a personal access key, which
+//!   acts as its owner only) instead of the token.
 //! - Anything else is a file of the UI bundle, or a page saying it is not built.
 //!
 //! The server runs on a developer's machine, where any web page the browser
@@ -26,7 +32,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,6 +42,7 @@ use serde_json::value::RawValue;
 use tower_http::services::ServeDir;
 
 use crate::app::App;
+use crate::odata;
 use crate::protocol::{EntryPoint, ErrorCode, TaskError};
 
 /// The header naming the acting user.
@@ -136,6 +143,15 @@ impl Guard {
                 ));
             }
         }
+        // A feed request with Basic credentials (a personal access key) is
+        // checked by the feed itself: tools such as Power BI cannot send the
+        // per-start token.
+        let basic = headers
+            .get(header::AUTHORIZATION)
+            .is_some_and(|v| v.as_bytes().starts_with(b"Basic "));
+        if basic && request.uri().path().starts_with(crate::odata::ROOT) {
+            return None;
+        }
         let given = headers
             .get(TOKEN_HEADER)
             .map(|v| v.as_bytes())
@@ -186,6 +202,11 @@ pub fn router(app: Arc<App>, guard: Guard, ui_dir: PathBuf, page: String) -> Rou
     let api = Router::new()
         .route("/api/invoke", post(invoke))
         .route("/api/demo", get(demo))
+        .route("/api/keys", get(list_keys).post(create_key))
+        .route("/api/keys/revoke", post(revoke_key))
+        .route("/odata", get(odata))
+        .route("/odata/", get(odata))
+        .route("/odata/{*rest}", get(odata))
         .layer(DefaultBodyLimit::max(body_limit))
         .route_layer(middleware::from_fn_with_state(Arc::new(guard), guarded))
         .with_state(app);
@@ -259,6 +280,183 @@ async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         Ok(_) => error(TaskError::internal(
             "the component returned a result that is not JSON",
         )),
+        Err(err) => error(err),
+    }
+}
+
+/// `GET /odata/…`: the OData service ([`crate::odata`]), as the acting user.
+async fn odata(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let account = match basic_owner(&app, &headers).await {
+        Some(Ok(owner)) => owner,
+        Some(Err(why)) => {
+            let mut refused = odata::error(StatusCode::UNAUTHORIZED, "unauthorized", &why, None);
+            refused.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"odata\", charset=\"UTF-8\""),
+            );
+            return refused;
+        }
+        None => match header(ACCOUNT_HEADER).filter(|who| !who.trim().is_empty()) {
+            Some(who) => who.to_owned(),
+            None => {
+                let mut refused = odata::error(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "no credentials: use Basic authentication with your name and a personal access key",
+                    None,
+                );
+                refused.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"odata\", charset=\"UTF-8\""),
+                );
+                return refused;
+            }
+        },
+    };
+    let caller = odata::Caller {
+        account,
+        time_zone: header(TIME_ZONE_HEADER).map(str::to_owned),
+    };
+    let rest = uri
+        .path()
+        .strip_prefix(odata::ROOT)
+        .unwrap_or_default()
+        .trim_start_matches('/');
+    let query = uri.query().unwrap_or_default();
+    match rest.split_once('/') {
+        None if rest.is_empty() => odata::service_document(&app, &caller, &headers).await,
+        None if rest == "$metadata" => odata::metadata(&app, &caller, &headers, query).await,
+        None => odata::collection(&app, &caller, &headers, rest, false, query).await,
+        Some((set, "$count")) => odata::collection(&app, &caller, &headers, set, true, query).await,
+        Some(_) => odata::error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("no resource {:?} in this service", uri.path()),
+            None,
+        ),
+    }
+}
+
+/// The person a request's Basic credentials (`user:key`) act as: `None`
+/// without them; an error naming what is wrong when the key is unknown,
+/// revoked, or not the user's.
+async fn basic_owner(app: &App, headers: &HeaderMap) -> Option<Result<String, String>> {
+    use base64::Engine;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok();
+    let encoded = value.and_then(|v| v.strip_prefix("Basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let Some((user, key)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+        return Some(Err("malformed Basic credentials: expected name:key".into()));
+    };
+    let owner = match keys(app).owner(key).await {
+        Ok(Some(owner)) => owner,
+        Ok(None) => return Some(Err("the personal access key is unknown or revoked".into())),
+        Err(err) => return Some(Err(format!("the keys cannot be read: {}", err.message))),
+    };
+    // A key acts as its owner only: the name given must be the owner's.
+    if app.acting_user(Some(user)).as_deref() != Some(owner.as_str()) {
+        return Some(Err(format!(
+            "the personal access key is not {user:?}'s: give the name of its owner"
+        )));
+    }
+    Some(Ok(owner))
+}
+
+/// The personal access keys of this server's installation.
+fn keys(app: &App) -> crate::keys::Keys<'_> {
+    let host = app.host();
+    crate::keys::Keys::new(
+        host.effects().database(),
+        host.runtime().limits(),
+        host.installation(),
+    )
+}
+
+/// The acting user of a key request, resolved (aliases to account ids), or
+/// the 401 answer.
+fn key_owner(app: &App, headers: &HeaderMap) -> Result<String, Box<Response>> {
+    headers
+        .get(ACCOUNT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|who| !who.trim().is_empty())
+        .and_then(|who| app.acting_user(Some(who)))
+        .ok_or_else(|| {
+            Box::new(json(
+                StatusCode::UNAUTHORIZED,
+                serde_json::json!({"error": {"code": "forbidden",
+                    "message": "no acting user: keys belong to a person"}})
+                .to_string(),
+            ))
+        })
+}
+
+/// `GET /api/keys`: the acting user's keys (never their secrets).
+async fn list_keys(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let owner = match key_owner(&app, &headers) {
+        Ok(owner) => owner,
+        Err(refused) => return *refused,
+    };
+    match keys(&app).list(&owner).await {
+        Ok(list) => json(
+            StatusCode::OK,
+            serde_json::json!({ "ok": { "keys": list } }).to_string(),
+        ),
+        Err(err) => error(err),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewKey {
+    name: String,
+}
+
+/// `POST /api/keys` `{"name"}`: a new key for the acting user, shown once.
+async fn create_key(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let owner = match key_owner(&app, &headers) {
+        Ok(owner) => owner,
+        Err(refused) => return *refused,
+    };
+    let Ok(new) = serde_json::from_slice::<NewKey>(&body) else {
+        return error(TaskError::invalid_input(
+            "invalid request body: expected {\"name\": ...}",
+        ));
+    };
+    match keys(&app).create(&owner, &new.name, crate::now_ms()).await {
+        Ok((info, key)) => json(
+            StatusCode::OK,
+            serde_json::json!({ "ok": { "key": info, "secret": key } }).to_string(),
+        ),
+        Err(err) => error(err),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeKey {
+    id: String,
+}
+
+/// `POST /api/keys/revoke` `{"id"}`: revokes one of the acting user's keys.
+async fn revoke_key(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let owner = match key_owner(&app, &headers) {
+        Ok(owner) => owner,
+        Err(refused) => return *refused,
+    };
+    let Ok(revoke) = serde_json::from_slice::<RevokeKey>(&body) else {
+        return error(TaskError::invalid_input(
+            "invalid request body: expected {\"id\": ...}",
+        ));
+    };
+    match keys(&app).revoke(&owner, &revoke.id, crate::now_ms()).await {
+        Ok(()) => json(
+            StatusCode::OK,
+            serde_json::json!({ "ok": { "revoked": revoke.id } }).to_string(),
+        ),
         Err(err) => error(err),
     }
 }

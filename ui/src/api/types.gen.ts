@@ -322,6 +322,12 @@ export type Rates = {
 
 export type Empty = Record<string, never>;
 
+export type FeedNamed = {
+  column: string;
+  descending?: boolean;
+  at?: number;
+};
+
 /** The audit log's retention: days an entry is kept, null for forever */
 export type AuditSettings = {
   retentionDays: null
@@ -950,6 +956,39 @@ export type ExportChangesOutput = {
   }>;
   /** Absent on the last piece */
   continuation?: string;
+};
+
+/** The flat export as a queryable feed (the local host's OData service): without set, the tables and their columns; with set, one page of that table's rows the viewer may see, filtered, ordered and selected by the core. The host parses OData's query syntax into this typed input. */
+export type ExportFeedInput = {
+  set?: "Worklogs" | "Deleted";
+  /** and: [a, b], or: [a, b], not: f, or {column, op (eq ne gt ge lt le), value ({text}, {number}, {date}, {dateTime}, {boolean}, or "null"), at (1-based position)} */
+  filter?: Record<string, never>;
+  orderBy?: Array<FeedNamed>;
+  select?: Array<FeedNamed>;
+  top?: number;
+  skip?: number;
+  count?: boolean;
+  skipToken?: string;
+  pageRows?: number;
+};
+export type ExportFeedOutput = {
+  namespace?: string;
+  sets?: Array<{
+    name: string;
+    entityType: string;
+    key: string;
+    columns: Array<{
+      name: string;
+      kind: "text" | "integer" | "decimal" | "boolean" | "date" | "dateTime" | "list";
+      decimals?: number;
+    }>;
+  }>;
+  /** Each a JSON object by column name */
+  rows?: Array<Record<string, never>>;
+  /** With count: the matching rows before top and skip */
+  count?: number;
+  /** Where the next page starts; absent on the last */
+  skipToken?: string;
 };
 
 /** The user's own saved reports and those shared with a Jira group they are in, by name. */
@@ -1635,6 +1674,7 @@ export interface Operations {
   "report.run": { input: ReportRunInput; output: ReportRunOutput };
   "export.run": { input: ExportRunInput; output: ExportRunOutput };
   "export.changes": { input: ExportChangesInput; output: ExportChangesOutput };
+  "export.feed": { input: ExportFeedInput; output: ExportFeedOutput };
   "report.list": { input: ReportListInput; output: ReportListOutput };
   "report.save": { input: ReportSaveInput; output: ReportSaveOutput };
   "report.delete": { input: ReportDeleteInput; output: ReportDeleteOutput };
@@ -1702,4 +1742,4 @@ export interface Operations {
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve","backup.create","backup.list","backup.download","backup.upload","backup.delete","backup.restore.plan","backup.restore.run","backup.settings.save","backup.prune"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","export.feed","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve","backup.create","backup.list","backup.download","backup.upload","backup.delete","backup.restore.plan","backup.restore.run","backup.settings.save","backup.prune"] as const;

@@ -101,7 +101,7 @@ mod tests {
             "invalid input: unknown operation \"worklog.destroy\" (known: me, timetracking.settings, \
              timetracking.settings.save, worklog.list, worklog.log, worklog.update, worklog.delete, \
              sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
-             report.run, export.run, export.changes, report.list, report.save, report.delete, \
+             report.run, export.run, export.changes, export.feed, report.list, report.save, report.delete, \
              access.get, access.save, \
              timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
@@ -234,6 +234,7 @@ mod tests {
                 "backup.settings.save",
                 json!({"enabled": true, "retention": {"daily": 7, "monthly": 12, "yearly": 5}}),
             ),
+            ("export.feed", json!({})),
         ];
         // Jobs and triggers run these without an acting user.
         let jobs = [
@@ -300,6 +301,7 @@ mod tests {
             ("report.run", PEOPLE_AND_JOBS),
             ("export.run", PEOPLE_AND_JOBS),
             ("export.changes", PEOPLE_AND_JOBS),
+            ("export.feed", PEOPLE),
             ("report.list", PEOPLE),
             ("report.save", PEOPLE),
             ("report.delete", PEOPLE),

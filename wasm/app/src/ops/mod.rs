@@ -192,6 +192,12 @@ pub const OPERATIONS: &[Operation] = &[
         report::export::changes
     ),
     operation!(
+        "export.feed",
+        PEOPLE,
+        "the flat export as a feed: filtered, ordered, paged rows, and deletions",
+        report::feed::feed
+    ),
+    operation!(
         "report.list",
         PEOPLE,
         "the viewer's saved reports and those shared with them",

@@ -43,6 +43,7 @@
 
 pub mod chunk;
 pub mod csv;
+pub mod feed;
 pub mod flat;
 pub mod incremental;
 pub mod json;

@@ -124,7 +124,7 @@ impl Continuation {
 
 /// The site's attribute keys (from the attribute sets the index holds), for
 /// the export's `attr_<key>` columns.
-async fn attribute_keys(ctx: &Ctx, site: i64) -> Result<Vec<String>, Error> {
+pub(super) async fn attribute_keys(ctx: &Ctx, site: i64) -> Result<Vec<String>, Error> {
     let texts = index::dict::texts_of_kind(ctx, site, Kind::Attributes, 1000).await?;
     let mut keys = BTreeSet::new();
     for text in &texts {

@@ -4,11 +4,13 @@
 //! - [`run`]: `report.run`, a grouped report with totals and a chart.
 //! - [`export`]: `export.run` (the flat export in pieces) and
 //!   `export.changes` (the incremental export for scheduled refreshes).
+//! - [`feed`]: `export.feed`, the flat export as a queryable feed (OData).
 //! - [`saved`]: `report.list`, `report.save`, `report.delete`.
 //! - [`rows`] reads the index in keyset pages, filtered by [`crate::access`];
 //!   [`query`] takes the report query and resolves its groups and JQL.
 
 pub mod export;
+pub mod feed;
 pub mod query;
 pub mod rows;
 pub mod run;
@@ -16,6 +18,8 @@ pub mod saved;
 
 #[cfg(test)]
 mod attribute_tests;
+#[cfg(test)]
+mod feed_tests;
 #[cfg(test)]
 mod issue_tests;
 #[cfg(test)]
