@@ -17,6 +17,8 @@ pub mod saved;
 #[cfg(test)]
 mod attribute_tests;
 #[cfg(test)]
+mod group_tests;
+#[cfg(test)]
 mod issue_tests;
 #[cfg(test)]
 mod tests;
