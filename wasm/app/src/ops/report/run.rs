@@ -30,9 +30,6 @@ use crate::index::report::GroupColumns;
 use crate::ops::rate;
 use crate::{index, input, store, Error};
 
-/// Most worklogs one report reads (about 1000 SQL pages).
-pub const MAX_REPORT_ROWS: u64 = 2_000_000;
-
 /// What the chart shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chart {
@@ -480,7 +477,9 @@ async fn read_groups(
 /// # Errors
 ///
 /// `invalid-input` for a bad query, an unknown group or a refused JQL;
-/// `limit` past [`MAX_REPORT_ROWS`] worklogs; Jira's and the database's errors.
+/// `limit` for more than [`GROUPS_PER_READ`] groups in one millisecond, and
+/// when the database refuses a read (Forge SQL's quotas); Jira's and the
+/// database's errors.
 pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let zone = ctx.context().time_zone.clone();
     let query = input.query.parse("", &zone)?;
