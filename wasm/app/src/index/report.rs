@@ -262,11 +262,14 @@ pub async fn parents(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<ParentRow>
         .collect())
 }
 
-/// What a grouped read keys its groups by, besides the project, the author
-/// and the visibility (which every read keys by: the permission checks look
-/// at them): the fields of [`worklogs_core::report::Reads`] as columns.
+/// What a grouped read keys its groups by, besides the project and the
+/// visibility (which every read keys by: the permission checks look at them):
+/// the fields of [`worklogs_core::report::Reads`] as columns.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GroupColumns {
+    /// The author (`w.author`); without it, the read's `IN` list of authors
+    /// is the only check of whose time it counts.
+    pub author: bool,
     /// The issue (`w.issue`); without it, the issue only where the viewer's
     /// sight of it needs Jira's answer (see [`IssueCheck`]).
     pub issue: bool,
@@ -343,7 +346,7 @@ pub async fn group_page(
     };
     let keys = [
         "w.project".to_owned(),
-        "w.author".to_owned(),
+        pick(columns.author, "w.author"),
         "w.visibility".to_owned(),
         pick(columns.attributes, "w.attrs"),
         issue,

@@ -5,8 +5,9 @@
 //! the group is homogeneous in everything the query reads: its filters, its
 //! levels, its measures, its rounding and its time axis. [`Reads`] names those
 //! fields; each [`Dimension`] states its own ([`Dimension::reads`]), so a new
-//! dimension is one definition here. The author and the project are always
-//! read (filters, cost, and every caller's permission checks need them).
+//! dimension is one definition here. The project is always read (filters,
+//! cost, and every caller's permission checks need it); a caller whose checks
+//! need the author keys by it whatever the query reads.
 //!
 //! [`offset_spans`] splits a period into spans of one UTC offset in the report's
 //! zone, so that within a span a worklog's local day is integer arithmetic on
@@ -17,9 +18,11 @@ use crate::calendar::{Instant, InstantRange, Zone};
 use crate::error::Error;
 use crate::rounding::{RoundMode, Target};
 
-/// The fields of a worklog a report reads besides author and project.
+/// The fields of a worklog a report reads besides its project.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Reads {
+    /// The author (the person level, people and group filters, rates).
+    pub author: bool,
     /// The issue (key and summary).
     pub issue: bool,
     /// The parent issue.
@@ -43,6 +46,7 @@ impl Reads {
     #[must_use]
     pub fn union(self, other: Reads) -> Reads {
         Reads {
+            author: self.author || other.author,
             issue: self.issue || other.issue,
             parent: self.parent || other.parent,
             status: self.status || other.status,
@@ -59,6 +63,7 @@ impl Reads {
     pub fn of(query: &ReportQuery) -> Reads {
         let filter = query.filter();
         let mut reads = Reads {
+            author: filter.people.is_some() || !filter.groups.is_empty(),
             issue: filter.issues.is_some() || filter.jql.is_some(),
             attributes: filter.billable.is_some()
                 || !filter.attributes.is_empty()
@@ -68,6 +73,7 @@ impl Reads {
         };
         if query.has(Measure::Cost) {
             // Rates are chosen by person, project, attributes and local date.
+            reads.author = true;
             reads.attributes = true;
             reads.date = true;
         }
@@ -88,7 +94,11 @@ impl Dimension {
     pub fn reads(&self) -> Reads {
         let none = Reads::default();
         match self {
-            Dimension::Person | Dimension::Project => none,
+            Dimension::Person => Reads {
+                author: true,
+                ..none
+            },
+            Dimension::Project => none,
             Dimension::Parent => Reads {
                 parent: true,
                 ..none

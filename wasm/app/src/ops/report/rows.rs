@@ -51,6 +51,15 @@ pub struct Row {
     pub flat: FlatRow,
 }
 
+/// What one grouped read answered, seen or not.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counted {
+    /// Groups.
+    pub groups: usize,
+    /// Worklogs in them.
+    pub worklogs: u64,
+}
+
 /// What stands for a visibility that cannot be resolved: no visibility
 /// parses from it, so [`Viewer::sees`] hides the row.
 const UNRESOLVED: &str = "<unresolved visibility>";
@@ -199,7 +208,7 @@ impl Reader {
                 (at, r.id)
             })
             .or(after);
-        let seen = self.visible(ctx, viewer, &raws).await?;
+        let seen = self.visible(ctx, viewer, &raws, false).await?;
         let comments = if self.comments {
             self.comments(ctx, &seen).await?
         } else {
@@ -215,11 +224,15 @@ impl Reader {
     /// The rows of `raws` the viewer may see, with what they refer to read:
     /// dictionary entries and parents, roles for restricted rows, Jira's
     /// answers for issues whose sight needs one, attribute checks and names.
+    /// With `by_list`, the rows were read without their author, with the
+    /// viewer's people as the `IN` list: whose time they are is checked
+    /// there.
     async fn visible<'r>(
         &mut self,
         ctx: &Ctx,
         viewer: &mut Viewer,
         raws: &'r [ReportRow],
+        by_list: bool,
     ) -> Result<Vec<&'r ReportRow>, Error> {
         self.lookups(ctx, raws).await?;
         // Roles, for projects with role-restricted rows.
@@ -234,11 +247,16 @@ impl Reader {
         let seen: Vec<&ReportRow> = raws
             .iter()
             .filter(|r| {
-                viewer.sees(
-                    r.project,
-                    self.dict_text(r.author).unwrap_or(""),
-                    self.visibility_text(r.visibility),
-                )
+                let visibility = self.visibility_text(r.visibility);
+                if by_list {
+                    viewer.sees_visible(r.project, visibility)
+                } else {
+                    viewer.sees(
+                        r.project,
+                        self.dict_text(r.author).unwrap_or(""),
+                        visibility,
+                    )
+                }
             })
             .collect();
         self.check_issues(ctx, viewer, &seen).await?;
@@ -257,8 +275,8 @@ impl Reader {
     /// project, author, visibility, and the issue wherever its security or
     /// project needs Jira's answer), and answers them as rows carrying the
     /// group's summed seconds with its worklog count, with how many groups
-    /// SQL answered (seen or not); `None` when the range holds more than
-    /// `limit` groups.
+    /// and worklogs SQL answered (seen or not); `None` when the range holds
+    /// more than `limit` groups.
     ///
     /// # Errors
     ///
@@ -270,13 +288,13 @@ impl Reader {
         columns: &GroupColumns,
         range: &Range,
         limit: usize,
-    ) -> Result<Option<(Vec<(FlatRow, u64)>, usize)>, Error> {
+    ) -> Result<Option<(Vec<(FlatRow, u64)>, Counted)>, Error> {
         let projects = self.projects.clone().or_else(|| viewer.project_ids());
         let authors = self.authors.clone().or_else(|| viewer.author_ids());
         if projects.as_ref().is_some_and(Vec::is_empty)
             || authors.as_ref().is_some_and(Vec::is_empty)
         {
-            return Ok(Some((Vec::new(), 0)));
+            return Ok(Some((Vec::new(), Counted::default())));
         }
         let check = if viewer.is_app() {
             IssueCheck::Never
@@ -316,14 +334,21 @@ impl Reader {
                 }
             }
         }
-        let seen = self.visible(ctx, viewer, &raws).await?;
+        let seen = self.visible(ctx, viewer, &raws, !columns.author).await?;
         let none = BTreeMap::new();
         let mut out = Vec::with_capacity(seen.len());
         for r in seen {
             let count = u64::try_from(r.count).unwrap_or(0);
             out.push((self.flat(viewer, r, &none)?.flat, count));
         }
-        Ok(Some((out, raws.len())))
+        let counted = Counted {
+            groups: raws.len(),
+            worklogs: raws
+                .iter()
+                .map(|r| u64::try_from(r.count).unwrap_or(0))
+                .sum(),
+        };
+        Ok(Some((out, counted)))
     }
 
     /// Reads the next page of tombstones (`worklog_deletions`) deleted in
