@@ -13,13 +13,14 @@ use crate::jira::Jira;
 use crate::limits::Limits;
 use crate::protocol::{Answer, Context, Effect, Outcome, Request};
 use crate::runtime::Performer;
-use crate::sql::{self, Database};
+use crate::sql::{self, Database, Quotas};
 
 /// Performs effects against a database and a Jira site.
 pub struct Effects {
     database: Arc<dyn Database>,
     jira: Jira,
     limits: Limits,
+    quotas: Quotas,
 }
 
 impl Effects {
@@ -28,6 +29,7 @@ impl Effects {
         Effects {
             database,
             jira,
+            quotas: Quotas::new(&limits),
             limits,
         }
     }
@@ -35,6 +37,11 @@ impl Effects {
     /// The database statements run on.
     pub fn database(&self) -> &dyn Database {
         &*self.database
+    }
+
+    /// The SQL quotas per installation (query time per minute, DML rate).
+    pub fn quotas(&self) -> &Quotas {
+        &self.quotas
     }
 
     /// The Jira site requests go to.
@@ -67,7 +74,36 @@ impl Performer for Effects {
                 outcome: Outcome::Jira(self.jira.perform(account, call).await),
             }
         }));
-        let sql = sql::perform(&*self.database, &self.limits, statements);
+        // Forge SQL's quotas: refused statements never reach the engine; the
+        // batch's time counts against the installation's minute.
+        let admitted = self.quotas.admit(&ctx.installation, &statements);
+        let passed: Vec<_> = statements
+            .into_iter()
+            .zip(&admitted)
+            .filter_map(|(statement, admitted)| admitted.is_ok().then_some(statement))
+            .collect();
+        let installation = &ctx.installation;
+        let sql = async move {
+            let any = !passed.is_empty();
+            let started = std::time::Instant::now();
+            let mut done = sql::perform(&*self.database, &self.limits, passed)
+                .await
+                .into_iter();
+            if any {
+                self.quotas.spend(installation, started.elapsed());
+            }
+            admitted
+                .into_iter()
+                .map(|admitted| match admitted {
+                    Ok(()) => done.next().unwrap_or_else(|| {
+                        Err(crate::protocol::TaskError::internal(
+                            "the database skipped a statement",
+                        ))
+                    }),
+                    Err(refused) => Err(refused),
+                })
+                .collect::<Vec<_>>()
+        };
         let ((rows, mut answers), waited) = join(join(sql, jira), waits).await;
         answers.extend(waited);
         answers.extend(sql_ids.into_iter().zip(rows).map(|(id, rows)| Answer {

@@ -31,6 +31,12 @@ pub struct Limits {
     pub sql_select_timeout: Duration,
     /// How long any other statement may run (Forge SQL: 10 s).
     pub sql_write_timeout: Duration,
+    /// Total time an installation's statements may take in any minute
+    /// (Forge SQL: 62.5 s); past it statements are refused with `limit`.
+    pub sql_query_time_per_minute: Duration,
+    /// DML statements (`INSERT`, `UPDATE`, `DELETE`, `REPLACE`) an installation
+    /// may send in any second (Forge SQL: 150).
+    pub sql_dml_per_second: usize,
     /// How long one Jira request may take before it is answered with `upstream`
     /// (a local choice: Forge bounds requests only by the invocation budget).
     pub jira_request_timeout: Duration,
@@ -50,6 +56,8 @@ impl Default for Limits {
             sql_response_bytes: 4 * MIB,
             sql_select_timeout: Duration::from_secs(5),
             sql_write_timeout: Duration::from_secs(10),
+            sql_query_time_per_minute: Duration::from_millis(62_500),
+            sql_dml_per_second: 150,
             jira_request_timeout: Duration::from_secs(20),
             memory_bytes: 512 * MIB,
         }

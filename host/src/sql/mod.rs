@@ -8,6 +8,7 @@
 
 mod migrate;
 mod mysql;
+mod quota;
 mod sqlite;
 mod statement;
 
@@ -18,6 +19,7 @@ use crate::protocol::{SqlRows, SqlStatement, TaskError, Value};
 
 pub use self::mysql::MySql;
 pub use migrate::migrate;
+pub use quota::Quotas;
 pub use sqlite::Sqlite;
 
 /// A database that performs statements with `?` placeholders.

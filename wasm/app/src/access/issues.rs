@@ -95,6 +95,12 @@ impl Viewer {
         Ok(())
     }
 
+    /// The site's open projects as read ([`Viewer::read_open_projects`]);
+    /// none before.
+    pub fn open_project_ids(&self) -> Vec<i64> {
+        self.open_projects.iter().flatten().copied().collect()
+    }
+
     /// Whether the viewer's sight of an issue (in `project`, at security
     /// level `security`: 0 for none, -1 for not known) needs Jira's answer:
     /// never for the app; always for an issue with a level (or an unknown

@@ -81,6 +81,9 @@ pub struct ReportRow {
     /// The issue's security level (0: none; -1: not known, as for an issue the
     /// index lacks).
     pub security: i64,
+    /// How many worklogs the row stands for: 1 for a worklog, more for a
+    /// group ([`group_page`]).
+    pub count: i64,
 }
 
 /// A parent issue as the index has it.
@@ -184,6 +187,7 @@ pub async fn worklog_page(
             components: num(row, 15),
             labels: num(row, 16),
             security: row.get(17).and_then(int).unwrap_or(-1),
+            count: 1,
         })
         .collect())
 }
@@ -256,4 +260,159 @@ pub async fn parents(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<ParentRow>
             security: row.get(4).and_then(int).unwrap_or(-1),
         })
         .collect())
+}
+
+/// What a grouped read keys its groups by, besides the project and the
+/// visibility (which every read keys by: the permission checks look at them):
+/// the fields of [`worklogs_core::report::Reads`] as columns.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GroupColumns {
+    /// The author (`w.author`); without it, the read's `IN` list of authors
+    /// is the only check of whose time it counts.
+    pub author: bool,
+    /// The issue (`w.issue`); without it, the issue only where the viewer's
+    /// sight of it needs Jira's answer (see [`IssueCheck`]).
+    pub issue: bool,
+    /// The parent (`i.parent`).
+    pub parent: bool,
+    /// The status (`i.status`, a dictionary id).
+    pub status: bool,
+    /// The components (`i.components`, the dictionary id of the sorted set).
+    pub components: bool,
+    /// The labels (`i.labels`, likewise).
+    pub labels: bool,
+    /// The attributes (`w.attrs`, the dictionary id of the canonical set).
+    pub attributes: bool,
+    /// Each worklog's seconds (a per-worklog rounding rule).
+    pub each_seconds: bool,
+    /// The local day, with the span's offset in ms; `None`: no day.
+    pub day_offset_ms: Option<i64>,
+}
+
+/// Which issues a grouped read keeps apart for the viewer's issue checks
+/// ([`crate::access::Viewer::needs_issue_check`]).
+#[derive(Clone, Debug)]
+pub enum IssueCheck {
+    /// None (the app).
+    Never,
+    /// Those with a security level (or none known) or outside these open
+    /// projects.
+    Unless(Vec<i64>),
+}
+
+/// Groups of worklogs as [`ReportRow`]s: `count` worklogs, `seconds` their
+/// sum, `started` the earliest start (in the group's local day), `id` 0,
+/// `issue` 0 where the read did not key by it, columns not read 0.
+///
+/// One `SELECT … GROUP BY` over `worklogs` joined with `issues`, `COUNT`,
+/// `SUM` and `MIN` only, integer arithmetic for the day: the portable subset
+/// (SQLite, MariaDB, TiDB), no restricted function. At most `limit` groups:
+/// `None` when there are more (the caller splits the range).
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn group_page(
+    ctx: &Ctx,
+    site: i64,
+    columns: &GroupColumns,
+    check: &IssueCheck,
+    range: &Range,
+    scope: Scope<'_>,
+    limit: usize,
+) -> Result<Option<Vec<ReportRow>>, Error> {
+    let mut params = Vec::new();
+    let issue = if columns.issue {
+        "w.issue".to_owned()
+    } else {
+        match check {
+            IssueCheck::Never => "0".to_owned(),
+            IssueCheck::Unless(open) if open.is_empty() => "w.issue".to_owned(),
+            IssueCheck::Unless(open) => {
+                params.extend(open.iter().map(|&p| Value::Int(p)));
+                format!(
+                    "CASE WHEN i.security = 0 AND w.project IN ({}) THEN 0 ELSE w.issue END",
+                    placeholders(open.len())
+                )
+            }
+        }
+    };
+    let pick = |wanted: bool, column: &str| {
+        if wanted {
+            column.to_owned()
+        } else {
+            "0".to_owned()
+        }
+    };
+    let keys = [
+        "w.project".to_owned(),
+        pick(columns.author, "w.author"),
+        "w.visibility".to_owned(),
+        pick(columns.attributes, "w.attrs"),
+        issue,
+        "i.security".to_owned(),
+        pick(columns.parent, "i.parent"),
+        pick(columns.status, "i.status"),
+        pick(columns.components, "i.components"),
+        pick(columns.labels, "i.labels"),
+        pick(columns.each_seconds, "w.seconds"),
+    ];
+    let day = columns.day_offset_ms.map(|offset| {
+        // The offset is the core's own number, written as a literal so that
+        // the grouped expression is the same text wherever it appears.
+        format!("(w.started + ({offset})) - ((w.started + ({offset})) % 86400000)")
+    });
+    // The key expressions' parameters appear once, in the select list; the
+    // GROUP BY names the select list's positions for them.
+    let mut sql = format!(
+        "SELECT COUNT(*), SUM(w.seconds), MIN(w.started), {}, MIN(i.issue_key) \
+         FROM worklogs w LEFT JOIN issues i ON i.site = w.site AND i.id = w.issue \
+         WHERE w.site = ? AND w.started >= ? AND w.started < ?",
+        keys.join(", ")
+    );
+    params.extend([
+        Value::Int(site),
+        Value::Int(range.from),
+        Value::Int(range.until),
+    ]);
+    narrow(&mut sql, &mut params, "w", scope);
+    let positions: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.as_str() != "0")
+        .map(|(i, _)| (i + 4).to_string())
+        .chain(day.clone())
+        .collect();
+    sql.push_str(&format!(
+        " GROUP BY {} LIMIT {}",
+        positions.join(", "),
+        limit.saturating_add(1)
+    ));
+    let answer = ctx.sql(&sql, params).await?;
+    if answer.rows.len() > limit {
+        return Ok(None);
+    }
+    Ok(Some(
+        answer
+            .rows
+            .iter()
+            .map(|row| ReportRow {
+                count: num(row, 0),
+                seconds: num(row, 1),
+                started: num(row, 2),
+                project: num(row, 3),
+                author: num(row, 4),
+                visibility: num(row, 5),
+                attrs: num(row, 6),
+                issue: num(row, 7),
+                security: row.get(8).and_then(int).unwrap_or(-1),
+                parent: num(row, 9),
+                status: num(row, 10),
+                components: num(row, 11),
+                labels: num(row, 12),
+                key: text(row.get(14)),
+                ..ReportRow::default()
+            })
+            .collect(),
+    ))
 }

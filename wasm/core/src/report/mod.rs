@@ -36,8 +36,10 @@
 
 pub mod engine;
 pub mod query;
+pub mod reads;
 pub mod result;
 
 pub use engine::{ReportBuilder, Worklog};
 pub use query::{Dimension, Filter, Measure, ReportQuery, Resolution, TimeAxis, TimeFormat};
+pub use reads::{offset_spans, OffsetSpan, Reads};
 pub use result::{GroupRow, KeyValue, ReportResult, Values};

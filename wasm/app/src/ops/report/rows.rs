@@ -24,8 +24,8 @@ use worklogs_core::export::flat::FlatRow;
 use crate::access::{principal, Viewer};
 use crate::adf;
 use crate::executor::Ctx;
+use crate::index::report::{GroupColumns, IssueCheck, ParentRow, ReportRow};
 pub use crate::index::report::{Order, Range};
-use crate::index::report::{ParentRow, ReportRow};
 use crate::index::{self, dict_id, Kind};
 use crate::jira::types::{User, ValuesPage};
 use crate::jira::{self, Call, JiraPath};
@@ -49,6 +49,15 @@ pub struct Row {
     pub id: i64,
     /// The row as the exporters and the engine take it.
     pub flat: FlatRow,
+}
+
+/// What one grouped read answered, seen or not.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counted {
+    /// Groups.
+    pub groups: usize,
+    /// Worklogs in them.
+    pub worklogs: u64,
 }
 
 /// What stands for a visibility that cannot be resolved: no visibility
@@ -199,7 +208,33 @@ impl Reader {
                 (at, r.id)
             })
             .or(after);
-        self.lookups(ctx, &raws).await?;
+        let seen = self.visible(ctx, viewer, &raws, false).await?;
+        let comments = if self.comments {
+            self.comments(ctx, &seen).await?
+        } else {
+            BTreeMap::new()
+        };
+        let mut rows = Vec::with_capacity(seen.len());
+        for r in seen {
+            rows.push(self.flat(viewer, r, &comments)?);
+        }
+        Ok((rows, last, more))
+    }
+
+    /// The rows of `raws` the viewer may see, with what they refer to read:
+    /// dictionary entries and parents, roles for restricted rows, Jira's
+    /// answers for issues whose sight needs one, attribute checks and names.
+    /// With `by_list`, the rows were read without their author, with the
+    /// viewer's people as the `IN` list: whose time they are is checked
+    /// there.
+    async fn visible<'r>(
+        &mut self,
+        ctx: &Ctx,
+        viewer: &mut Viewer,
+        raws: &'r [ReportRow],
+        by_list: bool,
+    ) -> Result<Vec<&'r ReportRow>, Error> {
+        self.lookups(ctx, raws).await?;
         // Roles, for projects with role-restricted rows.
         let role_projects: BTreeSet<i64> = raws
             .iter()
@@ -212,11 +247,16 @@ impl Reader {
         let seen: Vec<&ReportRow> = raws
             .iter()
             .filter(|r| {
-                viewer.sees(
-                    r.project,
-                    self.dict_text(r.author).unwrap_or(""),
-                    self.visibility_text(r.visibility),
-                )
+                let visibility = self.visibility_text(r.visibility);
+                if by_list {
+                    viewer.sees_visible(r.project, visibility)
+                } else {
+                    viewer.sees(
+                        r.project,
+                        self.dict_text(r.author).unwrap_or(""),
+                        visibility,
+                    )
+                }
             })
             .collect();
         self.check_issues(ctx, viewer, &seen).await?;
@@ -226,16 +266,89 @@ impl Reader {
             .collect();
         self.check_attributes(ctx, &seen).await?;
         self.names(ctx, &seen).await?;
-        let comments = if self.comments {
-            self.comments(ctx, &seen).await?
-        } else {
-            BTreeMap::new()
-        };
-        let mut rows = Vec::with_capacity(seen.len());
-        for r in seen {
-            rows.push(self.flat(viewer, r, &comments)?);
+        Ok(seen)
+    }
+
+    /// Reads the groups SQL forms of the worklogs started in `range`
+    /// ([`index::report::group_page`], keyed by `columns`), keeps those the
+    /// viewer may see (each group is alike in everything the checks look at:
+    /// project, author, visibility, and the issue wherever its security or
+    /// project needs Jira's answer), and answers them as rows carrying the
+    /// group's summed seconds with its worklog count, with how many groups
+    /// and worklogs SQL answered (seen or not); `None` when the range holds
+    /// more than `limit` groups.
+    ///
+    /// # Errors
+    ///
+    /// The database's and Jira's errors; `upstream` for a malformed row.
+    pub async fn groups(
+        &mut self,
+        ctx: &Ctx,
+        viewer: &mut Viewer,
+        columns: &GroupColumns,
+        range: &Range,
+        limit: usize,
+    ) -> Result<Option<(Vec<(FlatRow, u64)>, Counted)>, Error> {
+        let projects = self.projects.clone().or_else(|| viewer.project_ids());
+        let authors = self.authors.clone().or_else(|| viewer.author_ids());
+        if projects.as_ref().is_some_and(Vec::is_empty)
+            || authors.as_ref().is_some_and(Vec::is_empty)
+        {
+            return Ok(Some((Vec::new(), Counted::default())));
         }
-        Ok((rows, last, more))
+        let check = if viewer.is_app() {
+            IssueCheck::Never
+        } else {
+            viewer.read_open_projects(ctx, self.site).await?;
+            IssueCheck::Unless(viewer.open_project_ids())
+        };
+        let Some(mut raws) = index::report::group_page(
+            ctx,
+            self.site,
+            columns,
+            &check,
+            range,
+            (projects.as_deref(), authors.as_deref()),
+            limit,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        if columns.issue {
+            // Keys and summaries once per issue, not per group.
+            let wanted: Vec<i64> = raws
+                .iter()
+                .map(|r| r.issue)
+                .filter(|id| *id != 0 && !self.parents.contains_key(id))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for issue in index::report::parents(ctx, self.site, &wanted).await? {
+                self.parents.insert(issue.id, issue);
+            }
+            for r in &mut raws {
+                if let Some(issue) = self.parents.get(&r.issue) {
+                    r.key.clone_from(&issue.key);
+                    r.summary.clone_from(&issue.summary);
+                }
+            }
+        }
+        let seen = self.visible(ctx, viewer, &raws, !columns.author).await?;
+        let none = BTreeMap::new();
+        let mut out = Vec::with_capacity(seen.len());
+        for r in seen {
+            let count = u64::try_from(r.count).unwrap_or(0);
+            out.push((self.flat(viewer, r, &none)?.flat, count));
+        }
+        let counted = Counted {
+            groups: raws.len(),
+            worklogs: raws
+                .iter()
+                .map(|r| u64::try_from(r.count).unwrap_or(0))
+                .sum(),
+        };
+        Ok(Some((out, counted)))
     }
 
     /// Reads the next page of tombstones (`worklog_deletions`) deleted in

@@ -15,19 +15,20 @@ use worklogs_core::export::csv::CsvOptions;
 use worklogs_core::export::{ExportFormat, ExportOptions};
 use worklogs_core::money::{Money, RateTable};
 use worklogs_core::report::{
-    Dimension, GroupRow, KeyValue, Measure, ReportBuilder, ReportResult, TimeAxis, Values,
+    offset_spans, Dimension, GroupRow, KeyValue, Measure, OffsetSpan, Reads, ReportBuilder,
+    ReportResult, TimeAxis, Values,
 };
 
 use super::export::format_of;
 use super::query::{core_error, resolve, scope, QueryJson};
-use super::rows::{Order, Range, Reader, PAGE_ROWS};
+#[cfg(test)]
+use super::rows::PAGE_ROWS;
+use super::rows::{Counted, Order, Range, Reader};
 use crate::access::Viewer;
 use crate::executor::Ctx;
+use crate::index::report::GroupColumns;
 use crate::ops::rate;
 use crate::{index, input, store, Error};
-
-/// Most worklogs one report reads (about 1000 SQL pages).
-pub const MAX_REPORT_ROWS: u64 = 2_000_000;
 
 /// What the chart shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -349,12 +350,146 @@ async fn rates_for(ctx: &Ctx, costed: bool) -> Result<Option<RateTable>, Error> 
     Ok(Some(rates.into_table()))
 }
 
+/// Groups one grouped read answers at most: about 150 bytes each in the
+/// protocol, so 3 MiB, under Forge SQL's 4 MiB response.
+pub const GROUPS_PER_READ: usize = 20_000;
+
+/// The range the first grouped read covers (a day); the next ones are sized
+/// by what the reads so far found a millisecond ([`next_width`]), and a range
+/// holding more than [`GROUPS_PER_READ`] groups is read again in halves.
+const FIRST_READ_MS: i64 = 86_400_000;
+
+/// Worklogs one grouped read aims at: SQLite groups them in some 0.3 s, far
+/// inside Forge SQL's 5 s per SELECT.
+const WORKLOGS_PER_READ: u64 = 100_000;
+
+/// The next read's range after one of `width` ms found `counted`: aiming at
+/// half of [`GROUPS_PER_READ`] groups and at most [`WORKLOGS_PER_READ`]
+/// worklogs, growing at most 8 times, at least 1 ms.
+fn next_width(width: i64, counted: Counted) -> i64 {
+    let width = i128::from(width);
+    let by_groups = i128::try_from(GROUPS_PER_READ / 2)
+        .unwrap_or(1)
+        .saturating_mul(width)
+        / i128::try_from(counted.groups.max(1)).unwrap_or(1);
+    let by_worklogs =
+        i128::from(WORKLOGS_PER_READ).saturating_mul(width) / i128::from(counted.worklogs.max(1));
+    let wanted = by_groups.min(by_worklogs).min(width.saturating_mul(8));
+    i64::try_from(wanted).unwrap_or(i64::MAX).max(1)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests only: read worklog by worklog (the reference path the grouped
+    /// reads are compared with).
+    pub(crate) static ROWS_PATH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Feeds the report (and its chart) worklog by worklog, in keyset pages: the
+/// path exports take, kept in tests as the reference for [`read_groups`].
+#[cfg(test)]
+async fn read_rows(
+    ctx: &Ctx,
+    reader: &mut Reader,
+    viewer: &mut Viewer,
+    instants: &worklogs_core::calendar::InstantRange,
+    builder: &mut ReportBuilder,
+    shape: &mut Shape,
+) -> Result<(), Error> {
+    let range = Range {
+        from: instants.start.millis(),
+        until: instants.end.millis(),
+    };
+    let mut after = None;
+    loop {
+        let (rows, last, more) = reader.page(ctx, viewer, &range, after, PAGE_ROWS).await?;
+        for row in &rows {
+            builder.push(&row.flat).map_err(|e| core_error("", &e))?;
+            if let Shape::Groups(chart) = shape {
+                chart.push(&row.flat).map_err(|e| core_error("", &e))?;
+            }
+        }
+        if !more {
+            return Ok(());
+        }
+        after = last;
+    }
+}
+
+/// Feeds the report (and its chart) with groups SQL forms: per span of one
+/// offset in the report's zone, ranges of at most a week, each read grouped
+/// by what the checks and the query read (`reads`) and the local day; a
+/// range with too many groups is split in halves. Each group is checked for
+/// the viewer as a worklog is, then counted with its worklogs
+/// ([`ReportBuilder::push_group`]): the result is the worklog-by-worklog one.
+///
+/// # Errors
+///
+/// The database's, Jira's and the core's errors; `limit` for a millisecond
+/// with more than [`GROUPS_PER_READ`] groups.
+async fn read_groups(
+    ctx: &Ctx,
+    reader: &mut Reader,
+    viewer: &mut Viewer,
+    reads: Reads,
+    spans: &[OffsetSpan],
+    builder: &mut ReportBuilder,
+    shape: &mut Shape,
+) -> Result<(), Error> {
+    let mut width = FIRST_READ_MS;
+    for span in spans {
+        let mut from = span.start_ms;
+        while from < span.end_ms {
+            let until = from.saturating_add(width).min(span.end_ms);
+            let range = Range { from, until };
+            let columns = GroupColumns {
+                author: reads.author,
+                issue: reads.issue,
+                parent: reads.parent,
+                status: reads.status,
+                components: reads.components,
+                labels: reads.labels,
+                attributes: reads.attributes,
+                each_seconds: reads.each_seconds,
+                day_offset_ms: reads.date.then_some(span.offset_ms),
+            };
+            let Some((groups, counted)) = reader
+                .groups(ctx, viewer, &columns, &range, GROUPS_PER_READ)
+                .await?
+            else {
+                if until.saturating_sub(from) <= 1 {
+                    return Err(Error::limit(format!(
+                        "more than {GROUPS_PER_READ} groups of worklogs started in one millisecond"
+                    )));
+                }
+                width = until.saturating_sub(from) / 2;
+                continue;
+            };
+            for (row, count) in &groups {
+                builder
+                    .push_group(row, *count)
+                    .map_err(|e| core_error("", &e))?;
+                if let Shape::Groups(chart) = shape {
+                    chart
+                        .push_group(row, *count)
+                        .map_err(|e| core_error("", &e))?;
+                }
+            }
+            width = next_width(until.saturating_sub(from), counted);
+            from = until;
+        }
+    }
+    Ok(())
+}
+
 /// Runs a report (see `docs/reports.md`).
 ///
 /// # Errors
 ///
 /// `invalid-input` for a bad query, an unknown group or a refused JQL;
-/// `limit` past [`MAX_REPORT_ROWS`] worklogs; Jira's and the database's errors.
+/// `limit` for more than [`GROUPS_PER_READ`] groups in one millisecond, and
+/// when the database refuses a read (Forge SQL's quotas); Jira's and the
+/// database's errors.
 pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let zone = ctx.context().time_zone.clone();
     let query = input.query.parse("", &zone)?;
@@ -381,6 +516,11 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let dates = query
         .dates()
         .ok_or_else(|| Error::invalid_field("period", "a period is required"))?;
+    let reads = match input.file {
+        Some(_) => Reads::of(&query),
+        None => Reads::of(&query).union(Reads::of(&chart_query)),
+    };
+    let spans = offset_spans(query.zone(), instants).map_err(|e| core_error("", &e))?;
     let settings = TimeTrackingSettings::default();
     let mut builder = ReportBuilder::new(query, resolution.clone(), settings.clone(), rates)
         .map_err(|e| core_error("", &e))?;
@@ -393,33 +533,40 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
         )),
     };
     let mut reader = Reader::new(site, Order::Started, false, narrowed);
-    let range = Range {
-        from: instants.start.millis(),
-        until: instants.end.millis(),
-    };
-    let mut after = None;
-    let mut read: u64 = 0;
-    loop {
-        let (rows, last, more) = reader
-            .page(ctx, &mut viewer, &range, after, PAGE_ROWS)
-            .await?;
-        for row in &rows {
-            builder.push(&row.flat).map_err(|e| core_error("", &e))?;
-            if let Shape::Groups(chart) = &mut shape {
-                chart.push(&row.flat).map_err(|e| core_error("", &e))?;
-            }
-        }
-        read += PAGE_ROWS as u64;
-        if !more {
-            break;
-        }
-        if read >= MAX_REPORT_ROWS {
-            return Err(Error::limit(format!(
-                "the report reads more than {MAX_REPORT_ROWS} worklogs: choose a shorter period or filter it"
-            )));
-        }
-        after = last;
+    #[cfg(test)]
+    if ROWS_PATH.with(std::cell::Cell::get) {
+        read_rows(
+            ctx,
+            &mut reader,
+            &mut viewer,
+            &instants,
+            &mut builder,
+            &mut shape,
+        )
+        .await?;
+    } else {
+        read_groups(
+            ctx,
+            &mut reader,
+            &mut viewer,
+            reads,
+            &spans,
+            &mut builder,
+            &mut shape,
+        )
+        .await?;
     }
+    #[cfg(not(test))]
+    read_groups(
+        ctx,
+        &mut reader,
+        &mut viewer,
+        reads,
+        &spans,
+        &mut builder,
+        &mut shape,
+    )
+    .await?;
     let result = builder.finish().map_err(|e| core_error("", &e))?;
     let last = dates.end().pred_opt().unwrap_or(dates.first());
     let chart = match shape {

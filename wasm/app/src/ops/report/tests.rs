@@ -916,7 +916,7 @@ fn jql_and_group_filters_are_resolved_with_the_viewers_rights() {
 
 /// The rates of the cost tests: a default, a project rate and a person-on-project
 /// rate starting on 2026-11-24, a person rate in another currency.
-fn cost_rates(sim: &Sim) -> Json {
+pub(super) fn cost_rates(sim: &Sim) -> Json {
     json!({"rates": [
         {"scope": "default", "hourly": "100", "currency": "EUR", "effectiveFrom": "2026-01-01"},
         {"scope": "project", "project": "10000", "hourly": "80", "currency": "EUR", "effectiveFrom": "2026-11-24"},

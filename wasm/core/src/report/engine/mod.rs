@@ -125,9 +125,12 @@ struct Acc {
     cost: Option<CostTotals>,
 }
 
-/// One worklog's contribution.
+/// One worklog's contribution, or a homogeneous group's.
 struct Contribution<'r> {
+    /// The seconds of all the worklogs it stands for.
     seconds: Seconds,
+    /// How many worklogs it stands for.
+    count: u64,
     billable: bool,
     rate: Option<&'r Rate>,
     priced: bool,
@@ -141,7 +144,7 @@ impl Acc {
         if c.billable {
             self.billable = self.billable.checked_add(seconds).ok_or_else(overflow)?;
         }
-        self.count = self.count.saturating_add(1);
+        self.count = self.count.saturating_add(c.count);
         if let Some(rate) = c.rate {
             self.cost
                 .get_or_insert_with(CostTotals::default)
@@ -378,7 +381,25 @@ impl ReportBuilder {
     /// Invalid input `out-of-range` for a start instant beyond chrono's dates;
     /// overflow when a sum passes what can be represented; limit `too-many-groups`.
     pub fn push<W: Worklog + ?Sized>(&mut self, w: &W) -> Result<(), Error> {
-        if !self.matches(w) {
+        self.push_group(w, 1)
+    }
+
+    /// Adds `count` worklogs at once, as SQL grouped them: `w` carries their
+    /// summed seconds and everything else they share. The result is the one
+    /// [`push`](ReportBuilder::push) of each would give when they are equal in
+    /// every field the query reads ([`crate::report::Reads::of`]): then every
+    /// filter, group, rate and local date is the same for each, and sums
+    /// (seconds, billable seconds, `seconds × rate`) add up exactly. Under a
+    /// per-worklog rounding rule they must also have equal seconds (each is
+    /// `w.seconds() / count`, rounded, times `count`). A `count` of 0 adds
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`push`](ReportBuilder::push); invalid input `uneven-group` when a
+    /// per-worklog rounding rule meets seconds that `count` does not divide.
+    pub fn push_group<W: Worklog + ?Sized>(&mut self, w: &W, count: u64) -> Result<(), Error> {
+        if count == 0 || !self.matches(w) {
             return Ok(());
         }
         let date = local_date(w.started(), self.query.zone())?;
@@ -387,7 +408,23 @@ impl ReportBuilder {
         }
         let rule = self.query.rounding();
         let seconds = if rule.target() == Target::PerWorklog && rule.mode() != RoundMode::None {
-            round_duration(w.seconds(), &rule)?
+            let total = w.seconds().get();
+            let each = total.checked_div(count).unwrap_or(0);
+            if each.checked_mul(count) != Some(total) {
+                return Err(Error::invalid(
+                    "uneven-group",
+                    format!(
+                        "invalid group: {count} worklogs of {total} seconds in all cannot be \
+                         rounded one by one"
+                    ),
+                ));
+            }
+            let rounded = round_duration(Seconds::new(each)?, &rule)?.get();
+            Seconds::new(
+                rounded
+                    .checked_mul(count)
+                    .ok_or_else(|| Error::overflow("the group's seconds"))?,
+            )?
         } else {
             w.seconds()
         };
@@ -420,6 +457,7 @@ impl ReportBuilder {
         };
         let contribution = Contribution {
             seconds,
+            count,
             billable: w.billable(),
             rate,
             priced,
@@ -451,7 +489,7 @@ impl ReportBuilder {
             self.periods.entry(bucket).or_default().add(&contribution)?;
         }
         self.total.add(&contribution)?;
-        self.worklogs = self.worklogs.saturating_add(1);
+        self.worklogs = self.worklogs.saturating_add(count);
         Ok(())
     }
 }

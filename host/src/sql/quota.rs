@@ -1,0 +1,238 @@
+//! Forge SQL's per-installation quotas, imitated so that what passes locally
+//! passes on Forge: a total query time per minute (62.5 s), DML statements
+//! per second (150), and the query policy that refuses restricted functions
+//! (`SQL_POLICY_VIOLATION`).
+//!
+//! The time of every batch of statements counts against its installation's
+//! last 60 seconds; once they hold the budget, statements are refused with
+//! `limit` until enough of it has aged out, as Forge refuses them. A refused
+//! statement never reaches the engine and costs nothing.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::limits::{human, Limits};
+use crate::protocol::{SqlStatement, TaskError};
+
+/// The window both rates are counted over.
+const MINUTE: Duration = Duration::from_secs(60);
+const SECOND: Duration = Duration::from_secs(1);
+
+/// Functions and clauses Forge SQL's policy refuses (a local list of the
+/// ones that could reach the server's files, locks or clock), upper case.
+const RESTRICTED: [&str; 9] = [
+    "SLEEP(",
+    "BENCHMARK(",
+    "LOAD_FILE(",
+    "GET_LOCK(",
+    "RELEASE_LOCK(",
+    "INTO OUTFILE",
+    "INTO DUMPFILE",
+    "LOAD DATA",
+    "SYSTEM_USER(",
+];
+
+#[derive(Default)]
+struct Usage {
+    /// When each batch ended, and how long it took.
+    time: VecDeque<(Instant, Duration)>,
+    /// When each DML statement was admitted.
+    dml: VecDeque<Instant>,
+}
+
+impl Usage {
+    fn forget_before(&mut self, now: Instant) {
+        while self
+            .time
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) >= MINUTE)
+        {
+            self.time.pop_front();
+        }
+        while self
+            .dml
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= SECOND)
+        {
+            self.dml.pop_front();
+        }
+    }
+
+    fn spent(&self) -> Duration {
+        self.time.iter().map(|(_, d)| *d).sum()
+    }
+}
+
+/// The quotas' state, per installation.
+pub struct Quotas {
+    per_minute: Duration,
+    dml_per_second: usize,
+    usage: Mutex<HashMap<String, Usage>>,
+}
+
+/// Whether `sql` changes data (counts against the DML rate).
+fn is_dml(sql: &str) -> bool {
+    let head: String = sql
+        .trim_start()
+        .chars()
+        .take(8)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE"]
+        .iter()
+        .any(|verb| head.starts_with(verb))
+}
+
+/// The restricted function or clause `sql` uses, if any.
+fn restricted(sql: &str) -> Option<&'static str> {
+    let upper: String = sql
+        .to_ascii_uppercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() || *c == ' ')
+        .collect();
+    let squeezed = upper.replace(" (", "(");
+    RESTRICTED.iter().copied().find(|f| squeezed.contains(f))
+}
+
+impl Quotas {
+    /// Quotas with `limits`' values.
+    pub fn new(limits: &Limits) -> Quotas {
+        Quotas {
+            per_minute: limits.sql_query_time_per_minute,
+            dml_per_second: limits.sql_dml_per_second,
+            usage: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Which of `statements` `installation` may run now: each `Ok`, or
+    /// `limit` naming the quota it is past (query time in the last minute, DML
+    /// in the last second) or the policy it breaks. Admitted DML counts at once.
+    pub fn admit(
+        &self,
+        installation: &str,
+        statements: &[SqlStatement],
+    ) -> Vec<Result<(), TaskError>> {
+        let now = Instant::now();
+        let mut all = self.usage.lock().unwrap_or_else(|e| e.into_inner());
+        let usage = all.entry(installation.to_owned()).or_default();
+        usage.forget_before(now);
+        let spent = usage.spent();
+        statements
+            .iter()
+            .map(|statement| {
+                if let Some(f) = restricted(&statement.sql) {
+                    return Err(TaskError::limit(format!(
+                        "SQL_POLICY_VIOLATION: Forge SQL refuses {}…)",
+                        f.trim_end_matches('(')
+                    )));
+                }
+                if spent >= self.per_minute {
+                    let wait = usage.time.front().map_or(Duration::ZERO, |(at, _)| {
+                        MINUTE.saturating_sub(now.duration_since(*at))
+                    });
+                    return Err(TaskError::limit(format!(
+                        "Forge SQL's query time per minute is spent: {} in the last minute of \
+                         {} allowed; statements are taken again in {}",
+                        human_ms(spent),
+                        human(self.per_minute),
+                        human_ms(wait)
+                    )));
+                }
+                if is_dml(&statement.sql) {
+                    if usage.dml.len() >= self.dml_per_second {
+                        return Err(TaskError::limit(format!(
+                            "more than {} DML statements in one second, over Forge SQL's limit",
+                            self.dml_per_second
+                        )));
+                    }
+                    usage.dml.push_back(now);
+                }
+                Ok(())
+            })
+            .collect()
+    }
+
+    /// Counts `took` (a batch's time in the database) against
+    /// `installation`'s minute.
+    pub fn spend(&self, installation: &str, took: Duration) {
+        let now = Instant::now();
+        let mut all = self.usage.lock().unwrap_or_else(|e| e.into_inner());
+        let usage = all.entry(installation.to_owned()).or_default();
+        usage.forget_before(now);
+        usage.time.push_back((now, took));
+    }
+
+    /// The query time `installation` spent in the last minute.
+    pub fn spent(&self, installation: &str) -> Duration {
+        let now = Instant::now();
+        let mut all = self.usage.lock().unwrap_or_else(|e| e.into_inner());
+        let usage = all.entry(installation.to_owned()).or_default();
+        usage.forget_before(now);
+        usage.spent()
+    }
+}
+
+/// `duration` in milliseconds for a person.
+fn human_ms(duration: Duration) -> String {
+    format!("{} ms", duration.as_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(sql: &str) -> SqlStatement {
+        SqlStatement {
+            sql: sql.to_owned(),
+            params: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_minute_budget_refuses_once_spent_per_installation() {
+        let limits = Limits {
+            sql_query_time_per_minute: Duration::from_millis(100),
+            ..Limits::default()
+        };
+        let quotas = Quotas::new(&limits);
+        let read = [statement("SELECT 1")];
+        assert!(quotas.admit("a", &read)[0].is_ok());
+        quotas.spend("a", Duration::from_millis(60));
+        assert!(quotas.admit("a", &read)[0].is_ok());
+        quotas.spend("a", Duration::from_millis(60));
+        let refused = quotas.admit("a", &read).remove(0).unwrap_err();
+        assert!(
+            refused.message.contains("query time per minute"),
+            "{}",
+            refused.message
+        );
+        assert!(quotas.admit("b", &read)[0].is_ok(), "another installation");
+        assert_eq!(quotas.spent("a"), Duration::from_millis(120));
+    }
+
+    #[test]
+    fn dml_is_rated_and_restricted_functions_refused() {
+        let limits = Limits {
+            sql_dml_per_second: 2,
+            ..Limits::default()
+        };
+        let quotas = Quotas::new(&limits);
+        let writes = [
+            statement("INSERT INTO t VALUES (1)"),
+            statement(" update t SET a = 1"),
+            statement("DELETE FROM t"),
+            statement("SELECT 1"),
+        ];
+        let answers = quotas.admit("a", &writes);
+        assert!(answers[0].is_ok() && answers[1].is_ok() && answers[3].is_ok());
+        assert!(answers[2].as_ref().unwrap_err().message.contains("DML"));
+        let policy = quotas
+            .admit("a", &[statement("SELECT sleep (5)")])
+            .remove(0);
+        assert!(policy
+            .unwrap_err()
+            .message
+            .starts_with("SQL_POLICY_VIOLATION"));
+    }
+}

@@ -1,0 +1,166 @@
+//! The grouped reads of `report.run` against the worklog-by-worklog path, on
+//! the same index: every viewer of the permission matrix, issue security and
+//! reporter-only browse, restricted visibilities, attributes, rates and
+//! rounding, in zones with fractional, extreme and changing offsets (periods
+//! across their DST changes). Both answers must be equal to the second, every
+//! group, subtotal, cost and chart point.
+
+use jira_sim::{GenOptions, Sim, World};
+use serde_json::{json, Value as Json};
+
+use super::run::ROWS_PATH;
+use super::tests::{act, cost_rates, grants, indexed, sim, VIEWERS};
+use crate::testing::FakeHost;
+
+/// Zones whose local days differ from UTC's in every way: fractional
+/// offsets, +14 h, a 30-minute DST shift, both hemispheres' changes.
+const ZONES: [&str; 7] = [
+    "UTC",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Pacific/Kiritimati",
+    "America/St_Johns",
+    "Australia/Lord_Howe",
+    "America/Los_Angeles",
+];
+
+/// The report's answer by both paths (`Null` for an error, equal on both);
+/// panics naming the query when they differ. The grouped path must also read
+/// fewer SQL rows' worth of effects, never more.
+fn both(host: &mut FakeHost, query: &Json, what: &str) -> Json {
+    ROWS_PATH.with(|p| p.set(true));
+    let before = host.effects;
+    let rows = host.run("report.run", query.clone());
+    let by_rows = host.effects - before;
+    ROWS_PATH.with(|p| p.set(false));
+    let before = host.effects;
+    let groups = host.run("report.run", query.clone());
+    let by_groups = host.effects - before;
+    match (rows, groups) {
+        (Ok(rows), Ok(groups)) => {
+            assert_eq!(rows, groups, "{what}: {query}");
+            assert!(
+                by_groups <= by_rows + 6,
+                "{what}: {by_groups} effects, {by_rows} by rows"
+            );
+            groups
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a.message(), b.message(), "{what}: {query}");
+            Json::Null
+        }
+        (a, b) => panic!("{what}: {query}: {a:?} against {b:?}"),
+    }
+}
+
+/// The queries compared: every dimension, multi-valued ones, filters, measures,
+/// rounding rules, both charts.
+fn queries(zone: &str, period: (&str, &str)) -> Vec<Json> {
+    let base = json!({"timeZone": zone, "period": {"from": period.0, "to": period.1}});
+    let with = |extra: Json| {
+        let mut q = base.clone();
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            q[k] = v.clone();
+        }
+        q
+    };
+    vec![
+        with(json!({"groupBy": ["person", "week"], "measures": ["seconds", "count"]})),
+        with(json!({"groupBy": ["project", "month"], "chart": "person"})),
+        with(json!({"groupBy": ["issue", "day"], "measures": ["seconds", "billableSeconds"]})),
+        with(json!({"groupBy": ["component", "person"], "chart": "person"})),
+        with(json!({"groupBy": ["label", "parent", "status"]})),
+        with(json!({"groupBy": ["attribute:work_type", "week"], "filter": {"billable": true}})),
+        with(
+            json!({"groupBy": ["person"], "filter": {"projects": ["ALPHA"]},
+                    "rounding": {"mode": "up", "incrementMinutes": 15, "target": "perWorklog"}}),
+        ),
+        with(
+            json!({"groupBy": ["project", "week"], "weekStart": "sunday",
+                    "rounding": {"mode": "nearest", "incrementMinutes": 30, "target": "total"}}),
+        ),
+        with(json!({"groupBy": ["person", "project"], "measures": ["seconds", "cost"]})),
+    ]
+}
+
+#[test]
+fn grouped_reads_equal_row_by_row_reads_for_every_viewer_and_zone() {
+    let sim = sim();
+    sim.with_world(|w| {
+        w.set_issue_security("ALPHA-3", Some(("Leads only", &["group:team-leads"][..])))
+            .unwrap();
+        w.set_browse_holders("BETA", &["reporter", "assignee"])
+            .unwrap();
+    });
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    host.run("access.save", grants()).unwrap();
+    host.run("attribute.save", jira_sim::demo_attribute_definitions())
+        .unwrap();
+    host.run("rate.save", cost_rates(&sim)).unwrap();
+    let mut compared = 0;
+    for (z, zone) in ZONES.iter().enumerate() {
+        for (v, viewer) in VIEWERS.iter().enumerate() {
+            act(&mut host, &sim, *viewer);
+            for (q, query) in queries(zone, ("2026-05-01", "2026-11-23"))
+                .iter()
+                .enumerate()
+            {
+                // Every query for every viewer in two zones; one query a
+                // viewer in the others, turn by turn.
+                if z >= 2 && (q + v + z) % 3 != 0 {
+                    continue;
+                }
+                let what = format!("{zone} as {viewer:?}");
+                let answer = both(&mut host, query, &what);
+                if viewer.is_none() && z == 0 {
+                    let least = if q == 0 { 1000 } else { 1 };
+                    assert!(answer["worklogs"].as_u64() >= Some(least), "{what}: {q}");
+                    if q == 8 {
+                        assert!(answer["cost"].is_array(), "{what}: {answer}");
+                    }
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 150, "{compared}");
+}
+
+#[test]
+fn grouped_reads_equal_row_by_row_reads_on_generated_sites() {
+    for seed in [3, 11] {
+        let mut world = World::generate(
+            seed,
+            GenOptions {
+                extra_users: 30,
+                worklogs: Some(12_000),
+                issues_per_project: Some(40),
+                months: 12,
+            },
+        );
+        world.set_time(1_795_521_600_000);
+        let sim = Sim::new(world);
+        let mut host = indexed(&sim);
+        act(&mut host, &sim, Some("dave"));
+        host.run("access.save", grants()).unwrap();
+        host.run("attribute.save", jira_sim::demo_attribute_definitions())
+            .unwrap();
+        host.run("rate.save", cost_rates(&sim)).unwrap();
+        for viewer in [None, Some("dave"), Some("carol"), Some("alice")] {
+            act(&mut host, &sim, viewer);
+            for zone in ["Europe/Berlin", "America/St_Johns", "Asia/Kolkata"] {
+                for query in queries(zone, ("2025-11-24", "2026-11-23"))
+                    .iter()
+                    .step_by(2)
+                {
+                    both(
+                        &mut host,
+                        query,
+                        &format!("seed {seed} {zone} as {viewer:?}"),
+                    );
+                }
+            }
+        }
+    }
+}
