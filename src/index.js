@@ -6,6 +6,7 @@
 //   worklogEvent   product trigger on worklog created / updated / deleted
 //   syncSchedule   scheduled, hourly: the incremental sync, in slices
 //   privacySchedule scheduled, daily: personal data reporting, in slices
+//   auditSchedule  scheduled, daily: the audit log's and the worklog journal's retention, in slices
 //   timerSchedule  scheduled, hourly: stops forgotten timers (never logs them), in slices
 //   longTask       queue consumer: a pushed `{operation, input}` with up to 900 s, in slices
 //   logTimeAction, startTimerAction, stopTimerAction
@@ -73,7 +74,17 @@ export const worklogEvent = trigger('sync.worklog-event');
 export const syncSchedule = schedule('sync.incremental');
 export const privacySchedule = schedule('privacy.report');
 export const timerSchedule = schedule('timer.sweep');
-export const auditSchedule = schedule('audit.prune');
+
+/**
+ * The daily retention of what the app keeps about the past (docs/data-protection.md):
+ * the audit log's pruning, then the worklog journal's, each in slices.
+ */
+export const auditSchedule = async (_event, context) => {
+  const makeContext = () => taskContext({ entryPoint: 'job', installation: installationOf(context) });
+  const audit = await runSlices(makeContext, 'audit.prune', {});
+  const journal = await runSlices(makeContext, 'journal.prune', {});
+  return { audit, journal };
+};
 
 /**
  * The daily backup (`docs/backup.md`): a scheduled archive of the app's data

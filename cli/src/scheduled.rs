@@ -35,6 +35,10 @@ const AUDIT_RETENTION: &str = "audit.prune";
 /// How often the audit log is pruned.
 const AUDIT_RETENTION_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// The worklog journal's pruning past its retention (daily, with the audit
+/// log's, as Forge's `audit-schedule`).
+const JOURNAL_RETENTION: &str = "journal.prune";
+
 /// The daily backup of the app's data into its own storage, then the
 /// retention's pruning (daily, as Forge's `backup-schedule`).
 const BACKUP: &str = "backup.create";
@@ -65,6 +69,11 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
         operation: AUDIT_RETENTION.to_owned(),
         every: AUDIT_RETENTION_EVERY,
     };
+    let journal_retention = Job {
+        first: None,
+        operation: JOURNAL_RETENTION.to_owned(),
+        every: AUDIT_RETENTION_EVERY,
+    };
     let backup = Job {
         first: None,
         operation: BACKUP.to_owned(),
@@ -80,6 +89,7 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
             personal_data,
             forgotten_timers,
             audit_retention,
+            journal_retention,
             backup,
             backup_retention,
         ])
@@ -94,7 +104,7 @@ mod tests {
     fn the_sync_runs_only_with_an_interval() {
         let every = Duration::from_secs(60);
         let jobs = jobs(Some(every));
-        assert_eq!(jobs.len(), 6);
+        assert_eq!(jobs.len(), 7);
         assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
         assert_eq!(jobs[0].operation, "sync.incremental");
         assert_eq!(jobs[0].every, every);
@@ -104,8 +114,9 @@ mod tests {
         assert_eq!(jobs[2].every, Duration::from_secs(300));
         assert_eq!(jobs[3].operation, "audit.prune");
         assert_eq!(jobs[3].every, Duration::from_secs(86_400));
-        assert_eq!(jobs[4].operation, "backup.create");
-        assert_eq!(jobs[5].operation, "backup.prune");
+        assert_eq!(jobs[4].operation, "journal.prune");
+        assert_eq!(jobs[5].operation, "backup.create");
+        assert_eq!(jobs[6].operation, "backup.prune");
         let without = super::jobs(None);
         assert_eq!(without, jobs[1..]);
     }

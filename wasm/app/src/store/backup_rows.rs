@@ -80,6 +80,8 @@ pub const SITE_BOOKKEEPING: &[&str] = &[
     "audit.verify",
     "backup.create",
     "backup.restore",
+    "restore.run",
+    "journal.prune",
 ];
 
 /// Every table of app data an archive holds, in restore order. Adding a table
@@ -149,6 +151,81 @@ pub const TABLES: &[Table] = &[
             col("after_value", OptText, Plain),
             col("prev_hash", Text, Plain),
             col("hash", Text, Plain),
+        ],
+        key: 1,
+        skip: &[],
+    },
+    // Timesheet approvals (`docs/approvals.md`): periods, their history, the
+    // locked versions of their worklogs and the outside edits found. A
+    // period's `account_key` is the index's dictionary id of the person: a
+    // restore into another site is followed by `sync.full`, and the period is
+    // found again by its account (`approval_periods.account`).
+    Table {
+        name: "approval_periods",
+        columns: &[
+            col("account", Text, Account),
+            col("start_date", Text, Plain),
+            col("end_date", Text, Plain),
+            col("account_key", Int, Plain),
+            col("zone", Text, Plain),
+            col("start_ms", Int, Plain),
+            col("end_ms", Int, Plain),
+            col("state", Text, Plain),
+            col("decision", OptText, Plain),
+            col("decided_by", OptText, Account),
+            col("decided_ms", OptInt, Plain),
+            col("reason", OptText, Plain),
+            col("updated", Int, Plain),
+        ],
+        key: 2,
+        skip: &[],
+    },
+    Table {
+        name: "approval_history",
+        columns: &[
+            col("account", Text, Account),
+            col("start_date", Text, Plain),
+            col("id", Text, Plain),
+            col("at_ms", Int, Plain),
+            col("action", Text, Plain),
+            col("actor", OptText, Account),
+            col("reason", OptText, Plain),
+            col("worklog", OptInt, Plain),
+            col("replaced", OptText, Json),
+            col("updated", Int, Plain),
+        ],
+        key: 3,
+        skip: &[],
+    },
+    Table {
+        name: "approval_snapshots",
+        columns: &[
+            col("account", Text, Account),
+            col("start_date", Text, Plain),
+            col("worklog", Int, Plain),
+            col("fingerprint", Text, Plain),
+            col("body", Text, Json),
+            col("updated", Int, Plain),
+        ],
+        key: 3,
+        skip: &[],
+    },
+    Table {
+        name: "approval_drift",
+        columns: &[
+            col("id", Text, Plain),
+            col("account", Text, Account),
+            col("start_date", Text, Plain),
+            col("worklog", Int, Plain),
+            col("kind", Text, Plain),
+            col("state", Text, Plain),
+            col("detected_ms", Int, Plain),
+            col("before_body", OptText, Json),
+            col("after_body", OptText, Json),
+            col("resolved_by", OptText, Account),
+            col("resolved_ms", OptInt, Plain),
+            col("reason", OptText, Plain),
+            col("updated", Int, Plain),
         ],
         key: 1,
         skip: &[],

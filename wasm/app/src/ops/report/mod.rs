@@ -20,6 +20,7 @@ pub mod saved;
 mod attribute_tests;
 #[cfg(test)]
 mod feed_tests;
+#[cfg(test)]
 mod group_tests;
 #[cfg(test)]
 mod issue_tests;
