@@ -76,7 +76,7 @@ impl Performer for Effects {
         }));
         // Forge SQL's quotas: refused statements never reach the engine; the
         // batch's time counts against the installation's minute.
-        let admitted = self.quotas.admit(&ctx.installation, &statements);
+        let (admitted, paced) = self.quotas.admit(&ctx.installation, &statements);
         let passed: Vec<_> = statements
             .into_iter()
             .zip(&admitted)
@@ -84,6 +84,9 @@ impl Performer for Effects {
             .collect();
         let installation = &ctx.installation;
         let sql = async move {
+            if !paced.is_zero() {
+                tokio::time::sleep(paced).await;
+            }
             let any = !passed.is_empty();
             let started = std::time::Instant::now();
             let mut done = sql::perform(&*self.database, &self.limits, passed)
