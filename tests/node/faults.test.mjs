@@ -209,6 +209,40 @@ async function assertIndexIsJira(s, label) {
 
 const STARTED = '2026-11-20T09:00:00.000+01:00';
 
+/** When the worklogs `restore.run` brings back start (a day no other operation uses). */
+const RESTORED_AT = '2026-11-18T09:00:00.000+01:00';
+
+/** A day of the period the approval operations submit and approve. */
+const PERIOD_DAY = '2026-11-04';
+
+/** The state of alice's period holding PERIOD_DAY. */
+async function periodState(s) {
+  const status = await person(s, 'alice', 'approval.status', { date: PERIOD_DAY });
+  assert.ok('ok' in status, JSON.stringify(status));
+  return status.ok.state;
+}
+
+/** Brings alice's period to `state` (open or submitted) through the workflow; its first day. */
+async function periodIn(s, state) {
+  const alice = s.people.get('alice');
+  for (let step = 0; step < 4; step += 1) {
+    const status = await person(s, 'alice', 'approval.status', { date: PERIOD_DAY });
+    assert.ok('ok' in status, JSON.stringify(status));
+    const { state: now, start } = status.ok;
+    if (now === state) return start;
+    const periodStart = start;
+    const reason = 'the fault matrix starts again';
+    const next =
+      now === 'approved'
+        ? await person(s, 'dave', 'approval.reopen', { accountId: alice, periodStart, reason })
+        : now === 'submitted'
+          ? await person(s, 'dave', 'approval.reject', { accountId: alice, periodStart, reason })
+          : await person(s, 'alice', 'approval.submit', { date: PERIOD_DAY });
+    assert.ok('ok' in next, `from ${now} towards ${state}: ${JSON.stringify(next)}`);
+  }
+  throw new Error(`alice's period does not reach ${state}`);
+}
+
 /** The operations under test: who runs them, their input, and the check after. */
 const OPS = [
   {
@@ -287,6 +321,113 @@ const OPS = [
       return {};
     },
     check: (s, _input, _answer, label) => assertIndexIsJira(s, label),
+  },
+  // Approvals: alice's week of 2026-11-02 (no other operation logs there),
+  // dave an administrator, who reviews anyone.
+  {
+    name: 'approval.submit',
+    run: (s, input) => person(s, 'alice', 'approval.submit', input),
+    async prepare(s) {
+      await periodIn(s, 'open');
+      return { date: PERIOD_DAY };
+    },
+    async check(s, input, answer, label) {
+      const after = await periodState(s);
+      if ('ok' in answer) assert.equal(after, 'submitted', label);
+      else assert.ok(['open', 'submitted'].includes(after), `${label}: ${after}`);
+      // Alice submits again if it did not land; the period is then submitted.
+      if (after === 'open') assert.ok('ok' in (await person(s, 'alice', 'approval.submit', input)), label);
+      assert.equal(await periodState(s), 'submitted', label);
+      await assertIndexIsJira(s, label);
+    },
+  },
+  {
+    name: 'approval.approve',
+    run: (s, input) => person(s, 'dave', 'approval.approve', input),
+    async prepare(s) {
+      const start = await periodIn(s, 'submitted');
+      return { accountId: s.people.get('alice'), periodStart: start };
+    },
+    async check(s, input, answer, label) {
+      const after = await periodState(s);
+      if ('ok' in answer) assert.equal(after, 'approved', label);
+      else assert.ok(['submitted', 'approved'].includes(after), `${label}: ${after}`);
+      if (after === 'submitted') assert.ok('ok' in (await person(s, 'dave', 'approval.approve', input)), label);
+      assert.equal(await periodState(s), 'approved', label);
+      // The decision is in the audit log.
+      const log = await person(s, 'dave', 'audit.list', { limit: 5 });
+      assert.ok('ok' in log && log.ok.entries.some((e) => /approv/.test(`${e.action} ${e.subject}`)), `${label}: ${JSON.stringify(log)}`);
+      await assertIndexIsJira(s, label);
+    },
+  },
+  {
+    // A worklog deleted in Jira itself (outside the app), seen by the sync,
+    // brought back from the journal.
+    name: 'restore.run',
+    run: (s, { seconds: _seconds, ...selection }) => person(s, 'dave', 'restore.run', selection),
+    async prepare(s, n) {
+      const seconds = 60 * (n + 1) + 7;
+      const logged = await person(s, 'alice', 'worklog.log', { issue: 'ALPHA-3', seconds, started: RESTORED_AT });
+      assert.ok('ok' in logged, JSON.stringify(logged));
+      await new Promise((r) => setTimeout(r, 5));
+      const fromMs = Date.now();
+      const deleted = await fetch(`${s.sim.url}/rest/api/3/issue/ALPHA-3/worklog/${logged.ok.id}`, {
+        method: 'DELETE',
+        headers: { 'X-Sim-Account': s.people.get('alice') },
+      });
+      assert.equal(deleted.status, 204, await deleted.text());
+      await quietMinute(s);
+      const synced = await job(s, 'sync.incremental', {});
+      assert.ok('ok' in synced, JSON.stringify(synced));
+      await new Promise((r) => setTimeout(r, 5));
+      return { fromMs, toMs: Date.now() + 1, issue: String(logged.ok.issueId), seconds };
+    },
+    async check(s, input, _answer, label) {
+      // Dave runs the same restore again until it ends: the worklog is back
+      // in Jira once, as alice's, and the index is Jira's.
+      const { seconds, ...selection } = input;
+      for (let slices = 0; ; slices += 1) {
+        const again = await person(s, 'dave', 'restore.run', selection);
+        assert.ok('ok' in again, `${label}: restore.run again: ${JSON.stringify(again)}`);
+        if (!again.ok.more) break;
+        assert.ok(slices < 50, `${label}: restore.run does not end`);
+      }
+      const back = [...(await jiraFacts(s)).values()].filter(
+        (f) => f[1] === s.people.get('alice') && f[3] === seconds && f[2] === Date.parse(RESTORED_AT),
+      );
+      assert.equal(back.length, 1, `${label}: restored ${back.length} times`);
+      await assertIndexIsJira(s, label);
+    },
+  },
+  {
+    name: 'backup.create',
+    run: (s, input) => job(s, 'backup.create', input),
+    prepare: async () => ({}),
+    async check(s, input, _answer, label) {
+      // The job runs again until it ends: the newest archive is complete and
+      // every part verifies.
+      let archive = null;
+      for (let slices = 0; ; slices += 1) {
+        const again = await job(s, 'backup.create', input);
+        assert.ok('ok' in again, `${label}: backup.create again: ${JSON.stringify(again)}`);
+        archive = again.ok.archive ?? archive;
+        if (!again.ok.more) break;
+        assert.ok(slices < 50, `${label}: backup.create does not end`);
+      }
+      const list = await person(s, 'dave', 'backup.list', {});
+      assert.ok('ok' in list, `${label}: ${JSON.stringify(list)}`);
+      const newest = list.ok.archives.find((a) => a.archive === archive) ?? list.ok.archives[0];
+      assert.ok(newest?.complete, `${label}: ${JSON.stringify(list.ok.archives.slice(0, 3))}`);
+      for (let slices = 0; ; slices += 1) {
+        const plan = await person(s, 'dave', 'backup.restore.plan', { archive: newest.archive });
+        assert.ok('ok' in plan, `${label}: the archive does not verify: ${JSON.stringify(plan)}`);
+        if (!plan.ok.more) {
+          assert.ok(plan.ok.verified, label);
+          break;
+        }
+        assert.ok(slices < 50, `${label}: backup.restore.plan does not end`);
+      }
+    },
   },
   {
     // Last: an erased account is named differently in the index than in Jira.
