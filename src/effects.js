@@ -3,7 +3,7 @@
 // table: the component decides what to ask; this file only carries it out and
 // reports what happened. Every failure becomes an answer (`err`), never a throw.
 
-import { asApp, asUser, assumeTrustedRoute } from '@forge/api';
+import { NeedsAuthenticationError, NotAllowedError, asApp, asUser, assumeTrustedRoute } from '@forge/api';
 import { sql } from '@forge/sql';
 
 /**
@@ -125,10 +125,13 @@ async function sendJira({ principal, method, path, body }, context) {
     return ok({ status: response.status, headers: pairs, body: await response.text() });
   } catch (e) {
     const bare = path.split('?')[0];
-    if (impersonated !== undefined) {
+    if (impersonated !== undefined && (e instanceof NeedsAuthenticationError || e instanceof NotAllowedError)) {
       // The platform would not act as this person (a deactivated account, no
       // consent, no `allowImpersonation`): the core treats `forbidden` on an
-      // impersonated request as "impersonation unavailable".
+      // impersonated request as "impersonation unavailable". A request that
+      // failed on the way (a timeout, a dropped connection) is `upstream`, as
+      // any other: it says nothing of the person, and the restore must not
+      // fall back to writing as the app for it.
       return err('forbidden', `jira request ${method} ${bare} as account ${impersonated} was refused: ${describe(e)}`);
     }
     return err('upstream', `jira request ${method} ${bare} failed: ${describe(e)}`);

@@ -59,6 +59,7 @@ mod runtime;
 pub mod server;
 mod sleep;
 mod sql;
+mod status;
 pub mod sync;
 
 pub use app::{App, Config, JiraTarget};

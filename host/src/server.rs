@@ -44,6 +44,7 @@ use tower_http::services::ServeDir;
 use crate::app::App;
 use crate::odata;
 use crate::protocol::{EntryPoint, ErrorCode, TaskError};
+pub use crate::status::status_for;
 
 /// The header naming the acting user.
 pub const ACCOUNT_HEADER: &str = "x-worklogs-account";
@@ -178,19 +179,6 @@ async fn guarded(State(guard): State<Arc<Guard>>, request: Request, next: Next) 
             json(status, body.to_string())
         }
         None => next.run(request).await,
-    }
-}
-
-/// The HTTP status for an error code.
-pub fn status_for(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::InvalidInput => StatusCode::BAD_REQUEST,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Conflict => StatusCode::CONFLICT,
-        ErrorCode::Limit => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::Upstream => StatusCode::BAD_GATEWAY,
-        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

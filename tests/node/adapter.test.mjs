@@ -222,6 +222,26 @@ describe('a batch of effects', () => {
     assert.equal(seen.length, 4);
   });
 
+  test('an impersonated request the platform refuses is forbidden; one that fails on the way is upstream', async () => {
+    const { NeedsAuthenticationError } = await import('@forge/api');
+    let failure;
+    installMemoryRuntime({
+      onProduct() {
+        throw failure;
+      },
+    });
+    const request = [{ id: 1, effect: { tag: 'jira', val: { principal: { tag: 'impersonate', val: 'acc-bob' }, method: 'GET', path: '/rest/api/3/myself' } } }];
+    const codes = [];
+    for (const e of [new NeedsAuthenticationError('Authentication required'), new TypeError('fetch failed'), new DOMException('timed out', 'TimeoutError')]) {
+      failure = e;
+      const [answer] = await effects.perform(request, { accountId: 'acc-alice' });
+      codes.push(answer.outcome.val.val.code);
+    }
+    // A timeout says nothing of the person: a restore must not fall back to
+    // writing as the app for it.
+    assert.deepEqual(codes, ['forbidden', 'upstream', 'upstream']);
+  });
+
   test('a request that cannot be sent is upstream; an SQL failure keeps its cause', async () => {
     installMemoryRuntime({
       onProduct() {

@@ -101,7 +101,7 @@ fn option_error(err: &OptionError) -> Response {
 fn task_error(err: &TaskError) -> Response {
     let status = match err.code {
         ErrorCode::InvalidInput | ErrorCode::Limit => StatusCode::BAD_REQUEST,
-        code => crate::server::status_for(code),
+        code => crate::status::status_for(code),
     };
     // The component names the option as the field: `field "$filter": …`.
     let target = err
