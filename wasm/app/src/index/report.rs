@@ -363,12 +363,20 @@ pub async fn group_page(
         format!("(w.started + ({offset})) - ((w.started + ({offset})) % 86400000)")
     });
     // The key expressions' parameters appear once, in the select list; the
-    // GROUP BY names the select list's positions for them.
+    // GROUP BY names the select list's positions for them. Every column has
+    // its own alias: two literal `0` keys would otherwise share a name, which
+    // Forge SQL's answer (rows as objects by column name) cannot carry.
+    let aliased: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| format!("{key} AS k{i}"))
+        .collect();
     let mut sql = format!(
-        "SELECT COUNT(*), SUM(w.seconds), MIN(w.started), {}, MIN(i.issue_key) \
+        "SELECT COUNT(*) AS n, SUM(w.seconds) AS s, MIN(w.started) AS t, {}, \
+         MIN(i.issue_key) AS ik \
          FROM worklogs w LEFT JOIN issues i ON i.site = w.site AND i.id = w.issue \
          WHERE w.site = ? AND w.started >= ? AND w.started < ?",
-        keys.join(", ")
+        aliased.join(", ")
     );
     params.extend([
         Value::Int(site),
