@@ -76,6 +76,20 @@ pub enum Value {
     Blob(Vec<u8>),
 }
 
+impl Value {
+    /// The cell as an integer, whichever way the engine typed it: an integer,
+    /// a whole real (MariaDB's `SUM` is a decimal), or a text of digits.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            #[allow(clippy::cast_possible_truncation)]
+            Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => Some(*r as i64),
+            Value::Text(t) => t.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
 /// One SQL statement with `?` placeholders and its parameters, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SqlStatement {

@@ -156,13 +156,7 @@ pub async fn size(ctx: &Ctx, site: i64) -> Result<Size, Error> {
 /// An integer cell, whichever way the engine sent it (MySQL sends sums as
 /// decimals, which hosts pass as text).
 pub fn int(value: &Value) -> Option<i64> {
-    match value {
-        Value::Int(i) => Some(*i),
-        #[allow(clippy::cast_possible_truncation)]
-        Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => Some(*r as i64),
-        Value::Text(t) => t.trim().parse().ok(),
-        _ => None,
-    }
+    value.as_int()
 }
 
 /// The first column of the first row, as an integer.

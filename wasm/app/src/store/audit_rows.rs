@@ -11,13 +11,7 @@ use crate::Error;
 /// An integer cell, as [`crate::index::int`] reads one (which this module may
 /// not import: the index reads settings).
 fn int(value: &Value) -> Option<i64> {
-    match value {
-        Value::Int(i) => Some(*i),
-        #[allow(clippy::cast_possible_truncation)]
-        Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => Some(*r as i64),
-        Value::Text(t) => t.trim().parse().ok(),
-        _ => None,
-    }
+    value.as_int()
 }
 
 /// `?, ?, …` for `n` values.

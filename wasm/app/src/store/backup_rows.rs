@@ -258,13 +258,7 @@ fn placeholders(n: usize) -> String {
 
 /// An integer cell, as [`crate::index::int`] reads one.
 pub fn int(value: &Value) -> Option<i64> {
-    match value {
-        Value::Int(i) => Some(*i),
-        #[allow(clippy::cast_possible_truncation)]
-        Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => Some(*r as i64),
-        Value::Text(t) => t.trim().parse().ok(),
-        _ => None,
-    }
+    value.as_int()
 }
 
 fn column_list(t: &Table) -> String {
