@@ -10,8 +10,14 @@ administrator sees every worklog but is checked like any user), and prints the
 machine's load. With several `--component` files it compares them in the same
 run (each against the same index), and checks that their answers are equal.
 
+A report too large for one call answers `more` with a continuation: the script
+calls again until it is finished and reports the calls (`--reads-per-call N`
+asks for smaller steps). It prints the server's peak resident memory (VmHWM)
+after each grouping, and with `--export` times `export.run` (CSV) of the same
+period to its last piece: rows, pieces and rows per second.
+
     python3 bench/report_serve.py --jira-sim URL --data DIR --account dave \\
-        --component new.wasm --component old.wasm [--database mysql://…]
+        --component new.wasm --component old.wasm [--database mysql://…] [--export]
 """
 
 import argparse
@@ -51,6 +57,38 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss_mib(pid):
+    """The peak resident memory of process `pid` so far (Linux VmHWM), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# What a finished answer carries besides the report (absent from older components).
+PROGRESS_FIELDS = ("more", "progress", "continuation", "indexComplete", "indexMissing")
+
+
+def to_the_end(port, token, account, operation, payload):
+    """Runs `operation` through its continuations: the last answer, the calls,
+    the rows of the last piece (exports) and the pieces."""
+    calls, rows, pieces = 0, 0, 0
+    next_payload = dict(payload)
+    while True:
+        status, data = call(port, token, account, operation, next_payload)
+        calls += 1
+        if status != 200 or "ok" not in data:
+            raise SystemExit(f"{operation}: {status} {json.dumps(data)[:500]}")
+        answer = data["ok"]
+        if "piece" in answer:
+            pieces += 1
+            rows = answer.get("rows", rows)
+        following = answer.get("continuation")
+        if not following:
+            return answer, calls, rows, pieces
+        next_payload = dict(payload, continuation=following)
+
+
 def serve(binary, component, args):
     command = [binary, "serve", "--port", "0", "--sync-every", "0", "--jira-sim", args.jira_sim, "--data", args.data]
     command += ["--component", component]
@@ -79,6 +117,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--from", dest="start", default="2026-01-01")
     parser.add_argument("--to", dest="end", default="2026-12-31")
+    parser.add_argument("--reads-per-call", type=int, help="report.run's readsPerCall (1 to 8)")
+    parser.add_argument("--export", action="store_true", help="also time export.run (CSV) of the period")
     args = parser.parse_args()
     binary = os.environ.get("WORKLOGS", str(ROOT / "target" / "release" / "worklogs"))
     answers = {}
@@ -89,19 +129,29 @@ def main():
             for name, group_by in GROUPINGS.items():
                 payload = {"period": {"from": args.start, "to": args.end}, "timeZone": "Europe/Berlin",
                            "weekStart": "monday", "groupBy": group_by}
+                if args.reads_per_call:
+                    payload["readsPerCall"] = args.reads_per_call
                 times, cpus = [], []
                 for _ in range(args.runs):
                     start, cpu = time.monotonic(), cpu_seconds(process.pid)
-                    status, data = call(port, token, args.account, "report.run", payload)
+                    data, calls, _, _ = to_the_end(port, token, args.account, "report.run", payload)
                     times.append(time.monotonic() - start)
                     cpus.append(cpu_seconds(process.pid) - cpu)
-                    if status != 200:
-                        raise SystemExit(f"{component} {name}: {status} {json.dumps(data)[:500]}")
-                answers.setdefault(name, []).append(data)
-                worklogs = data.get("worklogs", data.get("ok", {}).get("worklogs") if isinstance(data.get("ok"), dict) else None)
+                report = {k: v for k, v in data.items() if k not in PROGRESS_FIELDS}
+                answers.setdefault(name, []).append(report)
                 print(f"{Path(component).name:>20} {name:<14} wall median {statistics.median(times):6.2f} s  "
                       f"min {min(times):6.2f} s  CPU median {statistics.median(cpus):6.2f} s  "
-                      f"worklogs {worklogs}  load {os.getloadavg()[0]:.2f}")
+                      f"calls {calls}  worklogs {data.get('worklogs')}  "
+                      f"peak RSS {peak_rss_mib(process.pid):.0f} MiB  load {os.getloadavg()}")
+            if args.export:
+                query = {"period": {"from": args.start, "to": args.end}, "timeZone": "Europe/Berlin"}
+                start, cpu = time.monotonic(), cpu_seconds(process.pid)
+                _, calls, rows, pieces = to_the_end(port, token, args.account, "export.run",
+                                                    {"query": query, "format": "csv"})
+                wall, used = time.monotonic() - start, cpu_seconds(process.pid) - cpu
+                print(f"{Path(component).name:>20} export.run csv  {rows} rows in {pieces} pieces, "
+                      f"wall {wall:6.2f} s ({rows / wall:,.0f} rows/s)  CPU {used:6.2f} s  "
+                      f"peak RSS {peak_rss_mib(process.pid):.0f} MiB  load {os.getloadavg()}")
         finally:
             process.terminate()
             process.wait()

@@ -10,7 +10,7 @@ use base64::Engine as _;
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
 
-use super::output::{progress_bar, Output, ROWS_BAR};
+use super::output::{progress_bar, Output, DAYS_BAR, ROWS_BAR};
 use super::{export_options, export_options_json, ExportFlags, Failure, ReportFlags};
 use worklogs_host::protocol::{EntryPoint, TaskError};
 
@@ -82,7 +82,10 @@ pub async fn sync_demo(app: &worklogs_host::App) -> Result<(), Failure> {
 
 /// `worklogs report` over the index: runs `report.run` with `--format`, so
 /// that the component renders one row per group with the core's exporters,
-/// and writes the file it answers. Returns the number of rows.
+/// and writes the file it answers. A report too large for one invocation
+/// answers `more` with its progress (days of the period read) and a
+/// continuation until it is finished: the bar shows the days. Returns the
+/// number of rows.
 ///
 /// # Errors
 ///
@@ -92,7 +95,7 @@ pub async fn report_index<O: Operations>(ops: &O, flags: &ReportFlags) -> Result
     let mut input = flags.query.to_json(&|who| ops.account_id(who))?;
     input["format"] = json!(flags.format.export_format().extension());
     let out = Output::create(flags.out.as_deref())?;
-    let bar = progress_bar(None, "{spinner} [{elapsed_precise}] {msg}");
+    let bar = progress_bar(None, DAYS_BAR);
     bar.set_message("report.run");
     let call = Call {
         who: flags.account.as_deref(),
@@ -145,8 +148,9 @@ struct Call<'a> {
 /// Runs `call` with `input` and writes the file it answers to `out`, piece by
 /// piece while an answer has a `continuation` (the convention of `export.run`,
 /// whose last piece `report.run` answers with `format`); commits `out` after
-/// the last. Returns the rows the last answer counts. `target` names `out` in
-/// errors.
+/// the last. An answer with `more` and no piece (`report.run` still reading)
+/// moves the bar to its `progress` and goes on with its continuation. Returns
+/// the rows the last answer counts. `target` names `out` in errors.
 async fn fetch<O: Operations>(
     ops: &O,
     call: &Call<'_>,
@@ -167,8 +171,20 @@ async fn fetch<O: Operations>(
                 "{operation} answered invalid JSON (piece {piece}): {err}"
             ))
         })?;
+        let reading = answer["more"].as_bool() == Some(true) && answer.get("piece").is_none();
+        // `report.run` says how many days of the period it has read.
+        let progress = &answer["progress"];
+        let days = progress["done"].as_u64().zip(progress["total"].as_u64());
+        if let Some((done, total)) = days {
+            bar.set_length(total.max(done));
+            bar.set_position(done);
+        }
+        if let Some(label) = progress["label"].as_str() {
+            bar.set_message(label.to_owned());
+        }
         let bytes = answer["piece"]
             .as_str()
+            .or(reading.then_some(""))
             .and_then(|p| base64::engine::general_purpose::STANDARD.decode(p).ok())
             .ok_or_else(|| {
                 Failure::Other(format!(
@@ -182,7 +198,9 @@ async fn fetch<O: Operations>(
         if let Some(total) = answer["totalRows"].as_u64() {
             bar.set_length(total.max(rows));
         }
-        bar.set_position(rows);
+        if days.is_none() {
+            bar.set_position(rows);
+        }
         match answer.get("continuation") {
             Some(next) if !next.is_null() => {
                 if input.get("continuation") == Some(next) {

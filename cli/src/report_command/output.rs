@@ -101,5 +101,6 @@ pub(super) fn progress_bar(len: Option<u64>, template: &str) -> ProgressBar {
 
 pub(super) const BYTES_BAR: &str =
     "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}";
+pub(super) const DAYS_BAR: &str = "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} days {msg}";
 pub(super) const ROWS_BAR: &str =
     "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} {msg}";

@@ -242,6 +242,46 @@ fn report_runs_report_run_as_the_app_and_writes_the_rows() {
 }
 
 #[test]
+fn report_goes_on_through_continuations_until_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.csv");
+    let pending = |done: u64, token: &str| {
+        Ok(json!({
+            "more": true, "continuation": token, "worklogs": done * 10, "indexComplete": true,
+            "progress": {"done": done, "total": 30, "label": format!("{done} of 30 days read")},
+        }))
+    };
+    let fake = Fake::new(vec![
+        pending(1, "first"),
+        pending(9, "second"),
+        Ok(json!({
+            "fileName": "report.csv", "mediaType": "text/csv",
+            "piece": base64::engine::general_purpose::STANDARD.encode(b"person,hours\nAnn,1.00\n"),
+            "rows": 1, "worklogs": 4, "more": false, "indexComplete": true,
+            "progress": {"done": 30, "total": 30, "label": "30 of 30 days read"},
+        })),
+    ]);
+    let flags = report_flags(
+        &["--period", "month:2026-11-01"],
+        Some(out.clone()),
+        Format::Csv,
+    );
+    let rows = block_on(report_index(&fake, &flags)).unwrap();
+    assert_eq!(rows, 1);
+    let calls = fake.calls.borrow();
+    let tokens: Vec<&Value> = calls
+        .iter()
+        .map(|(_, _, input)| &input["continuation"])
+        .collect();
+    assert_eq!(tokens, [&Value::Null, &json!("first"), &json!("second")]);
+    // The query is the same in every call, the continuation aside.
+    assert!(calls
+        .iter()
+        .all(|(_, _, input)| input["period"] == calls[0].2["period"]));
+    assert_eq!(std::fs::read(&out).unwrap(), b"person,hours\nAnn,1.00\n");
+}
+
+#[test]
 fn an_operation_error_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.csv");

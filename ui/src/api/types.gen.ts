@@ -214,6 +214,16 @@ export type ReportGroups = {
   groups: Array<ReportGroup>;
   /** Every day of the period (zeros included) or every person, in order */
   chart: Array<ReportPoint>;
+  /** True while the report is not finished: the groups, totals and chart are those of the part read so far; call again with the same input and continuation */
+  more: boolean;
+  /** Days of the period read, of all its days */
+  progress: Progress;
+  /** Opaque; present exactly when more is true; bound to the caller and the report's input */
+  continuation?: string;
+  /** False while no full import has finished or one is running: worklogs may be missing */
+  indexComplete: boolean;
+  /** What the index lacks, when it is not complete */
+  indexMissing?: string;
 };
 
 /** report.run's answer with format: the report as one file, one row per innermost group (the keys of every level, the time axis last, then the measures) */
@@ -226,6 +236,22 @@ export type ReportFile = {
   rows: number;
   /** Worklogs counted */
   worklogs: number;
+  more: false;
+  progress: Progress;
+  indexComplete: boolean;
+  indexMissing?: string;
+};
+
+/** report.run's answer with format while the report is not finished: no file yet; call again with the same input and continuation */
+export type ReportPending = {
+  more: true;
+  /** Days of the period read, of all its days */
+  progress: Progress;
+  continuation: string;
+  /** Worklogs counted so far */
+  worklogs: number;
+  indexComplete: boolean;
+  indexMissing?: string;
 };
 
 export type ReportGroup = {
@@ -895,6 +921,10 @@ export type ReportRunInput = {
   chart?: "day" | "person";
   /** Answer the report as a file in this format (ReportFile) instead of the groups */
   format?: "csv" | "xlsx" | "json" | "ndjson";
+  /** The continuation of the previous answer (more: true), with the same input otherwise */
+  continuation?: string;
+  /** Grouped reads one call makes at most (8 by default): fewer for smaller steps */
+  readsPerCall?: number;
   /** CSV only, with format */
   options?: {
     bom?: boolean;
@@ -903,7 +933,8 @@ export type ReportRunInput = {
   };
 };
 export type ReportRunOutput = ReportGroups
-  | ReportFile;
+  | ReportFile
+  | ReportPending;
 
 /** One piece of an export file (the flat worklog export, docs/export-schema.md). The first call has no continuation; while an answer has one, the next call passes it back with the same query and format. The pieces' bytes, concatenated in order, are the file. */
 export type ExportRunInput = {

@@ -15,6 +15,8 @@ import { addDays, dateLabel, firstDayOfWeek, monthOf, todayIn, weekOf } from '..
 import { COST_MEASURES, formatCosts } from './reports/money';
 
 type Period = 'this-week' | 'last-week' | 'this-month' | 'last-month' | 'custom';
+/** How far a report in several calls has read: days of its period, worklogs so far. */
+type Reading = { done: number; total: number; label: string; worklogs: number };
 type Format = 'csv' | 'xlsx' | 'json';
 
 /** The approval state (open, submitted, approved) of the period a worklog is in: a dimension and a filter. */
@@ -121,6 +123,11 @@ export function Reports({ project }: { project?: string }) {
   const [running, setRunning] = useState(false);
   const [ranQuery, setRanQuery] = useState<ReportRunInput>();
   const [approvalMissing, setApprovalMissing] = useState(false);
+  // A report too large for one call answers `more` with its progress and a
+  // continuation: the view calls again until it is finished, or cancelled.
+  const [reading, setReading] = useState<Reading>();
+  const [cancelled, setCancelled] = useState<Reading>();
+  const runs = useRef(0);
 
   const set = (patch: Partial<Filters>) => setFilters((f) => {
     const next = { ...f, ...patch };
@@ -139,15 +146,32 @@ export function Reports({ project }: { project?: string }) {
     e?.preventDefault();
     if (invalid && f === filters) return;
     const query = toQuery(f, me.accountId, timeZone, firstDay);
+    const id = ++runs.current;
     setRunning(true);
     setError(undefined);
+    setCancelled(undefined);
+    setReading(undefined);
     try {
-      const answer = await call('report.run', query);
-      // Without `format` the answer is the groups; a file would be a contract breach.
-      if (!('groups' in answer)) throw new Error('report.run answered a file to a query without format');
-      setResult(answer);
-      setRanQuery(query);
+      let input: ReportRunInput = query;
+      for (;;) {
+        const answer = await call('report.run', input);
+        // Cancelled, or another run started: this one's answers are dropped.
+        if (runs.current !== id) return;
+        // Without `format` the answer is the groups; a file would be a contract breach.
+        if (!('groups' in answer)) throw new Error('report.run answered a file to a query without format');
+        if (answer.more && answer.continuation) {
+          // Part of the period: shown as progress, never as the report.
+          setResult(undefined);
+          setReading({ ...answer.progress, worklogs: answer.worklogs });
+          input = { ...query, continuation: answer.continuation };
+          continue;
+        }
+        setResult(answer);
+        setRanQuery(query);
+        break;
+      }
     } catch (err) {
+      if (runs.current !== id) return;
       setResult(undefined);
       const e = toAppError('report.run', err);
       // A component without the approval filter or grouping names the field it does not know.
@@ -157,8 +181,18 @@ export function Reports({ project }: { project?: string }) {
       }
       setError(e);
     } finally {
-      setRunning(false);
+      if (runs.current === id) {
+        setRunning(false);
+        setReading(undefined);
+      }
     }
+  };
+
+  const cancel = () => {
+    runs.current++;
+    setRunning(false);
+    setCancelled(reading ?? { done: 0, total: 0, label: '', worklogs: 0 });
+    setReading(undefined);
   };
 
   return (
@@ -251,9 +285,24 @@ export function Reports({ project }: { project?: string }) {
       ) : error ? (
         <ErrorBanner error={error} onRetry={() => run()} />
       ) : null}
-      {running && !result && <Spinner label="Running the report" />}
+      {running && !result && !reading && <Spinner label="Running the report" />}
+      {reading && (
+        <div class="card progress-wrap report-progress" role="status" aria-live="polite" data-testid="report-progress">
+          <progress class="progress" max={Math.max(reading.total, 1)} value={reading.done} aria-label="Days of the period read" />
+          <span class="small muted">
+            {`${reading.done.toLocaleString()} of ${reading.total.toLocaleString()} days read, ${reading.worklogs.toLocaleString()} worklogs so far`}
+          </span>
+          <Button appearance="link" onClick={cancel}>Cancel</Button>
+        </div>
+      )}
+      {cancelled && !running && (
+        <div class="card empty" role="status" data-testid="report-cancelled">
+          <p class="empty-title">Report cancelled</p>
+          <p>{`It stopped after reading ${cancelled.done.toLocaleString()} of ${cancelled.total.toLocaleString()} days (${cancelled.worklogs.toLocaleString()} worklogs). Its figures would cover only part of the period, so none are shown: run the report again for all of it.`}</p>
+        </div>
+      )}
       {result && ranQuery && <ReportResult result={result} query={ranQuery} />}
-      {!result && !error && !running && (
+      {!result && !error && !running && !cancelled && (
         <div class="empty"><p class="empty-title">Choose filters and run the report</p>
           <p>{`Time from ${dateLabel(filters.from || today, locale, { day: 'numeric', month: 'short' })} to ${dateLabel(filters.to || today, locale, { day: 'numeric', month: 'short', year: 'numeric' })}.`}</p></div>
       )}
@@ -298,6 +347,11 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
             {format(result.totalSeconds)} in {result.worklogs} {result.worklogs === 1 ? 'worklog' : 'worklogs'}
             {costs && <span data-testid="cost-total">{`, ${money(result)}`}</span>}
           </h2>
+          {!result.indexComplete && (
+            <p class="small field-error" role="note" data-testid="index-incomplete">
+              {`Worklogs may be missing: ${result.indexMissing ?? 'the index is not complete'}.`}
+            </p>
+          )}
           {costs && (result.unpricedSeconds ?? 0) > 0 && (
             <p class="small muted" role="note">{hours(result.unpricedSeconds ?? 0)} hours have no rate in effect and no cost.</p>
           )}
@@ -340,7 +394,7 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
 }
 
 function Exports({ query, costs }: { query: ReportQuery; costs?: boolean }) {
-  const [progress, setProgress] = useState<{ format: Format; rows: number; total?: number; pieces: number }>();
+  const [progress, setProgress] = useState<{ format: Format; rows: number; total?: number; pieces: number; unit?: 'days' }>();
   const [error, setError] = useState<AppError>();
   const cancelled = useRef(false);
 
@@ -355,12 +409,22 @@ function Exports({ query, costs }: { query: ReportQuery; costs?: boolean }) {
     try {
       if (costs && format !== 'json') {
         // The flat export has no cost columns (docs/reports.md): with cost, the
-        // file is the report's own table (report.run with format), in one answer.
-        const r = await call('report.run', { ...query, format });
-        if (!('piece' in r)) throw new Error('report.run answered groups to a query with format');
-        setProgress({ format, rows: r.rows, total: r.rows, pieces: 1 });
-        saveFile([base64ToBytes(r.piece)], r.fileName, r.mediaType);
-        return;
+        // file is the report's own table (report.run with format), in the
+        // last answer; the ones before say how many days are read.
+        let input: ReportRunInput = { ...query, format };
+        for (;;) {
+          const r = await call('report.run', input);
+          if ('groups' in r) throw new Error('report.run answered groups to a query with format');
+          if (!('piece' in r)) {
+            if (cancelled.current) return;
+            setProgress({ format, rows: r.progress.done, total: r.progress.total, pieces: 0, unit: 'days' });
+            input = { ...input, continuation: r.continuation };
+            continue;
+          }
+          setProgress({ format, rows: r.rows, total: r.rows, pieces: 1 });
+          saveFile([base64ToBytes(r.piece)], r.fileName, r.mediaType);
+          return;
+        }
       }
       do {
         const r = await call('export.run', { query, format, ...(continuation ? { continuation } : {}) });
@@ -393,7 +457,7 @@ function Exports({ query, costs }: { query: ReportQuery; costs?: boolean }) {
         <div class="progress-wrap" role="status" aria-live="polite">
           <progress class="progress" max={100} value={pct} aria-label={`Exporting ${progress.format.toUpperCase()}`} />
           <span class="small muted">
-            {progress.rows.toLocaleString()} {progress.total ? `of ${progress.total.toLocaleString()} ` : ''}rows
+            {progress.rows.toLocaleString()} {progress.total ? `of ${progress.total.toLocaleString()} ` : ''}{progress.unit === 'days' ? 'days read' : 'rows'}
           </span>
           <Button appearance="link" onClick={() => { cancelled.current = true; }}>Cancel</Button>
         </div>

@@ -71,6 +71,9 @@ pub fn query_param(path: &str, name: &str) -> Option<String> {
     })
 }
 
+/// Forge SQL's largest response, which the fake refuses past as Forge does.
+pub const SQL_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
 type JiraHandler = Box<dyn FnMut(&JiraRequest) -> Result<HttpResponse, Error>>;
 
 /// Runs operations against an in-memory database and a scripted Jira.
@@ -435,6 +438,23 @@ impl FakeHost {
             .map_err(fail)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(fail)?;
+        // Forge SQL refuses a response over 4 MiB (every cell's size: text
+        // and blobs their bytes, numbers 8, nulls none), as the local host does.
+        let bytes: usize = rows
+            .iter()
+            .flatten()
+            .map(|v| match v {
+                Value::Null => 0,
+                Value::Int(_) | Value::Real(_) => 8,
+                Value::Text(t) => t.len(),
+                Value::Blob(b) => b.len(),
+            })
+            .sum();
+        if bytes > SQL_RESPONSE_BYTES {
+            return Err(Error::limit(format!(
+                "the SQL response exceeds Forge SQL's response limit of 4 MiB ({bytes} bytes)"
+            )));
+        }
         Ok(SqlRows {
             columns,
             rows,

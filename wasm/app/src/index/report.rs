@@ -126,8 +126,23 @@ fn narrow(sql: &mut String, params: &mut Vec<Value>, prefix: &str, (projects, au
     }
 }
 
+/// The cap every page of [`worklog_page`] keeps its answer under: 3.5 MiB,
+/// with room under Forge SQL's 4 MiB response (which counts every cell: text
+/// by its bytes, numbers 8, nulls none).
+pub const PAGE_RESPONSE_CAP: usize = 3584 * 1024;
+
+/// The most bytes one row of [`worklog_page`] counts for in that limit: its
+/// 16 integer columns at 8 bytes, and the issue's key and summary, each a
+/// `VARCHAR(255)` of at most 4 bytes a character (`schema.rs`, `0010-issues`).
+pub const PAGE_ROW_BYTES: usize = 16 * 8 + 2 * 255 * 4;
+
+/// The most rows a page of [`worklog_page`] may ask for so that its answer
+/// stays under [`PAGE_RESPONSE_CAP`] whatever the rows hold (1,692).
+pub const MAX_PAGE_ROWS: usize = PAGE_RESPONSE_CAP / PAGE_ROW_BYTES;
+
 /// The next page of `site`'s worklogs in `order` within `range`, after the key
-/// `after` (`(at, id)`), narrowed to `scope`, at most `limit` rows.
+/// `after` (`(at, id)`), narrowed to `scope`, at most `limit` rows (no more
+/// than [`MAX_PAGE_ROWS`], so the answer stays under [`PAGE_RESPONSE_CAP`]).
 ///
 /// # Errors
 ///
@@ -142,6 +157,7 @@ pub async fn worklog_page(
     limit: usize,
 ) -> Result<Vec<ReportRow>, Error> {
     let column = order.column();
+    let limit = limit.min(MAX_PAGE_ROWS);
     let mut sql = format!(
         "SELECT w.id, w.issue, w.project, w.author, w.started, w.seconds, w.updated, \
          w.visibility, w.attrs, w.note, i.issue_key, i.summary, i.parent, i.issue_type, \

@@ -243,7 +243,8 @@ pub fn amount(seconds: Seconds, hourly: Decimal) -> Result<Decimal, Error> {
 /// # Example
 ///
 /// See the module docs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct CostTotals {
     /// Σ seconds × hourly rate, per currency: exact, divided by 3600 only when read.
     second_amounts: BTreeMap<Currency, Decimal>,

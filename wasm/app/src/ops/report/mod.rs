@@ -6,12 +6,15 @@
 //!   `export.changes` (the incremental export for scheduled refreshes).
 //! - [`feed`]: `export.feed`, the flat export as a queryable feed (OData).
 //! - [`saved`]: `report.list`, `report.save`, `report.delete`.
+//! - [`resume`]: `report.run`'s continuation, for a report read over
+//!   several invocations.
 //! - [`rows`] reads the index in keyset pages, filtered by [`crate::access`];
 //!   [`query`] takes the report query and resolves its groups and JQL.
 
 pub mod export;
 pub mod feed;
 pub mod query;
+pub mod resume;
 pub mod rows;
 pub mod run;
 pub mod saved;
@@ -24,5 +27,9 @@ mod feed_tests;
 mod group_tests;
 #[cfg(test)]
 mod issue_tests;
+#[cfg(test)]
+mod page_tests;
+#[cfg(test)]
+mod resume_tests;
 #[cfg(test)]
 mod tests;

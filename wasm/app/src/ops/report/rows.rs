@@ -31,9 +31,11 @@ use crate::jira::types::{User, ValuesPage};
 use crate::jira::{self, Call, JiraPath};
 use crate::{store, Error};
 
-/// Rows per SQL page: at most ~600 bytes each, far under Forge's 4 MiB.
+/// Rows per SQL page: as many as stay under the page's response cap
+/// (3.5 MiB, under Forge SQL's 4 MiB) whatever the rows hold
+/// ([`index::report::MAX_PAGE_ROWS`]: 1,692 rows of at most 2,168 bytes).
 #[cfg(not(test))]
-pub const PAGE_ROWS: usize = 2000;
+pub const PAGE_ROWS: usize = index::report::MAX_PAGE_ROWS;
 /// Smaller pages in tests, so that the demo's 1537 worklogs take several.
 #[cfg(test)]
 pub const PAGE_ROWS: usize = 300;
@@ -180,6 +182,8 @@ impl Reader {
         after: Option<(i64, i64)>,
         limit: usize,
     ) -> Result<(Vec<Row>, Option<(i64, i64)>, bool), Error> {
+        // No page past the response cap, whatever the caller asks.
+        let limit = limit.min(index::report::MAX_PAGE_ROWS);
         let projects = self.projects.clone().or_else(|| viewer.project_ids());
         let authors = self.authors.clone().or_else(|| viewer.author_ids());
         if projects.as_ref().is_some_and(Vec::is_empty)

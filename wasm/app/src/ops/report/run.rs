@@ -9,25 +9,27 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
+use worklogs_core::calendar::{local_date, Instant, Zone};
 use worklogs_core::duration::TimeTrackingSettings;
 use worklogs_core::export::chunk::DEFAULT_BUDGET;
 use worklogs_core::export::csv::CsvOptions;
 use worklogs_core::export::{ExportFormat, ExportOptions};
 use worklogs_core::money::{Money, RateTable};
 use worklogs_core::report::{
-    offset_spans, Dimension, GroupRow, KeyValue, Measure, OffsetSpan, Reads, ReportBuilder,
-    ReportResult, TimeAxis, Values,
+    offset_spans, BuilderState, Dimension, GroupRow, KeyValue, Measure, OffsetSpan, Reads,
+    ReportBuilder, ReportQuery, ReportResult, Resolution, TimeAxis, Values,
 };
 
 use super::export::format_of;
 use super::query::{core_error, resolve, scope, QueryJson};
+use super::resume::{self, Carried, Position};
 #[cfg(test)]
 use super::rows::PAGE_ROWS;
 use super::rows::{Counted, Order, Range, Reader};
 use crate::access::Viewer;
 use crate::executor::Ctx;
 use crate::index::report::GroupColumns;
-use crate::ops::rate;
+use crate::ops::{rate, Progress};
 use crate::{index, input, store, Error};
 
 /// What the chart shows.
@@ -52,6 +54,43 @@ pub struct RunInput {
     chart: Chart,
     /// With `format`: the file to render instead of the nested groups.
     file: Option<ExportOptions>,
+    /// The continuation of an earlier answer, as given.
+    continuation: Option<String>,
+    /// Grouped reads this call makes at most.
+    reads_per_call: usize,
+    /// The input without `continuation` and `readsPerCall`: what a
+    /// continuation is bound to.
+    definition: serde_json::Map<String, Json>,
+}
+
+/// `continuation` and `readsPerCall` taken out of the input.
+fn resumption_of(
+    map: &mut serde_json::Map<String, Json>,
+) -> Result<(Option<String>, usize), Error> {
+    let continuation = match map.remove("continuation") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(text)) => Some(text),
+        Some(other) => {
+            return Err(Error::invalid_field(
+                "continuation",
+                format_args!("{other}: expected the text of an earlier answer's continuation"),
+            ))
+        }
+    };
+    let reads = match map.remove("readsPerCall") {
+        None | Some(Json::Null) => READS_PER_CALL,
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| (1..=READS_PER_CALL).contains(n))
+            .ok_or_else(|| {
+                Error::invalid_field(
+                    "readsPerCall",
+                    format_args!("{value}: expected a whole number from 1 to {READS_PER_CALL}"),
+                )
+            })?,
+    };
+    Ok((continuation, reads))
 }
 
 /// The formats a report renders to.
@@ -102,6 +141,8 @@ impl input::Input for RunInput {
 
     fn validate(raw: RunRaw) -> Result<Self, Error> {
         let mut map = raw.query;
+        let (continuation, reads_per_call) = resumption_of(&mut map)?;
+        let definition = map.clone();
         let chart = match map.remove("chart") {
             None | Some(Json::Null) => Chart::Day,
             Some(Json::String(s)) if s == "day" => Chart::Day,
@@ -118,6 +159,9 @@ impl input::Input for RunInput {
             query: QueryJson::check("", Json::Object(map))?,
             chart,
             file,
+            continuation,
+            reads_per_call,
+            definition,
         })
     }
 }
@@ -192,6 +236,20 @@ pub struct RunOutput {
     pub groups: Vec<Group>,
     /// The chart.
     pub chart: Vec<Point>,
+    /// Whether the report is not finished: the groups, totals and chart are
+    /// those of the part read so far; call again with `continuation`.
+    pub more: bool,
+    /// How much of the period is read, in days.
+    pub progress: Progress,
+    /// Where the next call goes on; absent on the finished report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<String>,
+    /// Whether the index holds every worklog (a full import has finished
+    /// and none is running).
+    pub index_complete: bool,
+    /// What the index lacks, when it is not complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_missing: Option<String>,
 }
 
 /// `report.run`'s output with `format`: the report as a file, one row per
@@ -209,6 +267,35 @@ pub struct ReportFile {
     pub rows: u64,
     /// Worklogs counted.
     pub worklogs: u64,
+    /// Always false: the file comes with the finished report.
+    pub more: bool,
+    /// How much of the period is read, in days (all of it).
+    pub progress: Progress,
+    /// As in [`RunOutput`].
+    pub index_complete: bool,
+    /// As in [`RunOutput`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_missing: Option<String>,
+}
+
+/// `report.run`'s answer with `format` before the report is finished: no
+/// file yet, where to go on.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportPending {
+    /// Always true.
+    pub more: bool,
+    /// How much of the period is read, in days.
+    pub progress: Progress,
+    /// Where the next call goes on.
+    pub continuation: String,
+    /// Worklogs counted so far.
+    pub worklogs: u64,
+    /// As in [`RunOutput`].
+    pub index_complete: bool,
+    /// As in [`RunOutput`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_missing: Option<String>,
 }
 
 /// `report.run`'s answer: the nested groups, or the file.
@@ -219,6 +306,8 @@ pub enum RunAnswer {
     Groups(RunOutput),
     /// With `format`.
     File(ReportFile),
+    /// With `format`, not finished.
+    Pending(ReportPending),
 }
 
 /// What a report builds besides its groups: the chart's builder, or the
@@ -239,6 +328,8 @@ fn render(
     options: &ExportOptions,
     count_asked: bool,
     dates: (String, String),
+    progress: Progress,
+    index_missing: Option<String>,
 ) -> Result<ReportFile, Error> {
     if !count_asked {
         let count = Measure::Count.to_string();
@@ -259,6 +350,10 @@ fn render(
         piece: base64::engine::general_purpose::STANDARD.encode(&bytes),
         rows: result.rows.len() as u64,
         worklogs: result.worklogs,
+        more: false,
+        progress,
+        index_complete: index_missing.is_none(),
+        index_missing,
     })
 }
 
@@ -416,17 +511,26 @@ async fn read_rows(
     }
 }
 
-/// Feeds the report (and its chart) with groups SQL forms: per span of one
-/// offset in the report's zone, ranges of at most a week, each read grouped
-/// by what the checks and the query read (`reads`) and the local day; a
-/// range with too many groups is split in halves. Each group is checked for
-/// the viewer as a worklog is, then counted with its worklogs
-/// ([`ReportBuilder::push_group`]): the result is the worklog-by-worklog one.
+/// Grouped reads one call makes at most, so that it ends well within Forge's
+/// 25 s per invocation: each aims at [`WORKLOGS_PER_READ`] worklogs (some
+/// 0.3 s on SQLite, a few seconds at most on Forge SQL). A report that needs
+/// more answers what it read so far with a continuation.
+pub const READS_PER_CALL: usize = 8;
+
+/// Feeds the report (and its chart) with groups SQL forms, from `at` on, at
+/// most `budget` reads: per span of one offset in the report's zone, ranges
+/// sized by [`next_width`], each read grouped by what the checks and the query
+/// read (`reads`) and the local day; a range with too many groups is split in
+/// halves. Each group is checked for the viewer as a worklog is, then counted
+/// with its worklogs ([`ReportBuilder::push_group`]): the result is the
+/// worklog-by-worklog one. Answers whether every span is read; `at` is where
+/// the next call goes on.
 ///
 /// # Errors
 ///
 /// The database's, Jira's and the core's errors; `limit` for a millisecond
 /// with more than [`GROUPS_PER_READ`] groups.
+#[allow(clippy::too_many_arguments)]
 async fn read_groups(
     ctx: &Ctx,
     reader: &mut Reader,
@@ -435,63 +539,137 @@ async fn read_groups(
     spans: &[OffsetSpan],
     builder: &mut ReportBuilder,
     shape: &mut Shape,
-) -> Result<(), Error> {
-    let mut width = FIRST_READ_MS;
-    for span in spans {
-        let mut from = span.start_ms;
-        while from < span.end_ms {
-            let until = from.saturating_add(width).min(span.end_ms);
-            let range = Range { from, until };
-            let columns = GroupColumns {
-                author: reads.author,
-                issue: reads.issue,
-                parent: reads.parent,
-                status: reads.status,
-                components: reads.components,
-                labels: reads.labels,
-                attributes: reads.attributes,
-                each_seconds: reads.each_seconds,
-                day_offset_ms: reads.date.then_some(span.offset_ms),
-            };
-            let Some((groups, counted)) = reader
-                .groups(ctx, viewer, &columns, &range, GROUPS_PER_READ)
-                .await?
-            else {
-                if until.saturating_sub(from) <= 1 {
-                    return Err(Error::limit(format!(
-                        "more than {GROUPS_PER_READ} groups of worklogs started in one millisecond"
-                    )));
-                }
-                width = until.saturating_sub(from) / 2;
-                continue;
-            };
-            for (row, count) in &groups {
-                builder
+    at: &mut Position,
+    budget: usize,
+) -> Result<bool, Error> {
+    let mut done = 0;
+    while let Some(span) = spans.get(at.span) {
+        at.from = at.from.max(span.start_ms);
+        if at.from >= span.end_ms {
+            at.span = at.span.saturating_add(1);
+            continue;
+        }
+        if done >= budget {
+            return Ok(false);
+        }
+        done += 1;
+        let from = at.from;
+        let until = from.saturating_add(at.width.max(1)).min(span.end_ms);
+        let range = Range { from, until };
+        let columns = GroupColumns {
+            author: reads.author,
+            issue: reads.issue,
+            parent: reads.parent,
+            status: reads.status,
+            components: reads.components,
+            labels: reads.labels,
+            attributes: reads.attributes,
+            each_seconds: reads.each_seconds,
+            day_offset_ms: reads.date.then_some(span.offset_ms),
+        };
+        let Some((groups, counted)) = reader
+            .groups(ctx, viewer, &columns, &range, GROUPS_PER_READ)
+            .await?
+        else {
+            if until.saturating_sub(from) <= 1 {
+                return Err(Error::limit(format!(
+                    "more than {GROUPS_PER_READ} groups of worklogs started in one millisecond"
+                )));
+            }
+            at.width = until.saturating_sub(from) / 2;
+            continue;
+        };
+        for (row, count) in &groups {
+            builder
+                .push_group(row, *count)
+                .map_err(|e| core_error("", &e))?;
+            if let Shape::Groups(chart) = shape {
+                chart
                     .push_group(row, *count)
                     .map_err(|e| core_error("", &e))?;
-                if let Shape::Groups(chart) = shape {
-                    chart
-                        .push_group(row, *count)
-                        .map_err(|e| core_error("", &e))?;
-                }
             }
-            width = next_width(until.saturating_sub(from), counted);
-            from = until;
         }
+        at.width = next_width(until.saturating_sub(from), counted);
+        at.from = until;
     }
-    Ok(())
+    Ok(true)
 }
 
-/// Runs a report (see `docs/reports.md`).
+/// How much of the period `at` has read, in days of the period (`total`):
+/// the share of the spans' milliseconds before `at`.
+fn progress_at(spans: &[OffsetSpan], at: &Position, total: u64, zone: Zone) -> Progress {
+    let length = |s: &OffsetSpan| i128::from(s.end_ms.saturating_sub(s.start_ms).max(0));
+    let all: i128 = spans.iter().map(length).sum();
+    let read: i128 = spans
+        .iter()
+        .take(at.span)
+        .map(length)
+        .sum::<i128>()
+        .saturating_add(spans.get(at.span).map_or(0, |s| {
+            i128::from(
+                at.from
+                    .clamp(s.start_ms, s.end_ms)
+                    .saturating_sub(s.start_ms),
+            )
+        }));
+    let done = if all > 0 {
+        u64::try_from(read.saturating_mul(i128::from(total)) / all).unwrap_or(total)
+    } else {
+        total
+    }
+    .min(total);
+    let label = match spans.get(at.span) {
+        Some(s) => {
+            let day = local_date(Instant::from_millis(at.from.max(s.start_ms)), zone)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            format!("reading worklogs started from {day}: {done} of {total} days read")
+        }
+        None => format!("{total} of {total} days read"),
+    };
+    Progress { done, total, label }
+}
+
+/// The builder for `query`: new, or resumed from a continuation's `state`.
+fn builder_of(
+    query: ReportQuery,
+    resolution: Resolution,
+    rates: Option<RateTable>,
+    state: Option<BuilderState>,
+) -> Result<ReportBuilder, Error> {
+    let settings = TimeTrackingSettings::default();
+    match state {
+        None => ReportBuilder::new(query, resolution, settings, rates),
+        Some(state) => ReportBuilder::resume(query, resolution, settings, rates, state),
+    }
+    .map_err(|e| match e.field() {
+        None if e.reason() == "bad-report-state" => {
+            Error::invalid_field("continuation", format_args!("{e}"))
+        }
+        _ => core_error("", &e),
+    })
+}
+
+/// Runs a report (see `docs/reports.md`): as far as [`READS_PER_CALL`] reads
+/// (or `readsPerCall`) go; a report that needs more answers the part read so
+/// far with `more`, `progress` and a `continuation` to call again with.
 ///
 /// # Errors
 ///
-/// `invalid-input` for a bad query, an unknown group or a refused JQL;
-/// `limit` for more than [`GROUPS_PER_READ`] groups in one millisecond, and
-/// when the database refuses a read (Forge SQL's quotas); Jira's and the
-/// database's errors.
+/// `invalid-input` for a bad query, an unknown group or a refused JQL, or a
+/// continuation that is not this caller's for this report; `limit` for more
+/// than [`GROUPS_PER_READ`] groups in one millisecond, for a report whose sums
+/// outgrow a continuation, and when the database refuses a read (Forge SQL's
+/// quotas); Jira's and the database's errors.
 pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let zone = ctx.context().time_zone.clone();
+    let who = resume::caller(ctx.context().account_id.as_deref());
+    let definition = resume::definition(&input.definition, &zone);
+    let carried = input
+        .continuation
+        .as_deref()
+        .map(|token| Carried::decode(token, &who, &definition))
+        .transpose()?;
     let query = input.query.parse("", &zone)?;
     let count_asked = query.has(Measure::Count);
     let query = query.with_measures(&[Measure::Count]);
@@ -500,13 +678,15 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
         Chart::Person => query.for_chart(Some(Dimension::Person), None),
     };
     let costed = query.has(Measure::Cost);
-    let (viewer, site, resolution, rates) = futures::join!(
+    let (viewer, site, resolution, rates, missing) = futures::join!(
         Viewer::resolve(ctx),
         index::site(ctx),
         resolve(ctx, "", &query),
-        rates_for(ctx, costed)
+        rates_for(ctx, costed),
+        crate::ops::sync::index_missing(ctx)
     );
-    let (mut viewer, site, resolution, rates) = (viewer?, site?, resolution?, rates?);
+    let (mut viewer, site, resolution, rates, missing) =
+        (viewer?, site?, resolution?, rates?, missing?);
     let narrowed = scope(&viewer, &query, &resolution);
     let others = super::query::shows_others(viewer.account.as_deref(), narrowed.1.as_deref());
     let instants = query
@@ -520,21 +700,35 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
         Some(_) => Reads::of(&query),
         None => Reads::of(&query).union(Reads::of(&chart_query)),
     };
-    let spans = offset_spans(query.zone(), instants).map_err(|e| core_error("", &e))?;
-    let settings = TimeTrackingSettings::default();
-    let mut builder = ReportBuilder::new(query, resolution.clone(), settings.clone(), rates)
-        .map_err(|e| core_error("", &e))?;
+    let report_zone = query.zone();
+    let spans = offset_spans(report_zone, instants).map_err(|e| core_error("", &e))?;
+    let (mut at, calls, report_state, chart_state) = match carried {
+        Some(c) => (c.at, c.calls, Some(c.report), c.chart),
+        None => (
+            Position {
+                span: 0,
+                from: instants.start.millis(),
+                width: FIRST_READ_MS,
+            },
+            0,
+            None,
+            None,
+        ),
+    };
+    let mut builder = builder_of(query, resolution.clone(), rates, report_state)?;
     // A file has no chart.
     let mut shape = match input.file {
         Some(options) => Shape::File(options),
-        None => Shape::Groups(Box::new(
-            ReportBuilder::new(chart_query, resolution, settings, None)
-                .map_err(|e| core_error("", &e))?,
-        )),
+        None => Shape::Groups(Box::new(builder_of(
+            chart_query,
+            resolution,
+            None,
+            chart_state,
+        )?)),
     };
     let mut reader = Reader::new(site, Order::Started, false, narrowed);
     #[cfg(test)]
-    if ROWS_PATH.with(std::cell::Cell::get) {
+    let finished = if ROWS_PATH.with(std::cell::Cell::get) {
         read_rows(
             ctx,
             &mut reader,
@@ -544,6 +738,8 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
             &mut shape,
         )
         .await?;
+        at.span = spans.len();
+        true
     } else {
         read_groups(
             ctx,
@@ -553,11 +749,13 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
             &spans,
             &mut builder,
             &mut shape,
+            &mut at,
+            input.reads_per_call,
         )
-        .await?;
-    }
+        .await?
+    };
     #[cfg(not(test))]
-    read_groups(
+    let finished = read_groups(
         ctx,
         &mut reader,
         &mut viewer,
@@ -565,14 +763,53 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
         &spans,
         &mut builder,
         &mut shape,
+        &mut at,
+        input.reads_per_call,
     )
     .await?;
-    let result = builder.finish().map_err(|e| core_error("", &e))?;
+    let progress = progress_at(&spans, &at, dates.len(), report_zone);
+    let continuation = if finished {
+        None
+    } else {
+        let chart = match &shape {
+            Shape::Groups(chart) => Some(chart.state()),
+            Shape::File(_) => None,
+        };
+        Some(
+            Carried::new(
+                who,
+                definition,
+                at,
+                calls.saturating_add(1),
+                builder.state(),
+                chart,
+            )
+            .encode()?,
+        )
+    };
     let last = dates.end().pred_opt().unwrap_or(dates.first());
     let chart = match shape {
+        Shape::File(_) if !finished => {
+            return Ok(RunAnswer::Pending(ReportPending {
+                more: true,
+                progress,
+                continuation: continuation.unwrap_or_default(),
+                worklogs: builder.worklogs(),
+                index_complete: missing.is_none(),
+                index_missing: missing,
+            }));
+        }
         Shape::File(options) => {
+            let result = builder.finish().map_err(|e| core_error("", &e))?;
             let dates = (dates.first().to_string(), last.to_string());
-            let file = render(result, &options, count_asked, dates.clone())?;
+            let file = render(
+                result,
+                &options,
+                count_asked,
+                dates.clone(),
+                progress,
+                missing,
+            )?;
             if others {
                 // A report file of other people's time is an export: audited.
                 crate::store::audit::record_export(
@@ -586,6 +823,7 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
         }
         Shape::Groups(chart) => chart.finish().map_err(|e| core_error("", &e))?,
     };
+    let result = builder.finish().map_err(|e| core_error("", &e))?;
     let points = match input.chart {
         Chart::Day => {
             let by_day: BTreeMap<String, u64> = chart
@@ -637,5 +875,10 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
         unpriced_seconds: result.total.unpriced_seconds,
         groups: tree(&result),
         chart: points,
+        more: !finished,
+        progress,
+        continuation,
+        index_complete: missing.is_none(),
+        index_missing: missing,
     }))
 }

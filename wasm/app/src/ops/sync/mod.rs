@@ -155,6 +155,34 @@ pub struct SliceOutput {
     pub totals: Stored,
 }
 
+/// What the worklog index lacks for readers that say so (`report.run`):
+/// `None` once a full import has finished and none is running; otherwise why
+/// worklogs may be missing.
+///
+/// # Errors
+///
+/// The database's errors; `internal` when the checkpoint is unreadable.
+pub async fn index_missing(ctx: &Ctx) -> Result<Option<String>, Error> {
+    let state = State::load(ctx).await?;
+    let indexed = |ms: i64| {
+        worklogs_core::calendar::format_utc(worklogs_core::calendar::Instant::from_millis(ms))
+            .unwrap_or_else(|_| ms.to_string())
+    };
+    Ok(match (&state.run, state.imported) {
+        (Some(run), _) if run.full && run.updated_since > 0 => Some(format!(
+            "a full import is running: worklogs updated after {} are not indexed yet",
+            indexed(run.updated_since)
+        )),
+        (Some(run), _) if run.full => {
+            Some("a full import is running: no worklog is indexed yet".to_owned())
+        }
+        (_, false) => {
+            Some("no full import has finished: worklogs not indexed by one are missing".to_owned())
+        }
+        _ => None,
+    })
+}
+
 /// `sync.full`: the initial import, or a rebuild with `restart`.
 ///
 /// # Errors

@@ -480,6 +480,35 @@ proptest! {
     }
 
     #[test]
+    fn a_builder_resumed_from_its_state_finishes_as_one_built_in_one_go(rows in arb_rows(), group_by in grouping(), cuts in prop::collection::vec(0..60_usize, 0..6)) {
+        let eur = Currency::parse("EUR").unwrap();
+        let jan = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let rates = || Some(RateTable::new(vec![
+            Rate::new(RateScope::Default, Decimal::new(3333, 2), eur, jan).unwrap(),
+        ]).unwrap());
+        let json = format!(r#"{{"timeZone": "Europe/Berlin", "groupBy": {group_by}, "measures": ["count", "billableSeconds", "cost"]}}"#);
+        let new = || ReportBuilder::new(query(&json), Resolution::default(), TimeTrackingSettings::default(), rates()).unwrap();
+        let mut whole = new();
+        whole.push_page(&rows).unwrap();
+        let whole = whole.finish().unwrap();
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(rows.len())).collect();
+        cuts.sort_unstable();
+        cuts.push(rows.len());
+        let mut builder = new();
+        let mut from = 0;
+        for cut in cuts {
+            builder.push_page(&rows[from..cut]).unwrap();
+            from = cut;
+            // Through its text, as a continuation carries it.
+            let text = serde_json::to_string(&builder.state()).unwrap();
+            let state: BuilderState = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&state, &builder.state());
+            builder = ReportBuilder::resume(query(&json), Resolution::default(), TimeTrackingSettings::default(), rates(), state).unwrap();
+        }
+        prop_assert_eq!(builder.finish().unwrap(), whole);
+    }
+
+    #[test]
     fn rounding_per_worklog_stays_within_its_bound(rows in arb_rows(), increment in 1..60_u32) {
         let rule = RoundingRule::new(RoundMode::Nearest, increment, Target::PerWorklog).unwrap();
         let q = ReportQuery::grouped(crate::calendar::Zone::UTC, WeekStart::Monday, &[]).unwrap().with_rounding(rule);
@@ -506,6 +535,53 @@ fn the_filter_builder_methods_apply() {
         .with_measures(&[Measure::Count]);
     let result = run(q, &rows);
     assert_eq!(result.total.count, Some(1));
+}
+
+#[test]
+fn a_state_that_does_not_fit_the_query_is_refused() {
+    let rows = vec![row("ann", "WEB", "2026-03-25T09:00:00Z", 20)];
+    let json = r#"{"timeZone": "UTC", "groupBy": ["person", "project"]}"#;
+    let mut builder = ReportBuilder::new(
+        query(json),
+        Resolution::default(),
+        TimeTrackingSettings::default(),
+        None,
+    )
+    .unwrap();
+    builder.push_page(&rows).unwrap();
+    let state = serde_json::to_value(builder.state()).unwrap();
+    let resume = |json: &str, state: &serde_json::Value| {
+        ReportBuilder::resume(
+            query(json),
+            Resolution::default(),
+            TimeTrackingSettings::default(),
+            None,
+            serde_json::from_value(state.clone()).unwrap(),
+        )
+    };
+    assert!(resume(json, &state).is_ok());
+    // Another grouping.
+    let e = resume(r#"{"timeZone": "UTC", "groupBy": ["person"]}"#, &state).unwrap_err();
+    assert_eq!(e.reason(), "bad-report-state");
+    // A key naming a value the state does not hold.
+    let mut bad = state.clone();
+    bad["leaf"][0][0][1] = serde_json::json!(7);
+    assert_eq!(resume(json, &bad).unwrap_err().reason(), "bad-report-state");
+    // A value listed twice.
+    let mut twice = state.clone();
+    let ann = twice["levels"][0][0].clone();
+    twice["levels"][0].as_array_mut().unwrap().push(ann);
+    assert_eq!(
+        resume(json, &twice).unwrap_err().reason(),
+        "bad-report-state"
+    );
+    // A period without a time axis.
+    let mut timed = state;
+    timed["leaf"][0][0][3] = serde_json::json!(739_000);
+    assert_eq!(
+        resume(json, &timed).unwrap_err().reason(),
+        "bad-report-state"
+    );
 }
 
 /// A report as a file: one row per innermost group with the keys of every

@@ -1,0 +1,88 @@
+//! Worklog pages sized by bytes: a page of the largest rows the index can
+//! hold (keys and summaries of 255 four-byte characters) stays under the page
+//! cap, and the fake host refuses a response over Forge SQL's 4 MiB as Forge
+//! does, so the cap is tested against a real refusal.
+
+use serde_json::json;
+
+use crate::index::report::{
+    worklog_page, Order, Range, MAX_PAGE_ROWS, PAGE_RESPONSE_CAP, PAGE_ROW_BYTES,
+};
+use crate::testing::{FakeHost, SQL_RESPONSE_BYTES};
+
+/// `rows` worklogs, each on its own issue whose key and summary are 255
+/// four-byte characters: the largest row a page can answer.
+fn largest_rows(rows: usize) -> FakeHost {
+    let host = FakeHost::new(None);
+    let wide: String = "\u{1D11E}".repeat(255);
+    assert_eq!(wide.len(), 1020);
+    for n in 1..=rows {
+        host.exec(&format!(
+            "INSERT INTO issues (site, id, issue_key, summary, project, parent, issue_type, \
+             status, components, labels, versions, fields, updated) \
+             VALUES (1, {n}, '{wide}', '{wide}', 10, 0, 0, 0, 0, 0, 0, 0, 0)"
+        ));
+        host.exec(&format!(
+            "INSERT INTO worklogs (site, id, issue, project, author, started, seconds, updated, \
+             visibility, attrs, note) VALUES (1, {n}, {n}, 10, 0, {n}, 60, 0, 0, 0, 0)"
+        ));
+    }
+    host
+}
+
+#[test]
+fn a_page_of_the_largest_rows_stays_under_the_cap() {
+    assert!(MAX_PAGE_ROWS * PAGE_ROW_BYTES <= PAGE_RESPONSE_CAP);
+    assert!(PAGE_RESPONSE_CAP < SQL_RESPONSE_BYTES);
+    assert_eq!(MAX_PAGE_ROWS, 1692);
+    let mut host = largest_rows(2000);
+    let read = |host: &mut FakeHost, limit: usize| {
+        host.run_with(move |ctx| {
+            Box::pin(async move {
+                let rows = worklog_page(
+                    &ctx,
+                    1,
+                    Order::Started,
+                    &Range {
+                        from: 0,
+                        until: i64::MAX,
+                    },
+                    None,
+                    (None, None),
+                    limit,
+                )
+                .await?;
+                let bytes: usize = rows
+                    .iter()
+                    .map(|r| 16 * 8 + r.key.len() + r.summary.len())
+                    .sum();
+                Ok(json!({"rows": rows.len(), "bytes": bytes}).to_string())
+            })
+        })
+    };
+    // Asked for more, a page answers no more rows than fit the cap.
+    let page = read(&mut host, 5000).unwrap();
+    assert_eq!(page["rows"], json!(MAX_PAGE_ROWS));
+    let bytes = page["bytes"].as_u64().unwrap() as usize;
+    assert!(bytes <= PAGE_RESPONSE_CAP, "{bytes}");
+    assert_eq!(bytes, MAX_PAGE_ROWS * PAGE_ROW_BYTES);
+    // The same rows read 2000 at once are over 4 MiB: refused.
+    let over = host
+        .run_with(|ctx| {
+            Box::pin(async move {
+                let answer = ctx
+                    .sql(
+                        "SELECT w.id, w.issue, w.project, w.author, w.started, w.seconds, \
+                         w.updated, w.visibility, w.attrs, w.note, i.issue_key, i.summary, \
+                         i.parent, i.issue_type, i.status, i.components, i.labels, i.security \
+                         FROM worklogs w JOIN issues i ON i.site = w.site AND i.id = w.issue \
+                         LIMIT 2000",
+                        Vec::new(),
+                    )
+                    .await?;
+                Ok(answer.rows.len().to_string())
+            })
+        })
+        .unwrap_err();
+    assert!(over.message().contains("4 MiB"), "{}", over.message());
+}
