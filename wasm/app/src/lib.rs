@@ -267,6 +267,8 @@ mod tests {
             "backup.restore.plan",
             "backup.restore.run",
             "backup.prune",
+            // The finance property of every worklog, written as the app.
+            "finance.mirror",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -365,6 +367,7 @@ mod tests {
             ("backup.restore.run", PEOPLE),
             ("backup.settings.save", PEOPLE),
             ("backup.prune", "..JCO"),
+            ("finance.mirror", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(
