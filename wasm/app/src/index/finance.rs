@@ -143,9 +143,11 @@ pub async fn record(ctx: &Ctx, site: i64, written: &[(i64, Mirror)]) -> Result<(
 }
 
 /// What the mirrored values depend on, in the index and the approval
-/// tables: the site's worklog count and latest update, and the
-/// installation's period count and latest change. A pass that finished under
-/// the same figures (and the same attribute definitions) has nothing to do.
+/// tables: the site's worklog count and latest update, the installation's
+/// count of period history entries (one per transition: submit, approve,
+/// reject, reopen, and the lock's restores) and its periods' latest change.
+/// A pass that finished under the same figures (and the same attribute
+/// definitions) has nothing to do.
 ///
 /// # Errors
 ///
@@ -157,9 +159,12 @@ pub async fn inputs(ctx: &Ctx, site: i64) -> Result<[i64; 4], Error> {
             vec![Value::Int(site)],
         ),
         ctx.sql(
-            "SELECT COUNT(*), COALESCE(MAX(updated), 0) FROM approval_periods \
-             WHERE installation = ?",
-            vec![Value::Text(ctx.context().installation.clone())],
+            "SELECT (SELECT COUNT(*) FROM approval_history WHERE installation = ?), \
+             (SELECT COALESCE(MAX(updated), 0) FROM approval_periods WHERE installation = ?)",
+            vec![
+                Value::Text(ctx.context().installation.clone()),
+                Value::Text(ctx.context().installation.clone()),
+            ],
         )
     );
     let (worklogs, periods) = (worklogs?, periods?);

@@ -188,7 +188,11 @@ fn the_pass_mirrors_each_transition_of_the_period() {
 
     site.run("alice", "approval.submit", json!({"date": WEEK}))
         .unwrap();
-    assert_eq!(Site::written(&site.pass()), 1);
+    let indexed = site
+        .host
+        .query(&format!("SELECT COUNT(*) FROM worklogs WHERE id = {id}"));
+    let slices = site.pass();
+    assert_eq!(Site::written(&slices), 1, "{slices:?} {indexed:?}");
     assert_eq!(state(&site, &id), "submitted");
     assert_eq!(state(&site, &bobs), "open");
 
