@@ -113,7 +113,7 @@ mod tests {
              approval.status, approval.team, approval.submit, approval.approve, approval.approveMany, \
              approval.reject, approval.reopen, approval.pending, approval.drift.list, approval.drift.resolve, \
              backup.create, backup.list, backup.download, backup.upload, backup.delete, \
-             backup.restore.plan, backup.restore.run, backup.settings.save, backup.prune)"
+             backup.restore.plan, backup.restore.run, backup.settings.save, backup.prune, finance.mirror)"
         );
     }
 
