@@ -4,7 +4,7 @@
 //
 //   handler        the resolver for the Custom UI: `invoke('invoke', {operation, input})`
 //   worklogEvent   product trigger on worklog created / updated / deleted
-//   syncSchedule   scheduled, hourly: the incremental sync, in slices
+//   syncSchedule   scheduled, hourly: the incremental sync, then the finance mirror, in slices
 //   privacySchedule scheduled, daily: personal data reporting, in slices
 //   auditSchedule  scheduled, daily: the audit log's and the worklog journal's retention, in slices
 //   timerSchedule  scheduled, hourly: stops forgotten timers (never logs them), in slices
@@ -71,7 +71,16 @@ const schedule = (operation) => (_event, context) =>
   runSlices(() => taskContext({ entryPoint: 'job', installation: installationOf(context) }), operation, {});
 
 export const worklogEvent = trigger('sync.worklog-event');
-export const syncSchedule = schedule('sync.incremental');
+/**
+ * The hourly sync (`sync.incremental`), then the finance mirror of worklog
+ * properties (`finance.mirror`, docs/power-bi.md), each in slices.
+ */
+export const syncSchedule = async (_event, context) => {
+  const makeContext = () => taskContext({ entryPoint: 'job', installation: installationOf(context) });
+  const sync = await runSlices(makeContext, 'sync.incremental', {});
+  const finance = await runSlices(makeContext, 'finance.mirror', {});
+  return { sync, finance };
+};
 export const privacySchedule = schedule('privacy.report');
 export const timerSchedule = schedule('timer.sweep');
 

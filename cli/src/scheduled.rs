@@ -1,7 +1,7 @@
 //! Forge's scheduled triggers (`manifest.yml`) as `worklogs serve` runs them
 //! with the host's job loop ([`worklogs_host::jobs`]): the worklog index's
 //! first import when the server starts, then its incremental sync every
-//! `--sync-every` seconds, the personal data report daily, the sweep of
+//! `--sync-every` seconds followed by the finance mirror of worklog properties, the personal data report daily, the sweep of
 //! forgotten timers every five minutes (hourly on Forge), and the audit log's
 //! pruning daily, the app-data backup and its retention's pruning daily.
 
@@ -15,6 +15,10 @@ pub const FIRST_IMPORT: &str = "sync.full";
 
 /// The incremental sync of the index (hourly on Forge).
 const INCREMENTAL_SYNC: &str = "sync.incremental";
+
+/// The finance mirror of worklog properties, after the sync at its interval
+/// (on Forge, the hourly `sync-schedule` runs it after the sync).
+const FINANCE_MIRROR: &str = "finance.mirror";
 
 /// The personal data report (Atlassian asks for one at least every 15 days).
 const PERSONAL_DATA: &str = "privacy.report";
@@ -54,6 +58,11 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
         operation: INCREMENTAL_SYNC.to_owned(),
         every,
     });
+    let finance_mirror = sync_every.map(|every| Job {
+        first: None,
+        operation: FINANCE_MIRROR.to_owned(),
+        every,
+    });
     let personal_data = Job {
         first: None,
         operation: PERSONAL_DATA.to_owned(),
@@ -85,6 +94,7 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
         every: BACKUP_EVERY,
     };
     sync.into_iter()
+        .chain(finance_mirror)
         .chain([
             personal_data,
             forgotten_timers,
@@ -104,20 +114,22 @@ mod tests {
     fn the_sync_runs_only_with_an_interval() {
         let every = Duration::from_secs(60);
         let jobs = jobs(Some(every));
-        assert_eq!(jobs.len(), 7);
+        assert_eq!(jobs.len(), 8);
         assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
         assert_eq!(jobs[0].operation, "sync.incremental");
         assert_eq!(jobs[0].every, every);
-        assert_eq!(jobs[1].operation, "privacy.report");
-        assert_eq!(jobs[1].first, None);
-        assert_eq!(jobs[2].operation, "timer.sweep");
-        assert_eq!(jobs[2].every, Duration::from_secs(300));
-        assert_eq!(jobs[3].operation, "audit.prune");
-        assert_eq!(jobs[3].every, Duration::from_secs(86_400));
-        assert_eq!(jobs[4].operation, "journal.prune");
-        assert_eq!(jobs[5].operation, "backup.create");
-        assert_eq!(jobs[6].operation, "backup.prune");
+        assert_eq!(jobs[1].operation, "finance.mirror");
+        assert_eq!((jobs[1].first.as_deref(), jobs[1].every), (None, every));
+        assert_eq!(jobs[2].operation, "privacy.report");
+        assert_eq!(jobs[2].first, None);
+        assert_eq!(jobs[3].operation, "timer.sweep");
+        assert_eq!(jobs[3].every, Duration::from_secs(300));
+        assert_eq!(jobs[4].operation, "audit.prune");
+        assert_eq!(jobs[4].every, Duration::from_secs(86_400));
+        assert_eq!(jobs[5].operation, "journal.prune");
+        assert_eq!(jobs[6].operation, "backup.create");
+        assert_eq!(jobs[7].operation, "backup.prune");
         let without = super::jobs(None);
-        assert_eq!(without, jobs[1..]);
+        assert_eq!(without, jobs[2..]);
     }
 }

@@ -405,7 +405,7 @@ describe('the functions', () => {
     const memory = installMemoryRuntime({ onProduct: myselfOnly });
     const site = { installContext: 'ari:cloud:jira::site/jobs' };
     const event = { eventType: 'avi:jira:created:worklog', worklog: { id: '10001', issueId: '10002' } };
-    for (const fn of [index.worklogEvent, index.syncSchedule, index.privacySchedule, index.timerSchedule]) {
+    for (const fn of [index.worklogEvent, index.privacySchedule, index.timerSchedule]) {
       const result = await fn(event, site);
       // The memory database registers no site, so these fail, but never as
       // an unknown operation or for want of a user.
@@ -415,6 +415,16 @@ describe('the functions', () => {
     assert.equal(consumed.error.code, 'forbidden', 'no acting user');
     assert.match(consumed.error.message, /may not be started by a consumer/);
     assert.ok(!memory.calls.some((c) => c.target.provider === 'user'), 'nothing was asked as a user');
+  });
+
+  test('the hourly sync trigger syncs, then mirrors the finance property', async () => {
+    installMemoryRuntime({ onProduct: myselfOnly });
+    const site = { installContext: 'ari:cloud:jira::site/jobs' };
+    const { sync, finance } = await index.syncSchedule({}, site);
+    for (const result of [sync, finance]) {
+      assert.ok('ok' in result || !['invalid-input', 'forbidden'].includes(result.error.code), JSON.stringify(result));
+      assert.equal(result.slices, 1);
+    }
   });
 
   test('the daily retention trigger prunes the audit log, then the worklog journal', async () => {

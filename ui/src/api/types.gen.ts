@@ -1688,6 +1688,18 @@ export type BackupPruneOutput = {
   kept: number;
 };
 
+/** Brings every worklog's property worklogs.finance (billable, approval state) in line with the flat export, writing the differences as the app, in slices (jobs only). */
+export type FinanceMirrorInput = Empty;
+export type FinanceMirrorOutput = {
+  more: boolean;
+  progress: Progress;
+  slice: {
+    checked: number;
+    written: number;
+    skipped: number;
+  };
+};
+
 /** Every operation: its input and output. */
 export interface Operations {
   "me": { input: MeInput; output: MeOutput };
@@ -1770,7 +1782,8 @@ export interface Operations {
   "backup.restore.run": { input: BackupRestoreRunInput; output: BackupRestoreRunOutput };
   "backup.settings.save": { input: BackupSettingsSaveInput; output: BackupSettingsSaveOutput };
   "backup.prune": { input: BackupPruneInput; output: BackupPruneOutput };
+  "finance.mirror": { input: FinanceMirrorInput; output: FinanceMirrorOutput };
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","export.feed","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve","backup.create","backup.list","backup.download","backup.upload","backup.delete","backup.restore.plan","backup.restore.run","backup.settings.save","backup.prune"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","export.feed","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve","backup.create","backup.list","backup.download","backup.upload","backup.delete","backup.restore.plan","backup.restore.run","backup.settings.save","backup.prune","finance.mirror"] as const;

@@ -113,7 +113,7 @@ mod tests {
              approval.status, approval.team, approval.submit, approval.approve, approval.approveMany, \
              approval.reject, approval.reopen, approval.pending, approval.drift.list, approval.drift.resolve, \
              backup.create, backup.list, backup.download, backup.upload, backup.delete, \
-             backup.restore.plan, backup.restore.run, backup.settings.save, backup.prune)"
+             backup.restore.plan, backup.restore.run, backup.settings.save, backup.prune, finance.mirror)"
         );
     }
 
@@ -267,6 +267,8 @@ mod tests {
             "backup.restore.plan",
             "backup.restore.run",
             "backup.prune",
+            // The finance property of every worklog, written as the app.
+            "finance.mirror",
         ];
         assert_eq!(inputs.len() + jobs.len(), operations().len());
         for (operation, input) in inputs {
@@ -365,6 +367,7 @@ mod tests {
             ("backup.restore.run", PEOPLE),
             ("backup.settings.save", PEOPLE),
             ("backup.prune", "..JCO"),
+            ("finance.mirror", "..JCO"),
         ];
         let names: Vec<&str> = matrix.iter().map(|(name, _)| *name).collect();
         assert_eq!(

@@ -415,6 +415,22 @@ pub const MIGRATIONS: &[Migration] = &[
         content MEDIUMTEXT NOT NULL, \
         PRIMARY KEY (installation, archive, seq))",
     },
+    // What the app last wrote to each worklog's property `worklogs.finance`
+    // (`docs/power-bi.md`): whether billable (0 or 1), the approval state and
+    // whether the attributes fit the definitions (0 or 1).
+    // The mirror pass (`finance.mirror`) compares it with what the values
+    // must be and writes only the differences.
+    Migration {
+        name: "0039-finance-mirror",
+        statement: "CREATE TABLE IF NOT EXISTS finance_mirror (\
+        site INT NOT NULL, \
+        worklog BIGINT NOT NULL, \
+        billable SMALLINT NOT NULL, \
+        state VARCHAR(16) NOT NULL, \
+        valid SMALLINT NOT NULL, \
+        updated BIGINT NOT NULL, \
+        PRIMARY KEY (site, worklog))",
+    },
 ];
 
 #[cfg(test)]

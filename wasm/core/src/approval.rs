@@ -503,6 +503,33 @@ pub fn submit_check(
     Ok(b.short_days)
 }
 
+/// The approval state of a worklog: the state of its author's stored period
+/// holding its start (`started_ms`, epoch milliseconds), or [`State::Open`]
+/// when no stored period holds it (a period nobody submitted yet is open).
+///
+/// `periods` are the author's stored periods as `(start_ms, end_ms, state)`,
+/// each covering the instants `[start_ms, end_ms)` it was fixed in; others
+/// may be left out (only the locked ones matter). The same rule as the
+/// lock's (`docs/approvals.md`), for the export's `approval_state` and the
+/// worklog property the app mirrors it to.
+///
+/// ```
+/// use worklogs_core::approval::{worklog_approval_state, State};
+/// let week = (1_000, 2_000, State::Approved);
+/// assert_eq!(worklog_approval_state(1_500, [week]), State::Approved);
+/// assert_eq!(worklog_approval_state(2_000, [week]), State::Open);
+/// assert_eq!(worklog_approval_state(999, std::iter::empty()), State::Open);
+/// ```
+pub fn worklog_approval_state(
+    started_ms: i64,
+    periods: impl IntoIterator<Item = (i64, i64, State)>,
+) -> State {
+    periods
+        .into_iter()
+        .find(|&(start, end, _)| start <= started_ms && started_ms < end)
+        .map_or(State::Open, |(_, _, state)| state)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

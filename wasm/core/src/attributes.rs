@@ -259,6 +259,55 @@ impl Definitions {
     }
 }
 
+impl Definitions {
+    /// Whether a worklog's stored attribute set (`None` without one) fits the
+    /// definitions, as the flat export's `attributes_valid` says
+    /// ([`Definitions::check_stored`]); no set fits.
+    ///
+    /// ```
+    /// use worklogs_core::attributes::Definitions;
+    /// assert!(Definitions::default().fits(None));
+    /// assert!(Definitions::default().fits(Some("{}")));
+    /// assert!(!Definitions::default().fits(Some(r#"{"billable": true}"#)));
+    /// ```
+    pub fn fits(&self, stored: Option<&str>) -> bool {
+        stored.is_none_or(|text| self.check_stored(text).is_ok())
+    }
+
+    /// Whether a worklog is billable, as reports and the flat export count it
+    /// (`billable`): its stored attribute set (the property's JSON text;
+    /// `None` without one) fits the definitions ([`Definitions::check_stored`])
+    /// and holds `"billable": true`. Without the value, or when the set does
+    /// not fit (written past the app), the worklog is not billable: the site
+    /// has no other default.
+    ///
+    /// ```
+    /// use worklogs_core::attributes::{Definition, Definitions, Kind};
+    /// let defs = Definitions::new(vec![Definition {
+    ///     key: "billable".into(), name: "Billable".into(), kind: Kind::Boolean,
+    ///     options: vec![], required: false,
+    /// }])?;
+    /// assert!(defs.billable(Some(r#"{"billable": true}"#)));
+    /// assert!(!defs.billable(Some(r#"{"billable": false}"#)));
+    /// assert!(!defs.billable(Some(r#"{"billable": "yes"}"#)));
+    /// assert!(!defs.billable(None));
+    /// assert!(!Definitions::default().billable(Some(r#"{"billable": true}"#)));
+    /// # Ok::<(), worklogs_core::Error>(())
+    /// ```
+    pub fn billable(&self, stored: Option<&str>) -> bool {
+        let Some(text) = stored else {
+            return false;
+        };
+        if !self.fits(Some(text)) {
+            return false;
+        }
+        serde_json::from_str::<Value>(text)
+            .ok()
+            .and_then(|v| v.get("billable").and_then(Value::as_bool))
+            .unwrap_or(false)
+    }
+}
+
 /// The attribute key of a key in a worklog's stored property: lower snake
 /// case as defined (`work_type`); a camelCase key (`workType`, as earlier
 /// versions and other tools wrote it) maps to the same.

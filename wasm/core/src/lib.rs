@@ -58,6 +58,7 @@ pub mod calendar;
 pub mod duration;
 mod error;
 pub mod export;
+pub mod finance;
 pub mod hours;
 pub mod money;
 pub mod report;

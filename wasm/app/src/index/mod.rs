@@ -23,6 +23,7 @@ pub mod approvals;
 pub mod dict;
 pub mod erased;
 mod fetch;
+pub mod finance;
 pub mod issues;
 pub mod journal;
 pub mod open;
@@ -38,7 +39,7 @@ pub use fetch::{fetch_issues, load_fields, IndexFields, IssueFetch, FIELDS_SETTI
 pub use journal::{JournalSettings, Source as JournalSource};
 pub use rows::{
     note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY,
-    ORIGIN_PROPERTY,
+    FINANCE_PROPERTY, ORIGIN_PROPERTY,
 };
 pub use store::{delete_worklogs, store_issues, store_worklogs, store_worklogs_as, Stored};
 

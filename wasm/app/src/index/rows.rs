@@ -17,6 +17,13 @@ use crate::Error;
 /// The worklog property that holds a worklog's attributes.
 pub const ATTRIBUTES_PROPERTY: &str = "worklogs.attributes";
 
+/// The worklog property that mirrors what finance needs of a worklog
+/// (`worklogs_core::finance::Mirror`): `{"billable", "approvalState"}`, as
+/// the flat export computes them, for tools that read Jira's REST API alone
+/// (`docs/power-bi.md`). Written with every worklog the app writes, and kept
+/// current by `finance.mirror`.
+pub const FINANCE_PROPERTY: &str = "worklogs.finance";
+
 /// The worklog property the app writes on a worklog it put back
 /// (`ops::worklog::put_back`): `{"id", "author", "path"}`, the original
 /// worklog's id and author, and whether it was recreated as the `author` or as

@@ -13,6 +13,7 @@ mod attribute;
 pub mod audit;
 pub mod backup;
 mod directory;
+pub mod finance;
 mod issue_search;
 pub mod journal;
 mod me;
@@ -554,6 +555,12 @@ pub const OPERATIONS: &[Operation] = &[
         JOBS,
         "delete scheduled backups the retention does not keep (jobs only)",
         backup::prune
+    ),
+    operation!(
+        "finance.mirror",
+        JOBS,
+        "bring the worklog property worklogs.finance (billable, approval state) up to date, in slices (jobs only)",
+        finance::mirror
     ),
 ];
 

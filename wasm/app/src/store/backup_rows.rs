@@ -82,12 +82,15 @@ pub const SITE_BOOKKEEPING: &[&str] = &[
     "backup.restore",
     "restore.run",
     "journal.prune",
+    "finance.mirror",
 ];
 
 /// Every table of app data an archive holds, in restore order. Adding a table
 /// is one line here (and its part in `docs/backup.md`). Not here: the worklog
 /// index (`sites`, `dict`, `worklogs`, `issues`, `worklog_deletions`,
-/// `open_projects`), a cache of Jira rebuilt by `sync.full`; `erased_accounts`,
+/// `open_projects`), a cache of Jira rebuilt by `sync.full`; `finance_mirror`,
+/// what the app wrote to Jira's worklog properties (the next `finance.mirror`
+/// pass writes them again); `erased_accounts`,
 /// which stays with the site (an erasure is never undone by a restore); and
 /// `backup_parts` itself.
 pub const TABLES: &[Table] = &[

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::estimate::{Estimate, EstimateRaw, For};
 use super::{
-    checked_attributes, insert_attributes, time_spent, with_notify, write_worklog, TimeSpent,
+    checked_attributes, insert_properties, time_spent, with_notify, write_worklog, TimeSpent,
     Worklog,
 };
 use crate::access::WorklogAction;
@@ -16,6 +16,8 @@ use crate::input::{self, whole_number, Input, IssueRef, Started, Visibility, Vis
 use crate::jira::JiraPath;
 use crate::protocol::Method;
 use crate::Error;
+use worklogs_core::approval::State;
+use worklogs_core::finance::Mirror;
 
 /// The input of `worklog.log`.
 #[derive(Deserialize)]
@@ -119,8 +121,17 @@ pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     );
     locked?;
     let seconds = seconds?;
+    let checked = attributes?;
     // No empty property on a new worklog.
-    let attributes = attributes?.filter(|a| a.as_object().is_some_and(|o| !o.is_empty()));
+    let attributes = checked
+        .values
+        .filter(|a| a.as_object().is_some_and(|o| !o.is_empty()));
+    // The finance property: the period is open (the lock refused a locked one).
+    let mirror = Mirror {
+        billable: checked.billable,
+        approval_state: State::Open,
+        attributes_valid: true,
+    };
     let mut path = JiraPath::api(&["issue", input.issue.as_str(), "worklog"]);
     if attributes.is_some() {
         // With its properties, so the answer (and the index) has the attributes.
@@ -139,11 +150,18 @@ pub async fn log(ctx: &Ctx, input: LogInput) -> Result<Worklog, Error> {
     if let Some(visibility) = input.visibility {
         body.insert("visibility".into(), visibility.to_jira());
     }
-    if let Some(attributes) = attributes {
-        insert_attributes(&mut body, attributes);
-    }
+    insert_properties(&mut body, attributes, Some(mirror));
     let target = (&input.issue, None);
-    write_worklog(ctx, Method::Post, &path, body, target, WorklogAction::Log).await
+    write_worklog(
+        ctx,
+        Method::Post,
+        &path,
+        body,
+        target,
+        WorklogAction::Log,
+        Some(mirror),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -301,9 +319,12 @@ pub(crate) mod tests {
             "/rest/api/3/issue/ALPHA-2/worklog?expand=properties"
         );
         let sent: Value = serde_json::from_str(requests[0].body.as_deref().unwrap()).unwrap();
+        // With the finance property: billable as the export counts it.
         assert_eq!(
             sent["properties"],
-            json!([{"key": "worklogs.attributes", "value": attributes}])
+            json!([{"key": "worklogs.attributes", "value": attributes},
+                   {"key": "worklogs.finance", "value":
+                       {"billable": true, "approvalState": "open", "attributesValid": true}}])
         );
         assert_eq!(out["attributes"], attributes);
     }
@@ -366,7 +387,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn without_definitions_no_property_is_sent() {
+    fn without_definitions_no_attribute_property_is_sent() {
         let mut host = FakeHost::new(Some("alice")).on_jira(echo);
         let out = host
             .run(
@@ -377,7 +398,12 @@ pub(crate) mod tests {
             .unwrap();
         let request = host.jira_requests().remove(0);
         assert_eq!(request.path, "/rest/api/3/issue/ALPHA-2/worklog");
-        assert!(!request.body.unwrap().contains("properties"));
+        let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            sent["properties"],
+            json!([{"key": "worklogs.finance", "value":
+                       {"billable": false, "approvalState": "open", "attributesValid": true}}])
+        );
         assert!(out.get("attributes").is_none());
         let e = host
             .run(
@@ -407,7 +433,9 @@ pub(crate) mod tests {
         let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             sent,
-            json!({"started": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60})
+            json!({"started": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60,
+                   "properties": [{"key": "worklogs.finance", "value":
+                       {"billable": false, "approvalState": "open", "attributesValid": true}}]})
         );
     }
 

@@ -30,7 +30,8 @@ use crate::protocol::{HttpResponse, Method};
 use crate::{store, Error};
 use worklogs_core::duration::{self, TimeTrackingSettings};
 
-use super::settings;
+use super::{finance, settings};
+use worklogs_core::finance::Mirror;
 
 /// A worklog as the app shows it.
 #[derive(Serialize, Debug, PartialEq, Eq)]
@@ -211,6 +212,9 @@ async fn write(
 /// # Errors
 ///
 /// As [`write`]; `upstream` when Jira's answer is not a worklog.
+///
+/// `mirror`, when the body carries the finance property, is recorded as
+/// written ([`finance::written`]).
 async fn write_worklog(
     ctx: &Ctx,
     method: Method,
@@ -218,6 +222,7 @@ async fn write_worklog(
     body: serde_json::Map<String, serde_json::Value>,
     target: (&IssueRef, Option<&WorklogId>),
     action: WorklogAction,
+    mirror: Option<Mirror>,
 ) -> Result<Worklog, Error> {
     let body = serde_json::Value::Object(body).to_string();
     let call = Call::new(method, path.clone(), Some(body));
@@ -225,7 +230,11 @@ async fn write_worklog(
     let response = response?;
     let written: JiraWorklog = call.parse(&response)?;
     let written = written.into_worklog()?;
+    let site = index.0.as_ref().ok().copied();
     index_written(ctx, index, &response).await;
+    if let (Some(site), Some(mirror)) = (site, mirror) {
+        finance::written(ctx, site, &written.id, mirror).await;
+    }
     Ok(written)
 }
 
@@ -244,7 +253,7 @@ async fn write_worklog(
 async fn checked_attributes(
     ctx: &Ctx,
     values: Option<serde_json::Map<String, serde_json::Value>>,
-) -> Result<Option<serde_json::Value>, Error> {
+) -> Result<Checked, Error> {
     let definitions = store::load::<worklogs_core::attributes::Definitions>(ctx).await?;
     let given = values.is_some();
     let values = values.unwrap_or_default();
@@ -256,20 +265,46 @@ async fn checked_attributes(
             .unwrap_or(message);
         Error::invalid_field(&field, message)
     })?;
-    Ok(given.then_some(serde_json::Value::Object(values)))
+    // Whether the worklog is billable as the export counts it, from the same
+    // definitions: the finance property written with it.
+    let billable =
+        definitions.billable(Some(&serde_json::Value::Object(values.clone()).to_string()));
+    Ok(Checked {
+        values: given.then_some(serde_json::Value::Object(values)),
+        billable,
+    })
 }
 
-/// Puts the attribute values into a worklog body as the worklog property
-/// `worklogs.attributes` (Jira's `properties: [{key, value}]`), so that the
-/// worklog and its attributes are written in one request.
-fn insert_attributes(
+/// Attribute values checked by [`checked_attributes`].
+struct Checked {
+    /// The values to write; `None` when nothing is to be written.
+    values: Option<serde_json::Value>,
+    /// Whether they make the worklog billable ([`Definitions::billable`]).
+    ///
+    /// [`Definitions::billable`]: worklogs_core::attributes::Definitions::billable
+    billable: bool,
+}
+
+/// Puts the attribute values and the finance mirror into a worklog body as
+/// the worklog properties `worklogs.attributes` and `worklogs.finance`
+/// (Jira's `properties: [{key, value}]`), so that the worklog and its
+/// properties are written in one request. Nothing when both are absent.
+fn insert_properties(
     body: &mut serde_json::Map<String, serde_json::Value>,
-    attributes: serde_json::Value,
+    attributes: Option<serde_json::Value>,
+    mirror: Option<Mirror>,
 ) {
-    body.insert(
-        "properties".into(),
-        serde_json::json!([{"key": index::ATTRIBUTES_PROPERTY, "value": attributes}]),
-    );
+    let mut properties = Vec::new();
+    if let Some(attributes) = attributes {
+        properties
+            .push(serde_json::json!({"key": index::ATTRIBUTES_PROPERTY, "value": attributes}));
+    }
+    if let Some(mirror) = mirror {
+        properties.push(finance::property(mirror));
+    }
+    if !properties.is_empty() {
+        body.insert("properties".into(), serde_json::Value::Array(properties));
+    }
 }
 
 /// `path` with Jira's `notifyUsers` option when given.

@@ -29,8 +29,10 @@ use crate::index::{self, ATTRIBUTES_PROPERTY, ORIGIN_PROPERTY};
 use crate::input::parse_date_time;
 use crate::jira::types::Visibility;
 use crate::jira::{id_string, Call, JiraPath};
+use crate::ops::finance;
 use crate::protocol::{HttpResponse, Method, Principal};
 use crate::{Error, ErrorCode};
+use worklogs_core::finance::Mirror;
 
 /// The most worklogs Jira gives in one page of an issue's worklogs.
 const PAGE: usize = 5000;
@@ -302,10 +304,18 @@ pub async fn put_back(
     current: Option<&Current>,
     path: Option<Path>,
 ) -> Result<PutBack, Error> {
+    if let Some(current) = current.filter(|c| same(version, c)) {
+        return Ok(PutBack::Unchanged { id: current.id });
+    }
+    // The finance property goes with the version put back: billable by its
+    // attributes, and its period's approval state (a locked one, when the
+    // lock repairs an outside edit).
+    let attributes = attributes_key(version.attributes.as_ref());
+    let mirror =
+        finance::mirror_of(ctx, &version.author, version.started, attributes.as_deref()).await?;
     match current {
-        Some(current) if same(version, current) => Ok(PutBack::Unchanged { id: current.id }),
-        Some(current) => revert(ctx, version, current).await,
-        None => recreate(ctx, version, path).await,
+        Some(current) => revert(ctx, version, current, mirror).await,
+        None => recreate(ctx, version, path, mirror).await,
     }
 }
 
@@ -345,7 +355,12 @@ fn attributes_key(attributes: Option<&Json>) -> Option<String> {
 /// The body of a create or an update (`update`: an empty comment is written
 /// to clear Jira's, and no comment kept leaves Jira's alone): the version's
 /// fields and properties.
-fn body(version: &Version, origin: Option<Json>, update: bool) -> Result<String, Error> {
+fn body(
+    version: &Version,
+    origin: Option<Json>,
+    update: bool,
+    mirror: Mirror,
+) -> Result<String, Error> {
     let started = chrono::DateTime::from_timestamp_millis(version.started).ok_or_else(|| {
         Error::invalid_field("started", format!("{} is not an instant", version.started))
     })?;
@@ -374,6 +389,7 @@ fn body(version: &Version, origin: Option<Json>, update: bool) -> Result<String,
     if let Some(origin) = origin {
         properties.push(json!({"key": ORIGIN_PROPERTY, "value": origin}));
     }
+    properties.push(finance::property(mirror));
     if !properties.is_empty() {
         body.insert("properties".into(), Json::Array(properties));
     }
@@ -390,7 +406,12 @@ fn refused(status: u16) -> bool {
     matches!(status, 400 | 401 | 403)
 }
 
-async fn recreate(ctx: &Ctx, version: &Version, path: Option<Path>) -> Result<PutBack, Error> {
+async fn recreate(
+    ctx: &Ctx,
+    version: &Version,
+    path: Option<Path>,
+    mirror: Mirror,
+) -> Result<PutBack, Error> {
     let path = match path {
         Some(path) => path,
         None => route(ctx, &version.author, version.issue).await?.path,
@@ -399,7 +420,7 @@ async fn recreate(ctx: &Ctx, version: &Version, path: Option<Path>) -> Result<Pu
         .query("adjustEstimate", "leave")
         .query("expand", "properties");
     if path == Path::Author {
-        let body = body(version, Some(origin(version, Path::Author)), false)?;
+        let body = body(version, Some(origin(version, Path::Author)), false, mirror)?;
         let call = Call::new(Method::Post, target.clone(), Some(body))
             .by(Principal::Impersonate(version.author.clone()))
             .patient();
@@ -418,7 +439,7 @@ async fn recreate(ctx: &Ctx, version: &Version, path: Option<Path>) -> Result<Pu
             });
         }
     }
-    let body = body(version, Some(origin(version, Path::App)), false)?;
+    let body = body(version, Some(origin(version, Path::App)), false, mirror)?;
     let call = Call::new(Method::Post, target, Some(body))
         .as_app()
         .patient();
@@ -431,7 +452,12 @@ async fn recreate(ctx: &Ctx, version: &Version, path: Option<Path>) -> Result<Pu
     })
 }
 
-async fn revert(ctx: &Ctx, version: &Version, current: &Current) -> Result<PutBack, Error> {
+async fn revert(
+    ctx: &Ctx,
+    version: &Version,
+    current: &Current,
+    mirror: Mirror,
+) -> Result<PutBack, Error> {
     let origin = current.origin.map(|_| {
         let path = if current.by_app {
             Path::App
@@ -440,7 +466,7 @@ async fn revert(ctx: &Ctx, version: &Version, current: &Current) -> Result<PutBa
         };
         origin(version, path)
     });
-    let body = body(version, origin, true)?;
+    let body = body(version, origin, true, mirror)?;
     let target = JiraPath::api(&[
         "issue",
         &version.issue.to_string(),

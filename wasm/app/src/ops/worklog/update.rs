@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::estimate::{Estimate, EstimateRaw, For};
 use super::{
-    checked_attributes, insert_attributes, time_spent, with_notify, write_worklog, TimeSpent,
+    checked_attributes, insert_properties, time_spent, with_notify, write_worklog, TimeSpent,
     Worklog,
 };
 use crate::access::WorklogAction;
@@ -18,6 +18,8 @@ use crate::input::{
 use crate::jira::JiraPath;
 use crate::protocol::Method;
 use crate::Error;
+use worklogs_core::approval::State;
+use worklogs_core::finance::Mirror;
 
 /// The input of `worklog.update`.
 #[derive(Deserialize)]
@@ -113,7 +115,7 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
         },
         async {
             match input.attributes {
-                Some(values) => checked_attributes(ctx, Some(values)).await,
+                Some(values) => checked_attributes(ctx, Some(values)).await.map(Some),
                 None => Ok(None),
             }
         }
@@ -138,13 +140,27 @@ pub async fn update(ctx: &Ctx, input: UpdateInput) -> Result<Worklog, Error> {
     if let Some(visibility) = input.visibility {
         body.insert("visibility".into(), visibility.to_jira());
     }
-    if let Some(attributes) = attributes {
-        insert_attributes(&mut body, attributes);
-    }
+    // New attributes may change whether it is billable: the finance property
+    // goes with them (the period is open: the lock refused a locked one).
+    let mirror = attributes.as_ref().map(|a| Mirror {
+        billable: a.billable,
+        approval_state: State::Open,
+        attributes_valid: true,
+    });
+    insert_properties(&mut body, attributes.and_then(|a| a.values), mirror);
     let target = (&input.issue, Some(&input.id));
     // With its properties, so the index keeps the worklog's attributes.
     let path = path.query("expand", "properties");
-    write_worklog(ctx, Method::Put, &path, body, target, WorklogAction::Edit).await
+    write_worklog(
+        ctx,
+        Method::Put,
+        &path,
+        body,
+        target,
+        WorklogAction::Edit,
+        mirror,
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -204,7 +220,10 @@ mod tests {
         let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             sent,
-            json!({"properties": [{"key": "worklogs.attributes", "value": {"work_type": "Dev", "hours": 2}}]})
+            json!({"properties": [
+                {"key": "worklogs.attributes", "value": {"work_type": "Dev", "hours": 2}},
+                {"key": "worklogs.finance", "value":
+                    {"billable": false, "approvalState": "open", "attributesValid": true}}]})
         );
         assert_eq!(out["attributes"], json!({"work_type": "Dev", "hours": 2}));
         // Without attributes nothing is read or sent about them.
