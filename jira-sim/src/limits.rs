@@ -464,6 +464,7 @@ impl Limiter {
     }
 
     /// `(limit, remaining)` of the quota, if one is set.
+    #[cfg(test)]
     pub fn quota_left(&self) -> Option<(u64, u64)> {
         self.limits
             .quota
