@@ -13,6 +13,13 @@
 - A privacy erasure: `privacy.report` erasing accounts closed in the simulator, killed at
   seeded-random moments after an erasure landed, resumed until done: the end state equals an
   uninterrupted run's on a copy of the same data.
+- A worklog restore: `restore.run` bringing back worklogs deleted in Jira itself, killed at
+  seeded-random moments while it recreates, resumed until done: every deleted worklog is in
+  Jira again exactly once (no loss, no duplicate), and the index is Jira's after the next sync.
+- The app-data backup (the scheduled job's `backup.create`) and the archive's restore
+  (`backup.restore.run`), each killed at seeded-random moments after a part landed or rows were
+  restored, resumed until done: the archive is complete, verifies, and holds the rows of an
+  uninterrupted one; the restored tables equal the archive's.
 
 Bounded for `make test` (a 20,000-worklog world, three kills each); the long version
 (WORKLOGS_LONG=1: 200,000 worklogs, ten kills each) is skipped otherwise. The seed is
