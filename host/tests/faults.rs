@@ -131,19 +131,33 @@ enum Op {
     AttributeSave,
     ScheduleSave,
     SyncSlice,
+    Submit,
+    Approve,
+    Reject,
+    Reopen,
+    Restore,
+    Backup,
+    BackupRestore,
     Privacy,
 }
 
 impl Op {
     /// In this order: the erasure comes last, since it leaves the index
     /// naming a closed account differently from Jira.
-    const ALL: [Op; 7] = [
+    const ALL: [Op; 14] = [
         Op::Log,
         Op::Update,
         Op::Delete,
         Op::AttributeSave,
         Op::ScheduleSave,
         Op::SyncSlice,
+        Op::Submit,
+        Op::Approve,
+        Op::Reject,
+        Op::Reopen,
+        Op::Restore,
+        Op::Backup,
+        Op::BackupRestore,
         Op::Privacy,
     ];
 
@@ -155,20 +169,45 @@ impl Op {
             Op::AttributeSave => "attribute.save",
             Op::ScheduleSave => "schedule.save",
             Op::SyncSlice => "sync.incremental",
+            Op::Submit => "approval.submit",
+            Op::Approve => "approval.approve",
+            Op::Reject => "approval.reject",
+            Op::Reopen => "approval.reopen",
+            Op::Restore => "restore.run",
+            Op::Backup => "backup.create",
+            Op::BackupRestore => "backup.restore.run",
             Op::Privacy => "privacy.report",
+        }
+    }
+
+    /// For an approval operation: the state it starts from and the state it
+    /// leads to.
+    fn transition(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Op::Submit => Some(("open", "submitted")),
+            Op::Approve => Some(("submitted", "approved")),
+            Op::Reject => Some(("submitted", "open")),
+            Op::Reopen => Some(("approved", "open")),
+            _ => None,
         }
     }
 
     fn context(self, app: &App) -> Context {
         let demo = app.demo().unwrap();
         match self {
-            Op::Log | Op::Update | Op::Delete => app
+            Op::Log | Op::Update | Op::Delete | Op::Submit => app
                 .host()
                 .context(EntryPoint::Person, Some(demo.account_id("alice"))),
-            Op::AttributeSave | Op::ScheduleSave => app
+            Op::AttributeSave
+            | Op::ScheduleSave
+            | Op::Approve
+            | Op::Reject
+            | Op::Reopen
+            | Op::Restore
+            | Op::BackupRestore => app
                 .host()
                 .context(EntryPoint::Person, Some(demo.account_id("dave"))),
-            Op::SyncSlice | Op::Privacy => app.host().context(EntryPoint::Job, None),
+            Op::SyncSlice | Op::Backup | Op::Privacy => app.host().context(EntryPoint::Job, None),
         }
     }
 
@@ -216,6 +255,65 @@ impl Op {
                 sim(app).with_world(|w| w.advance_time(120_000));
                 json!({})
             }
+            Op::Submit | Op::Approve | Op::Reject | Op::Reopen => {
+                let (from, _) = self.transition().unwrap();
+                let start = period_in(app, from).await;
+                let alice = app.demo().unwrap().account_id("alice");
+                match self {
+                    Op::Submit => json!({"date": PERIOD_DAY}),
+                    Op::Approve => json!({"accountId": alice, "periodStart": start}),
+                    _ => json!({"accountId": alice, "periodStart": start,
+                                "reason": format!("the fault matrix, case {n}")}),
+                }
+            }
+            Op::Restore => {
+                // A worklog alice logged, deleted in Jira itself (outside the
+                // app) and seen by the sync: the restore brings it back from
+                // the journal.
+                let seconds = 60 * (i64::from(n) + 1) + 7;
+                let logged = person(
+                    app,
+                    "alice",
+                    "worklog.log",
+                    &json!({"issue": "ALPHA-3", "seconds": seconds, "started": RESTORED_AT}),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("setting up: {e}"));
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                let from_ms = worklogs_host::now_ms();
+                let url = format!(
+                    "{}/rest/api/3/issue/ALPHA-3/worklog/{}",
+                    app.demo().unwrap().base_url(),
+                    logged["id"].as_str().unwrap()
+                );
+                let reply = reqwest::Client::new()
+                    .delete(url)
+                    .header("x-sim-account", "alice")
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(reply.status().as_u16(), 204);
+                sync(app).await;
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                json!({"fromMs": from_ms, "toMs": worklogs_host::now_ms() + 1,
+                       "issue": logged["issueId"].as_str().map_or_else(|| logged["issueId"].to_string(), str::to_owned),
+                       CHECK: seconds})
+            }
+            Op::Backup => json!({}),
+            Op::BackupRestore => {
+                // An archive of the app's data, made once and restored by
+                // every case.
+                let archive = ARCHIVE.lock().unwrap().clone();
+                let archive = match archive {
+                    Some(archive) => archive,
+                    None => {
+                        let archive = backup_until_done(app, &json!({}), "setting up").await;
+                        *ARCHIVE.lock().unwrap() = Some(archive.clone());
+                        archive
+                    }
+                };
+                json!({ "archive": archive })
+            }
             Op::Privacy => {
                 // A stored account closed (each case on a fresh host: erasure
                 // sticks).
@@ -256,6 +354,13 @@ impl Op {
                 assert_eq!(fact.3, seconds, "{case}");
             }
             Op::Delete if ok => assert!(!facts.contains_key(&id.unwrap()), "{case}"),
+            Op::Restore => {
+                let back = restored(app, input);
+                assert!(back <= 1, "{case}: restored {back} times");
+                if ok {
+                    assert_eq!(back, 1, "{case}");
+                }
+            }
             _ => {}
         }
     }
@@ -316,6 +421,107 @@ impl Op {
                 let log: Json = serde_json::from_str(&log).unwrap();
                 assert_eq!(log["entries"][0]["after"], json!(stored), "{case}: {log}");
             }
+            Op::Submit | Op::Approve | Op::Reject | Op::Reopen => {
+                // An error leaves the period where it was or where the call
+                // took it; the person calls again if it did not land; then
+                // the period is where the call leads, the decision is in the
+                // audit log, and the index is Jira's.
+                let (from, to) = self.transition().unwrap();
+                let after = period_state(app).await;
+                assert!(after == from || after == to, "{case}: {after}");
+                if after == from {
+                    let ctx = self.context(app);
+                    app.host()
+                        .run(&ctx, self.name(), &op_input(input).to_string())
+                        .await
+                        .unwrap_or_else(|e| panic!("{case}: {} again: {e}", self.name()));
+                }
+                assert_eq!(period_state(app).await, to, "{case}");
+                let log = person(app, "dave", "audit.list", &json!({"limit": 5}))
+                    .await
+                    .unwrap();
+                let verb = self.name().trim_start_matches("approval.");
+                assert!(
+                    log["entries"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|e| { format!("{} {}", e["action"], e["subject"]).contains(verb) }),
+                    "{case}: {log}"
+                );
+                sync(app).await;
+                assert_index_is_jira(app, case).await;
+            }
+            Op::Restore => {
+                // Dave runs the same restore again until it ends: the
+                // worklog is in Jira once, as alice's, and the index is
+                // Jira's.
+                let selection = op_input(input);
+                for slices in 0.. {
+                    let again = person(app, "dave", "restore.run", &selection)
+                        .await
+                        .unwrap_or_else(|e| panic!("{case}: restore.run again: {e}"));
+                    if again["more"] != json!(true) {
+                        break;
+                    }
+                    assert!(slices < 50, "{case}: restore.run does not end");
+                }
+                let back = restored(app, input);
+                if back != 1 && KNOWN_DUPLICATE.contains(&case) {
+                    eprintln!("{case}: KNOWN FAILURE, restored {back} times (a recreate whose answer was lost)");
+                } else {
+                    assert_eq!(back, 1, "{case}: restored {back} times");
+                }
+                sync(app).await;
+                assert_index_is_jira(app, case).await;
+            }
+            Op::Backup => {
+                // The job runs again until it ends: the newest archive is
+                // complete and every part verifies.
+                let archive = backup_until_done(app, input, case).await;
+                let list = person(app, "dave", "backup.list", &json!({}))
+                    .await
+                    .unwrap();
+                let entry = list["archives"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|a| a["archive"] == json!(archive))
+                    .cloned()
+                    .unwrap_or_else(|| panic!("{case}: {archive} is not listed: {list}"));
+                assert_eq!(entry["complete"], json!(true), "{case}: {entry}");
+                let plan = until_done(
+                    app,
+                    "backup.restore.plan",
+                    &json!({"archive": archive}),
+                    case,
+                )
+                .await;
+                assert_eq!(plan["verified"], json!(true), "{case}: {plan}");
+            }
+            Op::BackupRestore => {
+                // Dave runs the same restore again until it ends: the app's
+                // tables hold the archive's rows, none lost or doubled (the
+                // audit log one more: the restore's own entry).
+                until_done(app, "backup.restore.run", &op_input(input), case).await;
+                let plan = until_done(app, "backup.restore.plan", &op_input(input), case).await;
+                assert_eq!(plan["verified"], json!(true), "{case}: {plan}");
+                for table in plan["plan"]["tables"].as_array().unwrap() {
+                    let (archived, current) = (
+                        table["archiveRows"].as_u64().unwrap(),
+                        table["currentRows"].as_u64().unwrap(),
+                    );
+                    match table["table"].as_str().unwrap() {
+                        "audit_log" => assert!(current > archived, "{case}: {table}"),
+                        // The settings hold the jobs' checkpoints besides
+                        // the archive's rows.
+                        "settings" => assert!(current >= archived, "{case}: {table}"),
+                        _ => assert_eq!(current, archived, "{case}: {table}"),
+                    }
+                }
+                sync(app).await;
+                assert_index_is_jira(app, case).await;
+            }
             Op::Privacy => {
                 // The job runs again: the closed account is erased, no
                 // worklog is lost.
@@ -339,6 +545,164 @@ impl Op {
         }
     }
 }
+
+/// The key of an input that the test keeps for its checks and does not send.
+const CHECK: &str = "_check";
+
+/// The operation's input without the test's own key.
+fn op_input(input: &Json) -> Json {
+    let mut input = input.clone();
+    if let Some(object) = input.as_object_mut() {
+        object.remove(CHECK);
+    }
+    input
+}
+
+/// Runs `operation` as the demo person `who`; its answer as JSON.
+async fn person(app: &App, who: &str, operation: &str, input: &Json) -> Result<Json, TaskError> {
+    let ctx = app.host().context(
+        EntryPoint::Person,
+        Some(app.demo().unwrap().account_id(who)),
+    );
+    let out = app.host().run(&ctx, operation, &input.to_string()).await?;
+    Ok(serde_json::from_str(&out).expect("JSON"))
+}
+
+/// Runs a sliced operation as dave until it answers `more: false`; its last
+/// answer.
+async fn until_done(app: &App, operation: &str, input: &Json, case: &str) -> Json {
+    for _ in 0..100 {
+        let answer = person(app, "dave", operation, input)
+            .await
+            .unwrap_or_else(|e| panic!("{case}: {operation}: {e}"));
+        if answer["more"] != json!(true) {
+            return answer;
+        }
+    }
+    panic!("{case}: {operation} does not end")
+}
+
+/// Runs the backup job until it ends; the archive it made.
+async fn backup_until_done(app: &App, input: &Json, case: &str) -> String {
+    let ctx = app.host().context(EntryPoint::Job, None);
+    let mut archive = None;
+    for _ in 0..100 {
+        let out = app
+            .host()
+            .run(&ctx, "backup.create", &input.to_string())
+            .await
+            .unwrap_or_else(|e| panic!("{case}: backup.create: {e}"));
+        let answer: Json = serde_json::from_str(&out).unwrap();
+        if let Some(a) = answer["archive"].as_str() {
+            archive = Some(a.to_owned());
+        }
+        if answer["more"] != json!(true) {
+            return archive.unwrap_or_else(|| panic!("{case}: no archive: {answer}"));
+        }
+    }
+    panic!("{case}: backup.create does not end")
+}
+
+/// A day of alice's period that the approval operations move through the
+/// workflow (the week of 2026-11-02: no other operation logs there).
+const PERIOD_DAY: &str = "2026-11-04";
+
+/// When the worklogs [`Op::Restore`] brings back start: 2026-11-18T09:00+01:00
+/// (a day no other operation uses).
+const RESTORED_AT: &str = "2026-11-18T09:00:00.000+01:00";
+const RESTORED_AT_MS: i64 = 1_794_988_800_000;
+
+/// The state of alice's period holding [`PERIOD_DAY`].
+async fn period_state(app: &App) -> String {
+    let status = person(
+        app,
+        "alice",
+        "approval.status",
+        &json!({"date": PERIOD_DAY}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("approval.status: {e}"));
+    status["state"].as_str().unwrap().to_owned()
+}
+
+/// Brings alice's period to `state` through the workflow; its first day.
+async fn period_in(app: &App, state: &str) -> String {
+    let alice = app.demo().unwrap().account_id("alice");
+    for _ in 0..4 {
+        let status = person(
+            app,
+            "alice",
+            "approval.status",
+            &json!({"date": PERIOD_DAY}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("approval.status: {e}"));
+        let (now, start) = (status["state"].as_str().unwrap(), status["start"].clone());
+        if now == state {
+            return start.as_str().unwrap().to_owned();
+        }
+        let reason = "the fault matrix starts again";
+        let next = match now {
+            "approved" => {
+                person(
+                    app,
+                    "dave",
+                    "approval.reopen",
+                    &json!({"accountId": alice, "periodStart": start, "reason": reason}),
+                )
+                .await
+            }
+            "submitted" if state == "approved" => {
+                person(
+                    app,
+                    "dave",
+                    "approval.approve",
+                    &json!({"accountId": alice, "periodStart": start}),
+                )
+                .await
+            }
+            "submitted" => {
+                person(
+                    app,
+                    "dave",
+                    "approval.reject",
+                    &json!({"accountId": alice, "periodStart": start, "reason": reason}),
+                )
+                .await
+            }
+            _ => {
+                person(
+                    app,
+                    "alice",
+                    "approval.submit",
+                    &json!({"date": PERIOD_DAY}),
+                )
+                .await
+            }
+        };
+        next.unwrap_or_else(|e| panic!("from {now} towards {state}: {e}"));
+    }
+    panic!("alice's period does not reach {state}")
+}
+
+/// How many times Jira holds the worklog [`Op::Restore`] deleted (alice's, at
+/// [`RESTORED_AT`], of the case's seconds).
+fn restored(app: &App, input: &Json) -> usize {
+    let alice = app.demo().unwrap().account_id("alice");
+    let seconds = input[CHECK].as_i64().unwrap();
+    jira_facts(app)
+        .values()
+        .filter(|f| f.1 == alice && f.3 == seconds && f.2 == RESTORED_AT_MS)
+        .count()
+}
+
+/// The archive [`Op::BackupRestore`] restores.
+static ARCHIVE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Cases of `restore.run` known to recreate a worklog twice: a recreate
+/// whose answer is lost (Jira performed the `POST`, the app does not know)
+/// and whose copy the next run does not recognise. Empty when none is known.
+const KNOWN_DUPLICATE: &[&str] = &[];
 
 /// Sets a demo account's state in the simulator (`active`, `closed`).
 async fn set_account(app: &App, who: &str, status: &str) {
@@ -380,7 +744,7 @@ async fn run(
     let result = app
         .host()
         .runtime()
-        .run(&ctx, op.name(), &input.to_string(), &faulty)
+        .run(&ctx, op.name(), &op_input(input).to_string(), &faulty)
         .await;
     (result, faulty.counts())
 }
@@ -467,7 +831,14 @@ async fn matrix(cap: u32) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_write_survives_a_fault_at_each_of_its_first_effects() {
-    let cases = matrix(3).await;
+    // FAULT_POSITIONS: the first N positions of each kind (default 3), or
+    // `all` (the benchmark: every position).
+    let cap = match std::env::var("FAULT_POSITIONS").as_deref() {
+        Ok("all") => u32::MAX,
+        Ok(n) => n.parse().expect("FAULT_POSITIONS: a number or `all`"),
+        Err(_) => 3,
+    };
+    let cases = matrix(cap).await;
     eprintln!("{cases} (operation, position, fault) cases");
     assert!(cases >= 100, "{cases}");
 }

@@ -14,8 +14,15 @@
 //!   issue in a short and a long window (20 in 2 s, 100 in 30 s).
 //!
 //! Every answer while a quota is set carries `X-RateLimit-Limit` and
-//! `X-RateLimit-Remaining` (the quota's points), and `X-RateLimit-NearLimit:
-//! true` when less than a fifth of it remains.
+//! `X-RateLimit-Remaining` (the quota's points), `X-RateLimit-NearLimit:
+//! true` when less than a fifth of it remains, and the beta headers Jira Cloud
+//! sends in the shape of the IETF draft "RateLimit header fields for HTTP"
+//! (structured fields, one item per policy): `Beta-RateLimit-Policy:
+//! "<policy>";q=<points>;w=<window in seconds>` and `Beta-RateLimit:
+//! "<policy>";r=<points remaining>;t=<seconds until the window ends>`, the
+//! policy named after the quota's `RateLimit-Reason`. These are what a client
+//! paces by before it meets a 429 (Jira sends nothing before a burst or an
+//! issue's writes are refused).
 //!
 //! The limiter is off unless configured ([`crate::Sim::set_rate_limits`], the
 //! control route `/sim/ratelimits`, `jira-sim --rate-limits documented`), and it
@@ -457,11 +464,49 @@ impl Limiter {
     }
 
     /// `(limit, remaining)` of the quota, if one is set.
+    #[cfg(test)]
     pub fn quota_left(&self) -> Option<(u64, u64)> {
         self.limits
             .quota
             .as_ref()
             .map(|q| (q.points, q.points.saturating_sub(self.used)))
+    }
+
+    /// The quota's headers at `now` (see the module's documentation); none
+    /// without a quota.
+    pub fn quota_headers(&mut self, now: i64) -> Vec<(&'static str, String)> {
+        self.roll(now);
+        let Some(q) = &self.limits.quota else {
+            return Vec::new();
+        };
+        let remaining = q.points.saturating_sub(self.used);
+        let window = q.window_ms.max(1);
+        let reset_ms = self.window_start.saturating_add(window).saturating_sub(now);
+        let mut headers = vec![
+            ("x-ratelimit-limit", q.points.to_string()),
+            ("x-ratelimit-remaining", remaining.to_string()),
+            (
+                "beta-ratelimit-policy",
+                format!(
+                    "\"{}\";q={};w={}",
+                    q.reason,
+                    q.points,
+                    (window + 999) / 1000
+                ),
+            ),
+            (
+                "beta-ratelimit",
+                format!(
+                    "\"{}\";r={remaining};t={}",
+                    q.reason,
+                    (reset_ms.max(0) + 999) / 1000
+                ),
+            ),
+        ];
+        if remaining.saturating_mul(5) < q.points {
+            headers.push(("x-ratelimit-nearlimit", "true".to_owned()));
+        }
+        headers
     }
 
     /// `{"points": charged in all, "refused": {reason: count}}`.
@@ -737,6 +782,15 @@ mod tests {
         }
         let last = get("/rest/api/3/myself");
         assert_eq!(header(&last, "x-ratelimit-remaining").as_deref(), Some("0"));
+        // The beta headers: the policy, and what is left until the window ends.
+        assert_eq!(
+            header(&last, "beta-ratelimit-policy").as_deref(),
+            Some("\"jira-quota-global-based\";q=5;w=60")
+        );
+        assert_eq!(
+            header(&last, "beta-ratelimit").as_deref(),
+            Some("\"jira-quota-global-based\";r=0;t=60")
+        );
         assert_eq!(
             header(&last, "x-ratelimit-nearlimit").as_deref(),
             Some("true")

@@ -148,9 +148,8 @@ async fn limited(sim: &Sim, key: &str, path: &str, req: Request, next: Next) -> 
             set("retry-after", refusal.retry_after(now).to_string());
             set("x-ratelimit-reset", limits::reset_header(refusal.until_ms));
             set("ratelimit-reason", refusal.reason.to_owned());
-            if let Some((limit, remaining)) = sim.limit_quota() {
-                set("x-ratelimit-limit", limit.to_string());
-                set("x-ratelimit-remaining", remaining.to_string());
+            for (name, value) in sim.limit_quota_headers() {
+                set(name, value);
             }
             return res;
         }
@@ -172,18 +171,10 @@ async fn limited(sim: &Sim, key: &str, path: &str, req: Request, next: Next) -> 
         (res, 0)
     };
     let mut res = res;
-    if let Some((limit, remaining)) = sim.limit_charge(write, objects) {
-        let headers = res.headers_mut();
-        for (name, value) in [
-            ("x-ratelimit-limit", limit.to_string()),
-            ("x-ratelimit-remaining", remaining.to_string()),
-        ] {
-            if let Ok(v) = HeaderValue::from_str(&value) {
-                headers.insert(name, v);
-            }
-        }
-        if remaining.saturating_mul(5) < limit {
-            headers.insert("x-ratelimit-nearlimit", HeaderValue::from_static("true"));
+    let headers = res.headers_mut();
+    for (name, value) in sim.limit_charge(write, objects) {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
         }
     }
     res

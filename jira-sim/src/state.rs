@@ -176,20 +176,24 @@ impl Sim {
         Some(limiter.admit(now, ask).map_err(|r| (r, now)))
     }
 
-    /// Charges an answered request to the quota; `(limit, remaining)` after it.
-    pub(crate) fn limit_charge(&self, write: bool, objects: u64) -> Option<(u64, u64)> {
+    /// Charges an answered request to the quota; the quota's headers after it.
+    pub(crate) fn limit_charge(&self, write: bool, objects: u64) -> Vec<(&'static str, String)> {
         let now = self.with_world(|w| w.now_ms());
         let mut limiter = lock(&self.inner.limiter);
-        let limiter = limiter.as_mut()?;
+        let Some(limiter) = limiter.as_mut() else {
+            return Vec::new();
+        };
         limiter.charge(now, write, objects);
-        limiter.quota_left()
+        limiter.quota_headers(now)
     }
 
-    /// The quota's `(limit, remaining)`, if limits with a quota are set.
-    pub(crate) fn limit_quota(&self) -> Option<(u64, u64)> {
+    /// The quota's headers now, if limits with a quota are set.
+    pub(crate) fn limit_quota_headers(&self) -> Vec<(&'static str, String)> {
+        let now = self.with_world(|w| w.now_ms());
         lock(&self.inner.limiter)
-            .as_ref()
-            .and_then(Limiter::quota_left)
+            .as_mut()
+            .map(|l| l.quota_headers(now))
+            .unwrap_or_default()
     }
 
     /// Takes one use of the first pending fault matching `path`.

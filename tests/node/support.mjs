@@ -32,14 +32,16 @@ export function ensureBuild() {
 }
 
 /**
- * Starts `target/release/jira-sim --port 0 --seed seed` and waits for its address.
+ * Starts `target/release/jira-sim --port 0 --seed seed` (and `extra` flags, such as
+ * `--worklogs N`) and waits for its address.
  *
  * @param {number} seed
+ * @param {string[]} [extra]
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
-export async function startSim(seed) {
+export async function startSim(seed, extra = []) {
   if (!existsSync(simPath)) throw new Error('the simulator is not built: cargo build --release -p jira-sim');
-  const child = spawn(simPath, ['--port', '0', '--seed', String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(simPath, ['--port', '0', '--seed', String(seed), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;

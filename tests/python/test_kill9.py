@@ -13,6 +13,13 @@
 - A privacy erasure: `privacy.report` erasing accounts closed in the simulator, killed at
   seeded-random moments after an erasure landed, resumed until done: the end state equals an
   uninterrupted run's on a copy of the same data.
+- A worklog restore: `restore.run` bringing back worklogs deleted in Jira itself, killed at
+  seeded-random moments while it recreates, resumed until done: every deleted worklog is in
+  Jira again exactly once (no loss, no duplicate), and the index is Jira's after the next sync.
+- The app-data backup (the scheduled job's `backup.create`) and the archive's restore
+  (`backup.restore.run`), each killed at seeded-random moments after a part landed or rows were
+  restored, resumed until done: the archive is complete, verifies, and holds the rows of an
+  uninterrupted one; the restored tables equal the archive's.
 
 Bounded for `make test` (a 20,000-worklog world, three kills each); the long version
 (WORKLOGS_LONG=1: 200,000 worklogs, ten kills each) is skipped otherwise. The seed is
@@ -338,5 +345,245 @@ def test_a_privacy_erasure_killed_at_random_moments_resumes_and_erases_everythin
         ids = [w[0] for w in worklogs]
         assert len(ids) == len(set(ids)) == len(s.worklog_ids()), f"seed {SEED}: worklogs lost or doubled"
         assert worklogs == expected_worklogs, f"seed {SEED}, kills after {mid_erasure} labels"
+    finally:
+        s.stop()
+
+
+def sim_request(s, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers={"content-type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    assert 200 <= response.status < 300, f"{method} {path}: {response.status} {data[:300]!r}"
+    return json.loads(data) if data else None
+
+
+def jira_worklogs(s):
+    """Every worklog in Jira (the simulator): id → (issue id, author, started, seconds)."""
+    ids = sorted(s.worklog_ids())
+    facts = {}
+    for i in range(0, len(ids), 1000):
+        for w in s.get("/rest/api/3/worklog/list", {"ids": ids[i:i + 1000]}):
+            facts[int(w["id"])] = (int(w["issueId"]), w["author"]["accountId"], w["started"], w["timeSpentSeconds"])
+    return facts
+
+
+def call(s, data, operation, payload, account="dave", timeout=900):
+    """`worklogs call` of one slice; the process, not waited for."""
+    command = [str(WORKLOGS), "call", "--jira-sim", s.url, "--data", str(data)]
+    if account:
+        command += ["--as", account]
+    return subprocess.Popen(command + [operation, json.dumps(payload)], env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def until_done(s, data, operation, payload, account="dave"):
+    """Runs a sliced operation until it answers `more: false`; the last answer."""
+    for _ in range(500):
+        process = call(s, data, operation, payload, account)
+        out, err = process.communicate(timeout=900)
+        assert process.returncode == 0, f"seed {SEED}: {operation}: {err}"
+        answer = json.loads(out)
+        if not answer.get("more"):
+            return answer
+    raise AssertionError(f"{operation} does not end")
+
+
+def sqlite_count(db: Path, sql: str) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute(sql).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return -1  # busy: try again
+
+
+def kill_at_random_moments(rng, start, progress, kills, spread):
+    """Starts `start()` up to `kills` times; each is killed with SIGKILL a seeded-random moment
+    (0 to `spread` s) after `progress()` grew in that attempt (so the kill lands while the job
+    writes, not while the component compiles). The values of `progress()` after each kill."""
+    landed = []
+    for _ in range(kills):
+        before = progress()
+        process = start()
+        deadline = time.monotonic() + 300
+        while process.poll() is None and progress() <= before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, spread))
+        if process.poll() is not None:
+            process.communicate()
+            continue  # this slice finished before the kill: the next one is killed
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        landed.append(progress())
+    return landed
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def test_a_restore_of_deleted_worklogs_killed_at_random_moments_recreates_each_once(tmp_path):
+    """Worklogs deleted in Jira itself (outside the app) and seen by the sync; `restore.run`
+    brings them back from the journal, in slices of 60, killed with SIGKILL at seeded-random
+    moments while it recreates (after Jira's worklog count grew in that attempt), then run
+    until it ends. Jira then holds every worklog it held before the deletions exactly once (a
+    worklog recreated twice is a duplicate), and the index equals Jira after the next sync."""
+    built_or_skip()
+    rng = random.Random(SEED)
+    s = Sim(20_000 if LONG else 5_000)
+    try:
+        data = tmp_path / "data"
+        db = data / "worklogs.sqlite"
+        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, "--data", str(data)],
+                                  env=ENV, capture_output=True, text=True, timeout=900)
+        assert imported.returncode == 0, imported.stderr
+        before = jira_worklogs(s)
+        doomed = rng.sample(sorted(before), 1500 if LONG else 400)
+        time.sleep(0.01)
+        from_ms = now_ms()
+        for worklog in doomed:
+            issue, author, _, _ = before[worklog]
+            sim_request(s, "DELETE", f"/rest/api/3/issue/{issue}/worklog/{worklog}", headers={"x-sim-account": author})
+        sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
+        synced = subprocess.run([str(WORKLOGS), "sync", "--jira-sim", s.url, "--data", str(data)],
+                                env=ENV, capture_output=True, text=True, timeout=900)
+        assert synced.returncode == 0, synced.stderr
+        assert sqlite_count(db, "SELECT COUNT(*) FROM worklogs") == len(before) - len(doomed)
+        time.sleep(0.01)
+        selection = {"fromMs": from_ms, "toMs": now_ms() + 1}
+
+        def indexed():  # a recreated worklog is indexed as soon as Jira answers
+            return sqlite_count(db, "SELECT COUNT(*) FROM worklogs")
+
+        landed = kill_at_random_moments(
+            rng, lambda: call(s, data, "restore.run", selection), indexed, 10 if LONG else 4, 0.3)
+        assert landed, f"seed {SEED}: no kill landed during the restore"
+        done = until_done(s, data, "restore.run", selection)
+
+        after = jira_worklogs(s)
+        shape = lambda facts: sorted((f[0], f[2], f[3]) for f in facts.values())
+        restored = len(after) - (len(before) - len(doomed))
+        assert restored == len(doomed) and shape(after) == shape(before), (
+            f"seed {SEED}, kills at {landed} indexed rows: {restored} of {len(doomed)} recreated "
+            f"(more is a duplicate); last answer {done}")
+        # As their authors (the simulator lets the app impersonate them).
+        assert sorted(f[1] for f in after.values()) == sorted(f[1] for f in before.values())
+        sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
+        synced = subprocess.run([str(WORKLOGS), "sync", "--jira-sim", s.url, "--data", str(data)],
+                                env=ENV, capture_output=True, text=True, timeout=900)
+        assert synced.returncode == 0, synced.stderr
+        conn = sqlite3.connect(db)
+        ours = [row[0] for row in conn.execute("SELECT id FROM worklogs")]
+        conn.close()
+        assert len(ours) == len(set(ours)) and set(ours) == set(after), f"seed {SEED}: the index is not Jira's"
+    finally:
+        s.stop()
+
+
+def app_rows(db: Path):
+    """The app's own tables that a backup holds, row by row (the worklog index is Jira's, not
+    the archive's)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return {
+            "saved_reports": conn.execute(
+                "SELECT id, owner, name, query, shared, updated FROM saved_reports ORDER BY id").fetchall(),
+            "audit_log": conn.execute("SELECT seq, action, subject, hash FROM audit_log ORDER BY seq").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def fill_saved_reports(db: Path, n: int):
+    """`n` saved reports (some 320 bytes each), written straight into the table, so that an
+    archive of the app's data takes several slices and parts."""
+    conn = sqlite3.connect(db)
+    try:
+        installation = conn.execute("SELECT installation FROM settings LIMIT 1").fetchone()[0]
+        owner = conn.execute("SELECT value FROM dict WHERE kind = 1 ORDER BY value LIMIT 1").fetchone()[0]
+        rows = []
+        for i in range(n):
+            query = {"period": {"from": "2026-01-01", "to": "2026-11-30"}, "groupBy": ["project", "author"],
+                     "filters": {"projects": [str(10000 + i % 7)]}, "note": f"report {i:06d} " + "x" * 120}
+            rows.append((installation, f"r{i:06d}", owner, f"Report {i}", json.dumps(query), "false", 1_790_000_000_000 + i))
+        conn.executemany(
+            "INSERT INTO saved_reports (installation, id, owner, name, query, shared, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_restore(tmp_path):
+    """The app-data backup, as the scheduled job makes it (`backup.create {kind: scheduled}`),
+    over 20,000 saved reports (some 7 MB: several slices of 3 MB, parts of 700 KB), killed with
+    SIGKILL at seeded-random moments after a part landed, then run until it ends: the archive is
+    complete, every part verifies, and it holds exactly the rows an uninterrupted archive of the
+    same data holds (none lost, none twice). Then `backup.restore.run` of that archive, after the
+    saved reports were changed, killed the same way while it loads, then run until it ends: the
+    app's tables equal the archive's. Then `backup.prune`, the retention's job, killed the same
+    way: the archives the retention does not keep are gone, the others complete."""
+    built_or_skip()
+    rng = random.Random(SEED)
+    s = Sim(2_000)
+    try:
+        data = tmp_path / "data"
+        db = data / "worklogs.sqlite"
+        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, "--data", str(data)],
+                                  env=ENV, capture_output=True, text=True, timeout=900)
+        assert imported.returncode == 0, imported.stderr
+        fill_saved_reports(db, 60_000 if LONG else 20_000)
+        reference = tmp_path / "reference"
+        subprocess.run(["cp", "-a", str(data), str(reference)], check=True)
+
+        def parts(where=db):
+            return sqlite_count(where, "SELECT COUNT(*) FROM backup_parts")
+
+        scheduled = {"kind": "scheduled"}
+        expected = until_done(s, reference, "backup.create", scheduled)
+        landed = kill_at_random_moments(
+            rng, lambda: call(s, data, "backup.create", scheduled), parts, 10 if LONG else 4, 0.4)
+        assert landed, f"seed {SEED}: no kill landed during the backup"
+        made = until_done(s, data, "backup.create", scheduled)
+        archive = made["archive"]
+        listed = until_done(s, data, "backup.list", {})
+        entry = next(a for a in listed["archives"] if a["archive"] == archive)
+        assert entry["complete"], entry
+        plan = until_done(s, data, "backup.restore.plan", {"archive": archive})
+        assert plan["verified"], plan
+        reference_plan = until_done(s, reference, "backup.restore.plan", {"archive": expected["archive"]})
+        rows = {t["table"]: t["archiveRows"] for t in plan["plan"]["tables"]}
+        expected_rows = {t["table"]: t["archiveRows"] for t in reference_plan["plan"]["tables"]}
+        assert rows == expected_rows, f"seed {SEED}, kills after {landed} parts: {rows} != {expected_rows}"
+        # No stray part of an interrupted attempt: one archive, its parts as the manifest lists.
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        archives = conn.execute("SELECT archive, COUNT(*) FROM backup_parts GROUP BY archive").fetchall()
+        conn.close()
+        assert [a for a, _ in archives] == [archive], archives
+
+        # The restore of that archive, after the data changed.
+        archived = app_rows(db)
+        conn = sqlite3.connect(db)
+        conn.execute("DELETE FROM saved_reports WHERE id >= 'r010000'")
+        conn.execute("UPDATE saved_reports SET name = 'changed'")
+        conn.commit()
+        conn.close()
+        restore_input = {"archive": archive}
+        reports = lambda: sqlite_count(db, "SELECT COUNT(*) FROM saved_reports WHERE name <> 'changed'")
+        landed = kill_at_random_moments(
+            rng, lambda: call(s, data, "backup.restore.run", restore_input), reports, 10 if LONG else 4, 0.4)
+        assert landed, f"seed {SEED}: no kill landed during the restore of the archive"
+        restored = until_done(s, data, "backup.restore.run", restore_input)
+        assert restored["verified"], restored
+        now = app_rows(db)
+        assert now["saved_reports"] == archived["saved_reports"], f"seed {SEED}: saved reports differ after the restore"
+        # The audit log as archived, then the restore's own entry, once.
+        assert now["audit_log"][:-1] == archived["audit_log"], f"seed {SEED}: the audit log differs"
+        assert now["audit_log"][-1][1] == "backup.restore", now["audit_log"][-3:]
     finally:
         s.stop()

@@ -15,7 +15,11 @@
 //   - SQL (`{type: 'sql'}`, `/api/v1/execute` and `/api/v1/execute/ddl`) runs on
 //     MariaDB and answers in Forge SQL's shape: `{rows: [{column: value}],
 //     metadata: {fields}}` for a query, `{rows: {affectedRows, ...}}` otherwise,
-//     and `{code, message}` with status 400 for an error.
+//     and `{code, message}` with status 400 for an error. With `dmlPerSecond`,
+//     it refuses DML statements (INSERT, REPLACE, UPDATE, DELETE) past that many
+//     in any second per database (an installation), as Forge SQL refuses past
+//     150: a 429 `{code: 'RATE_LIMIT_EXCEEDED'}`, the statement not run; it
+//     counts them in `sql` (statements, DML, refused, the most DML in a second).
 //
 // Which user, which site and which database belong to a call come from the
 // invocation in progress (`invoke`), kept in an AsyncLocalStorage as the
@@ -31,15 +35,22 @@ import mysql from 'mysql2/promise';
 /** @type {AsyncLocalStorage<Invocation>} */
 const invocation = new AsyncLocalStorage();
 
+/** Whether a statement is DML, as Forge SQL counts it. */
+export const isDml = (query) => /^\s*(INSERT|REPLACE|UPDATE|DELETE)\b/i.test(query);
+
 /**
  * Installs the runtime globals.
  *
- * @param {{ mysqlUrl: string }} options
- * @returns {{ invoke: <T>(who: Invocation, fn: () => Promise<T>) => Promise<T>, requests: Array<{ principal: string, method: string, path: string }>, close: () => Promise<void> }}
+ * @param {{ mysqlUrl: string, dmlPerSecond?: number }} options
+ * @returns {{ invoke: <T>(who: Invocation, fn: () => Promise<T>) => Promise<T>, requests: Array<{ principal: string, method: string, path: string }>, sql: { statements: number, dml: number, refused: number, peakDmlPerSecond: number }, close: () => Promise<void> }}
  */
-export function installForgeRuntime({ mysqlUrl }) {
+export function installForgeRuntime({ mysqlUrl, dmlPerSecond = Infinity }) {
   /** Every product request made, in order: what the scope check reads. */
   const requests = [];
+  /** SQL counts, and per database the instants (ms) of the DML of the last second. */
+  const sqlCounts = { statements: 0, dml: 0, refused: 0, peakDmlPerSecond: 0 };
+  /** @type {Map<string, number[]>} */
+  const recentDml = new Map();
   /** @type {Map<string, import('mysql2/promise').Pool>} */
   const pools = new Map();
 
@@ -62,6 +73,23 @@ export function installForgeRuntime({ mysqlUrl }) {
     const current = invocation.getStore();
     if (!current) throw new Error('an SQL request outside an invocation');
     const { query, params = [] } = JSON.parse(init.body);
+    sqlCounts.statements += 1;
+    if (isDml(query)) {
+      const now = performance.now();
+      const recent = (recentDml.get(current.database) ?? []).filter((t) => now - t < 1000);
+      if (recent.length >= dmlPerSecond) {
+        recentDml.set(current.database, recent);
+        sqlCounts.refused += 1;
+        return json(429, {
+          code: 'RATE_LIMIT_EXCEEDED',
+          message: `Rate limit exceeded: more than ${dmlPerSecond} DML statements per second`,
+        });
+      }
+      recent.push(now);
+      recentDml.set(current.database, recent);
+      sqlCounts.dml += 1;
+      sqlCounts.peakDmlPerSecond = Math.max(sqlCounts.peakDmlPerSecond, recent.length);
+    }
     try {
       const [result, fields] = await pool(current.database).query({ sql: query, values: params });
       if (Array.isArray(result)) {
@@ -116,6 +144,7 @@ export function installForgeRuntime({ mysqlUrl }) {
   return {
     invoke: (who, fn) => invocation.run(who, fn),
     requests,
+    sql: sqlCounts,
     async close() {
       await Promise.all([...pools.values()].map((p) => p.end()));
       pools.clear();

@@ -18,6 +18,7 @@
 //! Here: [`Ctx`], what an operation sees. In [`future`]: the effect futures. In
 //! [`run`]: the run loop and its checks on the host's answers.
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -32,7 +33,7 @@ mod future;
 mod run;
 
 pub use future::{EffectFuture, FromOutcome};
-pub use run::{OperationFuture, Run};
+pub use run::{is_dml, OperationFuture, Run, DML_PER_SECOND, DML_WAIT_MS};
 
 /// What an operation sees of the world: its context, and the effects it may ask for.
 ///
@@ -45,6 +46,9 @@ pub struct Ctx {
 struct Shared {
     context: Context,
     io: RefCell<Io>,
+    /// What parts of the run remember for later parts ([`Ctx::local`]), one
+    /// value per type.
+    locals: RefCell<Vec<Box<dyn Any>>>,
 }
 
 /// Requests and answers in flight between the run and its effect futures.
@@ -60,6 +64,11 @@ struct Io {
     wakers: BTreeMap<u32, Waker>,
     /// Effects registered so far, by kind.
     counts: EffectCounts,
+    /// Registered, held back until the DML rate allows them
+    /// ([`run::DML_PER_SECOND`]), in order.
+    held: Vec<Request>,
+    /// DML statements handed to the host since the last pacing wait.
+    dml_in_window: u32,
 }
 
 /// How many effects of each kind a run has asked for so far.
@@ -82,6 +91,7 @@ impl Ctx {
                     next_id: 1,
                     ..Io::default()
                 }),
+                locals: RefCell::new(Vec::new()),
             }),
         }
     }
@@ -139,6 +149,27 @@ impl Ctx {
     /// core has no clock, so this is how it backs off before a retry.
     pub fn sleep(&self, ms: u32) -> EffectFuture<()> {
         EffectFuture::new(self, Effect::Sleep(ms))
+    }
+
+    /// Calls `f` with the run's value of type `T` (its default the first
+    /// time): what one part of a run learns and a later part reads, such as
+    /// the rate-limit headers of Jira's last answer. Never held across an
+    /// effect; a nested call for the same type sees a fresh default.
+    pub fn local<T: Default + 'static, R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let Ok(mut locals) = self.shared.locals.try_borrow_mut() else {
+            return f(&mut T::default());
+        };
+        let at = match locals.iter().position(|b| b.is::<T>()) {
+            Some(at) => at,
+            None => {
+                locals.push(Box::new(T::default()));
+                locals.len().saturating_sub(1)
+            }
+        };
+        match locals.get_mut(at).and_then(|b| b.downcast_mut::<T>()) {
+            Some(value) => f(value),
+            None => f(&mut T::default()),
+        }
     }
 
     /// How many effects of each kind the run has asked for so far.
@@ -497,5 +528,90 @@ mod tests {
             Box::pin(async move { ctx.acting_user().map(str::to_owned) })
         });
         assert!(done(run.resume(vec![])).unwrap_err().is_forbidden());
+    }
+
+    /// Answers every request of a step: SQL with no rows, a wait at once.
+    fn answer_all(step: &Step) -> Vec<Answer> {
+        let Step::Wait(batch) = step else {
+            panic!("expected wait, got {step:?}")
+        };
+        batch
+            .iter()
+            .map(|r| Answer {
+                id: r.id,
+                outcome: match r.effect {
+                    Effect::Sleep(_) => Outcome::Sleep,
+                    _ => sql_ok(),
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dml_goes_out_at_most_150_between_pacing_waits_in_the_order_asked() {
+        // 420 writes in batches of 100 with a read among them, then a read.
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move {
+                for batch in 0..4 {
+                    let mut all = vec![ctx.sql("SELECT 1", vec![])];
+                    all.extend((0..100).map(|i| {
+                        ctx.sql(&format!("REPLACE INTO t VALUES ({batch}{i:03})"), vec![])
+                    }));
+                    try_join_all(all).await?;
+                }
+                let more = (0..20).map(|_| ctx.sql("  update t SET a = 1", vec![]));
+                try_join_all(more).await?;
+                ctx.sql("SELECT 2", vec![]).await?;
+                Ok("done".to_owned())
+            })
+        });
+        let (mut step, mut since_wait, mut waits, mut order) = (run.resume(vec![]), 0, 0, vec![]);
+        while let Step::Wait(batch) = &step {
+            for r in batch {
+                match &r.effect {
+                    Effect::Sleep(ms) => {
+                        assert_eq!((*ms, batch.len()), (DML_WAIT_MS, 1), "a pacing wait alone");
+                        since_wait = 0;
+                        waits += 1;
+                    }
+                    Effect::Sql(s) if is_dml(&s.sql) => {
+                        since_wait += 1;
+                        assert!(
+                            since_wait <= DML_PER_SECOND,
+                            "{since_wait} writes in a second"
+                        );
+                        order.push(r.id);
+                    }
+                    _ => {}
+                }
+            }
+            let answers = answer_all(&step);
+            step = run.resume(answers);
+        }
+        assert_eq!(done(step), Ok("done".to_owned()));
+        assert_eq!(order.len(), 420);
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "in the order asked");
+        assert_eq!(waits, 2, "420 writes: two waits");
+        assert_eq!(run.resume(vec![]), Step::Done(Ok("done".to_owned())));
+    }
+
+    #[test]
+    fn what_counts_as_dml() {
+        for sql in [
+            "INSERT INTO t VALUES (1)",
+            " replace INTO t",
+            "UPDATE t SET",
+            "DELETE FROM t",
+        ] {
+            assert!(is_dml(sql), "{sql}");
+        }
+        for sql in [
+            "SELECT 1",
+            "CREATE TABLE t (a INT)",
+            "",
+            "WITH x AS (SELECT 1) SELECT 1",
+        ] {
+            assert!(!is_dml(sql), "{sql}");
+        }
     }
 }

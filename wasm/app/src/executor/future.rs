@@ -56,6 +56,7 @@ impl Shared {
     fn forget(&self, id: u32) {
         if let Ok(mut io) = self.io.try_borrow_mut() {
             io.unsent.retain(|r| r.id != id);
+            io.held.retain(|r| r.id != id);
             io.answers.remove(&id);
             io.wakers.remove(&id);
         }

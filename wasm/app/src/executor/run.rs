@@ -1,6 +1,18 @@
 //! The run loop: [`Run`] polls an operation's future, hands the requests it
 //! registered to the host as a `wait` step, and checks the host's answers
 //! before it wakes the futures they belong to.
+//!
+//! **The DML rate.** Forge SQL refuses more than 150 DML statements a second
+//! (`INSERT`, `REPLACE`, `UPDATE`, `DELETE`) per installation. The run keeps
+//! its own under that whatever the host: it hands the host at most
+//! [`DML_PER_SECOND`] of them, then, before the next one, a wait of
+//! [`DML_WAIT_MS`] (a `sleep` effect of its own, answered like any other),
+//! and so on. The core has no clock, so it counts as if every statement took
+//! no time: since a wait starts only after the statements before it were
+//! answered, and the next ones go out after it ends, no second ever holds
+//! statements of two groups, so never more than [`DML_PER_SECOND`]. The
+//! requests after the one held back wait with it, so that the order in which
+//! the operation asked for them is the order the host performs them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::task::{Poll, Waker};
@@ -8,8 +20,29 @@ use std::task::{Poll, Waker};
 use futures::future::LocalBoxFuture;
 
 use super::Ctx;
-use crate::protocol::{Answer, Context, EffectKind, Step};
+use crate::protocol::{Answer, Context, Effect, EffectKind, Request, Step};
 use crate::Error;
+
+/// The most DML statements a run hands the host between two pacing waits
+/// (Forge SQL's limit is 150 a second).
+pub const DML_PER_SECOND: u32 = 150;
+
+/// The pacing wait, in milliseconds: a second, and a little more for a
+/// platform that counts whole seconds.
+pub const DML_WAIT_MS: u32 = 1_050;
+
+/// Whether a statement writes (`INSERT`, `REPLACE`, `UPDATE`, `DELETE`): what
+/// Forge SQL counts against its DML rate.
+pub fn is_dml(sql: &str) -> bool {
+    let first = sql
+        .trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default();
+    ["INSERT", "REPLACE", "UPDATE", "DELETE"]
+        .iter()
+        .any(|k| first.eq_ignore_ascii_case(k))
+}
 
 /// The future of a whole operation: its JSON result or an error.
 pub type OperationFuture = LocalBoxFuture<'static, Result<String, Error>>;
@@ -92,10 +125,14 @@ impl Run {
             Poll::Ready(result) => Self::finish(result),
             Poll::Pending => {
                 let batch = match ctx.shared.io.try_borrow_mut() {
-                    Ok(mut io) => std::mem::take(&mut io.unsent),
+                    Ok(mut io) => paced(&mut io),
                     Err(_) => {
                         return Self::finish(Err(Error::internal("the executor's state is busy")))
                     }
+                };
+                let batch = match batch {
+                    Ok(batch) => batch,
+                    Err(e) => return Self::finish(Err(e)),
                 };
                 if batch.is_empty() {
                     return Self::finish(Err(Error::internal(
@@ -114,6 +151,40 @@ impl Run {
             }
         }
     }
+}
+
+/// The next batch for the host: the requests held back and the new ones, in
+/// order, up to the DML allowance left; when none is left and a DML statement
+/// is next, a pacing wait alone (its answer goes to no future).
+fn paced(io: &mut super::Io) -> Result<Vec<Request>, Error> {
+    let mut queue = std::mem::take(&mut io.held);
+    queue.append(&mut io.unsent);
+    let dml = |r: &Request| matches!(&r.effect, Effect::Sql(s) if is_dml(&s.sql));
+    let mut batch = Vec::with_capacity(queue.len());
+    let mut rest = queue.into_iter();
+    for request in rest.by_ref() {
+        if dml(&request) {
+            if io.dml_in_window >= DML_PER_SECOND {
+                io.held.push(request);
+                break;
+            }
+            io.dml_in_window = io.dml_in_window.saturating_add(1);
+        }
+        batch.push(request);
+    }
+    io.held.extend(rest);
+    if batch.is_empty() && !io.held.is_empty() {
+        let id = io.next_id;
+        io.next_id = id
+            .checked_add(1)
+            .ok_or_else(|| Error::internal("a run issued more than 4294967295 requests"))?;
+        io.dml_in_window = 0;
+        batch.push(Request {
+            id,
+            effect: Effect::Sleep(DML_WAIT_MS),
+        });
+    }
+    Ok(batch)
 }
 
 /// Checks the answers against the requests in flight and hands each to its future.

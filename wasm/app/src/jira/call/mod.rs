@@ -1,6 +1,7 @@
-//! [`Call`]: the one way the component sends a request to Jira, and its
-//! retries ([`retry`]).
+//! [`Call`]: the one way the component sends a request to Jira, its retries
+//! ([`retry`]) and its pacing by Jira's rate-limit headers ([`pace`]).
 
+pub mod pace;
 pub mod retry;
 
 use serde::de::DeserializeOwned;

@@ -28,6 +28,10 @@
 //! - Nothing else is retried: a 4xx is an answer, and a `limit` or `internal`
 //!   failure of the host would fail again.
 //!
+//! - Before each attempt, [`super::pace`] may wait for the quota's window to
+//!   end when the points left cannot pay for the request (Jira says them on
+//!   every answer), so that a spent quota is met less often at all.
+//!
 //! User-initiated operations do not use this: they answer the person at once
 //! (a retried `POST` could also log work twice). Only idempotent requests go
 //! through here: reads, and `POST`s that only read (`worklog/list`,
@@ -76,7 +80,11 @@ pub(super) async fn send(ctx: &Ctx, call: &Call) -> Result<HttpResponse, Error> 
     let mut waited: u32 = 0;
     let mut attempt = 1;
     loop {
+        super::pace::before_request(ctx).await?;
         let outcome = ctx.jira(request.clone()).await;
+        if let Ok(response) = &outcome {
+            super::pace::observe(ctx, response);
+        }
         let failure = match outcome {
             Ok(response) if retryable(response.status) => Failure::Status(response),
             Ok(response) => return Ok(response),

@@ -14,6 +14,11 @@
 //! - **refresh** (after the custom fields changed, or a rebuild): fetch every
 //!   indexed issue again, in keyset order.
 //! - **done**: the run's positions become the next run's start.
+//!
+//! Before each round the engine asks whether Jira's quota, as its last answer
+//! stated it, can pay for the round ([`pace`]): if not, it waits for a window
+//! that ends soon, or ends the slice at its checkpoint, so that a spent quota
+//! never cuts a round in the middle (which the next run would read again).
 
 use futures::future::try_join_all;
 use serde::Deserialize;
@@ -23,6 +28,7 @@ use super::state::{Finished, Phase, State, SWEEP_MARGIN_MS};
 use super::{IdPage, Slice};
 use crate::executor::Ctx;
 use crate::index::{self, fetch_issues, IssueFetch, RawWorklog, Stored, WorklogRow};
+use crate::jira::call::pace;
 use crate::jira::{Call, JiraPath};
 use crate::Error;
 
@@ -34,6 +40,20 @@ const SWEEP_PAGE: usize = 5000;
 
 /// Issues per refresh round.
 const REFRESH_ROUND: usize = 1000;
+
+/// The points of Jira's quota a round of `ids` worklog ids costs, about: a
+/// point a request and one an object returned, for the feed's pages, the
+/// worklogs' and the new issues' (some one for 20 worklogs).
+fn round_points(ids: usize) -> u64 {
+    let pages = ids.div_ceil(PAGE) as u64;
+    let ids = ids as u64;
+    2 * ids + ids / 20 + 4 * pages + 4
+}
+
+/// The points storing a round of `ids` read ids costs, about.
+fn store_points(ids: usize) -> u64 {
+    round_points(ids) - ids as u64
+}
 
 /// One page of `worklog/updated` or `worklog/deleted`.
 #[derive(Deserialize)]
@@ -159,6 +179,10 @@ impl Engine<'_> {
     /// Jira's and the database's errors; the checkpoint stays at the last
     /// round that was completely written.
     pub async fn run(&mut self) -> Result<(), Error> {
+        let now = self.ctx.context().now_ms;
+        if let Some(until) = self.state.quota_until_ms.filter(|u| *u > now) {
+            return Err(pace::not_yet(until - now));
+        }
         loop {
             let Some(run) = &self.state.run else {
                 return Ok(());
@@ -167,6 +191,12 @@ impl Engine<'_> {
             if phase != Phase::Done && self.handled >= self.slice.max_worklogs {
                 return Ok(());
             }
+            if phase != Phase::Done {
+                let points = round_points(self.slice.parallel * PAGE);
+                if !pace::room_for(self.ctx, points).await? {
+                    return self.paced(points).await;
+                }
+            }
             match phase {
                 Phase::Worklogs => self.worklogs().await?,
                 Phase::Deletions => self.deletions().await?,
@@ -174,6 +204,23 @@ impl Engine<'_> {
                 Phase::Refresh => self.refresh().await?,
                 Phase::Done => return self.finish().await,
             }
+        }
+    }
+
+    /// Ends the slice because Jira's quota cannot pay for the next round of
+    /// `points` before a window that ends later: at its checkpoint when it
+    /// wrote a round, or with `upstream` when it did nothing yet. Records
+    /// when the window ends, so the next slice sends nothing before.
+    async fn paced(&mut self, points: u64) -> Result<(), Error> {
+        if let Some(ms) = pace::known(self.ctx).reset_in_ms {
+            let now = self.ctx.context().now_ms;
+            self.state.quota_until_ms = Some(now.saturating_add(i64::from(ms)));
+            self.state.save(self.ctx).await?;
+        }
+        if self.handled > 0 {
+            Ok(())
+        } else {
+            Err(pace::spent(self.ctx, points))
         }
     }
 
@@ -217,8 +264,15 @@ impl Engine<'_> {
         let mut next = walk(ctx, Feed::Updated, since, want).await?;
         loop {
             let round = next;
-            let ends =
-                round.last || self.handled + round.ids.len() as u64 >= self.slice.max_worklogs;
+            let store = store_points(round.ids.len());
+            if !pace::room_for(ctx, store).await? {
+                return self.paced(store).await;
+            }
+            // Another round after this one only when the quota can pay for
+            // both (this round is stored while the next one's pages are read).
+            let ends = round.last
+                || self.handled + round.ids.len() as u64 >= self.slice.max_worklogs
+                || !pace::affords(ctx, store + round_points(want));
             if ends {
                 return self.store_round(&round).await;
             }

@@ -49,6 +49,12 @@ pub struct State {
     /// The last finished incremental run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_incremental: Option<Finished>,
+    /// When a slice ended because Jira's quota could not pay for another
+    /// round: the instant its window ends, as far as the slice could tell
+    /// (its start plus the time Jira said the window had left), before which
+    /// no slice sends a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_until_ms: Option<i64>,
 }
 
 /// A run in progress.
