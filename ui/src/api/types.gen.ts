@@ -1434,13 +1434,14 @@ export type RestoreStatusOutput = RestoreRun;
 export type RestoreCancelInput = Empty;
 export type RestoreCancelOutput = RestoreRun;
 
-/** The worklog journal's retention, comment switch and how many versions it holds (Jira administrators). */
+/** The worklog journal's retention, comment switch, how many versions it holds and about how many bytes they take (Jira administrators). */
 export type JournalSettingsGetInput = Empty;
 export type JournalSettingsGetOutput = {
   retentionDays: null
     | number;
   comments: boolean;
   versions: number;
+  approxBytes: number;
 };
 
 /** Saves the worklog journal's retention (days, null for forever) and whether it keeps comments (Jira administrators; audited). */
@@ -1629,6 +1630,10 @@ export type BackupListOutput = {
     parts: number;
     bytes: number;
     complete: boolean;
+    version: null
+      | number;
+    sha256: null
+      | string;
   }>;
   settings: BackupSettings;
 };

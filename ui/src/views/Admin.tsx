@@ -1,6 +1,8 @@
 // The admin page (also the time tracking provider's configuration page): time
 // tracking settings, worklog attributes, who may see team time, working days and
-// holidays. Sections whose operations the app does not have yet say so.
+// holidays, approvals, and the Data protection group (the worklog journal,
+// restoring worklogs, backups, the audit log). Sections whose operations the
+// app does not have yet say so.
 import { useState } from 'preact/hooks';
 import { call } from '../api/client';
 import { AppError, toAppError } from '../api/errors';
@@ -10,7 +12,9 @@ import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
 import { ApprovalsSection } from './admin/ApprovalsSection';
 import { AuditSection } from './admin/AuditSection';
+import { BackupSection } from './admin/BackupSection';
 import { IndexSection } from './admin/IndexSection';
+import { JournalSection } from './admin/JournalSection';
 import { AdminSection as Section } from './admin/parts';
 import { RatesSection } from './admin/RatesSection';
 import { RestoreSection } from './admin/RestoreSection';
@@ -27,9 +31,14 @@ export function Admin() {
         <a href="#rates">Hourly rates</a>
         <a href="#rounding">Rounding and timers</a>
         <a href="#index">Worklog index</a>
-        <a href="#audit">Audit log</a>
-        <a href="#restore">Restore worklogs</a>
         <a href="#approvals">Approvals</a>
+        <p class="admin-nav-heading" id="nav-data-protection">Data protection</p>
+        <div class="admin-nav-group" role="group" aria-labelledby="nav-data-protection">
+          <a href="#journal">Worklog journal</a>
+          <a href="#restore">Restore worklogs</a>
+          <a href="#backups">Backups</a>
+          <a href="#audit">Audit log</a>
+        </div>
       </nav>
       <div class="admin-sections">
         <TimeTrackingSection />
@@ -39,11 +48,27 @@ export function Admin() {
         <RatesSection />
         <RoundingSection />
         <IndexSection />
-        <AuditSection />
-        <RestoreSection />
         <ApprovalsSection />
+        <DataProtection />
       </div>
     </div>
+  );
+}
+
+/**
+ * The Data protection group: the worklog journal and restoring worklogs from
+ * it, backups of the app's own data, and the audit log.
+ */
+function DataProtection() {
+  return (
+    <section class="admin-group" id="data-protection" aria-labelledby="data-protection-title">
+      <h2 id="data-protection-title" class="admin-group-title">Data protection</h2>
+      <p class="muted admin-group-intro">What the app keeps to undo mistakes and to prove who changed what: every version of every worklog, archives of the app's data, and the audit log.</p>
+      <JournalSection />
+      <RestoreSection />
+      <BackupSection />
+      <AuditSection />
+    </section>
   );
 }
 

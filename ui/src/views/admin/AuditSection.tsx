@@ -150,7 +150,6 @@ function AuditLog({ first, filters, reload }: { first: AuditListOutput; filters:
       <p class="small muted">Times in {timeZone}.</p>
       <VerifyChain />
       <Retention days={first.settings.retentionDays} saved={reload} />
-      <JournalSettings />
     </div>
   );
 }
@@ -246,17 +245,5 @@ function Retention({ days, saved }: { days: number | null; saved: () => void }) 
       </div>
       {error && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}
     </form>
-  );
-}
-
-/** The worklog journal's settings: the app has no journal operations yet. */
-function JournalSettings() {
-  return (
-    <>
-      <h3 class="subsection-title">Worklog journal</h3>
-      <p class="muted small" data-testid="journal-unavailable">
-        Keeping every version of every worklog (with its retention and a switch to store no comments) is not available in this version yet.
-      </p>
-    </>
   );
 }

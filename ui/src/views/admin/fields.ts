@@ -12,3 +12,10 @@ export function fieldOf(error: AppError | undefined, list: string): { index: num
   if (!m || m[1] !== list) return undefined;
   return { index: Number(m[2]), field: m[3]!, message: m[4]! };
 }
+
+/** The component's message about one field (`retentionDays`, `retention.daily`) of an invalid-input error. */
+export function fieldError(error: AppError | undefined, field: string): string | undefined {
+  if (!error || error.code !== 'invalid-input') return undefined;
+  const m = /field "([A-Za-z.]+)": (.*)$/s.exec(error.detail);
+  return m && m[1] === field ? m[2] : undefined;
+}

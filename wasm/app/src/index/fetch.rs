@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::rows::ISSUE_FIELDS;
-use super::{IssueRow, RawIssue};
+use super::{IssueRow, RawIssue, RawWorklog};
 use crate::executor::Ctx;
 use crate::jira::types::SearchPage;
 use crate::jira::{Call, JiraPath};
@@ -145,4 +145,49 @@ pub async fn fetch_issues(
         }
     }
     Ok((issues, gone))
+}
+
+/// `myself` as Jira answers it to the app: its account id and type.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Myself {
+    #[serde(default)]
+    account_id: String,
+    #[serde(default)]
+    account_type: String,
+}
+
+/// This app's own account id, when reading `raws` needs it (one of them is
+/// an app's worklog naming an original author, [`RawWorklog::names_origin`]):
+/// Jira's `myself` asked as the app, kept only when Jira says it is an app
+/// account (`accountType: "app"`; on Forge the app's own user, on a host that
+/// calls Jira with a person's token a person, and then no worklog's origin is
+/// taken). `None` without asking when no worklog names an origin.
+///
+/// # Errors
+///
+/// Jira's errors after retries.
+pub async fn app_account_for<'a>(
+    ctx: &Ctx,
+    raws: impl IntoIterator<Item = &'a RawWorklog>,
+) -> Result<Option<String>, Error> {
+    if !raws.into_iter().any(RawWorklog::names_origin) {
+        return Ok(None);
+    }
+    app_account(ctx).await
+}
+
+/// This app's own account id: Jira's `myself` asked as the app, when Jira
+/// says it is an app account (see [`app_account_for`]).
+///
+/// # Errors
+///
+/// Jira's errors after retries.
+pub async fn app_account(ctx: &Ctx) -> Result<Option<String>, Error> {
+    let me: Myself = Call::get(JiraPath::api(&["myself"]))
+        .as_app()
+        .patient()
+        .json(ctx)
+        .await?;
+    Ok((me.account_type == "app" && !me.account_id.is_empty()).then_some(me.account_id))
 }

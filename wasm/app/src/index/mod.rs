@@ -35,7 +35,10 @@ mod store;
 pub mod timers;
 pub mod worklogs;
 
-pub use fetch::{fetch_issues, load_fields, IndexFields, IssueFetch, FIELDS_SETTING};
+pub use fetch::{
+    app_account, app_account_for, fetch_issues, load_fields, IndexFields, IssueFetch,
+    FIELDS_SETTING,
+};
 pub use journal::{JournalSettings, Source as JournalSource};
 pub use rows::{
     note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY,

@@ -27,8 +27,8 @@ pub const FINANCE_PROPERTY: &str = "worklogs.finance";
 /// The worklog property the app writes on a worklog it put back
 /// (`ops::worklog::put_back`): `{"id", "author", "path"}`, the original
 /// worklog's id and author, and whether it was recreated as the `author` or as
-/// the `app`. On a worklog whose Jira author is an app account, the index
-/// counts the time for `author` (see [`WorklogRow::from_jira`]).
+/// the `app`. On a worklog whose Jira author is this app's own account, the
+/// index counts the time for `author` (see [`WorklogRow::from_jira`]).
 pub const ORIGIN_PROPERTY: &str = "worklogs.origin";
 
 /// The longest summary kept, in characters (Jira's own limit).
@@ -132,17 +132,20 @@ fn instant(what: &str, field: &str, text: &str) -> Result<i64, Error> {
 impl WorklogRow {
     /// The row for a worklog as Jira sent it.
     ///
-    /// The author is Jira's, except on a worklog an app wrote (its author's
+    /// The author is Jira's, except on a worklog written by this app's own
+    /// account (`app`: its account id, see [`super::app_account_for`]; its
     /// `accountType` is `app`) that carries the property [`ORIGIN_PROPERTY`]
     /// with an `author`: the app put back someone's deleted worklog and could
     /// not do it as them (a deactivated person), so the time counts for the
-    /// original author in reports, timesheets and exports. A person cannot
-    /// claim someone else's time this way: only an app's worklog is read so.
+    /// original author in reports, timesheets and exports. Nobody else can
+    /// claim someone's time this way: neither a person (anyone may set a
+    /// property on their own worklog) nor another app, whose worklog is read
+    /// as its own; with `app` unknown (`None`), no worklog is.
     ///
     /// # Errors
     ///
     /// `upstream` when an id or a date-time is malformed.
-    pub fn from_jira(raw: &RawWorklog) -> Result<Self, Error> {
+    pub fn from_jira(raw: &RawWorklog, app: Option<&str>) -> Result<Self, Error> {
         let id = numeric_id("worklog", &raw.id)?;
         let what = format!("worklog {id}");
         let visibility = raw.visibility.as_ref().map(|v| {
@@ -170,7 +173,7 @@ impl WorklogRow {
         Ok(Self {
             id,
             issue: numeric_id("issue", &raw.issue_id)?,
-            author: author(raw),
+            author: author(raw, app),
             started: instant(&what, "started", &raw.started)?,
             seconds: raw.time_spent_seconds,
             updated: instant(&what, "updated", &raw.updated)?,
@@ -186,22 +189,39 @@ impl WorklogRow {
     }
 }
 
-/// Who a worklog counts for: its author, or the original author an app's
-/// put-back copy names in [`ORIGIN_PROPERTY`].
-fn author(raw: &RawWorklog) -> String {
-    let Some(author) = raw.author.as_ref() else {
-        return String::new();
-    };
-    if author.account_type == "app" {
-        let origin = raw
-            .properties
+impl RawWorklog {
+    /// The original author an app's worklog names in [`ORIGIN_PROPERTY`]:
+    /// only for a worklog whose Jira author is an app account; whether it is
+    /// this app's is for [`WorklogRow::from_jira`] to check.
+    fn origin_author(&self) -> Option<&str> {
+        let author = self.author.as_ref()?;
+        if author.account_type != "app" {
+            return None;
+        }
+        self.properties
             .iter()
             .flatten()
             .find(|p| p.key == ORIGIN_PROPERTY)
             .and_then(|p| p.value.get("author"))
             .and_then(Json::as_str)
-            .filter(|a| !a.is_empty());
-        if let Some(origin) = origin {
+            .filter(|a| !a.is_empty())
+    }
+
+    /// Whether reading this worklog needs this app's own account id: an app
+    /// wrote it and it names an original author.
+    pub fn names_origin(&self) -> bool {
+        self.origin_author().is_some()
+    }
+}
+
+/// Who a worklog counts for: its author, or the original author a put-back
+/// copy names in [`ORIGIN_PROPERTY`] when this app (`app`) wrote the copy.
+fn author(raw: &RawWorklog, app: Option<&str>) -> String {
+    let Some(author) = raw.author.as_ref() else {
+        return String::new();
+    };
+    if let Some(origin) = raw.origin_author() {
+        if app.is_some_and(|app| !app.is_empty() && app == author.user.account_id) {
             return origin.to_owned();
         }
     }
@@ -418,7 +438,7 @@ mod tests {
                            {"key": "worklogs.attributes", "value": {"workType": "dev", "billable": true}}]
         }))
         .unwrap();
-        let row = WorklogRow::from_jira(&raw).unwrap();
+        let row = WorklogRow::from_jira(&raw, None).unwrap();
         assert_eq!(row.id, 10100);
         assert_eq!(row.issue, 10002);
         assert_eq!(row.author, "a-1");
@@ -443,9 +463,56 @@ mod tests {
             "updated": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60
         }))
         .unwrap();
-        let row = WorklogRow::from_jira(&raw).unwrap();
+        let row = WorklogRow::from_jira(&raw, None).unwrap();
         assert_eq!((row.visibility, row.attributes, row.note), (None, None, 0));
         assert_eq!(row.author, "");
+    }
+
+    /// A worklog with an origin property naming `alice`, written by `by`.
+    fn with_origin(by: Json) -> RawWorklog {
+        serde_json::from_value(json!({
+            "id": "5", "issueId": "2", "started": "2026-11-24T09:30:00.000+0000",
+            "updated": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60,
+            "author": by,
+            "properties": [{"key": ORIGIN_PROPERTY,
+                            "value": {"id": "4", "author": "alice", "path": "app"}}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_this_apps_copies_count_for_the_origin_author() {
+        let ours = with_origin(json!({"accountId": "app-ours", "accountType": "app"}));
+        assert!(ours.names_origin());
+        assert_eq!(
+            WorklogRow::from_jira(&ours, Some("app-ours"))
+                .unwrap()
+                .author,
+            "alice"
+        );
+        // Another app's worklog naming alice stays that app's time.
+        let other = with_origin(json!({"accountId": "app-other", "accountType": "app"}));
+        assert!(other.names_origin());
+        assert_eq!(
+            WorklogRow::from_jira(&other, Some("app-ours"))
+                .unwrap()
+                .author,
+            "app-other"
+        );
+        // This app's account unknown: nobody's origin is taken.
+        assert_eq!(
+            WorklogRow::from_jira(&ours, None).unwrap().author,
+            "app-ours"
+        );
+        // A person's worklog with the property is theirs.
+        let person = with_origin(json!({"accountId": "bob", "accountType": "atlassian"}));
+        assert!(!person.names_origin());
+        assert_eq!(
+            WorklogRow::from_jira(&person, Some("app-ours"))
+                .unwrap()
+                .author,
+            "bob"
+        );
     }
 
     #[test]
@@ -455,7 +522,7 @@ mod tests {
             "updated": "2026-11-24T09:30:00.000+0000", "timeSpentSeconds": 60
         }))
         .unwrap();
-        assert!(WorklogRow::from_jira(&raw).unwrap_err().is_upstream());
+        assert!(WorklogRow::from_jira(&raw, None).unwrap_err().is_upstream());
     }
 
     #[test]

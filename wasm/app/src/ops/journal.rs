@@ -21,6 +21,12 @@ pub const MAX_PAGE: i64 = journal::MAX_PAGE as i64;
 /// Versions `journal.prune` deletes (or walks, clearing comments) per slice.
 pub const PRUNE_SLICE: usize = 2_000;
 const DAY_MS: i64 = 86_400_000;
+/// Bytes a version takes in SQLite, its table and indexes, without a comment,
+/// and with one (an average ADF text of 108 bytes): `bench/journal_bytes.py`
+/// on the journal's own migrations (`docs/performance.md`).
+pub const BYTES_PER_VERSION: i64 = 133;
+/// See [`BYTES_PER_VERSION`].
+pub const BYTES_PER_VERSION_WITH_COMMENTS: i64 = 250;
 
 /// Where `journal.prune` stands in clearing comments after they were turned
 /// off (the settings row `journal.prune`, not audited).
@@ -49,9 +55,14 @@ pub struct SettingsOutput {
     pub comments: bool,
     /// Versions the journal holds.
     pub versions: i64,
+    /// About how many bytes they take: the versions times the measured bytes
+    /// of one ([`BYTES_PER_VERSION`], or [`BYTES_PER_VERSION_WITH_COMMENTS`]
+    /// while comments are kept); an estimate, not the database's own count.
+    pub approx_bytes: i64,
 }
 
-/// `journal.settings.get`: the journal's settings and size (administrators).
+/// `journal.settings.get`: the journal's settings, its versions and about how
+/// many bytes they take (administrators).
 ///
 /// # Errors
 ///
@@ -60,10 +71,17 @@ pub async fn get_settings(ctx: &Ctx, _: NoInput) -> Result<SettingsOutput, Error
     require_admin(ctx, "see the worklog journal's settings").await?;
     let (settings, site) = futures::join!(store::load::<JournalSettings>(ctx), index::site(ctx));
     let (settings, site) = (settings?, site?);
+    let versions = journal::count(ctx, site).await?;
+    let per = if settings.comments {
+        BYTES_PER_VERSION_WITH_COMMENTS
+    } else {
+        BYTES_PER_VERSION
+    };
     Ok(SettingsOutput {
         retention_days: settings.retention_days,
         comments: settings.comments,
-        versions: journal::count(ctx, site).await?,
+        versions,
+        approx_bytes: versions.saturating_mul(per),
     })
 }
 

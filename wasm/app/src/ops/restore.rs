@@ -384,7 +384,17 @@ async fn issue_pass(
             id: id.map(|i| i.to_string()),
         }
     };
-    let originals: Vec<i64> = group.iter().map(|c| c.worklog).collect();
+    // A candidate without a version (an erased author) is looked for too, with
+    // no author: only the original id can match it.
+    let originals: Vec<(i64, &str)> = group
+        .iter()
+        .map(|c| {
+            (
+                c.worklog,
+                c.target.as_ref().map_or("", |v| v.author.as_str()),
+            )
+        })
+        .collect();
     let found: BTreeMap<i64, Current> = match put_back::find(ctx, issue, &originals).await {
         Ok(found) => found,
         Err(e) if e.is_not_found() || e.is_forbidden() => {

@@ -555,6 +555,8 @@ pub struct ArchiveRow {
     pub bytes: i64,
     /// Whether its manifest is stored (the archive is complete).
     pub complete: bool,
+    /// The manifest's SHA-256, when it is stored.
+    pub manifest_sha256: Option<String>,
 }
 
 /// The most archives listed.
@@ -570,7 +572,8 @@ pub async fn archives(ctx: &Ctx) -> Result<Vec<ArchiveRow>, Error> {
         .sql(
             &format!(
                 "SELECT archive, MIN(kind), MIN(created), COUNT(*), SUM(bytes), \
-                 SUM(CASE WHEN seq = 0 THEN 1 ELSE 0 END) FROM backup_parts \
+                 SUM(CASE WHEN seq = 0 THEN 1 ELSE 0 END), \
+                 MAX(CASE WHEN seq = 0 THEN sha256 ELSE '' END) FROM backup_parts \
                  WHERE installation = ? GROUP BY archive ORDER BY MIN(created) DESC, archive DESC LIMIT {MAX_ARCHIVES}"
             ),
             vec![installation(ctx)],
@@ -587,6 +590,10 @@ pub async fn archives(ctx: &Ctx) -> Result<Vec<ArchiveRow>, Error> {
                 parts: int_of(r.get(3))?,
                 bytes: int_of(r.get(4))?,
                 complete: int_of(r.get(5))? > 0,
+                manifest_sha256: match r.get(6) {
+                    Some(Value::Text(t)) if !t.is_empty() => Some(t.clone()),
+                    _ => None,
+                },
             })
         })
         .collect()

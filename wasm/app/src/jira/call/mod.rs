@@ -35,6 +35,9 @@ pub struct Call {
     path: JiraPath,
     body: Option<String>,
     patient: bool,
+    /// Whether a patient request is sent again after an answer that does not
+    /// say whether Jira did it (a 5xx, a lost connection).
+    again_when_unsure: bool,
 }
 
 impl Call {
@@ -46,6 +49,7 @@ impl Call {
             path,
             body,
             patient: false,
+            again_when_unsure: true,
         }
     }
 
@@ -77,6 +81,22 @@ impl Call {
     pub fn patient(mut self) -> Self {
         self.patient = true;
         self
+    }
+
+    /// The same request, patient only where Jira surely did nothing (a 429,
+    /// waited out as [`retry`] says): a 5xx or an answer the host lost is
+    /// returned at once (as the response, or the host's `upstream` error), as
+    /// Jira may have done it. For writes that must not happen twice: the
+    /// caller looks at what Jira holds before sending again.
+    pub fn patient_once(mut self) -> Self {
+        self.patient = true;
+        self.again_when_unsure = false;
+        self
+    }
+
+    /// Whether a 5xx or a lost answer is retried (see [`Call::patient_once`]).
+    pub fn again_when_unsure(&self) -> bool {
+        self.again_when_unsure
     }
 
     /// The method.

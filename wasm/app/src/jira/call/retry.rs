@@ -27,6 +27,9 @@
 //!   long the app waited and what to do.
 //! - Nothing else is retried: a 4xx is an answer, and a `limit` or `internal`
 //!   failure of the host would fail again.
+//! - A write that must not happen twice ([`Call::patient_once`]) waits out a
+//!   429 only: a 5xx or a lost answer may mean Jira did it, so it goes back
+//!   to the caller, who looks before sending it again (a restore's recreate).
 //!
 //! - Before each attempt, [`super::pace`] may wait for the quota's window to
 //!   end when the points left cannot pay for the request (Jira says them on
@@ -86,6 +89,13 @@ pub(super) async fn send(ctx: &Ctx, call: &Call) -> Result<HttpResponse, Error> 
             super::pace::observe(ctx, response);
         }
         let failure = match outcome {
+            // Perhaps done: for a write sent once, the caller decides.
+            Ok(response) if response.status >= 500 && !call.again_when_unsure() => {
+                return Ok(response)
+            }
+            Err(e) if e.code() == ErrorCode::Upstream && !call.again_when_unsure() => {
+                return Err(e)
+            }
             Ok(response) if retryable(response.status) => Failure::Status(response),
             Ok(response) => return Ok(response),
             Err(e) if e.code() == ErrorCode::Upstream => Failure::Host(e),

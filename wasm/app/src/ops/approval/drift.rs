@@ -65,7 +65,8 @@ pub fn fingerprint(row: &WorklogRow) -> String {
 fn fingerprint_of(body: &Json) -> Result<(i64, String), Error> {
     let raw: RawWorklog = serde_json::from_value(body.clone())
         .map_err(|e| Error::upstream(format!("jira sent a worklog that is not one: {e}")))?;
-    let row = WorklogRow::from_jira(&raw)?;
+    // Jira's own author: the comparison is of what Jira holds.
+    let row = WorklogRow::from_jira(&raw, None)?;
     Ok((row.id, fingerprint(&row)))
 }
 
@@ -576,7 +577,8 @@ fn version_from(body: &Json) -> Result<Version, Error> {
 /// of the worklog as it is now (under its new id when recreated).
 async fn put_back(ctx: &Ctx, before: &Json) -> Result<Json, Error> {
     let version = version_from(before)?;
-    let mut current = put_back::find(ctx, version.issue, &[version.id]).await?;
+    let mut current =
+        put_back::find(ctx, version.issue, &[(version.id, version.author.as_str())]).await?;
     let done =
         put_back::put_back(ctx, &version, current.remove(&version.id).as_ref(), None).await?;
     let id = match done {

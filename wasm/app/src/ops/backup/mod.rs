@@ -429,6 +429,12 @@ pub struct ArchiveOut {
     pub bytes: i64,
     /// Whether its manifest is stored.
     pub complete: bool,
+    /// The format version its manifest names; none without a manifest (or
+    /// with one this app cannot read).
+    pub version: Option<u32>,
+    /// The manifest's SHA-256 (the manifest holds every part's): the
+    /// archive's checksum; none without a manifest.
+    pub sha256: Option<String>,
 }
 
 /// The answer of `backup.list`.
@@ -449,16 +455,30 @@ pub struct ListOutput {
 /// `forbidden` for anyone but a Jira administrator; the database's errors.
 pub async fn list(ctx: &Ctx, _: NoInput) -> Result<ListOutput, Error> {
     require_admin_person(ctx, "list the backups").await?;
-    let archives = sql::archives(ctx)
-        .await?
+    let rows = sql::archives(ctx).await?;
+    // Each complete archive's version, from its manifest (one part each).
+    let versions = futures::future::try_join_all(rows.iter().map(|a| async move {
+        if !a.complete {
+            return Ok::<_, Error>(None);
+        }
+        Ok(sql::part(ctx, &a.archive, 0)
+            .await?
+            .and_then(|(_, text)| format::manifest(&text).ok())
+            .map(|m| m.version))
+    }))
+    .await?;
+    let archives = rows
         .into_iter()
-        .map(|a| ArchiveOut {
+        .zip(versions)
+        .map(|(a, version)| ArchiveOut {
             archive: a.archive,
             kind: a.kind,
             created_at_ms: a.created,
             parts: a.parts,
             bytes: a.bytes,
             complete: a.complete,
+            version,
+            sha256: a.manifest_sha256,
         })
         .collect();
     Ok(ListOutput {

@@ -131,9 +131,10 @@ pub async fn worklog_event(ctx: &Ctx, event: Event) -> Result<EventOutput, Error
         call.json::<Vec<RawWorklog>>(ctx)
     );
     let (site, custom, found) = (site?, custom?, found?);
+    let app = index::app_account_for(ctx, &found).await?;
     let rows = found
         .iter()
-        .map(WorklogRow::from_jira)
+        .map(|raw| WorklogRow::from_jira(raw, app.as_deref()))
         .collect::<Result<Vec<_>, _>>()?;
     if rows.is_empty() {
         approval::drift::watch(ctx, &[], &[id]).await?;

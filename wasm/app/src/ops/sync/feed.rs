@@ -150,7 +150,12 @@ async fn list_worklogs(ctx: &Ctx, ids: &[i64]) -> Result<Vec<WorklogRow>, Error>
         async move { call.json::<Vec<RawWorklog>>(ctx).await }
     }))
     .await?;
-    pages.iter().flatten().map(WorklogRow::from_jira).collect()
+    let app = index::app_account_for(ctx, pages.iter().flatten()).await?;
+    pages
+        .iter()
+        .flatten()
+        .map(|raw| WorklogRow::from_jira(raw, app.as_deref()))
+        .collect()
 }
 
 /// A run's phases, driven for one slice.

@@ -513,11 +513,12 @@ async fn verify_slice(
     let mut drifted: BTreeSet<i64> = BTreeSet::new();
     let mut gone = Vec::new();
     let mut repairs: BTreeMap<i64, Vec<WorklogRow>> = BTreeMap::new();
+    let app = index::app_account_for(ctx, jira_side.values().flatten().flatten()).await?;
     for (&issue, raw) in &jira_side {
         let rows: Vec<WorklogRow> = match raw {
             Some(raw) => raw
                 .iter()
-                .map(WorklogRow::from_jira)
+                .map(|raw| WorklogRow::from_jira(raw, app.as_deref()))
                 .collect::<Result<Vec<_>, _>>()?
                 .into_iter()
                 .filter(|r| (start..end).contains(&r.started))

@@ -337,7 +337,10 @@ async fn index_written(ctx: &Ctx, target: IndexTarget, response: &HttpResponse) 
     let Ok(raw) = serde_json::from_str::<index::RawWorklog>(&response.body) else {
         return;
     };
-    let Ok(row) = index::WorklogRow::from_jira(&raw) else {
+    let Ok(app) = index::app_account_for(ctx, [&raw]).await else {
+        return;
+    };
+    let Ok(row) = index::WorklogRow::from_jira(&raw, app.as_deref()) else {
         return;
     };
     let fetch = index::IssueFetch {

@@ -27,6 +27,7 @@ use crate::adf;
 use crate::executor::Ctx;
 use crate::index::{self, ATTRIBUTES_PROPERTY, ORIGIN_PROPERTY};
 use crate::input::parse_date_time;
+use crate::jira::call::retry;
 use crate::jira::types::Visibility;
 use crate::jira::{id_string, Call, JiraPath};
 use crate::ops::finance;
@@ -156,10 +157,16 @@ pub enum PutBack {
     },
 }
 
-/// What Jira holds now for the `originals` (original worklog ids) of one
-/// issue: for each id found, the worklog with that id, or a copy the app put
-/// back (its [`ORIGIN_PROPERTY`] names the id; the original wins when both
-/// exist). Ids absent from the answer are missing in Jira.
+/// What Jira holds now for the `originals` (original worklog ids, each with
+/// its author) of one issue: for each id found, the worklog with that id, or a
+/// copy the app put back (its [`ORIGIN_PROPERTY`] names the id; the original
+/// wins when both exist). Ids absent from the answer are missing in Jira.
+///
+/// A copy is recognised only when it names the original's author and was
+/// written by that author (a copy made as them) or by this app's own account
+/// ([`index::app_account`]): a worklog of another person or another app that
+/// carries the property is not taken for a copy, so it can neither stop a
+/// restore nor be overwritten by one.
 ///
 /// Reads every page of the issue's worklogs with their properties, as the
 /// app, patiently (a job's request).
@@ -171,11 +178,13 @@ pub enum PutBack {
 pub async fn find(
     ctx: &Ctx,
     issue: i64,
-    originals: &[i64],
+    originals: &[(i64, &str)],
 ) -> Result<BTreeMap<i64, Current>, Error> {
     let issue_id = issue.to_string();
     let mut found = BTreeMap::new();
     let mut start = 0usize;
+    // This app's account id, asked once when an app's copy is first seen.
+    let mut app: Option<Option<String>> = None;
     loop {
         let path = JiraPath::api(&["issue", &issue_id, "worklog"])
             .query("startAt", &start.to_string())
@@ -184,11 +193,28 @@ pub async fn find(
         let page: Page = Call::get(path).as_app().patient().json(ctx).await?;
         let count = page.worklogs.len();
         for raw in page.worklogs {
-            let current = raw.current()?;
-            let key = if originals.contains(&current.id) {
+            let (current, origin_author) = raw.current()?;
+            let original = |id: i64| originals.iter().find(|(o, _)| *o == id).map(|(_, a)| *a);
+            let key = if original(current.id).is_some() {
                 current.id
-            } else if let Some(origin) = current.origin.filter(|o| originals.contains(o)) {
-                if found.contains_key(&origin) {
+            } else if let Some((origin, author)) = current
+                .origin
+                .and_then(|o| original(o).map(|author| (o, author)))
+            {
+                if found.contains_key(&origin) || origin_author.as_deref() != Some(author) {
+                    continue;
+                }
+                let by_this_app = if current.by_app {
+                    if app.is_none() {
+                        app = Some(index::app_account(ctx).await?);
+                    }
+                    app.as_ref()
+                        .and_then(Option::as_deref)
+                        .is_some_and(|a| a == current.author)
+                } else {
+                    false
+                };
+                if !by_this_app && current.author != author {
                     continue;
                 }
                 origin
@@ -423,33 +449,109 @@ async fn recreate(
         let body = body(version, Some(origin(version, Path::Author)), false, mirror)?;
         let call = Call::new(Method::Post, target.clone(), Some(body))
             .by(Principal::Impersonate(version.author.clone()))
-            .patient();
-        let answer = match call.send(ctx).await {
-            Ok(response) if refused(response.status) => None,
-            Ok(response) => Some(call.success(response)?),
+            .patient_once();
+        let answer = match create_once(ctx, &call, version).await {
+            Ok(Created::Answer(response)) if refused(response.status) => None,
+            Ok(created) => Some(created),
             Err(e) if e.code() == ErrorCode::Forbidden => None,
             Err(e) => return Err(e),
         };
-        if let Some(response) = answer {
-            let id = written_id(&call, &response)?;
-            taken_in(ctx, &response, version.id).await;
-            return Ok(PutBack::Recreated {
-                id,
-                path: Path::Author,
-            });
+        if let Some(created) = answer {
+            return created.taken_in(ctx, &call, version).await;
         }
     }
     let body = body(version, Some(origin(version, Path::App)), false, mirror)?;
     let call = Call::new(Method::Post, target, Some(body))
         .as_app()
-        .patient();
-    let response = call.success(call.send(ctx).await?)?;
-    let id = written_id(&call, &response)?;
-    taken_in(ctx, &response, version.id).await;
-    Ok(PutBack::Recreated {
-        id,
-        path: Path::App,
-    })
+        .patient_once();
+    create_once(ctx, &call, version)
+        .await?
+        .taken_in(ctx, &call, version)
+        .await
+}
+
+/// What sending a create came to.
+enum Created {
+    /// Jira's answer (any status but a 5xx).
+    Answer(HttpResponse),
+    /// Jira's answer was a 5xx or lost, and it had created the copy after all:
+    /// the copy found.
+    Adopted(Current),
+}
+
+impl Created {
+    /// The copy's id and path, after taking it into the index in place of
+    /// the original.
+    async fn taken_in(self, ctx: &Ctx, call: &Call, version: &Version) -> Result<PutBack, Error> {
+        match self {
+            Self::Answer(response) => {
+                let response = call.success(response)?;
+                let id = written_id(call, &response)?;
+                taken_in(ctx, &response, version.id).await;
+                let path = if matches!(call.request().principal, Principal::Impersonate(_)) {
+                    Path::Author
+                } else {
+                    Path::App
+                };
+                Ok(PutBack::Recreated { id, path })
+            }
+            Self::Adopted(copy) => {
+                let one = JiraPath::api(&[
+                    "issue",
+                    &version.issue.to_string(),
+                    "worklog",
+                    &copy.id.to_string(),
+                ])
+                .query("expand", "properties");
+                let read = Call::get(one).as_app().patient();
+                if let Ok(response) = read.send(ctx).await {
+                    if (200..300).contains(&response.status) {
+                        taken_in(ctx, &response, version.id).await;
+                    }
+                }
+                Ok(PutBack::Recreated {
+                    id: copy.id,
+                    path: if copy.by_app { Path::App } else { Path::Author },
+                })
+            }
+        }
+    }
+}
+
+/// Sends a create of a copy of `version` ([`Call::patient_once`]), never
+/// making two: when Jira answers a 5xx or the answer is lost, Jira may have
+/// created it all the same, so the issue's worklogs are read ([`find`]) and a
+/// copy carrying the original id in [`ORIGIN_PROPERTY`] is adopted; only when
+/// there is none is the create sent again, after backing off (1 s, 2 s, …),
+/// at most [`retry::ATTEMPTS`] times in all.
+///
+/// # Errors
+///
+/// The last attempt's error, or the 5xx answered to it, mapped; Jira's errors
+/// reading the issue's worklogs.
+async fn create_once(ctx: &Ctx, call: &Call, version: &Version) -> Result<Created, Error> {
+    let mut attempt: u32 = 1;
+    loop {
+        let outcome = call.send(ctx).await;
+        let unsure = match &outcome {
+            Ok(response) => response.status >= 500,
+            Err(e) => e.code() == ErrorCode::Upstream,
+        };
+        if !unsure {
+            return outcome.map(Created::Answer);
+        }
+        let mut found = find(ctx, version.issue, &[(version.id, version.author.as_str())]).await?;
+        if let Some(copy) = found.remove(&version.id).filter(|c| c.id != version.id) {
+            return Ok(Created::Adopted(copy));
+        }
+        if attempt >= retry::ATTEMPTS {
+            let response = outcome?;
+            return Err(call.error_for(&response));
+        }
+        ctx.sleep(1_000u32.saturating_mul(1 << (attempt - 1).min(4)))
+            .await?;
+        attempt += 1;
+    }
 }
 
 async fn revert(
@@ -538,7 +640,10 @@ async fn taken_in(ctx: &Ctx, response: &HttpResponse, replaced: i64) {
     let Ok(raw) = serde_json::from_str::<index::RawWorklog>(&response.body) else {
         return;
     };
-    let Ok(row) = index::WorklogRow::from_jira(&raw) else {
+    let Ok(app) = index::app_account_for(ctx, [&raw]).await else {
+        return;
+    };
+    let Ok(row) = index::WorklogRow::from_jira(&raw, app.as_deref()) else {
         return;
     };
     let fetch = index::IssueFetch {
@@ -616,7 +721,8 @@ struct RawProperty {
 }
 
 impl RawCurrent {
-    fn current(self) -> Result<Current, Error> {
+    /// The worklog, and the original author its [`ORIGIN_PROPERTY`] names.
+    fn current(self) -> Result<(Current, Option<String>), Error> {
         let id = self.id.parse::<i64>().map_err(|_| {
             Error::upstream(format!(
                 "jira sent a worklog id that is not a number: {:?}",
@@ -638,15 +744,22 @@ impl RawCurrent {
                 .map(|p| p.value.clone())
                 .filter(|v| !v.is_null())
         };
-        let origin = property(ORIGIN_PROPERTY)
+        let origin_property = property(ORIGIN_PROPERTY);
+        let origin = origin_property
+            .as_ref()
             .and_then(|o| o.get("id").cloned())
             .and_then(|id| match id {
                 Json::String(text) => text.parse::<i64>().ok(),
                 Json::Number(n) => n.as_i64(),
                 _ => None,
             });
+        let origin_author = origin_property
+            .as_ref()
+            .and_then(|o| o.get("author"))
+            .and_then(Json::as_str)
+            .map(str::to_owned);
         let author = self.author.unwrap_or_default();
-        Ok(Current {
+        let current = Current {
             id,
             by_app: author.account_type == "app",
             author: author.account_id,
@@ -670,7 +783,8 @@ impl RawCurrent {
             }),
             attributes: property(ATTRIBUTES_PROPERTY),
             origin,
-        })
+        };
+        Ok((current, origin_author))
     }
 }
 
@@ -740,7 +854,7 @@ mod tests {
         let out = host
             .run_with(move |ctx| {
                 Box::pin(async move {
-                    let found = find(&ctx, v.issue, &[v.id]).await?;
+                    let found = find(&ctx, v.issue, &[(v.id, v.author.as_str())]).await?;
                     let current = found.get(&v.id);
                     let route = match current {
                         None => Some(route(&ctx, &v.author, v.issue).await?),
@@ -961,5 +1075,135 @@ mod tests {
             .unwrap();
         assert_eq!(out["path"], "app");
         assert!(out["reason"].as_str().unwrap().contains("no impersonation"));
+    }
+
+    /// A host over the simulator whose first create of a worklog is
+    /// performed by Jira but answered with `lost` (a 5xx, or the connection
+    /// lost), as when Jira created the worklog and the answer did not arrive.
+    fn losing_first_create(sim: &Sim, lost: fn() -> Result<HttpResponse, Error>) -> FakeHost {
+        let client = InProcess::new(sim).unwrap();
+        let mut lost_once = false;
+        let mut host = FakeHost::new(None).on_jira_outcome(move |request| {
+            let caller = match &request.principal {
+                Principal::Impersonate(account) => Caller::Account(account),
+                _ => Caller::App,
+            };
+            let reply = client.send(
+                caller,
+                &request.method,
+                &request.path,
+                request.body.as_deref(),
+            );
+            let create = request.method == "POST" && request.path.contains("/worklog?");
+            if create && !lost_once && (200..300).contains(&reply.status) {
+                lost_once = true;
+                return lost();
+            }
+            Ok(HttpResponse {
+                status: reply.status,
+                headers: reply.headers,
+                body: reply.body,
+            })
+        });
+        host.now_ms = NOW;
+        host
+    }
+
+    #[test]
+    fn a_create_whose_answer_is_lost_is_adopted_not_repeated() {
+        let lost: [fn() -> Result<HttpResponse, Error>; 2] = [
+            || Ok(crate::testing::http(500, "oops")),
+            || Err(Error::upstream("the request timed out")),
+        ];
+        for (n, lost) in lost.into_iter().enumerate() {
+            let (sim, _) = indexed();
+            let mut host = losing_first_create(&sim, lost);
+            for _ in 0..100 {
+                if host.run("sync.full", json!({})).unwrap()["more"] != json!(true) {
+                    break;
+                }
+            }
+            // bob is deactivated on the second round: the copy is the app's.
+            let bob = id_of(&sim, "bob");
+            let author = if n == 0 {
+                id_of(&sim, "alice")
+            } else {
+                bob.clone()
+            };
+            let v = version_of(&sim, &author);
+            delete_in_jira(&sim, &v);
+            if n == 1 {
+                InProcess::new(&sim).unwrap().send(
+                    Caller::App,
+                    "POST",
+                    "/sim/accounts/bob",
+                    Some(r#"{"status":"deactivated"}"#),
+                );
+            }
+            let (_, done) = restore(&mut host, &v);
+            let PutBack::Recreated { id, path } = done else {
+                panic!("{done:?}")
+            };
+            assert_eq!(path, if n == 0 { Path::Author } else { Path::App });
+            let copies: Vec<_> = sim
+                .with_world(|w| w.worklog_facts())
+                .into_iter()
+                .filter(|f| {
+                    f.issue_id as i64 == v.issue
+                        && f.started_ms == v.started
+                        && f.seconds == v.seconds
+                })
+                .collect();
+            assert_eq!(copies.len(), 1, "one copy, not two: {copies:?}");
+            assert_eq!(copies[0].id as i64, id);
+            let creates = host
+                .jira_requests()
+                .iter()
+                .filter(|r| r.method == "POST" && r.path.contains("/worklog?"))
+                .count();
+            assert_eq!(creates, 1, "the create was not sent again");
+            // The index holds the copy, counted for the author.
+            assert_eq!(
+                indexed_row(&host, id),
+                Some((dict_id(Kind::Account, &v.author), v.started, v.seconds))
+            );
+            // And a second restore changes nothing.
+            let (_, again) = restore(&mut host, &v);
+            assert_eq!(again, PutBack::Unchanged { id });
+        }
+    }
+
+    #[test]
+    fn another_apps_or_persons_origin_property_is_no_copy() {
+        // A worklog carrying the origin property of a deleted worklog, written
+        // by someone else: the restore does not take it for the copy.
+        let (sim, mut host) = indexed();
+        let alice = id_of(&sim, "alice");
+        let v = version_of(&sim, &alice);
+        delete_in_jira(&sim, &v);
+        let claim = json!({
+            "started": "2026-11-20T09:00:00.000+0000", "timeSpentSeconds": 60,
+            "properties": [{"key": ORIGIN_PROPERTY,
+                            "value": {"id": v.id.to_string(), "author": alice, "path": "app"}}]
+        });
+        let carol = id_of(&sim, "carol");
+        let reply = InProcess::new(&sim).unwrap().send(
+            Caller::Account(&carol),
+            "POST",
+            &format!("/rest/api/3/issue/{}/worklog", v.issue),
+            Some(&claim.to_string()),
+        );
+        assert!((200..300).contains(&reply.status), "{}", reply.body);
+        let (_, done) = restore(&mut host, &v);
+        assert!(
+            matches!(
+                done,
+                PutBack::Recreated {
+                    path: Path::Author,
+                    ..
+                }
+            ),
+            "{done:?}"
+        );
     }
 }
