@@ -4,10 +4,22 @@
 //! `--sync-every` seconds, the personal data report daily, the sweep of
 //! forgotten timers every five minutes (hourly on Forge), and the audit log's
 //! pruning daily, the app-data backup and its retention's pruning daily.
+//!
+//! With backup destinations (`worklogs serve --backup-dir`, `--backup-s3-*`),
+//! the daily backup is [`spawn_backups`]: the component's scheduled archive,
+//! copied to every destination, each destination then pruned by the core's
+//! retention rule, and the app's own storage by `backup.prune`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use indicatif::ProgressBar;
 use worklogs_host::jobs::Job;
+use worklogs_host::sync::run_slices;
+use worklogs_host::App;
+
+use crate::backup_command::{copy_archive, prune_all, site_retention};
+use crate::destinations::Destination;
 
 /// The index's first import (`sync.full`, which returns at once when it is
 /// done already).
@@ -47,8 +59,10 @@ const BACKUP_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The jobs `worklogs serve` runs: with `sync_every`, the first import then
 /// the incremental sync at that interval (none: no sync at all); the personal
-/// data report daily; and the sweep of forgotten timers every five minutes.
-pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
+/// data report daily; the sweep of forgotten timers every five minutes; the
+/// retentions' pruning daily; and, `with_backup`, the daily backup into the
+/// app's own storage (without: [`spawn_backups`] runs it).
+pub fn jobs(sync_every: Option<Duration>, with_backup: bool) -> Vec<Job> {
     let sync = sync_every.map(|every| Job {
         first: Some(FIRST_IMPORT.to_owned()),
         operation: INCREMENTAL_SYNC.to_owned(),
@@ -90,10 +104,88 @@ pub fn jobs(sync_every: Option<Duration>) -> Vec<Job> {
             forgotten_timers,
             audit_retention,
             journal_retention,
-            backup,
-            backup_retention,
         ])
+        .chain(
+            with_backup
+                .then_some([backup, backup_retention])
+                .into_iter()
+                .flatten(),
+        )
         .collect()
+}
+
+/// Runs the daily backup with `destinations` until the process ends: the
+/// first one a day after the start, as the other daily jobs.
+pub fn spawn_backups(app: Arc<App>, destinations: Vec<Destination>) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(BACKUP_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await; // the first tick is now
+        loop {
+            ticks.tick().await;
+            backup_to(&app, &destinations).await;
+        }
+    });
+}
+
+/// One daily backup: `backup.create` as a job (a scheduled archive; none when
+/// the schedule is off), copied to every destination; every destination
+/// pruned by its retention; the app's storage by `backup.prune`. Each
+/// failure is logged, naming the destination, and the rest goes on.
+pub async fn backup_to(app: &App, destinations: &[Destination]) {
+    let host = app.host();
+    let made = run_slices(host, BACKUP, "{}", 100_000, |_| {}).await;
+    let archive = match made {
+        Ok(slices) => slices
+            .last()
+            .and_then(|s| s.result["archive"].as_str().map(str::to_owned)),
+        Err(err) => {
+            eprintln!("{BACKUP} failed ({}): {}", err.code.name(), err.message);
+            None
+        }
+    };
+    if let Some(archive) = archive {
+        match copy_archive(host, &archive, destinations, &ProgressBar::hidden()).await {
+            Ok(copied) => {
+                for (dest, outcome) in &copied.outcomes {
+                    match outcome {
+                        Ok(place) => eprintln!("backup {archive}: written to {place}"),
+                        Err(e) => eprintln!("backup {archive}: NOT written to {}: {e}", dest.name),
+                    }
+                }
+            }
+            Err(err) => eprintln!(
+                "backup {archive}: cannot be read ({}): {}",
+                err.code.name(),
+                err.message
+            ),
+        }
+    }
+    match site_retention(host).await {
+        Ok(site) => {
+            for (dest, outcome) in prune_all(destinations, site).await {
+                match outcome {
+                    Ok(p) if !p.deleted.is_empty() => {
+                        eprintln!(
+                            "{}: the retention deleted {}",
+                            dest.name,
+                            p.deleted.join(", ")
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => eprintln!("{}: the retention failed: {e}", dest.name),
+                }
+            }
+        }
+        Err(err) => eprintln!("backup.list failed ({}): {}", err.code.name(), err.message),
+    }
+    if let Err(err) = worklogs_host::jobs::run(app, BACKUP_RETENTION).await {
+        eprintln!(
+            "{BACKUP_RETENTION} failed ({}): {}",
+            err.code.name(),
+            err.message
+        );
+    }
 }
 
 #[cfg(test)]
@@ -103,7 +195,7 @@ mod tests {
     #[test]
     fn the_sync_runs_only_with_an_interval() {
         let every = Duration::from_secs(60);
-        let jobs = jobs(Some(every));
+        let jobs = jobs(Some(every), true);
         assert_eq!(jobs.len(), 7);
         assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
         assert_eq!(jobs[0].operation, "sync.incremental");
@@ -117,7 +209,10 @@ mod tests {
         assert_eq!(jobs[4].operation, "journal.prune");
         assert_eq!(jobs[5].operation, "backup.create");
         assert_eq!(jobs[6].operation, "backup.prune");
-        let without = super::jobs(None);
+        let without = super::jobs(None, true);
         assert_eq!(without, jobs[1..]);
+        // With destinations, the backup runs apart (spawn_backups).
+        let apart = super::jobs(Some(every), false);
+        assert_eq!(apart, jobs[..5]);
     }
 }
