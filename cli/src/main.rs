@@ -113,6 +113,10 @@ struct ServeArgs {
     /// retention); none: it stays in the app's own storage only.
     #[command(flatten)]
     backups: DestinationFlags,
+    /// Seconds between scheduled backups (daily by default).
+    #[arg(long, value_name = "SECONDS", default_value_t = scheduled::BACKUP_EVERY.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    backup_every: u64,
 }
 
 #[derive(Args)]
@@ -307,14 +311,15 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     println!("Press Ctrl-C to stop.");
 
     let sync_every = (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every));
+    let backup_every = Duration::from_secs(args.backup_every);
     worklogs_host::jobs::spawn(
         Arc::clone(&app),
-        scheduled::jobs(sync_every, backup_to.is_empty()),
+        scheduled::jobs(sync_every, backup_to.is_empty().then_some(backup_every)),
     );
     if !backup_to.is_empty() {
         let names: Vec<&str> = backup_to.iter().map(|d| d.name.as_str()).collect();
         println!("Daily backups to: {}", names.join(", "));
-        scheduled::spawn_backups(Arc::clone(&app), backup_to);
+        scheduled::spawn_backups(Arc::clone(&app), backup_to, backup_every);
     }
     let router = router(Arc::clone(&app), guard, args.ui, placeholder_page(&example));
     serve(listener, router, async {

@@ -55,14 +55,14 @@ const JOURNAL_RETENTION: &str = "journal.prune";
 /// retention's pruning (daily, as Forge's `backup-schedule`).
 const BACKUP: &str = "backup.create";
 const BACKUP_RETENTION: &str = "backup.prune";
-const BACKUP_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+pub const BACKUP_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The jobs `worklogs serve` runs: with `sync_every`, the first import then
 /// the incremental sync at that interval (none: no sync at all); the personal
 /// data report daily; the sweep of forgotten timers every five minutes; the
-/// retentions' pruning daily; and, `with_backup`, the daily backup into the
+/// retentions' pruning daily; and, at `backup_every`, the backup into the
 /// app's own storage (without: [`spawn_backups`] runs it).
-pub fn jobs(sync_every: Option<Duration>, with_backup: bool) -> Vec<Job> {
+pub fn jobs(sync_every: Option<Duration>, backup_every: Option<Duration>) -> Vec<Job> {
     let sync = sync_every.map(|every| Job {
         first: Some(FIRST_IMPORT.to_owned()),
         operation: INCREMENTAL_SYNC.to_owned(),
@@ -88,16 +88,20 @@ pub fn jobs(sync_every: Option<Duration>, with_backup: bool) -> Vec<Job> {
         operation: JOURNAL_RETENTION.to_owned(),
         every: AUDIT_RETENTION_EVERY,
     };
-    let backup = Job {
-        first: None,
-        operation: BACKUP.to_owned(),
-        every: BACKUP_EVERY,
-    };
-    let backup_retention = Job {
-        first: None,
-        operation: BACKUP_RETENTION.to_owned(),
-        every: BACKUP_EVERY,
-    };
+    let backups = backup_every.map(|every| {
+        [
+            Job {
+                first: None,
+                operation: BACKUP.to_owned(),
+                every,
+            },
+            Job {
+                first: None,
+                operation: BACKUP_RETENTION.to_owned(),
+                every,
+            },
+        ]
+    });
     sync.into_iter()
         .chain([
             personal_data,
@@ -105,20 +109,16 @@ pub fn jobs(sync_every: Option<Duration>, with_backup: bool) -> Vec<Job> {
             audit_retention,
             journal_retention,
         ])
-        .chain(
-            with_backup
-                .then_some([backup, backup_retention])
-                .into_iter()
-                .flatten(),
-        )
+        .chain(backups.into_iter().flatten())
         .collect()
 }
 
-/// Runs the daily backup with `destinations` until the process ends: the
-/// first one a day after the start, as the other daily jobs.
-pub fn spawn_backups(app: Arc<App>, destinations: Vec<Destination>) {
+/// Runs the backup with `destinations` every `every` (daily by default)
+/// until the process ends, the first one `every` after the start, as the
+/// other daily jobs.
+pub fn spawn_backups(app: Arc<App>, destinations: Vec<Destination>, every: Duration) {
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(BACKUP_EVERY);
+        let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ticks.tick().await; // the first tick is now
         loop {
@@ -195,7 +195,7 @@ mod tests {
     #[test]
     fn the_sync_runs_only_with_an_interval() {
         let every = Duration::from_secs(60);
-        let jobs = jobs(Some(every), true);
+        let jobs = jobs(Some(every), Some(BACKUP_EVERY));
         assert_eq!(jobs.len(), 7);
         assert_eq!(jobs[0].first.as_deref(), Some("sync.full"));
         assert_eq!(jobs[0].operation, "sync.incremental");
@@ -209,10 +209,10 @@ mod tests {
         assert_eq!(jobs[4].operation, "journal.prune");
         assert_eq!(jobs[5].operation, "backup.create");
         assert_eq!(jobs[6].operation, "backup.prune");
-        let without = super::jobs(None, true);
+        let without = super::jobs(None, Some(BACKUP_EVERY));
         assert_eq!(without, jobs[1..]);
         // With destinations, the backup runs apart (spawn_backups).
-        let apart = super::jobs(Some(every), false);
+        let apart = super::jobs(Some(every), None);
         assert_eq!(apart, jobs[..5]);
     }
 }

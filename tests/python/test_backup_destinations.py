@@ -368,3 +368,40 @@ def test_a_damaged_archive_is_refused_naming_the_part_and_nothing_is_replaced(wo
         if damage is truncate:
             assert "truncated" in done.stderr
         assert settings() == before, damage.__name__
+
+
+def test_a_failing_destination_is_named_and_the_other_is_written(world):
+    site, tmp, made = world
+    done = site.run("backup", "--backup-dir", str(tmp / "dir-b"), "--backup-s3-bucket", "no-such-bucket",
+                    "--backup-s3-url", site.moto.url, "--json", data=tmp / "a", check=False)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    out = json.loads(done.stdout)
+    by_name = {d["destination"]: d for d in out["destinations"]}
+    assert by_name[str(tmp / "dir-b")]["place"] == f"{tmp / 'dir-b'}/{out['archive']}/"
+    assert (tmp / "dir-b" / out["archive"] / "manifest.json").exists()
+    failed = by_name["s3://no-such-bucket/worklogs-backups"]
+    assert "s3://no-such-bucket/worklogs-backups: cannot write" in failed["error"], failed
+
+
+def test_serve_writes_its_scheduled_backup_to_both_destinations(world):
+    site, tmp, made = world
+    process = subprocess.Popen(
+        [str(WORKLOGS), "serve", "--jira-sim", site.sim_url, "--port", "0", "--sync-every", "0",
+         "--data", str(tmp / "a"), "--backup-every", "2", "--backup-dir", str(tmp / "daily"),
+         "--backup-s3-bucket", BUCKET, "--backup-s3-url", site.moto.url, "--backup-s3-prefix", "daily"],
+        env=site.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = read_line(process, r"backup (\S+): written to (\S+)", seconds=300)
+        archive = first.group(1)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            in_s3 = site.moto.objects(f"daily/{archive}/")
+            if "manifest.json" in in_s3 and (tmp / "daily" / archive / "manifest.json").exists():
+                break
+            time.sleep(0.5)
+        manifest = json.loads((tmp / "daily" / archive / "manifest.json").read_text())
+        assert manifest["kind"] == "scheduled"
+        assert in_s3["manifest.json"] == (tmp / "daily" / archive / "manifest.json").read_bytes()
+    finally:
+        process.terminate()
+        process.wait()
