@@ -47,6 +47,8 @@ case "${1:-demo}" in
     need_py openpyxl openpyxl
     # A real OData v4 client for tests/python/test_odata.py (pyodata speaks v2 only).
     need_py odata python-odata
+    # A real S3-compatible server (moto_server) for tests/python/test_backup_destinations.py.
+    need_py moto.server 'moto[server]'
     need_deb chromium chromium
     ;;
 esac

@@ -4,7 +4,8 @@
 //! in the `worklogs_cli` library and the host in the `worklogs_host` library.
 //!
 //! Exit codes: 0 success; 1 the operation answered an error (`call`, `sync`,
-//! `report`, `export`) or a flat file is malformed; 2 the command line is wrong;
+//! `report`, `export`, `backup`, `restore`), a backup destination failed or a
+//! flat file is malformed; 2 the command line is wrong;
 //! 3 the host could not start or serve (component not built, database, Jira
 //! unreachable, port taken).
 
@@ -15,6 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
+use worklogs_cli::backup_command::{self, BackupFlags, RestoreFlags};
+use worklogs_cli::destinations::{self, DestinationFlags};
 use worklogs_cli::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags};
 use worklogs_cli::scheduled;
 use worklogs_host::protocol::EntryPoint;
@@ -47,6 +50,11 @@ enum Command {
     Export(ExportArgs),
     /// Write a generated flat export file (a realistic year of worklogs).
     DemoData(DemoDataFlags),
+    /// Back up the app's data now to a directory and/or S3-compatible storage
+    /// (exit code 1 when a destination failed; the others are written).
+    Backup(BackupArgs),
+    /// Restore the app's data from an archive: a dry run unless --yes.
+    Restore(RestoreArgs),
 }
 
 /// Where the host's Jira, data and component come from.
@@ -101,6 +109,14 @@ struct ServeArgs {
     /// scheduled trigger runs them (0: no sync, not even the first import).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     sync_every: u64,
+    /// Where the daily scheduled backup is also written (then pruned by the
+    /// retention); none: it stays in the app's own storage only.
+    #[command(flatten)]
+    backups: DestinationFlags,
+    /// Seconds between scheduled backups (daily by default).
+    #[arg(long, value_name = "SECONDS", default_value_t = scheduled::BACKUP_EVERY.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    backup_every: u64,
 }
 
 #[derive(Args)]
@@ -141,6 +157,22 @@ struct ReportArgs {
 }
 
 #[derive(Args)]
+struct BackupArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    backup: BackupFlags,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    restore: RestoreFlags,
+}
+
+#[derive(Args)]
 struct ExportArgs {
     #[command(flatten)]
     common: Common,
@@ -166,6 +198,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sync(args) => sync_command(args).await,
         Command::Report(args) => report_command(args).await,
         Command::Export(args) => export_command(args).await,
+        Command::Backup(args) => {
+            let app = start_with(&args.common, job_limits()).await?;
+            Ok(backup_command::backup(app.host(), &args.backup).await)
+        }
+        Command::Restore(args) => {
+            let app = start_with(&args.common, job_limits()).await?;
+            Ok(backup_command::restore(app.host(), &args.restore).await)
+        }
         Command::DemoData(flags) => Ok(report_command::demo_data(&flags)
             .map_or_else(|failure| failure.report(), |()| ExitCode::SUCCESS)),
     }
@@ -209,6 +249,7 @@ async fn export_command(args: ExportArgs) -> Result<ExitCode> {
 
 /// `worklogs serve`.
 async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
+    let backup_to = destinations::configured(&args.backups)?;
     let app = Arc::new(start(&args.common).await?);
     if args.sync_every > 0 && app.demo().is_some() {
         // The demo world is small: import it before serving, so that the first
@@ -270,7 +311,16 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     println!("Press Ctrl-C to stop.");
 
     let sync_every = (args.sync_every > 0).then(|| Duration::from_secs(args.sync_every));
-    worklogs_host::jobs::spawn(Arc::clone(&app), scheduled::jobs(sync_every));
+    let backup_every = Duration::from_secs(args.backup_every);
+    worklogs_host::jobs::spawn(
+        Arc::clone(&app),
+        scheduled::jobs(sync_every, backup_to.is_empty().then_some(backup_every)),
+    );
+    if !backup_to.is_empty() {
+        let names: Vec<&str> = backup_to.iter().map(|d| d.name.as_str()).collect();
+        println!("Daily backups to: {}", names.join(", "));
+        scheduled::spawn_backups(Arc::clone(&app), backup_to, backup_every);
+    }
     let router = router(Arc::clone(&app), guard, args.ui, placeholder_page(&example));
     serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -112,6 +112,24 @@ impl World {
         WORKLOG_BASE_ID + u64::from(i)
     }
 
+    /// The same site as another Jira site would hold it: every person's account
+    /// id with `account_prefix` instead of its own (`712020:…` becomes
+    /// `<account_prefix>:…`) and every project id `project_offset` higher;
+    /// keys, issues and worklogs unchanged. For moving app data between sites
+    /// with a mapping of ids.
+    pub fn moved(mut self, account_prefix: &str, project_offset: u64) -> World {
+        for account in self.accounts.iter_mut().filter(|a| !a.app) {
+            if let Some((_, rest)) = account.account_id.split_once(':') {
+                account.account_id = format!("{account_prefix}:{rest}");
+            }
+        }
+        for project in &mut self.projects {
+            project.id += project_offset;
+        }
+        self.reindex();
+        self
+    }
+
     /// Rebuilds the lookup tables and the update index from the data.
     pub(crate) fn reindex(&mut self) {
         let mut index = Index::default();
