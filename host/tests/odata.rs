@@ -167,7 +167,7 @@ fn worklogs_core_columns() -> Vec<&'static str> {
     "worklog_id,issue_id,issue_key,issue_summary,issue_type,issue_status,parent_key,\
      parent_summary,project_id,project_key,project_name,author_account_id,\
      author_display_name,started_utc,local_date,seconds,hours,billable,components,\
-     labels,comment,updated_utc,attributes_valid"
+     labels,comment,updated_utc,attributes_valid,approval_state"
         .split(',')
         .collect()
 }

@@ -1043,6 +1043,63 @@ async fn every_route_conforms_to_the_spec() {
         401,
     )
     .await;
+    // the group picker: names containing the query, by name
+    let picked = c
+        .call(
+            "GET",
+            "/rest/api/3/groups/picker?query=team",
+            BOB,
+            None,
+            200,
+        )
+        .await;
+    let names: Vec<&str> = picked.json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["team-alpha", "team-beta", "team-leads"]);
+    assert_eq!(picked.json["total"], 3);
+    assert_eq!(picked.json["groups"][0]["html"], "<b>team</b>-alpha");
+    let one = c
+        .call(
+            "GET",
+            "/rest/api/3/groups/picker?query=TEAM&caseInsensitive=true&maxResults=1&exclude=team-alpha",
+            BOB,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(one.json["groups"][0]["name"], "team-beta");
+    assert_eq!(one.json["total"], 2);
+    assert_eq!(one.json["header"], "Showing 1 of 2 matching groups");
+    let none = c
+        .call(
+            "GET",
+            "/rest/api/3/groups/picker?query=TEAM",
+            BOB,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(none.json["total"], 0);
+    c.call(
+        "GET",
+        "/rest/api/3/groups/picker?query=team&exclude=a&excludeId=b",
+        BOB,
+        None,
+        400,
+    )
+    .await;
+    c.call(
+        "GET",
+        "/rest/api/3/groups/picker?query=team",
+        NOBODY,
+        None,
+        401,
+    )
+    .await;
     let roles = c
         .call(
             "GET",

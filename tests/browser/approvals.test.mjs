@@ -146,7 +146,10 @@ test('the admin section, and the grid in dark', { skip }, async () => {
   await section.getByRole('button', { name: 'Save rules' }).click();
   await section.getByText('Enter a Jira group name.').waitFor();
   await section.getByLabel('Reviewers (Jira group)').nth(1).fill('team-leads');
-  await section.getByLabel('Review the teams (Jira groups)').nth(1).fill('team-beta');
+  // Groups are picked from Jira's (group.search): typed in part, then chosen.
+  await section.getByLabel('Review the teams (Jira groups)').nth(1).fill('BE');
+  await section.getByRole('option', { name: 'team-beta' }).click();
+  assert.equal(await section.getByLabel('Review the teams (Jira groups)').nth(1).inputValue(), 'team-beta');
   await section.getByRole('button', { name: 'Save rules' }).click();
   await section.getByText('Saved.').waitFor();
   const rules = await invoke(host.url, 'dave', 'approval.rules.list');

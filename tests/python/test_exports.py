@@ -63,6 +63,8 @@ def files(tmp_path_factory):
         "author_account_id,author_display_name,started_utc,seconds\r\n"
         + "".join(f"acc-1,Ann,2026-03-25T0{h}:00:00.000Z,1200\r\n" for h in (7, 8, 9))
     )
+    out["approval_report"] = work / "approval.csv"
+    report(flat, out["approval_report"], "approvalState", "UTC", "csv")
     out["tiny_report"] = work / "tiny.csv.report.csv"
     report(tiny, out["tiny_report"], "person", "UTC", "csv")
     out["tiny_xlsx"] = work / "tiny.report.xlsx"
@@ -102,13 +104,25 @@ def test_the_flat_csv_follows_the_schema(files):
     rows = read_csv(files["flat"])
     assert len(rows) == WORKLOGS
     assert list(rows[0])[:4] == ["worklog_id", "issue_id", "issue_key", "issue_summary"]
-    assert list(rows[0])[-2:] == ["attr_account", "attr_work_type"]
+    # Schema version 2: approval_state after attributes_valid, before the attr_ columns.
+    assert list(rows[0])[-4:] == ["attributes_valid", "approval_state", "attr_account", "attr_work_type"]
+    assert {row["approval_state"] for row in rows} == {"open", "submitted", "approved"}
     for row in rows:
         assert row["started_utc"].endswith("Z") and len(row["started_utc"]) == 24
         assert Decimal(row["hours"]) == hours(int(row["seconds"]))
         assert row["billable"] in ("true", "false")
         local = dt.datetime.fromisoformat(row["started_utc"].replace("Z", "+00:00"))
         assert row["local_date"] == local.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
+
+
+def test_a_report_by_approval_state_sums_the_flat_file(files):
+    rows = read_csv(files["flat"])
+    expected = defaultdict(int)
+    for row in rows:
+        expected[row["approval_state"]] += int(row["seconds"])
+    report = read_csv(files["approval_report"])
+    got = {r["approval_state"]: int(r["seconds"]) for r in report if r["approval_state"]}
+    assert got == dict(expected)
 
 
 def test_csv_formula_injection_comes_out_inert(files):

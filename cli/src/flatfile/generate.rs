@@ -14,6 +14,7 @@ use std::io::{BufWriter, Write};
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use worklogs_core::approval::State;
 use worklogs_core::calendar::{from_local, Disambiguation, Instant, Zone};
 use worklogs_core::duration::Seconds;
 use worklogs_core::export::flat::{FlatRow, FlatSchema};
@@ -526,6 +527,18 @@ fn worklog(
             + i64::from(rng.random_range(0..259_200_u32)) * 1000,
     );
     let parent = issue.parent.map(|p| &world.issues[p]);
+    // Weeks are approved but the last two: the one before last submitted,
+    // the last open (the same for every person, as a team that reviews
+    // weekly).
+    let week = |d: NaiveDate| {
+        d.num_days_from_ce() - i32::try_from(d.weekday().num_days_from_monday()).unwrap_or(0)
+    };
+    let last = first + Days::new(days.saturating_sub(1));
+    let approval_state = match (week(last) - week(date)) / 7 {
+        0 => State::Open,
+        1 => State::Submitted,
+        _ => State::Approved,
+    };
     Ok(FlatRow {
         worklog_id: (100_000 + n).to_string(),
         issue_id: issue.id.clone(),
@@ -549,5 +562,6 @@ fn worklog(
         updated,
         attributes,
         attributes_invalid: false,
+        approval_state,
     })
 }

@@ -3,6 +3,7 @@
 
 use std::io::{BufReader, Read};
 
+use worklogs_core::approval::State;
 use worklogs_core::calendar::{parse_instant, Instant, Zone};
 use worklogs_core::duration::Seconds;
 use worklogs_core::export::csv::unneutralize;
@@ -32,6 +33,7 @@ struct Layout {
     billable: Option<usize>,
     components: Option<usize>,
     labels: Option<usize>,
+    approval_state: Option<usize>,
     /// Attribute key and column, sorted by key.
     attributes: Vec<(String, usize)>,
     /// For each column of kind list, its position among the list columns.
@@ -109,6 +111,7 @@ impl Layout {
             billable: find("billable"),
             components: find("components"),
             labels: find("labels"),
+            approval_state: find("approval_state"),
             attributes,
             list_slots,
             columns,
@@ -213,12 +216,24 @@ impl<R: Read> FlatReader<R> {
                 })
             }
         };
+        // A file of schema version 1 has no approval states: every worklog
+        // counts as open.
+        let approval_state = match layout.approval_state.map(field) {
+            None | Some("") => State::Open,
+            Some(text) => State::parse(text).ok_or_else(|| Error::Csv {
+                line: Some(line),
+                message: format!(
+                    "invalid approval_state {text:?}: expected open, submitted or approved"
+                ),
+            })?,
+        };
         Ok(Some(FlatRecord {
             record: &self.record,
             layout,
             started,
             seconds,
             billable,
+            approval_state,
             line,
         }))
     }
@@ -232,6 +247,7 @@ pub struct FlatRecord<'r> {
     started: Instant,
     seconds: Seconds,
     billable: bool,
+    approval_state: State,
     line: u64,
 }
 
@@ -438,6 +454,9 @@ impl Worklog for FlatRecord<'_> {
     }
     fn for_each_label<'a>(&'a self, f: &mut dyn FnMut(&'a str)) {
         self.list(self.layout.labels, f);
+    }
+    fn approval_state(&self) -> State {
+        self.approval_state
     }
 }
 

@@ -153,3 +153,58 @@ fn bad_files_name_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn approval_states_survive_the_round_trip_and_filter_reports() {
+    use worklogs_core::approval::State;
+    let file = generated(2000);
+    let header = String::from_utf8(file.clone()).unwrap();
+    let header = header.lines().next().unwrap().to_owned();
+    // Schema 2: approval_state right after attributes_valid, before attr_*.
+    assert!(
+        header.contains("attributes_valid,approval_state,attr_"),
+        "{header}"
+    );
+    let mut approved = 0_u64;
+    let mut states = std::collections::BTreeSet::new();
+    let mut reader = FlatReader::new(&file[..]).unwrap();
+    while let Some(record) = reader.next_record().unwrap() {
+        states.insert(record.approval_state());
+        if record.approval_state() == State::Approved {
+            approved += record.seconds().get();
+        }
+    }
+    assert_eq!(
+        states.into_iter().collect::<Vec<_>>(),
+        [State::Open, State::Submitted, State::Approved]
+    );
+    let query = ReportQuery::from_json(
+        r#"{"timeZone": "UTC", "filter": {"approvalStates": ["approved"]}, "groupBy": ["approvalState"]}"#,
+    )
+    .unwrap();
+    let result = report(
+        &file[..],
+        query,
+        &ExportOptions::new(ExportFormat::Json),
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(result.total.seconds, approved);
+    assert_eq!(result.rows.len(), 1);
+    assert_eq!(result.rows[0].keys[0].id.as_deref(), Some("approved"));
+    // A version 1 file (no column) reads as open; a bad value names its line.
+    let old = "author_account_id,started_utc,seconds\r\na,2026-03-25T09:00:00.000Z,60\r\n";
+    let mut reader = FlatReader::new(old.as_bytes()).unwrap();
+    assert_eq!(
+        reader.next_record().unwrap().unwrap().approval_state(),
+        State::Open
+    );
+    let bad = "author_account_id,started_utc,seconds,approval_state\r\na,2026-03-25T09:00:00.000Z,60,done\r\n";
+    let mut reader = FlatReader::new(bad.as_bytes()).unwrap();
+    let err = reader.next_record().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("line 2: invalid approval_state \"done\""),
+        "{err}"
+    );
+}

@@ -50,6 +50,7 @@ pub(crate) fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Sim>)> {
         ("GET", "/rest/api/3/user/search", get(users::search)),
         ("GET", "/rest/api/3/user/groups", get(users::groups)),
         ("GET", "/rest/api/3/group/member", get(users::group_members)),
+        ("GET", "/rest/api/3/groups/picker", get(users::group_picker)),
         (
             "GET",
             "/rest/api/3/project/{projectIdOrKey}/roledetails",

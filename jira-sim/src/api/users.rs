@@ -420,6 +420,115 @@ pub(crate) async fn my_permissions(
     Ok(ok(&body))
 }
 
+/// Most groups one `groups/picker` answer holds (Jira's default
+/// `jira.ajax.autocomplete.limit`).
+const MAX_PICKED: i64 = 20;
+
+/// Escapes text for the picker's `html`.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The group's name with the first match of `query` in bold, escaped.
+fn highlighted(name: &str, query: &str, case_insensitive: bool) -> String {
+    let at = if query.is_empty() {
+        None
+    } else if case_insensitive {
+        // Lower-casing may change lengths: find the match by characters.
+        let chars: Vec<char> = name.chars().collect();
+        let wanted: Vec<char> = query.chars().collect();
+        (0..chars.len().saturating_sub(wanted.len()) + 1)
+            .find(|&i| {
+                chars[i..]
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(a, b)| a.to_lowercase().eq(b.to_lowercase()))
+                    && chars.len() >= i + wanted.len()
+            })
+            .map(|i| {
+                let start: usize = chars[..i].iter().map(|c| c.len_utf8()).sum();
+                let len: usize = chars[i..i + wanted.len()]
+                    .iter()
+                    .map(|c| c.len_utf8())
+                    .sum();
+                (start, start + len)
+            })
+    } else {
+        name.find(query).map(|i| (i, i + query.len()))
+    };
+    match at {
+        Some((from, to)) => format!(
+            "{}<b>{}</b>{}",
+            escape_html(&name[..from]),
+            escape_html(&name[from..to]),
+            escape_html(&name[to..])
+        ),
+        None => escape_html(name),
+    }
+}
+
+/// `GET groups/picker?query=&maxResults=&exclude=|excludeId=&caseInsensitive=`:
+/// `FoundGroups`, the groups whose name contains the query, by name. A
+/// caller without *Browse projects* anywhere gets an empty list; one without
+/// *Browse users and groups* only the group named exactly by the query.
+pub(crate) async fn group_picker(
+    State(sim): State<Sim>,
+    caller: Caller,
+    q: Params,
+) -> Result<Response> {
+    let query = q.get("query").unwrap_or("").to_owned();
+    let case_insensitive = q.bool("caseInsensitive", false)?;
+    let max =
+        usize::try_from(q.int("maxResults", MAX_PICKED, 400)?.clamp(0, MAX_PICKED)).unwrap_or(0);
+    let exclude = q.list("exclude");
+    let exclude_ids = q.list("excludeId");
+    if !exclude.is_empty() && !exclude_ids.is_empty() {
+        return Err(JiraError::bad_request(
+            "Only one of the parameters 'exclude' and 'excludeId' can be specified.",
+        ));
+    }
+    let excluded: Vec<&str> = exclude.into_iter().chain(exclude_ids).collect();
+    let body = sim.with_world(|w| {
+        let access = w.access(caller.account);
+        let found = if access.has_anywhere(ProjectPerm::BrowseProjects) {
+            let exact = !access.has_global(GlobalPerm::UserPicker);
+            w.groups_matching(&query, case_insensitive, exact, &excluded)
+        } else {
+            Vec::new()
+        };
+        let groups: Vec<Value> = found
+            .iter()
+            .take(max)
+            .map(|&g| {
+                let group = &w.groups[g as usize];
+                json!({
+                    "name": group.name,
+                    "html": highlighted(&group.name, &query, case_insensitive),
+                    "labels": [],
+                    "groupId": group.id,
+                })
+            })
+            .collect();
+        json!({
+            "header": format!("Showing {} of {} matching groups", groups.len(), found.len()),
+            "total": found.len(),
+            "groups": groups,
+        })
+    });
+    Ok(ok(&body))
+}
+
 /// Most users one `group/member` page returns (Jira's cap).
 const MAX_MEMBERS: i64 = 50;
 

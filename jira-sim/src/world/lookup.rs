@@ -75,6 +75,41 @@ impl World {
         found
     }
 
+    /// The groups `groups/picker` finds for `query`, by name: those whose
+    /// name contains it (case-insensitively when asked), or with `exact`
+    /// only the one named exactly `query`; none whose name or id is in
+    /// `exclude`.
+    pub(crate) fn groups_matching(
+        &self,
+        query: &str,
+        case_insensitive: bool,
+        exact: bool,
+        exclude: &[&str],
+    ) -> Vec<u32> {
+        let folded = query.to_lowercase();
+        let mut found: Vec<u32> = (0..self.groups.len() as u32)
+            .filter(|&g| {
+                let group = &self.groups[g as usize];
+                if exclude.iter().any(|e| *e == group.name || *e == group.id) {
+                    return false;
+                }
+                if exact {
+                    group.name == query
+                } else if case_insensitive {
+                    group.name.to_lowercase().contains(&folded)
+                } else {
+                    group.name.contains(query)
+                }
+            })
+            .collect();
+        found.sort_by(|&a, &b| {
+            self.groups[a as usize]
+                .name
+                .cmp(&self.groups[b as usize].name)
+        });
+        found
+    }
+
     /// Finds a group by name or group id.
     pub(crate) fn find_group(&self, name_or_id: &str) -> Option<u32> {
         self.groups

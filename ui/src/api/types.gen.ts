@@ -137,7 +137,7 @@ export type IssueSummary = {
 };
 
 /** Up to three levels plus at most one time axis (day, week or month), which is always the innermost */
-export type GroupDimension = "person" | "project" | "parent" | "issue" | "component" | "label" | "status" | "day" | "week" | "month"
+export type GroupDimension = "person" | "project" | "parent" | "issue" | "component" | "label" | "status" | "approvalState" | "day" | "week" | "month"
   | string;
 
 /** Local dates, both included; or the day, week (from weekStart) or month holding a date */
@@ -171,6 +171,8 @@ export type ReportFilter = {
     [key: string]: Array<string>;
   };
   billable?: boolean;
+  /** Only time in periods (of its author, holding the worklog's local date in the author's zone) in these states */
+  approvalStates?: Array<ApprovalState>;
 };
 
 export type ReportRounding = {
@@ -904,6 +906,15 @@ export type PeopleSearchOutput = {
 export type ProjectSearchInput = DirectoryQuery;
 export type ProjectSearchOutput = {
   projects: Array<ProjectRef>;
+};
+
+/** Jira groups whose name contains the text (case-insensitively), by name, as Jira's group picker shows them to the acting user. For the reviewer rules' editor: Jira administrators only. */
+export type GroupSearchInput = DirectoryQuery;
+export type GroupSearchOutput = {
+  groups: Array<{
+    name: string;
+    groupId: string;
+  }>;
 };
 
 /** Time in a period grouped one to three levels deep, filtered for what the viewer may see, with the series for a chart; or, with format, the report as a file. */
@@ -1719,6 +1730,7 @@ export interface Operations {
   "issue.search": { input: IssueSearchInput; output: IssueSearchOutput };
   "people.search": { input: PeopleSearchInput; output: PeopleSearchOutput };
   "project.search": { input: ProjectSearchInput; output: ProjectSearchOutput };
+  "group.search": { input: GroupSearchInput; output: GroupSearchOutput };
   "report.run": { input: ReportRunInput; output: ReportRunOutput };
   "export.run": { input: ExportRunInput; output: ExportRunOutput };
   "export.changes": { input: ExportChangesInput; output: ExportChangesOutput };
@@ -1791,4 +1803,4 @@ export interface Operations {
 }
 
 /** Every operation of the component (the contract lists exactly those). */
-export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","report.run","export.run","export.changes","export.feed","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve","backup.create","backup.list","backup.download","backup.upload","backup.delete","backup.restore.plan","backup.restore.run","backup.settings.save","backup.prune","finance.mirror"] as const;
+export const AVAILABLE_OPERATIONS = ["me","timetracking.settings","timetracking.settings.save","worklog.list","worklog.log","worklog.update","worklog.delete","timesheet.week","timesheet.shortfall","issue.search","people.search","project.search","group.search","report.run","export.run","export.changes","export.feed","report.list","report.save","report.delete","attribute.list","attribute.save","access.get","access.save","schedule.get","schedule.save","rate.list","rate.save","sync.full","sync.incremental","sync.worklog-event","sync.verify","sync.status","sync.settings.save","privacy.report","rounding.get","rounding.save","rounding.preview","timer.list","timer.start","timer.pause","timer.resume","timer.update","timer.stop","timer.sweep","audit.list","audit.export","audit.verify","audit.settings.save","audit.prune","restore.plan","restore.run","restore.status","restore.cancel","journal.settings.get","journal.settings.save","journal.list","journal.prune","approval.settings.get","approval.settings.save","approval.rules.list","approval.rules.save","approval.status","approval.team","approval.submit","approval.approve","approval.approveMany","approval.reject","approval.reopen","approval.pending","approval.drift.list","approval.drift.resolve","backup.create","backup.list","backup.download","backup.upload","backup.delete","backup.restore.plan","backup.restore.run","backup.settings.save","backup.prune","finance.mirror"] as const;

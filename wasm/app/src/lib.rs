@@ -103,7 +103,7 @@ mod tests {
              sync.full, sync.incremental, sync.worklog-event, sync.verify, sync.status, sync.settings.save, \
              report.run, export.run, export.changes, export.feed, report.list, report.save, report.delete, \
              access.get, access.save, \
-             timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, attribute.list, attribute.save, schedule.get, schedule.save, \
+             timesheet.week, timesheet.shortfall, issue.search, people.search, project.search, group.search, attribute.list, attribute.save, schedule.get, schedule.save, \
              privacy.report, rate.list, rate.save, rounding.get, rounding.save, rounding.preview, \
              timer.list, timer.start, timer.pause, timer.resume, timer.update, timer.stop, timer.sweep, \
              audit.list, audit.export, audit.verify, audit.settings.save, audit.prune, \
@@ -164,6 +164,7 @@ mod tests {
             ("issue.search", json!({"query": "login"})),
             ("people.search", json!({"query": "bob"})),
             ("project.search", json!({"query": "alpha"})),
+            ("group.search", json!({"query": "team"})),
             ("attribute.list", json!({})),
             ("attribute.save", json!({"attributes": []})),
             ("schedule.get", json!({})),
@@ -314,6 +315,7 @@ mod tests {
             ("issue.search", PEOPLE),
             ("people.search", PEOPLE),
             ("project.search", PEOPLE),
+            ("group.search", PEOPLE),
             ("attribute.list", PEOPLE),
             ("attribute.save", PEOPLE),
             ("schedule.get", PEOPLE),

@@ -16,7 +16,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{week_start, DateRange, Period, WeekStart};
+use crate::calendar::{week_start, DateRange, Instant, Period, WeekStart};
 use crate::duration::Seconds;
 use crate::error::Error;
 use crate::schedule::{balance, Shortfall};
@@ -90,7 +90,9 @@ pub fn is_period_start(kind: PeriodKind, start: WeekStart, date: NaiveDate) -> b
 
 /// A period's state. A rejected period is [`State::Open`] again; the
 /// rejection stays as its last decision and in its history.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     /// Being filled in; the person's worklogs change freely.
@@ -126,6 +128,46 @@ impl State {
     pub fn is_locked(self) -> bool {
         matches!(self, State::Submitted | State::Approved)
     }
+}
+
+/// A stored period as a worklog's state needs it: the instants it covers
+/// (fixed in its person's zone when it was stored) and its state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeriodSpan {
+    /// The first instant, epoch milliseconds.
+    pub start_ms: i64,
+    /// The instant after the last, epoch milliseconds.
+    pub end_ms: i64,
+    /// The period's state.
+    pub state: State,
+}
+
+/// The approval state of a worklog started at `started` whose author's
+/// stored periods are `periods`: the state of the period holding its start
+/// (the local date of its start in its author's zone, as the period's
+/// instants were fixed in it), [`State::Open`] when none is stored. Should
+/// stored periods overlap (the site moved from weekly to monthly periods),
+/// the one starting last decides, of those the one ending last, then the
+/// later state: so every worklog whose latest-starting period starts at the
+/// same instant gets the same state (what lets SQL group worklogs by that
+/// instant, `index::report::group_page`).
+///
+/// # Example
+///
+/// ```
+/// use worklogs_core::approval::{worklog_approval_state, PeriodSpan, State};
+/// use worklogs_core::calendar::Instant;
+/// let week = PeriodSpan { start_ms: 1_000, end_ms: 2_000, state: State::Approved };
+/// assert_eq!(worklog_approval_state(&[week], Instant::from_millis(1_500)), State::Approved);
+/// assert_eq!(worklog_approval_state(&[week], Instant::from_millis(2_000)), State::Open);
+/// ```
+pub fn worklog_approval_state(periods: &[PeriodSpan], started: Instant) -> State {
+    let at = started.millis();
+    periods
+        .iter()
+        .filter(|p| p.start_ms <= at && at < p.end_ms)
+        .max_by_key(|p| (p.start_ms, p.end_ms, p.state))
+        .map_or(State::Open, |p| p.state)
 }
 
 /// A transition of the workflow.
@@ -503,33 +545,6 @@ pub fn submit_check(
     Ok(b.short_days)
 }
 
-/// The approval state of a worklog: the state of its author's stored period
-/// holding its start (`started_ms`, epoch milliseconds), or [`State::Open`]
-/// when no stored period holds it (a period nobody submitted yet is open).
-///
-/// `periods` are the author's stored periods as `(start_ms, end_ms, state)`,
-/// each covering the instants `[start_ms, end_ms)` it was fixed in; others
-/// may be left out (only the locked ones matter). The same rule as the
-/// lock's (`docs/approvals.md`), for the export's `approval_state` and the
-/// worklog property the app mirrors it to.
-///
-/// ```
-/// use worklogs_core::approval::{worklog_approval_state, State};
-/// let week = (1_000, 2_000, State::Approved);
-/// assert_eq!(worklog_approval_state(1_500, [week]), State::Approved);
-/// assert_eq!(worklog_approval_state(2_000, [week]), State::Open);
-/// assert_eq!(worklog_approval_state(999, std::iter::empty()), State::Open);
-/// ```
-pub fn worklog_approval_state(
-    started_ms: i64,
-    periods: impl IntoIterator<Item = (i64, i64, State)>,
-) -> State {
-    periods
-        .into_iter()
-        .find(|&(start, end, _)| start <= started_ms && started_ms < end)
-        .map_or(State::Open, |(_, _, state)| state)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,6 +757,31 @@ mod tests {
             RefusalKind::Forbidden
         );
         assert!(may_review(&rules, &lead, &herself, true).is_ok());
+    }
+
+    #[test]
+    fn a_worklog_has_the_state_of_the_latest_period_holding_it() {
+        let span = |start_ms, end_ms, state| PeriodSpan {
+            start_ms,
+            end_ms,
+            state,
+        };
+        let at = Instant::from_millis;
+        assert_eq!(worklog_approval_state(&[], at(5)), State::Open);
+        let periods = [
+            span(0, 30, State::Approved),   // a month
+            span(7, 14, State::Submitted),  // a week inside it, stored later
+            span(14, 21, State::Open),      // a week sent back
+            span(21, 28, State::Submitted), // a week of the same start as the next
+            span(21, 35, State::Approved),  // a longer one
+        ];
+        assert_eq!(worklog_approval_state(&periods, at(3)), State::Approved);
+        assert_eq!(worklog_approval_state(&periods, at(7)), State::Submitted);
+        assert_eq!(worklog_approval_state(&periods, at(15)), State::Open);
+        assert_eq!(worklog_approval_state(&periods, at(22)), State::Approved);
+        assert_eq!(worklog_approval_state(&periods, at(34)), State::Approved);
+        assert_eq!(worklog_approval_state(&periods, at(35)), State::Open);
+        assert_eq!(worklog_approval_state(&periods, at(-1)), State::Open);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What reports and exports read of a worklog, whatever it is stored as.
 
+use crate::approval::State;
 use crate::calendar::Instant;
 use crate::duration::Seconds;
 
@@ -40,4 +41,7 @@ pub trait Worklog {
     fn for_each_component<'a>(&'a self, f: &mut dyn FnMut(&'a str));
     /// Calls `f` with each label.
     fn for_each_label<'a>(&'a self, f: &mut dyn FnMut(&'a str));
+    /// The approval state of its author's period holding it
+    /// ([`crate::approval::worklog_approval_state`]).
+    fn approval_state(&self) -> State;
 }

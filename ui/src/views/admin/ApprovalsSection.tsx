@@ -3,9 +3,10 @@
 // submitting, whether anyone may approve their own period, what happens to a
 // worklog changed in Jira inside an approved period (restore or flag), and the
 // reviewer rules: members of group G review members of teams T, optionally only
-// in projects P. Groups are typed (Jira has no group search here) and checked for
-// shape; projects are picked (project.search). The component checks the rest and
-// names the field (`rules[1].group`), shown on that field.
+// in projects P. Groups are picked from Jira's groups (group.search, as the
+// administrator sees them) or typed, and checked for shape; projects are picked
+// (project.search). The component checks the rest and names the field
+// (`rules[1].group`), shown on that field.
 import { useState } from 'preact/hooks';
 import type { ApprovalSettings } from '../../api/approvals';
 import { call } from '../../api/client';
@@ -75,6 +76,15 @@ function SettingsForm({ initial }: { initial: ApprovalSettings }) {
   );
 }
 
+/** A group found by name (group.search). */
+type FoundGroup = { name: string; groupId: string };
+
+/** Jira groups by name: the picker searches the last name typed and completes it. */
+const searchGroups = (text: string) => {
+  const last = text.split(',').pop()!.trim();
+  return last.length < 1 ? undefined : call('group.search', { query: last, limit: 8 }).then((r) => r.groups);
+};
+
 /** Projects by key: the picker searches the last key typed and completes it. */
 const searchProjects = (text: string) => {
   const last = text.split(',').pop()!.trim();
@@ -120,14 +130,24 @@ function RulesForm({ initial }: { initial: Rule[] }) {
           return (
             <div key={r.id} class="rule-item form-row" role="listitem" aria-label={`Rule ${i + 1}`}>
               <Field id={g.id} label="Reviewers (Jira group)" error={g.invalid}>
-                <input id={g.id} class="input" value={r.group} placeholder="team-leads" aria-invalid={g.invalid ? true : undefined}
-                  aria-describedby={g.describedBy} data-field={`rules[${i}].reviewers`}
-                  onInput={(e) => update(i, { group: (e.target as HTMLInputElement).value })} />
+                <Picker<FoundGroup>
+                  id={g.id} class="input" floating text={r.group} placeholder="team-leads"
+                  aria-invalid={g.invalid ? true : undefined} aria-describedby={g.describedBy} data-field={`rules[${i}].reviewers`}
+                  onText={(text) => update(i, { group: text })}
+                  search={searchGroups} listLabel={`Groups matching, rule ${i + 1} reviewers`}
+                  optionKey={(x) => x.groupId || x.name} render={(x) => <>{x.name}</>}
+                  onPick={(x) => update(i, { group: x.name })}
+                />
               </Field>
               <Field id={t.id} label="Review the teams (Jira groups)" error={t.invalid} help={t.invalid ? undefined : 'Comma separated'}>
-                <input id={t.id} class="input" value={r.teams} placeholder="team-alpha, team-beta" aria-invalid={t.invalid ? true : undefined}
-                  aria-describedby={`${t.id}-msg`} data-field={`rules[${i}].teams`}
-                  onInput={(e) => update(i, { teams: (e.target as HTMLInputElement).value })} />
+                <Picker<FoundGroup>
+                  id={t.id} class="input" floating text={r.teams} placeholder="team-alpha, team-beta"
+                  aria-invalid={t.invalid ? true : undefined} aria-describedby={`${t.id}-msg`} data-field={`rules[${i}].teams`}
+                  onText={(text) => update(i, { teams: text })}
+                  search={searchGroups} listLabel={`Groups matching, rule ${i + 1} teams`}
+                  optionKey={(x) => x.groupId || x.name} render={(x) => <>{x.name}</>}
+                  onPick={(x) => update(i, { teams: [...list(r.teams).slice(0, -1), x.name].join(', ') })}
+                />
               </Field>
               <Field id={p.id} label="Only in projects" error={p.invalid} help={p.invalid ? undefined : 'Keys; empty for every project'}>
                 <Picker<ProjectRef>

@@ -248,6 +248,95 @@ pub async fn locked_overlapping(
     Ok(out)
 }
 
+/// A locked period of a person as the reports need it: their dictionary id,
+/// the instants and the state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpanRow {
+    /// The account's dictionary id (as the index's `author`).
+    pub account_key: i64,
+    /// The first instant, epoch milliseconds.
+    pub start_ms: i64,
+    /// The instant after the last, epoch milliseconds.
+    pub end_ms: i64,
+    /// `submitted` or `approved`.
+    pub state: String,
+    /// The first date (the key's last part, for the next page).
+    pub start_date: String,
+}
+
+/// Rows of one page of [`locked_spans`].
+const SPANS_PER_PAGE: usize = 5000;
+
+/// Every submitted or approved period of the people `keys` (dictionary ids)
+/// overlapping `[from, until)` (epoch milliseconds), in keyset pages of
+/// 5000 rows (every one is read: a report's states must be complete).
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn locked_spans(
+    ctx: &Ctx,
+    keys: &[i64],
+    (from, until): (i64, i64),
+) -> Result<Vec<SpanRow>, Error> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(500) {
+        let mut after: Option<(i64, i64, String)> = None;
+        loop {
+            let mut params = vec![installation(ctx)];
+            params.extend(chunk.iter().map(|k| Value::Int(*k)));
+            params.push(Value::Int(until));
+            params.push(Value::Int(from));
+            let mut next = String::new();
+            if let Some((key, start, date)) = &after {
+                next.push_str(
+                    " AND (account_key > ? OR (account_key = ? AND (start_ms > ? \
+                     OR (start_ms = ? AND start_date > ?))))",
+                );
+                params.extend([
+                    Value::Int(*key),
+                    Value::Int(*key),
+                    Value::Int(*start),
+                    Value::Int(*start),
+                    Value::Text(date.clone()),
+                ]);
+            }
+            let rows = ctx
+                .sql(
+                    &format!(
+                        "SELECT account_key, start_ms, end_ms, state, start_date FROM approval_periods \
+                         WHERE installation = ? AND account_key IN ({}) AND start_ms < ? AND end_ms > ? \
+                         AND {LOCKED}{next} ORDER BY account_key, start_ms, start_date \
+                         LIMIT {SPANS_PER_PAGE}",
+                        placeholders(chunk.len())
+                    ),
+                    params,
+                )
+                .await?;
+            let page: Vec<SpanRow> = rows
+                .rows
+                .iter()
+                .map(|r| SpanRow {
+                    account_key: number(r.first()),
+                    start_ms: number(r.get(1)),
+                    end_ms: number(r.get(2)),
+                    state: text(r.get(3)),
+                    start_date: text(r.get(4)),
+                })
+                .collect();
+            let full = page.len() >= SPANS_PER_PAGE;
+            after = page
+                .last()
+                .map(|s| (s.account_key, s.start_ms, s.start_date.clone()));
+            out.extend(page);
+            if !full {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// One entry of a period's history.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HistoryRow {
@@ -686,4 +775,168 @@ pub async fn history_count(ctx: &Ctx, account: &str, start_date: &str) -> Result
         )
         .await?;
     Ok(super::first_int(&rows).unwrap_or(0))
+}
+
+/// Where the approval tables keep account ids, for personal data reporting
+/// and erasure (`index::privacy`): the tables' columns of account ids (the
+/// person of a period, its reviewer, a history entry's actor, a drift's
+/// resolver), and the JSON texts that may hold them (Jira's worklogs in
+/// snapshots and drifts, with their author and updater; a history entry's
+/// replaced values).
+const ACCOUNT_COLUMNS: [(&str, &str); 7] = [
+    ("approval_periods", "account"),
+    ("approval_periods", "decided_by"),
+    ("approval_history", "account"),
+    ("approval_history", "actor"),
+    ("approval_snapshots", "account"),
+    ("approval_drift", "account"),
+    ("approval_drift", "resolved_by"),
+];
+
+/// The JSON texts of [`ACCOUNT_COLUMNS`]' tables that may hold account ids.
+const JSON_COLUMNS: [(&str, &str); 4] = [
+    ("approval_history", "replaced"),
+    ("approval_snapshots", "body"),
+    ("approval_drift", "before_body"),
+    ("approval_drift", "after_body"),
+];
+
+/// The next `limit` account ids stored in the approval tables' columns after
+/// `after`, in order, each with when its latest row changed.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn accounts_page(
+    ctx: &Ctx,
+    after: &str,
+    limit: usize,
+) -> Result<Vec<(String, Option<i64>)>, Error> {
+    let mut params = Vec::new();
+    let parts: Vec<String> = ACCOUNT_COLUMNS
+        .iter()
+        .map(|(table, column)| {
+            params.push(installation(ctx));
+            params.push(Value::Text(after.to_owned()));
+            // Labels of erased accounts are not account ids.
+            format!(
+                "SELECT {column} AS a, updated AS u FROM {table} \
+                 WHERE installation = ? AND {column} > ? AND {column} NOT LIKE '{}%'",
+                super::privacy::FORMER_USER
+            )
+        })
+        .collect();
+    let rows = ctx
+        .sql(
+            &format!(
+                "SELECT a, MAX(u) FROM ({}) found GROUP BY a ORDER BY a LIMIT {limit}",
+                parts.join(" UNION ALL ")
+            ),
+            params,
+        )
+        .await?;
+    Ok(rows
+        .rows
+        .iter()
+        .map(|r| (text(r.first()), r.get(1).and_then(int)))
+        .filter(|(a, _)| !a.is_empty())
+        .collect())
+}
+
+/// Replaces `account` with `label` in the approval tables, one column a
+/// statement (the account's rows of one table; idempotent, so a cut-off
+/// erasure resumes where it was): the columns of [`ACCOUNT_COLUMNS`] (a
+/// period's `account_key` becomes the label's, as its worklogs' author
+/// does in the index, so reports keep their approval state), then the quoted
+/// id inside the JSON texts of [`JSON_COLUMNS`]. Stops after the statement
+/// that reaches `budget` rows; answers the rows changed and whether it is
+/// done.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn erase_account(
+    ctx: &Ctx,
+    account: &str,
+    label: &str,
+    label_key: i64,
+    budget: u64,
+) -> Result<(u64, bool), Error> {
+    let mut changed: u64 = 0;
+    let steps = ACCOUNT_COLUMNS.len() + JSON_COLUMNS.len();
+    for step in 0..steps {
+        let answer = if let Some((table, column)) = ACCOUNT_COLUMNS.get(step) {
+            let key = if *table == "approval_periods" && *column == "account" {
+                ", account_key = ?"
+            } else {
+                ""
+            };
+            let mut params = vec![Value::Text(label.to_owned())];
+            if !key.is_empty() {
+                params.push(Value::Int(label_key));
+            }
+            params.extend([installation(ctx), Value::Text(account.to_owned())]);
+            ctx.sql(
+                &format!(
+                    "UPDATE {table} SET {column} = ?{key} WHERE installation = ? AND {column} = ?"
+                ),
+                params,
+            )
+            .await?
+        } else {
+            let Some((table, column)) = step
+                .checked_sub(ACCOUNT_COLUMNS.len())
+                .and_then(|i| JSON_COLUMNS.get(i))
+            else {
+                break;
+            };
+            relabel_json(ctx, table, column, account, label).await?
+        };
+        changed = changed.saturating_add(answer.rows_affected);
+        if changed >= budget && step + 1 < steps {
+            return Ok((changed, false));
+        }
+    }
+    Ok((changed, true))
+}
+
+/// Replaces the quoted `account` with the quoted `label` in the JSON texts of
+/// the approval tables (an account erased from the worklog index may be the
+/// updater of someone else's snapshotted worklog). Answers the rows changed.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn erase_from_json(ctx: &Ctx, account: &str, label: &str) -> Result<u64, Error> {
+    let mut changed: u64 = 0;
+    for (table, column) in JSON_COLUMNS {
+        let answer = relabel_json(ctx, table, column, account, label).await?;
+        changed = changed.saturating_add(answer.rows_affected);
+    }
+    Ok(changed)
+}
+
+async fn relabel_json(
+    ctx: &Ctx,
+    table: &str,
+    column: &str,
+    account: &str,
+    label: &str,
+) -> Result<crate::protocol::SqlRows, Error> {
+    let quoted = serde_json::Value::String(account.to_owned()).to_string();
+    let replacement = serde_json::Value::String(label.to_owned()).to_string();
+    let pattern = format!("%{}%", super::privacy::like_escape(&quoted));
+    ctx.sql(
+        &format!(
+            "UPDATE {table} SET {column} = REPLACE({column}, ?, ?) \
+             WHERE installation = ? AND {column} LIKE ? ESCAPE '!'"
+        ),
+        vec![
+            Value::Text(quoted),
+            Value::Text(replacement),
+            installation(ctx),
+            Value::Text(pattern),
+        ],
+    )
+    .await
 }

@@ -15,9 +15,14 @@
 //!   grants name groups, not people). A saved report's filter of people, inside its JSON,
 //!   is not rewritten yet: see the next paragraph.
 //!
+//! - [`Source::Approvals`]: the approval tables, whose columns of account ids
+//!   (a period's person and reviewer, history actors, drift resolvers) are
+//!   listed, and where a closed account becomes its label, in the columns
+//!   and inside the stored JSON of worklogs ([`super::approvals::erase_account`]).
+//!
 //! A table that holds account ids inside JSON or text (a report's filter of
 //! people, say) needs a variant of its own that can find and rewrite them, as
-//! the custom fields are rewritten below.
+//! the custom fields and the approval tables are rewritten below.
 //!
 //! Every statement is bounded: pages of [`PAGE`] accounts by keyset, erasure in
 //! steps of at most [`STEP`] rows.
@@ -28,6 +33,10 @@ use super::{dict_id, first_int, int, placeholders, Kind};
 use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;
+
+/// How the neutral label of an erased account starts (`Former user 7`); no
+/// account id has a space.
+pub const FORMER_USER: &str = "Former user ";
 
 /// Accounts per page: the most Atlassian's API takes in one request.
 pub const PAGE: usize = 90;
@@ -42,6 +51,11 @@ pub enum Source {
     WorklogIndex,
     /// A table with a column of account ids; rows of a closed account are deleted.
     Column(Column),
+    /// The approval tables (`index::approvals`): people, reviewers and actors
+    /// in columns, and ids inside the stored JSON of worklogs; a closed
+    /// account becomes its label there (periods and their history stay, as
+    /// the worklogs they approve do).
+    Approvals,
 }
 
 /// A table with a column of account ids.
@@ -92,6 +106,9 @@ pub const SOURCES: &[Source] = &[
         account: "account",
         updated: "updated",
     }),
+    // Last, so that a checkpoint of a run under way (a source's index) keeps
+    // pointing at the same source.
+    Source::Approvals,
 ];
 
 /// An account id found in a source, with when the data about it last changed.
@@ -120,6 +137,7 @@ impl Source {
         match self {
             Source::WorklogIndex => "the worklog index",
             Source::Column(column) => column.table,
+            Source::Approvals => "the approval tables",
         }
     }
 
@@ -138,6 +156,19 @@ impl Source {
         match self {
             Source::WorklogIndex => index_page(ctx, site, after, now_ms).await,
             Source::Column(column) => column.page(ctx, site, after, now_ms).await,
+            Source::Approvals => {
+                Ok(
+                    super::approvals::accounts_page(ctx, after.unwrap_or(""), PAGE)
+                        .await?
+                        .into_iter()
+                        .map(|(account, updated)| Found {
+                            updated_ms: updated.unwrap_or(now_ms),
+                            key: account.clone(),
+                            account,
+                        })
+                        .collect(),
+                )
+            }
         }
     }
 
@@ -159,6 +190,7 @@ impl Source {
         match self {
             Source::WorklogIndex => erase_from_index(ctx, site, account, label, budget).await,
             Source::Column(column) => column.erase(ctx, site, account).await,
+            Source::Approvals => erase_from_approvals(ctx, site, account, label, budget).await,
         }
     }
 }
@@ -233,7 +265,8 @@ async fn index_page(
 ///    times stay, so totals and reports keep them, under the label;
 /// 3. the account's journaled versions point to it and lose their comment
 ///    (`index::journal`);
-/// 4. the account id inside custom field values becomes the label;
+/// 4. the account id inside custom field values becomes the label, and
+///    inside the approval tables' stored worklogs;
 /// 5. the account's dictionary entry is deleted.
 async fn erase_from_index(
     ctx: &Ctx,
@@ -329,6 +362,9 @@ async fn erase_from_index(
             ],
         )
         .await?;
+    // The account inside the approval tables' stored worklogs (as their
+    // updater, say), wherever the approval source does not list it.
+    let approvals = super::approvals::erase_from_json(ctx, account, label).await?;
     let entry = ctx
         .sql(
             "DELETE FROM dict WHERE site = ? AND id = ?",
@@ -336,13 +372,39 @@ async fn erase_from_index(
         )
         .await?;
     Ok(Erased {
-        rows: rows_changed + fields.rows_affected + entry.rows_affected,
+        rows: rows_changed + fields.rows_affected + approvals + entry.rows_affected,
         done: true,
     })
 }
 
+/// Replaces a closed account with its label in the approval tables: the
+/// label the worklog index gave it when it was erased there (so a period's
+/// `account_key` stays its worklogs' author), else `label`, remembered as the
+/// index does (later syncs write the label).
+async fn erase_from_approvals(
+    ctx: &Ctx,
+    site: i64,
+    account: &str,
+    label: &str,
+    budget: u64,
+) -> Result<Erased, Error> {
+    let wanted = std::collections::BTreeSet::from([account]);
+    let known = super::erased::labels_of(ctx, site, &wanted).await?;
+    let label = match known.get(account) {
+        Some(known) => known.clone(),
+        None => {
+            super::erased::remember(ctx, site, account, label).await?;
+            label.to_owned()
+        }
+    };
+    let label_key = dict_id(Kind::FormerUser, &label);
+    let (rows, done) =
+        super::approvals::erase_account(ctx, account, &label, label_key, budget).await?;
+    Ok(Erased { rows, done })
+}
+
 /// `text` with `LIKE`'s wildcards and the escape character `!` escaped.
-fn like_escape(text: &str) -> String {
+pub(crate) fn like_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '!') {

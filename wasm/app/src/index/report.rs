@@ -301,6 +301,10 @@ pub struct GroupColumns {
     pub attributes: bool,
     /// Each worklog's seconds (a per-worklog rounding rule).
     pub each_seconds: bool,
+    /// The author's locked approval period holding the start (the latest
+    /// starting one, as [`worklogs_core::approval::worklog_approval_state`]
+    /// picks): a group is then within one period's state.
+    pub approval: bool,
     /// The local day, with the span's offset in ms; `None`: no day.
     pub day_offset_ms: Option<i64>,
 }
@@ -353,6 +357,19 @@ pub async fn group_page(
             }
         }
     };
+    // The start of the author's latest starting locked period holding the
+    // worklog (NULL: none), a scalar subquery on the periods' index: the
+    // core's rule (`worklog_approval_state`) gives every worklog of a group
+    // keyed by it the same state.
+    let approval = if columns.approval {
+        params.push(Value::Text(ctx.context().installation.clone()));
+        "(SELECT MAX(ap.start_ms) FROM approval_periods ap WHERE ap.installation = ? \
+         AND ap.account_key = w.author AND ap.start_ms <= w.started AND ap.end_ms > w.started \
+         AND ap.state IN ('submitted', 'approved'))"
+            .to_owned()
+    } else {
+        "0".to_owned()
+    };
     let pick = |wanted: bool, column: &str| {
         if wanted {
             column.to_owned()
@@ -372,6 +389,7 @@ pub async fn group_page(
         pick(columns.components, "i.components"),
         pick(columns.labels, "i.labels"),
         pick(columns.each_seconds, "w.seconds"),
+        approval,
     ];
     let day = columns.day_offset_ms.map(|offset| {
         // The offset is the core's own number, written as a literal so that
@@ -434,7 +452,7 @@ pub async fn group_page(
                 status: num(row, 10),
                 components: num(row, 11),
                 labels: num(row, 12),
-                key: text(row.get(14)),
+                key: text(row.get(keys.len() + 3)),
                 ..ReportRow::default()
             })
             .collect(),

@@ -1,6 +1,6 @@
-//! People and projects by name or by id: the one home of the look-ups behind
-//! the pickers (`people.search`, `project.search`) and the names shown for
-//! saved ids (`rate.list`).
+//! People, projects and groups by name or by id: the one home of the
+//! look-ups behind the pickers (`people.search`, `project.search`,
+//! `group.search`) and the names shown for saved ids (`rate.list`).
 //!
 //! Every look-up is asked on the caller's behalf (the acting user, or the app
 //! for a task without one), so Jira applies their permissions: a person who may
@@ -49,6 +49,24 @@ impl From<types::Project> for Project {
             name: p.name,
         }
     }
+}
+
+/// A Jira group: name and id.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    /// The name (what reviewer rules and grants name).
+    pub name: String,
+    /// The group id.
+    #[serde(default)]
+    pub group_id: String,
+}
+
+/// The answer of `groups/picker` (`FoundGroups`).
+#[derive(Deserialize)]
+struct FoundGroups {
+    #[serde(default)]
+    groups: Vec<Group>,
 }
 
 /// A user of `user/search`, with its kind.
@@ -113,6 +131,28 @@ pub async fn search_projects(ctx: &Ctx, query: &str, max: usize) -> Result<Vec<P
         .into_iter()
         .take(max)
         .map(Project::from)
+        .collect())
+}
+
+/// Groups whose name contains `query`, case-insensitively (Jira's
+/// `groups/picker`), by name, at most `max`. Jira answers an empty list to a
+/// caller without *Browse projects*, and only an exact match to one without
+/// *Browse users and groups*.
+///
+/// # Errors
+///
+/// Jira's errors, mapped.
+pub async fn search_groups(ctx: &Ctx, query: &str, max: usize) -> Result<Vec<Group>, Error> {
+    let path = JiraPath::api(&["groups", "picker"])
+        .query("query", query)
+        .query("caseInsensitive", "true")
+        .query("maxResults", &max.to_string());
+    let found: FoundGroups = Call::get(path).by(principal(ctx)).json(ctx).await?;
+    Ok(found
+        .groups
+        .into_iter()
+        .filter(|g| !g.name.is_empty())
+        .take(max)
         .collect())
 }
 

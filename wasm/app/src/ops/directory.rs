@@ -1,12 +1,14 @@
-//! `people.search` and `project.search`: the pickers' look-ups, as the acting
-//! user (Jira's `user/search` and `project/search`, so Jira decides whom and
-//! what they may see), bounded and never kept ([`crate::jira::directory`]).
+//! `people.search`, `project.search` and `group.search`: the pickers'
+//! look-ups, as the acting user (Jira's `user/search`, `project/search` and
+//! `groups/picker`, so Jira decides whom and what they may see), bounded and
+//! never kept ([`crate::jira::directory`]).
 
 use serde::{Deserialize, Serialize};
 
+use crate::access;
 use crate::executor::Ctx;
 use crate::input::{quote, Input};
-use crate::jira::directory::{self, Person, Project};
+use crate::jira::directory::{self, Group, Person, Project};
 use crate::Error;
 
 /// The longest query, in characters.
@@ -69,6 +71,12 @@ pub struct ProjectsOut {
     projects: Vec<Project>,
 }
 
+/// The answer of `group.search`.
+#[derive(Serialize, Debug)]
+pub struct GroupsOut {
+    groups: Vec<Group>,
+}
+
 /// People whose name (or e-mail address) starts with the query, as Jira shows
 /// them to the acting user. An empty query answers nobody without asking.
 ///
@@ -99,6 +107,23 @@ pub async fn projects(ctx: &Ctx, input: QueryInput) -> Result<ProjectsOut, Error
     }
     let projects = directory::search_projects(ctx, &input.query, input.limit).await?;
     Ok(ProjectsOut { projects })
+}
+
+/// Jira groups whose name contains the query (case-insensitively), by name,
+/// for the reviewer rules' editor: Jira administrators only, as only they
+/// edit the rules (`approval.rules.save`). An empty query answers none
+/// without asking.
+///
+/// # Errors
+///
+/// `forbidden` for anyone but a Jira administrator; Jira's errors, mapped.
+pub async fn groups(ctx: &Ctx, input: QueryInput) -> Result<GroupsOut, Error> {
+    access::require_admin(ctx, "search the groups for the reviewer rules").await?;
+    if input.query.is_empty() {
+        return Ok(GroupsOut { groups: Vec::new() });
+    }
+    let groups = directory::search_groups(ctx, &input.query, input.limit).await?;
+    Ok(GroupsOut { groups })
 }
 
 #[cfg(test)]
@@ -215,5 +240,73 @@ mod tests {
         let out = host.run("project.search", json!({"query": "alp"})).unwrap();
         assert_eq!(out["projects"][0]["key"], "ALPHA");
         assert_eq!(out["projects"].as_array().map(Vec::len), Some(1));
+    }
+
+    /// Only a Jira administrator searches groups (who edits the reviewer
+    /// rules); the search is Jira's `groups/picker`, as them, bounded.
+    #[test]
+    fn groups_are_searched_by_administrators_only() {
+        let mut world = jira_sim::World::demo(1);
+        world.set_time(1_795_521_600_000);
+        let sim = jira_sim::Sim::new(world);
+        let id = |alias: &str| sim.with_world(|w| w.account_id(alias).map(str::to_owned));
+        let mut host = FakeHost::new(id("dave").as_deref()).on_sim(&sim);
+        let out = host.run("group.search", json!({"query": "TEAM"})).unwrap();
+        assert_eq!(
+            out["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["name"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            ["team-alpha", "team-beta", "team-leads"]
+        );
+        assert!(out["groups"][0]["groupId"]
+            .as_str()
+            .is_some_and(|g| !g.is_empty()));
+        let picked = host
+            .jira_requests()
+            .into_iter()
+            .find(|r| r.path.starts_with("/rest/api/3/groups/picker?"))
+            .unwrap();
+        assert_eq!(picked.principal, Principal::User);
+        assert_eq!(
+            query_param(&picked.path, "maxResults").as_deref(),
+            Some("20")
+        );
+        let out = host
+            .run("group.search", json!({"query": "team", "limit": 1}))
+            .unwrap();
+        assert_eq!(out["groups"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            host.run("group.search", json!({"query": " "})).unwrap(),
+            json!({"groups": []})
+        );
+        let e = host
+            .run("group.search", json!({"query": "x", "limit": 21}))
+            .unwrap_err();
+        assert!(e.is_invalid_input(), "{e}");
+        let e = host
+            .run("group.search", json!({"query": "a".repeat(101)}))
+            .unwrap_err();
+        assert!(e.message().contains("longer than 100 characters"), "{e}");
+        // alice (no ADMINISTER) is refused, and Jira's picker is not asked.
+        host.act_as(id("alice").as_deref());
+        let before = host
+            .jira_requests()
+            .iter()
+            .filter(|r| r.path.contains("groups/picker"))
+            .count();
+        let e = host
+            .run("group.search", json!({"query": "team"}))
+            .unwrap_err();
+        assert!(e.is_forbidden(), "{e}");
+        assert!(e.message().contains("ADMINISTER"), "{e}");
+        let after = host
+            .jira_requests()
+            .iter()
+            .filter(|r| r.path.contains("groups/picker"))
+            .count();
+        assert_eq!(before, after);
     }
 }

@@ -28,8 +28,9 @@ use futures::future::join_all;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
-use worklogs_core::approval::{worklog_approval_state, State};
+use worklogs_core::approval::{worklog_approval_state, PeriodSpan, State};
 use worklogs_core::attributes::Definitions;
+use worklogs_core::calendar::Instant;
 use worklogs_core::finance::Mirror;
 
 use super::{NoInput, Progress};
@@ -71,16 +72,15 @@ pub async fn approval_state(ctx: &Ctx, author: &str, started: i64) -> Result<Sta
 /// [`worklog_approval_state`] over stored period rows (a state that does not
 /// parse counts as open).
 fn state_in(started: i64, periods: &[approvals::PeriodRow]) -> State {
-    worklog_approval_state(
-        started,
-        periods.iter().map(|p| {
-            (
-                p.start_ms,
-                p.end_ms,
-                State::parse(&p.state).unwrap_or_default(),
-            )
-        }),
-    )
+    let spans: Vec<PeriodSpan> = periods
+        .iter()
+        .map(|p| PeriodSpan {
+            start_ms: p.start_ms,
+            end_ms: p.end_ms,
+            state: State::parse(&p.state).unwrap_or_default(),
+        })
+        .collect();
+    worklog_approval_state(&spans, Instant::from_millis(started))
 }
 
 /// What the property of a worklog of `author` starting at `started`, with

@@ -249,6 +249,12 @@ pub const OPERATIONS: &[Operation] = &[
         directory::projects
     ),
     operation!(
+        "group.search",
+        PEOPLE,
+        "Jira groups by name for the reviewer rules' editor (Jira administrators)",
+        directory::groups
+    ),
+    operation!(
         "attribute.list",
         PEOPLE,
         "the worklog attribute definitions",

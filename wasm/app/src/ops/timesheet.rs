@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::schedule;
 use super::worklog::{JiraWorklog, Worklog};
+use super::{approval, schedule};
 use crate::access;
 use crate::executor::Ctx;
 use crate::index;
@@ -128,12 +128,14 @@ struct JiraUser {
 }
 
 /// The week holding `date` for the acting user, or for `accountId` when the
-/// viewer may see their time ([`access::may_view_time_of`]).
+/// viewer may see their time ([`access::may_view_time_of`]) or reviews their
+/// period holding `date` ([`approval::reviews`]: a reviewer rule or a Jira
+/// administrator).
 ///
 /// # Errors
 ///
 /// `forbidden` without an acting user or for someone whose time the viewer may
-/// not see; `limit` above [`MAX_WORKLOGS`] worklogs in the week; Jira's and the
+/// neither see nor review; `limit` above [`MAX_WORKLOGS`] worklogs in the week; Jira's and the
 /// database's errors.
 pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
     let user = ctx.acting_user()?.to_owned();
@@ -142,10 +144,15 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
         ctx.context().time_zone.clone()
     } else {
         if !access::may_view_time_of(ctx, &person).await? {
-            return Err(Error::forbidden(format!(
-                "you may not see the time of {}",
-                quote(&person)
-            )));
+            // A reviewer sees the timesheet of the people they review (the
+            // period holding the date), read-only as every timesheet read.
+            if let Err(refusal) = approval::reviews(ctx, &person, input.date).await? {
+                return Err(Error::forbidden(format!(
+                    "you may not see the time of {}: you may not see their time, and {}",
+                    quote(&person),
+                    refusal.message
+                )));
+            }
         }
         let path = JiraPath::api(&["user"]).query("accountId", &person);
         let found: JiraUser = Call::get(path).json(ctx).await?;
@@ -652,6 +659,70 @@ mod tests {
             .run("timesheet.week", json!({"date": date, "accountId": carol}))
             .unwrap_err();
         assert!(e.is_forbidden(), "{e}");
+    }
+
+    /// A reviewer sees the timesheet of the people a reviewer rule gives them,
+    /// without a grant to see their time; nobody else does.
+    #[test]
+    fn a_reviewer_sees_the_timesheet_of_whom_they_review() {
+        let (sim, mut host) = indexed();
+        let (alice, carol, erin, frank) = (
+            account(&sim, "alice"),
+            account(&sim, "carol"),
+            account(&sim, "erin"),
+            account(&sim, "frank"),
+        );
+        let week = json!({"date": "2026-11-18", "accountId": alice});
+        // erin (stakeholders, no grant) may not see alice's time yet.
+        host.act_as(Some(&erin));
+        let e = host.run("timesheet.week", week.clone()).unwrap_err();
+        assert!(e.is_forbidden(), "{e}");
+        assert!(
+            e.message()
+                .contains("no reviewer rule names a group of yours"),
+            "{e}"
+        );
+        // The rule: stakeholders review team-alpha.
+        host.act_as(Some(&account(&sim, "dave")));
+        host.run(
+            "approval.rules.save",
+            json!({"rules": [{"reviewers": "stakeholders", "teams": ["team-alpha"]}]}),
+        )
+        .unwrap();
+        host.act_as(Some(&alice));
+        let own = host
+            .run("timesheet.week", json!({"date": "2026-11-18"}))
+            .unwrap();
+        assert!(!ids(&own).is_empty());
+        host.act_as(Some(&erin));
+        let reviewed = host.run("timesheet.week", week.clone()).unwrap();
+        assert_eq!(reviewed["accountId"], json!(alice));
+        assert_eq!(reviewed["timeZone"], "Europe/Berlin");
+        assert_eq!(ids(&reviewed), ids(&own));
+        // Not someone outside the rule's teams.
+        let e = host
+            .run(
+                "timesheet.week",
+                json!({"date": "2026-11-18", "accountId": carol}),
+            )
+            .unwrap_err();
+        assert!(e.is_forbidden(), "{e}");
+        assert!(e.message().contains("none of the teams of rule 1"), "{e}");
+        // frank reviews nobody and has no grant.
+        host.act_as(Some(&frank));
+        let e = host.run("timesheet.week", week).unwrap_err();
+        assert!(e.is_forbidden(), "{e}");
+        // Read-only: the reviewer may not change the reviewee's worklogs.
+        host.act_as(Some(&erin));
+        let first = reviewed["rows"][0]["worklogs"][0]["id"].clone();
+        let issue = reviewed["rows"][0]["issue"]["key"].clone();
+        let e = host
+            .run(
+                "worklog.update",
+                json!({"issue": issue, "id": first, "seconds": 60}),
+            )
+            .unwrap_err();
+        assert!(e.is_forbidden() || e.message().contains("may not"), "{e:?}");
     }
 
     /// Jira's `worklog/list` answers, as the viewer, only the worklogs they may

@@ -13,7 +13,8 @@
 //! `hours` (from `seconds`, rounded half up to the schema's decimals), `billable`,
 //! `components`, `labels`, `comment` (plain text), `updated_utc`,
 //! `attributes_valid` (false when the worklog's attributes do not fit the
-//! site's definitions and were left out), then one
+//! site's definitions and were left out), `approval_state` (`open`,
+//! `submitted` or `approved`: its author's period holding it), then one
 //! `attr_<key>` column per worklog attribute the site defines, sorted by key.
 //!
 //! ```
@@ -43,6 +44,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Cell, Column, ColumnKind, TotalRule};
+use crate::approval::State;
 use crate::calendar::{local_date, Instant, Zone};
 use crate::duration::Seconds;
 use crate::error::{quote, Error};
@@ -51,7 +53,9 @@ use crate::worklog::Worklog;
 
 /// The version of the flat export's columns. A new column added at the end keeps
 /// the version; renaming, removing, reordering or retyping a column bumps it.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2 added `approval_state` after `attributes_valid`, which moved the
+/// `attr_<key>` columns one place right.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The prefix of attribute columns.
 pub const ATTRIBUTE_PREFIX: &str = "attr_";
@@ -112,6 +116,10 @@ pub struct FlatRow {
     /// false, no values), and the `attributes_valid` column says so.
     #[serde(default)]
     pub attributes_invalid: bool,
+    /// The state of its author's approval period holding it (open when the
+    /// period is not stored): the `approval_state` column.
+    #[serde(default)]
+    pub approval_state: State,
 }
 
 impl Worklog for FlatRow {
@@ -168,10 +176,13 @@ impl Worklog for FlatRow {
     fn for_each_label<'a>(&'a self, f: &mut dyn FnMut(&'a str)) {
         self.labels.iter().for_each(|l| f(l));
     }
+    fn approval_state(&self) -> State {
+        self.approval_state
+    }
 }
 
 /// The fixed columns, in order: name, kind, width.
-const FIXED: [(&str, ColumnKind, u16); 23] = [
+const FIXED: [(&str, ColumnKind, u16); 24] = [
     ("worklog_id", ColumnKind::Text, 12),
     ("issue_id", ColumnKind::Text, 10),
     ("issue_key", ColumnKind::Text, 12),
@@ -195,6 +206,7 @@ const FIXED: [(&str, ColumnKind, u16); 23] = [
     ("comment", ColumnKind::Text, 60),
     ("updated_utc", ColumnKind::DateTime, 20),
     ("attributes_valid", ColumnKind::Boolean, 9),
+    ("approval_state", ColumnKind::Text, 10),
 ];
 
 /// The names of the fixed columns, in order.
@@ -345,6 +357,7 @@ impl FlatSchema {
             Cell::text(&row.comment),
             Cell::DateTime(row.updated),
             Cell::Boolean(!row.attributes_invalid),
+            Cell::text(row.approval_state.as_str()),
         ]);
         cells.extend(
             self.attribute_keys
@@ -388,10 +401,10 @@ mod tests {
             "worklog_id,issue_id,issue_key,issue_summary,issue_type,issue_status,parent_key,\
              parent_summary,project_id,project_key,project_name,author_account_id,\
              author_display_name,started_utc,local_date,seconds,hours,billable,components,\
-             labels,comment,updated_utc,attributes_valid"
+             labels,comment,updated_utc,attributes_valid,approval_state"
         );
         assert_eq!(FIXED[SECONDS].0, "seconds");
-        assert_eq!(SCHEMA_VERSION, 1);
+        assert_eq!(SCHEMA_VERSION, 2);
     }
 
     #[test]

@@ -401,7 +401,7 @@ impl IncrementalPage {
         })
     }
 
-    /// The page as JSON: `{"schemaVersion": 1, "timeZone": "Europe/Berlin", "since":
+    /// The page as JSON: `{"schemaVersion": 2, "timeZone": "Europe/Berlin", "since":
     /// "…Z", "asOf": "…Z", "changed": [rows as in the JSON export], "deleted":
     /// [{"worklog_id": "…", "deleted_utc": "…Z"}], "next": "w1.…" or null}`.
     ///
@@ -577,6 +577,6 @@ mod tests {
             json["changed"][0]["attr_work_type"],
             serde_json::Value::Null
         );
-        assert_eq!(json["schemaVersion"], 1);
+        assert_eq!(json["schemaVersion"], 2);
     }
 }

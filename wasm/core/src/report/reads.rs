@@ -39,6 +39,10 @@ pub struct Reads {
     pub date: bool,
     /// Each worklog's own seconds (a per-worklog rounding rule).
     pub each_seconds: bool,
+    /// The author's approval period holding the start (the approval state:
+    /// a group is then within one stored period of its author, so that its
+    /// earliest start has the state of each of its worklogs).
+    pub approval: bool,
 }
 
 impl Reads {
@@ -55,6 +59,7 @@ impl Reads {
             attributes: self.attributes || other.attributes,
             date: self.date || other.date,
             each_seconds: self.each_seconds || other.each_seconds,
+            approval: self.approval || other.approval,
         }
     }
 
@@ -71,6 +76,9 @@ impl Reads {
             date: query.time_axis().is_some(),
             ..Reads::default()
         };
+        if filter.approval_states.is_some() {
+            reads = reads.union(Dimension::Approval.reads());
+        }
         if query.has(Measure::Cost) {
             // Rates are chosen by person, project, attributes and local date.
             reads.author = true;
@@ -121,6 +129,14 @@ impl Dimension {
             },
             Dimension::Status => Reads {
                 status: true,
+                ..none
+            },
+            // The author's period holding the local date of the start in
+            // the author's zone.
+            Dimension::Approval => Reads {
+                author: true,
+                date: true,
+                approval: true,
                 ..none
             },
         }

@@ -23,7 +23,7 @@
 //! As a table ([`ReportResult::columns`], [`ReportResult::cells`]): per level an id
 //! and a name column (`person_account_id`, `person_name`; `project_key`,
 //! `project_name`; `parent_key`, `parent_summary`; `issue_key`, `issue_summary`) or
-//! one value column (`component`, `label`, `status`, `attr_<key>`), the time axis as a
+//! one value column (`component`, `label`, `status`, `attr_<key>`, `approval_state`), the time axis as a
 //! date column (`date`, `week_start`, `month`), then `seconds`, `hours` and the other
 //! measures (`billable_seconds`, `billable_hours`, `count`, `cost_<currency>` per
 //! currency, `unpriced_seconds`).
@@ -134,6 +134,8 @@ fn key_columns(dimension: &str) -> Vec<Column> {
         "day" => vec![Column::new("date", ColumnKind::Date)],
         "week" => vec![Column::new("week_start", ColumnKind::Date)],
         "month" => vec![Column::new("month", ColumnKind::Month)],
+        // As the flat export's column.
+        "approvalState" => vec![Column::text("approval_state", 12)],
         other => {
             let name = match other.strip_prefix("attribute:") {
                 Some(key) => format!("attr_{key}"),

@@ -693,6 +693,23 @@ pub async fn status(ctx: &Ctx, input: StatusInput) -> Result<PeriodView, Error> 
     view(ctx, &facts, &at, Vec::new()).await
 }
 
+/// Whether the acting user reviews `person`'s period holding `date` (a
+/// reviewer rule, or a Jira administrator), for reads of that person's time
+/// outside the approval operations (`timesheet.week`); the refusal says why.
+///
+/// # Errors
+///
+/// Jira's and the database's errors (a check that cannot be made fails).
+pub async fn reviews(
+    ctx: &Ctx,
+    person: &str,
+    date: NaiveDate,
+) -> Result<Result<String, Refusal>, Error> {
+    let facts = Facts::load(ctx).await?;
+    let at = facts.locate(ctx, "date", person, date).await?;
+    facts.review(ctx, &at).await
+}
+
 /// The dictionary key of an account (as the index's `author`).
 pub(crate) fn account_key(account: &str) -> i64 {
     dict_id(Kind::Account, account)

@@ -15,8 +15,10 @@
 //!   index, the worklogs are kept (their times still count in totals) but their
 //!   author becomes a neutral label, `Former user N`, numbered per site, that
 //!   nothing links to the account; the account id in custom field values
-//!   becomes the label too; the account's entry is deleted. Other tables delete
-//!   the account's rows.
+//!   becomes the label too; the account's entry is deleted. The approval
+//!   tables keep their rows (periods, history, snapshots, drifts) with the
+//!   label for the account, in columns and inside stored JSON. Other tables
+//!   delete the account's rows.
 //! - `updated`: the account's profile changed. The app caches no profile data
 //!   (names and e-mail addresses are fetched when rendering), so nothing is to
 //!   be refreshed; the answer is counted.
@@ -317,7 +319,7 @@ pub async fn report(ctx: &Ctx, input: ReportInput) -> Result<ReportOutput, Error
                     state.former_users += 1;
                     run.pending.push(Pending {
                         source: run.source,
-                        label: format!("Former user {}", state.former_users),
+                        label: format!("{}{}", index::privacy::FORMER_USER, state.former_users),
                         account: answer.account_id,
                     });
                 }

@@ -458,3 +458,132 @@ fn erasure_sticks_through_later_syncs() {
         .iter()
         .all(|r| !matches!(&r[0], Value::Text(t) if t.contains(&bob))));
 }
+
+/// Every text of the approval tables, to look for an account id in.
+fn approval_texts(host: &FakeHost) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT account, decided_by, reason FROM approval_periods",
+        "SELECT account, actor, replaced FROM approval_history",
+        "SELECT account, body, fingerprint FROM approval_snapshots",
+        "SELECT account, before_body, after_body, resolved_by FROM approval_drift",
+    ] {
+        for row in host.query(sql) {
+            for cell in row {
+                if let Value::Text(t) = cell {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The approval tables are a source: a reviewer stored only there is
+/// reported, and a closed person's and reviewer's ids become their labels in
+/// columns and inside the snapshots' JSON, while the approved time keeps its
+/// state in reports.
+#[test]
+fn approval_data_is_reported_and_erased_to_labels() {
+    let sim = sim();
+    let mut host = imported(&sim);
+    let id = |alias: &str| {
+        sim.with_world(|w| w.account_id(alias).map(str::to_owned))
+            .unwrap()
+    };
+    let (alice, erin) = (id("alice"), id("erin"));
+    host.act_as(Some(&id("dave")));
+    host.run(
+        "approval.rules.save",
+        json!({"rules": [{"reviewers": "stakeholders", "teams": ["team-alpha"]}]}),
+    )
+    .unwrap();
+    host.act_as(Some(&alice));
+    let view = host
+        .run("approval.submit", json!({"date": "2026-11-18"}))
+        .unwrap();
+    host.act_as(Some(&erin));
+    host.run(
+        "approval.approve",
+        json!({"accountId": alice, "periodStart": view["start"]}),
+    )
+    .unwrap();
+    let approved_query = json!({"timeZone": "UTC", "period": {"from": "2026-11-01", "to": "2026-11-30"},
+                                "filter": {"approvalStates": ["approved"]}});
+    host.act_as(None);
+    let approved = host.run("report.run", approved_query.clone()).unwrap();
+    assert!(approved["totalSeconds"].as_u64().unwrap() > 0, "{approved}");
+    assert!(approval_texts(&host).iter().any(|t| t.contains(&erin)));
+    assert!(approval_texts(&host).iter().any(|t| t.contains(&alice)));
+    // erin logs no work: only the approval tables store her id.
+    assert_eq!(authored(&host, &erin), 0);
+
+    host.batches.clear();
+    let out = host.run("privacy.report", json!({})).unwrap();
+    assert_eq!(out["totals"]["closed"], json!(0));
+    let reported: Vec<String> = host
+        .jira_requests()
+        .into_iter()
+        .filter(|r| r.path == "/app/report-accounts")
+        .flat_map(|r| {
+            let body: Json = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+            body["accounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["accountId"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(reported.contains(&erin), "{reported:?}");
+    assert!(reported.iter().filter(|a| **a == alice).count() >= 2);
+
+    set_account(&sim, "alice", "closed");
+    set_account(&sim, "erin", "closed");
+    let out = host.run("privacy.report", json!({})).unwrap();
+    assert_eq!(out["more"], json!(false), "{out}");
+    assert!(out["totals"]["rows"].as_u64().unwrap() > 0, "{out}");
+    let texts = approval_texts(&host);
+    assert!(!texts.is_empty());
+    for t in &texts {
+        assert!(!t.contains(&alice) && !t.contains(&erin), "{t}");
+    }
+    // alice's period under the label the index gave her worklogs.
+    let rows = host.query("SELECT account, account_key, decided_by, state FROM approval_periods");
+    assert_eq!(rows.len(), 1);
+    let Value::Text(label) = &rows[0][0] else {
+        panic!("{rows:?}")
+    };
+    assert!(label.starts_with("Former user "), "{label}");
+    assert_eq!(rows[0][1], Value::Int(dict_id(Kind::FormerUser, label)));
+    assert!(
+        count(
+            &host,
+            &format!(
+                "SELECT COUNT(*) FROM worklogs WHERE author = {}",
+                dict_id(Kind::FormerUser, label)
+            )
+        ) > 0
+    );
+    assert!(matches!(&rows[0][2], Value::Text(t) if t.starts_with("Former user ") && t != label));
+    let snapshots = host.query("SELECT body FROM approval_snapshots");
+    assert!(!snapshots.is_empty());
+    assert!(snapshots
+        .iter()
+        .all(|r| matches!(&r[0], Value::Text(t) if t.contains(&format!("\"{label}\"")))));
+    // The approved time still counts as approved, under the label.
+    let after = host.run("report.run", approved_query).unwrap();
+    assert_eq!(after["totalSeconds"], approved["totalSeconds"]);
+    // A later run reports neither id again, nor the labels.
+    host.batches.clear();
+    let again = host.run("privacy.report", json!({})).unwrap();
+    assert_eq!(again["totals"]["closed"], json!(0), "{again}");
+    for r in host.jira_requests() {
+        if r.path == "/app/report-accounts" {
+            let body = r.body.unwrap();
+            assert!(
+                !body.contains(&alice) && !body.contains(&erin) && !body.contains("Former user")
+            );
+        }
+    }
+}

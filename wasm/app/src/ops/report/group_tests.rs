@@ -10,7 +10,7 @@ use serde_json::{json, Value as Json};
 
 use super::resume_tests::to_the_end;
 use super::run::ROWS_PATH;
-use super::tests::{act, cost_rates, grants, indexed, sim, VIEWERS};
+use super::tests::{act, cost_rates, grants, id_of, indexed, sim, VIEWERS};
 use crate::testing::FakeHost;
 
 /// Zones whose local days differ from UTC's in every way: fractional
@@ -82,7 +82,69 @@ fn queries(zone: &str, period: (&str, &str)) -> Vec<Json> {
                     "rounding": {"mode": "nearest", "incrementMinutes": 30, "target": "total"}}),
         ),
         with(json!({"groupBy": ["person", "project"], "measures": ["seconds", "cost"]})),
+        with(json!({"groupBy": ["approvalState", "person"], "chart": "person"})),
+        with(
+            json!({"groupBy": ["person", "week"], "filter": {"approvalStates": ["approved"]},
+                    "measures": ["seconds", "cost"]}),
+        ),
+        with(json!({"groupBy": ["project", "approvalState", "day"],
+                    "filter": {"approvalStates": ["submitted", "approved"]},
+                    "rounding": {"mode": "up", "incrementMinutes": 15, "target": "perWorklog"}})),
     ]
+}
+
+/// Stores approval periods as the workflow would, in each person's own
+/// zone (unlike the report's): weeks of several people in every state, a
+/// stored open (rejected) week, and a monthly period overlapping weeks (a
+/// site that moved from weekly to monthly periods), so that period
+/// boundaries fall inside the report's local days.
+pub(super) fn store_periods(host: &FakeHost, sim: &Sim) {
+    use worklogs_core::approval::{period_of, PeriodKind};
+    use worklogs_core::calendar::{WeekStart, Zone};
+    let people = [
+        ("alice", "Europe/Berlin"),
+        ("carol", "Asia/Kolkata"),
+        ("frank", "America/Los_Angeles"),
+        ("bob", "Pacific/Kiritimati"),
+    ];
+    let states = ["approved", "submitted", "open", "approved", "approved"];
+    let mut n = 0_usize;
+    for (p, (alias, zone)) in people.iter().enumerate() {
+        let account = id_of(sim, alias);
+        let key = crate::index::dict_id(crate::index::Kind::Account, &account);
+        let tz = Zone::parse(zone).unwrap();
+        let mut periods: Vec<(PeriodKind, &str)> = [
+            "2026-10-05",
+            "2026-10-12",
+            "2026-10-26",
+            "2026-11-02",
+            "2026-11-09",
+            "2026-11-16",
+        ]
+        .iter()
+        .map(|d| (PeriodKind::Weekly, *d))
+        .collect();
+        if p == 0 {
+            periods.push((PeriodKind::Monthly, "2026-09-01"));
+            periods.push((PeriodKind::Weekly, "2026-09-14"));
+        }
+        for (kind, first) in periods {
+            let date = first.parse().unwrap();
+            let range = period_of(kind, WeekStart::Monday, date).unwrap();
+            let instants = range.instants(tz).unwrap();
+            let last = range.end().pred_opt().unwrap();
+            let state = states[(n + p) % states.len()];
+            n += 1;
+            host.exec(&format!(
+                "INSERT INTO approval_periods (installation, account, start_date, end_date, \
+                 account_key, zone, start_ms, end_ms, state, updated) VALUES \
+                 ('{}', '{account}', '{first}', '{last}', {key}, '{zone}', {}, {}, '{state}', 1)",
+                crate::testing::INSTALLATION,
+                instants.start.millis(),
+                instants.end.millis(),
+            ));
+        }
+    }
 }
 
 #[test]
@@ -100,6 +162,7 @@ fn grouped_reads_equal_row_by_row_reads_for_every_viewer_and_zone() {
     host.run("attribute.save", jira_sim::demo_attribute_definitions())
         .unwrap();
     host.run("rate.save", cost_rates(&sim)).unwrap();
+    store_periods(&host, &sim);
     let mut compared = 0;
     for (z, zone) in ZONES.iter().enumerate() {
         for (v, viewer) in VIEWERS.iter().enumerate() {

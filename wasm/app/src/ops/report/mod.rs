@@ -20,6 +20,8 @@ pub mod run;
 pub mod saved;
 
 #[cfg(test)]
+mod approval_tests;
+#[cfg(test)]
 mod attribute_tests;
 #[cfg(test)]
 mod feed_tests;

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde_json::Value as Json;
+use worklogs_core::approval::{worklog_approval_state, PeriodSpan, State as ApprovalState};
 use worklogs_core::attributes::{property_key, Definitions};
 use worklogs_core::calendar::Instant;
 use worklogs_core::duration::Seconds;
@@ -84,7 +85,13 @@ pub struct Reader {
     definitions: Option<Definitions>,
     /// Per attribute set (dictionary id): whether it fits the definitions.
     attributes_fit: BTreeMap<i64, bool>,
+    /// Whether any period of the installation is locked, once asked: without
+    /// one, every worklog is open and no period is read.
+    any_locked: Option<bool>,
 }
+
+/// The locked periods of each author (dictionary id) a page refers to.
+type Periods = BTreeMap<i64, Vec<PeriodSpan>>;
 
 /// Whether `key` is an export attribute key (lower snake case, ≤ 64).
 fn is_attribute_key(key: &str) -> bool {
@@ -164,7 +171,58 @@ impl Reader {
             names: BTreeMap::new(),
             definitions: None,
             attributes_fit: BTreeMap::new(),
+            any_locked: None,
         }
+    }
+
+    /// The locked approval periods of the rows' authors overlapping the rows'
+    /// starts (none read on a site without a locked period).
+    ///
+    /// # Errors
+    ///
+    /// The database's errors.
+    async fn periods(&mut self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<Periods, Error> {
+        let mut periods = Periods::new();
+        let (Some(first), Some(last)) = (
+            rows.iter().map(|r| r.started).min(),
+            rows.iter().map(|r| r.started).max(),
+        ) else {
+            return Ok(periods);
+        };
+        let any = match self.any_locked {
+            Some(any) => any,
+            None => {
+                let any = index::approvals::any_locked(ctx).await?;
+                self.any_locked = Some(any);
+                any
+            }
+        };
+        if !any {
+            return Ok(periods);
+        }
+        let keys: Vec<i64> = rows
+            .iter()
+            .map(|r| r.author)
+            .filter(|a| *a != 0)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let spans =
+            index::approvals::locked_spans(ctx, &keys, (first, last.saturating_add(1))).await?;
+        for span in spans {
+            let Some(state) = ApprovalState::parse(&span.state) else {
+                continue;
+            };
+            periods
+                .entry(span.account_key)
+                .or_default()
+                .push(PeriodSpan {
+                    start_ms: span.start_ms,
+                    end_ms: span.end_ms,
+                    state,
+                });
+        }
+        Ok(periods)
     }
 
     /// Reads the next page after `after` (`(at, id)` of the last row read):
@@ -218,9 +276,10 @@ impl Reader {
         } else {
             BTreeMap::new()
         };
+        let periods = self.periods(ctx, &seen).await?;
         let mut rows = Vec::with_capacity(seen.len());
         for r in seen {
-            rows.push(self.flat(viewer, r, &comments)?);
+            rows.push(self.flat(viewer, r, &comments, &periods)?);
         }
         Ok((rows, last, more))
     }
@@ -340,10 +399,17 @@ impl Reader {
         }
         let seen = self.visible(ctx, viewer, &raws, !columns.author).await?;
         let none = BTreeMap::new();
+        // Keyed by author and locked period ([`GroupColumns::approval`]), a
+        // group's earliest start has the state of each of its worklogs.
+        let periods = if columns.approval {
+            self.periods(ctx, &seen).await?
+        } else {
+            Periods::new()
+        };
         let mut out = Vec::with_capacity(seen.len());
         for r in seen {
             let count = u64::try_from(r.count).unwrap_or(0);
-            out.push((self.flat(viewer, r, &none)?.flat, count));
+            out.push((self.flat(viewer, r, &none, &periods)?.flat, count));
         }
         let counted = Counted {
             groups: raws.len(),
@@ -606,6 +672,7 @@ impl Reader {
         viewer: &Viewer,
         r: &ReportRow,
         comments: &BTreeMap<i64, String>,
+        periods: &Periods,
     ) -> Result<Row, Error> {
         let author = self.dict_text(r.author).unwrap_or("").to_owned();
         let fits = r.attrs == 0 || self.attributes_fit.get(&r.attrs) == Some(&true);
@@ -663,6 +730,9 @@ impl Reader {
             updated: Instant::from_millis(r.updated),
             attributes,
             attributes_invalid: !fits,
+            approval_state: periods.get(&r.author).map_or(ApprovalState::Open, |p| {
+                worklog_approval_state(p, Instant::from_millis(r.started))
+            }),
         };
         let at = match self.order {
             Order::Started => r.started,

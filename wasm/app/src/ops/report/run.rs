@@ -565,6 +565,7 @@ async fn read_groups(
             labels: reads.labels,
             attributes: reads.attributes,
             each_seconds: reads.each_seconds,
+            approval: reads.approval,
             day_offset_ms: reads.date.then_some(span.offset_ms),
         };
         let Some((groups, counted)) = reader

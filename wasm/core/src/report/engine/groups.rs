@@ -29,6 +29,7 @@ pub(super) fn values_of<W: Worklog + ?Sized>(
         Dimension::Parent => single(values, w.parent_key(), w.parent_summary())?,
         Dimension::Issue => single(values, Some(w.issue_key()), Some(w.issue_summary()))?,
         Dimension::Status => single(values, Some(w.issue_status()), None)?,
+        Dimension::Approval => single(values, Some(w.approval_state().as_str()), None)?,
         Dimension::Attribute(key) => single(values, w.attribute(key), None)?,
         Dimension::Component | Dimension::Label => {
             let mut failed = None;

@@ -10,7 +10,7 @@
 //!
 //! Per worklog, in order:
 //!
-//! 1. the filters (billable, people and groups, projects, issues and JQL, attribute
+//! 1. the filters (billable, approval state, people and groups, projects, issues and JQL, attribute
 //!    values), then the period by the worklog's local date (of its start, in the
 //!    report's zone, [`crate::calendar::local_date`]);
 //! 2. with a `perWorklog` rounding rule, its seconds are rounded
@@ -348,6 +348,13 @@ impl ReportBuilder {
     fn matches<W: Worklog + ?Sized>(&self, w: &W) -> bool {
         let filter = self.query.filter();
         if filter.billable.is_some_and(|b| b != w.billable()) {
+            return false;
+        }
+        if filter
+            .approval_states
+            .as_ref()
+            .is_some_and(|s| !s.contains(&w.approval_state()))
+        {
             return false;
         }
         if self

@@ -636,3 +636,64 @@ fn a_report_renders_one_row_per_innermost_group() {
         "{json}"
     );
 }
+
+#[test]
+fn approval_states_filter_and_group() {
+    use crate::approval::State;
+    let with = |state: State, minutes: u64, person: &str| FlatRow {
+        approval_state: state,
+        ..row(person, "WEB", "2026-03-25T09:00:00Z", minutes)
+    };
+    let rows = [
+        with(State::Approved, 60, "ann"),
+        with(State::Approved, 30, "bob"),
+        with(State::Submitted, 20, "ann"),
+        with(State::Open, 10, "ann"),
+    ];
+    let approved = run(
+        query(
+            r#"{"timeZone": "UTC", "filter": {"approvalStates": ["approved"]}, "groupBy": ["person"]}"#,
+        ),
+        &rows,
+    );
+    assert_eq!(approved.total.seconds, 90 * 60);
+    assert_eq!(approved.rows.len(), 2);
+    let by_state = run(
+        query(r#"{"timeZone": "UTC", "groupBy": ["approvalState", "person"]}"#),
+        &rows,
+    );
+    let keys: Vec<(String, u64)> = by_state
+        .rows
+        .iter()
+        .map(|r| (r.keys[0].id.clone().unwrap(), r.values.seconds))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("approved".to_owned(), 3600),
+            ("approved".to_owned(), 1800),
+            ("open".to_owned(), 600),
+            ("submitted".to_owned(), 1200)
+        ]
+    );
+    assert_eq!(by_state.dimensions[0], "approvalState");
+    let both = run(
+        query(r#"{"timeZone": "UTC", "filter": {"approvalStates": ["open", "submitted"]}}"#),
+        &rows,
+    );
+    assert_eq!(both.total.seconds, 30 * 60);
+    for bad in [r#"["closed"]"#, "[]"] {
+        let e = ReportQuery::from_json(&format!(
+            r#"{{"timeZone": "UTC", "filter": {{"approvalStates": {bad}}}}}"#
+        ))
+        .unwrap_err();
+        assert!(
+            e.field().unwrap().starts_with("filter.approvalStates"),
+            "{e}"
+        );
+    }
+    let reads = crate::report::Reads::of(&query(
+        r#"{"timeZone": "UTC", "filter": {"approvalStates": ["approved"]}}"#,
+    ));
+    assert!(reads.author && reads.date && reads.approval);
+}

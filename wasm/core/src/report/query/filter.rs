@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::bounds::{MAX_FILTER_VALUES, MAX_JQL_CHARS};
 use super::{invalid, ReportQuery};
+use crate::approval::State;
 use crate::error::{quote, Error};
 use crate::export::flat::check_attribute_key;
 
@@ -27,6 +28,9 @@ pub struct Filter {
     pub attributes: BTreeMap<String, BTreeSet<String>>,
     /// Only billable (`true`) or non-billable (`false`) worklogs.
     pub billable: Option<bool>,
+    /// Only worklogs whose author's period holding them is in one of these
+    /// states ([`crate::report::Worklog::approval_state`]).
+    pub approval_states: Option<BTreeSet<State>>,
 }
 
 /// What the caller resolved for a query's `groups` and `jql`.
@@ -59,6 +63,37 @@ pub(super) struct RawFilter {
     jql: Option<String>,
     attributes: Option<BTreeMap<String, Vec<String>>>,
     billable: Option<bool>,
+    approval_states: Option<Vec<String>>,
+}
+
+/// `filter.approvalStates` as a set of states; `None` when absent.
+fn state_set(values: Option<Vec<String>>) -> Result<Option<BTreeSet<State>>, Error> {
+    let field = "filter.approvalStates";
+    let Some(values) = values else {
+        return Ok(None);
+    };
+    if values.is_empty() || values.len() > MAX_FILTER_VALUES {
+        return Err(invalid(
+            "invalid-value",
+            field,
+            format!(
+                "{} values: expected 1 to {MAX_FILTER_VALUES} of open, submitted and approved",
+                values.len()
+            ),
+        ));
+    }
+    let mut set = BTreeSet::new();
+    for (index, value) in values.iter().enumerate() {
+        let state = State::parse(value).ok_or_else(|| {
+            invalid(
+                "invalid-value",
+                &format!("{field}[{index}]"),
+                format!("{}: expected open, submitted or approved", quote(value)),
+            )
+        })?;
+        set.insert(state);
+    }
+    Ok(Some(set))
 }
 
 /// A list of non-empty, trimmed values as a set; `None` when absent.
@@ -143,6 +178,7 @@ impl ReportQuery {
             jql,
             attributes,
             billable: raw.billable,
+            approval_states: state_set(raw.approval_states)?,
         })
     }
 }

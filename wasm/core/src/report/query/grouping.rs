@@ -25,6 +25,9 @@ pub enum Dimension {
     Attribute(String),
     /// The status.
     Status,
+    /// The approval state of the author's period holding the worklog
+    /// (`open`, `submitted`, `approved`).
+    Approval,
 }
 
 impl Dimension {
@@ -44,6 +47,7 @@ impl Dimension {
             "component" => Dimension::Component,
             "label" => Dimension::Label,
             "status" => Dimension::Status,
+            "approvalState" => Dimension::Approval,
             _ => {
                 let key = text.strip_prefix("attribute:")?;
                 return Some(
@@ -66,6 +70,7 @@ impl fmt::Display for Dimension {
             Dimension::Label => f.write_str("label"),
             Dimension::Attribute(key) => write!(f, "attribute:{key}"),
             Dimension::Status => f.write_str("status"),
+            Dimension::Approval => f.write_str("approvalState"),
         }
     }
 }

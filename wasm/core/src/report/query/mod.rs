@@ -12,7 +12,8 @@
 //!   "weekStart": "monday",
 //!   "filter": {"people": ["5b10…"], "groups": ["developers"], "projects": ["WEB"],
 //!              "issues": ["WEB-12"], "jql": "sprint in openSprints()",
-//!              "attributes": {"work_type": ["review", "dev"]}, "billable": true},
+//!              "attributes": {"work_type": ["review", "dev"]}, "billable": true,
+//!              "approvalStates": ["approved"]},
 //!   "groupBy": ["person", "project", "week"],
 //!   "measures": ["seconds", "billableSeconds", "cost", "count"],
 //!   "rounding": {"mode": "nearest", "incrementMinutes": 15, "target": "perWorklog"},
@@ -29,8 +30,11 @@
 //! - `filter`: every given filter must match (`people` and `groups` together: the
 //!   author is one of the people or in one of the groups). `groups` and `jql` are
 //!   resolved by the caller ([`Resolution`]) into account ids and issue keys.
+//!   `approvalStates` (`open`, `submitted`, `approved`) keeps the worklogs whose
+//!   author's period holding them is in one of the states
+//!   ([`crate::approval::worklog_approval_state`], given by the caller).
 //! - `groupBy`: up to three of `person`, `project`, `parent`, `issue`, `component`,
-//!   `label`, `attribute:<key>`, `status`, plus at most one time axis `day`, `week` or
+//!   `label`, `attribute:<key>`, `status`, `approvalState`, plus at most one time axis `day`, `week` or
 //!   `month`, which is always the innermost level wherever it is listed.
 //! - `measures`: `seconds` (always computed, with `hours`), `billableSeconds`, `cost`
 //!   (needs rates), `count`.

@@ -147,7 +147,7 @@ impl ReportQuery {
                         "unknown-dimension",
                         &field,
                         format!(
-                            "{}: unknown dimension (expected person, project, parent, issue, component, label, attribute:<key>, status, day, week or month)",
+                            "{}: unknown dimension (expected person, project, parent, issue, component, label, attribute:<key>, status, approvalState, day, week or month)",
                             quote(name)
                         ),
                     )
