@@ -48,7 +48,7 @@ function Frame() {
   const theme = q.theme === 'dark' ? 'dark' : 'light';
 
   useEffect(() => {
-    fetch('auth/session').then((r) => r.json() as Promise<SignIn>).catch(() => ({ signIn: false })).then(async (session) => {
+    fetch('auth/session').then((r) => r.json() as Promise<SignIn>).catch((): SignIn => ({ signIn: false })).then(async (session: SignIn) => {
       setSignIn(session);
       if (session.signIn && !session.signedIn) return;
       const r = await fetch('api/demo', { headers: tokenHeaders() });
