@@ -332,7 +332,7 @@ fn sign_in_for(
     };
     let (client_id, client_secret) = match (options.client_id, options.client_secret, demo) {
         (Some(id), Some(secret), _) => (id, secret),
-        (None, None, Some(demo)) => {
+        (None, None, Some(_)) => {
             // The demo registers its own app with the simulator.
             let mut bytes = [0u8; 16];
             getrandom::fill(&mut bytes)

@@ -453,7 +453,10 @@ async fn a_personal_access_key_works_until_revoked() {
             .header("Authorization", format!("Basic {basic}"))
             .send()
     };
-    assert_eq!(feed(basic.clone()).await.unwrap().status(), 200);
+    let first = feed(basic.clone()).await.unwrap();
+    let status = first.status();
+    let text = first.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
     let (status, _) = server
         .post(
             "/api/keys/revoke",
