@@ -477,7 +477,7 @@ async fn basic_owner(app: &App, headers: &HeaderMap) -> Option<Result<String, St
         .decode(encoded.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok());
-    let Some((user, key)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+    let Some((user, key)) = decoded.as_deref().and_then(|d| d.rsplit_once(':')) else {
         return Some(Err("malformed Basic credentials: expected name:key".into()));
     };
     let owner = match keys(app).owner(key).await {

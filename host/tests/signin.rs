@@ -283,7 +283,11 @@ async fn a_signed_in_person_acts_as_themselves_whatever_a_header_says() {
     };
     let jira = server.app.host().effects().jira();
     let answer = jira
-        .perform_as(Some(server.account("alice").as_str()), Some(&bearer), &myself)
+        .perform_as(
+            Some(server.account("alice").as_str()),
+            Some(&bearer),
+            &myself,
+        )
         .await
         .unwrap();
     let me: Json = serde_json::from_str(&answer.body).unwrap();
