@@ -22,7 +22,9 @@ use worklogs_cli::report_command::{self, DemoDataFlags, ExportFlags, ReportFlags
 use worklogs_cli::scheduled;
 use worklogs_host::protocol::EntryPoint;
 use worklogs_host::server::{example_curl, placeholder_page, router, serve, Guard};
-use worklogs_host::{locate_component, App, Config, JiraTarget, Limits, Runtime, COMPONENT_ENV};
+use worklogs_host::{
+    locate_component, App, Config, JiraTarget, Limits, Runtime, SignInOptions, COMPONENT_ENV,
+};
 
 type Result<T> = std::result::Result<T, Box<dyn StdError>>;
 
@@ -117,6 +119,44 @@ struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = scheduled::BACKUP_EVERY.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     backup_every: u64,
+    #[command(flatten)]
+    sign_in: SignInFlags,
+}
+
+/// Sign-in for a team server (docs/self-hosting.md).
+#[derive(Args)]
+struct SignInFlags {
+    /// Sign people in with their Atlassian account (OAuth 2.0 with PKCE):
+    /// every request then runs as the signed-in person, with their own
+    /// token. Without it, the server is one person's (the per-start token).
+    #[arg(long, env = "WORKLOGS_SIGN_IN")]
+    sign_in: bool,
+    /// The OAuth app's client id (developer.atlassian.com). With --demo and
+    /// none, the demo registers its own app with the simulator.
+    #[arg(long, value_name = "ID", env = "WORKLOGS_OAUTH_CLIENT_ID")]
+    oauth_client_id: Option<String>,
+    /// The OAuth app's secret. Prefer the environment variable: a secret in a
+    /// flag shows in the process list.
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "WORKLOGS_OAUTH_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    oauth_client_secret: Option<String>,
+    /// The address people open, such as https://worklogs.example.com (a
+    /// reverse proxy with TLS in front of this server). The OAuth callback is
+    /// URL/auth/callback; cookies are Secure when it is https. Default: this
+    /// server's loopback address.
+    #[arg(long, value_name = "URL", env = "WORKLOGS_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// How long a sign-in lasts, seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 8 * 3600)]
+    session_seconds: u64,
+    /// With --demo: how long the simulator's access tokens live, seconds
+    /// (short, to see them refreshed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    demo_token_seconds: u64,
 }
 
 #[derive(Args)]
@@ -218,7 +258,7 @@ async fn report_command(args: ReportArgs) -> Result<ExitCode> {
         None => {
             // A report over a whole site is a batch job: it gets a queue
             // consumer's budget, not a resolver's 25 s (docs/reports.md).
-            let app = start_with(&args.common, job_limits()).await?;
+            let app = start_with(&args.common, job_limits(), None).await?;
             match report_command::sync_demo(&app).await {
                 Ok(()) => report_command::report_index(&app, &args.report)
                     .await
@@ -250,7 +290,27 @@ async fn export_command(args: ExportArgs) -> Result<ExitCode> {
 /// `worklogs serve`.
 async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
     let backup_to = destinations::configured(&args.backups)?;
-    let app = Arc::new(start(&args.common).await?);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
+        .await
+        .map_err(|err| format!("cannot listen on 127.0.0.1:{}: {err}", args.port))?;
+    let port = listener.local_addr()?.port();
+    let url = format!("http://127.0.0.1:{port}");
+    let flags = &args.sign_in;
+    let public_url = flags
+        .public_url
+        .as_deref()
+        .unwrap_or(&url)
+        .trim_end_matches('/')
+        .to_owned();
+    let sign_in = flags.sign_in.then(|| SignInOptions {
+        client_id: flags.oauth_client_id.clone(),
+        client_secret: flags.oauth_client_secret.clone(),
+        public_url: public_url.clone(),
+        session_seconds: flags.session_seconds,
+        demo_token_seconds: flags.demo_token_seconds,
+    });
+    let signing_in = sign_in.is_some();
+    let app = Arc::new(start_with(&args.common, Limits::default(), sign_in).await?);
     if args.sync_every > 0 && app.demo().is_some() {
         // The demo world is small: import it before serving, so that the first
         // report already counts every worklog. A real site's import runs in the
@@ -259,12 +319,10 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
             eprintln!("the first import of the index failed: {}", err.message);
         }
     }
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
-        .await
-        .map_err(|err| format!("cannot listen on 127.0.0.1:{}: {err}", args.port))?;
-    let port = listener.local_addr()?.port();
-    let url = format!("http://127.0.0.1:{port}");
-    let guard = Guard::new(port)?;
+    let mut guard = Guard::new(port)?;
+    if signing_in {
+        guard = guard.with_public_url(&public_url)?;
+    }
     let operations = app.host().runtime().operations().await?;
     let who = app
         .demo()
@@ -276,11 +334,16 @@ async fn serve_command(args: ServeArgs) -> Result<ExitCode> {
         operations.first().map_or("OPERATION", String::as_str),
     );
 
-    println!("Worklogs is running at {url}/#token={}", guard.token());
-    println!(
-        "(open that address: the token is this start's key to the API; for scripts: export WORKLOGS_TOKEN={})",
-        guard.token()
-    );
+    if signing_in {
+        println!("Worklogs is running at {url} for {public_url}, with sign-in");
+        println!("(people sign in at {public_url}/auth/login; scripts use personal access keys on /odata/)");
+    } else {
+        println!("Worklogs is running at {url}/#token={}", guard.token());
+        println!(
+            "(open that address: the token is this start's key to the API; for scripts: export WORKLOGS_TOKEN={})",
+            guard.token()
+        );
+    }
     match app.demo() {
         Some(demo) => {
             println!(
@@ -361,7 +424,7 @@ async fn call_command(args: CallArgs) -> Result<ExitCode> {
 /// `worklogs sync`: runs as a queue consumer does on Forge, so its slices get
 /// the consumer's 900 s budget.
 async fn sync_command(args: SyncArgs) -> Result<ExitCode> {
-    let app = start_with(&args.common, job_limits()).await?;
+    let app = start_with(&args.common, job_limits(), None).await?;
     Ok(worklogs_cli::sync_command::run(app.host(), &args.sync).await)
 }
 
@@ -375,11 +438,15 @@ fn job_limits() -> Limits {
 
 /// Compiles the component, then starts the host as the flags say.
 async fn start(common: &Common) -> Result<App> {
-    start_with(common, Limits::default()).await
+    start_with(common, Limits::default(), None).await
 }
 
-/// [`start`] under `limits`.
-async fn start_with(common: &Common, limits: Limits) -> Result<App> {
+/// [`start`] under `limits`, with sign-in when `sign_in` is given.
+async fn start_with(
+    common: &Common,
+    limits: Limits,
+    sign_in: Option<SignInOptions>,
+) -> Result<App> {
     let component = locate_component(common.component.as_deref())?;
     let runtime = Arc::new(Runtime::load(&component, limits)?);
     let jira = match (&common.jira_url, &common.jira_sim) {
@@ -398,7 +465,7 @@ async fn start_with(common: &Common, limits: Limits) -> Result<App> {
         installation: common.installation.clone(),
         jira,
     };
-    Ok(App::start_on(runtime, config, common.database.as_deref()).await?)
+    Ok(App::start_serving(runtime, config, common.database.as_deref(), sign_in).await?)
 }
 
 fn env(name: &str) -> Result<String> {

@@ -18,6 +18,7 @@ use crate::host::Host;
 use crate::jira::Jira;
 use crate::protocol::{EntryPoint, TaskError};
 use crate::runtime::Runtime;
+use crate::signin::{NewSession, Provider, SignIn, SignInConfig, Store};
 use crate::sql::{Database, MySql, Sqlite};
 use crate::Error;
 
@@ -86,6 +87,7 @@ pub struct App {
     /// The simulator's people (in-process or not), to resolve aliases.
     people: Vec<Person>,
     token_owner: Option<String>,
+    signin: Option<SignIn>,
 }
 
 /// The component's operation that answers the acting user as Jira knows them
@@ -115,6 +117,24 @@ impl App {
         config: Config,
         database: Option<&str>,
     ) -> Result<App, Error> {
+        Self::start_serving(runtime, config, database, None).await
+    }
+
+    /// As [`App::start_on`], with sign-in ([`crate::signin`]) when `sign_in`
+    /// is given: every request with an acting user then runs as a signed-in
+    /// person (or a personal access key's owner), with their own credential.
+    /// With the in-process simulator and no client id, the host registers a
+    /// client with the simulator's authorization server itself.
+    ///
+    /// # Errors
+    ///
+    /// As [`App::start_on`]; a sign-in configuration error.
+    pub async fn start_serving(
+        runtime: Arc<Runtime>,
+        config: Config,
+        database: Option<&str>,
+        sign_in: Option<SignInOptions>,
+    ) -> Result<App, Error> {
         let limits = runtime.limits().clone();
         let cloud = matches!(config.jira, JiraTarget::Cloud { .. });
         let (jira, demo) = match config.jira {
@@ -128,6 +148,10 @@ impl App {
                 email,
                 token,
             } => (Jira::cloud(&base_url, email, token, &limits)?, None),
+        };
+        let signin = match sign_in {
+            Some(options) => Some(sign_in_for(options, demo.as_ref(), cloud, jira.base_url())?),
+            None => None,
         };
         let people = match (&demo, cloud) {
             (Some(demo), _) => demo.people().to_vec(),
@@ -162,6 +186,7 @@ impl App {
             demo,
             people,
             token_owner,
+            signin,
         })
     }
 
@@ -178,11 +203,79 @@ impl App {
     /// The acting user's account id when the caller names `who` (an account id
     /// or, with the simulator, in-process or not, a demo alias; none for a task
     /// with no acting user). With a real site it is always the token's owner.
+    ///
+    /// With sign-in, the caller (the server) names the signed-in person or
+    /// the key's owner, never the API token's owner.
     pub fn acting_user(&self, who: Option<&str>) -> Option<String> {
         match &self.token_owner {
-            Some(owner) => Some(owner.clone()),
-            None => who.map(|who| crate::demo::resolve_alias(&self.people, who)),
+            Some(owner) if self.signin.is_none() => Some(owner.clone()),
+            _ => who.map(|who| crate::demo::resolve_alias(&self.people, who)),
         }
+    }
+
+    /// Sign-in, when this server has it.
+    pub fn signin(&self) -> Option<&SignIn> {
+        self.signin.as_ref()
+    }
+
+    /// Finishes a sign-in: exchanges `code` with the PKCE `verifier`, asks
+    /// Jira who signed in (the component's `me`, with the new token) and
+    /// opens their session.
+    ///
+    /// # Errors
+    ///
+    /// `not-found` without sign-in; as [`SignIn::exchange`]; the component's
+    /// or the database's.
+    pub async fn finish_sign_in(
+        &self,
+        code: &str,
+        verifier: String,
+    ) -> Result<NewSession, TaskError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Me {
+            account_id: String,
+            #[serde(default)]
+            display_name: String,
+        }
+        let signin = self.signin.as_ref().ok_or_else(|| {
+            TaskError::new(
+                crate::protocol::ErrorCode::NotFound,
+                "this server has no sign-in",
+            )
+        })?;
+        let now = crate::now_ms();
+        let grant = signin.exchange(code, verifier, now).await?;
+        // Who the token belongs to is not known yet: the context names no one
+        // the simulator would recognise, and the token decides.
+        let ctx = self
+            .host
+            .context(EntryPoint::Person, Some("signing-in".into()));
+        let answer = self
+            .host
+            .run_as(&ctx, &grant.bearer()?, WHO_AM_I, "{}")
+            .await?;
+        let me: Me = serde_json::from_str(&answer).map_err(|err| {
+            TaskError::upstream(format!("unexpected answer from {WHO_AM_I}: {err}"))
+        })?;
+        signin
+            .open(
+                &self.signin_store(),
+                &grant,
+                &me.account_id,
+                &me.display_name,
+                now,
+            )
+            .await
+    }
+
+    /// The sessions and the signed-in people's tokens.
+    pub fn signin_store(&self) -> Store<'_> {
+        Store::new(
+            self.host.effects().database(),
+            self.host.runtime().limits(),
+            self.host.installation(),
+        )
     }
 
     /// Runs `operation` with the JSON `input` for `who` (see
@@ -209,7 +302,97 @@ impl App {
         if let Some(locale) = locale {
             ctx.locale = locale.into();
         }
-        self.host.run(&ctx, operation, input).await
+        // With sign-in, a task with an acting user runs with that person's
+        // own credential, or not at all.
+        match (&self.signin, &ctx.account_id) {
+            (Some(signin), Some(account)) => {
+                let bearer = signin
+                    .credential(&self.signin_store(), account, crate::now_ms())
+                    .await?;
+                self.host.run_as(&ctx, &bearer, operation, input).await
+            }
+            _ => self.host.run(&ctx, operation, input).await,
+        }
+    }
+}
+
+/// Sign-in as `options` say, to the site at `site`: Atlassian's
+/// authorization server for a real site, the simulator's otherwise.
+fn sign_in_for(
+    options: SignInOptions,
+    demo: Option<&Demo>,
+    cloud: bool,
+    site: &str,
+) -> Result<SignIn, Error> {
+    let provider = match cloud {
+        true => Provider::Atlassian,
+        false => Provider::Simulator {
+            base: site.to_owned(),
+        },
+    };
+    let (client_id, client_secret) = match (options.client_id, options.client_secret, demo) {
+        (Some(id), Some(secret), _) => (id, secret),
+        (None, None, Some(_)) => {
+            // The demo registers its own app with the simulator.
+            let mut bytes = [0u8; 16];
+            getrandom::fill(&mut bytes)
+                .map_err(|err| Error::io(format!("no random source for a secret: {err}")))?;
+            let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            (DEMO_CLIENT_ID.to_owned(), secret)
+        }
+        _ => {
+            return Err(Error::io(
+                "sign-in needs the OAuth app's client id and secret: --oauth-client-id and \
+                 WORKLOGS_OAUTH_CLIENT_SECRET (see docs/self-hosting.md)",
+            ))
+        }
+    };
+    if let Some(demo) = demo {
+        demo.sim().register_oauth_client(jira_sim::OAuthClient {
+            id: client_id.clone(),
+            secret: client_secret.clone(),
+            redirect_uri: format!("{}/auth/callback", options.public_url.trim_end_matches('/')),
+            access_token_seconds: options.demo_token_seconds,
+        });
+    }
+    SignIn::new(
+        SignInConfig {
+            client_id,
+            client_secret,
+            public_url: options.public_url,
+            provider,
+            session_seconds: options.session_seconds,
+        },
+        site,
+    )
+}
+
+/// The client id the demo registers with its simulator when none is given.
+pub const DEMO_CLIENT_ID: &str = "worklogs-demo";
+
+/// Sign-in as the server's flags set it up.
+#[derive(Clone)]
+pub struct SignInOptions {
+    /// The OAuth app's client id (the demo registers its own when none).
+    pub client_id: Option<String>,
+    /// The OAuth app's secret.
+    pub client_secret: Option<String>,
+    /// The address people open, without a trailing slash.
+    pub public_url: String,
+    /// How long a session lasts, seconds.
+    pub session_seconds: u64,
+    /// With the in-process simulator: how long its access tokens live, seconds.
+    pub demo_token_seconds: u64,
+}
+
+/// The secret never reaches `Debug` output.
+impl std::fmt::Debug for SignInOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInOptions")
+            .field("client_id", &self.client_id)
+            .field("public_url", &self.public_url)
+            .field("session_seconds", &self.session_seconds)
+            .finish_non_exhaustive()
     }
 }
 

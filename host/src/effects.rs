@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use futures::future::{join, join_all};
 
-use crate::jira::Jira;
+use crate::jira::{Bearer, Jira};
 use crate::limits::Limits;
 use crate::protocol::{Answer, Context, Effect, Outcome, Request};
 use crate::runtime::Performer;
@@ -52,6 +52,36 @@ impl Effects {
 
 impl Performer for Effects {
     async fn perform(&self, ctx: &Context, requests: Vec<Request>) -> Vec<Answer> {
+        self.perform_as(ctx, None, requests).await
+    }
+}
+
+/// The effects of a task run for a signed-in person: their user requests to
+/// Jira carry their [`Bearer`] credential.
+pub struct AsPerson<'a> {
+    /// The host's effects.
+    pub effects: &'a Effects,
+    /// The person's credential.
+    pub bearer: &'a Bearer,
+}
+
+impl Performer for AsPerson<'_> {
+    async fn perform(&self, ctx: &Context, requests: Vec<Request>) -> Vec<Answer> {
+        self.effects
+            .perform_as(ctx, Some(self.bearer), requests)
+            .await
+    }
+}
+
+impl Effects {
+    /// Performs `requests` for `ctx`, the user's Jira requests with `bearer`
+    /// when given.
+    async fn perform_as(
+        &self,
+        ctx: &Context,
+        bearer: Option<&Bearer>,
+        requests: Vec<Request>,
+    ) -> Vec<Answer> {
         let mut sql_ids = Vec::new();
         let mut statements = Vec::new();
         let mut calls = Vec::new();
@@ -71,7 +101,7 @@ impl Performer for Effects {
         let jira = join_all(calls.iter().map(|(id, call)| async move {
             Answer {
                 id: *id,
-                outcome: Outcome::Jira(self.jira.perform(account, call).await),
+                outcome: Outcome::Jira(self.jira.perform_as(account, bearer, call).await),
             }
         }));
         // Forge SQL's quotas: refused statements never reach the engine; the

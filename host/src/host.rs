@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::effects::Effects;
+use crate::effects::{AsPerson, Effects};
+use crate::jira::Bearer;
 use crate::protocol::{Context, EntryPoint, TaskError};
 use crate::runtime::Runtime;
 use crate::sql;
@@ -87,6 +88,26 @@ impl Host {
         input: &str,
     ) -> Result<String, TaskError> {
         self.runtime.run(ctx, operation, input, &self.effects).await
+    }
+
+    /// As [`Host::run`], for a signed-in person whose Jira requests carry
+    /// `bearer`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Host::run`].
+    pub async fn run_as(
+        &self,
+        ctx: &Context,
+        bearer: &Bearer,
+        operation: &str,
+        input: &str,
+    ) -> Result<String, TaskError> {
+        let performer = AsPerson {
+            effects: &self.effects,
+            bearer,
+        };
+        self.runtime.run(ctx, operation, input, &performer).await
     }
 
     /// The runtime tasks run in.

@@ -17,6 +17,12 @@
 //! with `/rest/` and stay on the configured site: anything else is `internal`,
 //! as defence in depth against a core that builds a wrong path.
 //!
+//! A task run for a signed-in person ([`crate::signin`]) carries their
+//! [`Bearer`] credential: its user requests go with `Authorization: Bearer` to
+//! the site's REST API for that token (`api.atlassian.com/ex/jira/{cloudId}`,
+//! or the simulator itself), so Jira enforces that person's permissions; the
+//! app's requests keep the configured credentials.
+//!
 //! Paths under `/app/` are Atlassian's APIs for apps (`/app/report-accounts`,
 //! personal data reporting), which Forge's `requestAtlassian` sends as the app.
 //! The simulator serves them, as the app only; a real site reached with an API
@@ -47,6 +53,43 @@ impl std::fmt::Debug for Auth {
             Auth::Simulator => f.write_str("Simulator"),
             Auth::Basic { email, .. } => write!(f, "Basic({email}, <token>)"),
         }
+    }
+}
+
+/// A signed-in person's credential for one task: an OAuth access token and
+/// the REST API's base for it.
+#[derive(Clone)]
+pub struct Bearer {
+    base: Url,
+    token: String,
+}
+
+/// The token never reaches `Debug` output.
+impl std::fmt::Debug for Bearer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bearer({}, <token>)", self.base)
+    }
+}
+
+impl Bearer {
+    /// The access token `token` for the REST API at `base`.
+    ///
+    /// # Errors
+    ///
+    /// `internal` when `base` is not an http(s) URL, or plain http to another
+    /// machine (a token only travels over TLS).
+    pub fn new(base: &str, token: String) -> Result<Bearer, TaskError> {
+        let base = Url::parse(base.trim_end_matches('/'))
+            .ok()
+            .filter(|url| {
+                url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url))
+            })
+            .ok_or_else(|| {
+                TaskError::internal(format!(
+                    "invalid REST API base {base:?} for a bearer token (expected https://, or http:// to this machine)"
+                ))
+            })?;
+        Ok(Bearer { base, token })
     }
 }
 
@@ -129,7 +172,26 @@ impl Jira {
         account_id: Option<&str>,
         request: &JiraRequest,
     ) -> Result<HttpResponse, TaskError> {
-        let url = self.url(&request.path)?;
+        self.perform_as(account_id, None, request).await
+    }
+
+    /// As [`Jira::perform`], with the signed-in person's credential `bearer`
+    /// for the user principal's requests, when given.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jira::perform`].
+    pub async fn perform_as(
+        &self,
+        account_id: Option<&str>,
+        bearer: Option<&Bearer>,
+        request: &JiraRequest,
+    ) -> Result<HttpResponse, TaskError> {
+        let bearer = bearer.filter(|_| matches!(request.principal, Principal::User));
+        let url = match bearer {
+            Some(bearer) => url_on(&bearer.base, &request.path)?,
+            None => self.url(&request.path)?,
+        };
         if request.path.starts_with("/app/") {
             if !matches!(request.principal, Principal::App) {
                 return Err(TaskError::internal(format!(
@@ -162,6 +224,9 @@ impl Jira {
             .timeout(self.timeout)
             .header(ACCEPT, "application/json");
         builder = match (&self.auth, &request.principal) {
+            (_, Principal::User) if bearer.is_some() => {
+                builder.bearer_auth(bearer.map_or("", |b| b.token.as_str()))
+            }
             (Auth::Simulator, Principal::App) => builder.header("X-Sim-Principal", "app"),
             (Auth::Simulator, Principal::Impersonate(account)) => {
                 builder.header("X-Sim-Account", account.as_str())
@@ -226,28 +291,33 @@ impl Jira {
 
     /// The URL of `path` on this site, if `path` is an acceptable REST path.
     fn url(&self, path: &str) -> Result<Url, TaskError> {
-        let reject = |why: &str| TaskError::internal(format!("invalid Jira path {path:?}: {why}"));
-        if !path.starts_with("/rest/") && !path.starts_with("/app/") {
-            return Err(reject(
-                "it must start with /rest/ (or /app/ for the app APIs)",
-            ));
-        }
-        if path
-            .bytes()
-            .any(|b| b.is_ascii_control() || b == b' ' || b == b'#' || b == b'\\')
-        {
-            return Err(reject("it must be percent-encoded"));
-        }
-        if path.split(['?', '/']).any(|part| part == "..") || path.contains("//") {
-            return Err(reject("it must not leave /rest/"));
-        }
-        let url = Url::parse(&format!("{}{path}", self.base_url()))
-            .map_err(|err| reject(&err.to_string()))?;
-        if url.origin() != self.base.origin() {
-            return Err(reject("it must stay on the Jira site"));
-        }
-        Ok(url)
+        url_on(&self.base, path)
     }
+}
+
+/// The URL of `path` under `base`, if `path` is an acceptable REST path.
+fn url_on(base: &Url, path: &str) -> Result<Url, TaskError> {
+    let reject = |why: &str| TaskError::internal(format!("invalid Jira path {path:?}: {why}"));
+    if !path.starts_with("/rest/") && !path.starts_with("/app/") {
+        return Err(reject(
+            "it must start with /rest/ (or /app/ for the app APIs)",
+        ));
+    }
+    if path
+        .bytes()
+        .any(|b| b.is_ascii_control() || b == b' ' || b == b'#' || b == b'\\')
+    {
+        return Err(reject("it must be percent-encoded"));
+    }
+    if path.split(['?', '/']).any(|part| part == "..") || path.contains("//") {
+        return Err(reject("it must not leave /rest/"));
+    }
+    let url = Url::parse(&format!("{}{path}", base.as_str().trim_end_matches('/')))
+        .map_err(|err| reject(&err.to_string()))?;
+    if url.origin() != base.origin() {
+        return Err(reject("it must stay on the Jira site"));
+    }
+    Ok(url)
 }
 
 /// The innermost cause of `err`, which names what actually failed (a refused
@@ -273,18 +343,22 @@ pub fn require_tls(base_url: &str) -> Result<(), Error> {
         ))
     };
     let url = reqwest::Url::parse(base_url).map_err(|_| refused())?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&url) => Ok(()),
+        _ => Err(refused()),
+    }
+}
+
+/// Whether `url`'s host is this machine (127.0.0.1, localhost, [::1]).
+pub fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default();
-    let loopback = host.eq_ignore_ascii_case("localhost")
+    host.eq_ignore_ascii_case("localhost")
         || host
             .trim_start_matches('[')
             .trim_end_matches(']')
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err(refused()),
-    }
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

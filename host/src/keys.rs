@@ -33,8 +33,19 @@ const CREATE: &str = "CREATE TABLE IF NOT EXISTS _access_keys (\
     PRIMARY KEY (installation, id))";
 const INSERT: &str = "INSERT INTO _access_keys \
     (installation, id, account, name, secret_sha256, created_ms, revoked_ms) VALUES (?, ?, ?, ?, ?, ?, NULL)";
-const LIST: &str = "SELECT id, name, created_ms, revoked_ms FROM _access_keys \
-    WHERE installation = ? AND account = ? ORDER BY created_ms, id LIMIT 200";
+// When a key was last used lives beside the keys (a table of its own: the
+// keys' table predates it, and needs no migration).
+const CREATE_USES: &str = "CREATE TABLE IF NOT EXISTS _access_key_uses (\
+    installation VARCHAR(255) NOT NULL, \
+    id VARCHAR(32) NOT NULL, \
+    used_ms BIGINT NOT NULL, \
+    PRIMARY KEY (installation, id))";
+const LIST: &str =
+    "SELECT k.id, k.name, k.created_ms, k.revoked_ms, u.used_ms FROM _access_keys k \
+    LEFT JOIN _access_key_uses u ON u.installation = k.installation AND u.id = k.id \
+    WHERE k.installation = ? AND k.account = ? ORDER BY k.created_ms, k.id LIMIT 200";
+const FORGET_USE: &str = "DELETE FROM _access_key_uses WHERE installation = ? AND id = ?";
+const USE: &str = "INSERT INTO _access_key_uses (installation, id, used_ms) VALUES (?, ?, ?)";
 const FIND: &str = "SELECT account, secret_sha256, revoked_ms FROM _access_keys \
     WHERE installation = ? AND id = ?";
 const REVOKE: &str = "UPDATE _access_keys SET revoked_ms = ? \
@@ -60,6 +71,9 @@ pub struct KeyInfo {
     /// When it was revoked, if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_ms: Option<i64>,
+    /// When it last opened the feed, if it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_ms: Option<i64>,
 }
 
 /// The keys of one installation in its database.
@@ -118,6 +132,10 @@ impl<'a> Keys<'a> {
                     params: vec![],
                 },
                 SqlStatement {
+                    sql: CREATE_USES.into(),
+                    params: vec![],
+                },
+                SqlStatement {
                     sql: sql.into(),
                     params,
                 },
@@ -127,9 +145,9 @@ impl<'a> Keys<'a> {
         let answer = answers
             .pop()
             .unwrap_or_else(|| Err(TaskError::internal("the database skipped a statement")));
-        answers
-            .pop()
-            .unwrap_or_else(|| Err(TaskError::internal("the database skipped a statement")))?;
+        for created in answers {
+            created?;
+        }
         answer
     }
 
@@ -156,6 +174,7 @@ impl<'a> Keys<'a> {
                 name: text(row.get(1)).unwrap_or_default(),
                 created_ms: int(row.get(2)).unwrap_or_default(),
                 revoked_ms: int(row.get(3)),
+                last_used_ms: int(row.get(4)),
             })
             .collect())
     }
@@ -204,6 +223,7 @@ impl<'a> Keys<'a> {
             name: name.into(),
             created_ms: now_ms,
             revoked_ms: None,
+            last_used_ms: None,
         };
         Ok((info, format!("{PREFIX}{id}_{secret}")))
     }
@@ -271,6 +291,29 @@ impl<'a> Keys<'a> {
         }
         Ok(text(row.first()))
     }
+
+    /// Notes that the key with public id `id` was used at `now_ms`.
+    ///
+    /// # Errors
+    ///
+    /// The database's.
+    pub async fn used(&self, key: &str, now_ms: i64) -> Result<(), TaskError> {
+        let Some((id, _)) = key
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split_once('_'))
+        else {
+            return Ok(());
+        };
+        let params = vec![
+            Value::Text(self.installation.into()),
+            Value::Text(id.into()),
+        ];
+        self.run(FORGET_USE, params.clone()).await?;
+        let mut params = params;
+        params.push(Value::Int(now_ms));
+        self.run(USE, params).await?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -291,7 +334,9 @@ mod tests {
         assert_eq!(keys.list("acc-a").await.unwrap(), vec![info.clone()]);
         assert!(keys.list("acc-b").await.unwrap().is_empty());
         // A wrong secret, a malformed key, someone else's revocation: nothing.
-        let wrong = format!("{}0", &key[..key.len() - 1]);
+        // (Another last digit: the same one 1 time in 16 would make it the key.)
+        let last = if key.ends_with('0') { '1' } else { '0' };
+        let wrong = format!("{}{last}", &key[..key.len() - 1]);
         assert_eq!(keys.owner(&wrong).await.unwrap(), None);
         assert_eq!(keys.owner("wlk_x_y").await.unwrap(), None);
         assert_eq!(keys.owner("").await.unwrap(), None);
@@ -309,5 +354,21 @@ mod tests {
         let stored = text(rows.rows[0].first()).unwrap();
         assert!(!key.contains(&stored));
         assert!(keys.create("acc-a", "  ", 5).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_keys_last_use_is_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits::default();
+        let database = Sqlite::open(dir.path(), &limits).unwrap();
+        let keys = Keys::new(&database, &limits, "local");
+        let (info, key) = keys.create("acc-a", "Excel", 1).await.unwrap();
+        assert_eq!(keys.list("acc-a").await.unwrap()[0].last_used_ms, None);
+        keys.used(&key, 7).await.unwrap();
+        keys.used(&key, 9).await.unwrap();
+        let listed = keys.list("acc-a").await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].id, info.id);
+        assert_eq!(listed[0].last_used_ms, Some(9));
     }
 }

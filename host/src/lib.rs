@@ -57,12 +57,13 @@ pub mod odata;
 pub mod protocol;
 mod runtime;
 pub mod server;
+pub mod signin;
 mod sleep;
 mod sql;
 mod status;
 pub mod sync;
 
-pub use app::{App, Config, JiraTarget};
+pub use app::{App, Config, JiraTarget, SignInOptions, DEMO_CLIENT_ID};
 pub use demo::{Demo, Person};
 pub use effects::Effects;
 pub use error::Error;

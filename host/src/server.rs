@@ -13,6 +13,10 @@
 //! - `GET /odata/…`: the OData service ([`crate::odata`]), as the acting user,
 //!   or with HTTP Basic credentials `name:key` (a personal access key, which
 //!   acts as its owner only) instead of the token.
+//! - `GET /api/host`: what this host offers the UI beyond the operations
+//!   (`{"personalAccessKeys": true, "signIn": …}`).
+//! - `GET /auth/login`, `GET /auth/callback`, `POST /auth/logout` and
+//!   `GET /auth/session`: sign-in on a team server ([`crate::signin`]).
 //! - Anything else is a file of the UI bundle, or a page saying it is not built.
 //!
 //! The server runs on a developer's machine, where any web page the browser
@@ -25,6 +29,13 @@
 //! never reaches a server log or a `Referer`; the UI keeps it in the tab's
 //! session storage). `POST /api/invoke` also needs the acting user: there is
 //! no anonymous call that would run as the app.
+//!
+//! With sign-in (a team server), the per-start token is not accepted: an
+//! `/api/` request needs a live session's cookie (the acting user is the
+//! session's person, whatever a header says), and a POST with it also needs
+//! the session's CSRF token in `X-Worklogs-CSRF` (fail closed: missing or
+//! wrong is 403). The server's own public address (`--public-url`) is
+//! accepted as `Host` and `Origin` besides the loopback ones.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -36,6 +47,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -44,7 +56,10 @@ use tower_http::services::ServeDir;
 use crate::app::App;
 use crate::odata;
 use crate::protocol::{EntryPoint, ErrorCode, TaskError};
+use crate::signin::{cookie, Session, CSRF_HEADER, SESSION_COOKIE};
 pub use crate::status::status_for;
+
+mod auth;
 
 /// The header naming the acting user.
 pub const ACCOUNT_HEADER: &str = "x-worklogs-account";
@@ -62,6 +77,8 @@ pub struct Guard {
     token: String,
     /// The `Host` values this server answers to, such as `127.0.0.1:8080`.
     hosts: Vec<String>,
+    /// The `Origin` values of this server's own pages.
+    origins: Vec<String>,
 }
 
 /// The token never reaches `Debug` output.
@@ -91,11 +108,50 @@ impl Guard {
 
     /// A guard for a server on loopback `port` with a given token (tests).
     pub fn with_token(port: u16, token: String) -> Guard {
-        let hosts = ["127.0.0.1", "localhost", "[::1]"]
+        let hosts: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
             .iter()
             .map(|host| format!("{host}:{port}"))
             .collect();
-        Guard { token, hosts }
+        let origins = hosts.iter().map(|h| format!("http://{h}")).collect();
+        Guard {
+            token,
+            hosts,
+            origins,
+        }
+    }
+
+    /// Also answers to the public address `url` (such as
+    /// `https://worklogs.example.com`, behind a reverse proxy).
+    ///
+    /// # Errors
+    ///
+    /// When `url` is not an http(s) URL with a host.
+    pub fn with_public_url(mut self, url: &str) -> Result<Guard, crate::Error> {
+        let parsed = reqwest::Url::parse(url)
+            .ok()
+            .filter(|u| u.has_host())
+            .ok_or_else(|| {
+                crate::Error::io(format!(
+                    "--public-url {url:?}: expected http(s)://host[:port]"
+                ))
+            })?;
+        let host = parsed.host_str().unwrap_or_default();
+        let authority = match parsed.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let origin = parsed.origin().ascii_serialization();
+        if !self
+            .hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&authority))
+        {
+            self.hosts.push(authority);
+        }
+        if !self.origins.iter().any(|o| o.eq_ignore_ascii_case(&origin)) {
+            self.origins.push(origin);
+        }
+        Ok(self)
     }
 
     /// The token, to print with the URL once.
@@ -103,9 +159,9 @@ impl Guard {
         &self.token
     }
 
-    /// Why `request` may not reach the API, if it may not: the status and a
-    /// message naming the header and its value.
-    fn refusal(&self, request: &Request) -> Option<(StatusCode, String)> {
+    /// Why `request` may not reach the API whoever sends it (not this
+    /// server's `Host`, another `Origin`, a POST that is not JSON), if so.
+    fn foreign(&self, request: &Request) -> Option<(StatusCode, String)> {
         let headers = request.headers();
         let text = |name: header::HeaderName| {
             headers
@@ -123,10 +179,7 @@ impl Guard {
             ));
         }
         if let Some(origin) = text(header::ORIGIN) {
-            let ours = self
-                .hosts
-                .iter()
-                .any(|h| origin.eq_ignore_ascii_case(&format!("http://{h}")));
+            let ours = self.origins.iter().any(|o| origin.eq_ignore_ascii_case(o));
             if !ours {
                 return Some((
                     StatusCode::FORBIDDEN,
@@ -144,6 +197,16 @@ impl Guard {
                 ));
             }
         }
+        None
+    }
+
+    /// Why `request` may not reach the API of a server without sign-in, if
+    /// it may not: the status and a message naming the header and its value.
+    fn refusal(&self, request: &Request) -> Option<(StatusCode, String)> {
+        if let Some(refused) = self.foreign(request) {
+            return Some(refused);
+        }
+        let headers = request.headers();
         // A feed request with Basic credentials (a personal access key) is
         // checked by the feed itself: tools such as Power BI cannot send the
         // per-start token.
@@ -171,15 +234,65 @@ impl Guard {
     }
 }
 
-/// Lets only requests the [`Guard`] admits reach the API.
-async fn guarded(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
-    match guard.refusal(&request) {
-        Some((status, message)) => {
-            let body = serde_json::json!({ "error": { "code": "forbidden", "message": message } });
-            json(status, body.to_string())
-        }
-        None => next.run(request).await,
+/// The signed-in person of a request that came with a live session.
+#[derive(Clone, Debug)]
+pub struct Signed(pub Session);
+
+/// Lets only requests the [`Guard`] admits reach the API; with sign-in, only
+/// those of a live session (a POST with its CSRF token), or feed requests
+/// with Basic credentials (checked by the feed), and marks them [`Signed`].
+async fn guarded(
+    State((guard, app)): State<(Arc<Guard>, Arc<App>)>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let refuse = |status: StatusCode, message: String| {
+        let body = serde_json::json!({ "error": { "code": "forbidden", "message": message } });
+        json(status, body.to_string())
+    };
+    if app.signin().is_none() {
+        return match guard.refusal(&request) {
+            Some((status, message)) => refuse(status, message),
+            None => next.run(request).await,
+        };
     }
+    if let Some((status, message)) = guard.foreign(&request) {
+        return refuse(status, message);
+    }
+    // Owned: nothing borrowed from the request is held across an await.
+    let headers = request.headers().clone();
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|v| v.as_bytes().starts_with(b"Basic "));
+    if basic && request.uri().path().starts_with(crate::odata::ROOT) {
+        return next.run(request).await;
+    }
+    let Some(id) = cookie(&headers, SESSION_COOKIE).map(str::to_owned) else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "not signed in: sign in at /auth/login".into(),
+        );
+    };
+    let session = match app.signin_store().session(&id, crate::now_ms()).await {
+        Ok(Some(session)) => session,
+        Ok(None) => {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "the session expired or ended: sign in again at /auth/login".into(),
+            )
+        }
+        Err(err) => return error(err),
+    };
+    if request.method() != axum::http::Method::GET
+        && !session.csrf_matches(headers.get(CSRF_HEADER).map(HeaderValue::as_bytes))
+    {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "header X-Worklogs-CSRF is missing or wrong: a change needs the session's CSRF token (GET /auth/session)".into(),
+        );
+    }
+    request.extensions_mut().insert(Signed(session));
+    next.run(request).await
 }
 
 /// The router for `app`, serving the UI from `ui_dir` when it holds an
@@ -187,16 +300,22 @@ async fn guarded(State(guard): State<Arc<Guard>>, request: Request, next: Next) 
 /// request must pass `guard`.
 pub fn router(app: Arc<App>, guard: Guard, ui_dir: PathBuf, page: String) -> Router {
     let body_limit = app.host().runtime().limits().invoke_payload_bytes * 2 + 64 * 1024;
+    let guard = Arc::new(guard);
     let api = Router::new()
         .route("/api/invoke", post(invoke))
         .route("/api/demo", get(demo))
+        .route("/api/host", get(host_features))
         .route("/api/keys", get(list_keys).post(create_key))
         .route("/api/keys/revoke", post(revoke_key))
         .route("/odata", get(odata))
         .route("/odata/", get(odata))
         .route("/odata/{*rest}", get(odata))
         .layer(DefaultBodyLimit::max(body_limit))
-        .route_layer(middleware::from_fn_with_state(Arc::new(guard), guarded))
+        .route_layer(middleware::from_fn_with_state(
+            (Arc::clone(&guard), Arc::clone(&app)),
+            guarded,
+        ))
+        .merge(auth::routes(guard))
         .with_state(app);
     if ui_dir.join("index.html").is_file() {
         api.fallback_service(ServeDir::new(ui_dir))
@@ -232,7 +351,12 @@ struct Invoke<'a> {
     input: Option<&'a RawValue>,
 }
 
-async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn invoke(
+    State(app): State<Arc<App>>,
+    signed: Option<Extension<Signed>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let call: Invoke<'_> = match serde_json::from_slice(&body) {
         Ok(call) => call,
         Err(err) => {
@@ -242,7 +366,13 @@ async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         }
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if header(ACCOUNT_HEADER).is_none_or(|who| who.trim().is_empty()) {
+    // A signed-in person acts as themselves; the header names the acting user
+    // only on a server without sign-in.
+    let who = match &signed {
+        Some(Extension(Signed(session))) => Some(session.account.as_str()),
+        None => header(ACCOUNT_HEADER),
+    };
+    if who.is_none_or(|who| who.trim().is_empty()) {
         return json(
             StatusCode::UNAUTHORIZED,
             serde_json::json!({"error": {"code": "forbidden",
@@ -254,7 +384,7 @@ async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     let result = app
         .call(
             EntryPoint::Person,
-            header(ACCOUNT_HEADER),
+            who,
             header(TIME_ZONE_HEADER),
             header(LOCALE_HEADER),
             &call.operation,
@@ -273,8 +403,18 @@ async fn invoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
 }
 
 /// `GET /odata/…`: the OData service ([`crate::odata`]), as the acting user.
-async fn odata(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap) -> Response {
+async fn odata(
+    State(app): State<Arc<App>>,
+    signed: Option<Extension<Signed>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let named = match &signed {
+        Some(Extension(Signed(session))) => Some(session.account.as_str()),
+        None if app.signin().is_some() => None,
+        None => header(ACCOUNT_HEADER),
+    };
     let account = match basic_owner(&app, &headers).await {
         Some(Ok(owner)) => owner,
         Some(Err(why)) => {
@@ -285,7 +425,7 @@ async fn odata(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap) -> Res
             );
             return refused;
         }
-        None => match header(ACCOUNT_HEADER).filter(|who| !who.trim().is_empty()) {
+        None => match named.filter(|who| !who.trim().is_empty()) {
             Some(who) => who.to_owned(),
             None => {
                 let mut refused = odata::error(
@@ -337,11 +477,16 @@ async fn basic_owner(app: &App, headers: &HeaderMap) -> Option<Result<String, St
         .decode(encoded.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok());
-    let Some((user, key)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+    let Some((user, key)) = decoded.as_deref().and_then(|d| d.rsplit_once(':')) else {
         return Some(Err("malformed Basic credentials: expected name:key".into()));
     };
     let owner = match keys(app).owner(key).await {
-        Ok(Some(owner)) => owner,
+        Ok(Some(owner)) => {
+            if let Err(err) = keys(app).used(key, crate::now_ms()).await {
+                return Some(Err(format!("the keys cannot be written: {}", err.message)));
+            }
+            owner
+        }
         Ok(None) => return Some(Err("the personal access key is unknown or revoked".into())),
         Err(err) => return Some(Err(format!("the keys cannot be read: {}", err.message))),
     };
@@ -366,7 +511,22 @@ fn keys(app: &App) -> crate::keys::Keys<'_> {
 
 /// The acting user of a key request, resolved (aliases to account ids), or
 /// the 401 answer.
-fn key_owner(app: &App, headers: &HeaderMap) -> Result<String, Box<Response>> {
+fn key_owner(
+    app: &App,
+    signed: Option<&Extension<Signed>>,
+    headers: &HeaderMap,
+) -> Result<String, Box<Response>> {
+    if let Some(Extension(Signed(session))) = signed {
+        return Ok(session.account.clone());
+    }
+    if app.signin().is_some() {
+        return Err(Box::new(json(
+            StatusCode::UNAUTHORIZED,
+            serde_json::json!({"error": {"code": "forbidden",
+                "message": "not signed in: keys belong to a person"}})
+            .to_string(),
+        )));
+    }
     headers
         .get(ACCOUNT_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -383,8 +543,12 @@ fn key_owner(app: &App, headers: &HeaderMap) -> Result<String, Box<Response>> {
 }
 
 /// `GET /api/keys`: the acting user's keys (never their secrets).
-async fn list_keys(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let owner = match key_owner(&app, &headers) {
+async fn list_keys(
+    State(app): State<Arc<App>>,
+    signed: Option<Extension<Signed>>,
+    headers: HeaderMap,
+) -> Response {
+    let owner = match key_owner(&app, signed.as_ref(), &headers) {
         Ok(owner) => owner,
         Err(refused) => return *refused,
     };
@@ -404,8 +568,13 @@ struct NewKey {
 }
 
 /// `POST /api/keys` `{"name"}`: a new key for the acting user, shown once.
-async fn create_key(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match key_owner(&app, &headers) {
+async fn create_key(
+    State(app): State<Arc<App>>,
+    signed: Option<Extension<Signed>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let owner = match key_owner(&app, signed.as_ref(), &headers) {
         Ok(owner) => owner,
         Err(refused) => return *refused,
     };
@@ -430,8 +599,13 @@ struct RevokeKey {
 }
 
 /// `POST /api/keys/revoke` `{"id"}`: revokes one of the acting user's keys.
-async fn revoke_key(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match key_owner(&app, &headers) {
+async fn revoke_key(
+    State(app): State<Arc<App>>,
+    signed: Option<Extension<Signed>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let owner = match key_owner(&app, signed.as_ref(), &headers) {
         Ok(owner) => owner,
         Err(refused) => return *refused,
     };
@@ -449,6 +623,20 @@ async fn revoke_key(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
     }
 }
 
+/// `GET /api/host`: what this host offers besides the operations. Personal
+/// access keys (and the feed) exist wherever this server runs, never on Forge.
+async fn host_features(State(app): State<Arc<App>>) -> Response {
+    json(
+        StatusCode::OK,
+        serde_json::json!({
+            "personalAccessKeys": true,
+            "odata": crate::odata::ROOT,
+            "signIn": app.signin().is_some(),
+        })
+        .to_string(),
+    )
+}
+
 async fn demo(State(app): State<Arc<App>>) -> Response {
     let Some(demo) = app.demo() else {
         return error(TaskError::new(
@@ -463,14 +651,14 @@ async fn demo(State(app): State<Arc<App>>) -> Response {
 }
 
 /// The error envelope, with the status for its code.
-fn error(err: TaskError) -> Response {
+pub(crate) fn error(err: TaskError) -> Response {
     let body = serde_json::json!({
         "error": { "code": err.code.name(), "message": err.message }
     });
     json(status_for(err.code), body.to_string())
 }
 
-fn json(status: StatusCode, body: String) -> Response {
+pub(crate) fn json(status: StatusCode, body: String) -> Response {
     (
         status,
         [(

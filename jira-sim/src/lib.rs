@@ -31,6 +31,7 @@ mod generate;
 mod ids;
 mod jql;
 mod limits;
+mod oauth;
 mod render;
 mod server;
 mod state;
@@ -43,6 +44,7 @@ pub use generate::{demo_app_setup, demo_attribute_definitions, GenOptions, DEMO_
 pub use limits::{
     Bucket, Quota, RateLimits, WriteWindow, BURST, PER_ISSUE_WRITE, QUOTA_GLOBAL, QUOTA_TENANT,
 };
+pub use oauth::{s256, OAuthClient, CLOUD_ID};
 pub use server::{jira_routes, spawn, SimHandle};
 pub use state::{Fault, Sim};
 pub use world::{IssueFacts, WorklogFacts, World};

@@ -4,13 +4,14 @@
 //! jira-sim --port 8081 --seed 1                       # the demo site
 //! jira-sim --port 8081 --worklogs 1000000 --users 1200 # a large site
 //! jira-sim --rate-limits documented                  # under Jira Cloud's rate limits
+//! jira-sim --oauth-client app:secret:http://127.0.0.1:8080/auth/callback  # OAuth sign-in
 //! ```
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use clap::Parser;
-use jira_sim::{spawn, GenOptions, RateLimits, Sim, World};
+use jira_sim::{spawn, GenOptions, OAuthClient, RateLimits, Sim, World};
 
 /// Serve a simulated Jira Cloud site (REST v3) with deterministic demo data.
 #[derive(Debug, Parser)]
@@ -45,6 +46,13 @@ struct Args {
     /// With `--rate-limits documented`: the quota's points an hour instead.
     #[arg(long)]
     quota_points: Option<u64>,
+    /// Register an OAuth app with the authorization server (`/authorize`,
+    /// `/oauth/token`): `CLIENT_ID:SECRET:CALLBACK_URL`. Repeatable.
+    #[arg(long, value_name = "ID:SECRET:URL")]
+    oauth_client: Vec<String>,
+    /// How long the authorization server's access tokens live, seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    oauth_token_seconds: u64,
 }
 
 fn main() -> std::io::Result<()> {
@@ -73,6 +81,21 @@ fn main() -> std::io::Result<()> {
             q.points = points;
         }
         sim.set_rate_limits(Some(limits));
+    }
+    for client in &args.oauth_client {
+        let mut parts = client.splitn(3, ':');
+        let (Some(id), Some(secret), Some(redirect_uri)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            eprintln!("--oauth-client {client:?}: expected CLIENT_ID:SECRET:CALLBACK_URL");
+            std::process::exit(2);
+        };
+        sim.register_oauth_client(OAuthClient {
+            id: id.to_owned(),
+            secret: secret.to_owned(),
+            redirect_uri: redirect_uri.to_owned(),
+            access_token_seconds: args.oauth_token_seconds,
+        });
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(run(sim, SocketAddr::new(args.bind, args.port), summary))

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 use crate::api::{self, control, privacy};
 use crate::error::JiraError;
 use crate::limits::{self, Ask};
+use crate::oauth;
 use crate::state::Sim;
 
 impl Sim {
@@ -60,6 +61,21 @@ impl Sim {
                 count_and_fault,
             ))
             .with_state(self.clone())
+            // The authorization server (not Jira's REST API): HTML pages and
+            // OAuth's own JSON errors, outside the counting and Jira's bodies.
+            .merge(
+                Router::new()
+                    .route(
+                        "/authorize",
+                        get(oauth::authorize_page).post(oauth::authorize_consent),
+                    )
+                    .route("/oauth/token", post(oauth::token))
+                    .route(
+                        "/oauth/token/accessible-resources",
+                        get(oauth::accessible_resources),
+                    )
+                    .with_state(self.clone()),
+            )
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::{json, Value};
 
 use crate::limits::{Ask, Limiter, RateLimits, Refusal};
+use crate::oauth::OAuth;
 use crate::world::World;
 
 /// A fault to inject: the next `count` requests whose path starts with `path` are
@@ -76,6 +77,7 @@ struct Inner {
     faults: Mutex<Vec<Fault>>,
     stats: Mutex<Stats>,
     limiter: Mutex<Option<Limiter>>,
+    oauth: Mutex<OAuth>,
 }
 
 /// A running simulated site: the [`World`] behind a mutex, plus fault
@@ -106,6 +108,7 @@ impl Sim {
                 faults: Mutex::new(Vec::new()),
                 stats: Mutex::new(Stats::default()),
                 limiter: Mutex::new(None),
+                oauth: Mutex::new(OAuth::default()),
             }),
         }
     }
@@ -113,6 +116,11 @@ impl Sim {
     /// Runs `f` with the world locked. Keep `f` short: every request waits for it.
     pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
         f(&mut lock(&self.inner.world))
+    }
+
+    /// Runs `f` with the authorization server's state locked.
+    pub(crate) fn with_oauth<R>(&self, f: impl FnOnce(&mut OAuth) -> R) -> R {
+        f(&mut lock(&self.inner.oauth))
     }
 
     /// Queues a fault (see [`Fault`]).

@@ -43,10 +43,14 @@ export function missing() {
 /** The token of each started host, by its URL. */
 const tokens = new Map();
 
-/** Starts the host; resolves with {url, token, frame(query), stop()}. */
-export async function startHost() {
+/**
+ * Starts the host, with `args` added to `worklogs serve --demo` (such as
+ * `--sign-in`); resolves with {url, token, frame(query), stop()} (no token with
+ * sign-in).
+ */
+export async function startHost(args = []) {
   const data = mkdtempSync(join(tmpdir(), 'worklogs-ui-'));
-  const child = spawn(BIN, ['serve', '--demo', '--port', '0', '--data', data, '--ui', join(root, 'ui/dist')], {
+  const child = spawn(BIN, ['serve', '--demo', '--port', '0', '--data', data, '--ui', join(root, 'ui/dist'), ...args], {
     env: { ...process.env, WORKLOGS_COMPONENT: COMPONENT },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,7 +59,8 @@ export async function startHost() {
     const timer = setTimeout(() => reject(new Error(`the host did not start:\n${output}`)), 60_000);
     const onData = (chunk) => {
       output += chunk;
-      const m = /running at (http:\/\/[\d.]+:\d+)\/#token=([0-9a-f]+)/.exec(output);
+      const m = /running at (http:\/\/[\d.]+:\d+)\/#token=([0-9a-f]+)/.exec(output)
+        ?? /running at (http:\/\/[\d.]+:\d+) for \S+, with sign-in/.exec(output);
       if (m) { clearTimeout(timer); resolve([m[1], m[2]]); }
     };
     child.stdout.on('data', onData);
@@ -131,9 +136,10 @@ export const required = () => Boolean(process.env.CI) || process.env.WORKLOGS_RE
  * Registers the file's setup and teardown: a host, and unless `browser: false`,
  * Chromium with one page. `ready({ host, browser, page })` runs after they start
  * (take them into the file's variables there, and add any setup of its own).
+ * `hostArgs` are added to the host's command line.
  * Returns the tests' `skip` option: the reason they cannot run, or false.
  */
-export function useBrowser(ready, { browser: withBrowser = true } = {}) {
+export function useBrowser(ready, { browser: withBrowser = true, hostArgs = [] } = {}) {
   const reason = missing();
   const env = {};
   before(async () => {
@@ -141,7 +147,7 @@ export function useBrowser(ready, { browser: withBrowser = true } = {}) {
       if (required()) throw new Error(`the browser tests must run here (CI or WORKLOGS_REQUIRE_BROWSER=1), but ${reason}`);
       return;
     }
-    env.host = await startHost();
+    env.host = await startHost(hostArgs);
     if (withBrowser) {
       env.browser = await launch();
       env.page = await env.browser.context.newPage();

@@ -2,7 +2,7 @@
 // Views other than the issue panel are separate chunks, loaded when needed.
 import { render } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { usePendingCount } from './api/approvals';
 import { humanMessage, toAppError, type AppError } from './api/errors';
 import { bridge, type AppContext } from './bridge';
@@ -19,13 +19,24 @@ const Timesheet = lazy(() => import('./views/Timesheet').then((m) => ({ default:
 const Reports = lazy(() => import('./views/Reports').then((m) => ({ default: m.Reports })));
 const Approvals = lazy(() => import('./views/Approvals').then((m) => ({ default: m.Approvals })));
 const Admin = lazy(() => import('./views/Admin').then((m) => ({ default: m.Admin })));
+const Keys = lazy(() => import('./views/Keys').then((m) => ({ default: m.Keys })));
 
-type GlobalTab = 'timesheet' | 'reports' | 'approvals';
+type GlobalTab = 'timesheet' | 'reports' | 'approvals' | 'keys';
+
+/** Whether the host offers personal access keys (the local host does; Forge does not). */
+function useHasKeys(): boolean {
+  const [has, setHas] = useState(false);
+  useEffect(() => {
+    bridge().then((b) => b.features()).then((f) => setHas(f.personalAccessKeys), () => setHas(false));
+  }, []);
+  return has;
+}
 
 function GlobalPage() {
   const [tab, setTab] = useState<GlobalTab>('timesheet');
   // Periods awaiting the viewer's review; the Approvals tab is there once the app has approvals.
   const pending = usePendingCount();
+  const hasKeys = useHasKeys();
   return (
     <div class="page">
       <header class="page-header">
@@ -42,11 +53,12 @@ function GlobalPage() {
           tabs={[
             { id: 'timesheet', label: 'My timesheet' }, { id: 'reports', label: 'Reports' },
             ...(pending !== undefined ? [{ id: 'approvals' as const, label: pending ? `Approvals (${pending})` : 'Approvals' }] : []),
+            ...(hasKeys ? [{ id: 'keys' as const, label: 'Access keys' }] : []),
           ]} />
       </header>
       <TimerBar />
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tabpanel">
-        <Suspense fallback={<Spinner />}>{tab === 'timesheet' ? <Timesheet /> : tab === 'approvals' ? <Approvals /> : <Reports />}</Suspense>
+        <Suspense fallback={<Spinner />}>{tab === 'timesheet' ? <Timesheet /> : tab === 'approvals' ? <Approvals /> : tab === 'keys' ? <Keys /> : <Reports />}</Suspense>
       </div>
     </div>
   );

@@ -150,8 +150,10 @@ impl FromRequestParts<Sim> for Caller {
     type Rejection = JiraError;
 
     /// Authenticates: `X-Sim-Principal: app`, `X-Sim-Account: <accountId or
-    /// alias>`, or HTTP Basic auth with an account's e-mail address as the user
-    /// name (any password). A deactivated account is refused (401).
+    /// alias>`, HTTP Basic auth with an account's e-mail address as the user
+    /// name (any password), or `Authorization: Bearer <access token>` from the
+    /// authorization server ([`crate::oauth`]; expired or unknown: 401). A
+    /// deactivated account is refused (401).
     async fn from_request_parts(parts: &mut Parts, sim: &Sim) -> Result<Caller> {
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
         let account = if let Some(p) = header("x-sim-principal") {
@@ -162,6 +164,10 @@ impl FromRequestParts<Sim> for Caller {
         } else if let Some(who) = header("x-sim-account") {
             let who = who.trim().to_owned();
             sim.with_world(|w| w.find_account(&who))
+                .ok_or_else(JiraError::unauthorized)?
+        } else if let Some(token) = header("authorization").and_then(|a| a.strip_prefix("Bearer "))
+        {
+            sim.with_oauth(|o| o.bearer(token.trim()))
                 .ok_or_else(JiraError::unauthorized)?
         } else if let Some(auth) = header("authorization") {
             let email = auth
@@ -213,6 +219,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 }
 
 impl Params {
+    /// Pairs decoded elsewhere (a form body, a JSON object).
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Params {
+        Params(pairs)
+    }
+
     /// Decodes a query string.
     pub(crate) fn parse(query: &str) -> Params {
         Params(

@@ -15,6 +15,10 @@ interface ForgeContext {
 
 export function forgeBridge(): Bridge {
   return {
+    // Forge has no personal access keys (no feed) and signs people in itself.
+    async features() {
+      return { personalAccessKeys: false, signIn: false };
+    },
     async context(): Promise<AppContext> {
       const ctx = (await view.getContext()) as unknown as ForgeContext;
       const ext = ctx.extension ?? {};

@@ -5,7 +5,7 @@
 import type { Bridge } from './types';
 import { localBridge } from './local';
 
-export type { AppContext, Bridge, ModuleType, Envelope } from './types';
+export type { AccessKey, AppContext, Bridge, HostFeatures, KeysApi, ModuleType, Envelope } from './types';
 
 let current: Promise<Bridge> | undefined;
 

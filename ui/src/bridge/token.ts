@@ -22,3 +22,23 @@ export function tokenHeaders(): Record<string, string> {
   const token = localToken();
   return token ? { 'x-worklogs-token': token } : {};
 }
+
+/**
+ * On a server with sign-in: the session's CSRF token, which every change
+ * carries as X-Worklogs-CSRF (the session itself is an HttpOnly cookie).
+ * Asked once per page from `GET auth/session`; none without sign-in.
+ */
+let csrf: Promise<string | undefined> | undefined;
+
+export function sessionCsrf(): Promise<string | undefined> {
+  csrf ??= fetch('auth/session', { credentials: 'same-origin' })
+    .then(async (r) => (r.ok ? ((await r.json()) as { csrf?: string }).csrf : undefined))
+    .catch(() => undefined);
+  return csrf;
+}
+
+/** The headers of a call that changes something: the token, or the session's CSRF token. */
+export async function changeHeaders(): Promise<Record<string, string>> {
+  const token = await sessionCsrf();
+  return { ...tokenHeaders(), ...(token ? { 'x-worklogs-csrf': token } : {}) };
+}

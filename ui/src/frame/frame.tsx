@@ -4,6 +4,11 @@
 // with the module type and the acting user in its query string, as Forge would
 // give them in its context. State lives in this page's query string, so views can
 // be linked: frame.html?as=alice&view=issue&issue=ALPHA-2&theme=dark
+//
+// On a server with sign-in (a team server), the acting user is the signed-in
+// person: the frame asks the host (`auth/session`), offers "Sign in" when
+// there is no session and "Sign out" when there is, and opens the bundle
+// without naming anyone.
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import '../styles/tokens.css';
@@ -16,6 +21,8 @@ localToken();
 interface Person { alias: string; accountId: string; displayName: string; timeZone: string; locale: string; groups: string[] }
 interface Demo { accounts: Person[]; projects: Array<{ key: string; name: string }>; issues: string[] }
 type View = 'global' | 'issue' | 'project' | 'admin';
+/** The host's `GET auth/session` answer. */
+interface SignIn { signIn: boolean; signedIn?: boolean; accountId?: string; displayName?: string; csrf?: string }
 
 const MODULE: Record<View, string> = {
   global: 'jira:globalPage', issue: 'jira:issuePanel', project: 'jira:projectPage', admin: 'jira:adminPage',
@@ -35,35 +42,71 @@ function useQueryState() {
 
 function Frame() {
   const [demo, setDemo] = useState<Demo>();
+  const [signIn, setSignIn] = useState<SignIn>();
   const [error, setError] = useState<string>();
   const [q, setQ] = useQueryState();
   const theme = q.theme === 'dark' ? 'dark' : 'light';
 
   useEffect(() => {
-    fetch('api/demo', { headers: tokenHeaders() }).then(async (r) => {
+    fetch('auth/session').then((r) => r.json() as Promise<SignIn>).catch((): SignIn => ({ signIn: false })).then(async (session: SignIn) => {
+      setSignIn(session);
+      if (session.signIn && !session.signedIn) return;
+      const r = await fetch('api/demo', { headers: tokenHeaders() });
       const body = await r.json();
-      if (!r.ok) throw new Error(body?.error?.message ?? `the host answered ${r.status}`);
-      setDemo(body as Demo);
+      if (r.ok) setDemo(body as Demo);
+      // A team server on a real site has no demo world: no lists, the app still runs.
+      else if (session.signedIn) setDemo({ accounts: [], projects: [], issues: [] });
+      else throw new Error(body?.error?.message ?? `the host answered ${r.status}`);
     }).catch((e) => setError(String(e.message ?? e)));
   }, []);
+
+  const signOut = async () => {
+    const r = await fetch('auth/logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-worklogs-csrf': signIn?.csrf ?? '' },
+      body: '{}',
+    });
+    if (!r.ok) {
+      const body = await r.json().catch(() => undefined);
+      setError(body?.error?.message ?? `signing out failed (${r.status})`);
+      return;
+    }
+    location.replace('frame.html');
+  };
 
   useEffect(() => {
     document.documentElement.dataset.colorMode = theme;
   }, [theme]);
 
   if (error) return <div class="fr-error" role="alert">The local frame needs the demo world: {error}</div>;
+  if (signIn?.signIn && !signIn.signedIn) {
+    return (
+      <div class="fr-signin">
+        <h1><span class="fr-logo" aria-hidden="true">◆</span> Worklogs</h1>
+        <p>Sign in with your Atlassian account to log and report your time.</p>
+        <a class="fr-signin-button" href="auth/login" data-testid="sign-in">Sign in with Atlassian</a>
+      </div>
+    );
+  }
   if (!demo) return <div class="fr-loading">Loading the demo site…</div>;
 
-  const person = demo.accounts.find((p) => p.alias === q.as) ?? demo.accounts[0]!;
+  const signedIn = signIn?.signedIn ? signIn : undefined;
+  const fallback: Person = {
+    alias: '', accountId: signedIn?.accountId ?? '', displayName: signedIn?.displayName ?? '', timeZone: '', locale: '', groups: [],
+  };
+  const person = signedIn
+    ? demo.accounts.find((p) => p.accountId === signedIn.accountId) ?? fallback
+    : demo.accounts.find((p) => p.alias === q.as) ?? demo.accounts[0]!;
   const view = (q.view as View) in MODULE ? (q.view as View) : 'global';
   const issue = q.issue ?? demo.issues[0] ?? 'ALPHA-2';
   const project = q.project ?? demo.projects[0]?.key ?? 'ALPHA';
 
   const src = `index.html?${new URLSearchParams({
     module: MODULE[view],
-    as: person.alias,
-    tz: person.timeZone,
-    locale: person.locale,
+    // Signed in, the host knows who acts: the bundle names no one.
+    ...(signedIn ? {} : { as: person.alias }),
+    ...(person.timeZone ? { tz: person.timeZone } : {}),
+    ...(person.locale ? { locale: person.locale } : {}),
     theme,
     ...(view === 'issue' ? { issue } : {}),
     ...(view === 'project' ? { project } : {}),
@@ -83,14 +126,22 @@ function Frame() {
               onChange={(e) => setQ({ theme: (e.target as HTMLInputElement).checked ? 'dark' : undefined })} />
             <span>Dark</span>
           </label>
-          <label class="fr-user">
-            <span class="fr-label">Acting user</span>
-            <select id="acting-user" value={person.alias} onChange={(e) => setQ({ as: (e.target as HTMLSelectElement).value })}>
-              {demo.accounts.map((p) => (
-                <option key={p.alias} value={p.alias}>{p.displayName} ({p.alias}, {p.timeZone})</option>
-              ))}
-            </select>
-          </label>
+          {signedIn ? (
+            <div class="fr-user" data-testid="signed-in">
+              <span class="fr-label">Signed in as</span>
+              <strong>{signedIn.displayName || signedIn.accountId}</strong>
+              <button type="button" class="fr-signout" onClick={signOut} data-testid="sign-out">Sign out</button>
+            </div>
+          ) : (
+            <label class="fr-user">
+              <span class="fr-label">Acting user</span>
+              <select id="acting-user" value={person.alias} onChange={(e) => setQ({ as: (e.target as HTMLSelectElement).value })}>
+                {demo.accounts.map((p) => (
+                  <option key={p.alias} value={p.alias}>{p.displayName} ({p.alias}, {p.timeZone})</option>
+                ))}
+              </select>
+            </label>
+          )}
         </div>
       </header>
       <div class="fr-body">
@@ -122,7 +173,7 @@ function Frame() {
                 <aside class="fr-issue-side" aria-label="Details">
                   <div class="fr-detail"><span>Assignee</span><span>—</span></div>
                   <div class="fr-detail"><span>Time tracking</span><span>Worklogs</span></div>
-                  <div class="fr-detail"><span>Viewing as</span><span>{person.displayName}</span></div>
+                  <div class="fr-detail"><span>Viewing as</span><span>{person.displayName || signedIn?.displayName}</span></div>
                 </aside>
               </div>
             </div>
