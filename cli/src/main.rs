@@ -239,11 +239,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report_command(args).await,
         Command::Export(args) => export_command(args).await,
         Command::Backup(args) => {
-            let app = start_with(&args.common, job_limits()).await?;
+            let app = start_with(&args.common, job_limits(), None).await?;
             Ok(backup_command::backup(app.host(), &args.backup).await)
         }
         Command::Restore(args) => {
-            let app = start_with(&args.common, job_limits()).await?;
+            let app = start_with(&args.common, job_limits(), None).await?;
             Ok(backup_command::restore(app.host(), &args.restore).await)
         }
         Command::DemoData(flags) => Ok(report_command::demo_data(&flags)

@@ -1062,7 +1062,7 @@ async fn every_route_conforms_to_the_spec() {
     assert_eq!(names, ["team-alpha", "team-beta", "team-leads"]);
     assert_eq!(picked.json["total"], 3);
     assert_eq!(picked.json["groups"][0]["html"], "<b>team</b>-alpha");
-    let one = c
+    let first = c
         .call(
             "GET",
             "/rest/api/3/groups/picker?query=TEAM&caseInsensitive=true&maxResults=1&exclude=team-alpha",
@@ -1071,9 +1071,9 @@ async fn every_route_conforms_to_the_spec() {
             200,
         )
         .await;
-    assert_eq!(one.json["groups"][0]["name"], "team-beta");
-    assert_eq!(one.json["total"], 2);
-    assert_eq!(one.json["header"], "Showing 1 of 2 matching groups");
+    assert_eq!(first.json["groups"][0]["name"], "team-beta");
+    assert_eq!(first.json["total"], 2);
+    assert_eq!(first.json["header"], "Showing 1 of 2 matching groups");
     let none = c
         .call(
             "GET",

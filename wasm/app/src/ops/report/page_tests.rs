@@ -32,8 +32,8 @@ fn largest_rows(rows: usize) -> FakeHost {
 
 #[test]
 fn a_page_of_the_largest_rows_stays_under_the_cap() {
-    assert!(MAX_PAGE_ROWS * PAGE_ROW_BYTES <= PAGE_RESPONSE_CAP);
-    assert!(PAGE_RESPONSE_CAP < SQL_RESPONSE_BYTES);
+    const { assert!(MAX_PAGE_ROWS * PAGE_ROW_BYTES <= PAGE_RESPONSE_CAP) };
+    const { assert!(PAGE_RESPONSE_CAP < SQL_RESPONSE_BYTES) };
     assert_eq!(MAX_PAGE_ROWS, 1692);
     let mut host = largest_rows(2000);
     let read = |host: &mut FakeHost, limit: usize| {

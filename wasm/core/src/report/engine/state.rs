@@ -71,7 +71,7 @@ fn acc(sums: Sums) -> Acc {
 
 fn sorted<K: Ord + Copy>(map: &FxHashMap<K, Acc>) -> Vec<(K, Sums)> {
     let mut entries: Vec<(K, Sums)> = map.iter().map(|(k, a)| (*k, sums(a))).collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    entries.sort_unstable_by_key(|e| e.0);
     entries
 }
 
