@@ -28,6 +28,7 @@ mod client;
 mod duration;
 mod error;
 mod generate;
+mod grants;
 mod ids;
 mod jql;
 mod limits;

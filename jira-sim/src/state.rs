@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{json, Value};
 
+use crate::grants::OAuth;
 use crate::limits::{Ask, Limiter, RateLimits, Refusal};
-use crate::oauth::OAuth;
 use crate::world::World;
 
 /// A fault to inject: the next `count` requests whose path starts with `path` are

@@ -1084,22 +1084,6 @@ async fn every_route_conforms_to_the_spec() {
         )
         .await;
     assert_eq!(none.json["total"], 0);
-    c.call(
-        "GET",
-        "/rest/api/3/groups/picker?query=team&exclude=a&excludeId=b",
-        BOB,
-        None,
-        400,
-    )
-    .await;
-    c.call(
-        "GET",
-        "/rest/api/3/groups/picker?query=team",
-        NOBODY,
-        None,
-        401,
-    )
-    .await;
     let roles = c
         .call(
             "GET",
@@ -1161,7 +1145,15 @@ async fn every_route_conforms_to_the_spec() {
             .get(&(method.to_owned(), path.to_owned()))
             .cloned()
             .unwrap_or_default();
-        if !statuses.iter().any(|s| (200..300).contains(s)) || !statuses.iter().any(|s| *s >= 400) {
+        // A refusal is asked for where the spec declares one (groups/picker declares 200 only).
+        let declares_refusal = c.spec.operation(method, path).is_some_and(|op| {
+            op["responses"]
+                .as_object()
+                .is_some_and(|r| r.keys().any(|k| k.starts_with('4')))
+        });
+        if !statuses.iter().any(|s| (200..300).contains(s))
+            || (declares_refusal && !statuses.iter().any(|s| *s >= 400))
+        {
             missing.push(format!("{method} {path}: exercised with {statuses:?} only"));
         }
     }

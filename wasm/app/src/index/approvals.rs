@@ -822,7 +822,7 @@ pub async fn accounts_page(
             format!(
                 "SELECT {column} AS a, updated AS u FROM {table} \
                  WHERE installation = ? AND {column} > ? AND {column} NOT LIKE '{}%'",
-                super::privacy::FORMER_USER
+                super::FORMER_USER
             )
         })
         .collect();
@@ -925,7 +925,7 @@ async fn relabel_json(
 ) -> Result<crate::protocol::SqlRows, Error> {
     let quoted = serde_json::Value::String(account.to_owned()).to_string();
     let replacement = serde_json::Value::String(label.to_owned()).to_string();
-    let pattern = format!("%{}%", super::privacy::like_escape(&quoted));
+    let pattern = format!("%{}%", super::like_escape(&quoted));
     ctx.sql(
         &format!(
             "UPDATE {table} SET {column} = REPLACE({column}, ?, ?) \

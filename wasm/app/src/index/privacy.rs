@@ -29,14 +29,13 @@
 
 use futures::future::try_join_all;
 
+use super::like_escape;
 use super::{dict_id, first_int, int, placeholders, Kind};
 use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;
 
-/// How the neutral label of an erased account starts (`Former user 7`); no
-/// account id has a space.
-pub const FORMER_USER: &str = "Former user ";
+pub use super::FORMER_USER;
 
 /// Accounts per page: the most Atlassian's API takes in one request.
 pub const PAGE: usize = 90;
@@ -401,18 +400,6 @@ async fn erase_from_approvals(
     let (rows, done) =
         super::approvals::erase_account(ctx, account, &label, label_key, budget).await?;
     Ok(Erased { rows, done })
-}
-
-/// `text` with `LIKE`'s wildcards and the escape character `!` escaped.
-pub(crate) fn like_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '!') {
-            out.push('!');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl Column {

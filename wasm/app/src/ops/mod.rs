@@ -222,7 +222,7 @@ pub const OPERATIONS: &[Operation] = &[
         "timesheet.week",
         PEOPLE,
         "a person's week of worklogs",
-        timesheet::week
+        approval::timesheet_week
     ),
     operation!(
         "timesheet.shortfall",

@@ -16,14 +16,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::schedule;
 use super::worklog::{JiraWorklog, Worklog};
-use super::{approval, schedule};
 use crate::access;
 use crate::executor::Ctx;
 use crate::index;
 use crate::input::{quote, Input};
 use crate::jira::{Call, JiraPath};
 use crate::{store, Error};
+use worklogs_core::approval::Refusal;
 use worklogs_core::calendar::{local_date, DateRange, Instant, Period, Zone};
 use worklogs_core::duration::Seconds;
 use worklogs_core::schedule::{balance, short_on};
@@ -42,8 +43,8 @@ pub struct WeekRaw {
 
 /// `timesheet.week`, validated.
 pub struct WeekInput {
-    date: NaiveDate,
-    account_id: Option<String>,
+    pub(crate) date: NaiveDate,
+    pub(crate) account_id: Option<String>,
 }
 
 impl Input for WeekInput {
@@ -128,16 +129,22 @@ struct JiraUser {
 }
 
 /// The week holding `date` for the acting user, or for `accountId` when the
-/// viewer may see their time ([`access::may_view_time_of`]) or reviews their
-/// period holding `date` ([`approval::reviews`]: a reviewer rule or a Jira
-/// administrator).
+/// viewer may see their time ([`access::may_view_time_of`]) or `review`, asked
+/// only then, finds that they review that person's period holding `date`
+/// (`ops::approval::timesheet_week` passes `approval::reviews`: a reviewer
+/// rule or a Jira administrator; the approvals build on the timesheet, not
+/// the other way round).
 ///
 /// # Errors
 ///
 /// `forbidden` without an acting user or for someone whose time the viewer may
 /// neither see nor review; `limit` above [`MAX_WORKLOGS`] worklogs in the week; Jira's and the
 /// database's errors.
-pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
+pub async fn week(
+    ctx: &Ctx,
+    input: WeekInput,
+    review: impl std::future::Future<Output = Result<Result<String, Refusal>, Error>>,
+) -> Result<Week, Error> {
     let user = ctx.acting_user()?.to_owned();
     let person = input.account_id.unwrap_or_else(|| user.clone());
     let zone_name = if person == user {
@@ -146,7 +153,7 @@ pub async fn week(ctx: &Ctx, input: WeekInput) -> Result<Week, Error> {
         if !access::may_view_time_of(ctx, &person).await? {
             // A reviewer sees the timesheet of the people they review (the
             // period holding the date), read-only as every timesheet read.
-            if let Err(refusal) = approval::reviews(ctx, &person, input.date).await? {
+            if let Err(refusal) = review.await? {
                 return Err(Error::forbidden(format!(
                     "you may not see the time of {}: you may not see their time, and {}",
                     quote(&person),

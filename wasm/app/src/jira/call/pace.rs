@@ -17,7 +17,7 @@
 //!
 //! - **before a patient request** ([`before_request`]): when the points left
 //!   cannot pay for another request like the dearest so far and the window
-//!   ends within [`super::retry::MAX_RETRY_AFTER_MS`], wait until it ends
+//!   ends within [`MAX_RETRY_AFTER_MS`], wait until it ends
 //!   instead of being refused;
 //! - **before a round of the sync** ([`room_for`]): when the points left cannot
 //!   pay for a round, wait for a window that ends soon; otherwise end the slice
@@ -33,7 +33,9 @@ use crate::executor::Ctx;
 use crate::protocol::HttpResponse;
 use crate::Error;
 
-use super::retry::MAX_RETRY_AFTER_MS;
+/// The longest `Retry-After` waited for, in milliseconds; a longer one ends the
+/// run at once (retrying earlier would only be refused again).
+pub const MAX_RETRY_AFTER_MS: u32 = 60_000;
 
 /// What the run knows of Jira's quota, from the newest answer that said.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -49,9 +49,7 @@ use crate::{Error, ErrorCode};
 /// Attempts per request, the first included.
 pub const ATTEMPTS: u32 = 5;
 
-/// The longest `Retry-After` waited for, in milliseconds; a longer one ends the
-/// run at once (retrying earlier would only be refused again).
-pub const MAX_RETRY_AFTER_MS: u32 = 60_000;
+pub use super::pace::MAX_RETRY_AFTER_MS;
 
 /// The most a request waits in total before the run gives up, in milliseconds.
 pub const MAX_TOTAL_WAIT_MS: u32 = 120_000;

@@ -710,6 +710,22 @@ pub async fn reviews(
     facts.review(ctx, &at).await
 }
 
+/// `timesheet.week` ([`timesheet::week`]): a reviewer also reads the
+/// timesheet of a person whose period holding the date they review
+/// ([`reviews`], asked only when the viewer may not see that person's time).
+///
+/// # Errors
+///
+/// As [`timesheet::week`].
+pub async fn timesheet_week(
+    ctx: &Ctx,
+    input: timesheet::WeekInput,
+) -> Result<timesheet::Week, Error> {
+    let person = input.account_id.clone().unwrap_or_default();
+    let date = input.date;
+    timesheet::week(ctx, input, reviews(ctx, &person, date)).await
+}
+
 /// The dictionary key of an account (as the index's `author`).
 pub(crate) fn account_key(account: &str) -> i64 {
     dict_id(Kind::Account, account)
