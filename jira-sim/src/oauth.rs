@@ -20,16 +20,12 @@
 //! These routes are not Jira's REST API: they are not in `api::routes()` and
 //! the conformance check does not cover them.
 
-use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::api::{json_response, Params};
 use crate::state::Sim;

@@ -314,6 +314,22 @@ pub fn canonical_json(value: &serde_json::Value) -> String {
     out
 }
 
+/// How the neutral label of an erased account starts (`Former user 7`); no
+/// account id has a space.
+pub const FORMER_USER: &str = "Former user ";
+
+/// `text` with `LIKE`'s wildcards and the escape character `!` escaped.
+pub(crate) fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '!') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,20 +369,4 @@ mod tests {
         assert_eq!(int(&Value::Real(2.5)), None);
         assert_eq!(int(&Value::Null), None);
     }
-}
-
-/// How the neutral label of an erased account starts (`Former user 7`); no
-/// account id has a space.
-pub const FORMER_USER: &str = "Former user ";
-
-/// `text` with `LIKE`'s wildcards and the escape character `!` escaped.
-pub(crate) fn like_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '!') {
-            out.push('!');
-        }
-        out.push(c);
-    }
-    out
 }
