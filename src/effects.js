@@ -277,13 +277,16 @@ export function toRows(result) {
  * The protocol's code for a Forge SQL failure, as the local host classifies
  * SQLite's: a time-out or a size limit is `limit`, a duplicate key is `conflict`,
  * an unavailable service or a transient lock conflict is `upstream`, a statement the engine rejects is
- * `internal` (a bug in the component).
+ * `internal` (a bug in the component). A statement refused for the DML rate (150 a second per
+ * installation: a 429, `RATE_LIMIT_EXCEEDED`) was not run: `rate-limited`, which the component
+ * sends again after a wait.
  *
  * @param {any} e
  */
 export function sqlErrorCode(e) {
   const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
   const status = e?.responseDetails?.status;
+  if (e?.code === 'RATE_LIMIT_EXCEEDED' || status === 429) return 'rate-limited';
   // TiDB's transient conflicts (a deadlock, ERROR 1213; a lock wait time-out,
   // ERROR 1205) say to try again: `upstream`, as the local host classifies
   // them, not `limit` (the word "exceeded") nor `internal` (SQL_EXECUTION_ERROR).

@@ -48,8 +48,9 @@ pub struct BackupFlags {
 /// The flags of `worklogs restore`.
 #[derive(Args, Debug, Clone)]
 pub struct RestoreFlags {
-    /// The archive: its folder (with manifest.json), s3://BUCKET/PREFIX/ARCHIVE
-    /// (the endpoint from --backup-s3-url), or an archive id found in the
+    /// The archive: its folder (with manifest.json), a zip file of its parts
+    /// (as the admin page downloads it), s3://BUCKET/PREFIX/ARCHIVE (the
+    /// endpoint from --backup-s3-url), or an archive id found in the
     /// configured destinations.
     pub archive: String,
     #[command(flatten)]
@@ -409,8 +410,11 @@ fn print_backup(
     }
 }
 
-/// Where an archive to restore is: a destination and the archive's id in it.
-async fn source(flags: &RestoreFlags) -> Result<(Destination, String), String> {
+/// Where an archive to restore is: a destination and the archive's id in it,
+/// and the temporary directory a zip file was unpacked into.
+async fn source(
+    flags: &RestoreFlags,
+) -> Result<(Destination, String, Option<tempfile::TempDir>), String> {
     let given = flags.archive.trim_end_matches('/');
     if let Some(rest) = given.strip_prefix("s3://") {
         let (bucket, path) = rest
@@ -418,9 +422,13 @@ async fn source(flags: &RestoreFlags) -> Result<(Destination, String), String> {
             .ok_or_else(|| format!("{given}: name the archive as s3://BUCKET/PREFIX/ARCHIVE"))?;
         let (prefix, archive) = path.rsplit_once('/').unwrap_or(("", path));
         let dest = destinations::s3(bucket, flags.from.backup_s3_url.as_deref(), prefix, None)?;
-        return Ok((dest, archive.to_owned()));
+        return Ok((dest, archive.to_owned(), None));
     }
     let path = Path::new(given);
+    if path.is_file() {
+        let (dest, archive, unpacked) = unzipped(path)?;
+        return Ok((dest, archive, Some(unpacked)));
+    }
     if path.is_dir() {
         let archive = path
             .file_name()
@@ -431,12 +439,12 @@ async fn source(flags: &RestoreFlags) -> Result<(Destination, String), String> {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let dest = destinations::directory(parent, None)?;
-        return Ok((dest, archive.to_owned()));
+        return Ok((dest, archive.to_owned(), None));
     }
     let configured = destinations::configured(&flags.from)?;
     for dest in &configured {
         if dest.get(given, MANIFEST).await?.is_some() {
-            return Ok((dest.clone(), given.to_owned()));
+            return Ok((dest.clone(), given.to_owned(), None));
         }
     }
     let searched: Vec<&str> = configured.iter().map(|d| d.name.as_str()).collect();
@@ -448,6 +456,85 @@ async fn source(flags: &RestoreFlags) -> Result<(Destination, String), String> {
             searched.join(", ")
         }
     ))
+}
+
+/// The most bytes a zip file's entries may unpack to: an archive of the app's
+/// data is JSON text, a few hundred MiB for the largest sites; a zip that
+/// unpacks past this is refused rather than allowed to fill the disk.
+const ZIP_MAX_BYTES: u64 = 16 << 30;
+
+/// A zip file of an archive's parts (as the admin page downloads it, or the
+/// archive's folder zipped), unpacked into a temporary directory: the
+/// directory destination over it, the archive's id in it, and the directory,
+/// which is deleted when dropped.
+///
+/// Written with the `zip` crate (its reader and `enclosed_name`, which refuses
+/// an entry that would leave the folder); the parts are then checked by the
+/// component like any others.
+fn unzipped(file: &Path) -> Result<(Destination, String, tempfile::TempDir), String> {
+    let shown = file.display();
+    let opened = std::fs::File::open(file).map_err(|e| format!("{shown}: {e}"))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(opened))
+        .map_err(|e| format!("{shown}: not a zip file: {e}"))?;
+    let temp = tempfile::tempdir().map_err(|e| format!("a temporary directory: {e}"))?;
+    let root = temp.path().join("archive");
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|e| format!("{shown}: entry {i}: {e}"))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let entry_name = entry
+            .name()
+            .map_or_else(|_| format!("#{i}"), |n| n.into_owned());
+        let Some(name) = entry.enclosed_name() else {
+            return Err(format!(
+                "{shown}: entry \"{entry_name}\" would leave the archive's folder"
+            ));
+        };
+        let target = root.join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let mut out =
+            std::fs::File::create(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+        let left = ZIP_MAX_BYTES.saturating_sub(total);
+        let copied = std::io::copy(&mut std::io::Read::take(&mut entry, left + 1), &mut out)
+            .map_err(|e| format!("{shown}: entry \"{entry_name}\": {e}"))?;
+        if copied > left {
+            return Err(format!(
+                "{shown}: unpacks to more than {} GiB; not an archive of the app's data",
+                ZIP_MAX_BYTES >> 30
+            ));
+        }
+        total += copied;
+    }
+    // The parts at the top (as the admin page writes them), or in one folder
+    // (the archive's folder, zipped).
+    if root.join(MANIFEST).is_file() {
+        return Ok((
+            destinations::directory(temp.path(), None)?,
+            "archive".to_owned(),
+            temp,
+        ));
+    }
+    let folders: Vec<String> = std::fs::read_dir(&root)
+        .map_err(|_| format!("{shown}: no {MANIFEST} in the zip"))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join(MANIFEST).is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .collect();
+    match folders.as_slice() {
+        [one] => Ok((destinations::directory(&root, None)?, one.clone(), temp)),
+        [] => Err(format!("{shown}: no {MANIFEST} in the zip")),
+        _ => Err(format!(
+            "{shown}: holds {} archives ({}); zip one",
+            folders.len(),
+            folders.join(", ")
+        )),
+    }
 }
 
 /// `worklogs restore`: reads an archive from a destination, hands it to the
@@ -469,7 +556,7 @@ pub async fn restore(host: &Host, flags: &RestoreFlags) -> ExitCode {
             }
         },
     };
-    let (dest, archive) = match source(flags).await {
+    let (dest, archive, _unpacked) = match source(flags).await {
         Ok(found) => found,
         Err(e) => {
             eprintln!("worklogs: {e}");

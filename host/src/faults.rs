@@ -19,7 +19,9 @@
 
 use std::sync::Mutex;
 
-use crate::protocol::{Answer, Context, Effect, HttpResponse, Outcome, Request, TaskError};
+use crate::protocol::{
+    Answer, Context, Effect, ErrorCode, HttpResponse, Outcome, Request, TaskError,
+};
 use crate::runtime::Performer;
 
 /// Which effects a position counts.
@@ -46,6 +48,9 @@ pub enum Fault {
     /// SQL, not performed: a statement the engine rejects (`internal`: a bug,
     /// not a transient failure).
     Rejected,
+    /// SQL, not performed: refused for the DML rate, as Forge SQL refuses past
+    /// 150 statements a second (`rate-limited`).
+    RateLimited,
     /// Jira, not performed: `429` with `Retry-After: 1`.
     Busy,
     /// Jira, not performed: `500`.
@@ -62,11 +67,12 @@ pub enum Fault {
 
 impl Fault {
     /// Every SQL failure.
-    pub const SQL: [Fault; 4] = [
+    pub const SQL: [Fault; 5] = [
         Fault::Deadlock,
         Fault::LockWait,
         Fault::Lost,
         Fault::Rejected,
+        Fault::RateLimited,
     ];
     /// Every Jira failure.
     pub const JIRA: [Fault; 6] = [
@@ -81,7 +87,11 @@ impl Fault {
     /// The effects it applies to.
     pub fn target(self) -> Target {
         match self {
-            Fault::Deadlock | Fault::LockWait | Fault::Lost | Fault::Rejected => Target::Sql,
+            Fault::Deadlock
+            | Fault::LockWait
+            | Fault::Lost
+            | Fault::Rejected
+            | Fault::RateLimited => Target::Sql,
             _ => Target::Jira,
         }
     }
@@ -114,6 +124,10 @@ impl Fault {
             Fault::Lost => sql("ERROR 2013 (HY000): Lost connection to MySQL server during query"),
             Fault::Rejected => Outcome::Sql(Err(TaskError::internal(
                 "mysql: ERROR 1105 (HY000): injected: the statement was rejected",
+            ))),
+            Fault::RateLimited => Outcome::Sql(Err(TaskError::new(
+                ErrorCode::RateLimited,
+                "forge sql: Rate limit exceeded: more than 150 DML statements per second (injected)",
             ))),
             Fault::Busy => status(429, vec![("retry-after".into(), "1".into())]),
             Fault::ServerError => status(500, Vec::new()),

@@ -70,6 +70,7 @@ impl ErrorCode {
             ErrorCode::Upstream => "upstream",
             ErrorCode::Limit => "limit",
             ErrorCode::Internal => "internal",
+            ErrorCode::RateLimited => "rate-limited",
         }
     }
 
@@ -83,6 +84,7 @@ impl ErrorCode {
             "upstream" => ErrorCode::Upstream,
             "limit" => ErrorCode::Limit,
             "internal" => ErrorCode::Internal,
+            "rate-limited" => ErrorCode::RateLimited,
             _ => return None,
         })
     }

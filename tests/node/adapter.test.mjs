@@ -108,6 +108,10 @@ describe('SQL statements', () => {
     assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'You have an error in your SQL syntax' }), 'internal');
     assert.equal(effects.sqlErrorCode({ code: 'UNKNOWN_ERROR', message: 'x', responseDetails: { status: 503 } }), 'upstream');
     assert.equal(effects.sqlErrorCode(new TypeError('fetch failed')), 'upstream');
+    assert.equal(
+      effects.sqlErrorCode({ code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded: more than 150 DML statements per second', responseDetails: { status: 429 } }),
+      'rate-limited',
+    );
     // TiDB's deadlock and lock wait time-out are transient: try again, like the local host says.
     assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction' }), 'upstream');
     assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'Error 1205 (HY000): Lock wait timeout exceeded; try restarting transaction' }), 'upstream');

@@ -33,7 +33,8 @@ const sqlError = (message) => json(400, { code: 'SQL_EXECUTION_ERROR', message }
  * The failures, by the effect they apply to: each takes the real call (a
  * function returning the real response) and returns what the adapter sees.
  * The Jira ones are transient; so are the SQL ones (TiDB asks to retry a
- * deadlock and a lock wait, the platform's 503 and a dropped connection pass).
+ * deadlock and a lock wait, the platform's 503 and a dropped connection pass,
+ * and a statement refused for the DML rate was not run and is sent again).
  */
 const FAULTS = {
   sql: {
@@ -41,6 +42,8 @@ const FAULTS = {
       sqlError('Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction'),
     lockWait: () => sqlError('Error 1205 (HY000): Lock wait timeout exceeded; try restarting transaction'),
     unavailable: () => new Response('upstream connect error or disconnect/reset before headers', { status: 503 }),
+    rateLimited: () =>
+      json(429, { code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded: more than 150 DML statements per second' }),
     dropped: () => {
       throw new TypeError('fetch failed');
     },

@@ -26,6 +26,7 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -405,3 +406,43 @@ def test_serve_writes_its_scheduled_backup_to_both_destinations(world):
     finally:
         process.terminate()
         process.wait()
+
+
+def test_restore_reads_the_zip_the_admin_page_downloads(world):
+    """The admin page downloads an archive as one zip file of its parts (ui/src/lib/zip.ts: stored
+    entries named as the parts); `worklogs restore FILE.zip` plans from it as from the folder, and
+    the archive's folder zipped whole works too. A zip with an entry that would leave the folder is
+    refused, naming the entry, and nothing is written."""
+    site, tmp, made = world
+    folder = tmp / "dir" / made["archive"]
+    _, tables = archive_tables(folder)
+    fresh = tmp / "zip-site"
+    site.run("call", "backup.list", data=fresh)
+    planned_from_folder = json.loads(site.restore(str(folder), fresh).stdout)["plan"]["tables"]
+    assert planned_from_folder
+
+    flat = tmp / "download.zip"
+    with zipfile.ZipFile(flat, "w", zipfile.ZIP_STORED) as z:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                z.writestr(str(p.relative_to(folder)), p.read_bytes())
+    nested = tmp / "folder.zip"
+    with zipfile.ZipFile(nested, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                z.writestr(str(p.relative_to(folder.parent)), p.read_bytes())
+    for source in (flat, nested):
+        dry = json.loads(site.restore(str(source), fresh).stdout)
+        assert dry["verified"] is True, (source, dry)
+        assert dry["plan"]["tables"] == planned_from_folder, source
+        assert {t["table"]: t["archiveRows"] for t in dry["plan"]["tables"]} == \
+            {name: len(lines) for name, (_, lines) in tables.items()}
+
+    evil = tmp / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as z:
+        z.writestr("manifest.json", (folder / "manifest.json").read_bytes())
+        z.writestr("../escaped.jsonl", b"{}\n")
+    done = site.restore(str(evil), fresh, "--yes", check=False)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert 'entry "../escaped.jsonl" would leave the archive\'s folder' in done.stderr, done.stderr
+    assert not (tmp / "escaped.jsonl").exists()

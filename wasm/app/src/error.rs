@@ -28,6 +28,10 @@ pub enum ErrorCode {
     Limit,
     /// A bug: the core or the host broke its side of the protocol.
     Internal,
+    /// In an effect's outcome only: the platform refused the effect before
+    /// performing it because of a rate, so it may be sent again after a wait
+    /// ([`crate::executor::Ctx::sql`] does). No run ends with it.
+    RateLimited,
 }
 
 impl ErrorCode {
@@ -46,6 +50,7 @@ impl ErrorCode {
             Self::Upstream => "upstream",
             Self::Limit => "limit",
             Self::Internal => "internal",
+            Self::RateLimited => "rate-limited",
         }
     }
 }

@@ -27,13 +27,18 @@ use std::task::Waker;
 use crate::protocol::{
     Context, Effect, HttpResponse, JiraRequest, Outcome, Request, SqlRows, SqlStatement, Value,
 };
-use crate::Error;
+use crate::{Error, ErrorCode};
+use futures::future::LocalBoxFuture;
 
 mod future;
 mod run;
 
 pub use future::{EffectFuture, FromOutcome};
 pub use run::{is_dml, OperationFuture, Run, DML_PER_SECOND, DML_WAIT_MS};
+
+/// How many times [`Ctx::sql`] sends a write again that the platform refused
+/// for its DML rate, a pacing wait before each.
+pub const SQL_RATE_RETRIES: u32 = 8;
 
 /// What an operation sees of the world: its context, and the effects it may ask for.
 ///
@@ -120,17 +125,51 @@ impl Ctx {
 
     /// Runs one SQL statement with `?` placeholders.
     ///
+    /// A write the platform refuses for its DML rate (`rate-limited`: Forge
+    /// SQL's 150 statements a second per installation, which another
+    /// invocation of the same site may have used up) was not performed, so it
+    /// is sent again after a pacing wait, up to [`SQL_RATE_RETRIES`] times;
+    /// then the refusal is an `upstream` error.
+    ///
     /// # Errors
     ///
     /// The host's error when it could not run the statement.
-    pub fn sql(&self, sql: &str, params: Vec<Value>) -> EffectFuture<SqlRows> {
-        EffectFuture::new(
-            self,
-            Effect::Sql(SqlStatement {
-                sql: sql.to_owned(),
-                params,
-            }),
-        )
+    pub fn sql(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> LocalBoxFuture<'static, Result<SqlRows, Error>> {
+        let statement = SqlStatement {
+            sql: sql.to_owned(),
+            params,
+        };
+        // Only writes count against the rate: a read is never kept for a retry.
+        let again = is_dml(sql).then(|| statement.clone());
+        let first = EffectFuture::<SqlRows>::new(self, Effect::Sql(statement));
+        let ctx = self.clone();
+        Box::pin(async move {
+            let mut result = first.await;
+            let mut refused = 0;
+            loop {
+                match (result, &again) {
+                    (Err(e), Some(statement)) if e.code() == ErrorCode::RateLimited => {
+                        refused += 1;
+                        if refused > SQL_RATE_RETRIES {
+                            return Err(Error::upstream(format!(
+                                "{} (refused {refused} times for the platform's write rate)",
+                                e.message()
+                            )));
+                        }
+                        ctx.sleep(DML_WAIT_MS).await?;
+                        result = EffectFuture::new(&ctx, Effect::Sql(statement.clone())).await;
+                    }
+                    (Err(e), None) if e.code() == ErrorCode::RateLimited => {
+                        return Err(Error::upstream(e.message()));
+                    }
+                    (other, _) => return other,
+                }
+            }
+        })
     }
 
     /// Sends one Jira request (operations build it with [`crate::jira::Call`]).
@@ -613,5 +652,80 @@ mod tests {
         ] {
             assert!(!is_dml(sql), "{sql}");
         }
+    }
+
+    fn refused() -> Outcome {
+        Outcome::Sql(Err(Error::new(
+            ErrorCode::RateLimited,
+            "forge sql: rate limit exceeded: more than 150 dml statements per second",
+        )))
+    }
+
+    /// Drives a run whose one statement is refused `times` times: the steps
+    /// it takes, as the effects' kinds, and its end.
+    fn refused_times(sql: &'static str, times: usize) -> (Vec<EffectKind>, Result<String, Error>) {
+        let mut run = Run::with(context(Some("a")), move |ctx| {
+            Box::pin(async move {
+                let rows = ctx.sql(sql, vec![]).await?;
+                Ok(rows.rows.len().to_string())
+            })
+        });
+        let mut kinds = Vec::new();
+        let mut answers = vec![];
+        let mut refusals = 0;
+        loop {
+            match run.resume(answers) {
+                Step::Done(result) => return (kinds, result),
+                Step::Wait(batch) => {
+                    assert_eq!(batch.len(), 1, "{batch:?}");
+                    let request = &batch[0];
+                    kinds.push(request.effect.kind());
+                    let outcome = match &request.effect {
+                        Effect::Sleep(ms) => {
+                            assert_eq!(*ms, DML_WAIT_MS);
+                            Outcome::Sleep
+                        }
+                        Effect::Sql(s) if refusals < times => {
+                            assert_eq!(s.sql, sql, "the same statement again");
+                            refusals += 1;
+                            refused()
+                        }
+                        _ => sql_ok(),
+                    };
+                    answers = vec![Answer {
+                        id: request.id,
+                        outcome,
+                    }];
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_write_refused_for_the_rate_is_sent_again_after_a_wait() {
+        let (kinds, result) = refused_times("INSERT INTO t VALUES (1)", 2);
+        assert_eq!(result, Ok("0".to_owned()));
+        use EffectKind::{Sleep, Sql};
+        assert_eq!(kinds, vec![Sql, Sleep, Sql, Sleep, Sql]);
+    }
+
+    #[test]
+    fn a_write_refused_past_the_retries_is_upstream() {
+        let times = usize::try_from(SQL_RATE_RETRIES).unwrap_or(usize::MAX) + 1;
+        let (kinds, result) = refused_times("DELETE FROM t", times);
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Upstream, "{e}");
+        assert!(e.message().contains("refused 9 times"), "{e}");
+        assert_eq!(
+            kinds.iter().filter(|k| **k == EffectKind::Sql).count(),
+            times
+        );
+    }
+
+    #[test]
+    fn a_read_refused_for_the_rate_is_upstream_at_once() {
+        let (kinds, result) = refused_times("SELECT 1", 1);
+        assert_eq!(result.unwrap_err().code(), ErrorCode::Upstream);
+        assert_eq!(kinds, vec![EffectKind::Sql]);
     }
 }
