@@ -278,7 +278,7 @@ export function toRows(result) {
  * SQLite's: a time-out or a size limit is `limit`, a duplicate key is `conflict`,
  * an unavailable service or a transient lock conflict is `upstream`, a statement the engine rejects is
  * `internal` (a bug in the component). A statement refused for the DML rate (150 a second per
- * installation: a 429, `RATE_LIMIT_EXCEEDED`) was not run: `rate-limited`, which the component
+ * installation: a 429, `RATE_LIMIT_EXCEEDED`) was not run: `throttled`, which the component
  * sends again after a wait.
  *
  * @param {any} e
@@ -286,7 +286,7 @@ export function toRows(result) {
 export function sqlErrorCode(e) {
   const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
   const status = e?.responseDetails?.status;
-  if (e?.code === 'RATE_LIMIT_EXCEEDED' || status === 429) return 'rate-limited';
+  if (e?.code === 'RATE_LIMIT_EXCEEDED' || status === 429) return 'throttled';
   // TiDB's transient conflicts (a deadlock, ERROR 1213; a lock wait time-out,
   // ERROR 1205) say to try again: `upstream`, as the local host classifies
   // them, not `limit` (the word "exceeded") nor `internal` (SQL_EXECUTION_ERROR).

@@ -49,8 +49,8 @@ pub enum Fault {
     /// not a transient failure).
     Rejected,
     /// SQL, not performed: refused for the DML rate, as Forge SQL refuses past
-    /// 150 statements a second (`rate-limited`).
-    RateLimited,
+    /// 150 statements a second (`throttled`).
+    Throttled,
     /// Jira, not performed: `429` with `Retry-After: 1`.
     Busy,
     /// Jira, not performed: `500`.
@@ -72,7 +72,7 @@ impl Fault {
         Fault::LockWait,
         Fault::Lost,
         Fault::Rejected,
-        Fault::RateLimited,
+        Fault::Throttled,
     ];
     /// Every Jira failure.
     pub const JIRA: [Fault; 6] = [
@@ -91,7 +91,7 @@ impl Fault {
             | Fault::LockWait
             | Fault::Lost
             | Fault::Rejected
-            | Fault::RateLimited => Target::Sql,
+            | Fault::Throttled => Target::Sql,
             _ => Target::Jira,
         }
     }
@@ -125,9 +125,9 @@ impl Fault {
             Fault::Rejected => Outcome::Sql(Err(TaskError::internal(
                 "mysql: ERROR 1105 (HY000): injected: the statement was rejected",
             ))),
-            Fault::RateLimited => Outcome::Sql(Err(TaskError::new(
-                ErrorCode::RateLimited,
-                "forge sql: Rate limit exceeded: more than 150 DML statements per second (injected)",
+            Fault::Throttled => Outcome::Sql(Err(TaskError::new(
+                ErrorCode::Throttled,
+                "forge sql: throttled: more than 150 DML statements in a second (injected)",
             ))),
             Fault::Busy => status(429, vec![("retry-after".into(), "1".into())]),
             Fault::ServerError => status(500, Vec::new()),

@@ -70,7 +70,7 @@ impl ErrorCode {
             ErrorCode::Upstream => "upstream",
             ErrorCode::Limit => "limit",
             ErrorCode::Internal => "internal",
-            ErrorCode::RateLimited => "rate-limited",
+            ErrorCode::Throttled => "throttled",
         }
     }
 
@@ -84,7 +84,7 @@ impl ErrorCode {
             "upstream" => ErrorCode::Upstream,
             "limit" => ErrorCode::Limit,
             "internal" => ErrorCode::Internal,
-            "rate-limited" => ErrorCode::RateLimited,
+            "throttled" => ErrorCode::Throttled,
             _ => return None,
         })
     }

@@ -126,13 +126,13 @@ async fn fill(app: &App) {
         "report.save",
         &json!({"name": "ALPHA by person", "query": {
             "period": {"from": "2026-09-01", "to": "2026-11-23"},
-            "filter": {"projects": [alpha]}, "groupBy": ["person", "project"],
+            "filter": {"projects": ["ALPHA"]}, "groupBy": ["person", "project"],
             "measures": ["seconds"]}}),
     )
     .await;
     call(
         app,
-        Some("bob"),
+        Some("dave"),
         "report.save",
         &json!({"name": "alice's month", "query": {
             "period": {"from": "2026-11-01", "to": "2026-11-23"},
@@ -355,7 +355,6 @@ async fn saved_reports(app: &App, who: &str) -> BTreeMap<String, Json> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "its saved report finds no worklogs on site A (the demo world's period or project id in `fill` is wrong): the move is not yet shown equal"]
 async fn site_a_restored_into_site_b_through_a_mapping_reports_the_same() {
     let (a, _a_data) = start(JiraTarget::Demo { seed: 1 }, None).await;
     fill(&a).await;
@@ -434,7 +433,7 @@ async fn site_a_restored_into_site_b_through_a_mapping_reports_the_same() {
     )
     .await;
 
-    for who in ["alice", "bob"] {
+    for who in ["alice", "dave"] {
         let on_a = saved_reports(&a, who).await;
         let on_b = saved_reports(&b, who).await;
         assert!(!on_a.is_empty());

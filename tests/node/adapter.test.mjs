@@ -110,7 +110,7 @@ describe('SQL statements', () => {
     assert.equal(effects.sqlErrorCode(new TypeError('fetch failed')), 'upstream');
     assert.equal(
       effects.sqlErrorCode({ code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded: more than 150 DML statements per second', responseDetails: { status: 429 } }),
-      'rate-limited',
+      'throttled',
     );
     // TiDB's deadlock and lock wait time-out are transient: try again, like the local host says.
     assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction' }), 'upstream');

@@ -138,7 +138,7 @@ test(`a full sync of ${WORKLOGS} worklogs and a restore of 200 deleted ones stay
     const restore = { dml: runtime.sql.dml - mid.dml, refused: runtime.sql.refused - mid.refused };
     const [[{ m }]] = await pool.query('SELECT COUNT(*) AS m FROM worklogs');
     // The restore paces its own writes; what another invocation just used of
-    // the same second is refused (429, `rate-limited`) and sent again after a
+    // the same second is refused (429, `throttled`) and sent again after a
     // wait, so every deleted worklog is back in the index.
     assert.equal(Number(m), WORKLOGS, `${m} worklogs indexed after the restore`);
     console.log(

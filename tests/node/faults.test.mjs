@@ -42,7 +42,7 @@ const FAULTS = {
       sqlError('Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction'),
     lockWait: () => sqlError('Error 1205 (HY000): Lock wait timeout exceeded; try restarting transaction'),
     unavailable: () => new Response('upstream connect error or disconnect/reset before headers', { status: 503 }),
-    rateLimited: () =>
+    throttled: () =>
       json(429, { code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded: more than 150 DML statements per second' }),
     dropped: () => {
       throw new TypeError('fetch failed');

@@ -87,7 +87,7 @@ fn error_to_wit(error: crate::Error) -> wit::Error {
         C::Internal => wit::ErrorCode::Internal,
         // Only effects are refused for a rate; `Ctx::sql` turns a refusal it
         // stops retrying into `upstream`, so no run should end with it.
-        C::RateLimited => wit::ErrorCode::Upstream,
+        C::Throttled => wit::ErrorCode::Upstream,
     };
     wit::Error {
         code,
@@ -105,7 +105,7 @@ fn error_from_wit(error: wit::Error) -> crate::Error {
         wit::ErrorCode::Upstream => C::Upstream,
         wit::ErrorCode::Limit => C::Limit,
         wit::ErrorCode::Internal => C::Internal,
-        wit::ErrorCode::RateLimited => C::RateLimited,
+        wit::ErrorCode::Throttled => C::Throttled,
     };
     crate::Error::new(code, error.message)
 }

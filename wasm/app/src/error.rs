@@ -31,7 +31,7 @@ pub enum ErrorCode {
     /// In an effect's outcome only: the platform refused the effect before
     /// performing it because of a rate, so it may be sent again after a wait
     /// ([`crate::executor::Ctx::sql`] does). No run ends with it.
-    RateLimited,
+    Throttled,
 }
 
 impl ErrorCode {
@@ -50,7 +50,7 @@ impl ErrorCode {
             Self::Upstream => "upstream",
             Self::Limit => "limit",
             Self::Internal => "internal",
-            Self::RateLimited => "rate-limited",
+            Self::Throttled => "throttled",
         }
     }
 }

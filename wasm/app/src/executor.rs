@@ -125,7 +125,7 @@ impl Ctx {
 
     /// Runs one SQL statement with `?` placeholders.
     ///
-    /// A write the platform refuses for its DML rate (`rate-limited`: Forge
+    /// A write the platform refuses for its DML rate (`throttled`: Forge
     /// SQL's 150 statements a second per installation, which another
     /// invocation of the same site may have used up) was not performed, so it
     /// is sent again after a pacing wait, up to [`SQL_RATE_RETRIES`] times;
@@ -152,7 +152,7 @@ impl Ctx {
             let mut refused = 0;
             loop {
                 match (result, &again) {
-                    (Err(e), Some(statement)) if e.code() == ErrorCode::RateLimited => {
+                    (Err(e), Some(statement)) if e.code() == ErrorCode::Throttled => {
                         refused += 1;
                         if refused > SQL_RATE_RETRIES {
                             return Err(Error::upstream(format!(
@@ -163,7 +163,7 @@ impl Ctx {
                         ctx.sleep(DML_WAIT_MS).await?;
                         result = EffectFuture::new(&ctx, Effect::Sql(statement.clone())).await;
                     }
-                    (Err(e), None) if e.code() == ErrorCode::RateLimited => {
+                    (Err(e), None) if e.code() == ErrorCode::Throttled => {
                         return Err(Error::upstream(e.message()));
                     }
                     (other, _) => return other,
@@ -656,7 +656,7 @@ mod tests {
 
     fn refused() -> Outcome {
         Outcome::Sql(Err(Error::new(
-            ErrorCode::RateLimited,
+            ErrorCode::Throttled,
             "forge sql: rate limit exceeded: more than 150 dml statements per second",
         )))
     }

@@ -68,7 +68,7 @@ pub fn sentence(operation: &str, error: &Error) -> String {
         _ => "A sync run",
     };
     let why = match error.code() {
-        ErrorCode::Upstream | ErrorCode::RateLimited => {
+        ErrorCode::Upstream | ErrorCode::Throttled => {
             "Jira (or the database) was busy or unavailable, even after retries; \
              the next run resumes from the last checkpoint"
         }
