@@ -844,7 +844,7 @@ async fn every_write_survives_a_fault_at_each_of_its_first_effects() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "every position of every operation: 316 cases, some 20 s"]
+#[ignore = "every position of every operation: 2,013 cases, some 7 minutes"]
 async fn every_write_survives_a_fault_at_each_of_its_effects() {
     let cases = matrix(u32::MAX).await;
     eprintln!("{cases} (operation, position, fault) cases");

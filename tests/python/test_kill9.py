@@ -402,11 +402,18 @@ def sqlite_count(db: Path, sql: str) -> int:
         return -1  # busy: try again
 
 
+class Landed(list):
+    """The values of `progress()` after each kill; `ended`: the job's last answer when it ended
+    (`more: false`) before a kill landed, else None."""
+    ended = None
+
+
 def kill_at_random_moments(rng, start, progress, kills, spread):
     """Starts `start()` up to `kills` times; each is killed with SIGKILL a seeded-random moment
     (0 to `spread` s) after `progress()` grew in that attempt (so the kill lands while the job
-    writes, not while the component compiles). The values of `progress()` after each kill."""
-    landed = []
+    writes, not while the component compiles). A job that ends before a kill lands is not
+    started again (that would begin it anew). The values of `progress()` after each kill."""
+    landed = Landed()
     for _ in range(kills):
         before = progress()
         process = start()
@@ -415,7 +422,14 @@ def kill_at_random_moments(rng, start, progress, kills, spread):
             time.sleep(0.005)
         time.sleep(rng.uniform(0.0, spread))
         if process.poll() is not None:
-            process.communicate()
+            out, _ = process.communicate()
+            try:
+                answer = json.loads(out)
+            except ValueError:
+                answer = None
+            if isinstance(answer, dict) and answer.get("more") is False:
+                landed.ended = answer
+                break  # the job ended before a kill landed: starting it again would begin anew
             continue  # this slice finished before the kill: the next one is killed
         process.send_signal(signal.SIGKILL)
         process.communicate()
@@ -465,6 +479,9 @@ def test_a_restore_of_deleted_worklogs_killed_at_random_moments_recreates_each_o
         assert landed, f"seed {SEED}: no kill landed during the restore"
         done = until_done(s, data, "restore.run", selection)
 
+        # Jira's feed leaves out the last minute's changes: the recreated worklogs are in it
+        # (and in the next sync) once a minute has passed.
+        sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
         after = jira_worklogs(s)
         shape = lambda facts: sorted((f[0], f[2], f[3]) for f in facts.values())
         restored = len(after) - (len(before) - len(doomed))
@@ -549,7 +566,7 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
         landed = kill_at_random_moments(
             rng, lambda: call(s, data, "backup.create", scheduled), parts, 10 if LONG else 4, 0.4)
         assert landed, f"seed {SEED}: no kill landed during the backup"
-        made = until_done(s, data, "backup.create", scheduled)
+        made = landed.ended or until_done(s, data, "backup.create", scheduled)
         archive = made["archive"]
         listed = until_done(s, data, "backup.list", {})
         entry = next(a for a in listed["archives"] if a["archive"] == archive)
@@ -559,7 +576,9 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
         reference_plan = until_done(s, reference, "backup.restore.plan", {"archive": expected["archive"]})
         rows = {t["table"]: t["archiveRows"] for t in plan["plan"]["tables"]}
         expected_rows = {t["table"]: t["archiveRows"] for t in reference_plan["plan"]["tables"]}
-        assert rows == expected_rows, f"seed {SEED}, kills after {landed} parts: {rows} != {expected_rows}"
+        assert rows == expected_rows, (
+            f"seed {SEED}, kills after {landed} parts: {rows} != {expected_rows}; "
+            f"the audit log: {app_rows(db)['audit_log']}")
         # No stray part of an interrupted attempt: one archive, its parts as the manifest lists.
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         archives = conn.execute("SELECT archive, COUNT(*) FROM backup_parts GROUP BY archive").fetchall()
@@ -576,9 +595,10 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
         restore_input = {"archive": archive}
         reports = lambda: sqlite_count(db, "SELECT COUNT(*) FROM saved_reports WHERE name <> 'changed'")
         landed = kill_at_random_moments(
-            rng, lambda: call(s, data, "backup.restore.run", restore_input), reports, 10 if LONG else 4, 0.4)
+            # The restore loads fast (a few hundred ms here): kills soon after its rows appear.
+            rng, lambda: call(s, data, "backup.restore.run", restore_input), reports, 10 if LONG else 4, 0.05)
         assert landed, f"seed {SEED}: no kill landed during the restore of the archive"
-        restored = until_done(s, data, "backup.restore.run", restore_input)
+        restored = landed.ended or until_done(s, data, "backup.restore.run", restore_input)
         assert restored["verified"], restored
         now = app_rows(db)
         assert now["saved_reports"] == archived["saved_reports"], f"seed {SEED}: saved reports differ after the restore"
