@@ -59,8 +59,10 @@ def main():
                      {"content-type": "application/json", "x-worklogs-token": token,
                       "x-worklogs-account": args.account})
         answer = json.loads(conn.getresponse().read())
+        if "ok" not in answer:
+            raise SystemExit(f"creating a key failed: {answer}")
         user = args.account
-        auth = base64.b64encode(f"{user}:{answer['secret']}".encode()).decode()
+        auth = base64.b64encode(f"{user}:{answer['ok']['secret']}".encode()).decode()
         for label, query in [("all columns", ""),
                              ("5 columns", "?$select=" + urllib.parse.quote(
                                  "worklog_id,project_key,author_account_id,started_utc,seconds"))]:
