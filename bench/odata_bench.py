@@ -18,21 +18,14 @@ import base64
 import http.client
 import json
 import os
-import re
-import subprocess
 import time
 import urllib.parse
 from pathlib import Path
 
+from report_serve import peak_rss_mib, serve
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-
-
-def peak_rss_mib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main():
@@ -42,18 +35,8 @@ def main():
     parser.add_argument("--account", default="dave")
     args = parser.parse_args()
 
-    binary = str(TARGET / "release" / "worklogs")
-    command = [binary, "serve", "--port", "0", "--sync-every", "0", "--jira-sim", args.jira_sim, "--data", args.data]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process, port, token = serve(str(TARGET / "release" / "worklogs"), args)
     try:
-        port = token = None
-        for line in process.stdout:
-            m = re.search(r"running at http://127\.0\.0\.1:(\d+)/#token=([0-9a-f]+)", line)
-            if m:
-                port, token = int(m.group(1)), m.group(2)
-                break
-        if port is None:
-            raise SystemExit("the server did not start")
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         conn.request("POST", "/api/keys", json.dumps({"name": "bench"}),
                      {"content-type": "application/json", "x-worklogs-token": token,

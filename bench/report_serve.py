@@ -89,11 +89,14 @@ def to_the_end(port, token, account, operation, payload):
         next_payload = dict(payload, continuation=following)
 
 
-def serve(binary, component, args):
+def serve(binary, args, component=None):
+    """`worklogs serve` over `args.jira_sim` and `args.data` (and `args.database` when given),
+    with `component` instead of the built one when given: the process, its port and token."""
     command = [binary, "serve", "--port", "0", "--sync-every", "0", "--jira-sim", args.jira_sim, "--data", args.data]
-    command += ["--component", component]
+    if component:
+        command += ["--component", component]
     env = dict(os.environ)
-    if args.database:
+    if getattr(args, "database", None):
         env["WORKLOGS_DATABASE_URL"] = args.database
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     deadline = time.monotonic() + 300
@@ -124,7 +127,7 @@ def main():
     answers = {}
     print(f"load average before: {os.getloadavg()}")
     for component in args.component:
-        process, port, token = serve(binary, component, args)
+        process, port, token = serve(binary, args, component)
         try:
             for name, group_by in GROUPINGS.items():
                 payload = {"period": {"from": args.start, "to": args.end}, "timeZone": "Europe/Berlin",

@@ -30,7 +30,7 @@ use serde_json::{json, Value};
 use crate::api::{json_response, Params};
 use crate::state::Sim;
 
-use crate::grants::*;
+use crate::grants::{now_ms, random_token, Grant, CODE_SECONDS};
 pub use crate::grants::{s256, OAuthClient, CLOUD_ID, SCOPES};
 
 impl Sim {
@@ -397,6 +397,7 @@ pub(crate) async fn accessible_resources(State(sim): State<Sim>, headers: Header
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grants::OAuth;
 
     #[test]
     fn s256_is_rfc_7636s_example() {

@@ -418,22 +418,21 @@ def test_restore_reads_the_zip_the_admin_page_downloads(world):
     _, tables = archive_tables(folder)
     fresh = tmp / "zip-site"
     site.run("call", "backup.list", data=fresh)
+
     def archive_rows(plan):  # what the archive holds (the site's own rows move with each dry run)
         return {t["table"]: t["archiveRows"] for t in plan["tables"]}
 
+    def zipped(name, names_from, compression):
+        with zipfile.ZipFile(tmp / name, "w", compression) as z:
+            for p in sorted(folder.rglob("*")):
+                if p.is_file():
+                    z.writestr(str(p.relative_to(names_from)), p.read_bytes())
+        return tmp / name
+
     planned_from_folder = archive_rows(json.loads(site.restore(str(folder), fresh).stdout)["plan"])
     assert planned_from_folder == {name: len(lines) for name, (_, lines) in tables.items()}
-
-    flat = tmp / "download.zip"
-    with zipfile.ZipFile(flat, "w", zipfile.ZIP_STORED) as z:
-        for p in sorted(folder.rglob("*")):
-            if p.is_file():
-                z.writestr(str(p.relative_to(folder)), p.read_bytes())
-    nested = tmp / "folder.zip"
-    with zipfile.ZipFile(nested, "w", zipfile.ZIP_DEFLATED) as z:
-        for p in sorted(folder.rglob("*")):
-            if p.is_file():
-                z.writestr(str(p.relative_to(folder.parent)), p.read_bytes())
+    flat = zipped("download.zip", folder, zipfile.ZIP_STORED)  # as the admin page writes it
+    nested = zipped("folder.zip", folder.parent, zipfile.ZIP_DEFLATED)  # the folder zipped whole
     for source in (flat, nested):
         dry = json.loads(site.restore(str(source), fresh).stdout)
         assert dry["verified"] is True, (source, dry)

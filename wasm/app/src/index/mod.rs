@@ -336,6 +336,12 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(like_escape("a_b%c!d"), "a!_b!%c!!d");
+        assert_eq!(like_escape("712020:abc-1"), "712020:abc-1");
+    }
+
+    #[test]
     fn hashes_are_positive_and_spread() {
         let mut seen = std::collections::BTreeSet::new();
         for i in 0..10_000 {

@@ -35,8 +35,6 @@ use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;
 
-pub use super::FORMER_USER;
-
 /// Accounts per page: the most Atlassian's API takes in one request.
 pub const PAGE: usize = 90;
 
@@ -468,16 +466,5 @@ impl Column {
             rows: rows.rows_affected,
             done: true,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(like_escape("a_b%c!d"), "a!_b!%c!!d");
-        assert_eq!(like_escape("712020:abc-1"), "712020:abc-1");
     }
 }

@@ -49,7 +49,7 @@ use crate::{Error, ErrorCode};
 /// Attempts per request, the first included.
 pub const ATTEMPTS: u32 = 5;
 
-pub use super::pace::MAX_RETRY_AFTER_MS;
+use super::pace::MAX_RETRY_AFTER_MS;
 
 /// The most a request waits in total before the run gives up, in milliseconds.
 pub const MAX_TOTAL_WAIT_MS: u32 = 120_000;

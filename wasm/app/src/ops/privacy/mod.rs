@@ -319,7 +319,7 @@ pub async fn report(ctx: &Ctx, input: ReportInput) -> Result<ReportOutput, Error
                     state.former_users += 1;
                     run.pending.push(Pending {
                         source: run.source,
-                        label: format!("{}{}", index::privacy::FORMER_USER, state.former_users),
+                        label: format!("{}{}", index::FORMER_USER, state.former_users),
                         account: answer.account_id,
                     });
                 }

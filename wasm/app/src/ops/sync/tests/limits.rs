@@ -8,7 +8,8 @@ use jira_sim::{
 use serde_json::{json, Value as Json};
 
 use super::{assert_index_is_jira, later, sim, slices, NOW};
-use crate::jira::call::retry::{ATTEMPTS, MAX_RETRY_AFTER_MS, MAX_TOTAL_WAIT_MS};
+use crate::jira::call::pace::MAX_RETRY_AFTER_MS;
+use crate::jira::call::retry::{ATTEMPTS, MAX_TOTAL_WAIT_MS};
 use crate::testing::FakeHost;
 
 /// A job whose waits pass on the simulator's clock.
