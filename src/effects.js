@@ -291,7 +291,10 @@ export function sqlErrorCode(e) {
   // ERROR 1205) say to try again: `upstream`, as the local host classifies
   // them, not `limit` (the word "exceeded") nor `internal` (SQL_EXECUTION_ERROR).
   if (/try restarting transaction|deadlock found|lock wait timeout|\b1213\b|\b1205\b/i.test(text)) return 'upstream';
-  if (e?.code === 'QUERY_TIMED_OUT' || /timed? ?out|too large|exceed/i.test(text) || status === 413) return 'limit';
+  // A statement too slow or too big (TiDB: 'maximum statement execution time exceeded',
+  // 'Out Of Memory Quota!', '…exceeding the allowed memory limit…'): `limit`, which a
+  // report answers by reading a narrower range.
+  if (e?.code === 'QUERY_TIMED_OUT' || /timed? ?out|too large|exceed|out of memory quota/i.test(text) || status === 413) return 'limit';
   if (/duplicate entry|ER_DUP_ENTRY|\b1062\b/i.test(text)) return 'conflict';
   if (e?.code === 'SQL_EXECUTION_ERROR' || e?.code === 'INVALID_SQL_QUERY') return 'internal';
   return 'upstream';

@@ -104,6 +104,10 @@ describe('SQL statements', () => {
 
   test('failures map to the codes the local host gives', () => {
     assert.equal(effects.sqlErrorCode({ code: 'QUERY_TIMED_OUT', message: 'x' }), 'limit');
+    // TiDB's statement time and memory quota: a report reads a narrower range.
+    assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'Error 3024 (HY000): Query execution was interrupted, maximum statement execution time exceeded' }), 'limit');
+    assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'Error 8001 (HY000): Out Of Memory Quota![conn=42]' }), 'limit');
+    assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'Error 8175 (HY000): Your query has been cancelled due to exceeding the allowed memory limit for a single SQL query.' }), 'limit');
     assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: "Duplicate entry 'a' for key 'PRIMARY'" }), 'conflict');
     assert.equal(effects.sqlErrorCode({ code: 'SQL_EXECUTION_ERROR', message: 'You have an error in your SQL syntax' }), 'internal');
     assert.equal(effects.sqlErrorCode({ code: 'UNKNOWN_ERROR', message: 'x', responseDetails: { status: 503 } }), 'upstream');

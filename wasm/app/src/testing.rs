@@ -93,7 +93,12 @@ pub struct FakeHost {
     pub slept: Vec<u32>,
     /// Told of every wait, to move a simulated clock on by it.
     on_sleep: Option<Box<dyn FnMut(u32)>>,
+    /// Shown every statement's answer; may refuse it instead, as a database
+    /// refuses a statement that runs too long.
+    refuse_sql: Option<RefuseSql>,
 }
+
+type RefuseSql = Box<dyn FnMut(&SqlStatement, &SqlRows) -> Option<Error>>;
 
 impl FakeHost {
     /// A host acting for `account`, with a migrated, empty database and a Jira
@@ -113,7 +118,19 @@ impl FakeHost {
             batches: Vec::new(),
             slept: Vec::new(),
             on_sleep: None,
+            refuse_sql: None,
         }
+    }
+
+    /// Shows `refuse` every SQL statement with its answer, and answers the
+    /// error it returns instead (the statement's effects stay: a time-out
+    /// after a read has read).
+    pub fn refuse_sql(
+        mut self,
+        refuse: impl FnMut(&SqlStatement, &SqlRows) -> Option<Error> + 'static,
+    ) -> Self {
+        self.refuse_sql = Some(Box::new(refuse));
+        self
     }
 
     /// Calls `handler` with every wait the component asks for (after which
@@ -385,7 +402,13 @@ impl FakeHost {
 
     fn perform(&mut self, request: &Request) -> Answer {
         let outcome = match &request.effect {
-            Effect::Sql(statement) => Outcome::Sql(self.sql(statement)),
+            Effect::Sql(statement) => {
+                let answer = self.sql(statement);
+                Outcome::Sql(match (answer, &mut self.refuse_sql) {
+                    (Ok(rows), Some(refuse)) => refuse(statement, &rows).map_or(Ok(rows), Err),
+                    (answer, _) => answer,
+                })
+            }
             Effect::Jira(jira) => Outcome::Jira((self.jira)(jira)),
             Effect::Sleep(ms) => {
                 self.slept.push(*ms);

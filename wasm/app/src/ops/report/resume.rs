@@ -40,7 +40,7 @@ const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
 const VERSION: u32 = 1;
 
 /// Where a report stands: the offset span it reads, where its next read
-/// starts and how wide it is.
+/// starts and how wide it is, and how many worklogs a read aims at.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Position {
@@ -50,6 +50,11 @@ pub struct Position {
     pub from: i64,
     /// The next read's width, ms (at least 1).
     pub width: i64,
+    /// Worklogs a read aims at: [`super::run::WORKLOGS_PER_READ`], halved
+    /// each time the database refused a read (`limit`: too slow or too big).
+    /// A token written before it existed aims at the default.
+    #[serde(default = "super::run::default_aim")]
+    pub aim: u64,
 }
 
 /// What a continuation carries.

@@ -314,3 +314,82 @@ fn the_answer_says_when_the_index_is_incomplete() {
         json!(true)
     );
 }
+
+/// Worklogs a grouped read's answer counts (its `n` column), if `statement`
+/// is a grouped read of the report.
+fn grouped_worklogs(
+    statement: &crate::protocol::SqlStatement,
+    rows: &crate::protocol::SqlRows,
+) -> Option<i64> {
+    if !statement
+        .sql
+        .starts_with("SELECT COUNT(*) AS n, SUM(w.seconds)")
+    {
+        return None;
+    }
+    let n = rows.columns.iter().position(|c| c == "n")?;
+    Some(
+        rows.rows
+            .iter()
+            .filter_map(|row| match row.get(n) {
+                Some(crate::protocol::Value::Int(n)) => Some(*n),
+                _ => None,
+            })
+            .sum(),
+    )
+}
+
+#[test]
+fn a_read_the_database_refuses_as_too_slow_is_read_again_in_halves_and_the_answer_is_exact() {
+    let sim = generated();
+    let refusals = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = refusals.clone();
+    // As if every grouped read of more than 2,000 worklogs ran past Forge
+    // SQL's 5 s per SELECT.
+    let mut host = indexed(&sim).refuse_sql(move |statement, rows| {
+        let n = grouped_worklogs(statement, rows)?;
+        (n > 2_000).then(|| {
+            counted.set(counted.get() + 1);
+            Error::limit("the SQL statement ran longer than Forge SQL's limit of 5 s")
+        })
+    });
+    act(&mut host, &sim, Some("dave"));
+    let period = json!({"from": "2025-11-24", "to": "2026-11-23"});
+    for query in [
+        json!({"timeZone": "Europe/Berlin", "period": period, "groupBy": ["person", "week"],
+               "measures": ["seconds", "count"]}),
+        json!({"timeZone": "America/St_Johns", "period": period, "groupBy": ["project", "month"],
+               "format": "csv", "measures": ["seconds", "count"]}),
+    ] {
+        let reference = by_rows(&mut host, &query).unwrap();
+        let before = refusals.get();
+        let (answer, calls) = to_the_end(&mut host, &query, None).unwrap();
+        assert!(refusals.get() > before, "{query}: no read was refused");
+        assert!(calls > 1, "{query}: a refusal after a read ends the call");
+        assert_eq!(answer, reference, "{query}");
+    }
+}
+
+#[test]
+fn a_refusal_that_halving_does_not_cure_ends_the_report_with_the_databases_limit() {
+    let sim = generated();
+    let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = reads.clone();
+    // As Forge SQL refuses every statement once the installation's query time
+    // for the minute is spent.
+    let mut host = indexed(&sim).refuse_sql(move |statement, rows| {
+        grouped_worklogs(statement, rows)?;
+        counted.set(counted.get() + 1);
+        Some(Error::limit(
+            "the installation's SQL query time for this minute is spent",
+        ))
+    });
+    act(&mut host, &sim, Some("dave"));
+    let query = json!({"timeZone": "UTC", "period": {"from": "2025-11-24", "to": "2026-11-23"},
+                       "groupBy": ["person"]});
+    let e = host.run("report.run", query).unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::Limit);
+    assert!(e.message().contains("query time"), "{}", e.message());
+    // The first read and four halvings, then the error: no endless retries.
+    assert_eq!(reads.get(), 5);
+}

@@ -455,20 +455,41 @@ pub const GROUPS_PER_READ: usize = 20_000;
 const FIRST_READ_MS: i64 = 86_400_000;
 
 /// Worklogs one grouped read aims at: SQLite groups them in some 0.3 s, far
-/// inside Forge SQL's 5 s per SELECT.
-const WORKLOGS_PER_READ: u64 = 100_000;
+/// inside Forge SQL's 5 s per SELECT. A read the database refuses (`limit`:
+/// past 5 s, 16 MiB or 4 MiB) halves the aim from then on ([`Position::aim`]).
+pub const WORKLOGS_PER_READ: u64 = 100_000;
+
+/// The aim of a report's first read (the serde default of [`Position::aim`]).
+pub(super) fn default_aim() -> u64 {
+    WORKLOGS_PER_READ
+}
+
+/// The fewest worklogs a read aims at after refusals: below that, halving
+/// cannot be what the database minds.
+const MIN_AIM: u64 = 1_000;
+
+/// Refused reads one call reads again in halves before it gives up (with the
+/// database's `limit`): a refusal that halving does not cure (the per-minute
+/// query time of an installation) ends the report after a few quick tries.
+const SPLITS_PER_CALL: usize = 4;
+
+/// Whether the database refused a read for what it costs (Forge SQL's 5 s per
+/// SELECT, 16 MiB per query, 4 MiB per answer, and its per-minute query time,
+/// all `limit`), which a narrower read may cure.
+fn refused_for_size(e: &Error) -> bool {
+    e.code() == crate::ErrorCode::Limit
+}
 
 /// The next read's range after one of `width` ms found `counted`: aiming at
-/// half of [`GROUPS_PER_READ`] groups and at most [`WORKLOGS_PER_READ`]
-/// worklogs, growing at most 8 times, at least 1 ms.
-fn next_width(width: i64, counted: Counted) -> i64 {
+/// half of [`GROUPS_PER_READ`] groups and at most `aim` worklogs, growing at
+/// most 8 times, at least 1 ms.
+fn next_width(width: i64, counted: Counted, aim: u64) -> i64 {
     let width = i128::from(width);
     let by_groups = i128::try_from(GROUPS_PER_READ / 2)
         .unwrap_or(1)
         .saturating_mul(width)
         / i128::try_from(counted.groups.max(1)).unwrap_or(1);
-    let by_worklogs =
-        i128::from(WORKLOGS_PER_READ).saturating_mul(width) / i128::from(counted.worklogs.max(1));
+    let by_worklogs = i128::from(aim).saturating_mul(width) / i128::from(counted.worklogs.max(1));
     let wanted = by_groups.min(by_worklogs).min(width.saturating_mul(8));
     i64::try_from(wanted).unwrap_or(i64::MAX).max(1)
 }
@@ -521,7 +542,9 @@ pub const READS_PER_CALL: usize = 8;
 /// most `budget` reads: per span of one offset in the report's zone, ranges
 /// sized by [`next_width`], each read grouped by what the checks and the query
 /// read (`reads`) and the local day; a range with too many groups is split in
-/// halves. Each group is checked for the viewer as a worklog is, then counted
+/// halves, and so is a range the database refuses as too slow or too big
+/// (`limit`: the next call retries it when this one has read already, so a
+/// 5 s time-out costs no more than one call's budget). Each group is checked for the viewer as a worklog is, then counted
 /// with its worklogs ([`ReportBuilder::push_group`]): the result is the
 /// worklog-by-worklog one. Answers whether every span is read; `at` is where
 /// the next call goes on.
@@ -529,7 +552,8 @@ pub const READS_PER_CALL: usize = 8;
 /// # Errors
 ///
 /// The database's, Jira's and the core's errors; `limit` for a millisecond
-/// with more than [`GROUPS_PER_READ`] groups.
+/// with more than [`GROUPS_PER_READ`] groups, and the database's `limit`
+/// when [`SPLITS_PER_CALL`] halvings in a row did not cure it.
 #[allow(clippy::too_many_arguments)]
 async fn read_groups(
     ctx: &Ctx,
@@ -542,7 +566,7 @@ async fn read_groups(
     at: &mut Position,
     budget: usize,
 ) -> Result<bool, Error> {
-    let mut done = 0;
+    let (mut done, mut refusals, mut read_any) = (0, 0, false);
     while let Some(span) = spans.get(at.span) {
         at.from = at.from.max(span.start_ms);
         if at.from >= span.end_ms {
@@ -568,10 +592,29 @@ async fn read_groups(
             approval: reads.approval,
             day_offset_ms: reads.date.then_some(span.offset_ms),
         };
-        let Some((groups, counted)) = reader
+        let read = match reader
             .groups(ctx, viewer, &columns, &range, GROUPS_PER_READ)
-            .await?
-        else {
+            .await
+        {
+            Err(e) if refused_for_size(&e) && until.saturating_sub(from) > 1 => {
+                // Too slow or too big for the database: half the range, and
+                // half the worklogs from now on. A call that has read already
+                // leaves the retry to the next call's fresh time budget.
+                refusals += 1;
+                if refusals > SPLITS_PER_CALL {
+                    return Err(e);
+                }
+                at.width = until.saturating_sub(from) / 2;
+                at.aim = (at.aim / 2).max(MIN_AIM);
+                if read_any {
+                    return Ok(false);
+                }
+                continue;
+            }
+            other => other?,
+        };
+        read_any = true;
+        let Some((groups, counted)) = read else {
             if until.saturating_sub(from) <= 1 {
                 return Err(Error::limit(format!(
                     "more than {GROUPS_PER_READ} groups of worklogs started in one millisecond"
@@ -590,7 +633,7 @@ async fn read_groups(
                     .map_err(|e| core_error("", &e))?;
             }
         }
-        at.width = next_width(until.saturating_sub(from), counted);
+        at.width = next_width(until.saturating_sub(from), counted, at.aim);
         at.from = until;
     }
     Ok(true)
@@ -710,6 +753,7 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
                 span: 0,
                 from: instants.start.millis(),
                 width: FIRST_READ_MS,
+                aim: WORKLOGS_PER_READ,
             },
             0,
             None,
