@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable};
+use wasmtime::component::{Linker, ResourceAny, ResourceTable};
 use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
@@ -66,7 +66,9 @@ struct Compiled {
 }
 
 impl Runtime {
-    /// Compiles the component in the file at `path`.
+    /// Compiles the component in the file at `path`, or maps what an earlier
+    /// process compiled from the cache (`WORKLOGS_CACHE_DIR`, see
+    /// `docs/operations.md`).
     ///
     /// # Errors
     ///
@@ -79,7 +81,7 @@ impl Runtime {
                 path.display()
             ))
         })?;
-        Runtime::from_binary(&bytes, limits)
+        Runtime::compile(&bytes, limits, crate::precompiled::cache_dir().as_deref())
             .map_err(|err| Error::component(format!("{}: {err}", path.display())))
     }
 
@@ -91,11 +93,17 @@ impl Runtime {
     /// does not provide (anything beyond WASI 0.2), or it does not export the
     /// `worklogs` world.
     pub fn from_binary(bytes: &[u8], limits: Limits) -> Result<Runtime, Error> {
+        Runtime::compile(bytes, limits, None)
+    }
+
+    /// [`Runtime::from_binary`], mapping the compiled component from `cache`
+    /// when it holds it, and saving it there when not (`crate::precompiled`).
+    fn compile(bytes: &[u8], limits: Limits, cache: Option<&Path>) -> Result<Runtime, Error> {
         let mut config = Config::new();
         config.epoch_interruption(true);
         let engine = Engine::new(&config)
             .map_err(|err| Error::component(format!("cannot configure wasmtime: {err}")))?;
-        let component = Component::new(&engine, bytes)
+        let component = crate::precompiled::component(&engine, bytes, cache)
             .map_err(|err| Error::component(format!("cannot compile the component: {err}")))?;
         let mut linker = Linker::<State>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
