@@ -140,11 +140,12 @@ def test_a_full_sync_killed_at_random_moments_resumes_without_loss_or_duplicates
     for attempt in range(kills):
         before = index_count(db)
         process = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # Wait until this attempt writes (the component is compiled, the sync has resumed),
-        # then a seeded-random moment more, then SIGKILL.
+        # Wait until this attempt writes (the sync has resumed), then a seeded-random moment
+        # more, then SIGKILL. The whole import takes some 1.5 s here, so the first kill
+        # always lands within it.
         while process.poll() is None and index_count(db) <= before:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 1.5))
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.4))
         if process.poll() is not None:
             break  # finished before the kill: nothing left to interrupt
         process.send_signal(signal.SIGKILL)
@@ -391,6 +392,14 @@ def until_done(s, data, operation, payload, account="dave"):
     raise AssertionError(f"{operation} does not end")
 
 
+def sqlite_rows(db: Path, sql: str) -> list:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 def sqlite_count(db: Path, sql: str) -> int:
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
@@ -408,17 +417,20 @@ class Landed(list):
     ended = None
 
 
-def kill_at_random_moments(rng, start, progress, kills, spread):
+def kill_at_random_moments(rng, start, progress, kills, spread, after_progress=True):
     """Starts `start()` up to `kills` times; each is killed with SIGKILL a seeded-random moment
     (0 to `spread` s) after `progress()` grew in that attempt (so the kill lands while the job
-    writes, not while the component compiles). A job that ends before a kill lands is not
-    started again (that would begin it anew). The values of `progress()` after each kill."""
+    writes, not while the process starts), or, without `after_progress`, after the process
+    started (for a slice whose writes show only when it commits); then each attempt that ends
+    before its kill makes the next one's moment earlier. A job that ends before a kill lands is
+    not started again (that would begin it anew). The values of `progress()` after each kill."""
     landed = Landed()
     for _ in range(kills):
         before = progress()
         process = start()
         deadline = time.monotonic() + 300
-        while process.poll() is None and progress() <= before and time.monotonic() < deadline:
+        while (after_progress and process.poll() is None and progress() <= before
+               and time.monotonic() < deadline):
             time.sleep(0.005)
         time.sleep(rng.uniform(0.0, spread))
         if process.poll() is not None:
@@ -430,7 +442,8 @@ def kill_at_random_moments(rng, start, progress, kills, spread):
             if isinstance(answer, dict) and answer.get("more") is False:
                 landed.ended = answer
                 break  # the job ended before a kill landed: starting it again would begin anew
-            continue  # this slice finished before the kill: the next one is killed
+            spread *= 0.6
+            continue  # this slice finished before the kill: the next one is killed sooner
         process.send_signal(signal.SIGKILL)
         process.communicate()
         landed.append(progress())
@@ -538,7 +551,7 @@ def fill_saved_reports(db: Path, n: int):
 
 def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_restore(tmp_path):
     """The app-data backup, as the scheduled job makes it (`backup.create {kind: scheduled}`),
-    over 20,000 saved reports (some 7 MB: several slices of 3 MB, parts of 700 KB), killed with
+    over 40,000 saved reports (some 14 MB: several slices of 3 MB, parts of 700 KB), killed with
     SIGKILL at seeded-random moments after a part landed, then run until it ends: the archive is
     complete, every part verifies, and it holds exactly the rows an uninterrupted archive of the
     same data holds (none lost, none twice). Then `backup.restore.run` of that archive, after the
@@ -554,7 +567,7 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
         imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, "--data", str(data)],
                                   env=ENV, capture_output=True, text=True, timeout=900)
         assert imported.returncode == 0, imported.stderr
-        fill_saved_reports(db, 60_000 if LONG else 20_000)
+        fill_saved_reports(db, 100_000 if LONG else 40_000)
         reference = tmp_path / "reference"
         subprocess.run(["cp", "-a", str(data), str(reference)], check=True)
 
@@ -563,8 +576,10 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
 
         scheduled = {"kind": "scheduled"}
         expected = until_done(s, reference, "backup.create", scheduled)
+        # A slice takes some 0.2 s here (the compiled component is cached): kills soon after
+        # a part lands.
         landed = kill_at_random_moments(
-            rng, lambda: call(s, data, "backup.create", scheduled), parts, 10 if LONG else 4, 0.4)
+            rng, lambda: call(s, data, "backup.create", scheduled), parts, 10 if LONG else 4, 0.1)
         assert landed, f"seed {SEED}: no kill landed during the backup"
         made = landed.ended or until_done(s, data, "backup.create", scheduled)
         archive = made["archive"]
@@ -595,8 +610,10 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
         restore_input = {"archive": archive}
         reports = lambda: sqlite_count(db, "SELECT COUNT(*) FROM saved_reports WHERE name <> 'changed'")
         landed = kill_at_random_moments(
-            # The restore loads fast (a few hundred ms here): kills soon after its rows appear.
-            rng, lambda: call(s, data, "backup.restore.run", restore_input), reports, 10 if LONG else 4, 0.05)
+            # A slice takes some 0.2 s here and its rows show only when it commits: kills
+            # within a slice's time after each start.
+            rng, lambda: call(s, data, "backup.restore.run", restore_input), reports, 10 if LONG else 6, 0.25,
+            after_progress=False)
         assert landed, f"seed {SEED}: no kill landed during the restore of the archive"
         restored = landed.ended or until_done(s, data, "backup.restore.run", restore_input)
         assert restored["verified"], restored
@@ -605,5 +622,43 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
         # The audit log as archived, then the restore's own entry, once.
         assert now["audit_log"][:-1] == archived["audit_log"], f"seed {SEED}: the audit log differs"
         assert now["audit_log"][-1][1] == "backup.restore", now["audit_log"][-3:]
+
+        # `backup.prune`, the retention's job, over 480 scheduled archives a day apart (a
+        # manifest and two parts of 40 KB each), killed while it deletes (one statement an
+        # archive, paced at 150 a second: some 3 s), then run until it ends. It keeps exactly
+        # what an uninterrupted prune of the same archives keeps, and each kept one whole.
+        synthetic = plant_scheduled_archives(db, 480)
+        plant_scheduled_archives(reference / "worklogs.sqlite", 480)
+        until_done(s, reference, "backup.prune", {})
+        left = lambda where: sqlite_rows(
+            where, "SELECT archive, COUNT(*) FROM backup_parts WHERE archive LIKE 's%' GROUP BY archive")
+        pruned = lambda: synthetic - len(left(db))
+        landed = kill_at_random_moments(rng, lambda: call(s, data, "backup.prune", {}), pruned, 4, 0.5)
+        assert landed, f"seed {SEED}: no kill landed during the prune"
+        assert 0 < landed[0] < synthetic, landed
+        landed.ended or until_done(s, data, "backup.prune", {})
+        kept = left(db)
+        assert kept == left(reference / "worklogs.sqlite"), f"seed {SEED}, kills after {landed} pruned"
+        assert 7 < len(kept) < synthetic and all(n == 3 for _, n in kept), kept
     finally:
         s.stop()
+
+
+def plant_scheduled_archives(db: Path, n: int) -> int:
+    """`n` complete scheduled archives `s0000`…, a day apart from half a day ago back, straight
+    into the app's storage; answers `n`."""
+    conn = sqlite3.connect(db)
+    try:
+        installation = conn.execute("SELECT installation FROM settings LIMIT 1").fetchone()[0]
+        day, newest, rows = 86_400_000, now_ms() - 43_200_000, []
+        for d in range(n):
+            archive, created = f"s{d:04d}", newest - d * day
+            rows.append((installation, archive, 0, "manifest.json", "scheduled", created, 0, 2, "x", "{}"))
+            for seq in (1, 2):
+                rows.append((installation, archive, seq, f"part-{seq}", "scheduled", created, 100, 40_000,
+                             "x", "y" * 40_000))
+        conn.executemany("INSERT INTO backup_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.commit()
+    finally:
+        conn.close()
+    return n
