@@ -22,7 +22,7 @@ test: setup-test component test-build ui check
 	$(MAKE) node-test
 	$(MAKE) ui-test
 	python3 -m pytest -q tests/python
-	bash fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_BUILD=--dev bash fuzz/run.sh $(FUZZ_SECONDS)
 
 ## node-test: the Forge adapter, manifest and lint checks, bundling, and the
 ## cross-host scenarios on the jco-transpiled component in Node with MariaDB

@@ -4,7 +4,7 @@
 
 // The host's integration-test helpers (the component, hosts on temporary data
 // directories), shared rather than copied.
-#[path = "../../host/tests/common/mod.rs"]
+#[path = "../../host/tests/all/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

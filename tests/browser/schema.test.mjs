@@ -1,7 +1,7 @@
 // The operation contract (wit/operations.schema.json) against the running local
 // host: its operations are exactly the component's, and real answers match their
 // output schemas, with no unknown fields. (cargo test checks every scenario step's
-// input and output against it too: host/tests/common/contract.rs.)
+// input and output against it too: host/tests/all/common/contract.rs.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadSchema, validate } from '../../ui/scripts/schema-lib.mjs';

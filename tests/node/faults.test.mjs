@@ -1,7 +1,7 @@
 // The fault matrix on the Forge adapter: the jco-transpiled component in Node,
 // driven by src/ as Forge drives it, with the real @forge/api and @forge/sql over
 // the stand-in runtime (shims/forge-runtime.mjs) that sends Jira requests to the
-// simulator and SQL to MariaDB. host/tests/faults.rs runs the same matrix on
+// simulator and SQL to MariaDB. host/tests/all/faults.rs runs the same matrix on
 // wasmtime over SQLite (docs/reliability.md, "Fault injection at every effect").
 //
 // For every operation that writes: a run without faults counts its SQL

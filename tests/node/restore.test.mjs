@@ -5,7 +5,7 @@
 // resolver call, as the admin page does). Afterwards the index and report.run
 // equal the state before, the deactivated author's worklogs are the app's copies
 // counted for them (asUser(accountId) refused, so the app wrote them), and a
-// second run changes nothing. The wasmtime half is host/tests/restore.rs.
+// second run changes nothing. The wasmtime half is host/tests/all/restore.rs.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 //! The sign-in rules that need no authorization server: the state's binding
 //! and single use, the sessions' expiry and their CSRF token, the cookies'
 //! attributes. The whole flow against the simulator is in
-//! `host/tests/signin.rs`.
+//! `host/tests/all/signin.rs`.
 
 use super::*;
 use crate::sql::Sqlite;

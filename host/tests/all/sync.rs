@@ -6,12 +6,12 @@
 //!
 //! `scripts/mariadb.sh start` starts a private MariaDB and prints its URL.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use common::{int, query, text};
+use crate::common::{int, query, text};
 use mysql::prelude::Queryable;
 use serde_json::{json, Value as Json};
 use worklogs_host::protocol::{Answer, Context, EntryPoint, Request};

@@ -2,9 +2,9 @@
 //! only by members and by people who may edit all worklogs (and the app), in
 //! every route that returns worklogs.
 
-mod common;
+use crate::common;
 
-use common::{Client, Who};
+use crate::common::{Client, Who};
 use serde_json::{json, Value};
 
 const PEOPLE: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];

@@ -3,14 +3,14 @@
 //! simulator: one fresh world and one empty database per scenario. Every failing
 //! step is reported, with what was expected and what came back.
 //!
-//! `SCENARIO=text cargo test --release -p worklogs-host --test scenarios` runs only
+//! `SCENARIO=text cargo test --release -p worklogs-host --test all -- scenarios::` runs only
 //! the scenarios whose file name contains `text`; `SCENARIOS_DIR=dir` runs the
 //! scenarios of another directory.
 //!
 //! Every step that succeeds is also checked against the operation contract
 //! (`wit/operations.schema.json`): its input and its result ([`contract`]).
 
-mod common;
+use crate::common;
 #[path = "common/contract.rs"]
 mod contract;
 

@@ -1,9 +1,9 @@
 //! Atlassian's personal data reporting API (`POST /app/report-accounts`) and
 //! the `/sim/accounts/{who}` switch that closes or updates accounts.
 
-mod common;
+use crate::common;
 
-use common::{Client, Who};
+use crate::common::{Client, Who};
 use serde_json::{json, Value};
 
 const REPORT: &str = "/app/report-accounts";

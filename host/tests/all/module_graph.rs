@@ -1,7 +1,7 @@
-//! No two modules of the simulator import each other in a loop (the rule is
+//! No two modules of the host import each other in a loop (the rule is
 //! written at the top of the shared check).
 
-#[path = "../../tests/rust/module_graph.rs"]
+#[path = "../../../tests/rust/module_graph.rs"]
 mod module_graph;
 
 #[test]

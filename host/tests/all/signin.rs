@@ -4,7 +4,7 @@
 //! refresh token's rotation, the personal access key's revocation, the
 //! person's own credential).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! simulator stands in for the site (it takes HTTP Basic auth with an
 //! account's e-mail address as the user name).
 
-mod common;
+use crate::common;
 
 use worklogs_host::{App, Config, JiraTarget};
 

@@ -9,14 +9,14 @@
 //! `sync.incremental`, or the same call again for a setting) leaves the index
 //! equal to Jira's worklogs, nothing lost or doubled, and the setting as
 //! saved. The bounded test runs the first positions of each kind; the ignored
-//! one every position: `cargo test --release -p worklogs-host --test faults --
-//! --ignored --nocapture`.
+//! one every position: `cargo test --release -p worklogs-host --test all --
+//! --ignored --nocapture faults::`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::{int, query, text};
+use crate::common::{int, query, text};
 use serde_json::{json, Value as Json};
 use worklogs_host::faults::{Counts, Fault, FaultPlan, Faulty, Target};
 use worklogs_host::protocol::{Context, EntryPoint, ErrorCode, TaskError};

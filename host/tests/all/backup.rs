@@ -9,12 +9,12 @@
 //!   mapping: B's reports (saved reports, rates by person and project) equal
 //!   A's once B's ids are mapped back.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use common::query;
+use crate::common::query;
 use mysql::prelude::Queryable;
 use serde_json::{json, Value as Json};
 use worklogs_host::protocol::{EntryPoint, Value};

@@ -1,9 +1,9 @@
 //! Estimate arithmetic and worklog validation over HTTP, step by step on the
 //! clean issue ALPHA-2 (a Task with an original estimate of 1d = 8h).
 
-mod common;
+use crate::common;
 
-use common::Client;
+use crate::common::Client;
 use serde_json::json;
 
 const H: i64 = 3600;

@@ -2,13 +2,12 @@
 //! the spec declares for it and a body that matches the spec's schema; every
 //! route the simulator serves exists in the spec.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use common::spec::{normalize, Spec};
-use common::{Client, Resp, Who, HOST};
+use crate::common::spec::{normalize, Spec};
+use crate::common::{Client, Resp, Who, HOST};
 use serde_json::{json, Value};
 
 /// Calls the simulator and validates every answer.

@@ -3,9 +3,8 @@
 //! to reporters and assignees shows each person the project's issues they
 //! reported or are assigned, in every route that returns issues or worklogs.
 
-mod common;
 
-use common::{Client, Who};
+use crate::common::{Client, Who};
 use serde_json::{json, Value};
 
 /// The ids of the issues `who` finds with `jql`.

@@ -4,7 +4,7 @@
 //!
 //! These tests name no operation: they take the component's own list.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,8 +1,7 @@
 //! Permissions per demo person, as `docs/demo-world.md` lays them out.
 
-mod common;
 
-use common::{Client, Who};
+use crate::common::{Client, Who};
 use serde_json::{json, Value};
 
 /// (alias, display name, time zone, groups besides jira-users)

@@ -1,12 +1,11 @@
 //! The worklog change feeds, bulk reads, JQL paging, properties, fault
 //! injection, statistics, the clock, and serving over real TCP.
 
-mod common;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use common::{Client, Who, NOW_MS};
+use crate::common::{Client, Who, NOW_MS};
 use jira_sim::{spawn, Fault, Sim, World};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

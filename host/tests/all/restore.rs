@@ -7,12 +7,12 @@
 //! Jira holds every worklog again (the deactivated author's as the app's,
 //! naming them), and a second run changes nothing. Prints the restore rate.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use common::{int, query, text};
+use crate::common::{int, query, text};
 use mysql::prelude::Queryable;
 use serde_json::{json, Value as Json};
 use worklogs_host::protocol::EntryPoint;

@@ -1,12 +1,11 @@
 //! The data generator: deterministic from the seed, true to the demo world's
 //! rules, and fast enough for a million worklogs.
 
-mod common;
 
 use std::time::Instant;
 
+use crate::common::{Client, Who};
 use chrono::{DateTime, Datelike, Weekday};
-use common::{Client, Who};
 use jira_sim::{GenOptions, Sim, World};
 use serde_json::Value;
 
