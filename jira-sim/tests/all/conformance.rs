@@ -2,7 +2,6 @@
 //! the spec declares for it and a body that matches the spec's schema; every
 //! route the simulator serves exists in the spec.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 

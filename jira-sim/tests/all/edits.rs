@@ -2,7 +2,6 @@
 //! custom fields, permissions), the facts tests compare with, the generated
 //! attributes and custom fields, and the in-process client.
 
-
 use crate::common::{demo_sim as sim, send_json, NOW_MS};
 use jira_sim::{Caller, InProcess, Sim, World};
 use serde_json::{json, Value};

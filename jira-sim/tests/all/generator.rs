@@ -1,7 +1,6 @@
 //! The data generator: deterministic from the seed, true to the demo world's
 //! rules, and fast enough for a million worklogs.
 
-
 use std::time::Instant;
 
 use crate::common::{Client, Who};

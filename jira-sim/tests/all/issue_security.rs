@@ -3,7 +3,6 @@
 //! to reporters and assignees shows each person the project's issues they
 //! reported or are assigned, in every route that returns issues or worklogs.
 
-
 use crate::common::{Client, Who};
 use serde_json::{json, Value};
 

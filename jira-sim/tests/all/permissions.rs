@@ -1,6 +1,5 @@
 //! Permissions per demo person, as `docs/demo-world.md` lays them out.
 
-
 use crate::common::{Client, Who};
 use serde_json::{json, Value};
 

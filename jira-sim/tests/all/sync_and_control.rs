@@ -1,7 +1,6 @@
 //! The worklog change feeds, bulk reads, JQL paging, properties, fault
 //! injection, statistics, the clock, and serving over real TCP.
 
-
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
