@@ -544,10 +544,10 @@ pub const READS_PER_CALL: usize = 8;
 /// read (`reads`) and the local day; a range with too many groups is split in
 /// halves, and so is a range the database refuses as too slow or too big
 /// (`limit`: the next call retries it when this one has read already, so a
-/// 5 s time-out costs no more than one call's budget). Each group is checked for the viewer as a worklog is, then counted
-/// with its worklogs ([`ReportBuilder::push_group`]): the result is the
-/// worklog-by-worklog one. Answers whether every span is read; `at` is where
-/// the next call goes on.
+/// 5 s time-out costs no more than one call's budget). Each group is checked
+/// for the viewer as a worklog is, then counted with its worklogs
+/// ([`ReportBuilder::push_group`]): the result is the worklog-by-worklog one.
+/// Answers whether every span is read; `at` is where the next call goes on.
 ///
 /// # Errors
 ///
