@@ -40,7 +40,12 @@ const KEEP: usize = 4;
 
 /// The cache directory from the environment, if any.
 pub fn cache_dir() -> Option<PathBuf> {
-    let from = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    cache_dir_from(|name| std::env::var_os(name))
+}
+
+/// [`cache_dir`] from the variables `var` answers.
+fn cache_dir_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let from = |name: &str| var(name).filter(|v| !v.is_empty());
     match from(CACHE_ENV) {
         Some(dir) if dir == "off" => None,
         Some(dir) => Some(PathBuf::from(dir)),
@@ -261,12 +266,20 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_can_be_turned_off() {
-        // The variable is read here only: set and cleared within this test.
-        std::env::set_var(CACHE_ENV, "off");
-        assert_eq!(cache_dir(), None);
-        std::env::set_var(CACHE_ENV, "/some/where");
-        assert_eq!(cache_dir(), Some(PathBuf::from("/some/where")));
-        std::env::remove_var(CACHE_ENV);
+    fn the_cache_is_where_the_environment_says_or_off() {
+        let with = |vars: &'static [(&str, &str)]| {
+            cache_dir_from(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.into()))
+        };
+        assert_eq!(with(&[(CACHE_ENV, "off"), ("HOME", "/h")]), None);
+        assert_eq!(with(&[(CACHE_ENV, "/c")]), Some(PathBuf::from("/c")));
+        assert_eq!(
+            with(&[("XDG_CACHE_HOME", "/x"), ("HOME", "/h")]),
+            Some(PathBuf::from("/x/worklogs"))
+        );
+        assert_eq!(
+            with(&[(CACHE_ENV, ""), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.cache/worklogs"))
+        );
+        assert_eq!(with(&[]), None);
     }
 }

@@ -2,12 +2,12 @@
 //! written at the top of the shared check).
 
 #[path = "../../../tests/rust/module_graph.rs"]
-mod module_graph;
+mod graph;
 
 #[test]
 fn modules_do_not_import_each_other_in_a_loop() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    if let Err(loops) = module_graph::check(&src) {
+    if let Err(loops) = graph::check(&src) {
         panic!("{loops}");
     }
 }
