@@ -428,7 +428,7 @@ def kill_at_random_moments(rng, start, progress, kills, spread, after_progress=T
     for _ in range(kills):
         before = progress()
         process = start()
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 60
         while (after_progress and process.poll() is None and progress() <= before
                and time.monotonic() < deadline):
             time.sleep(0.005)
