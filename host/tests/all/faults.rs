@@ -12,38 +12,21 @@
 //! one every position: `cargo test --release -p worklogs-host --test all --
 //! --ignored --nocapture faults::`.
 
-use crate::common;
-
 use std::collections::BTreeMap;
 
 use crate::common::{int, query, text};
+use crate::engines::{sim, start_app};
 use serde_json::{json, Value as Json};
 use worklogs_host::faults::{Counts, Fault, FaultPlan, Faulty, Target};
 use worklogs_host::protocol::{Context, EntryPoint, ErrorCode, TaskError};
 use worklogs_host::sync::run_slices;
-use worklogs_host::{App, Config, JiraTarget, Limits};
+use worklogs_host::App;
 
 /// A host on the in-process simulator (seed 1, 1537 worklogs), imported.
 async fn imported_app() -> (App, tempfile::TempDir) {
-    let data = tempfile::tempdir().expect("a temporary directory");
-    let config = Config {
-        data_dir: data.path().to_path_buf(),
-        installation: "local".into(),
-        jira: JiraTarget::Demo { seed: 1 },
-    };
-    let runtime = common::runtime_with(Limits {
-        invocation_budget: std::time::Duration::from_secs(900),
-        ..Limits::default()
-    });
-    let app = App::start_on(runtime, config, None)
-        .await
-        .unwrap_or_else(|err| panic!("the host does not start: {err}"));
+    let (app, data) = start_app(None).await;
     sync(&app).await;
     (app, data)
-}
-
-fn sim(app: &App) -> &jira_sim::Sim {
-    app.demo().expect("the simulator").sim()
 }
 
 /// Runs `sync.incremental` to its end, past the feeds' quiet minute.
@@ -858,17 +841,7 @@ async fn every_write_survives_a_fault_at_each_of_its_effects() {
 /// fail the run).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_import_finishes_under_jiras_rate_limits() {
-    let data = tempfile::tempdir().expect("a temporary directory");
-    let config = Config {
-        data_dir: data.path().to_path_buf(),
-        installation: "local".into(),
-        jira: JiraTarget::Demo { seed: 1 },
-    };
-    let runtime = common::runtime_with(Limits {
-        invocation_budget: std::time::Duration::from_secs(900),
-        ..Limits::default()
-    });
-    let app = App::start_on(runtime, config, None).await.unwrap();
+    let (app, _data) = start_app(None).await;
     let limits = jira_sim::RateLimits {
         quota: Some(jira_sim::Quota {
             points: 1000,

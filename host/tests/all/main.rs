@@ -7,6 +7,7 @@
 //! all -- faults::`.
 
 mod common;
+mod engines;
 
 mod backup;
 mod cloud;

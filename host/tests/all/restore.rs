@@ -7,69 +7,15 @@
 //! Jira holds every worklog again (the deactivated author's as the app's,
 //! naming them), and a second run changes nothing. Prints the restore rate.
 
-use crate::common;
-
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use crate::common::{int, query, text};
-use mysql::prelude::Queryable;
+use crate::engines::{engines, sim, start_app};
 use serde_json::{json, Value as Json};
 use worklogs_host::protocol::EntryPoint;
 use worklogs_host::sync::run_slices;
-use worklogs_host::{App, Config, JiraTarget, Limits};
-
-fn mysql_url() -> Option<String> {
-    match std::env::var("WORKLOGS_TEST_MYSQL_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set but WORKLOGS_TEST_MYSQL_URL is not: start MariaDB with `scripts/mariadb.sh start`"
-            );
-            eprintln!(
-                "WORKLOGS_TEST_MYSQL_URL is not set: the MariaDB half of this test is skipped"
-            );
-            None
-        }
-    }
-}
-
-fn engines(test: &str) -> Vec<Option<String>> {
-    let mut out = vec![None];
-    if let Some(base) = mysql_url() {
-        let name = format!("worklogs_{test}_{}", std::process::id());
-        let mut admin = mysql::Conn::new(mysql::Opts::from_url(&base).expect("a MySQL URL"))
-            .unwrap_or_else(|err| panic!("cannot reach {base}: {err}"));
-        admin
-            .query_drop(format!("DROP DATABASE IF EXISTS {name}"))
-            .and_then(|()| admin.query_drop(format!("CREATE DATABASE {name}")))
-            .expect("a test database");
-        out.push(Some(format!("{}/{name}", base.trim_end_matches('/'))));
-    }
-    out
-}
-
-async fn start_app(database: Option<&str>) -> (App, tempfile::TempDir) {
-    let data = tempfile::tempdir().expect("a temporary directory");
-    let config = Config {
-        data_dir: data.path().to_path_buf(),
-        installation: "local".into(),
-        jira: JiraTarget::Demo { seed: 1 },
-    };
-    let runtime = common::runtime_with(Limits {
-        invocation_budget: std::time::Duration::from_secs(900),
-        ..Limits::default()
-    });
-    let app = App::start_on(runtime, config, database)
-        .await
-        .unwrap_or_else(|err| panic!("the host does not start: {err}"));
-    (app, data)
-}
-
-fn sim(app: &App) -> &jira_sim::Sim {
-    app.demo().expect("the simulator").sim()
-}
+use worklogs_host::App;
 
 /// A worklog's content, without its id and update time (a recreated worklog
 /// has new ones): issue, project, author, started, seconds, visibility,
