@@ -393,3 +393,12 @@ fn a_refusal_that_halving_does_not_cure_ends_the_report_with_the_databases_limit
     // The first read and four halvings, then the error: no endless retries.
     assert_eq!(reads.get(), 5);
 }
+
+#[test]
+fn a_carried_aim_stays_within_what_a_read_may_cost() {
+    use super::run::{carried_aim, WORKLOGS_PER_READ};
+    // A continuation's hash does not stop its caller from editing it.
+    assert_eq!(carried_aim(u64::MAX), WORKLOGS_PER_READ);
+    assert_eq!(carried_aim(0), 1_000);
+    assert_eq!(carried_aim(25_000), 25_000);
+}

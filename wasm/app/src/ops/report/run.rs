@@ -473,10 +473,18 @@ const MIN_AIM: u64 = 1_000;
 /// query time of an installation) ends the report after a few quick tries.
 const SPLITS_PER_CALL: usize = 4;
 
+/// The aim a continuation carries, within [`MIN_AIM`] and
+/// [`WORKLOGS_PER_READ`]: its hash guards against damage, not against its
+/// caller, and an aim past the default would make reads that cost the whole
+/// installation's query time (0 would crawl a millisecond a read).
+pub(super) fn carried_aim(aim: u64) -> u64 {
+    aim.clamp(MIN_AIM, WORKLOGS_PER_READ)
+}
+
 /// Whether the database refused a read for what it costs (Forge SQL's 5 s per
 /// SELECT, 16 MiB per query, 4 MiB per answer, and its per-minute query time,
 /// all `limit`), which a narrower read may cure.
-fn refused_for_size(e: &Error) -> bool {
+fn refused_for_cost(e: &Error) -> bool {
     e.code() == crate::ErrorCode::Limit
 }
 
@@ -596,7 +604,7 @@ async fn read_groups(
             .groups(ctx, viewer, &columns, &range, GROUPS_PER_READ)
             .await
         {
-            Err(e) if refused_for_size(&e) && until.saturating_sub(from) > 1 => {
+            Err(e) if refused_for_cost(&e) && until.saturating_sub(from) > 1 => {
                 // Too slow or too big for the database: half the range, and
                 // half the worklogs from now on. A call that has read already
                 // leaves the retry to the next call's fresh time budget.
@@ -747,7 +755,15 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let report_zone = query.zone();
     let spans = offset_spans(report_zone, instants).map_err(|e| core_error("", &e))?;
     let (mut at, calls, report_state, chart_state) = match carried {
-        Some(c) => (c.at, c.calls, Some(c.report), c.chart),
+        Some(c) => (
+            Position {
+                aim: carried_aim(c.at.aim),
+                ..c.at
+            },
+            c.calls,
+            Some(c.report),
+            c.chart,
+        ),
         None => (
             Position {
                 span: 0,
