@@ -13,7 +13,8 @@
 //! - A session is a random id (256 bits) in a cookie; only its SHA-256 is
 //!   stored, with the account, a per-session CSRF token and the expiry.
 //! - The person's tokens are stored per account (the latest sign-in's, so a
-//!   personal access key can act for its owner between sign-ins) and never
+//!   personal access key can act for its owner between sign-ins), sealed
+//!   with a key derived from the OAuth app's secret ([`seal`]), and never
 //!   leave the server. An access token about to expire is refreshed with the
 //!   refresh token, which Atlassian rotates: the new one replaces it. A refused
 //!   refresh ends the person's sessions and deletes the tokens.
@@ -41,6 +42,9 @@ use crate::limits::Limits;
 use crate::protocol::{ErrorCode, SqlRows, SqlStatement, TaskError, Value};
 use crate::sql::{perform, Database};
 use crate::Error;
+
+mod seal;
+use seal::{Field, Seal};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "worklogs_session";
@@ -207,7 +211,8 @@ struct Resource {
     url: String,
 }
 
-/// What a code is exchanged for: the tokens and the site's REST API base.
+/// A person's tokens and their site's REST API base: what a code is
+/// exchanged for, and what is stored for them.
 pub struct Grant {
     access: String,
     refresh: Option<String>,
@@ -246,6 +251,8 @@ pub struct SignIn {
     pending: Mutex<HashMap<String, Pending>>,
     /// One refresh at a time: a rotated refresh token is good for one use.
     refreshing: tokio::sync::Mutex<()>,
+    /// The tokens' seal at rest.
+    seal: Seal,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -341,6 +348,7 @@ impl SignIn {
             .build()
             .map_err(|err| Error::io(format!("cannot set up the HTTP client: {err}")))?;
         Ok(SignIn {
+            seal: Seal::new(&config.client_secret),
             config,
             client,
             http,
@@ -504,16 +512,7 @@ impl SignIn {
                 .unwrap_or(i64::MAX / 2_000)
                 .saturating_mul(1000),
         );
-        store
-            .put_tokens(
-                account,
-                &grant.access,
-                grant.refresh.as_deref(),
-                grant.expires_ms,
-                &grant.api_base,
-                now_ms,
-            )
-            .await?;
+        store.put_tokens(&self.seal, account, grant, now_ms).await?;
         let session = Session {
             account: account.to_owned(),
             display_name: display_name.to_owned(),
@@ -566,7 +565,7 @@ impl SignIn {
         account: &str,
         now_ms: i64,
     ) -> Result<Bearer, TaskError> {
-        let tokens = store.tokens(account).await?.ok_or_else(|| {
+        let tokens = store.tokens(&self.seal, account).await?.ok_or_else(|| {
             refused(format!(
                 "account {account:?} has not signed in to this server: sign in (/auth/login) so it can act for you"
             ))
@@ -577,7 +576,7 @@ impl SignIn {
         let _one_at_a_time = self.refreshing.lock().await;
         // Another request may have refreshed while this one waited.
         let tokens = store
-            .tokens(account)
+            .tokens(&self.seal, account)
             .await?
             .ok_or_else(|| refused(format!("account {account:?} has signed out")))?;
         if tokens.expires_ms - REFRESH_MARGIN_MS > now_ms {
@@ -609,18 +608,16 @@ impl SignIn {
         let rotated = answer
             .refresh_token()
             .map_or(refresh, |r| r.secret().clone());
-        let expires_ms = now_ms.saturating_add(lifetime_ms(answer.expires_in()));
+        let renewed = Grant {
+            access,
+            refresh: Some(rotated),
+            expires_ms: now_ms.saturating_add(lifetime_ms(answer.expires_in())),
+            api_base: tokens.api_base,
+        };
         store
-            .put_tokens(
-                account,
-                &access,
-                Some(&rotated),
-                expires_ms,
-                &tokens.api_base,
-                now_ms,
-            )
+            .put_tokens(&self.seal, account, &renewed, now_ms)
             .await?;
-        Bearer::new(&tokens.api_base, access)
+        renewed.bearer()
     }
 }
 
@@ -657,14 +654,6 @@ fn token_error<E: std::error::Error>(
             TaskError::upstream(format!("the token request failed: {what}"))
         }
     }
-}
-
-/// A person's stored tokens.
-struct Tokens {
-    access: String,
-    refresh: Option<String>,
-    expires_ms: i64,
-    api_base: String,
 }
 
 /// The sessions and tokens of one installation in its database.
@@ -704,11 +693,9 @@ impl<'a> Store<'a> {
 
     async fn put_tokens(
         &self,
+        seal: &Seal,
         account: &str,
-        access: &str,
-        refresh: Option<&str>,
-        expires_ms: i64,
-        api_base: &str,
+        grant: &Grant,
         now_ms: i64,
     ) -> Result<(), TaskError> {
         self.run(vec![
@@ -722,10 +709,23 @@ impl<'a> Store<'a> {
                 vec![
                     self.inst(),
                     Value::Text(account.into()),
-                    Value::Text(access.into()),
-                    refresh.map_or(Value::Null, |r| Value::Text(r.into())),
-                    Value::Int(expires_ms),
-                    Value::Text(api_base.into()),
+                    Value::Text(seal.seal(
+                        self.installation,
+                        account,
+                        Field::Access,
+                        &grant.access,
+                    )?),
+                    match &grant.refresh {
+                        Some(refresh) => Value::Text(seal.seal(
+                            self.installation,
+                            account,
+                            Field::Refresh,
+                            refresh,
+                        )?),
+                        None => Value::Null,
+                    },
+                    Value::Int(grant.expires_ms),
+                    Value::Text(grant.api_base.clone()),
                     Value::Int(now_ms),
                 ],
             ),
@@ -734,7 +734,15 @@ impl<'a> Store<'a> {
         Ok(())
     }
 
-    async fn tokens(&self, account: &str) -> Result<Option<Tokens>, TaskError> {
+    /// `account`'s tokens; none when they have not signed in.
+    ///
+    /// # Errors
+    ///
+    /// `forbidden` when the stored tokens do not open with `seal` (the OAuth
+    /// app's secret changed, the row was copied or damaged, or it was stored
+    /// unsealed by an older version): they are deleted and the person's
+    /// sessions end, so they sign in again.
+    async fn tokens(&self, seal: &Seal, account: &str) -> Result<Option<Grant>, TaskError> {
         let rows = self
             .run(vec![statement(
                 "SELECT access_token, refresh_token, access_expires_ms, api_base \
@@ -742,9 +750,35 @@ impl<'a> Store<'a> {
                 vec![self.inst(), Value::Text(account.into())],
             )])
             .await?;
-        Ok(rows.first().and_then(|r| r.rows.first()).map(|row| Tokens {
-            access: text(row.first()),
-            refresh: Some(text(row.get(1))).filter(|r| !r.is_empty()),
+        let Some(row) = rows.first().and_then(|r| r.rows.first()) else {
+            return Ok(None);
+        };
+        let access = seal.open(
+            self.installation,
+            account,
+            Field::Access,
+            &text(row.first()),
+        );
+        let refresh = match row.get(1) {
+            None | Some(Value::Null) => Some(None),
+            Some(stored) => seal
+                .open(
+                    self.installation,
+                    account,
+                    Field::Refresh,
+                    &text(Some(stored)),
+                )
+                .map(Some),
+        };
+        let (Some(access), Some(refresh)) = (access, refresh) else {
+            self.forget(account).await?;
+            return Err(refused(format!(
+                "the stored sign-in of account {account:?} cannot be read (the OAuth app's secret changed, or the database was altered): sign in again (/auth/login)"
+            )));
+        };
+        Ok(Some(Grant {
+            access,
+            refresh,
             expires_ms: int(row.get(2)).unwrap_or_default(),
             api_base: text(row.get(3)),
         }))

@@ -147,3 +147,90 @@ fn cookies_are_http_only_lax_and_secure_over_https() {
     assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
     assert_eq!(cookie(&headers, LOGIN_COOKIE), None);
 }
+
+#[tokio::test]
+async fn tokens_are_sealed_at_rest_and_unreadable_ones_end_the_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits::default();
+    let database = Sqlite::open(dir.path(), &limits).unwrap();
+    let store = Store::new(&database, &limits, "local");
+    let signin = signin();
+    let far = i64::MAX / 4;
+    let grant = |access: &str, refresh: Option<&str>| Grant {
+        access: access.into(),
+        refresh: refresh.map(Into::into),
+        expires_ms: far,
+        api_base: "http://127.0.0.1:9".into(),
+    };
+    let a = grant("access-a", Some("refresh-a"));
+    store
+        .put_tokens(&signin.seal, "acc-a", &a, 1)
+        .await
+        .unwrap();
+    let b = grant("access-b", None);
+    store
+        .put_tokens(&signin.seal, "acc-b", &b, 1)
+        .await
+        .unwrap();
+    let session = Session {
+        account: "acc-a".into(),
+        display_name: "A".into(),
+        csrf: random_hex(32).unwrap(),
+        expires_ms: far,
+    };
+    let id = random_hex(32).unwrap();
+    store.put_session(&id, &session, 1).await.unwrap();
+
+    // The database holds no token in the clear.
+    let raw = store
+        .run(vec![statement(
+            "SELECT access_token, refresh_token FROM _signin_tokens ORDER BY account",
+            vec![],
+        )])
+        .await
+        .unwrap();
+    let raw: Vec<(String, String)> = raw[0]
+        .rows
+        .iter()
+        .map(|r| (text(r.first()), text(r.get(1))))
+        .collect();
+    for (access, refresh) in &raw {
+        assert!(
+            access.starts_with("v1.") && !access.contains("access"),
+            "{raw:?}"
+        );
+        assert!(!refresh.contains("refresh"), "{raw:?}");
+    }
+    // With the key, they read back.
+    let tokens = store.tokens(&signin.seal, "acc-a").await.unwrap().unwrap();
+    assert_eq!(tokens.access, "access-a");
+    assert_eq!(tokens.refresh.as_deref(), Some("refresh-a"));
+    let tokens = store.tokens(&signin.seal, "acc-b").await.unwrap().unwrap();
+    assert_eq!((tokens.access.as_str(), tokens.refresh), ("access-b", None));
+    assert!(store.tokens(&signin.seal, "acc-c").await.unwrap().is_none());
+
+    // A's sealed access token copied into B's row does not act for B: B's
+    // tokens are deleted and B signs in again.
+    store
+        .run(vec![statement(
+            "UPDATE _signin_tokens SET access_token = ? WHERE account = 'acc-b'",
+            vec![Value::Text(raw[0].0.clone())],
+        )])
+        .await
+        .unwrap();
+    let err = store.tokens(&signin.seal, "acc-b").await.err().unwrap();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    assert!(err.message.contains("sign in again"), "{err:?}");
+    assert!(store.tokens(&signin.seal, "acc-b").await.unwrap().is_none());
+
+    // Another client secret (rotated, or a stolen database elsewhere) reads
+    // nothing, and A's sessions end with their tokens.
+    let mut config = signin.config.clone();
+    config.client_secret = "rotated".into();
+    let rotated = SignIn::new(config, "http://127.0.0.1:9").unwrap();
+    let err = rotated.credential(&store, "acc-a", 2).await.err().unwrap();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    assert!(err.message.contains("cannot be read"), "{err:?}");
+    assert_eq!(store.session(&id, 2).await.unwrap(), None);
+    assert!(store.tokens(&signin.seal, "acc-a").await.unwrap().is_none());
+}
