@@ -180,29 +180,78 @@ pub fn first_column<C: FromIterator<i64>>(rows: &SqlRows) -> C {
 /// Ids per `IN (…)` list of a read by ids.
 const IDS_PER_STATEMENT: usize = 1000;
 
+/// How many times [`read_by_ids`] halves its statements' `IN` lists (and
+/// [`dict::texts_of_kind`] its pages) when the database refuses an answer as
+/// too large: 1,000 ids become 31. The widest
+/// row such a read returns is a dictionary entry (a `TEXT` of at most 65,535
+/// bytes, its id and kind), so 31 rows make under 2 MiB, half of Forge SQL's
+/// 4 MiB response limit: a statement refused at that size is refused for
+/// something else (its time, the installation's per-minute budget), and its
+/// error is the answer.
+const HALVINGS: u32 = 5;
+
 /// Reads rows for ids in chunks of [`IDS_PER_STATEMENT`], all in one batch:
 /// `sql` has `{ids}` where the placeholders go and `{limit}` where the
 /// chunk's size goes, and takes the site first.
 ///
+/// Bounded by bytes as well as by count: a chunk whose answer the database
+/// refuses (`limit`: past the response size) is read again in halves, up to
+/// [`HALVINGS`] times, so a read of long dictionary entries (label sets,
+/// attribute sets) succeeds in smaller statements instead of failing. The
+/// rows come in the order of the chunks.
+///
 /// # Errors
 ///
-/// The database's errors.
+/// The database's errors; `limit` when a chunk of the smallest size is
+/// still refused.
 pub(crate) async fn read_by_ids(
     ctx: &Ctx,
     sql: &str,
     site: i64,
     ids: &[i64],
 ) -> Result<Vec<Vec<Value>>, Error> {
-    let reads = ids.chunks(IDS_PER_STATEMENT).map(|chunk| {
+    let read = |chunk: &[i64]| {
         let text = sql
             .replace("{ids}", &placeholders(chunk.len()))
             .replace("{limit}", &chunk.len().to_string());
         let mut params = vec![Value::Int(site)];
         params.extend(chunk.iter().map(|&id| Value::Int(id)));
         async move { ctx.sql(&text, params).await }
-    });
-    let answers = futures::future::try_join_all(reads).await?;
-    Ok(answers.into_iter().flat_map(|rows| rows.rows).collect())
+    };
+    // Each chunk by where it starts in `ids`, so the rows keep their order.
+    let mut read_rows: std::collections::BTreeMap<usize, Vec<Vec<Value>>> = Default::default();
+    let mut pending: Vec<(usize, &[i64])> = ids
+        .chunks(IDS_PER_STATEMENT)
+        .enumerate()
+        .map(|(n, chunk)| (n * IDS_PER_STATEMENT, chunk))
+        .collect();
+    let mut halvings = 0;
+    while !pending.is_empty() {
+        let answers = futures::future::join_all(pending.iter().map(|(_, chunk)| read(chunk))).await;
+        let mut again = Vec::new();
+        for ((start, chunk), answer) in pending.into_iter().zip(answers) {
+            match answer {
+                Ok(answer) => {
+                    read_rows.insert(start, answer.rows);
+                }
+                Err(e)
+                    if e.code() == crate::ErrorCode::Limit
+                        && chunk.len() > 1
+                        && halvings < HALVINGS =>
+                {
+                    let (first, second) = chunk.split_at(chunk.len() / 2);
+                    again.push((start, first));
+                    again.push((start + first.len(), second));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !again.is_empty() {
+            halvings += 1;
+        }
+        pending = again;
+    }
+    Ok(read_rows.into_values().flatten().collect())
 }
 
 /// Rows per multi-row statement.

@@ -122,10 +122,10 @@ impl Continuation {
     }
 }
 
-/// The site's attribute keys (from the attribute sets the index holds), for
+/// The site's attribute keys (from every attribute set the index holds), for
 /// the export's `attr_<key>` columns.
 pub(super) async fn attribute_keys(ctx: &Ctx, site: i64) -> Result<Vec<String>, Error> {
-    let texts = index::dict::texts_of_kind(ctx, site, Kind::Attributes, 1000).await?;
+    let texts = index::dict::texts_of_kind(ctx, site, Kind::Attributes).await?;
     let mut keys = BTreeSet::new();
     for text in &texts {
         keys.extend(attributes(Some(text)).1.into_keys());
