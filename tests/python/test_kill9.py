@@ -5,7 +5,8 @@
   slices, killed with SIGKILL at seeded-random moments while it is writing (after the index has
   grown in that attempt), started again each time, then let finish. The index must then hold
   exactly the simulator's worklog ids (no loss, no duplicates) and `sync.verify` over the last
-  62 days must find no difference.
+  62 days must find no difference. On SQLite and on MariaDB (`scripts/mariadb.sh`, a database of
+  its own), where a killed client's open transaction is the server's to roll back.
 - A large export: `export.run` through `worklogs serve`, a piece at a time; at seeded-random
   pieces the server is killed with SIGKILL while it answers, started again, and the same
   continuation sent again. The pieces, joined, must be byte for byte the export of an
@@ -40,6 +41,7 @@ import threading
 import time
 from base64 import b64decode
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -130,36 +132,92 @@ def index_count(db: Path) -> int:
         return 0  # not migrated yet, or busy: try again
 
 
-def test_a_full_sync_killed_at_random_moments_resumes_without_loss_or_duplicates(sim, tmp_path):
+class SqliteIndex:
+    """The index in a data directory's SQLite file."""
+
+    def __init__(self, data: Path):
+        self.data, self.db = data, data / "worklogs.sqlite"
+        self.args = ["--data", str(data)]
+
+    def count(self) -> int:
+        return index_count(self.db)
+
+    def ids(self) -> list:
+        conn = sqlite3.connect(self.db)
+        try:
+            return [row[0] for row in conn.execute("SELECT id FROM worklogs")]
+        finally:
+            conn.close()
+
+
+class MariadbIndex:
+    """The index in a MariaDB database of its own (`scripts/mariadb.sh`), read with Debian's
+    client. A context manager: the database is dropped at the end."""
+
+    def __init__(self, name: str):
+        try:
+            server = subprocess.run(["bash", str(ROOT / "scripts/mariadb.sh"), "start"], check=True,
+                                    capture_output=True, text=True, timeout=600).stdout.split()[-1]
+        except (subprocess.SubprocessError, OSError, IndexError) as err:
+            if os.environ.get("CI"):
+                pytest.fail(f"MariaDB did not start: {err}")
+            pytest.skip(f"MariaDB did not start: {err}")
+        u = urlparse(server)
+        self.client = ["mariadb", "-h", u.hostname, "-P", str(u.port), "-u", u.username,
+                       f"-p{u.password}", "--batch", "--skip-column-names"]
+        self.name = name
+        self.sql(f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")
+        self.args = ["--database", server.rstrip("/") + "/" + name]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.sql(f"DROP DATABASE IF EXISTS {self.name}")
+
+    def sql(self, sql: str, database: str = "") -> list:
+        out = subprocess.run(self.client + ([database] if database else []) + ["-e", sql],
+                             check=True, capture_output=True, text=True, timeout=60).stdout
+        return [line.split("\t") for line in out.splitlines()]
+
+    def count(self) -> int:
+        try:
+            return int(self.sql("SELECT COUNT(*) FROM worklogs", self.name)[0][0])
+        except (subprocess.CalledProcessError, IndexError, ValueError):
+            return 0  # not migrated yet: try again
+
+    def ids(self) -> list:
+        return [int(row[0]) for row in self.sql("SELECT id FROM worklogs", self.name)]
+
+
+def full_sync_killed_at_random_moments(sim, index, poll):
+    """The full sync into `index`, killed at seeded-random moments while it writes, resumed,
+    then finished with `--verify`: the index holds exactly Jira's worklogs."""
     rng = random.Random(SEED)
-    data = tmp_path / "data"
-    db = data / "worklogs.sqlite"
-    command = [str(WORKLOGS), "sync", "--full", "--jira-sim", sim.url, "--data", str(data),
+    command = [str(WORKLOGS), "sync", "--full", "--jira-sim", sim.url, *index.args,
                "--input", json.dumps({"maxWorklogs": 1000, "parallel": 1})]
     kills, mid_import = 10 if LONG else 3, []
     for attempt in range(kills):
-        before = index_count(db)
+        before = index.count()
         process = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Wait until this attempt writes (the sync has resumed), then a seeded-random moment
         # more, then SIGKILL. The whole import takes some 1.5 s here, so the first kill
         # always lands within it.
-        while process.poll() is None and index_count(db) <= before:
-            time.sleep(0.005)
+        while process.poll() is None and index.count() <= before:
+            time.sleep(poll)
         time.sleep(rng.uniform(0.0, 0.4))
         if process.poll() is not None:
             break  # finished before the kill: nothing left to interrupt
         process.send_signal(signal.SIGKILL)
         process.wait()
-        mid_import.append(index_count(db))
+        mid_import.append(index.count())
     assert mid_import, f"seed {SEED}: no kill landed during the import (the world is too small)"
     finished = subprocess.run(command + ["--verify", "--from", "2026-09-24", "--to", "2026-11-24"],
                               env=ENV, capture_output=True, text=True, timeout=900)
     assert finished.returncode == 0, f"seed {SEED}: {finished.stderr}"
 
     theirs = sim.worklog_ids()
-    conn = sqlite3.connect(db)
-    ours = [row[0] for row in conn.execute("SELECT id FROM worklogs")]
-    conn.close()
+    ours = index.ids()
     assert len(ours) == len(set(ours)), f"seed {SEED}: duplicate rows"
     assert set(ours) == theirs, (
         f"seed {SEED}, kills at {mid_import} rows: missing {sorted(theirs - set(ours))[:10]}, "
@@ -169,6 +227,16 @@ def test_a_full_sync_killed_at_random_moments_resumes_without_loss_or_duplicates
     verify = json.loads(finished.stdout[finished.stdout.rindex("\n{", 0, len(finished.stdout) - 2) + 1:])
     assert verify["driftCount"] == 0, f"seed {SEED}: {verify}"
     assert verify["indexWorklogs"] == verify["jiraWorklogs"] > 0, verify
+
+
+def test_a_full_sync_killed_at_random_moments_resumes_without_loss_or_duplicates(sim, tmp_path):
+    full_sync_killed_at_random_moments(sim, SqliteIndex(tmp_path / "data"), poll=0.005)
+
+
+def test_a_full_sync_into_mariadb_killed_at_random_moments_resumes_without_loss_or_duplicates(sim):
+    with MariadbIndex(f"kill9_sync_{os.getpid()}") as index:
+        # Each look is a client process (some 10 ms): look less often.
+        full_sync_killed_at_random_moments(sim, index, poll=0.02)
 
 
 class Server:

@@ -1,6 +1,7 @@
 """The load test's short version (`bench/load.py`, docs/reliability.md): 5 people for
-5 seconds against `worklogs serve` on SQLite with the simulator, the incremental sync running
-every 2 seconds. It checks that no request failed and the report's shape, never a speed.
+5 seconds against `worklogs serve` with the simulator, the incremental sync running every
+2 seconds, on SQLite and on MariaDB (`scripts/mariadb.sh`, a database of its own). It checks
+that no request failed and the report's shape, never a speed.
 
 Needs the built `worklogs`, `jira-sim` and component (`make component && cargo build --release
 -p worklogs-cli -p jira-sim`; `make test` builds them); set WORKLOGS, JIRA_SIM to use others.
@@ -9,7 +10,9 @@ Needs the built `worklogs`, `jira-sim` and component (`make component && cargo b
 import importlib.util
 import json
 import os
+import subprocess
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -35,18 +38,18 @@ def built_or_skip():
         pytest.skip(f"not built: {missing}")
 
 
-def test_a_short_load_has_no_error_and_reports_every_figure(tmp_path):
-    built_or_skip()
+def short_load(tmp_path, database=None):
+    """The short load's figures, checked for no error and every figure."""
     out = tmp_path / "load.json"
     code = load_module().main([
         "--people", "5", "--seconds", "5", "--max-requests", "5000", "--worklogs", "5000",
         "--sync-every", "2", "--json", str(out),
         "--worklogs-bin", str(WORKLOGS), "--jira-sim-bin", str(JIRA_SIM),
-    ])
+    ] + (["--database", database] if database else []))
     report = json.loads(out.read_text())
     assert report["errors"] == {"count": 0, "samples": []}, report["errors"]
     assert code == 0
-    assert report["people"] == 5 and report["database"] == "sqlite"
+    assert report["people"] == 5
     assert 0 < report["requests"] <= 5000
     assert set(report["operations"]) == {"worklog.list", "worklog.log", "worklog.update",
                                          "timesheet.week", "report.run", "export.run"}
@@ -60,6 +63,36 @@ def test_a_short_load_has_no_error_and_reports_every_figure(tmp_path):
     # The sync ran during the load and none of its runs failed.
     assert report["sync"]["incremental_finished_during_run"] is True
     assert report["sync"]["errors"] == 0
+    return report
+
+
+def test_a_short_load_has_no_error_and_reports_every_figure(tmp_path):
+    built_or_skip()
+    assert short_load(tmp_path)["database"] == "sqlite"
+
+
+def mariadb(url, sql):
+    """Runs `sql` on the server of `url` with Debian's client."""
+    u = urlparse(url)
+    subprocess.run(["mariadb", "-h", u.hostname, "-P", str(u.port), "-u", u.username,
+                    f"-p{u.password}", "-e", sql], check=True, timeout=60)
+
+
+def test_the_same_short_load_on_mariadb_has_no_error(tmp_path):
+    built_or_skip()
+    try:
+        server = subprocess.run(["bash", str(ROOT / "scripts/mariadb.sh"), "start"], check=True,
+                                capture_output=True, text=True, timeout=600).stdout.split()[-1]
+    except (subprocess.SubprocessError, OSError, IndexError) as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"MariaDB did not start: {err}")
+        pytest.skip(f"MariaDB did not start: {err}")
+    name = f"load_short_{os.getpid()}"
+    mariadb(server, f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")
+    try:
+        assert short_load(tmp_path, server.rstrip("/") + "/" + name)["database"] == "mariadb"
+    finally:
+        mariadb(server, f"DROP DATABASE IF EXISTS {name}")
 
 
 def test_it_refuses_a_target_that_is_not_loopback(capsys):
