@@ -41,5 +41,5 @@ pub mod result;
 
 pub use engine::{BuilderState, ReportBuilder, Worklog};
 pub use query::{Dimension, Filter, Measure, ReportQuery, Resolution, TimeAxis, TimeFormat};
-pub use reads::{offset_spans, OffsetSpan, Reads};
+pub use reads::{offset_spans, DateRead, OffsetSpan, Reads};
 pub use result::{GroupRow, KeyValue, ReportResult, Values};

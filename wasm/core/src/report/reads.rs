@@ -11,10 +11,13 @@
 //!
 //! [`offset_spans`] splits a period into spans of one UTC offset in the report's
 //! zone, so that within a span a worklog's local day is integer arithmetic on
-//! its start instant (`(started + offset) - (started + offset) % 86400000`).
+//! its start instant (`(started + offset) - (started + offset) % 86400000`),
+//! and so is its local week ([`DateRead::Week`]): when a weekly time axis is
+//! all that reads the date, a read keys by the week and forms about a fifth as
+//! many groups.
 
-use super::query::{Dimension, Measure, ReportQuery};
-use crate::calendar::{Instant, InstantRange, Zone};
+use super::query::{Dimension, Measure, ReportQuery, TimeAxis};
+use crate::calendar::{Instant, InstantRange, WeekStart, Zone};
 use crate::error::Error;
 use crate::rounding::{RoundMode, Target};
 
@@ -35,14 +38,42 @@ pub struct Reads {
     pub labels: bool,
     /// The worklog's attributes (billable and the others, as one set).
     pub attributes: bool,
-    /// The local date of the start (the time axis, rates, the day chart).
-    pub date: bool,
+    /// The local date of the start (the time axis, rates, the day chart),
+    /// as finely as they need it.
+    pub date: DateRead,
     /// Each worklog's own seconds (a per-worklog rounding rule).
     pub each_seconds: bool,
     /// The author's approval period holding the start (the approval state:
     /// a group is then within one stored period of its author, so that its
     /// earliest start has the state of each of its worklogs).
     pub approval: bool,
+}
+
+/// How finely a report reads the local date of a worklog's start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateRead {
+    /// Not at all.
+    #[default]
+    None,
+    /// Only the local week starting on this day: what a weekly time axis
+    /// reads. Worklogs of one local week count alike for it.
+    Week(WeekStart),
+    /// The local day: a daily or monthly axis, the day chart, rates (chosen
+    /// by date) and the approval state (by the author's period).
+    Day,
+}
+
+impl DateRead {
+    /// What both need: the finer of the two (a day when their weeks start on
+    /// different days).
+    #[must_use]
+    pub fn union(self, other: DateRead) -> DateRead {
+        match (self, other) {
+            (DateRead::None, read) | (read, DateRead::None) => read,
+            (DateRead::Week(a), DateRead::Week(b)) if a == b => DateRead::Week(a),
+            _ => DateRead::Day,
+        }
+    }
 }
 
 impl Reads {
@@ -57,7 +88,7 @@ impl Reads {
             components: self.components || other.components,
             labels: self.labels || other.labels,
             attributes: self.attributes || other.attributes,
-            date: self.date || other.date,
+            date: self.date.union(other.date),
             each_seconds: self.each_seconds || other.each_seconds,
             approval: self.approval || other.approval,
         }
@@ -73,7 +104,11 @@ impl Reads {
             attributes: filter.billable.is_some()
                 || !filter.attributes.is_empty()
                 || query.has(Measure::BillableSeconds),
-            date: query.time_axis().is_some(),
+            date: match query.time_axis() {
+                None => DateRead::None,
+                Some(TimeAxis::Week) => DateRead::Week(query.week_start()),
+                Some(TimeAxis::Day | TimeAxis::Month) => DateRead::Day,
+            },
             ..Reads::default()
         };
         if filter.approval_states.is_some() {
@@ -83,7 +118,7 @@ impl Reads {
             // Rates are chosen by person, project, attributes and local date.
             reads.author = true;
             reads.attributes = true;
-            reads.date = true;
+            reads.date = DateRead::Day;
         }
         let rule = query.rounding();
         if rule.target() == Target::PerWorklog && rule.mode() != RoundMode::None {
@@ -135,7 +170,7 @@ impl Dimension {
             // the author's zone.
             Dimension::Approval => Reads {
                 author: true,
-                date: true,
+                date: DateRead::Day,
                 approval: true,
                 ..none
             },

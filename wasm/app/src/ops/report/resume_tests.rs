@@ -152,7 +152,14 @@ fn an_unfinished_answer_shows_the_part_read_so_far() {
                        "groupBy": ["person"], "readsPerCall": 1});
     let first = host.run("report.run", query.clone()).unwrap();
     assert_eq!(first["more"], json!(true));
-    assert_eq!(first["progress"]["done"], json!(1), "{}", first["progress"]);
+    // The first read (a day) found nothing, and the site's first worklog
+    // starts on 2026-05-24: the days before it are read.
+    assert_eq!(
+        first["progress"]["done"],
+        json!(23),
+        "{}",
+        first["progress"]
+    );
     assert_eq!(first["progress"]["total"], json!(207));
     // The chart covers the whole period, zeros for what is not read yet.
     assert_eq!(first["chart"].as_array().unwrap().len(), 207);
@@ -401,4 +408,55 @@ fn a_carried_aim_stays_within_what_a_read_may_cost() {
     assert_eq!(carried_aim(u64::MAX), WORKLOGS_PER_READ);
     assert_eq!(carried_aim(0), 1_000);
     assert_eq!(carried_aim(25_000), 25_000);
+}
+
+/// A grouped read's range (`w.started >= ? AND w.started < ?`) and the
+/// worklogs it counted, if `statement` is one.
+fn grouped_range(
+    statement: &crate::protocol::SqlStatement,
+    rows: &crate::protocol::SqlRows,
+) -> Option<(i64, i64, i64)> {
+    let n = grouped_worklogs(statement, rows)?;
+    let at = statement.sql.find("w.started >= ? AND w.started < ?")?;
+    let first = statement.sql[..at].matches('?').count();
+    match (statement.params.get(first), statement.params.get(first + 1)) {
+        (Some(crate::protocol::Value::Int(from)), Some(crate::protocol::Value::Int(until))) => {
+            Some((*from, *until, n))
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn a_period_that_begins_long_before_the_first_worklog_meets_it_with_a_narrow_read() {
+    let sim = generated();
+    let reads = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = reads.clone();
+    let mut host = indexed(&sim).refuse_sql(move |statement, rows| {
+        if let Some(read) = grouped_range(statement, rows) {
+            seen.borrow_mut().push(read);
+        }
+        None
+    });
+    act(&mut host, &sim, Some("dave"));
+    let first = host.query("SELECT MIN(started) FROM worklogs")[0][0].clone();
+    let crate::protocol::Value::Int(first) = first else {
+        panic!("no worklog: {first:?}");
+    };
+    // Six years with nothing, then the site's history.
+    let query = json!({"timeZone": "Europe/Berlin", "groupBy": ["person", "week"],
+                       "format": "csv", "period": {"from": "2020-01-01", "to": "2026-12-31"}});
+    let reference = by_rows(&mut host, &query).unwrap();
+    reads.borrow_mut().clear();
+    let (answer, _) = to_the_end(&mut host, &query, None).unwrap();
+    assert_eq!(answer, reference);
+    let reads = reads.borrow();
+    // The read that finds the first worklogs starts at the first worklog:
+    // the empty years were stepped over, not read in ever wider ranges.
+    let (from, until, _) = *reads.iter().find(|(_, _, n)| *n > 0).unwrap();
+    assert_eq!(from, first, "{reads:?}");
+    assert!(until - from <= 8 * 86_400_000, "{reads:?}");
+    // A handful of empty reads, one per offset span at most and the first.
+    let empty = reads.iter().filter(|(_, _, n)| *n == 0).count();
+    assert!(empty <= 16, "{empty} empty reads: {reads:?}");
 }

@@ -61,6 +61,9 @@ pub struct Counted {
     pub groups: usize,
     /// Worklogs in them.
     pub worklogs: u64,
+    /// Whether the database was asked (not when the viewer may see no
+    /// project or no author at all).
+    pub asked: bool,
 }
 
 /// What stands for a visibility that cannot be resolved: no visibility
@@ -332,6 +335,16 @@ impl Reader {
         Ok(seen)
     }
 
+    /// The earliest start at or after `from` of any worklog of the site,
+    /// whoever may see it ([`index::report::next_start`]).
+    ///
+    /// # Errors
+    ///
+    /// The database's errors.
+    pub async fn next_start(&self, ctx: &Ctx, from: i64) -> Result<Option<i64>, Error> {
+        index::report::next_start(ctx, self.site, from).await
+    }
+
     /// Reads the groups SQL forms of the worklogs started in `range`
     /// ([`index::report::group_page`], keyed by `columns`), keeps those the
     /// viewer may see (each group is alike in everything the checks look at:
@@ -417,6 +430,7 @@ impl Reader {
                 .iter()
                 .map(|r| u64::try_from(r.count).unwrap_or(0))
                 .sum(),
+            asked: true,
         };
         Ok(Some((out, counted)))
     }

@@ -16,8 +16,8 @@ use worklogs_core::export::csv::CsvOptions;
 use worklogs_core::export::{ExportFormat, ExportOptions};
 use worklogs_core::money::{Money, RateTable};
 use worklogs_core::report::{
-    offset_spans, BuilderState, Dimension, GroupRow, KeyValue, Measure, OffsetSpan, Reads,
-    ReportBuilder, ReportQuery, ReportResult, Resolution, TimeAxis, Values,
+    offset_spans, BuilderState, DateRead, Dimension, GroupRow, KeyValue, Measure, OffsetSpan,
+    Reads, ReportBuilder, ReportQuery, ReportResult, Resolution, TimeAxis, Values,
 };
 
 use super::export::format_of;
@@ -598,7 +598,11 @@ async fn read_groups(
             attributes: reads.attributes,
             each_seconds: reads.each_seconds,
             approval: reads.approval,
-            day_offset_ms: reads.date.then_some(span.offset_ms),
+            day_offset_ms: (reads.date != DateRead::None).then_some(span.offset_ms),
+            week: match reads.date {
+                DateRead::Week(start) => Some(start),
+                DateRead::None | DateRead::Day => None,
+            },
         };
         let read = match reader
             .groups(ctx, viewer, &columns, &range, GROUPS_PER_READ)
@@ -643,6 +647,17 @@ async fn read_groups(
         }
         at.width = next_width(until.saturating_sub(from), counted, at.aim);
         at.from = until;
+        if counted.asked && counted.worklogs == 0 {
+            // Nothing here: when the site has no worklog at all before some
+            // later start (one index seek, whoever may see it), go on from
+            // there. The width keeps what the empty reads taught (they grow it at most 8 times a read), so a
+            // period that begins months before a site's first worklog does
+            // not meet its dense part with a range sized for emptiness.
+            match reader.next_start(ctx, until).await? {
+                None => at.span = spans.len(),
+                Some(next) => at.from = at.from.max(next),
+            }
+        }
     }
     Ok(true)
 }

@@ -695,5 +695,45 @@ fn approval_states_filter_and_group() {
     let reads = crate::report::Reads::of(&query(
         r#"{"timeZone": "UTC", "filter": {"approvalStates": ["approved"]}}"#,
     ));
-    assert!(reads.author && reads.date && reads.approval);
+    assert!(reads.author && reads.approval);
+    assert_eq!(reads.date, crate::report::DateRead::Day);
+}
+
+#[test]
+fn a_weekly_axis_alone_reads_the_week_and_anything_finer_the_day() {
+    use crate::calendar::WeekStart;
+    use crate::report::{DateRead, Reads};
+    let date = |json: &str| Reads::of(&query(json)).date;
+    assert_eq!(
+        date(r#"{"timeZone": "UTC", "groupBy": ["person", "week"]}"#),
+        DateRead::Week(WeekStart::Monday)
+    );
+    assert_eq!(
+        date(r#"{"timeZone": "UTC", "weekStart": "sunday", "groupBy": ["week"]}"#),
+        DateRead::Week(WeekStart::Sunday)
+    );
+    assert_eq!(
+        date(r#"{"timeZone": "UTC", "groupBy": ["person"]}"#),
+        DateRead::None
+    );
+    for finer in [
+        r#"{"timeZone": "UTC", "groupBy": ["person", "day"]}"#,
+        r#"{"timeZone": "UTC", "groupBy": ["person", "month"]}"#,
+        // Rates are chosen by the date.
+        r#"{"timeZone": "UTC", "groupBy": ["person", "week"], "measures": ["seconds", "cost"]}"#,
+        // The approval state is the author's period's.
+        r#"{"timeZone": "UTC", "groupBy": ["approvalState", "week"]}"#,
+        r#"{"timeZone": "UTC", "groupBy": ["week"], "filter": {"approvalStates": ["approved"]}}"#,
+    ] {
+        assert_eq!(date(finer), DateRead::Day, "{finer}");
+    }
+    let monday = DateRead::Week(WeekStart::Monday);
+    assert_eq!(monday.union(DateRead::None), monday);
+    assert_eq!(DateRead::None.union(monday), monday);
+    assert_eq!(monday.union(monday), monday);
+    assert_eq!(
+        monday.union(DateRead::Week(WeekStart::Saturday)),
+        DateRead::Day
+    );
+    assert_eq!(monday.union(DateRead::Day), DateRead::Day);
 }
