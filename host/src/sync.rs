@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use crate::host::Host;
-use crate::protocol::{EntryPoint, TaskError};
+use crate::protocol::{EntryPoint, ErrorCode, TaskError};
 
 /// Progress as an operation reports it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -96,7 +96,24 @@ pub async fn run_slices(
     for _ in 0..max_slices {
         let ctx = host.context(EntryPoint::Job, None);
         let started = Instant::now();
-        let text = host.run(&ctx, operation, input).await?;
+        let mut waits = 0;
+        let text = loop {
+            match host.run(&ctx, operation, input).await {
+                // The installation's SQL query time for the minute is spent
+                // (a large import on a fast database): as Forge's queue
+                // delivers a failed job's event again later, wait until the
+                // minute refills and run the slice again. A slice resumes
+                // from its checkpoint, so running it again is safe.
+                Err(e) if e.code == ErrorCode::Limit && waits < REFILL_WAITS => {
+                    let Some(wait) = refill_wait(host, &ctx.installation) else {
+                        return Err(e);
+                    };
+                    waits += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                answer => break answer?,
+            }
+        };
         let slice = parse(&text, started.elapsed())?;
         on_slice(&slice);
         let more = slice.more;
@@ -108,6 +125,18 @@ pub async fn run_slices(
     Err(TaskError::limit(format!(
         "{operation} still had more to do after {max_slices} slices; run it again to continue"
     )))
+}
+
+/// How many times one slice waits for the minute's query time to refill.
+const REFILL_WAITS: usize = 3;
+
+/// How long to wait before a slice refused for `installation`'s spent
+/// minute of query time runs again (none when that is not why).
+fn refill_wait(host: &Host, installation: &str) -> Option<Duration> {
+    host.effects()
+        .quotas()
+        .refill_in(installation)
+        .map(|wait| wait + Duration::from_millis(50))
 }
 
 #[cfg(test)]

@@ -211,6 +211,28 @@ impl Quotas {
         usage.time.push_back((now, took));
     }
 
+    /// How long until `installation` may run statements again, when its
+    /// query time for the minute is spent (none when it is not): until
+    /// enough of the minute's batches leave the window to bring the rest
+    /// under the budget.
+    pub fn refill_in(&self, installation: &str) -> Option<Duration> {
+        let now = Instant::now();
+        let mut all = self.usage.lock().unwrap_or_else(|e| e.into_inner());
+        let usage = all.entry(installation.to_owned()).or_default();
+        usage.forget_before(now);
+        let mut spent = usage.spent();
+        if spent < self.per_minute {
+            return None;
+        }
+        for (at, took) in &usage.time {
+            spent = spent.saturating_sub(*took);
+            if spent < self.per_minute {
+                return Some(MINUTE.saturating_sub(now.duration_since(*at)));
+            }
+        }
+        Some(MINUTE)
+    }
+
     /// The query time `installation` spent in the last minute.
     pub fn spent(&self, installation: &str) -> Duration {
         let now = Instant::now();
@@ -260,6 +282,11 @@ mod tests {
             "another installation"
         );
         assert_eq!(quotas.spent("a"), Duration::from_millis(120));
+        // It refills when the first batch leaves the minute: in just under
+        // a minute; nothing to wait for another installation.
+        let wait = quotas.refill_in("a").unwrap();
+        assert!(wait > Duration::from_secs(59) && wait <= MINUTE, "{wait:?}");
+        assert_eq!(quotas.refill_in("b"), None);
     }
 
     #[test]
