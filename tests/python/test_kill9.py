@@ -41,9 +41,10 @@ import threading
 import time
 from base64 import b64decode
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+
+from mariadb_database import MariadbDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
@@ -150,35 +151,12 @@ class SqliteIndex:
             conn.close()
 
 
-class MariadbIndex:
-    """The index in a MariaDB database of its own (`scripts/mariadb.sh`), read with Debian's
-    client. A context manager: the database is dropped at the end."""
+class MariadbIndex(MariadbDatabase):
+    """The index in a MariaDB database of its own, dropped at the end."""
 
     def __init__(self, name: str):
-        try:
-            server = subprocess.run(["bash", str(ROOT / "scripts/mariadb.sh"), "start"], check=True,
-                                    capture_output=True, text=True, timeout=600).stdout.split()[-1]
-        except (subprocess.SubprocessError, OSError, IndexError) as err:
-            if os.environ.get("CI"):
-                pytest.fail(f"MariaDB did not start: {err}")
-            pytest.skip(f"MariaDB did not start: {err}")
-        u = urlparse(server)
-        self.client = ["mariadb", "-h", u.hostname, "-P", str(u.port), "-u", u.username,
-                       f"-p{u.password}", "--batch", "--skip-column-names"]
-        self.name = name
-        self.sql(f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")
-        self.args = ["--database", server.rstrip("/") + "/" + name]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        self.sql(f"DROP DATABASE IF EXISTS {self.name}")
-
-    def sql(self, sql: str, database: str = "") -> list:
-        out = subprocess.run(self.client + ([database] if database else []) + ["-e", sql],
-                             check=True, capture_output=True, text=True, timeout=60).stdout
-        return [line.split("\t") for line in out.splitlines()]
+        super().__init__(name)
+        self.args = ["--database", self.url]
 
     def count(self) -> int:
         try:

@@ -10,11 +10,11 @@ Needs the built `worklogs`, `jira-sim` and component (`make component && cargo b
 import importlib.util
 import json
 import os
-import subprocess
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+
+from mariadb_database import MariadbDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
@@ -71,28 +71,10 @@ def test_a_short_load_has_no_error_and_reports_every_figure(tmp_path):
     assert short_load(tmp_path)["database"] == "sqlite"
 
 
-def mariadb(url, sql):
-    """Runs `sql` on the server of `url` with Debian's client."""
-    u = urlparse(url)
-    subprocess.run(["mariadb", "-h", u.hostname, "-P", str(u.port), "-u", u.username,
-                    f"-p{u.password}", "-e", sql], check=True, timeout=60)
-
-
 def test_the_same_short_load_on_mariadb_has_no_error(tmp_path):
     built_or_skip()
-    try:
-        server = subprocess.run(["bash", str(ROOT / "scripts/mariadb.sh"), "start"], check=True,
-                                capture_output=True, text=True, timeout=600).stdout.split()[-1]
-    except (subprocess.SubprocessError, OSError, IndexError) as err:
-        if os.environ.get("CI"):
-            pytest.fail(f"MariaDB did not start: {err}")
-        pytest.skip(f"MariaDB did not start: {err}")
-    name = f"load_short_{os.getpid()}"
-    mariadb(server, f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")
-    try:
-        assert short_load(tmp_path, server.rstrip("/") + "/" + name)["database"] == "mariadb"
-    finally:
-        mariadb(server, f"DROP DATABASE IF EXISTS {name}")
+    with MariadbDatabase(f"load_short_{os.getpid()}") as database:
+        assert short_load(tmp_path, database.url)["database"] == "mariadb"
 
 
 def test_it_refuses_a_target_that_is_not_loopback(capsys):
