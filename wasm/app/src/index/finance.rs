@@ -64,13 +64,14 @@ pub async fn page(
                  FROM worklogs w \
                  LEFT JOIN dict d ON d.site = w.site AND d.id = w.attrs AND d.kind = ? \
                  LEFT JOIN finance_mirror m ON m.site = w.site AND m.worklog = w.id \
-                 WHERE w.site = ? AND (w.author > ? OR (w.author = ? AND (w.started > ? \
+                 WHERE w.site = ? AND w.author >= ? AND (w.author > ? OR (w.author = ? AND (w.started > ? \
                  OR (w.started = ? AND w.id > ?)))) \
                  ORDER BY w.author, w.started, w.id LIMIT {limit}"
             ),
             vec![
                 Value::Int(Kind::Attributes as i64),
                 Value::Int(site),
+                Value::Int(author),
                 Value::Int(author),
                 Value::Int(author),
                 Value::Int(started),

@@ -279,9 +279,15 @@ pub async fn versions(
         "{} WHERE j.site = ? AND j.seen_at >= ? AND j.seen_at < ?",
         select(filter.comments)
     );
+    // After a cursor, its own time as the lower bound, so the index range
+    // begins there (the `OR` below is no range to seek by).
     let mut params = vec![
         Value::Int(site),
-        Value::Int(filter.from_ms),
+        Value::Int(
+            after
+                .as_ref()
+                .map_or(filter.from_ms, |c| c.seen_at_ms.max(filter.from_ms)),
+        ),
         Value::Int(filter.to_ms),
     ];
     for (column, value) in [
@@ -702,11 +708,12 @@ pub async fn walk(
         .sql(
             &format!(
                 "SELECT worklog, seq, CASE WHEN comment IS NULL THEN 0 ELSE 1 END FROM worklog_journal \
-                 WHERE site = ? AND (worklog > ? OR (worklog = ? AND seq > ?)) \
+                 WHERE site = ? AND worklog >= ? AND (worklog > ? OR (worklog = ? AND seq > ?)) \
                  ORDER BY worklog, seq LIMIT {limit}"
             ),
             vec![
                 Value::Int(site),
+                Value::Int(after.0),
                 Value::Int(after.0),
                 Value::Int(after.0),
                 Value::Int(after.1),

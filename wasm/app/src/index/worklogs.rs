@@ -110,7 +110,9 @@ pub async fn started_page(
             ),
             vec![
                 Value::Int(site),
-                Value::Int(start),
+                // The key's own start as the lower bound, so the index
+                // range begins there (the `OR` is no range to seek by).
+                Value::Int(start.max(after_started)),
                 Value::Int(end),
                 Value::Int(after_started),
                 Value::Int(after_started),

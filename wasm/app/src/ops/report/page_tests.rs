@@ -86,3 +86,46 @@ fn a_page_of_the_largest_rows_stays_under_the_cap() {
         .unwrap_err();
     assert!(over.message().contains("4 MiB"), "{}", over.message());
 }
+
+#[test]
+fn a_page_after_a_key_asks_the_index_for_the_range_from_that_key() {
+    // The `OR` of a keyset condition is no range an engine seeks by: the
+    // lower bound must be the key itself, or every page scans the range
+    // from its start again.
+    let bounds = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = bounds.clone();
+    let mut host = largest_rows(30).refuse_sql(move |statement, _| {
+        if statement.sql.starts_with("SELECT w.id, w.issue") {
+            seen.borrow_mut().push(statement.params[1].clone());
+        }
+        None
+    });
+    let ids = host
+        .run_with(|ctx| {
+            Box::pin(async move {
+                let range = Range {
+                    from: 0,
+                    until: i64::MAX,
+                };
+                let mut after = None;
+                let mut ids = Vec::new();
+                loop {
+                    let rows =
+                        worklog_page(&ctx, 1, Order::Started, &range, after, (None, None), 10)
+                            .await?;
+                    let Some(last) = rows.last() else { break };
+                    after = Some((last.started, last.id));
+                    ids.extend(rows.iter().map(|r| r.id));
+                }
+                Ok(json!(ids).to_string())
+            })
+        })
+        .unwrap();
+    assert_eq!(ids, json!((1..=30).collect::<Vec<i64>>()));
+    use crate::protocol::Value;
+    assert_eq!(
+        *bounds.borrow(),
+        [0, 10, 20, 30].map(Value::Int).to_vec(),
+        "each page's lower bound is the last key's start"
+    );
+}
