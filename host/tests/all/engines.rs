@@ -32,11 +32,33 @@ pub fn mysql_url() -> Option<String> {
     }
 }
 
-/// A fresh database on the server for one test; its URL.
+/// A fresh database on the server for one test; its URL. The databases
+/// earlier runs of this test left (`worklogs_{test}_{pid}` of a process that
+/// has ended) are dropped first, so a developer's server keeps at most the
+/// last run's, to look into after a failure.
 fn fresh_mysql_database(base: &str, test: &str) -> String {
-    let name = format!("worklogs_{test}_{}", std::process::id());
+    let prefix = format!("worklogs_{test}_");
+    let name = format!("{prefix}{}", std::process::id());
     let mut admin = mysql::Conn::new(mysql::Opts::from_url(base).expect("a MySQL URL"))
         .unwrap_or_else(|err| panic!("cannot reach {base}: {err}"));
+    // Which processes live, from `/proc` (Linux); elsewhere none is dropped.
+    let proc = std::path::Path::new("/proc");
+    let existing: Vec<String> = if proc.join("self").exists() {
+        admin.query("SHOW DATABASES").expect("the databases")
+    } else {
+        Vec::new()
+    };
+    for old in existing {
+        let ended = old
+            .strip_prefix(&prefix)
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .is_some_and(|pid| !proc.join(pid).exists());
+        if ended {
+            admin
+                .query_drop(format!("DROP DATABASE IF EXISTS {old}"))
+                .expect("an old test database dropped");
+        }
+    }
     admin
         .query_drop(format!("DROP DATABASE IF EXISTS {name}"))
         .and_then(|()| admin.query_drop(format!("CREATE DATABASE {name}")))
