@@ -36,7 +36,7 @@ pub mod refusal;
 pub mod viewer;
 pub mod visibility;
 
-pub use admin::{is_jira_admin, require_admin};
+pub use admin::{is_jira_admin, require_admin, require_admin_patiently};
 pub use grants::{
     load_grants, may_view_time_of, require_cost_viewer, Grant, Grants, COST_GRANT, GRANTS_SETTING,
 };

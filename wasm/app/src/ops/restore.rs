@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::put_back::{self, Current, Path, PutBack, Route, Version};
 use super::Progress;
-use crate::access::require_admin;
+use crate::access::{require_admin, require_admin_patiently};
 use crate::adf;
 use crate::executor::Ctx;
 use crate::index::{self, journal};
@@ -677,7 +677,7 @@ fn output(state: RestoreState, worklogs: Vec<Planned>) -> RunOutput {
 ///
 /// As [`plan`]; a slice that fails keeps what the earlier ones did.
 pub async fn run(ctx: &Ctx, selection: Selection) -> Result<RunOutput, Error> {
-    require_admin(ctx, "restore worklogs").await?;
+    require_admin_patiently(ctx, "restore worklogs").await?;
     let site = index::site(ctx).await?;
     let mut state = store::load::<RestoreState>(ctx).await?;
     let worklogs = selected(ctx, site, &selection).await?;

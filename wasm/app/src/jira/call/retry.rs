@@ -36,7 +36,9 @@
 //!   every answer), so that a spent quota is met less often at all.
 //!
 //! User-initiated operations do not use this: they answer the person at once
-//! (a retried `POST` could also log work twice). Only idempotent requests go
+//! (a retried `POST` could also log work twice). The exception is the
+//! administrator check that begins each slice of a worklog restore, a long
+//! job a person drives ([`crate::access::require_admin_patiently`]). Only idempotent requests go
 //! through here: reads, and `POST`s that only read (`worklog/list`,
 //! `search/jql`).
 
