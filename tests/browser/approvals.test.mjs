@@ -36,8 +36,20 @@ async function rowOf(ts, issue) {
   return row;
 }
 
-/** The grid cell of `name` in the newest period (the last column). */
-const newestCell = (grid, name) => grid.locator('tbody tr').filter({ hasText: name }).getByRole('gridcell').last();
+/**
+ * The grid cell of `name` whose period is submitted, and where it stands (`data-pos`, row and
+ * column), to find it again. Not always the grid's newest column: late on a Sunday in UTC the
+ * week has already turned in a zone east of it, such as a person's own, while the timesheet
+ * submitted the week before.
+ */
+async function submittedCell(grid, name) {
+  const cell = grid.locator('tbody tr').filter({ hasText: name }).locator('td[aria-label*=": Submitted"]');
+  await cell.waitFor();
+  return cell.getAttribute('data-pos');
+}
+
+/** The grid cell at `pos` (`data-pos`). */
+const cellAt = (grid, pos) => grid.locator(`td[data-pos="${pos}"]`);
 
 test('submit, send back with a reason, resubmit, approve: the period locks', { skip }, async () => {
   // alice logs an hour today on ALPHA-3, then submits this week.
@@ -70,7 +82,8 @@ test('submit, send back with a reason, resubmit, approve: the period locks', { s
   await g.getByTestId('pending-count').getByRole('button').click();
   const grid = g.getByRole('grid', { name: 'Team periods' });
   await grid.waitFor();
-  const aliceCell = newestCell(grid, 'Alice Andersen');
+  const pos = await submittedCell(grid, 'Alice Andersen');
+  const aliceCell = cellAt(grid, pos);
   assert.match(await aliceCell.getAttribute('aria-label'), /Alice Andersen, .*: Submitted/);
   await shot(page, 'approvals-grid');
 
@@ -89,7 +102,7 @@ test('submit, send back with a reason, resubmit, approve: the period locks', { s
   await panel.getByLabel('Reason').fill('Please add the review meeting on Monday.');
   await panel.getByRole('button', { name: 'Send back', exact: true }).click();
   await g.getByTestId('approvals-notice').getByText('Sent back Alice Andersen', { exact: false }).waitFor();
-  await newestCell(grid, 'Alice Andersen').getByText('Open').waitFor();
+  await cellAt(grid, pos).getByText('Open').waitFor();
 
   // alice reads the comment and submits again.
   await page.goto(host.frame('as=alice&view=global'));
@@ -105,11 +118,11 @@ test('submit, send back with a reason, resubmit, approve: the period locks', { s
   g = app(page);
   await g.getByRole('tab', { name: /Approvals/ }).click();
   const grid2 = g.getByRole('grid', { name: 'Team periods' });
-  await newestCell(grid2, 'Alice Andersen').getByText('Submitted').waitFor();
-  await newestCell(grid2, 'Alice Andersen').focus();
+  await cellAt(grid2, pos).getByText('Submitted').waitFor();
+  await cellAt(grid2, pos).focus();
   await page.keyboard.press('a');
   await g.getByTestId('approvals-notice').getByText('Approved Alice Andersen', { exact: false }).waitFor();
-  await newestCell(grid2, 'Alice Andersen').getByText('Approved').waitFor();
+  await cellAt(grid2, pos).getByText('Approved').waitFor();
   assert.equal(await g.getByTestId('pending-count').count(), 0);
 
   // alice: approved, the cells locked and saying why; the timer's ▶ is off.
