@@ -55,6 +55,7 @@ import time
 import urllib.parse
 
 from journal_bytes import MariaDB
+from load import wait_line
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -238,19 +239,10 @@ def compare(index: dict, jira: dict) -> dict:
 
 
 def wait_url(process: subprocess.Popen, seconds: float) -> str:
-    deadline, log = time.monotonic() + seconds, []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            if process.poll() is not None:
-                break
-            continue
-        log.append(line)
-        m = re.search(r"jira-sim serving (http://\S+)", line)
-        if m:
-            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
-            return m.group(1)
-    raise SystemExit("jira-sim did not start:\n" + "".join(log))
+    """The simulator's URL from its first lines; the rest of its output is drained."""
+    url = wait_line(process, r"jira-sim serving (http://\S+)", seconds, []).group(1)
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    return url
 
 
 def summary(values: list[float]) -> dict:
