@@ -43,14 +43,7 @@ async fn admin_answer(ctx: &Ctx, patient: bool) -> Result<bool, Error> {
 ///
 /// As [`require_admin`].
 pub async fn require_admin_patiently(ctx: &Ctx, what: &str) -> Result<(), Error> {
-    ctx.acting_user()?;
-    if admin_answer(ctx, true).await? {
-        Ok(())
-    } else {
-        Err(Error::forbidden(format!(
-            "only users with the jira permission {ADMINISTER} may {what}"
-        )))
-    }
+    require(ctx, what, true).await
 }
 
 /// Refuses anyone but a Jira administrator ([`is_jira_admin`]); `what` says
@@ -62,8 +55,12 @@ pub async fn require_admin_patiently(ctx: &Ctx, what: &str) -> Result<(), Error>
 /// ("only users with the jira permission ADMINISTER may …"); Jira's errors,
 /// mapped.
 pub async fn require_admin(ctx: &Ctx, what: &str) -> Result<(), Error> {
+    require(ctx, what, false).await
+}
+
+async fn require(ctx: &Ctx, what: &str, patient: bool) -> Result<(), Error> {
     ctx.acting_user()?;
-    if is_jira_admin(ctx).await? {
+    if admin_answer(ctx, patient).await? {
         Ok(())
     } else {
         Err(Error::forbidden(format!(

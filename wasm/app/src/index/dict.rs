@@ -7,7 +7,7 @@ use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::Error;
 
-use super::{int, read_by_ids, Kind, HALVINGS};
+use super::{int, read_by_ids, refused_for_cost, Kind, HALVINGS};
 
 /// The ids of the site's dictionary entries of `kind`, at most `limit` of
 /// them (in the engine's order).
@@ -61,7 +61,7 @@ pub async fn texts_of_kind(ctx: &Ctx, site: i64, kind: Kind) -> Result<Vec<Strin
             .await;
         let rows = match answer {
             Ok(rows) => rows,
-            Err(e) if e.code() == crate::ErrorCode::Limit && halvings < HALVINGS => {
+            Err(e) if refused_for_cost(&e) && halvings < HALVINGS => {
                 page = (page / 2).max(1);
                 halvings += 1;
                 continue;

@@ -190,6 +190,13 @@ const IDS_PER_STATEMENT: usize = 1000;
 /// error is the answer.
 const HALVINGS: u32 = 5;
 
+/// Whether the database refused a read for what it costs (Forge SQL's 5 s per
+/// SELECT, 16 MiB per query, 4 MiB per answer, and its per-minute query time,
+/// all `limit`), which a narrower read may cure.
+pub(crate) fn refused_for_cost(e: &Error) -> bool {
+    e.code() == crate::ErrorCode::Limit
+}
+
 /// Reads rows for ids in chunks of [`IDS_PER_STATEMENT`], all in one batch:
 /// `sql` has `{ids}` where the placeholders go and `{limit}` where the
 /// chunk's size goes, and takes the site first.
@@ -234,11 +241,7 @@ pub(crate) async fn read_by_ids(
                 Ok(answer) => {
                     read_rows.insert(start, answer.rows);
                 }
-                Err(e)
-                    if e.code() == crate::ErrorCode::Limit
-                        && chunk.len() > 1
-                        && halvings < HALVINGS =>
-                {
+                Err(e) if refused_for_cost(&e) && chunk.len() > 1 && halvings < HALVINGS => {
                     let (first, second) = chunk.split_at(chunk.len() / 2);
                     again.push((start, first));
                     again.push((start + first.len(), second));

@@ -28,6 +28,7 @@ use super::rows::PAGE_ROWS;
 use super::rows::{Counted, Order, Range, Reader};
 use crate::access::Viewer;
 use crate::executor::Ctx;
+use crate::index::refused_for_cost;
 use crate::index::report::GroupColumns;
 use crate::ops::{rate, Progress};
 use crate::{index, input, store, Error};
@@ -479,13 +480,6 @@ const SPLITS_PER_CALL: usize = 4;
 /// installation's query time (0 would crawl a millisecond a read).
 pub(super) fn carried_aim(aim: u64) -> u64 {
     aim.clamp(MIN_AIM, WORKLOGS_PER_READ)
-}
-
-/// Whether the database refused a read for what it costs (Forge SQL's 5 s per
-/// SELECT, 16 MiB per query, 4 MiB per answer, and its per-minute query time,
-/// all `limit`), which a narrower read may cure.
-fn refused_for_cost(e: &Error) -> bool {
-    e.code() == crate::ErrorCode::Limit
 }
 
 /// The next read's range after one of `width` ms found `counted`: aiming at
