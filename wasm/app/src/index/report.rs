@@ -349,21 +349,27 @@ pub enum IssueCheck {
     Unless(Vec<i64>),
 }
 
-/// The earliest start at or after `from` of any worklog of `site` (none when
-/// there is none): one seek on the `(site, started)` index, so a report
-/// steps over a stretch where the site has no worklog at all in one
-/// statement instead of reading ever wider empty ranges into a dense one.
+/// The earliest start at or after `from` of a worklog of `site` within
+/// `scope` (the viewer's projects and people, as the grouped reads are
+/// narrowed; none when there is none), so a report steps over a stretch with
+/// nothing to read in one statement instead of reading ever wider empty
+/// ranges into a dense one. Narrowed like the reads, it tells the report's
+/// position (and so its progress) nothing about worklogs outside them.
 ///
 /// # Errors
 ///
 /// The database's errors.
-pub async fn next_start(ctx: &Ctx, site: i64, from: i64) -> Result<Option<i64>, Error> {
-    let rows = ctx
-        .sql(
-            "SELECT MIN(started) FROM worklogs WHERE site = ? AND started >= ?",
-            vec![Value::Int(site), Value::Int(from)],
-        )
-        .await?;
+pub async fn next_start(
+    ctx: &Ctx,
+    site: i64,
+    from: i64,
+    scope: Scope<'_>,
+) -> Result<Option<i64>, Error> {
+    let mut sql = "SELECT w.started FROM worklogs w WHERE w.site = ? AND w.started >= ?".to_owned();
+    let mut params = vec![Value::Int(site), Value::Int(from)];
+    narrow(&mut sql, &mut params, "w", scope);
+    sql.push_str(" ORDER BY w.started LIMIT 1");
+    let rows = ctx.sql(&sql, params).await?;
     Ok(super::first_int(&rows))
 }
 

@@ -431,10 +431,17 @@ fn grouped_range(
 fn a_period_that_begins_long_before_the_first_worklog_meets_it_with_a_narrow_read() {
     let sim = generated();
     let reads = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let seen = reads.clone();
+    let seeks = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let (seen, sought) = (reads.clone(), seeks.clone());
     let mut host = indexed(&sim).refuse_sql(move |statement, rows| {
         if let Some(read) = grouped_range(statement, rows) {
             seen.borrow_mut().push(read);
+        }
+        if statement
+            .sql
+            .starts_with("SELECT w.started FROM worklogs w")
+        {
+            sought.borrow_mut().push(statement.sql.clone());
         }
         None
     });
@@ -459,4 +466,12 @@ fn a_period_that_begins_long_before_the_first_worklog_meets_it_with_a_narrow_rea
     // A handful of empty reads, one per offset span at most and the first.
     let empty = reads.iter().filter(|(_, _, n)| *n == 0).count();
     assert!(empty <= 16, "{empty} empty reads: {reads:?}");
+    // Each seek is narrowed to the viewer's projects, as the reads are: the
+    // position tells nothing of worklogs outside them.
+    let seeks = seeks.borrow();
+    assert!(!seeks.is_empty());
+    assert!(
+        seeks.iter().all(|sql| sql.contains(" AND w.project IN (")),
+        "{seeks:?}"
+    );
 }

@@ -335,14 +335,27 @@ impl Reader {
         Ok(seen)
     }
 
-    /// The earliest start at or after `from` of any worklog of the site,
-    /// whoever may see it ([`index::report::next_start`]).
+    /// The earliest start at or after `from` of a worklog of the site in the
+    /// viewer's projects and people ([`index::report::next_start`]).
     ///
     /// # Errors
     ///
     /// The database's errors.
-    pub async fn next_start(&self, ctx: &Ctx, from: i64) -> Result<Option<i64>, Error> {
-        index::report::next_start(ctx, self.site, from).await
+    pub async fn next_start(
+        &self,
+        ctx: &Ctx,
+        viewer: &Viewer,
+        from: i64,
+    ) -> Result<Option<i64>, Error> {
+        let projects = self.projects.clone().or_else(|| viewer.project_ids());
+        let authors = self.authors.clone().or_else(|| viewer.author_ids());
+        index::report::next_start(
+            ctx,
+            self.site,
+            from,
+            (projects.as_deref(), authors.as_deref()),
+        )
+        .await
     }
 
     /// Reads the groups SQL forms of the worklogs started in `range`

@@ -642,12 +642,13 @@ async fn read_groups(
         at.width = next_width(until.saturating_sub(from), counted, at.aim);
         at.from = until;
         if counted.asked && counted.worklogs == 0 {
-            // Nothing here: when the site has no worklog at all before some
-            // later start (one index seek, whoever may see it), go on from
-            // there. The width keeps what the empty reads taught (they grow it at most 8 times a read), so a
-            // period that begins months before a site's first worklog does
-            // not meet its dense part with a range sized for emptiness.
-            match reader.next_start(ctx, until).await? {
+            // Nothing here: when there is nothing to read before some later
+            // start (one seek, narrowed as the reads are), go on from there.
+            // The width keeps what the empty reads taught (they grow it at
+            // most 8 times a read), so a period that begins months before a
+            // site's first worklog does not meet its dense part with a range
+            // sized for emptiness.
+            match reader.next_start(ctx, viewer, until).await? {
                 None => at.span = spans.len(),
                 Some(next) => at.from = at.from.max(next),
             }
