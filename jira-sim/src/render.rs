@@ -6,9 +6,18 @@
 //! `2026-11-24T10:30:00.000+0100`; the app user gets UTC) and the caller's access.
 //! Shapes follow the REST v3 spec: `User`, `UserDetails`, `Worklog`, `IssueBean`,
 //! `Project`.
+//!
+//! Most shapes are built as [`Value`]s. Worklogs, which pages and feeds return by
+//! the thousand, serialise straight from the world instead ([`WorklogJson`]), with
+//! each person's `UserDetails` rendered once per [`Render`]; the text is the same,
+//! keys in the sorted order in which a [`Map`] writes them.
 
-use chrono::TimeZone;
+use std::cell::OnceCell;
+
+use chrono::{DateTime, Datelike, Offset, TimeZone, Timelike};
 use chrono_tz::Tz;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use crate::duration;
@@ -113,6 +122,102 @@ pub(crate) struct Render<'a> {
     pub base: &'a str,
     pub access: &'a Access,
     tz: Tz,
+    /// Each account's `UserDetails` as JSON text, rendered on first use: a page
+    /// of worklogs names the same people again and again.
+    users: Vec<OnceCell<Box<RawValue>>>,
+}
+
+/// A `Worklog`, serialised straight from the world.
+///
+/// Fields are in sorted key order, as a [`Map`] writes them, so the text is
+/// what a `Value` of the same worklog would give (a test checks this).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WorklogJson<'r> {
+    author: &'r RawValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<&'r Value>,
+    created: String,
+    id: String,
+    issue_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties<'r>>,
+    #[serde(rename = "self")]
+    link: String,
+    started: String,
+    time_spent: String,
+    time_spent_seconds: u32,
+    update_author: &'r RawValue,
+    updated: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visibility: Option<VisibilityJson<'r>>,
+}
+
+/// A worklog's `visibility`.
+#[derive(Serialize)]
+struct VisibilityJson<'r> {
+    identifier: &'r str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    value: &'r str,
+}
+
+/// A worklog's properties as `EntityProperty` objects.
+struct Properties<'r>(&'r [(String, Value)]);
+
+/// One `EntityProperty`.
+#[derive(Serialize)]
+struct Property<'r> {
+    key: &'r str,
+    value: &'r Value,
+}
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(key, value)| Property { key, value }))
+    }
+}
+
+/// Jira's format for instants, such as `2026-11-24T10:30:00.000+0100`.
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3f%z";
+
+/// An instant in [`TIME_FORMAT`], written directly rather than by having chrono
+/// interpret the format string on every call.
+fn jira_time(t: &DateTime<Tz>) -> String {
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        // Chrono signs and widens such years.
+        return t.format(TIME_FORMAT).to_string();
+    }
+    let offset = t.offset().fix().local_minus_utc();
+    // `%z` rounds an offset with seconds (old local mean times) to the minute.
+    let offset_minutes = (offset.unsigned_abs() + 30) / 60;
+    let mut s = String::with_capacity(28);
+    push_digits(&mut s, year.unsigned_abs(), 4);
+    s.push('-');
+    push_digits(&mut s, t.month(), 2);
+    s.push('-');
+    push_digits(&mut s, t.day(), 2);
+    s.push('T');
+    push_digits(&mut s, t.hour(), 2);
+    s.push(':');
+    push_digits(&mut s, t.minute(), 2);
+    s.push(':');
+    push_digits(&mut s, t.second(), 2);
+    s.push('.');
+    push_digits(&mut s, t.nanosecond() / 1_000_000 % 1000, 3);
+    s.push(if offset < 0 { '-' } else { '+' });
+    push_digits(&mut s, offset_minutes / 60, 2);
+    push_digits(&mut s, offset_minutes % 60, 2);
+    s
+}
+
+/// Appends the last `width` decimal digits of `n`, zero-padded.
+fn push_digits(s: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = n / 10u32.pow(place) % 10;
+        s.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Percent-encodes a query or path value.
@@ -134,13 +239,14 @@ impl<'a> Render<'a> {
             base,
             access,
             tz,
+            users: world.accounts.iter().map(|_| OnceCell::new()).collect(),
         }
     }
 
     /// An instant in Jira's format, in the caller's time zone.
     pub(crate) fn time(&self, ms: i64) -> String {
         match self.tz.timestamp_millis_opt(ms).single() {
-            Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string(),
+            Some(t) => jira_time(&t),
             None => "1970-01-01T00:00:00.000+0000".to_owned(),
         }
     }
@@ -181,6 +287,14 @@ impl<'a> Render<'a> {
         v
     }
 
+    /// [`Render::user_details`] as JSON text, rendered once per account.
+    fn user_details_json(&self, a: u32) -> &RawValue {
+        self.users[a as usize].get_or_init(|| {
+            serde_json::value::to_raw_value(&self.user_details(a))
+                .expect("a Value always serialises")
+        })
+    }
+
     /// `User` (`myself`, `user`, `user/bulk`), with `expand=groups,applicationRoles`.
     pub(crate) fn user(&self, a: u32, expand: &str) -> Value {
         let acc = &self.world.accounts[a as usize];
@@ -214,42 +328,45 @@ impl<'a> Render<'a> {
     }
 
     /// `Worklog`; `properties` only when asked for with `expand=properties`.
-    pub(crate) fn worklog(&self, w: u32, with_properties: bool) -> Value {
-        let wl = &self.world.worklogs[w as usize];
-        let issue = &self.world.issues[wl.issue as usize];
+    pub(crate) fn worklog(&self, w: u32, with_properties: bool) -> WorklogJson<'_> {
+        let world = self.world;
+        let wl = &world.worklogs[w as usize];
+        let issue = &world.issues[wl.issue as usize];
         let id = World::worklog_id(w);
-        let mut v = json!({
-            "self": format!("{}/rest/api/3/issue/{}/worklog/{}", self.base, issue.id, id),
-            "author": self.user_details(wl.author),
-            "updateAuthor": self.user_details(wl.update_author),
-            "created": self.time(wl.created),
-            "updated": self.time(wl.updated),
-            "started": self.time(wl.started),
-            "timeSpent": self.duration(i64::from(wl.seconds)),
-            "timeSpentSeconds": wl.seconds,
-            "id": id.to_string(),
-            "issueId": issue.id.to_string(),
-        });
-        if let Some(c) = wl.comment {
-            v["comment"] = self.world.comments[c as usize].clone();
-        }
-        match wl.visibility {
-            Visibility::All => {}
+        let visibility = match wl.visibility {
+            Visibility::All => None,
             Visibility::Group(g) => {
-                let group = &self.world.groups[g as usize];
-                v["visibility"] =
-                    json!({ "type": "group", "value": group.name, "identifier": group.id });
+                let group = &world.groups[g as usize];
+                Some(VisibilityJson {
+                    identifier: &group.id,
+                    kind: "group",
+                    value: &group.name,
+                })
             }
             Visibility::Role(r) => {
-                let role = &self.world.roles[r as usize];
-                v["visibility"] =
-                    json!({ "type": "role", "value": role.name, "identifier": role.name });
+                let role = &world.roles[r as usize];
+                Some(VisibilityJson {
+                    identifier: &role.name,
+                    kind: "role",
+                    value: &role.name,
+                })
             }
+        };
+        WorklogJson {
+            author: self.user_details_json(wl.author),
+            comment: wl.comment.map(|c| &world.comments[c as usize]),
+            created: self.time(wl.created),
+            id: id.to_string(),
+            issue_id: issue.id.to_string(),
+            properties: with_properties.then(|| Properties(world.worklog_properties(w))),
+            link: format!("{}/rest/api/3/issue/{}/worklog/{}", self.base, issue.id, id),
+            started: self.time(wl.started),
+            time_spent: self.duration(i64::from(wl.seconds)),
+            time_spent_seconds: wl.seconds,
+            update_author: self.user_details_json(wl.update_author),
+            updated: self.time(wl.updated),
+            visibility,
         }
-        if with_properties {
-            v["properties"] = self.properties(w);
-        }
-        v
     }
 
     /// A worklog's properties as `EntityProperty` objects.
@@ -465,7 +582,7 @@ impl<'a> Render<'a> {
                 .copied()
                 .filter(|&w| self.access.can_see(world, &world.worklogs[w as usize]))
                 .collect();
-            let shown: Vec<Value> = visible
+            let shown: Vec<WorklogJson> = visible
                 .iter()
                 .take(EMBEDDED_WORKLOGS)
                 .map(|&w| self.worklog(w, false))
@@ -505,5 +622,59 @@ mod tests {
         let minus = FieldSet::parse(["*all,-worklog"]).unwrap_or(FieldSet(0));
         assert!(minus.has("summary") && !minus.has("worklog"));
         assert_eq!(FieldSet::parse(["id"]), Some(FieldSet(0)));
+    }
+
+    #[test]
+    fn times_as_chrono_formats_them() {
+        let zones: [Tz; 5] = [
+            Tz::UTC,
+            Tz::Europe__Berlin,
+            Tz::America__St_Johns,
+            Tz::Pacific__Kiritimati,
+            // Local mean time until 1972: an offset of -0:44:30.
+            Tz::Africa__Monrovia,
+        ];
+        let instants = [
+            0,
+            1_795_000_123_456,
+            -1_000_000_000_000,
+            -62_000_000_000_000, // year 5
+            -62_200_000_000_000, // before year 1
+            253_402_300_799_999, // the end of 9999
+            253_402_300_800_000, // year 10000
+        ];
+        for tz in zones {
+            for ms in instants
+                .into_iter()
+                .chain((0..400).map(|i| i * 987_654_321_017))
+            {
+                let t = tz.timestamp_millis_opt(ms).unwrap();
+                let chrono = t.format(TIME_FORMAT).to_string();
+                assert_eq!(jira_time(&t), chrono, "{ms} in {tz}");
+            }
+        }
+    }
+
+    #[test]
+    fn worklogs_serialise_with_sorted_keys() {
+        let world = World::demo(1);
+        let access = world.access(world.app_account);
+        let r = Render::new(&world, "http://jira", &access);
+        let mut optional = std::collections::BTreeSet::new();
+        for w in 0..world.worklogs.len() as u32 {
+            for with_properties in [false, true] {
+                let text = serde_json::to_string(&r.worklog(w, with_properties)).unwrap();
+                // A `Value` holds its keys sorted: the text must not change.
+                let value: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(text, value.to_string());
+                for key in ["comment", "visibility", "properties"] {
+                    if value.get(key).is_some_and(|v| *v != json!([])) {
+                        optional.insert(key);
+                    }
+                }
+            }
+        }
+        // The demo site has worklogs with every optional field.
+        assert_eq!(optional.len(), 3, "{optional:?}");
     }
 }

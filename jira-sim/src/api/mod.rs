@@ -2,7 +2,10 @@
 //!
 //! Handlers are thin: they read the caller, the query and the body, take the
 //! world's lock once, do their work through [`World`](crate::World) methods and
-//! build the JSON inside the lock, and serialise it after releasing it.
+//! build the JSON inside the lock, and serialise it after releasing it. Worklogs
+//! are the exception: they serialise straight from the world
+//! ([`WorklogJson`](crate::render::WorklogJson)), so inside the lock
+//! ([`json_text`]).
 //!
 //! Query strings and bodies are read by hand rather than with axum's `Query` and
 //! `Json` extractors, whose rejections are plain text: a malformed request must
@@ -24,6 +27,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put, MethodRouter};
 use base64::Engine;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{JiraError, Result};
@@ -105,19 +109,29 @@ impl IntoResponse for JiraError {
 }
 
 /// A JSON response.
-pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let mut res = (status, bytes).into_response();
+pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+    json_text_response(status, json_text(body))
+}
+
+/// 200 with a JSON body.
+pub(crate) fn ok(body: &impl Serialize) -> Response {
+    json_response(StatusCode::OK, body)
+}
+
+/// A body as JSON text, for bodies that borrow the world and so must be
+/// serialised while its lock is held.
+pub(crate) fn json_text(body: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(body).unwrap_or_default()
+}
+
+/// A response with a body already serialised by [`json_text`].
+pub(crate) fn json_text_response(status: StatusCode, text: Vec<u8>) -> Response {
+    let mut res = (status, text).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json;charset=UTF-8"),
     );
     res
-}
-
-/// 200 with a JSON body.
-pub(crate) fn ok(body: &Value) -> Response {
-    json_response(StatusCode::OK, body)
 }
 
 /// The answer for paths the simulator does not serve.

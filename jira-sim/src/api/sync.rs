@@ -8,12 +8,15 @@
 //! `until` is the cutoff (one minute ago): the next sync starts there and misses
 //! nothing, since every later change gets a later stamp.
 
+use std::collections::HashSet;
+
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::{ok, parse_body, Caller, Params};
+use super::{json_text, json_text_response, ok, parse_body, Caller, Params};
 use crate::error::{JiraError, Result};
 use crate::render::Render;
 use crate::state::Sim;
@@ -169,19 +172,17 @@ pub(crate) async fn list(
     let out = sim.with_world(|w| {
         let access = w.access(caller.account);
         let r = Render::new(w, &caller.base, &access);
-        let mut seen = Vec::with_capacity(ids.len());
+        let mut seen = HashSet::with_capacity(ids.len());
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(i) = World::worklog_by_id(w, id) else {
                 continue;
             };
-            if seen.contains(&i) || !access.can_see(w, &w.worklogs[i as usize]) {
-                continue;
+            if access.can_see(w, &w.worklogs[i as usize]) && seen.insert(i) {
+                out.push(r.worklog(i, props));
             }
-            seen.push(i);
-            out.push(r.worklog(i, props));
         }
-        Value::Array(out)
+        json_text(&out)
     });
-    Ok(ok(&out))
+    Ok(json_text_response(StatusCode::OK, out))
 }

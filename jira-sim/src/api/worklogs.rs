@@ -4,16 +4,28 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::json;
 
-use super::{json_response, ok, paging, parse_body, Caller, Params};
+use super::{json_text, json_text_response, ok, paging, parse_body, Caller, Params};
 use crate::error::{JiraError, Result};
-use crate::render::Render;
+use crate::render::{Render, WorklogJson};
 use crate::state::Sim;
 use crate::world::World;
 
 /// Most worklogs one page of `GET issue/{key}/worklog` returns.
 const MAX_WORKLOGS_PAGE: i64 = 5000;
+
+/// `PageOfWorklogs` (fields in sorted key order, as a `serde_json::Map` writes
+/// them).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PageOfWorklogs<'r> {
+    max_results: usize,
+    start_at: usize,
+    total: usize,
+    worklogs: Vec<WorklogJson<'r>>,
+}
 
 /// `GET issue/{issueIdOrKey}/worklog`: `PageOfWorklogs`, oldest first, only the
 /// worklogs the caller may see; `startedAfter` (inclusive) and `startedBefore`
@@ -44,20 +56,19 @@ pub(crate) async fn list(
             })
             .collect();
         let r = Render::new(w, &caller.base, &access);
-        let page: Vec<_> = visible
-            .iter()
-            .skip(start)
-            .take(max)
-            .map(|&i| r.worklog(i, props))
-            .collect();
-        Ok::<_, JiraError>(json!({
-            "startAt": start,
-            "maxResults": max,
-            "total": visible.len(),
-            "worklogs": page,
+        Ok::<_, JiraError>(json_text(&PageOfWorklogs {
+            max_results: max,
+            start_at: start,
+            total: visible.len(),
+            worklogs: visible
+                .iter()
+                .skip(start)
+                .take(max)
+                .map(|&i| r.worklog(i, props))
+                .collect(),
         }))
     })?;
-    Ok(ok(&body))
+    Ok(json_text_response(StatusCode::OK, body))
 }
 
 /// `GET issue/{issueIdOrKey}/worklog/{id}`.
@@ -72,9 +83,10 @@ pub(crate) async fn get_one(
         let access = w.access(caller.account);
         let issue = w.visible_issue(&access, &key)?;
         let wl = w.visible_worklog(&access, issue, &id)?;
-        Ok::<_, JiraError>(Render::new(w, &caller.base, &access).worklog(wl, props))
+        let r = Render::new(w, &caller.base, &access);
+        Ok::<_, JiraError>(json_text(&r.worklog(wl, props)))
     })?;
-    Ok(ok(&body))
+    Ok(json_text_response(StatusCode::OK, body))
 }
 
 /// `POST issue/{issueIdOrKey}/worklog`: 201 with the new worklog.
@@ -102,9 +114,10 @@ pub(crate) async fn create(
                 q.get("reduceBy"),
             ),
         )?;
-        Ok::<_, JiraError>(Render::new(w, &caller.base, &access).worklog(wl, props))
+        let r = Render::new(w, &caller.base, &access);
+        Ok::<_, JiraError>(json_text(&r.worklog(wl, props)))
     })?;
-    Ok(json_response(StatusCode::CREATED, &out))
+    Ok(json_text_response(StatusCode::CREATED, out))
 }
 
 /// `PUT issue/{issueIdOrKey}/worklog/{id}`: 200 with the updated worklog.
@@ -129,9 +142,10 @@ pub(crate) async fn update(
             &input,
             (q.get("adjustEstimate"), q.get("newEstimate")),
         )?;
-        Ok::<_, JiraError>(Render::new(w, &caller.base, &access).worklog(wl, props))
+        let r = Render::new(w, &caller.base, &access);
+        Ok::<_, JiraError>(json_text(&r.worklog(wl, props)))
     })?;
-    Ok(ok(&out))
+    Ok(json_text_response(StatusCode::OK, out))
 }
 
 /// `DELETE issue/{issueIdOrKey}/worklog/{id}`: 204.
