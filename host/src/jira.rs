@@ -281,7 +281,7 @@ impl Jira {
                 (name.as_str().to_ascii_lowercase(), value)
             })
             .collect();
-        let body = response.text().await.map_err(fail)?;
+        let body = crate::utf8_text(&response.bytes().await.map_err(fail)?);
         Ok(HttpResponse {
             status,
             headers,

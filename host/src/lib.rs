@@ -76,3 +76,14 @@ pub use precompiled::CACHE_ENV;
 pub use protocol::TaskError;
 pub use runtime::{Instance, Performer, Runtime, Task};
 pub use sql::{migrate, Database, MySql, Sqlite};
+
+/// `bytes` as text, read as UTF-8 with U+FFFD for what is not (as
+/// `String::from_utf8_lossy`), but checked first by the standard library's
+/// fast validation: the lossy path walks valid text a character chunk at a
+/// time, and nearly every body and cell is valid.
+pub(crate) fn utf8_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}

@@ -101,6 +101,9 @@ impl Runtime {
     fn compile(bytes: &[u8], limits: Limits, cache: Option<&Path>) -> Result<Runtime, Error> {
         let mut config = Config::new();
         config.epoch_interruption(true);
+        if std::env::var_os("WORKLOGS_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&config)
             .map_err(|err| Error::component(format!("cannot configure wasmtime: {err}")))?;
         let component = crate::precompiled::component(&engine, bytes, cache)
