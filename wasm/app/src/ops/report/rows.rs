@@ -82,6 +82,11 @@ pub struct Reader {
     dict: BTreeMap<i64, String>,
     /// The kind of each dictionary entry read (`dict.kind`).
     kinds: BTreeMap<i64, i64>,
+    /// The visibility entries whose text hashes to their id
+    /// ([`Reader::visibility_text`]), checked once per entry.
+    visibilities: BTreeSet<i64>,
+    /// What entries the rows refer to read as, decoded once per entry.
+    decoded: Decoded,
     parents: BTreeMap<i64, ParentRow>,
     names: BTreeMap<String, String>,
     /// The site's attribute definitions, once read.
@@ -95,6 +100,18 @@ pub struct Reader {
 
 /// The locked periods of each author (dictionary id) a page refers to.
 type Periods = BTreeMap<i64, Vec<PeriodSpan>>;
+
+/// Dictionary entries decoded as the rows use them, by entry id: each text
+/// is parsed once per task, not once per row that refers to it.
+#[derive(Debug, Default)]
+struct Decoded {
+    /// Statuses' names.
+    statuses: BTreeMap<i64, String>,
+    /// Components and labels.
+    lists: BTreeMap<i64, Vec<String>>,
+    /// Attribute sets that fit the definitions: billable, and the values.
+    attributes: BTreeMap<i64, (bool, BTreeMap<String, String>)>,
+}
 
 /// Whether `key` is an export attribute key (lower snake case, ≤ 64).
 fn is_attribute_key(key: &str) -> bool {
@@ -170,6 +187,8 @@ impl Reader {
             authors,
             dict: BTreeMap::new(),
             kinds: BTreeMap::new(),
+            visibilities: BTreeSet::new(),
+            decoded: Decoded::default(),
             parents: BTreeMap::new(),
             names: BTreeMap::new(),
             definitions: None,
@@ -280,6 +299,7 @@ impl Reader {
             BTreeMap::new()
         };
         let periods = self.periods(ctx, &seen).await?;
+        self.decode(&seen);
         let mut rows = Vec::with_capacity(seen.len());
         for r in seen {
             rows.push(self.flat(viewer, r, &comments, &periods)?);
@@ -432,6 +452,7 @@ impl Reader {
         } else {
             Periods::new()
         };
+        self.decode(&seen);
         let mut out = Vec::with_capacity(seen.len());
         for r in seen {
             let count = u64::try_from(r.count).unwrap_or(0);
@@ -571,11 +592,38 @@ impl Reader {
         if id == 0 {
             return None;
         }
-        let verified = self.dict.get(&id).filter(|text| {
-            self.kinds.get(&id) == Some(&(Kind::Visibility as i64))
-                && dict_id(Kind::Visibility, text) == id
-        });
+        let verified = self
+            .dict
+            .get(&id)
+            .filter(|_| self.visibilities.contains(&id));
         Some(verified.map_or(UNRESOLVED, String::as_str))
+    }
+
+    /// Decodes the entries `rows` refer to that are not decoded yet (after
+    /// [`Reader::check_attributes`]: a set that does not fit is never
+    /// decoded).
+    fn decode(&mut self, rows: &[&ReportRow]) {
+        for r in rows {
+            if r.status != 0 && !self.decoded.statuses.contains_key(&r.status) {
+                let name = self
+                    .dict_text(r.status)
+                    .and_then(|s| serde_json::from_str::<Status>(s).ok())
+                    .map(|s| s.name)
+                    .unwrap_or_default();
+                self.decoded.statuses.insert(r.status, name);
+            }
+            for id in [r.components, r.labels] {
+                if id != 0 && !self.decoded.lists.contains_key(&id) {
+                    let values = list(self.dict_text(id));
+                    self.decoded.lists.insert(id, values);
+                }
+            }
+            let fits = self.attributes_fit.get(&r.attrs) == Some(&true);
+            if r.attrs != 0 && fits && !self.decoded.attributes.contains_key(&r.attrs) {
+                let values = attributes(self.dict_text(r.attrs));
+                self.decoded.attributes.insert(r.attrs, values);
+            }
+        }
     }
 
     fn dict_text(&self, id: i64) -> Option<&str> {
@@ -618,6 +666,11 @@ impl Reader {
             // never looked up in Jira.
             if entry.kind == Kind::FormerUser as i64 {
                 self.names.insert(entry.value.clone(), entry.value.clone());
+            }
+            if entry.kind == Kind::Visibility as i64
+                && dict_id(Kind::Visibility, &entry.value) == entry.id
+            {
+                self.visibilities.insert(entry.id);
             }
             self.kinds.insert(entry.id, entry.kind);
             self.dict.insert(entry.id, entry.value);
@@ -703,10 +756,9 @@ impl Reader {
     ) -> Result<Row, Error> {
         let author = self.dict_text(r.author).unwrap_or("").to_owned();
         let fits = r.attrs == 0 || self.attributes_fit.get(&r.attrs) == Some(&true);
-        let (billable, attributes) = if fits {
-            attributes(self.dict_text(r.attrs))
-        } else {
-            (false, BTreeMap::new())
+        let (billable, attributes) = match self.decoded.attributes.get(&r.attrs) {
+            Some((billable, values)) if fits => (*billable, values.clone()),
+            _ => (false, BTreeMap::new()),
         };
         let seconds = u64::try_from(r.seconds)
             .ok()
@@ -730,10 +782,12 @@ impl Reader {
             .get(&r.parent)
             .filter(|p| viewer.may_browse_issue(r.parent, p.project, p.security));
         let status = self
-            .dict_text(r.status)
-            .and_then(|s| serde_json::from_str::<Status>(s).ok())
-            .map(|s| s.name)
+            .decoded
+            .statuses
+            .get(&r.status)
+            .cloned()
             .unwrap_or_default();
+        let list = |id: i64| self.decoded.lists.get(&id).cloned().unwrap_or_default();
         let flat = FlatRow {
             worklog_id: r.id.to_string(),
             issue_id: r.issue.to_string(),
@@ -751,8 +805,8 @@ impl Reader {
             started: Instant::from_millis(r.started),
             seconds,
             billable,
-            components: list(self.dict_text(r.components)),
-            labels: list(self.dict_text(r.labels)),
+            components: list(r.components),
+            labels: list(r.labels),
             comment: comments.get(&r.id).cloned().unwrap_or_default(),
             updated: Instant::from_millis(r.updated),
             attributes,
