@@ -308,8 +308,16 @@ pub async fn page(
     let mut params = vec![installation(ctx)];
     let mut filter = String::new();
     if let Some(after) = after {
+        // The key's first column at or after its last value first: the `OR`
+        // below is no range an engine seeks by, so without this bound every
+        // page scanned the table from its start again (a backup of 1,000,000
+        // approval snapshots slowed page by page).
+        if let (Some(first), Some(last)) = (t.columns.first(), after.first()) {
+            filter = format!(" AND {} >= ?", first.name);
+            params.push(last.clone());
+        }
         let (clause, more) = after_key(t, after);
-        filter = format!(" AND ({clause})");
+        filter.push_str(&format!(" AND ({clause})"));
         params.extend(more);
     }
     let sql = format!(

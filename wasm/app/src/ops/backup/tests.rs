@@ -284,3 +284,64 @@ fn prune_keeps_what_the_retention_says() {
         .iter()
         .any(|r| r[0] == crate::protocol::Value::Text("mine".into())));
 }
+
+#[test]
+fn a_page_after_a_key_asks_the_index_for_the_range_from_that_key() {
+    // The `OR` of a keyset condition is no range an engine seeks by: each
+    // page after the first must bound the key's first column by the last
+    // key read, or every page scans the table from its start again.
+    let bounds = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = bounds.clone();
+    let mut host = admin().refuse_sql(move |statement, _| {
+        if statement.sql.starts_with("SELECT") && statement.sql.contains(" FROM timers ") {
+            let bounded = statement.sql.contains("AND account >= ?");
+            seen.borrow_mut()
+                .push((bounded, statement.params.get(1).cloned()));
+        }
+        None
+    });
+    for i in 0..25 {
+        host.exec(&format!(
+            "INSERT INTO timers VALUES ('site-1', 'acc-{}', 't{i:02}', 10001, 'ALPHA-2', 'paused', 1, 2, NULL, NULL, NULL, 'UTC', '', '{{}}', 3)",
+            i % 3
+        ));
+    }
+    let read = host
+        .run_with(|ctx| {
+            Box::pin(async move {
+                let timers = crate::store::backup_rows::TABLES
+                    .iter()
+                    .find(|t| t.name == "timers")
+                    .expect("the timers table");
+                let mut after: Option<Vec<crate::protocol::Value>> = None;
+                let mut keys = Vec::new();
+                loop {
+                    let rows =
+                        crate::store::backup_rows::page(&ctx, timers, after.as_deref(), 10).await?;
+                    let Some(last) = rows.last() else { break };
+                    after = Some(last.iter().take(timers.key).cloned().collect());
+                    keys.extend(rows.iter().map(|r| format!("{:?}", &r[..2])));
+                }
+                Ok(json!(keys).to_string())
+            })
+        })
+        .unwrap();
+    let keys: Vec<String> = serde_json::from_value(read).unwrap();
+    assert_eq!(keys.len(), 25, "every row once: {keys:?}");
+    let mut sorted = keys.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 25, "no row twice");
+    use crate::protocol::Value;
+    let text = |s: &str| Some(Value::Text(s.to_owned()));
+    assert_eq!(
+        *bounds.borrow(),
+        [
+            (false, None),
+            (true, text("acc-1")),
+            (true, text("acc-2")),
+            (true, text("acc-2")),
+        ],
+        "each page after the first is bounded by the last key's account"
+    );
+}
