@@ -5,8 +5,8 @@
   slices, killed with SIGKILL at seeded-random moments while it is writing (after the index has
   grown in that attempt), started again each time, then let finish. The index must then hold
   exactly the simulator's worklog ids (no loss, no duplicates) and `sync.verify` over the last
-  62 days must find no difference. On SQLite and on MariaDB (`scripts/mariadb.sh`, a database of
-  its own), where a killed client's open transaction is the server's to roll back.
+  62 days must find no difference. On MariaDB a killed client's open transaction is the
+  server's to roll back.
 - A large export: `export.run` through `worklogs serve`, a piece at a time; at seeded-random
   pieces the server is killed with SIGKILL while it answers, started again, and the same
   continuation sent again. The pieces, joined, must be byte for byte the export of an
@@ -21,6 +21,9 @@
   (`backup.restore.run`), each killed at seeded-random moments after a part landed or rows were
   restored, resumed until done: the archive is complete, verifies, and holds the rows of an
   uninterrupted one; the restored tables equal the archive's.
+
+The sync, the export, the erasure and the worklog restore run on SQLite and on MariaDB
+(`scripts/mariadb.sh`, a database of their own each); the app-data backup on SQLite.
 
 Bounded for `make test` (a 20,000-worklog world, three kills each); the long version
 (WORKLOGS_LONG=1: 200,000 worklogs, ten kills each) is skipped otherwise. The seed is
@@ -134,11 +137,20 @@ def index_count(db: Path) -> int:
 
 
 class SqliteIndex:
-    """The index in a data directory's SQLite file."""
+    """The index in a data directory's SQLite file. A context manager, as MariadbIndex."""
+
+    # How often a test may look while a job runs (a look is a file read).
+    poll = 0.005
 
     def __init__(self, data: Path):
         self.data, self.db = data, data / "worklogs.sqlite"
         self.args = ["--data", str(data)]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        pass
 
     def count(self) -> int:
         return index_count(self.db)
@@ -150,13 +162,26 @@ class SqliteIndex:
         finally:
             conn.close()
 
+    def rows(self, sql: str) -> list:
+        """The rows of `sql`, each a list of its cells as text (as the MariaDB client gives
+        them), read-only; sqlite3.Error while the database is busy or not migrated."""
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5)
+        try:
+            return [[None if v is None else str(v) for v in row] for row in conn.execute(sql)]
+        finally:
+            conn.close()
+
 
 class MariadbIndex(MariadbDatabase):
-    """The index in a MariaDB database of its own, dropped at the end."""
+    """The index in a MariaDB database of its own, dropped at the end; the host's other files
+    in `data`, when given."""
 
-    def __init__(self, name: str):
+    # Each look is a client process (some 10 ms): look less often.
+    poll = 0.02
+
+    def __init__(self, name: str, data: Path = None):
         super().__init__(name)
-        self.args = ["--database", self.url]
+        self.args = ["--database", self.url] + (["--data", str(data)] if data else [])
 
     def count(self) -> int:
         try:
@@ -166,6 +191,19 @@ class MariadbIndex(MariadbDatabase):
 
     def ids(self) -> list:
         return [int(row[0]) for row in self.sql("SELECT id FROM worklogs", self.name)]
+
+    def rows(self, sql: str) -> list:
+        return [[None if v == "NULL" else v for v in row] for row in self.sql(sql, self.name)]
+
+
+def index_of(backend: str, tmp_path: Path, name: str):
+    """A fresh index named `name` on `backend` (`sqlite` or `mariadb`), as a context manager."""
+    if backend == "sqlite":
+        return SqliteIndex(tmp_path / name)
+    return MariadbIndex(f"kill9_{name}_{os.getpid()}", tmp_path / name)
+
+
+BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "mariadb"])
 
 
 def full_sync_killed_at_random_moments(sim, index, poll):
@@ -207,22 +245,18 @@ def full_sync_killed_at_random_moments(sim, index, poll):
     assert verify["indexWorklogs"] == verify["jiraWorklogs"] > 0, verify
 
 
-def test_a_full_sync_killed_at_random_moments_resumes_without_loss_or_duplicates(sim, tmp_path):
-    full_sync_killed_at_random_moments(sim, SqliteIndex(tmp_path / "data"), poll=0.005)
-
-
-def test_a_full_sync_into_mariadb_killed_at_random_moments_resumes_without_loss_or_duplicates(sim):
-    with MariadbIndex(f"kill9_sync_{os.getpid()}") as index:
-        # Each look is a client process (some 10 ms): look less often.
-        full_sync_killed_at_random_moments(sim, index, poll=0.02)
+@BACKENDS
+def test_a_full_sync_killed_at_random_moments_resumes_without_loss_or_duplicates(sim, tmp_path, backend):
+    with index_of(backend, tmp_path, "sync") as index:
+        full_sync_killed_at_random_moments(sim, index, poll=index.poll)
 
 
 class Server:
     """`worklogs serve` on a data directory, as a child process."""
 
-    def __init__(self, sim, data):
+    def __init__(self, sim, index):
         self.process = subprocess.Popen(
-            [str(WORKLOGS), "serve", "--port", "0", "--sync-every", "0", "--jira-sim", sim.url, "--data", str(data)],
+            [str(WORKLOGS), "serve", "--port", "0", "--sync-every", "0", "--jira-sim", sim.url, *index.args],
             env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         m = read_line(self.process, r"running at http://127\.0\.0\.1:(\d+)/#token=([0-9a-f]+)")
         self.port, self.token = int(m.group(1)), m.group(2)
@@ -274,18 +308,23 @@ def _ignore(f, *args):
         pass
 
 
-def test_a_large_export_killed_at_random_pieces_resumes_from_its_continuation(sim, tmp_path):
+@BACKENDS
+def test_a_large_export_killed_at_random_pieces_resumes_from_its_continuation(sim, tmp_path, backend):
+    with index_of(backend, tmp_path, "export") as index:
+        export_killed_at_random_pieces(sim, index)
+
+
+def export_killed_at_random_pieces(sim, index):
     rng = random.Random(SEED)
-    data = tmp_path / "data"
-    imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", sim.url, "--data", str(data)],
+    imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", sim.url, *index.args],
                               env=ENV, capture_output=True, text=True, timeout=900)
     assert imported.returncode == 0, imported.stderr
-    state = {"server": Server(sim, data)}
+    state = {"server": Server(sim, index)}
 
     def server_of(restart=False):
         if restart:
             state["server"].kill()
-            state["server"] = Server(sim, data)
+            state["server"] = Server(sim, index)
         return state["server"]
 
     query = {"period": {"from": "2026-06-01", "to": "2026-11-24"}}
@@ -304,96 +343,93 @@ def test_a_large_export_killed_at_random_pieces_resumes_from_its_continuation(si
     assert len(ids) == rows == len(set(ids)), f"seed {SEED}: {len(ids)} rows, {len(set(ids))} ids, {rows} counted"
 
 
-def erasure_state(db: Path):
+def erasure_state(index):
     """What the erasure changes: each worklog with its author as stored (an account id, or
     the `Former user N` label of an erased one), and the account ids stored."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    worklogs = index.rows(
+        "SELECT w.id, w.issue, w.started, w.seconds, a.value FROM worklogs w "
+        "JOIN dict a ON a.site = w.site AND a.id = w.author ORDER BY w.id")
+    accounts = {row[0] for row in index.rows("SELECT value FROM dict WHERE kind = 1")}
+    return worklogs, accounts
+
+
+def erased_labels(index) -> int:
     try:
-        worklogs = conn.execute(
-            "SELECT w.id, w.issue, w.started, w.seconds, a.value FROM worklogs w "
-            "JOIN dict a ON a.site = w.site AND a.id = w.author ORDER BY w.id").fetchall()
-        accounts = {row[0] for row in conn.execute("SELECT value FROM dict WHERE kind = 1")}
-        return worklogs, accounts
-    finally:
-        conn.close()
+        return int(index.rows("SELECT COUNT(*) FROM dict WHERE kind = 10")[0][0])
+    except (sqlite3.Error, subprocess.CalledProcessError, IndexError, ValueError):
+        return 0  # busy: look again
 
 
-def erased_labels(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return conn.execute("SELECT COUNT(*) FROM dict WHERE kind = 10").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
-def test_a_privacy_erasure_killed_at_random_moments_resumes_and_erases_everything(tmp_path):
+@BACKENDS
+def test_a_privacy_erasure_killed_at_random_moments_resumes_and_erases_everything(tmp_path, backend):
     """Accounts closed in Jira (the simulator's `/sim/accounts`); `privacy.report` reports every
     stored account and erases the closed ones. Each attempt is killed at a seeded-random moment
     after its first erasure landed; the next resumes from the checkpoint. The end state equals an
-    uninterrupted run's on a copy of the same data: every worklog kept (nothing lost or doubled),
-    the same `Former user N` labels, and no closed account's id stored anywhere."""
+    uninterrupted run's on an index of the same data: every worklog kept (nothing lost or
+    doubled), the same `Former user N` labels, and no closed account's id stored anywhere."""
     built_or_skip()
-    rng = random.Random(SEED)
     s = Sim(200_000 if LONG else 20_000)
     try:
-        data, reference = tmp_path / "data", tmp_path / "reference"
-        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, "--data", str(data)],
-                                  env=ENV, capture_output=True, text=True, timeout=900)
-        assert imported.returncode == 0, imported.stderr
-        db = data / "worklogs.sqlite"
-        _, stored = erasure_state(db)
-        closing = sorted(stored)[: 2 * len(stored) // 3]
-        for account in closing:
-            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
-            conn.request("POST", f"/sim/accounts/{account}", body=json.dumps({"status": "closed"}),
-                         headers={"content-type": "application/json"})
-            response = conn.getresponse()
-            assert response.status in (200, 204), response.read()
-            conn.close()
-        subprocess.run(["cp", "-a", str(data), str(reference)], check=True)
-
-        def erase(where):
-            return [str(WORKLOGS), "call", "--jira-sim", s.url, "--data", str(where), "privacy.report", "{}"]
-
-        while True:  # in slices: a slice ends at its checkpoint past `maxItems` rows
-            done = subprocess.run(erase(reference), env=ENV, capture_output=True, text=True, timeout=900)
-            assert done.returncode == 0, done.stderr
-            answer = json.loads(done.stdout)
-            if not answer["more"]:
-                break
-        assert answer["totals"]["erased"] == len(closing), done.stdout
-
-        kills, mid_erasure = 10 if LONG else 3, []
-        for _ in range(kills):
-            before = erased_labels(db)
-            process = subprocess.Popen(erase(data), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            while process.poll() is None and erased_labels(db) <= before:
-                time.sleep(0.005)
-            time.sleep(rng.uniform(0.0, 0.2))
-            if process.poll() is not None:
-                break  # finished before the kill
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            mid_erasure.append(erased_labels(db))
-        assert mid_erasure, f"seed {SEED}: no kill landed during the erasure"
-        while True:
-            finished = subprocess.run(erase(data), env=ENV, capture_output=True, text=True, timeout=900)
-            assert finished.returncode == 0, f"seed {SEED}: {finished.stderr}"
-            if not json.loads(finished.stdout)["more"]:
-                break
-
-        worklogs, accounts = erasure_state(db)
-        expected_worklogs, expected_accounts = erasure_state(reference / "worklogs.sqlite")
-        assert not accounts & set(closing), f"seed {SEED}: closed accounts still stored"
-        assert accounts == expected_accounts
-        ids = [w[0] for w in worklogs]
-        assert len(ids) == len(set(ids)) == len(s.worklog_ids()), f"seed {SEED}: worklogs lost or doubled"
-        assert worklogs == expected_worklogs, f"seed {SEED}, kills after {mid_erasure} labels"
+        with index_of(backend, tmp_path, "erased") as data, index_of(backend, tmp_path, "reference") as reference:
+            erasure_killed_at_random_moments(s, data, reference)
     finally:
         s.stop()
+
+
+def erasure_killed_at_random_moments(s, data, reference):
+    rng = random.Random(SEED)
+    # Both indexes hold the same data: synced from the same world before any account closes.
+    for index in (data, reference):
+        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, *index.args],
+                                  env=ENV, capture_output=True, text=True, timeout=900)
+        assert imported.returncode == 0, imported.stderr
+    _, stored = erasure_state(data)
+    closing = sorted(stored)[: 2 * len(stored) // 3]
+    for account in closing:
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+        conn.request("POST", f"/sim/accounts/{account}", body=json.dumps({"status": "closed"}),
+                     headers={"content-type": "application/json"})
+        response = conn.getresponse()
+        assert response.status in (200, 204), response.read()
+        conn.close()
+
+    def erase(index):
+        return [str(WORKLOGS), "call", "--jira-sim", s.url, *index.args, "privacy.report", "{}"]
+
+    while True:  # in slices: a slice ends at its checkpoint past `maxItems` rows
+        done = subprocess.run(erase(reference), env=ENV, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, done.stderr
+        answer = json.loads(done.stdout)
+        if not answer["more"]:
+            break
+    assert answer["totals"]["erased"] == len(closing), done.stdout
+
+    kills, mid_erasure = 10 if LONG else 3, []
+    for _ in range(kills):
+        before = erased_labels(data)
+        process = subprocess.Popen(erase(data), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while process.poll() is None and erased_labels(data) <= before:
+            time.sleep(data.poll)
+        time.sleep(rng.uniform(0.0, 0.2))
+        if process.poll() is not None:
+            break  # finished before the kill
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        mid_erasure.append(erased_labels(data))
+    assert mid_erasure, f"seed {SEED}: no kill landed during the erasure"
+    while True:
+        finished = subprocess.run(erase(data), env=ENV, capture_output=True, text=True, timeout=900)
+        assert finished.returncode == 0, f"seed {SEED}: {finished.stderr}"
+        if not json.loads(finished.stdout)["more"]:
+            break
+
+    worklogs, accounts = erasure_state(data)
+    expected_worklogs, expected_accounts = erasure_state(reference)
+    assert not accounts & set(closing), f"seed {SEED}: closed accounts still stored"
+    assert accounts == expected_accounts
+    ids = [w[0] for w in worklogs]
+    assert len(ids) == len(set(ids)) == len(s.worklog_ids()), f"seed {SEED}: worklogs lost or doubled"
+    assert worklogs == expected_worklogs, f"seed {SEED}, kills after {mid_erasure} labels"
 
 
 def sim_request(s, method, path, body=None, headers=None):
@@ -418,8 +454,10 @@ def jira_worklogs(s):
 
 
 def call(s, data, operation, payload, account="dave", timeout=900):
-    """`worklogs call` of one slice; the process, not waited for."""
-    command = [str(WORKLOGS), "call", "--jira-sim", s.url, "--data", str(data)]
+    """`worklogs call` of one slice on `data` (a data directory, or an index's arguments); the
+    process, not waited for."""
+    where = data.args if hasattr(data, "args") else ["--data", str(data)]
+    command = [str(WORKLOGS), "call", "--jira-sim", s.url, *where]
     if account:
         command += ["--as", account]
     return subprocess.Popen(command + [operation, json.dumps(payload)], env=ENV,
@@ -500,7 +538,8 @@ def now_ms():
     return int(time.time() * 1000)
 
 
-def test_a_restore_of_deleted_worklogs_killed_at_random_moments_recreates_each_once(tmp_path):
+@BACKENDS
+def test_a_restore_of_deleted_worklogs_killed_at_random_moments_recreates_each_once(tmp_path, backend):
     """Worklogs deleted in Jira itself (outside the app) and seen by the sync; `restore.run`
     brings them back from the journal, in slices of 60, killed with SIGKILL at seeded-random
     moments while it recreates (after Jira's worklog count grew in that attempt), then run
@@ -510,55 +549,56 @@ def test_a_restore_of_deleted_worklogs_killed_at_random_moments_recreates_each_o
     rng = random.Random(SEED)
     s = Sim(20_000 if LONG else 5_000)
     try:
-        data = tmp_path / "data"
-        db = data / "worklogs.sqlite"
-        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, "--data", str(data)],
-                                  env=ENV, capture_output=True, text=True, timeout=900)
-        assert imported.returncode == 0, imported.stderr
-        before = jira_worklogs(s)
-        doomed = rng.sample(sorted(before), 1500 if LONG else 400)
-        time.sleep(0.01)
-        from_ms = now_ms()
-        for worklog in doomed:
-            issue, author, _, _ = before[worklog]
-            sim_request(s, "DELETE", f"/rest/api/3/issue/{issue}/worklog/{worklog}", headers={"x-sim-account": author})
-        sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
-        synced = subprocess.run([str(WORKLOGS), "sync", "--jira-sim", s.url, "--data", str(data)],
-                                env=ENV, capture_output=True, text=True, timeout=900)
-        assert synced.returncode == 0, synced.stderr
-        assert sqlite_count(db, "SELECT COUNT(*) FROM worklogs") == len(before) - len(doomed)
-        time.sleep(0.01)
-        selection = {"fromMs": from_ms, "toMs": now_ms() + 1}
-
-        def indexed():  # a recreated worklog is indexed as soon as Jira answers
-            return sqlite_count(db, "SELECT COUNT(*) FROM worklogs")
-
-        landed = kill_at_random_moments(
-            rng, lambda: call(s, data, "restore.run", selection), indexed, 10 if LONG else 4, 0.3)
-        assert landed, f"seed {SEED}: no kill landed during the restore"
-        done = until_done(s, data, "restore.run", selection)
-
-        # Jira's feed leaves out the last minute's changes: the recreated worklogs are in it
-        # (and in the next sync) once a minute has passed.
-        sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
-        after = jira_worklogs(s)
-        shape = lambda facts: sorted((f[0], f[2], f[3]) for f in facts.values())
-        restored = len(after) - (len(before) - len(doomed))
-        assert restored == len(doomed) and shape(after) == shape(before), (
-            f"seed {SEED}, kills at {landed} indexed rows: {restored} of {len(doomed)} recreated "
-            f"(more is a duplicate); last answer {done}")
-        # As their authors (the simulator lets the app impersonate them).
-        assert sorted(f[1] for f in after.values()) == sorted(f[1] for f in before.values())
-        sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
-        synced = subprocess.run([str(WORKLOGS), "sync", "--jira-sim", s.url, "--data", str(data)],
-                                env=ENV, capture_output=True, text=True, timeout=900)
-        assert synced.returncode == 0, synced.stderr
-        conn = sqlite3.connect(db)
-        ours = [row[0] for row in conn.execute("SELECT id FROM worklogs")]
-        conn.close()
-        assert len(ours) == len(set(ours)) and set(ours) == set(after), f"seed {SEED}: the index is not Jira's"
+        with index_of(backend, tmp_path, "restored") as data:
+            restore_killed_at_random_moments(s, data, rng)
     finally:
         s.stop()
+
+
+def restore_killed_at_random_moments(s, data, rng):
+    imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, *data.args],
+                              env=ENV, capture_output=True, text=True, timeout=900)
+    assert imported.returncode == 0, imported.stderr
+    before = jira_worklogs(s)
+    doomed = rng.sample(sorted(before), 1500 if LONG else 400)
+    time.sleep(0.01)
+    from_ms = now_ms()
+    for worklog in doomed:
+        issue, author, _, _ = before[worklog]
+        sim_request(s, "DELETE", f"/rest/api/3/issue/{issue}/worklog/{worklog}", headers={"x-sim-account": author})
+    sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
+    synced = subprocess.run([str(WORKLOGS), "sync", "--jira-sim", s.url, *data.args],
+                            env=ENV, capture_output=True, text=True, timeout=900)
+    assert synced.returncode == 0, synced.stderr
+    assert data.count() == len(before) - len(doomed)
+    time.sleep(0.01)
+    selection = {"fromMs": from_ms, "toMs": now_ms() + 1}
+
+    def indexed():  # a recreated worklog is indexed as soon as Jira answers
+        return data.count()
+
+    landed = kill_at_random_moments(
+        rng, lambda: call(s, data, "restore.run", selection), indexed, 10 if LONG else 4, 0.3)
+    assert landed, f"seed {SEED}: no kill landed during the restore"
+    done = until_done(s, data, "restore.run", selection)
+
+    # Jira's feed leaves out the last minute's changes: the recreated worklogs are in it
+    # (and in the next sync) once a minute has passed.
+    sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
+    after = jira_worklogs(s)
+    shape = lambda facts: sorted((f[0], f[2], f[3]) for f in facts.values())
+    restored = len(after) - (len(before) - len(doomed))
+    assert restored == len(doomed) and shape(after) == shape(before), (
+        f"seed {SEED}, kills at {landed} indexed rows: {restored} of {len(doomed)} recreated "
+        f"(more is a duplicate); last answer {done}")
+    # As their authors (the simulator lets the app impersonate them).
+    assert sorted(f[1] for f in after.values()) == sorted(f[1] for f in before.values())
+    sim_request(s, "POST", "/sim/clock", {"advanceMs": 120_000})
+    synced = subprocess.run([str(WORKLOGS), "sync", "--jira-sim", s.url, *data.args],
+                            env=ENV, capture_output=True, text=True, timeout=900)
+    assert synced.returncode == 0, synced.stderr
+    ours = data.ids()
+    assert len(ours) == len(set(ours)) and set(ours) == set(after), f"seed {SEED}: the index is not Jira's"
 
 
 def app_rows(db: Path):
