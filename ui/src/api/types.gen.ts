@@ -214,7 +214,7 @@ export type ReportGroups = {
   cost?: Array<Money>;
   unpricedSeconds?: Seconds;
   groups: Array<ReportGroup>;
-  /** Every day of the period (zeros included) or every person, in order */
+  /** Every day, week or month of the period (zeros included; a week or month keyed by its first date, which may precede from) or every person, in order */
   chart: Array<ReportPoint>;
   /** True while the report is not finished: the groups, totals and chart are those of the part read so far; call again with the same input and continuation */
   more: boolean;
@@ -928,8 +928,8 @@ export type ReportRunInput = {
   rounding?: ReportRounding;
   timeFormat?: "pretty" | "days" | "hours" | "decimal";
   hoursDecimals?: number;
-  /** The series to return for the chart; day by default */
-  chart?: "day" | "person";
+  /** The series to return for the chart: time per day, per week (starting on weekStart), per month or per person; day by default */
+  chart?: "day" | "week" | "month" | "person";
   /** Answer the report as a file in this format (ReportFile) instead of the groups */
   format?: "csv" | "xlsx" | "json" | "ndjson";
   /** The continuation of the previous answer (more: true), with the same input otherwise */

@@ -1,5 +1,5 @@
-// A bar chart in plain SVG: time per day (columns) or per person (rows).
-import type { ReportPoint } from '../api/types.gen';
+// A bar chart in plain SVG: time per day, week or month (columns) or per person (rows).
+import type { ReportPoint, ReportRunInput } from '../api/types.gen';
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -9,14 +9,15 @@ function niceMax(v: number): number {
 }
 
 export function BarChart({ points, kind, format, title }: {
-  points: ReportPoint[]; kind: 'day' | 'person'; format: (s: number) => string; title: string;
+  points: ReportPoint[]; kind: NonNullable<ReportRunInput['chart']>; format: (s: number) => string; title: string;
 }) {
   if (points.length === 0) return null;
   const hours = points.map((p) => p.seconds / 3600);
   const max = niceMax(Math.max(...hours));
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const total = points.reduce((a, p) => a + p.seconds, 0);
-  const summary = `${title}: ${points.length} ${kind === 'day' ? 'days' : 'people'}, ${format(total)} in all`;
+  const unit = { day: 'days', week: 'weeks', month: 'months', person: 'people' }[kind];
+  const summary = `${title}: ${points.length} ${unit}, ${format(total)} in all`;
 
   if (kind === 'person') {
     const rowH = 28;

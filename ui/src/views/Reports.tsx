@@ -12,6 +12,7 @@ import { Button, ErrorBanner, Field, Spinner, Unavailable } from '../components/
 import { base64ToBytes, saveFile } from '../lib/download';
 import { useFormat, useSession } from '../lib/session';
 import { addDays, dateLabel, firstDayOfWeek, monthOf, todayIn, weekOf } from '../lib/time';
+import { CHARTS, type ChartKind, chartLabel, chartOf, chartTitle } from './reports/chart';
 import { COST_MEASURES, formatCosts } from './reports/money';
 
 type Period = 'this-week' | 'last-week' | 'this-month' | 'last-month' | 'custom';
@@ -44,7 +45,8 @@ interface Filters {
   who: 'me' | 'everyone';
   group1: GroupDimension;
   group2: GroupDimension | '';
-  chart: 'day' | 'person';
+  /** The chart the user chose; unset, it follows the grouping ({@link chartOf}). */
+  chart?: ChartKind;
   /** Billable time and cost (only offered to who may see costs). */
   costs?: boolean;
   /** Only time in approved periods. */
@@ -78,7 +80,7 @@ export function toQuery(f: Filters, me: string, timeZone: string, firstDay = 1):
     ...(Object.keys(filter).length ? { filter } : {}),
     groupBy: f.group2 ? [f.group1, f.group2] : [f.group1],
     ...(f.costs ? { measures: [...COST_MEASURES] } : {}),
-    chart: f.chart,
+    chart: chartOf(f),
   };
 }
 
@@ -104,7 +106,8 @@ function fromQuery(q: ReportQuery | ReportRunInput, f: Filters, firstDay: number
     who: people.length ? 'me' : 'everyone',
     group1: q.groupBy?.[0] ?? 'person',
     group2: q.groupBy?.[1] ?? '',
-    chart: 'chart' in q && q.chart ? q.chart : 'day',
+    // A saved report has no chart: it follows the grouping unless one is given.
+    chart: 'chart' in q && q.chart ? q.chart : undefined,
     costs: !!q.measures?.includes('cost'),
     approvedOnly: !!(q.filter as { approvalStates?: string[] } | undefined)?.approvalStates?.includes('approved'),
   };
@@ -116,7 +119,7 @@ export function Reports({ project }: { project?: string }) {
   const today = todayIn(timeZone);
   const [filters, setFilters] = useState<Filters>(() => {
     const [from, to] = periodRange('this-month', today, firstDay)!;
-    return { period: 'this-month', from, to, projects: project ?? '', who: 'everyone', group1: 'person', group2: 'issue', chart: 'day' };
+    return { period: 'this-month', from, to, projects: project ?? '', who: 'everyone', group1: 'person', group2: 'issue' };
   });
   const [result, setResult] = useState<ReportGroups>();
   const [error, setError] = useState<AppError>();
@@ -244,10 +247,9 @@ export function Reports({ project }: { project?: string }) {
             </select>
           </Field>
           <Field id="chart" label="Chart">
-            <select id="chart" class="input" value={filters.chart}
-              onChange={(e) => set({ chart: (e.target as HTMLSelectElement).value as Filters['chart'] })}>
-              <option value="day">Time per day</option>
-              <option value="person">Time per person</option>
+            <select id="chart" class="input" value={chartOf(filters)}
+              onChange={(e) => set({ chart: (e.target as HTMLSelectElement).value as ChartKind })}>
+              {CHARTS.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
             </select>
           </Field>
           {me.mayMeasureCost && (
@@ -316,9 +318,10 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
   const format = useFormat('hours');
   const hours = (s: number) => (core ? core.hours(s) : (s / 3600).toFixed(2));
   const dims = result.groupBy.map((g) => DIMENSIONS.find((d) => d.id === g)?.label ?? g);
+  const chart = query.chart ?? 'day';
   const chartPoints = useMemo(
-    () => result.chart.map((p) => (query.chart === 'person' ? p : { ...p, label: /^\d{4}-\d{2}-\d{2}$/.test(p.key) ? dateLabel(p.key, locale, { day: 'numeric', month: 'short' }) : p.label })),
-    [result, query, locale],
+    () => result.chart.map((p) => ({ ...p, label: chartLabel(p, chart, locale) })),
+    [result, chart, locale],
   );
   const share = (s: number) => (result.totalSeconds ? `${Math.round((s / result.totalSeconds) * 1000) / 10}%` : '—');
   // Cost columns when the query measured cost (the answer then carries it).
@@ -361,7 +364,7 @@ function ReportResult({ result, query }: { result: ReportGroups; query: ReportRu
         </div>
         <Exports query={withoutChart(query)} costs={costs} />
       </header>
-      <BarChart points={chartPoints} kind={query.chart ?? 'day'} format={format} title={query.chart === 'person' ? 'Time per person' : 'Time per day'} />
+      <BarChart points={chartPoints} kind={chart} format={format} title={chartTitle(chart)} />
       {result.groups.length === 0 ? (
         <p class="muted">No time logged in this period that you can see.</p>
       ) : (

@@ -39,7 +39,7 @@ pub mod query;
 pub mod reads;
 pub mod result;
 
-pub use engine::{BuilderState, ReportBuilder, Worklog};
+pub use engine::{time_key, BuilderState, ReportBuilder, Worklog};
 pub use query::{Dimension, Filter, Measure, ReportQuery, Resolution, TimeAxis, TimeFormat};
 pub use reads::{offset_spans, DateRead, OffsetSpan, Reads};
 pub use result::{GroupRow, KeyValue, ReportResult, Values};

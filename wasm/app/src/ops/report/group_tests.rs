@@ -58,7 +58,7 @@ fn both(host: &mut FakeHost, query: &Json, what: &str) -> Json {
 }
 
 /// The queries compared: every dimension, multi-valued ones, filters, measures,
-/// rounding rules, both charts.
+/// rounding rules, every chart.
 fn queries(zone: &str, period: (&str, &str)) -> Vec<Json> {
     let base = json!({"timeZone": zone, "period": {"from": period.0, "to": period.1}});
     let with = |extra: Json| {
@@ -99,6 +99,10 @@ fn queries(zone: &str, period: (&str, &str)) -> Vec<Json> {
         with(json!({"groupBy": ["project", "approvalState", "day"],
                     "filter": {"approvalStates": ["submitted", "approved"]},
                     "rounding": {"mode": "up", "incrementMinutes": 15, "target": "perWorklog"}})),
+        // A weekly axis and a week chart: reads keyed by the local week.
+        with(json!({"groupBy": ["person", "week"], "chart": "week"})),
+        with(json!({"groupBy": ["issue"], "weekStart": "sunday", "chart": "week"})),
+        with(json!({"groupBy": ["project", "month"], "chart": "month"})),
     ]
 }
 

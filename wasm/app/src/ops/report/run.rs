@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use worklogs_core::calendar::{local_date, Instant, Zone};
@@ -16,11 +15,11 @@ use worklogs_core::export::csv::CsvOptions;
 use worklogs_core::export::{ExportFormat, ExportOptions};
 use worklogs_core::money::{Money, RateTable};
 use worklogs_core::report::{
-    offset_spans, BuilderState, DateRead, Dimension, GroupRow, KeyValue, Measure, OffsetSpan,
-    Reads, ReportBuilder, ReportQuery, ReportResult, Resolution, TimeAxis, Values,
+    offset_spans, time_key, BuilderState, DateRead, Dimension, GroupRow, KeyValue, Measure,
+    OffsetSpan, Reads, ReportBuilder, ReportQuery, ReportResult, Resolution, TimeAxis, Values,
 };
 
-use super::export::format_of;
+use super::export::{format_of, Base64};
 use super::query::{core_error, resolve, scope, QueryJson};
 use super::resume::{self, Carried, Position};
 #[cfg(test)]
@@ -38,8 +37,25 @@ use crate::{index, input, store, Error};
 pub enum Chart {
     /// Every day of the period, zero-filled.
     Day,
+    /// Every week that holds a day of the period (starting on the query's
+    /// week start), zero-filled.
+    Week,
+    /// Every month that holds a day of the period, zero-filled.
+    Month,
     /// Every person with time, in order.
     Person,
+}
+
+impl Chart {
+    /// The time axis of a chart over the period; none for people.
+    fn axis(self) -> Option<TimeAxis> {
+        match self {
+            Chart::Day => Some(TimeAxis::Day),
+            Chart::Week => Some(TimeAxis::Week),
+            Chart::Month => Some(TimeAxis::Month),
+            Chart::Person => None,
+        }
+    }
 }
 
 /// `report.run`'s input, raw.
@@ -147,11 +163,13 @@ impl input::Input for RunInput {
         let chart = match map.remove("chart") {
             None | Some(Json::Null) => Chart::Day,
             Some(Json::String(s)) if s == "day" => Chart::Day,
+            Some(Json::String(s)) if s == "week" => Chart::Week,
+            Some(Json::String(s)) if s == "month" => Chart::Month,
             Some(Json::String(s)) if s == "person" => Chart::Person,
             Some(other) => {
                 return Err(Error::invalid_field(
                     "chart",
-                    format_args!("{other}: expected \"day\" or \"person\""),
+                    format_args!("{other}: expected \"day\", \"week\", \"month\" or \"person\""),
                 ))
             }
         };
@@ -263,7 +281,7 @@ pub struct ReportFile {
     /// Its media type.
     pub media_type: String,
     /// The whole file, base64 (as `export.run`'s last piece).
-    pub piece: String,
+    pub piece: Base64,
     /// Rows of groups written.
     pub rows: u64,
     /// Worklogs counted.
@@ -348,7 +366,7 @@ fn render(
     Ok(ReportFile {
         file_name: format!("report-{}-{}.{}", dates.0, dates.1, format.extension()),
         media_type: format.media_type().to_owned(),
-        piece: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        piece: Base64::encode(&bytes)?,
         rows: result.rows.len() as u64,
         worklogs: result.worklogs,
         more: false,
@@ -735,9 +753,10 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
     let query = input.query.parse("", &zone)?;
     let count_asked = query.has(Measure::Count);
     let query = query.with_measures(&[Measure::Count]);
-    let chart_query = match input.chart {
-        Chart::Day => query.for_chart(None, Some(TimeAxis::Day)),
-        Chart::Person => query.for_chart(Some(Dimension::Person), None),
+    let week_start = query.week_start();
+    let chart_query = match input.chart.axis() {
+        Some(axis) => query.for_chart(None, Some(axis)),
+        None => query.for_chart(Some(Dimension::Person), None),
     };
     let costed = query.has(Measure::Cost);
     let (viewer, site, resolution, rates, missing) = futures::join!(
@@ -895,9 +914,9 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
         Shape::Groups(chart) => chart.finish().map_err(|e| core_error("", &e))?,
     };
     let result = builder.finish().map_err(|e| core_error("", &e))?;
-    let points = match input.chart {
-        Chart::Day => {
-            let by_day: BTreeMap<String, u64> = chart
+    let points = match input.chart.axis() {
+        Some(axis) => {
+            let by_bucket: BTreeMap<String, u64> = chart
                 .rows
                 .iter()
                 .filter_map(|r| {
@@ -907,19 +926,24 @@ pub async fn run(ctx: &Ctx, input: RunInput) -> Result<RunAnswer, Error> {
                         .map(|d| (d, r.values.seconds))
                 })
                 .collect();
-            dates
-                .iter()
-                .map(|date| {
-                    let key = date.to_string();
-                    Point {
-                        seconds: by_day.get(&key).copied().unwrap_or(0),
-                        label: key.clone(),
-                        key,
-                    }
-                })
-                .collect()
+            // Every bucket that holds a day of the period, once, in order,
+            // keyed and labelled as the core keys the chart's rows.
+            let mut points: Vec<Point> = Vec::new();
+            for date in dates.iter() {
+                let (key, label) =
+                    time_key(date, axis, week_start).map_err(|e| core_error("", &e))?;
+                if points.last().is_some_and(|p| p.key == key) {
+                    continue;
+                }
+                points.push(Point {
+                    seconds: by_bucket.get(&key).copied().unwrap_or(0),
+                    label,
+                    key,
+                });
+            }
+            points
         }
-        Chart::Person => chart
+        None => chart
             .rows
             .iter()
             .filter_map(|r| {

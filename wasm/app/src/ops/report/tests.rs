@@ -1232,3 +1232,155 @@ fn exports_of_other_peoples_time_are_audited_once_per_run() {
     );
     assert_eq!(audited(&host, "export.run"), crate::protocol::Value::Int(1));
 }
+
+/// The chart points of `report` as (key, label, seconds).
+fn chart_points(report: &Json) -> Vec<(String, String, u64)> {
+    report["chart"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["key"].as_str().unwrap().to_owned(),
+                p["label"].as_str().unwrap().to_owned(),
+                p["seconds"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The day chart's seconds summed into the buckets `first_of` gives, in
+/// order of the buckets' first dates.
+fn day_sums(
+    days: &[(String, String, u64)],
+    first_of: impl Fn(chrono::NaiveDate) -> chrono::NaiveDate,
+) -> BTreeMap<String, u64> {
+    let mut sums = BTreeMap::new();
+    for (key, _, seconds) in days {
+        let first = first_of(key.parse().unwrap()).to_string();
+        *sums.entry(first).or_insert(0) += seconds;
+    }
+    sums
+}
+
+/// A week chart over a period that starts on a Thursday and ends past the
+/// demo's history: one point a week from the Monday before the first day
+/// (ISO week labels), the empty weeks too, each the sum of the day chart's
+/// days of that week; a month chart likewise; the groups are the report's
+/// whatever the chart.
+#[test]
+fn week_and_month_charts_zero_fill_and_sum_the_day_chart() {
+    use chrono::{Datelike, Days, NaiveDate};
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    let query = |chart: &str| {
+        json!({"timeZone": "UTC", "period": {"from": "2026-10-15", "to": "2026-12-20"},
+               "groupBy": ["person", "week"], "chart": chart})
+    };
+    let before = host.effects;
+    let by_day = host.run("report.run", query("day")).unwrap();
+    let day_effects = host.effects - before;
+    let before = host.effects;
+    let by_week = host.run("report.run", query("week")).unwrap();
+    let week_effects = host.effects - before;
+    let by_month = host.run("report.run", query("month")).unwrap();
+    assert!(by_day["totalSeconds"].as_u64() > Some(0), "{by_day}");
+    for other in [&by_week, &by_month] {
+        assert_eq!(other["groups"], by_day["groups"]);
+        assert_eq!(other["totalSeconds"], by_day["totalSeconds"]);
+    }
+    // A weekly report with a weekly chart reads no more than with days.
+    assert!(
+        week_effects <= day_effects,
+        "{week_effects} > {day_effects}"
+    );
+
+    let days = chart_points(&by_day);
+    assert_eq!(days.len(), 67);
+    let monday = |d: NaiveDate| d - Days::new(u64::from(d.weekday().num_days_from_monday()));
+    let weekly = day_sums(&days, monday);
+    let weeks = chart_points(&by_week);
+    assert_eq!(weeks.len(), 10, "{weeks:?}");
+    assert_eq!(weeks[0].0, "2026-10-12", "the Monday before the Thursday");
+    assert_eq!(weeks[0].1, "2026-W42");
+    assert_eq!(weeks[9].0, "2026-12-14");
+    assert_eq!(weeks[9].1, "2026-W51");
+    let listed: Vec<(String, u64)> = weeks.iter().map(|(k, _, s)| (k.clone(), *s)).collect();
+    let expected: Vec<(String, u64)> = weekly.into_iter().collect();
+    assert_eq!(listed, expected, "each week the sum of its days");
+    assert!(
+        weeks.iter().any(|w| w.2 == 0) && weeks.iter().any(|w| w.2 > 0),
+        "empty weeks listed: {weeks:?}"
+    );
+    let total: u64 = weeks.iter().map(|w| w.2).sum();
+    assert_eq!(Some(total), by_day["totalSeconds"].as_u64());
+
+    let months = chart_points(&by_month);
+    let first_day = |d: NaiveDate| d.with_day(1).unwrap();
+    let monthly: Vec<(String, u64)> = day_sums(&days, first_day).into_iter().collect();
+    assert_eq!(
+        months
+            .iter()
+            .map(|(k, l, _)| (k.as_str(), l.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("2026-10-01", "2026-10"),
+            ("2026-11-01", "2026-11"),
+            ("2026-12-01", "2026-12")
+        ]
+    );
+    let listed: Vec<(String, u64)> = months.iter().map(|(k, _, s)| (k.clone(), *s)).collect();
+    assert_eq!(listed, monthly, "each month the sum of its days");
+    assert_eq!(months[2].2, 0, "December is after the history, and listed");
+}
+
+/// With weeks starting on Sunday the week chart's points are Sundays,
+/// labelled by their date, from the Sunday before the period's first day.
+#[test]
+fn a_week_chart_starts_its_weeks_on_the_querys_week_start() {
+    use chrono::{Datelike, Weekday};
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    let report = host
+        .run(
+            "report.run",
+            json!({"timeZone": "UTC", "period": {"from": "2026-10-15", "to": "2026-11-23"},
+                   "weekStart": "sunday", "groupBy": ["project"], "chart": "week"}),
+        )
+        .unwrap();
+    let weeks = chart_points(&report);
+    assert_eq!(weeks.first().map(|w| w.0.as_str()), Some("2026-10-11"));
+    assert_eq!(weeks.last().map(|w| w.0.as_str()), Some("2026-11-22"));
+    assert_eq!(weeks.len(), 7);
+    for (key, label, _) in &weeks {
+        let date: chrono::NaiveDate = key.parse().unwrap();
+        assert_eq!(date.weekday(), Weekday::Sun, "{key}");
+        assert_eq!(label, key);
+    }
+    let total: u64 = weeks.iter().map(|w| w.2).sum();
+    assert_eq!(Some(total), report["totalSeconds"].as_u64());
+}
+
+/// An unknown chart is refused naming the field and every chart there is.
+#[test]
+fn an_unknown_chart_is_refused_listing_the_charts() {
+    let sim = sim();
+    let mut host = FakeHost::new(Some("alice")).on_sim(&sim);
+    for chart in [json!("year"), json!(7)] {
+        let e = host
+            .run(
+                "report.run",
+                json!({"period": {"day": "2026-11-03"}, "chart": chart}),
+            )
+            .unwrap_err();
+        assert!(e.is_invalid_input(), "{e}");
+        assert!(e.message().contains("field \"chart\""), "{e}");
+        assert!(
+            e.message()
+                .contains(r#"expected "day", "week", "month" or "person""#),
+            "{e}"
+        );
+    }
+}

@@ -51,6 +51,29 @@ pub(super) fn time_value(bucket: u32, axis: TimeAxis, start: WeekStart) -> KeyVa
     }
 }
 
+/// The `(id, label)` of the time bucket (on `axis`, weeks starting on
+/// `start`) that holds `date`, as a report's rows key it: id = the bucket's
+/// first date (`YYYY-MM-DD`, before `date` for a week or month begun
+/// earlier), label = the period's name (`2026-01-05`, `2026-W02` for a week
+/// starting on Monday, the first date for other weeks, `2026-01` for a
+/// month). For callers that list a period's buckets, such as a chart that
+/// shows the empty ones too.
+///
+/// # Errors
+///
+/// `out-of-range` for a date whose bucket begins before the common era.
+pub fn time_key(
+    date: NaiveDate,
+    axis: TimeAxis,
+    start: WeekStart,
+) -> Result<(String, String), Error> {
+    let value = time_value(bucket(date, axis, start)?, axis, start);
+    Ok((
+        value.id.unwrap_or_default(),
+        value.label.unwrap_or_default(),
+    ))
+}
+
 pub(super) fn key_value(level: &Level, id: u32) -> KeyValue {
     if id == NONE {
         return KeyValue {

@@ -54,6 +54,7 @@ use crate::error::{quote, Error};
 use crate::money::{CostTotals, Rate, RateQuery, RateTable};
 use crate::rounding::{round_duration, RoundMode, Target};
 pub use crate::worklog::Worklog;
+pub use keys::time_key;
 pub use state::BuilderState;
 
 use groups::{for_each_combination, values_of};

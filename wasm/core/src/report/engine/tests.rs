@@ -127,6 +127,75 @@ fn weeks_can_start_on_sunday() {
     assert_eq!(monday.rows[0].keys[0].label.as_deref(), Some("2026-W12"));
 }
 
+/// `time_key` (what a chart lists, empty buckets too) names every bucket as
+/// the report's rows key it.
+#[test]
+fn time_key_names_a_chart_bucket_as_the_rows_do() {
+    use crate::report::query::TimeAxis;
+    let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let key = |d: &str, axis, start| {
+        let (id, label) = time_key(day(d), axis, start).unwrap();
+        (id, label)
+    };
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    // Thursday 2026-01-08.
+    assert_eq!(
+        key("2026-01-08", TimeAxis::Day, WeekStart::Monday),
+        pair("2026-01-08", "2026-01-08")
+    );
+    assert_eq!(
+        key("2026-01-08", TimeAxis::Week, WeekStart::Monday),
+        pair("2026-01-05", "2026-W02")
+    );
+    assert_eq!(
+        key("2026-01-08", TimeAxis::Week, WeekStart::Sunday),
+        pair("2026-01-04", "2026-01-04")
+    );
+    assert_eq!(
+        key("2026-01-08", TimeAxis::Week, WeekStart::Saturday),
+        pair("2026-01-03", "2026-01-03")
+    );
+    assert_eq!(
+        key("2026-01-08", TimeAxis::Month, WeekStart::Monday),
+        pair("2026-01-01", "2026-01")
+    );
+    // An ISO week of the year before.
+    assert_eq!(
+        key("2021-01-03", TimeAxis::Week, WeekStart::Monday),
+        pair("2020-12-28", "2020-W53")
+    );
+    // The same as the rows of a report over those days.
+    let rows = vec![
+        row("ann", "WEB", "2026-03-21T12:00:00Z", 60),
+        row("ann", "WEB", "2026-03-22T12:00:00Z", 60),
+    ];
+    for (json, axis, start) in [
+        (
+            r#"{"timeZone": "UTC", "groupBy": ["week"]}"#,
+            TimeAxis::Week,
+            WeekStart::Monday,
+        ),
+        (
+            r#"{"timeZone": "UTC", "weekStart": "sunday", "groupBy": ["week"]}"#,
+            TimeAxis::Week,
+            WeekStart::Sunday,
+        ),
+        (
+            r#"{"timeZone": "UTC", "groupBy": ["month"]}"#,
+            TimeAxis::Month,
+            WeekStart::Monday,
+        ),
+    ] {
+        let result = run(query(json), &rows);
+        for (row, date) in result.rows.iter().zip(["2026-03-21", "2026-03-22"]) {
+            let (id, label) = key(date, axis, start);
+            assert_eq!(row.keys[0].id.as_deref(), Some(id.as_str()), "{json}");
+            assert_eq!(row.keys[0].label.as_deref(), Some(label.as_str()), "{json}");
+        }
+    }
+    assert!(time_key(NaiveDate::MIN, TimeAxis::Week, WeekStart::Monday).is_err());
+}
+
 #[test]
 fn a_worklog_counts_under_each_label_and_once_in_the_total() {
     let mut a = row("ann", "WEB", "2026-03-25T09:00:00Z", 60);
