@@ -121,6 +121,9 @@ def main():
     parser.add_argument("--from", dest="start", default="2026-01-01")
     parser.add_argument("--to", dest="end", default="2026-12-31")
     parser.add_argument("--reads-per-call", type=int, help="report.run's readsPerCall (1 to 8)")
+    parser.add_argument("--chart", choices=["day", "week", "month", "person"],
+                        help="the chart to ask for (default: none named, the day chart); the Reports view "
+                             "asks for the week chart with a weekly grouping and the month chart with a monthly one")
     parser.add_argument("--export", action="store_true", help="also time export.run (CSV) of the period")
     args = parser.parse_args()
     binary = os.environ.get("WORKLOGS", str(ROOT / "target" / "release" / "worklogs"))
@@ -134,6 +137,8 @@ def main():
                            "weekStart": "monday", "groupBy": group_by}
                 if args.reads_per_call:
                     payload["readsPerCall"] = args.reads_per_call
+                if args.chart:
+                    payload["chart"] = args.chart
                 times, cpus = [], []
                 for _ in range(args.runs):
                     start, cpu = time.monotonic(), cpu_seconds(process.pid)
