@@ -206,6 +206,12 @@ def index_of(backend: str, tmp_path: Path, name: str):
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "mariadb"])
 
 
+def store_args(where) -> list:
+    """The host's arguments for where the app's data is: an index (its `args`) or a data
+    directory."""
+    return where.args if hasattr(where, "args") else ["--data", str(where)]
+
+
 def full_sync_killed_at_random_moments(sim, index, poll):
     """The full sync into `index`, killed at seeded-random moments while it writes, resumed,
     then finished with `--verify`: the index holds exactly Jira's worklogs."""
@@ -252,11 +258,11 @@ def test_a_full_sync_killed_at_random_moments_resumes_without_loss_or_duplicates
 
 
 class Server:
-    """`worklogs serve` on a data directory, as a child process."""
+    """`worklogs serve` on an index or a data directory, as a child process."""
 
-    def __init__(self, sim, index):
+    def __init__(self, sim, where):
         self.process = subprocess.Popen(
-            [str(WORKLOGS), "serve", "--port", "0", "--sync-every", "0", "--jira-sim", sim.url, *index.args],
+            [str(WORKLOGS), "serve", "--port", "0", "--sync-every", "0", "--jira-sim", sim.url, *store_args(where)],
             env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         m = read_line(self.process, r"running at http://127\.0\.0\.1:(\d+)/#token=([0-9a-f]+)")
         self.port, self.token = int(m.group(1)), m.group(2)
@@ -456,8 +462,7 @@ def jira_worklogs(s):
 def call(s, data, operation, payload, account="dave", timeout=900):
     """`worklogs call` of one slice on `data` (a data directory, or an index's arguments); the
     process, not waited for."""
-    where = data.args if hasattr(data, "args") else ["--data", str(data)]
-    command = [str(WORKLOGS), "call", "--jira-sim", s.url, *where]
+    command = [str(WORKLOGS), "call", "--jira-sim", s.url, *store_args(data)]
     if account:
         command += ["--as", account]
     return subprocess.Popen(command + [operation, json.dumps(payload)], env=ENV,
