@@ -22,8 +22,8 @@
   restored, resumed until done: the archive is complete, verifies, and holds the rows of an
   uninterrupted one; the restored tables equal the archive's.
 
-The sync, the export, the erasure and the worklog restore run on SQLite and on MariaDB
-(`scripts/mariadb.sh`, a database of their own each); the app-data backup on SQLite.
+Each runs on SQLite and on MariaDB (`scripts/mariadb.sh`, a database of its own, dropped at the
+end).
 
 Bounded for `make test` (a 20,000-worklog world, three kills each); the long version
 (WORKLOGS_LONG=1: 200,000 worklogs, ten kills each) is skipped otherwise. The seed is
@@ -171,6 +171,22 @@ class SqliteIndex:
         finally:
             conn.close()
 
+    def count_of(self, sql: str) -> int:
+        """The number `sql` answers; -1 while the database is busy."""
+        try:
+            return int(self.rows(sql)[0][0])
+        except (sqlite3.Error, IndexError, ValueError):
+            return -1
+
+    def execute(self, sql: str, rows=None):
+        """Writes straight into the app's tables: `sql`, once or for each of `rows`."""
+        conn = sqlite3.connect(self.db)
+        try:
+            conn.executemany(sql, rows) if rows is not None else conn.execute(sql)
+            conn.commit()
+        finally:
+            conn.close()
+
 
 class MariadbIndex(MariadbDatabase):
     """The index in a MariaDB database of its own, dropped at the end; the host's other files
@@ -194,6 +210,42 @@ class MariadbIndex(MariadbDatabase):
 
     def rows(self, sql: str) -> list:
         return [[None if v == "NULL" else v for v in row] for row in self.sql(sql, self.name)]
+
+    def count_of(self, sql: str) -> int:
+        try:
+            return int(self.rows(sql)[0][0])
+        except (subprocess.CalledProcessError, IndexError, ValueError):
+            return -1
+
+    def execute(self, sql: str, rows=None):
+        """As SqliteIndex.execute: `?` placeholders; the rows go as multi-row statements of
+        literal values (a few MB each, under the server's packet limit) through the client."""
+        if rows is None:
+            self.sql(sql, self.name)
+            return
+        head, values = sql.split(" VALUES ", 1)
+        statements, batch, size = [], [], 0
+        for row in rows:
+            parts = iter(literal(v) for v in row)
+            text = re.sub(r"\?", lambda _: next(parts), values)
+            batch.append(text)
+            size += len(text)
+            if size > 4_000_000:
+                statements.append(f"{head} VALUES {', '.join(batch)};")
+                batch, size = [], 0
+        if batch:
+            statements.append(f"{head} VALUES {', '.join(batch)};")
+        subprocess.run(self.client + [self.name], input="\n".join(statements), check=True,
+                       capture_output=True, text=True, timeout=600)
+
+
+def literal(value) -> str:
+    """`value` as a MariaDB literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def index_of(backend: str, tmp_path: Path, name: str):
@@ -481,25 +533,6 @@ def until_done(s, data, operation, payload, account="dave"):
     raise AssertionError(f"{operation} does not end")
 
 
-def sqlite_rows(db: Path, sql: str) -> list:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def sqlite_count(db: Path, sql: str) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return conn.execute(sql).fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return -1  # busy: try again
-
-
 class Landed(list):
     """The values of `progress()` after each kill; `ended`: the job's last answer when it ended
     (`more: false`) before a kill landed, else None."""
@@ -606,41 +639,32 @@ def restore_killed_at_random_moments(s, data, rng):
     assert len(ours) == len(set(ours)) and set(ours) == set(after), f"seed {SEED}: the index is not Jira's"
 
 
-def app_rows(db: Path):
+def app_rows(index):
     """The app's own tables that a backup holds, row by row (the worklog index is Jira's, not
     the archive's)."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    try:
-        return {
-            "saved_reports": conn.execute(
-                "SELECT id, owner, name, query, shared, updated FROM saved_reports ORDER BY id").fetchall(),
-            "audit_log": conn.execute("SELECT seq, action, subject, hash FROM audit_log ORDER BY seq").fetchall(),
-        }
-    finally:
-        conn.close()
+    return {
+        "saved_reports": index.rows("SELECT id, owner, name, query, shared, updated FROM saved_reports ORDER BY id"),
+        "audit_log": index.rows("SELECT seq, action, subject, hash FROM audit_log ORDER BY seq"),
+    }
 
 
-def fill_saved_reports(db: Path, n: int):
+def fill_saved_reports(index, n: int):
     """`n` saved reports (some 320 bytes each), written straight into the table, so that an
     archive of the app's data takes several slices and parts."""
-    conn = sqlite3.connect(db)
-    try:
-        installation = conn.execute("SELECT installation FROM settings LIMIT 1").fetchone()[0]
-        owner = conn.execute("SELECT value FROM dict WHERE kind = 1 ORDER BY value LIMIT 1").fetchone()[0]
-        rows = []
-        for i in range(n):
-            query = {"period": {"from": "2026-01-01", "to": "2026-11-30"}, "groupBy": ["project", "author"],
-                     "filters": {"projects": [str(10000 + i % 7)]}, "note": f"report {i:06d} " + "x" * 120}
-            rows.append((installation, f"r{i:06d}", owner, f"Report {i}", json.dumps(query), "false", 1_790_000_000_000 + i))
-        conn.executemany(
-            "INSERT INTO saved_reports (installation, id, owner, name, query, shared, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows)
-        conn.commit()
-    finally:
-        conn.close()
+    installation = index.rows("SELECT installation FROM settings LIMIT 1")[0][0]
+    owner = index.rows("SELECT value FROM dict WHERE kind = 1 ORDER BY value LIMIT 1")[0][0]
+    rows = []
+    for i in range(n):
+        query = {"period": {"from": "2026-01-01", "to": "2026-11-30"}, "groupBy": ["project", "author"],
+                 "filters": {"projects": [str(10000 + i % 7)]}, "note": f"report {i:06d} " + "x" * 120}
+        rows.append((installation, f"r{i:06d}", owner, f"Report {i}", json.dumps(query), "false", 1_790_000_000_000 + i))
+    index.execute(
+        "INSERT INTO saved_reports (installation, id, owner, name, query, shared, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows)
 
 
-def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_restore(tmp_path):
+@BACKENDS
+def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_restore(tmp_path, backend):
     """The app-data backup, as the scheduled job makes it (`backup.create {kind: scheduled}`),
     over 40,000 saved reports (some 14 MB: several slices of 3 MB, parts of 700 KB), killed with
     SIGKILL at seeded-random moments after a part landed, then run until it ends: the archive is
@@ -650,106 +674,99 @@ def test_backup_jobs_killed_at_random_moments_resume_to_a_complete_archive_and_r
     app's tables equal the archive's. Then `backup.prune`, the retention's job, killed the same
     way: the archives the retention does not keep are gone, the others complete."""
     built_or_skip()
-    rng = random.Random(SEED)
     s = Sim(2_000)
     try:
-        data = tmp_path / "data"
-        db = data / "worklogs.sqlite"
-        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, "--data", str(data)],
-                                  env=ENV, capture_output=True, text=True, timeout=900)
-        assert imported.returncode == 0, imported.stderr
-        fill_saved_reports(db, 100_000 if LONG else 40_000)
-        reference = tmp_path / "reference"
-        subprocess.run(["cp", "-a", str(data), str(reference)], check=True)
-
-        def parts(where=db):
-            return sqlite_count(where, "SELECT COUNT(*) FROM backup_parts")
-
-        scheduled = {"kind": "scheduled"}
-        expected = until_done(s, reference, "backup.create", scheduled)
-        # A slice takes some 0.2 s here (the compiled component is cached): kills soon after
-        # a part lands.
-        landed = kill_at_random_moments(
-            rng, lambda: call(s, data, "backup.create", scheduled), parts, 10 if LONG else 4, 0.1)
-        assert landed, f"seed {SEED}: no kill landed during the backup"
-        made = landed.ended or until_done(s, data, "backup.create", scheduled)
-        archive = made["archive"]
-        listed = until_done(s, data, "backup.list", {})
-        entry = next(a for a in listed["archives"] if a["archive"] == archive)
-        assert entry["complete"], entry
-        plan = until_done(s, data, "backup.restore.plan", {"archive": archive})
-        assert plan["verified"], plan
-        reference_plan = until_done(s, reference, "backup.restore.plan", {"archive": expected["archive"]})
-        rows = {t["table"]: t["archiveRows"] for t in plan["plan"]["tables"]}
-        expected_rows = {t["table"]: t["archiveRows"] for t in reference_plan["plan"]["tables"]}
-        assert rows == expected_rows, (
-            f"seed {SEED}, kills after {landed} parts: {rows} != {expected_rows}; "
-            f"the audit log: {app_rows(db)['audit_log']}")
-        # No stray part of an interrupted attempt: one archive, its parts as the manifest lists.
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        archives = conn.execute("SELECT archive, COUNT(*) FROM backup_parts GROUP BY archive").fetchall()
-        conn.close()
-        assert [a for a, _ in archives] == [archive], archives
-
-        # The restore of that archive, after the data changed.
-        archived = app_rows(db)
-        conn = sqlite3.connect(db)
-        conn.execute("DELETE FROM saved_reports WHERE id >= 'r010000'")
-        conn.execute("UPDATE saved_reports SET name = 'changed'")
-        conn.commit()
-        conn.close()
-        restore_input = {"archive": archive}
-        reports = lambda: sqlite_count(db, "SELECT COUNT(*) FROM saved_reports WHERE name <> 'changed'")
-        landed = kill_at_random_moments(
-            # A slice takes some 0.2 s here and its rows show only when it commits: kills
-            # within a slice's time after each start.
-            rng, lambda: call(s, data, "backup.restore.run", restore_input), reports, 10 if LONG else 6, 0.25,
-            after_progress=False)
-        assert landed, f"seed {SEED}: no kill landed during the restore of the archive"
-        restored = landed.ended or until_done(s, data, "backup.restore.run", restore_input)
-        assert restored["verified"], restored
-        now = app_rows(db)
-        assert now["saved_reports"] == archived["saved_reports"], f"seed {SEED}: saved reports differ after the restore"
-        # The audit log as archived, then the restore's own entry, once.
-        assert now["audit_log"][:-1] == archived["audit_log"], f"seed {SEED}: the audit log differs"
-        assert now["audit_log"][-1][1] == "backup.restore", now["audit_log"][-3:]
-
-        # `backup.prune`, the retention's job, over 480 scheduled archives a day apart (a
-        # manifest and two parts of 40 KB each), killed while it deletes (one statement an
-        # archive, paced at 150 a second: some 3 s), then run until it ends. It keeps exactly
-        # what an uninterrupted prune of the same archives keeps, and each kept one whole.
-        synthetic = plant_scheduled_archives(db, 480)
-        plant_scheduled_archives(reference / "worklogs.sqlite", 480)
-        until_done(s, reference, "backup.prune", {})
-        left = lambda where: sqlite_rows(
-            where, "SELECT archive, COUNT(*) FROM backup_parts WHERE archive LIKE 's%' GROUP BY archive")
-        pruned = lambda: synthetic - len(left(db))
-        landed = kill_at_random_moments(rng, lambda: call(s, data, "backup.prune", {}), pruned, 4, 0.5)
-        assert landed, f"seed {SEED}: no kill landed during the prune"
-        assert 0 < landed[0] < synthetic, landed
-        landed.ended or until_done(s, data, "backup.prune", {})
-        kept = left(db)
-        assert kept == left(reference / "worklogs.sqlite"), f"seed {SEED}, kills after {landed} pruned"
-        assert 7 < len(kept) < synthetic and all(n == 3 for _, n in kept), kept
+        with index_of(backend, tmp_path, "backed") as data, index_of(backend, tmp_path, "reference") as reference:
+            backups_killed_at_random_moments(s, data, reference)
     finally:
         s.stop()
 
 
-def plant_scheduled_archives(db: Path, n: int) -> int:
+def backups_killed_at_random_moments(s, data, reference):
+    rng = random.Random(SEED)
+    # Both hold the same data: synced from the same world, the same reports written.
+    for index in (data, reference):
+        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, *index.args],
+                                  env=ENV, capture_output=True, text=True, timeout=900)
+        assert imported.returncode == 0, imported.stderr
+        fill_saved_reports(index, 100_000 if LONG else 40_000)
+
+    def parts():
+        return data.count_of("SELECT COUNT(*) FROM backup_parts")
+
+    scheduled = {"kind": "scheduled"}
+    expected = until_done(s, reference, "backup.create", scheduled)
+    # A slice takes some 0.2 s here (the compiled component is cached): kills soon after
+    # a part lands.
+    landed = kill_at_random_moments(
+        rng, lambda: call(s, data, "backup.create", scheduled), parts, 10 if LONG else 4, 0.1)
+    assert landed, f"seed {SEED}: no kill landed during the backup"
+    made = landed.ended or until_done(s, data, "backup.create", scheduled)
+    archive = made["archive"]
+    listed = until_done(s, data, "backup.list", {})
+    entry = next(a for a in listed["archives"] if a["archive"] == archive)
+    assert entry["complete"], entry
+    plan = until_done(s, data, "backup.restore.plan", {"archive": archive})
+    assert plan["verified"], plan
+    reference_plan = until_done(s, reference, "backup.restore.plan", {"archive": expected["archive"]})
+    rows = {t["table"]: t["archiveRows"] for t in plan["plan"]["tables"]}
+    expected_rows = {t["table"]: t["archiveRows"] for t in reference_plan["plan"]["tables"]}
+    assert rows == expected_rows, (
+        f"seed {SEED}, kills after {landed} parts: {rows} != {expected_rows}; "
+        f"the audit log: {app_rows(data)['audit_log']}")
+    # No stray part of an interrupted attempt: one archive, its parts as the manifest lists.
+    archives = data.rows("SELECT archive, COUNT(*) FROM backup_parts GROUP BY archive")
+    assert [a for a, _ in archives] == [archive], archives
+
+    # The restore of that archive, after the data changed.
+    archived = app_rows(data)
+    data.execute("DELETE FROM saved_reports WHERE id >= 'r010000'")
+    data.execute("UPDATE saved_reports SET name = 'changed'")
+    restore_input = {"archive": archive}
+    reports = lambda: data.count_of("SELECT COUNT(*) FROM saved_reports WHERE name <> 'changed'")
+    landed = kill_at_random_moments(
+        # A slice takes some 0.2 s here and its rows show only when it commits: kills
+        # within a slice's time after each start.
+        rng, lambda: call(s, data, "backup.restore.run", restore_input), reports, 10 if LONG else 6, 0.25,
+        after_progress=False)
+    assert landed, f"seed {SEED}: no kill landed during the restore of the archive"
+    restored = landed.ended or until_done(s, data, "backup.restore.run", restore_input)
+    assert restored["verified"], restored
+    now = app_rows(data)
+    assert now["saved_reports"] == archived["saved_reports"], f"seed {SEED}: saved reports differ after the restore"
+    # The audit log as archived, then the restore's own entry, once.
+    assert now["audit_log"][:-1] == archived["audit_log"], f"seed {SEED}: the audit log differs"
+    assert now["audit_log"][-1][1] == "backup.restore", now["audit_log"][-3:]
+
+    # `backup.prune`, the retention's job, over 480 scheduled archives a day apart (a
+    # manifest and two parts of 40 KB each), killed while it deletes (one statement an
+    # archive, paced at 150 a second: some 3 s), then run until it ends. It keeps exactly
+    # what an uninterrupted prune of the same archives keeps, and each kept one whole.
+    synthetic = plant_scheduled_archives(data, 480)
+    plant_scheduled_archives(reference, 480)
+    until_done(s, reference, "backup.prune", {})
+    left = lambda index: index.rows(
+        "SELECT archive, COUNT(*) FROM backup_parts WHERE archive LIKE 's%' GROUP BY archive ORDER BY archive")
+    pruned = lambda: synthetic - len(left(data))
+    landed = kill_at_random_moments(rng, lambda: call(s, data, "backup.prune", {}), pruned, 4, 0.5)
+    assert landed, f"seed {SEED}: no kill landed during the prune"
+    assert 0 < landed[0] < synthetic, landed
+    landed.ended or until_done(s, data, "backup.prune", {})
+    kept = left(data)
+    assert kept == left(reference), f"seed {SEED}, kills after {landed} pruned"
+    assert 7 < len(kept) < synthetic and all(int(n) == 3 for _, n in kept), kept
+
+
+def plant_scheduled_archives(index, n: int) -> int:
     """`n` complete scheduled archives `s0000`…, a day apart from half a day ago back, straight
     into the app's storage; answers `n`."""
-    conn = sqlite3.connect(db)
-    try:
-        installation = conn.execute("SELECT installation FROM settings LIMIT 1").fetchone()[0]
-        day, newest, rows = 86_400_000, now_ms() - 43_200_000, []
-        for d in range(n):
-            archive, created = f"s{d:04d}", newest - d * day
-            rows.append((installation, archive, 0, "manifest.json", "scheduled", created, 0, 2, "x", "{}"))
-            for seq in (1, 2):
-                rows.append((installation, archive, seq, f"part-{seq}", "scheduled", created, 100, 40_000,
-                             "x", "y" * 40_000))
-        conn.executemany("INSERT INTO backup_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.commit()
-    finally:
-        conn.close()
+    installation = index.rows("SELECT installation FROM settings LIMIT 1")[0][0]
+    day, newest, rows = 86_400_000, now_ms() - 43_200_000, []
+    for d in range(n):
+        archive, created = f"s{d:04d}", newest - d * day
+        rows.append((installation, archive, 0, "manifest.json", "scheduled", created, 0, 2, "x", "{}"))
+        for seq in (1, 2):
+            rows.append((installation, archive, seq, f"part-{seq}", "scheduled", created, 100, 40_000,
+                         "x", "y" * 40_000))
+    index.execute("INSERT INTO backup_parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return n
