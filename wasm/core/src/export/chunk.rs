@@ -177,6 +177,11 @@ impl ExportChunker {
         self.rows
     }
 
+    /// Bytes the current piece can still take (before its end is written).
+    pub fn room(&self) -> usize {
+        self.budget.saturating_sub(self.out.len())
+    }
+
     /// Ends the file and returns the last piece.
     ///
     /// # Errors

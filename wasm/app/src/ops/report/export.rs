@@ -278,7 +278,16 @@ async fn stream(
     }
     .map_err(engine(""))?;
     let mut after = c.after;
-    for _ in 0..MAX_PAGES_PER_CALL {
+    // The bytes the last page took in the piece.
+    let mut page_bytes: Option<usize> = None;
+    for page in 0..MAX_PAGES_PER_CALL {
+        let room = chunker.room();
+        // Another page after this one is likely to fit in this piece and
+        // this call: read it while Jira answers for this one's comments.
+        reader.read_ahead(
+            page.saturating_add(1) < MAX_PAGES_PER_CALL
+                && page_bytes.is_none_or(|bytes| room / 2 > bytes),
+        );
         let (rows, last, more) = reader.page(ctx, viewer, &range, after, PAGE_ROWS).await?;
         for row in &rows {
             if let Some(filter) = filter {
@@ -306,6 +315,7 @@ async fn stream(
             }
         }
         after = last;
+        page_bytes = Some(room.saturating_sub(chunker.room()));
         if !more {
             let totals = if options.format == ExportFormat::Xlsx {
                 Totals::Formulas

@@ -129,3 +129,46 @@ fn a_page_after_a_key_asks_the_index_for_the_range_from_that_key() {
         "each page's lower bound is the last key's start"
     );
 }
+
+#[test]
+fn an_export_reads_the_next_page_while_jira_answers_for_the_comments() {
+    use super::rows::PAGE_ROWS;
+    use super::tests::{act, csv_rows, export_all, indexed};
+    use crate::protocol::{Effect, Request};
+
+    let sim = super::tests::sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    host.batches.clear();
+    let (bytes, answers) = export_all(
+        &mut host,
+        "export.run",
+        json!({"query": {"timeZone": "UTC", "period": {"from": "2026-01-01", "to": "2026-11-30"}},
+               "format": "csv"}),
+    );
+    let rows = csv_rows(&bytes).len();
+    assert!(rows > 3 * PAGE_ROWS, "{rows} rows: too few pages");
+    let page = |r: &Request| matches!(&r.effect, Effect::Sql(s) if s.sql.starts_with("SELECT w.id, w.issue"));
+    let comments =
+        |r: &Request| matches!(&r.effect, Effect::Jira(j) if j.path.contains("/worklog/list"));
+    let reads = host.batches.iter().flatten().filter(|r| page(r)).count();
+    let together = host
+        .batches
+        .iter()
+        .filter(|b| b.iter().any(page) && b.iter().any(comments))
+        .count();
+    // Every page after a call's first was read in the batch that asked
+    // Jira for the previous page's comments.
+    assert!(
+        together >= rows / PAGE_ROWS - answers.len(),
+        "{together} pages read beside comments, {rows} rows, {} calls",
+        answers.len()
+    );
+    // A page read ahead is used, not read again: at most one read a call
+    // for nothing (the page after the call's last).
+    assert!(
+        reads <= rows.div_ceil(PAGE_ROWS) + 2 * answers.len(),
+        "{reads} page reads for {rows} rows in {} calls",
+        answers.len()
+    );
+}

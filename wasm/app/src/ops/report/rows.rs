@@ -96,6 +96,22 @@ pub struct Reader {
     /// Whether any period of the installation is locked, once asked: without
     /// one, every worklog is open and no period is read.
     any_locked: Option<bool>,
+    /// Whether the next [`Reader::page`] reads the page after it while Jira
+    /// answers for its comments ([`Reader::read_ahead`]).
+    read_ahead: bool,
+    /// The next page's rows, so read, with what they were read for.
+    ahead: Option<ReadAhead>,
+}
+
+/// A page read ahead: the rows after `after` in `range` for the scope
+/// `(projects, authors)`, at most `limit`.
+#[derive(Debug)]
+struct ReadAhead {
+    range: (i64, i64),
+    after: Option<(i64, i64)>,
+    scope: (Option<Vec<i64>>, Option<Vec<i64>>),
+    limit: usize,
+    rows: Vec<ReportRow>,
 }
 
 /// The locked periods of each author (dictionary id) a page refers to.
@@ -194,7 +210,18 @@ impl Reader {
             definitions: None,
             attributes_fit: BTreeMap::new(),
             any_locked: None,
+            read_ahead: false,
+            ahead: None,
         }
+    }
+
+    /// Whether the next [`Reader::page`] (of a reader with comments) also
+    /// reads the page after it, in the same batch of effects as the request
+    /// for its comments: a round trip less a page when the caller goes on,
+    /// a page read for nothing when it stops. For callers that read page
+    /// after page and know when another one is likely.
+    pub fn read_ahead(&mut self, yes: bool) {
+        self.read_ahead = yes;
     }
 
     /// The locked approval periods of the rows' authors overlapping the rows'
@@ -271,16 +298,29 @@ impl Reader {
         {
             return Ok((Vec::new(), after, false));
         }
-        let raws = index::report::worklog_page(
-            ctx,
-            self.site,
-            self.order,
-            range,
-            after,
-            (projects.as_deref(), authors.as_deref()),
-            limit,
-        )
-        .await?;
+        let scope = (projects, authors);
+        let raws = match self.ahead.take() {
+            Some(ahead)
+                if ahead.range == (range.from, range.until)
+                    && ahead.after == after
+                    && ahead.scope == scope
+                    && ahead.limit == limit =>
+            {
+                ahead.rows
+            }
+            _ => {
+                index::report::worklog_page(
+                    ctx,
+                    self.site,
+                    self.order,
+                    range,
+                    after,
+                    (scope.0.as_deref(), scope.1.as_deref()),
+                    limit,
+                )
+                .await?
+            }
+        };
         let more = raws.len() >= limit;
         let last = raws
             .last()
@@ -294,7 +334,35 @@ impl Reader {
             .or(after);
         let seen = self.visible(ctx, viewer, &raws, false).await?;
         let comments = if self.comments {
-            self.comments(ctx, &seen).await?
+            // With `read_ahead`, the next page is read while Jira answers for
+            // this one's comments (the two are one batch of effects).
+            let next = async {
+                match last.filter(|_| more && self.read_ahead) {
+                    Some(key) => index::report::worklog_page(
+                        ctx,
+                        self.site,
+                        self.order,
+                        range,
+                        Some(key),
+                        (scope.0.as_deref(), scope.1.as_deref()),
+                        limit,
+                    )
+                    .await
+                    .map(Some),
+                    None => Ok(None),
+                }
+            };
+            let (comments, next) = futures::join!(self.comments(ctx, &seen), next);
+            if let Some(rows) = next? {
+                self.ahead = Some(ReadAhead {
+                    range: (range.from, range.until),
+                    after: last,
+                    scope: scope.clone(),
+                    limit,
+                    rows,
+                });
+            }
+            comments?
         } else {
             BTreeMap::new()
         };
