@@ -299,6 +299,18 @@ impl Reader {
             return Ok((Vec::new(), after, false));
         }
         let scope = (projects, authors);
+        let (site, order) = (self.site, self.order);
+        let read = |after| {
+            index::report::worklog_page(
+                ctx,
+                site,
+                order,
+                range,
+                after,
+                (scope.0.as_deref(), scope.1.as_deref()),
+                limit,
+            )
+        };
         let raws = match self.ahead.take() {
             Some(ahead)
                 if ahead.range == (range.from, range.until)
@@ -308,18 +320,7 @@ impl Reader {
             {
                 ahead.rows
             }
-            _ => {
-                index::report::worklog_page(
-                    ctx,
-                    self.site,
-                    self.order,
-                    range,
-                    after,
-                    (scope.0.as_deref(), scope.1.as_deref()),
-                    limit,
-                )
-                .await?
-            }
+            _ => read(after).await?,
         };
         let more = raws.len() >= limit;
         let last = raws
@@ -338,17 +339,7 @@ impl Reader {
             // this one's comments (the two are one batch of effects).
             let next = async {
                 match last.filter(|_| more && self.read_ahead) {
-                    Some(key) => index::report::worklog_page(
-                        ctx,
-                        self.site,
-                        self.order,
-                        range,
-                        Some(key),
-                        (scope.0.as_deref(), scope.1.as_deref()),
-                        limit,
-                    )
-                    .await
-                    .map(Some),
+                    Some(key) => read(Some(key)).await.map(Some),
                     None => Ok(None),
                 }
             };
