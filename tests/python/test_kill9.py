@@ -123,21 +123,29 @@ def sim():
     s.stop()
 
 
-def index_count(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+class IndexReads:
+    """What the tests read of an index, through its `rows(sql)` (cells as text) and the errors
+    a busy or not yet migrated database answers (`errors`)."""
+
+    def count_of(self, sql: str) -> int:
+        """The number `sql` answers; -1 while the database is busy or not migrated."""
         try:
-            return conn.execute("SELECT COUNT(*) FROM worklogs").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0  # not migrated yet, or busy: try again
+            return int(self.rows(sql)[0][0])
+        except (*self.errors, IndexError, ValueError):
+            return -1
+
+    def count(self) -> int:
+        """The index's worklogs; 0 before the tables exist."""
+        return max(0, self.count_of("SELECT COUNT(*) FROM worklogs"))
+
+    def ids(self) -> list:
+        return [int(row[0]) for row in self.rows("SELECT id FROM worklogs")]
 
 
-class SqliteIndex:
+class SqliteIndex(IndexReads):
     """The index in a data directory's SQLite file. A context manager, as MariadbIndex."""
+
+    errors = (sqlite3.Error,)
 
     # How often a test may look while a job runs (a look is a file read).
     poll = 0.005
@@ -152,16 +160,6 @@ class SqliteIndex:
     def __exit__(self, *_):
         pass
 
-    def count(self) -> int:
-        return index_count(self.db)
-
-    def ids(self) -> list:
-        conn = sqlite3.connect(self.db)
-        try:
-            return [row[0] for row in conn.execute("SELECT id FROM worklogs")]
-        finally:
-            conn.close()
-
     def rows(self, sql: str) -> list:
         """The rows of `sql`, each a list of its cells as text (as the MariaDB client gives
         them), read-only; sqlite3.Error while the database is busy or not migrated."""
@@ -170,13 +168,6 @@ class SqliteIndex:
             return [[None if v is None else str(v) for v in row] for row in conn.execute(sql)]
         finally:
             conn.close()
-
-    def count_of(self, sql: str) -> int:
-        """The number `sql` answers; -1 while the database is busy."""
-        try:
-            return int(self.rows(sql)[0][0])
-        except (sqlite3.Error, IndexError, ValueError):
-            return -1
 
     def execute(self, sql: str, rows=None):
         """Writes straight into the app's tables: `sql`, once or for each of `rows`."""
@@ -188,34 +179,20 @@ class SqliteIndex:
             conn.close()
 
 
-class MariadbIndex(MariadbDatabase):
+class MariadbIndex(MariadbDatabase, IndexReads):
     """The index in a MariaDB database of its own, dropped at the end; the host's other files
     in `data`, when given."""
 
     # Each look is a client process (some 10 ms): look less often.
     poll = 0.02
+    errors = (subprocess.CalledProcessError,)
 
     def __init__(self, name: str, data: Path = None):
         super().__init__(name)
         self.args = ["--database", self.url] + (["--data", str(data)] if data else [])
 
-    def count(self) -> int:
-        try:
-            return int(self.sql("SELECT COUNT(*) FROM worklogs", self.name)[0][0])
-        except (subprocess.CalledProcessError, IndexError, ValueError):
-            return 0  # not migrated yet: try again
-
-    def ids(self) -> list:
-        return [int(row[0]) for row in self.sql("SELECT id FROM worklogs", self.name)]
-
     def rows(self, sql: str) -> list:
         return [[None if v == "NULL" else v for v in row] for row in self.sql(sql, self.name)]
-
-    def count_of(self, sql: str) -> int:
-        try:
-            return int(self.rows(sql)[0][0])
-        except (subprocess.CalledProcessError, IndexError, ValueError):
-            return -1
 
     def execute(self, sql: str, rows=None):
         """As SqliteIndex.execute: `?` placeholders; the rows go as multi-row statements of
