@@ -241,6 +241,13 @@ def store_args(where) -> list:
     return where.args if hasattr(where, "args") else ["--data", str(where)]
 
 
+def import_all(url: str, index):
+    """`worklogs sync --full` of the simulator at `url` into `index`, to its end."""
+    imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", url, *index.args],
+                              env=ENV, capture_output=True, text=True, timeout=900)
+    assert imported.returncode == 0, imported.stderr
+
+
 def full_sync_killed_at_random_moments(sim, index, poll):
     """The full sync into `index`, killed at seeded-random moments while it writes, resumed,
     then finished with `--verify`: the index holds exactly Jira's worklogs."""
@@ -351,9 +358,7 @@ def test_a_large_export_killed_at_random_pieces_resumes_from_its_continuation(si
 
 def export_killed_at_random_pieces(sim, index):
     rng = random.Random(SEED)
-    imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", sim.url, *index.args],
-                              env=ENV, capture_output=True, text=True, timeout=900)
-    assert imported.returncode == 0, imported.stderr
+    import_all(sim.url, index)
     state = {"server": Server(sim, index)}
 
     def server_of(restart=False):
@@ -415,9 +420,7 @@ def erasure_killed_at_random_moments(s, data, reference):
     rng = random.Random(SEED)
     # Both indexes hold the same data: synced from the same world before any account closes.
     for index in (data, reference):
-        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, *index.args],
-                                  env=ENV, capture_output=True, text=True, timeout=900)
-        assert imported.returncode == 0, imported.stderr
+        import_all(s.url, index)
     _, stored = erasure_state(data)
     closing = sorted(stored)[: 2 * len(stored) // 3]
     for account in closing:
@@ -571,9 +574,7 @@ def test_a_restore_of_deleted_worklogs_killed_at_random_moments_recreates_each_o
 
 
 def restore_killed_at_random_moments(s, data, rng):
-    imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, *data.args],
-                              env=ENV, capture_output=True, text=True, timeout=900)
-    assert imported.returncode == 0, imported.stderr
+    import_all(s.url, data)
     before = jira_worklogs(s)
     doomed = rng.sample(sorted(before), 1500 if LONG else 400)
     time.sleep(0.01)
@@ -663,9 +664,7 @@ def backups_killed_at_random_moments(s, data, reference):
     rng = random.Random(SEED)
     # Both hold the same data: synced from the same world, the same reports written.
     for index in (data, reference):
-        imported = subprocess.run([str(WORKLOGS), "sync", "--full", "--jira-sim", s.url, *index.args],
-                                  env=ENV, capture_output=True, text=True, timeout=900)
-        assert imported.returncode == 0, imported.stderr
+        import_all(s.url, index)
         fill_saved_reports(index, 100_000 if LONG else 40_000)
 
     def parts():
