@@ -597,6 +597,10 @@ pub struct RestoreState {
     /// When it ended (0 while running).
     #[serde(default)]
     pub ended_ms: i64,
+    /// The run's audit entry while it is being written ([`end`]): the run
+    /// is over, its checkpoint not yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<audit::Pending>,
 }
 
 /// A worklog that could not be restored, and why.
@@ -680,6 +684,13 @@ pub async fn run(ctx: &Ctx, selection: Selection) -> Result<RunOutput, Error> {
     require_admin_patiently(ctx, "restore worklogs").await?;
     let site = index::site(ctx).await?;
     let mut state = store::load::<RestoreState>(ctx).await?;
+    if state.pending.is_some() {
+        // A run killed while it ended: its end first, then this call.
+        end(ctx, &mut state).await?;
+        if state.selection.as_ref() == Some(&selection) {
+            return Ok(output(state, Vec::new()));
+        }
+    }
     let worklogs = selected(ctx, site, &selection).await?;
     if !state.running || state.selection.as_ref() != Some(&selection) {
         state = RestoreState {
@@ -712,31 +723,48 @@ pub async fn run(ctx: &Ctx, selection: Selection) -> Result<RunOutput, Error> {
     state.skipped = state
         .skipped
         .saturating_add(u64::try_from(skipped).unwrap_or(0));
-    match last {
-        Some(last) => state.after = last,
-        None => {
-            state.running = false;
-            state.ended_ms = ctx.context().now_ms;
-        }
+    if let Some(last) = last {
+        state.after = last;
     }
-    if last.is_some()
-        && worklogs
-            .range(state.after.saturating_add(1)..)
-            .next()
-            .is_none()
+    if worklogs
+        .range(state.after.saturating_add(1)..)
+        .next()
+        .is_none()
     {
-        state.running = false;
-        state.ended_ms = ctx.context().now_ms;
+        end(ctx, &mut state).await?;
+    } else {
+        store::save(ctx, &state).await?;
     }
-    if !state.running {
-        audit::record(ctx, "restore.run", "worklogs", None, Some(summary(&state))).await?;
-    }
-    store::save(ctx, &state).await?;
     let changed = done
         .into_iter()
         .filter(|p| p.action != "unchanged")
         .collect();
     Ok(output(state, changed))
+}
+
+/// Ends the run of `state` with its audit entry, once however often a kill
+/// interrupts it: the checkpoint first holds the entry as pending (the
+/// run's work is done, `running` still set), then the entry is written
+/// unless the log holds it, then the checkpoint ends the run.
+///
+/// # Errors
+///
+/// The database's errors; the run stays pending and the next call ends it.
+async fn end(ctx: &Ctx, state: &mut RestoreState) -> Result<(), Error> {
+    let pending = match &state.pending {
+        Some(pending) => pending.clone(),
+        None => {
+            state.ended_ms = ctx.context().now_ms;
+            let pending = audit::Pending::new(ctx, "restore.run", "worklogs", summary(state));
+            state.pending = Some(pending.clone());
+            store::save(ctx, state).await?;
+            pending
+        }
+    };
+    audit::settle(ctx, &pending).await?;
+    state.running = false;
+    state.pending = None;
+    store::save(ctx, state).await
 }
 
 /// The audit entry's record of a run.
@@ -771,12 +799,11 @@ pub async fn status(ctx: &Ctx, _input: super::NoInput) -> Result<RunOutput, Erro
 pub async fn cancel(ctx: &Ctx, _input: super::NoInput) -> Result<RunOutput, Error> {
     require_admin(ctx, "cancel the restore of worklogs").await?;
     let mut state = store::load::<RestoreState>(ctx).await?;
-    if state.running {
-        state.running = false;
+    if state.running && state.pending.is_none() {
         state.cancelled = true;
-        state.ended_ms = ctx.context().now_ms;
-        audit::record(ctx, "restore.run", "worklogs", None, Some(summary(&state))).await?;
-        store::save(ctx, &state).await?;
+    }
+    if state.running {
+        end(ctx, &mut state).await?;
     }
     Ok(output(state, Vec::new()))
 }

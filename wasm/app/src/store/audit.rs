@@ -146,6 +146,9 @@ pub async fn record(
     let before = bounded(before);
     let after = bounded(after);
     let mut last_error = None;
+    // The entry of a failed attempt: an error can come after the row was
+    // written (a time-out after the commit), and then the newest entry is it.
+    let mut attempted: Option<(i64, String)> = None;
     for _ in 0..ATTEMPTS {
         let (prev_seq, prev_hash) = match sql::last(ctx).await? {
             Some(last) => last,
@@ -154,6 +157,13 @@ pub async fn record(
                 (anchor.seq, anchor.hash)
             }
         };
+        if attempted.as_ref() == Some(&(prev_seq, prev_hash.clone())) {
+            if let (Some(account), None) = (&account, known_actor) {
+                sql::add_actor(ctx, prev_seq, account).await?;
+            }
+            store::save_unaudited(ctx, &Head { seq: prev_seq }).await?;
+            return Ok(prev_seq);
+        }
         let seq = prev_seq + 1;
         let actor = match (&account, known_actor) {
             (Some(_), Some(actor)) => actor,
@@ -181,7 +191,10 @@ pub async fn record(
                 store::save_unaudited(ctx, &Head { seq }).await?;
                 return Ok(seq);
             }
-            Err(e) => last_error = Some(e),
+            Err(e) => {
+                attempted = Some((row.seq, row.hash));
+                last_error = Some(e);
+            }
         }
     }
     Err(last_error.unwrap_or_else(|| {
@@ -190,6 +203,64 @@ pub async fn record(
             "the audit log is busy: try again",
         )
     }))
+}
+
+/// The audit entry of a resumable job's end (or, for a backup, its start),
+/// kept in the job's checkpoint until it is in the log. Nothing makes a
+/// checkpoint and an entry one write, so a job saves its checkpoint holding
+/// this, then writes the entry ([`settle`]), then clears it: a run killed
+/// before the entry writes it when the job goes on; one killed after it finds
+/// it in the log (of `action`, written at or after `at_ms`, with this `after`)
+/// and does not write it twice.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Pending {
+    /// When the checkpoint first held it: the entry is written then or later.
+    pub at_ms: i64,
+    /// The entry's action.
+    pub action: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its after value.
+    pub after: String,
+}
+
+impl Pending {
+    /// The entry `action` on `subject` with `after`, pending from now.
+    pub fn new(ctx: &Ctx, action: &str, subject: &str, after: String) -> Self {
+        Self {
+            at_ms: ctx.context().now_ms,
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            after,
+        }
+    }
+}
+
+/// Writes `pending`'s entry unless the log holds it already (written by a run
+/// killed before its checkpoint moved on).
+///
+/// # Errors
+///
+/// As [`record`].
+pub async fn settle(ctx: &Ctx, pending: &Pending) -> Result<(), Error> {
+    let stored = bounded(Some(pending.after.clone()));
+    let written = sql::afters_since(ctx, &pending.action, pending.at_ms).await?;
+    if written
+        .iter()
+        .any(|after| after.as_deref() == stored.as_deref())
+    {
+        return Ok(());
+    }
+    record(
+        ctx,
+        &pending.action,
+        &pending.subject,
+        None,
+        Some(pending.after.clone()),
+    )
+    .await
+    .map(drop)
 }
 
 /// Records a run of a report or export that shows other people's time: one

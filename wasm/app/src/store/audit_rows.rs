@@ -111,6 +111,31 @@ pub async fn last(ctx: &Ctx) -> Result<Option<(i64, String)>, Error> {
     }
 }
 
+/// The after values of the entries of `action` written at or after `at_ms`
+/// (the first 100: a job's own entry among them when a run wrote it).
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn afters_since(
+    ctx: &Ctx,
+    action: &str,
+    at_ms: i64,
+) -> Result<Vec<Option<String>>, Error> {
+    let answer = ctx
+        .sql(
+            "SELECT after_value FROM audit_log WHERE installation = ? AND at_ms >= ? \
+             AND action = ? ORDER BY at_ms LIMIT 100",
+            vec![
+                installation(ctx),
+                Value::Int(at_ms),
+                Value::Text(action.to_owned()),
+            ],
+        )
+        .await?;
+    answer.rows.iter().map(|r| opt_text(r.first())).collect()
+}
+
 /// Writes one entry. Fails (duplicate key) when another run took `seq` first.
 ///
 /// # Errors

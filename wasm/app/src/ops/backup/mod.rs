@@ -24,7 +24,7 @@ use crate::access::require_admin;
 use crate::executor::Ctx;
 use crate::input::{quote, Input};
 use crate::protocol::Value;
-use crate::store::audit::{record, sha256_hex};
+use crate::store::audit::{self, record, sha256_hex};
 use crate::store::backup_rows::{self as sql, PartMeta, Table, TABLES};
 use crate::store::{self, JsonSetting};
 use crate::Error;
@@ -136,6 +136,10 @@ pub struct CreateState {
     pub part: u32,
     /// The next part's place in the archive.
     pub seq: i64,
+    /// The archive's audit entry while it is being written (its making,
+    /// before any part: [`audit::Pending`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<audit::Pending>,
 }
 
 impl JsonSetting for CreateState {
@@ -340,25 +344,25 @@ pub async fn create(ctx: &Ctx, input: CreateInput) -> Result<CreateOutput, Error
             });
         }
         let now = ctx.context().now_ms;
+        let archive = archive_id(now);
+        let entry = serde_json::json!({"archive": archive, "kind": kind}).to_string();
         state = CreateState {
             running: true,
-            archive: archive_id(now),
+            archive,
             kind: kind.to_owned(),
             created_at_ms: now,
             table: 0,
             after: None,
             part: 1,
             seq: 1,
+            pending: Some(audit::Pending::new(ctx, "backup.create", SUBJECT, entry)),
         };
-        // The entry first, so the archive holds its own making.
-        record(
-            ctx,
-            "backup.create",
-            SUBJECT,
-            None,
-            Some(serde_json::json!({"archive": state.archive, "kind": state.kind}).to_string()),
-        )
-        .await?;
+        store::save(ctx, &state).await?;
+    }
+    // The entry before any part, so the archive holds its own making; once,
+    // however often a kill interrupts the first slice.
+    if let Some(pending) = state.pending.take() {
+        audit::settle(ctx, &pending).await?;
         store::save(ctx, &state).await?;
     }
     let mut bytes = 0usize;
@@ -864,6 +868,10 @@ pub struct RestoreState {
     pub rows: BTreeMap<String, u64>,
     /// Ids met that the mapping does not name.
     pub seen: Seen,
+    /// The restore's audit entry while it is being written: every part is
+    /// loaded, the checkpoint not yet cleared ([`audit::Pending`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<audit::Pending>,
 }
 
 impl JsonSetting for RestoreState {
@@ -1039,6 +1047,13 @@ async fn restore_slice(
     let stored = sql::parts(ctx, &input.archive).await?;
     check_present(&manifest, &stored)?;
     let mut state = store::load::<RestoreState>(ctx).await?;
+    let other =
+        state.mode != mode || state.archive != input.archive || state.mapping != mapping_sha;
+    if let (Some(pending), true) = (&state.pending, other) {
+        // A restore killed while it ended, and now another: its entry first.
+        audit::settle(ctx, pending).await?;
+        state = RestoreState::default();
+    }
     if !state.running
         || state.mode != mode
         || state.archive != input.archive
@@ -1127,20 +1142,24 @@ async fn restore_slice(
     }
     let plan = plan(ctx, &manifest, &state).await?;
     if run {
-        record(
-            ctx,
-            "backup.restore",
-            SUBJECT,
-            None,
-            Some(
-                serde_json::json!({"archive": input.archive, "from": manifest.installation,
-                    "createdAtMs": manifest.created_at_ms, "rows": state.rows,
-                    "mapped": state.seen.mapped,
-                    "unmapped": {"accounts": state.seen.accounts.len(), "projects": state.seen.projects.len()}})
-                .to_string(),
-            ),
-        )
-        .await?;
+        // Once, however often a kill interrupts the end: pending in the
+        // checkpoint, then in the log, then the checkpoint cleared.
+        let pending = match &state.pending {
+            Some(pending) => pending.clone(),
+            None => {
+                let entry = serde_json::json!({"archive": input.archive,
+                    "from": manifest.installation, "createdAtMs": manifest.created_at_ms,
+                    "rows": state.rows, "mapped": state.seen.mapped,
+                    "unmapped": {"accounts": state.seen.accounts.len(),
+                                 "projects": state.seen.projects.len()}})
+                .to_string();
+                let pending = audit::Pending::new(ctx, "backup.restore", SUBJECT, entry);
+                state.pending = Some(pending.clone());
+                store::save(ctx, &state).await?;
+                pending
+            }
+        };
+        audit::settle(ctx, &pending).await?;
     }
     store::save(ctx, &RestoreState::default()).await?;
     let steps = u64::try_from(steps).unwrap_or(0);

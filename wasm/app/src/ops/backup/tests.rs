@@ -345,3 +345,99 @@ fn a_page_after_a_key_asks_the_index_for_the_range_from_that_key() {
         "each page after the first is bounded by the last key's account"
     );
 }
+
+/// A host whose process "dies" at the statement after the first entry of
+/// `action` went into the audit log: that statement fails (it runs, as the
+/// refusing host runs every statement, but it only writes the audit head),
+/// so the job stops between its entry and its checkpoint.
+fn dying_after_entry(action: &'static str) -> FakeHost {
+    use crate::protocol::Value;
+    let step = std::rc::Rc::new(std::cell::Cell::new(0u8));
+    FakeHost::new(Some("admin"))
+        .on_jira(admin_answer(true))
+        .refuse_sql(move |statement, _| match step.get() {
+            0 if statement.sql.starts_with("INSERT INTO audit_log")
+                && statement.params.contains(&Value::Text(action.into())) =>
+            {
+                step.set(1);
+                None
+            }
+            1 => {
+                step.set(2);
+                Some(crate::Error::upstream("the process was killed"))
+            }
+            _ => None,
+        })
+}
+
+fn entries(host: &FakeHost, action: &str) -> Vec<String> {
+    host.query(&format!(
+        "SELECT after_value FROM audit_log WHERE action = '{action}' ORDER BY seq"
+    ))
+    .into_iter()
+    .map(|r| match &r[0] {
+        crate::protocol::Value::Text(t) => t.clone(),
+        other => panic!("{other:?}"),
+    })
+    .collect()
+}
+
+#[test]
+fn a_backup_stopped_right_after_its_audit_entry_writes_it_once() {
+    let mut host = dying_after_entry("backup.create");
+    seed(&host);
+    let killed = slices(&mut host, "backup.create", json!({})).unwrap_err();
+    assert!(killed.message().contains("killed"), "{}", killed.message());
+    assert_eq!(entries(&host, "backup.create").len(), 1);
+    let out = slices(&mut host, "backup.create", json!({})).unwrap();
+    let archive = out["archive"].as_str().unwrap();
+    let made = entries(&host, "backup.create");
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert!(made[0].contains(archive), "{made:?} names {archive}");
+    let archives = host.query("SELECT DISTINCT archive FROM backup_parts");
+    assert_eq!(archives.len(), 1, "{archives:?}");
+    // The archive holds its own making, once.
+    let plan = slices(
+        &mut host,
+        "backup.restore.plan",
+        json!({"archive": archive}),
+    )
+    .unwrap();
+    assert_eq!(plan["verified"], json!(true));
+}
+
+#[test]
+fn an_archive_restore_stopped_right_after_its_audit_entry_writes_it_once() {
+    let mut host = dying_after_entry("backup.restore");
+    let archive = made(&mut host);
+    host.exec("DELETE FROM saved_reports");
+    let input = json!({"archive": archive});
+    let killed = slices(&mut host, "backup.restore.run", input.clone()).unwrap_err();
+    assert!(killed.message().contains("killed"), "{}", killed.message());
+    let restored = slices(&mut host, "backup.restore.run", input).unwrap();
+    assert_eq!(restored["more"], json!(false));
+    assert_eq!(entries(&host, "backup.restore").len(), 1);
+    assert_eq!(host.query("SELECT * FROM saved_reports").len(), 1);
+}
+
+#[test]
+fn an_audit_entry_whose_answer_was_lost_is_not_written_again() {
+    // The entry's INSERT ran but its answer was lost (a connection dropped
+    // after the commit): the next attempt finds it as the newest entry.
+    use crate::protocol::Value;
+    let lost = std::rc::Rc::new(std::cell::Cell::new(false));
+    let mut host = FakeHost::new(Some("admin"))
+        .on_jira(admin_answer(true))
+        .refuse_sql(move |statement, _| {
+            (statement.sql.starts_with("INSERT INTO audit_log")
+                && statement
+                    .params
+                    .contains(&Value::Text("backup.create".into()))
+                && !lost.replace(true))
+            .then(|| crate::Error::upstream("Lost connection to MySQL server during query"))
+        });
+    slices(&mut host, "backup.create", json!({})).unwrap();
+    assert_eq!(entries(&host, "backup.create").len(), 1);
+    let verified = host.run("audit.verify", json!({})).unwrap();
+    assert_eq!(verified["ok"], json!(true), "{verified}");
+}
