@@ -1,5 +1,6 @@
 // What the Node tests share: the paths of the artefacts, making sure the
-// component is transpiled, starting the Jira simulator and MariaDB.
+// component is transpiled, starting the Jira simulator and MariaDB, and running
+// an operation on the adapter as Forge starts it.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -84,4 +85,61 @@ export function mariadbUrl() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return out.trim().split('\n').pop();
+}
+
+/**
+ * Runs `operation` on the Forge adapter (`functions`, the exports of src/index.js,
+ * over `runtime`, the stand-in of shims/forge-runtime.mjs) as Forge starts it:
+ *
+ *   consumer        one queue-consumer invocation (`longTask`, which runs
+ *                   `operation` on `input` slice after slice while it answers `more`)
+ *   schedule        the scheduled trigger's function named `operation` (such as
+ *                   `backupSchedule`), `input` its event
+ *   person:ACCOUNT  `operation` through the resolver (`handler`) as ACCOUNT, one
+ *                   invocation a slice until it answers `more: false`, as the
+ *                   admin page calls a sliced operation
+ *
+ * Calls `onAnswer` with each invocation's answer; returns the last.
+ *
+ * @param {{ runtime: any, functions: any, database: string, jiraUrl: string, installation: string }} site
+ * @param {string} via
+ * @param {string} operation
+ * @param {unknown} input
+ * @param {(answer: any) => void} [onAnswer]
+ */
+export async function invokeAdapter({ runtime, functions, database, jiraUrl, installation }, via, operation, input, onAnswer = () => {}) {
+  const context = { installContext: installation };
+  if (via === 'consumer') {
+    const body = { operation, input, timeZone: 'UTC', locale: 'en-US' };
+    const answer = await runtime.invoke({ database, jiraUrl }, () => functions.longTask({ body }, context));
+    onAnswer(answer);
+    return answer;
+  }
+  if (via === 'schedule') {
+    const answer = await runtime.invoke({ database, jiraUrl }, () => functions[operation](input, context));
+    onAnswer(answer);
+    return answer;
+  }
+  if (via.startsWith('person:')) {
+    const accountId = via.slice('person:'.length);
+    const request = {
+      call: { functionKey: 'invoke', payload: { operation, input } },
+      context: {
+        cloudId: installation,
+        localId: 'tests',
+        moduleKey: 'worklogs-admin-page',
+        extension: { type: 'jira:adminPage' },
+        timezone: 'UTC',
+        locale: 'en-US',
+      },
+    };
+    for (;;) {
+      const answer = await runtime.invoke({ accountId, database, jiraUrl }, () =>
+        functions.handler(request, { ...context, principal: { accountId } }),
+      );
+      onAnswer(answer);
+      if (!answer?.ok?.more) return answer;
+    }
+  }
+  throw new Error(`no way to start an operation named ${via}`);
 }
