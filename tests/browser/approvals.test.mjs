@@ -93,6 +93,10 @@ test('submit, send back with a reason, resubmit, approve: the period locks', { s
   const panel = g.getByTestId('period-panel');
   await panel.waitFor();
   await panel.getByRole('grid', { name: 'Timesheet' }).waitFor();
+  // Its week is the period's, whatever day the reviewer's locale starts a week on (carol's
+  // Sunday, the site's Monday: the week before, until the component was asked for the date).
+  const title = await panel.locator('#period-panel-title').textContent();
+  assert.ok(title.includes(await panel.getByTestId('week-label').textContent()), title);
   // The reviewer's view is read-only: Enter on a cell edits nothing.
   assert.equal(await panel.locator('td.ts-cell[aria-readonly="true"]').count() > 0, true);
   assert.equal(await panel.getByLabel('Add an issue').count(), 0);

@@ -80,13 +80,16 @@ export function forgetIssue(issue: string): void {
 
 let indexMissing = false;
 
-/** The week holding `days` for the acting user, or for `of` (a reviewer's read-only view). */
+/** The week holding `date` for the acting user, or for `of` (a reviewer's read-only view); `days`, the
+ * browser's guess of it, when the index is missing. */
 export async function loadWeek(
-  days: string[], accountId: string, timeZone: string, of?: string,
+  date: string, days: string[], accountId: string, timeZone: string, of?: string,
 ): Promise<Week> {
   if (!indexMissing || of) {
     try {
-      const r = await call('timesheet.week', { date: days[0]!, ...(of ? { accountId: of } : {}) });
+      // The week holding `date` itself: `days` is the browser's guess, in the
+      // locale's week, whose first day can lie in the site's week before.
+      const r = await call('timesheet.week', { date, ...(of ? { accountId: of } : {}) });
       // The component's week: its start and zone may differ from the browser's guess.
       const weekDays = r.days.map((d) => d.date);
       const keys = new Set(r.rows.map((row) => row.issue.key));

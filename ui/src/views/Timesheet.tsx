@@ -41,7 +41,7 @@ export function Timesheet({ person, start }: { person?: Viewed; start?: string }
   const [anchor, setAnchor] = useState(() => start ?? todayIn(timeZone));
   const days = useMemo(() => weekOf(anchor, firstDay), [anchor, firstDay]);
   const [week, reload, setWeek] = useLoad(
-    () => loadWeek(days, person?.accountId ?? me.accountId, timeZone, person?.accountId), [days[0], person?.accountId], 'timesheet.week');
+    () => loadWeek(anchor, days, person?.accountId ?? me.accountId, timeZone, person?.accountId), [anchor, person?.accountId], 'timesheet.week');
   // Time logged elsewhere on the page (a timer stopped in the bar above) shows here too.
   useEffect(() => {
     const onChange = (e: Event) => { if (timeChangeSource(e) !== 'timesheet') reload(); };
@@ -76,9 +76,9 @@ export function Timesheet({ person, start }: { person?: Viewed; start?: string }
     <div class="timesheet">
       <div class="toolbar">
         <div class="toolbar-group" role="group" aria-label="Week">
-          <Button aria-label="Previous week" onClick={() => setAnchor(addDays(days[0]!, -7))}>‹</Button>
+          <Button aria-label="Previous week" onClick={() => setAnchor(addDays(shown[0]!, -7))}>‹</Button>
           <Button onClick={() => setAnchor(today)} disabled={shown.includes(today)}>This week</Button>
-          <Button aria-label="Next week" onClick={() => setAnchor(addDays(days[0]!, 7))}>›</Button>
+          <Button aria-label="Next week" onClick={() => setAnchor(addDays(shown[0]!, 7))}>›</Button>
           <h2 class="week-label" aria-live="polite" data-testid="week-label">{label}</h2>
         </div>
         <span class="muted small">{person ? `${person.displayName}'s week, read-only · ` : ''}Times in {week.state === 'ready' && week.value.timeZone ? week.value.timeZone : timeZone}</span>
@@ -91,7 +91,7 @@ export function Timesheet({ person, start }: { person?: Viewed; start?: string }
       {week.state === 'error' && <ErrorBanner error={week.error} onRetry={reload} />}
       {week.state === 'ready' && (
         <Grid
-          key={days[0]}
+          key={shown[0]}
           week={week.value}
           today={today}
           hoursPerDay={settings.hoursPerDay}
