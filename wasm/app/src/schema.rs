@@ -442,6 +442,13 @@ pub const MIGRATIONS: &[Migration] = &[
         statement: "CREATE INDEX worklogs_covering ON worklogs \
         (site, started, project, author, visibility, attrs, issue, seconds)",
     },
+    // The audit log by subject: an entry a run may only write once (an
+    // approval drift's flag, restore or acceptance) is looked up by it, and
+    // the admin view filters by it.
+    Migration {
+        name: "0041-audit-log-subject",
+        statement: "CREATE INDEX audit_log_subject ON audit_log (installation, subject, action)",
+    },
 ];
 
 #[cfg(test)]

@@ -263,6 +263,28 @@ pub async fn settle(ctx: &Ctx, pending: &Pending) -> Result<(), Error> {
     .map(drop)
 }
 
+/// [`record`], unless the log holds an entry of `action` on `subject`
+/// already: for an entry that can happen once per subject (an approval
+/// drift's flag, restore or acceptance), written before the row that says it
+/// happened, so that a run killed between the two and done again does not
+/// write it twice.
+///
+/// # Errors
+///
+/// As [`record`].
+pub async fn record_once(
+    ctx: &Ctx,
+    action: &str,
+    subject: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<(), Error> {
+    if sql::holds(ctx, action, subject).await? {
+        return Ok(());
+    }
+    record(ctx, action, subject, before, after).await.map(drop)
+}
+
 /// Records a run of a report or export that shows other people's time: one
 /// entry per run (`action` the operation, `detail` what it covered).
 ///

@@ -136,6 +136,25 @@ pub async fn afters_since(
     answer.rows.iter().map(|r| opt_text(r.first())).collect()
 }
 
+/// Whether the log holds an entry of `action` on `subject`.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn holds(ctx: &Ctx, action: &str, subject: &str) -> Result<bool, Error> {
+    let answer = ctx
+        .sql(
+            "SELECT seq FROM audit_log WHERE installation = ? AND subject = ? AND action = ? LIMIT 1",
+            vec![
+                installation(ctx),
+                Value::Text(subject.to_owned()),
+                Value::Text(action.to_owned()),
+            ],
+        )
+        .await?;
+    Ok(!answer.rows.is_empty())
+}
+
 /// Writes one entry. Fails (duplicate key) when another run took `seq` first.
 ///
 /// # Errors

@@ -371,7 +371,7 @@ async fn record(
         after: after.as_ref().map(Json::to_string),
         ..DriftRow::default()
     };
-    audit::record(
+    audit::record_once(
         ctx,
         "approval.flagged",
         &subject(&drift),
@@ -470,7 +470,7 @@ async fn restore(
         }
     };
     let now = ctx.context().now_ms;
-    audit::record(
+    audit::record_once(
         ctx,
         "approval.restored",
         &subject(drift),
@@ -831,7 +831,7 @@ pub async fn resolve(ctx: &Ctx, input: ResolveInput) -> Result<DriftItem, Error>
         restore(ctx, &mut drift, Some(me), Some(input.reason)).await?;
         return Ok(item(drift));
     }
-    audit::record(
+    audit::record_once(
         ctx,
         "approval.accepted",
         &subject(&drift),

@@ -570,3 +570,56 @@ fn outside_edits_are_restored_after_the_event_and_after_the_sync() {
     assert_eq!(restored, 4, "{status}");
     assert_eq!(status["openDrifts"], 0, "{status}");
 }
+
+#[test]
+fn an_outside_edit_seen_again_after_a_kill_is_flagged_once_in_the_audit_log() {
+    // A kill between the drift's audit entry and its row: the edit is seen
+    // again (the next event, or the sync) and flagged, and the log keeps the
+    // one entry of the first attempt.
+    use crate::protocol::Value;
+    let mut site = Site::new(flag());
+    let id = site.log("alice", "ALPHA-2", "2026-11-30T09:00:00+01:00", 7200);
+    site.run("alice", "approval.submit", json!({"date": WEEK}))
+        .unwrap();
+    site.decide("carol", "approve", "alice", None).unwrap();
+    site.jira(
+        "alice",
+        "PUT",
+        &format!("/rest/api/3/issue/ALPHA-2/worklog/{id}"),
+        Some(json!({"timeSpentSeconds": 600})),
+    );
+    let step = std::rc::Rc::new(std::cell::Cell::new(0u8));
+    let seen = step.clone();
+    let host = std::mem::replace(&mut site.host, FakeHost::new(None));
+    site.host = host.refuse_sql(move |statement, _| match seen.get() {
+        0 if statement.sql.starts_with("INSERT INTO audit_log")
+            && statement
+                .params
+                .contains(&Value::Text("approval.flagged".into())) =>
+        {
+            seen.set(1);
+            None
+        }
+        1 => {
+            seen.set(2);
+            Some(crate::Error::upstream("the process was killed"))
+        }
+        _ => None,
+    });
+    site.host.act_as(None);
+    let _ = site.host.run(
+        "sync.worklog-event",
+        json!({"eventType": "avi:jira:updated:worklog", "worklog": {"id": id}}),
+    );
+    assert_eq!(step.get(), 2, "the run stopped after the entry");
+    let count = |site: &Site, sql: &str| match site.host.query(sql)[0][0] {
+        Value::Int(n) => n,
+        ref other => panic!("{other:?}"),
+    };
+    let flagged = "SELECT COUNT(*) FROM audit_log WHERE action = 'approval.flagged'";
+    assert_eq!(count(&site, flagged), 1);
+    assert_eq!(count(&site, "SELECT COUNT(*) FROM approval_drift"), 0);
+    site.event("updated", &id);
+    assert_eq!(count(&site, "SELECT COUNT(*) FROM approval_drift"), 1);
+    assert_eq!(count(&site, flagged), 1, "flagged once");
+}
