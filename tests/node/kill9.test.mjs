@@ -302,6 +302,26 @@ function sample(next, items, n) {
   return pool.slice(0, n);
 }
 
+/**
+ * Deletes `n` of the worklogs `before` (Jira's, by id), chosen with `next`, in Jira itself,
+ * each by its author, and lets the sync see it (the journal keeps them); returns their ids and
+ * an instant before the first deletion.
+ */
+async function deleteInJira(sim, s, next, before, n) {
+  const doomed = sample(next, [...before.keys()].sort((a, b) => a - b), n);
+  await sleep(10);
+  const fromMs = Date.now();
+  for (const id of doomed) {
+    const { issue, author } = before.get(id);
+    await simRequest(sim, 'DELETE', `/rest/api/3/issue/${issue}/worklog/${id}`, undefined, { 'X-Sim-Account': author });
+  }
+  await quietMinute(sim);
+  const synced = await s.run('sync.incremental', {});
+  assert.equal(synced.ok?.totals?.deleted, doomed.length, JSON.stringify(synced));
+  await sleep(10);
+  return { doomed, fromMs };
+}
+
 test('a restore of worklogs deleted in Jira, killed at random moments, recreates each once', async (t) => {
   const next = random(SEED);
   const sim = await simulator(['--worklogs', '2000']);
@@ -312,18 +332,8 @@ test('a restore of worklogs deleted in Jira, killed at random moments, recreates
 
   // 120 worklogs (two slices of 60) deleted in Jira itself, each by its author,
   // and seen by the sync (which keeps them in the journal).
-  const doomed = sample(next, [...before.keys()].sort((a, b) => a - b), 120);
-  await sleep(10);
-  const fromMs = Date.now();
-  for (const id of doomed) {
-    const { issue, author } = before.get(id);
-    await simRequest(sim, 'DELETE', `/rest/api/3/issue/${issue}/worklog/${id}`, undefined, { 'X-Sim-Account': author });
-  }
-  await quietMinute(sim);
-  const synced = await s.run('sync.incremental', {});
-  assert.equal(synced.ok?.totals?.deleted, doomed.length, JSON.stringify(synced));
+  const { doomed, fromMs } = await deleteInJira(sim, s, next, before, 120);
   assert.equal(await indexed(s), before.size - doomed.length);
-  await sleep(10);
   const selection = { fromMs, toMs: Date.now() + 1 };
 
   // Dave, an administrator, restores them from the admin page; a recreated
@@ -500,17 +510,7 @@ test("a kill right after a job's audit entry does not write it twice", async (t)
   // A restore of worklogs deleted in Jira, as the admin page runs it: killed
   // after its entry, at its end (one slice), before its checkpoint ends the run.
   const before = await jiraWorklogs(sim);
-  const doomed = sample(next, [...before.keys()].sort((a, b) => a - b), 5);
-  await sleep(10);
-  const fromMs = Date.now();
-  for (const id of doomed) {
-    const { issue, author } = before.get(id);
-    await simRequest(sim, 'DELETE', `/rest/api/3/issue/${issue}/worklog/${id}`, undefined, { 'X-Sim-Account': author });
-  }
-  await quietMinute(sim);
-  const synced = await s.run('sync.incremental', {});
-  assert.equal(synced.ok?.totals?.deleted, doomed.length, JSON.stringify(synced));
-  await sleep(10);
+  const { doomed, fromMs } = await deleteInJira(sim, s, next, before, 5);
   const restore = await killedAfterEntry('restore.run', 'restore.run', { fromMs, toMs: Date.now() + 1 }, dave);
   // The entry, and the answer of the start that ended the run, count what the
   // killed run did: each recreated, none unchanged.

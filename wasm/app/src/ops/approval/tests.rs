@@ -379,9 +379,9 @@ fn worklogs_of_submitted_and_approved_periods_are_locked_against_the_app() {
     .unwrap();
 }
 
-#[test]
-fn an_outside_edit_is_flagged_then_restored_or_accepted_by_the_reviewer() {
-    let mut site = Site::new(flag());
+/// Alice's two hours on ALPHA-2 in the locked week, submitted and approved by
+/// carol, then cut to ten minutes through Jira's REST API: the worklog's id.
+fn edited_after_approval(site: &mut Site) -> String {
     let id = site.log("alice", "ALPHA-2", "2026-11-30T09:00:00+01:00", 7200);
     site.run("alice", "approval.submit", json!({"date": WEEK}))
         .unwrap();
@@ -392,6 +392,13 @@ fn an_outside_edit_is_flagged_then_restored_or_accepted_by_the_reviewer() {
         &format!("/rest/api/3/issue/ALPHA-2/worklog/{id}"),
         Some(json!({"timeSpentSeconds": 600})),
     );
+    id
+}
+
+#[test]
+fn an_outside_edit_is_flagged_then_restored_or_accepted_by_the_reviewer() {
+    let mut site = Site::new(flag());
+    let id = edited_after_approval(&mut site);
     site.event("updated", &id);
     // Flagged, not restored.
     assert_eq!(site.seconds_in_jira("ALPHA-2", &id), Some(600));
@@ -578,16 +585,7 @@ fn an_outside_edit_seen_again_after_a_kill_is_flagged_once_in_the_audit_log() {
     // one entry of the first attempt.
     use crate::protocol::Value;
     let mut site = Site::new(flag());
-    let id = site.log("alice", "ALPHA-2", "2026-11-30T09:00:00+01:00", 7200);
-    site.run("alice", "approval.submit", json!({"date": WEEK}))
-        .unwrap();
-    site.decide("carol", "approve", "alice", None).unwrap();
-    site.jira(
-        "alice",
-        "PUT",
-        &format!("/rest/api/3/issue/ALPHA-2/worklog/{id}"),
-        Some(json!({"timeSpentSeconds": 600})),
-    );
+    let id = edited_after_approval(&mut site);
     let step = std::rc::Rc::new(std::cell::Cell::new(0u8));
     let seen = step.clone();
     let host = std::mem::replace(&mut site.host, FakeHost::new(None));
