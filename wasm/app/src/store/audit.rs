@@ -157,44 +157,43 @@ pub async fn record(
                 (anchor.seq, anchor.hash)
             }
         };
-        if attempted.as_ref() == Some(&(prev_seq, prev_hash.clone())) {
-            if let (Some(account), None) = (&account, known_actor) {
-                sql::add_actor(ctx, prev_seq, account).await?;
-            }
-            store::save_unaudited(ctx, &Head { seq: prev_seq }).await?;
-            return Ok(prev_seq);
-        }
-        let seq = prev_seq + 1;
-        let actor = match (&account, known_actor) {
-            (Some(_), Some(actor)) => actor,
-            (Some(_), None) => seq,
-            (None, _) => 0,
-        };
-        let mut row = Row {
-            seq,
-            at_ms: context.now_ms,
-            actor_kind: actor_kind(context.entry_point).to_owned(),
-            actor,
-            action: action.to_owned(),
-            subject: subject.to_owned(),
-            before: before.clone(),
-            after: after.clone(),
-            prev_hash,
-            hash: String::new(),
-        };
-        row.hash = chain_hash(&row.prev_hash, &row);
-        match sql::insert(ctx, &row).await {
-            Ok(()) => {
-                if let (Some(account), None) = (&account, known_actor) {
-                    sql::add_actor(ctx, actor, account).await?;
+        let written = if attempted.as_ref() == Some(&(prev_seq, prev_hash.clone())) {
+            Some(prev_seq)
+        } else {
+            let seq = prev_seq + 1;
+            let actor = match (&account, known_actor) {
+                (Some(_), Some(actor)) => actor,
+                (Some(_), None) => seq,
+                (None, _) => 0,
+            };
+            let mut row = Row {
+                seq,
+                at_ms: context.now_ms,
+                actor_kind: actor_kind(context.entry_point).to_owned(),
+                actor,
+                action: action.to_owned(),
+                subject: subject.to_owned(),
+                before: before.clone(),
+                after: after.clone(),
+                prev_hash,
+                hash: String::new(),
+            };
+            row.hash = chain_hash(&row.prev_hash, &row);
+            match sql::insert(ctx, &row).await {
+                Ok(()) => Some(seq),
+                Err(e) => {
+                    attempted = Some((row.seq, row.hash));
+                    last_error = Some(e);
+                    None
                 }
-                store::save_unaudited(ctx, &Head { seq }).await?;
-                return Ok(seq);
             }
-            Err(e) => {
-                attempted = Some((row.seq, row.hash));
-                last_error = Some(e);
+        };
+        if let Some(seq) = written {
+            if let (Some(account), None) = (&account, known_actor) {
+                sql::add_actor(ctx, seq, account).await?;
             }
+            store::save_unaudited(ctx, &Head { seq }).await?;
+            return Ok(seq);
         }
     }
     Err(last_error.unwrap_or_else(|| {

@@ -76,12 +76,7 @@ fn backup_wipe_restore_gives_every_row_back() {
     ] {
         host.exec(&format!("DELETE FROM {t}"));
     }
-    let plan = slices(
-        &mut host,
-        "backup.restore.plan",
-        json!({"archive": archive}),
-    )
-    .unwrap();
+    let plan = plan_of(&mut host, &archive).unwrap();
     assert_eq!(plan["verified"], json!(true));
     assert_eq!(plan["plan"]["sameSite"], json!(true));
     let restored = slices(&mut host, "backup.restore.run", json!({"archive": archive})).unwrap();
@@ -111,6 +106,11 @@ fn backup_wipe_restore_gives_every_row_back() {
     );
 }
 
+/// The dry run of restoring `archive`, to its end.
+fn plan_of(host: &mut FakeHost, archive: &str) -> Result<Json, crate::Error> {
+    slices(host, "backup.restore.plan", json!({"archive": archive}))
+}
+
 fn made(host: &mut FakeHost) -> String {
     seed(host);
     let out = slices(host, "backup.create", json!({})).unwrap();
@@ -126,12 +126,7 @@ fn a_flipped_byte_a_missing_part_and_a_newer_version_are_refused_by_name() {
     host.exec(&format!(
         "UPDATE backup_parts SET content = replace(content, 'Mine', 'Mina') WHERE archive = '{archive}' AND name = '{name}'"
     ));
-    let e = slices(
-        &mut host,
-        "backup.restore.plan",
-        json!({"archive": archive}),
-    )
-    .unwrap_err();
+    let e = plan_of(&mut host, &archive).unwrap_err();
     assert!(e.is_invalid_input(), "{e}");
     assert!(
         e.message().contains(name) && e.message().contains("SHA-256"),
@@ -155,12 +150,7 @@ fn a_flipped_byte_a_missing_part_and_a_newer_version_are_refused_by_name() {
     host.exec(&format!(
         "DELETE FROM backup_parts WHERE archive = '{archive}' AND name = '{name}'"
     ));
-    let e = slices(
-        &mut host,
-        "backup.restore.plan",
-        json!({"archive": archive}),
-    )
-    .unwrap_err();
+    let e = plan_of(&mut host, &archive).unwrap_err();
     assert_eq!(
         e.message(),
         format!("invalid input: part \"{name}\" is missing")
@@ -169,12 +159,7 @@ fn a_flipped_byte_a_missing_part_and_a_newer_version_are_refused_by_name() {
     host.exec(&format!(
         "UPDATE backup_parts SET content = replace(content, '\"version\": 1', '\"version\": 2') WHERE archive = '{archive}' AND seq = 0"
     ));
-    let e = slices(
-        &mut host,
-        "backup.restore.plan",
-        json!({"archive": archive}),
-    )
-    .unwrap_err();
+    let e = plan_of(&mut host, &archive).unwrap_err();
     assert!(
         e.message().contains("manifest.json") && e.message().contains("version 2 is newer"),
         "{e}"
@@ -397,12 +382,7 @@ fn a_backup_stopped_right_after_its_audit_entry_writes_it_once() {
     let archives = host.query("SELECT DISTINCT archive FROM backup_parts");
     assert_eq!(archives.len(), 1, "{archives:?}");
     // The archive holds its own making, once.
-    let plan = slices(
-        &mut host,
-        "backup.restore.plan",
-        json!({"archive": archive}),
-    )
-    .unwrap();
+    let plan = plan_of(&mut host, archive).unwrap();
     assert_eq!(plan["verified"], json!(true));
 }
 
