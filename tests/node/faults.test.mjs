@@ -19,7 +19,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBuild, mariadbUrl, startSim } from './support.mjs';
+import { demoPeople, ensureBuild, mariadbUrl, quietMinute, simRequest, startSim } from './support.mjs';
 import { dropDatabase, freshDatabase, installForgeRuntime } from './shims/forge-runtime.mjs';
 import mysql from 'mysql2/promise';
 
@@ -110,8 +110,7 @@ async function site(name) {
   const sim = await startSim(1);
   const database = `worklogs_faults_${process.pid}_${name}`;
   await freshDatabase(mysqlUrl, database);
-  const demo = await (await fetch(`${sim.url}/sim/demo`)).json();
-  const people = new Map(demo.accounts.map((a) => [a.alias, a.accountId]));
+  const people = await demoPeople(sim);
   const pool = mysql.createPool({ uri: `${mysqlUrl.replace(/\/$/, '')}/${database}`, connectionLimit: 2 });
   const s = {
     sim,
@@ -151,26 +150,12 @@ function job(s, operation, input) {
   );
 }
 
-async function simPost(s, path, body, headers = {}) {
-  const response = await fetch(`${s.sim.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** Moves the simulator's clock past the feeds' quiet minute. */
-const quietMinute = (s) => simPost(s, '/sim/clock', { advanceMs: 120_000 });
-
 /** `2026-11-20T09:00:00.000+0100` in epoch milliseconds. */
 const epoch = (jira) => Date.parse(jira.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
 
 /** Jira's worklogs, as the app reads them: id → [issue, author, started, seconds, updated]. */
 async function jiraFacts(s) {
-  await quietMinute(s);
+  await quietMinute(s.sim);
   const ids = [];
   let since = 0;
   for (;;) {
@@ -183,7 +168,7 @@ async function jiraFacts(s) {
   }
   const facts = new Map();
   for (let i = 0; i < ids.length; i += 1000) {
-    const list = await simPost(s, '/rest/api/3/worklog/list', { ids: ids.slice(i, i + 1000) }, { 'X-Sim-Principal': 'app' });
+    const list = await simRequest(s.sim, 'POST', '/rest/api/3/worklog/list', { ids: ids.slice(i, i + 1000) }, { 'X-Sim-Principal': 'app' });
     for (const w of list) {
       facts.set(Number(w.id), [Number(w.issueId), w.author.accountId, epoch(w.started), w.timeSpentSeconds, epoch(w.updated)]);
     }
@@ -200,7 +185,7 @@ async function indexFacts(s) {
 }
 
 async function assertIndexIsJira(s, label) {
-  await quietMinute(s);
+  await quietMinute(s.sim);
   const synced = await job(s, 'sync.incremental', {});
   assert.ok('ok' in synced, `${label}: the repairing sync: ${JSON.stringify(synced)}`);
   const [ours, theirs] = [await indexFacts(s), await jiraFacts(s)];
@@ -314,13 +299,14 @@ const OPS = [
     run: (s, input) => job(s, 'sync.incremental', input),
     async prepare(s, n) {
       // A change in Jira the app has not seen: a worklog logged by bob.
-      await simPost(
-        s,
+      await simRequest(
+        s.sim,
+        'POST',
         '/rest/api/3/issue/BETA-4/worklog',
         { started: '2026-11-20T10:00:00.000+0100', timeSpentSeconds: 60 * (n + 1) },
         { 'X-Sim-Account': s.people.get('bob') },
       );
-      await quietMinute(s);
+      await quietMinute(s.sim);
       return {};
     },
     check: (s, _input, _answer, label) => assertIndexIsJira(s, label),
@@ -379,7 +365,7 @@ const OPS = [
         headers: { 'X-Sim-Account': s.people.get('alice') },
       });
       assert.equal(deleted.status, 204, await deleted.text());
-      await quietMinute(s);
+      await quietMinute(s.sim);
       const synced = await job(s, 'sync.incremental', {});
       assert.ok('ok' in synced, JSON.stringify(synced));
       await new Promise((r) => setTimeout(r, 5));
@@ -443,7 +429,7 @@ const OPS = [
       const [rows] = await s.pool.query('SELECT value FROM dict WHERE kind = 1 ORDER BY value');
       const closing = rows[0].value;
       s.closed = [closing];
-      await simPost(s, `/sim/accounts/${encodeURIComponent(closing)}`, { status: 'closed' });
+      await simRequest(s.sim, 'POST', `/sim/accounts/${encodeURIComponent(closing)}`, { status: 'closed' });
       return {};
     },
     async check(s, _input, _answer, label) {

@@ -34,7 +34,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { ensureBuild, invokeAdapter, mariadbUrl, root, startSim } from './support.mjs';
+import { demoPeople, ensureBuild, invokeAdapter, mariadbUrl, quietMinute, root, simRequest, startSim } from './support.mjs';
 import { dropDatabase, freshDatabase, installForgeRuntime } from './shims/forge-runtime.mjs';
 
 const SEED = Number(process.env.KILL9_SEED ?? 1);
@@ -83,26 +83,6 @@ async function simulator(extra = []) {
   sims.push(sim);
   return sim;
 }
-
-/** The accounts of the simulator's demo people, by alias. */
-async function people(sim) {
-  const demo = await (await fetch(`${sim.url}/sim/demo`)).json();
-  return new Map(demo.accounts.map((a) => [a.alias, a.accountId]));
-}
-
-async function simRequest(sim, method, path_, body, headers = {}) {
-  const response = await fetch(`${sim.url}${path_}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path_}: ${response.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** Moves the simulator's clock past the quiet minute Jira's feed leaves out. */
-const quietMinute = (sim) => simRequest(sim, 'POST', '/sim/clock', { advanceMs: 120_000 });
 
 /**
  * An installation on `sim` with a MariaDB database of its own (dropped after
@@ -337,7 +317,7 @@ test('a restore of worklogs deleted in Jira, killed at random moments, recreates
 
   // Dave, an administrator, restores them from the admin page; a recreated
   // worklog is indexed as soon as Jira answers.
-  const dave = (await people(sim)).get('dave');
+  const dave = (await demoPeople(sim)).get('dave');
   const restore = () => s.start('restore.run', selection, `person:${dave}`);
   const over = async () => (await s.setting('restore.run'))?.running === false;
   const killed = await killAtRandomMoments(next, restore, () => indexed(s), { kills: 4, spread: 1000, done: over });
@@ -396,7 +376,7 @@ async function fillSavedReports(s, n) {
 test('the daily backup and an archive restore, killed at random moments, resume to a complete archive and its tables', async (t) => {
   const next = random(SEED);
   const sim = await simulator();
-  const dave = `person:${(await people(sim)).get('dave')}`;
+  const dave = `person:${(await demoPeople(sim)).get('dave')}`;
   const REPORTS = 20_000;
   // Both hold the same data: synced from the same world, the same reports written.
   const [data, reference] = await Promise.all([site(sim, 'backup'), site(sim, 'reference')]);
@@ -484,7 +464,7 @@ test("a kill right after a job's audit entry does not write it twice", async (t)
   // started again until it ends. One small world: the three in turn.
   const next = random(SEED);
   const sim = await simulator(['--worklogs', '300']);
-  const dave = `person:${(await people(sim)).get('dave')}`;
+  const dave = `person:${(await demoPeople(sim)).get('dave')}`;
   const s = await site(sim, 'entry');
   const imported = await s.run('sync.full', {});
   assert.ok(finished(imported), JSON.stringify(imported));

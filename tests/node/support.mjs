@@ -2,6 +2,7 @@
 // component is transpiled, starting the Jira simulator and MariaDB, and running
 // an operation on the adapter as Forge starts it.
 
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -72,6 +73,31 @@ export async function startSim(seed, extra = []) {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * A request to the simulator `sim` (from `startSim`): its REST API or its `/sim`
+ * controls, `body` as JSON; the answer's JSON (null when empty). A status
+ * outside 2xx fails the test.
+ */
+export async function simRequest(sim, method, path_, body, headers = {}) {
+  const response = await fetch(`${sim.url}${path_}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path_}: ${response.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Moves the simulator's clock past the quiet minute Jira's feeds leave out. */
+export const quietMinute = (sim) => simRequest(sim, 'POST', '/sim/clock', { advanceMs: 120_000 });
+
+/** The account ids of the simulator's demo people, by alias. */
+export async function demoPeople(sim) {
+  const demo = await simRequest(sim, 'GET', '/sim/demo');
+  return new Map(demo.accounts.map((a) => [a.alias, a.accountId]));
 }
 
 /**
