@@ -450,6 +450,54 @@ const OPS = [
   },
 ];
 
+/** The newest audit entry's number of the site's installation (0 for none). */
+async function auditHead(s) {
+  const [rows] = await s.pool.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_log WHERE installation = ?', [
+    s.installation,
+  ]);
+  return Number(rows[0].seq);
+}
+
+/**
+ * What a case's run and repair wrote to the audit log: each change once. A
+ * fault between an entry and the change it records, repaired by the same call
+ * again, must not leave two entries for one change; an approval decision is
+ * one entry and one history row.
+ */
+async function assertAuditedOnce(s, op, since, histories, label) {
+  const [rows] = await s.pool.query(
+    'SELECT action, subject, before_value, after_value, actor_kind, actor FROM audit_log ' +
+      'WHERE installation = ? AND seq > ? ORDER BY seq',
+    [s.installation, since],
+  );
+  const seen = new Set();
+  for (const row of rows) {
+    const key = JSON.stringify(Object.values(row).map(String));
+    assert.ok(!seen.has(key), `${label}: an audit entry twice: ${key}`);
+    seen.add(key);
+  }
+  const done = DONE[op.name];
+  if (done) {
+    const recorded = rows.filter((r) => r.action === `approval.${done}`).length;
+    assert.equal(recorded, 1, `${label}: ${recorded} entries of approval.${done}`);
+    assert.equal((await historyRows(s, op)) - histories, 1, `${label}: history rows of ${done}`);
+  }
+}
+
+/** What an approval operation's audit entry and history row call it. */
+const DONE = { 'approval.submit': 'submitted', 'approval.approve': 'approved' };
+
+/** The approval history's rows of `op`'s kind (0 for other operations). */
+async function historyRows(s, op) {
+  const done = DONE[op.name];
+  if (!done) return 0;
+  const [rows] = await s.pool.query(
+    'SELECT COUNT(*) AS n FROM approval_history WHERE installation = ? AND action = ?',
+    [s.installation, done],
+  );
+  return Number(rows[0].n);
+}
+
 /** Runs `op` on `input` with a fault at `at` of `kind` (or none); the answer and the counts. */
 async function run(s, op, input, kind = null, at = 0, fault = null) {
   Object.assign(plan, { kind, at, fault, counts: { sql: 0, jira: 0 } });
@@ -488,6 +536,7 @@ test('every write on the Forge adapter survives a fault at each of its first eff
             n += 1;
             s = await siteFor(op);
             const input = await op.prepare(s, n);
+            const [since, histories] = [await auditHead(s), await historyRows(s, op)];
             const { answer } = await run(s, op, input, kind, at, fault);
             const label = `${op.name} with ${faultName} at ${kind} ${at}: ${JSON.stringify(answer)}`;
             assert.ok('ok' in answer || 'error' in answer, label);
@@ -498,6 +547,7 @@ test('every write on the Forge adapter survives a fault at each of its first eff
             const key = `${faultName} ${'ok' in answer ? 'ok' : answer.error.code}`;
             answers.set(key, (answers.get(key) ?? 0) + 1);
             await op.check(s, input, answer, label);
+            await assertAuditedOnce(s, op, since, histories, label);
             await done(op, s);
             cases += 1;
             perOp += 1;

@@ -18,7 +18,7 @@ use crate::common::{int, query, text};
 use crate::engines::{sim, start_app};
 use serde_json::{json, Value as Json};
 use worklogs_host::faults::{Counts, Fault, FaultPlan, Faulty, Target};
-use worklogs_host::protocol::{Context, EntryPoint, ErrorCode, TaskError};
+use worklogs_host::protocol::{Context, EntryPoint, ErrorCode, TaskError, Value};
 use worklogs_host::sync::run_slices;
 use worklogs_host::App;
 
@@ -171,6 +171,17 @@ impl Op {
             Op::Approve => Some(("submitted", "approved")),
             Op::Reject => Some(("submitted", "open")),
             Op::Reopen => Some(("approved", "open")),
+            _ => None,
+        }
+    }
+
+    /// For an approval operation: what its history and audit entries call it.
+    fn done(self) -> Option<&'static str> {
+        match self {
+            Op::Submit => Some("submitted"),
+            Op::Approve => Some("approved"),
+            Op::Reject => Some("rejected"),
+            Op::Reopen => Some("reopened"),
             _ => None,
         }
     }
@@ -715,6 +726,78 @@ async fn stored_accounts(app: &App, id: &str) -> usize {
     .len()
 }
 
+/// What a case's run and repair wrote to the audit log and to the approval
+/// history: each change once, whatever the fault. A fault between an entry
+/// and the change it records, repaired by the same call again, must not leave
+/// two entries (or two history rows) for one change.
+struct Written {
+    /// The newest audit entry before the case.
+    seq: i64,
+    /// History rows of the operation's kind before the case.
+    history: i64,
+}
+
+impl Written {
+    async fn now(app: &App, op: Op) -> Self {
+        let seq = query(app, "SELECT COALESCE(MAX(seq), 0) FROM audit_log LIMIT 1").await;
+        Self {
+            seq: int(&seq[0][0]),
+            history: history_rows(app, op).await,
+        }
+    }
+
+    async fn assert_once(&self, app: &App, op: Op, case: &str) {
+        let entries: Vec<Vec<String>> = query(
+            app,
+            &format!(
+                "SELECT action, subject, before_value, after_value, actor_kind, actor \
+                 FROM audit_log WHERE seq > {} ORDER BY seq LIMIT 1000",
+                self.seq
+            ),
+        )
+        .await
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| match v {
+                    Value::Int(i) => i.to_string(),
+                    other => text(other).unwrap_or_else(|| "NULL".to_owned()),
+                })
+                .collect()
+        })
+        .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in &entries {
+            assert!(
+                seen.insert(entry),
+                "{case}: an audit entry twice: {entry:?}"
+            );
+        }
+        if let Some(done) = op.done() {
+            let action = format!("approval.{done}");
+            let recorded = entries.iter().filter(|e| e[0] == action).count();
+            assert_eq!(
+                recorded, 1,
+                "{case}: {recorded} entries of {action}: {entries:?}"
+            );
+            let rows = history_rows(app, op).await - self.history;
+            assert_eq!(rows, 1, "{case}: {rows} history rows of {done}");
+        }
+    }
+}
+
+/// The approval history's rows of `op`'s kind (0 for other operations).
+async fn history_rows(app: &App, op: Op) -> i64 {
+    match op.done() {
+        Some(done) => int(&query(
+            app,
+            &format!("SELECT COUNT(*) FROM approval_history WHERE action = '{done}' LIMIT 1"),
+        )
+        .await[0][0]),
+        None => 0,
+    }
+}
+
 /// Runs `op` on `input` under `plan`; its answer and the effects it made.
 async fn run(
     app: &App,
@@ -777,6 +860,7 @@ async fn matrix(cap: u32) -> usize {
                         _ => &shared,
                     };
                     let input = op.prepare(app, n).await;
+                    let before = Written::now(app, op).await;
                     let (result, _) =
                         run(app, op, &input, FaultPlan::none().at(position, fault)).await;
                     op.check_answer(app, &input, result.is_ok(), &case);
@@ -794,6 +878,7 @@ async fn matrix(cap: u32) -> usize {
                         assert!(!e.message.contains("trap"), "{case}: {}", e.message);
                     }
                     op.repair_and_check(app, &input, &case).await;
+                    before.assert_once(app, op, &case).await;
                     cases += 1;
                     per_op += 1;
                 }

@@ -158,9 +158,9 @@ pub async fn save<S: Setting>(ctx: &Ctx, value: &S) -> Result<(), Error> {
         return Ok(());
     }
     // The entry first: a failure between the two leaves an entry for a change
-    // that did not land (saving again records it again), never a change
-    // without an entry.
-    audit::record(ctx, "setting.save", S::NAME, before, Some(text.clone())).await?;
+    // that did not land, never a change without an entry; saving again keeps
+    // that entry ([`audit::record_change`]).
+    audit::record_change(ctx, "setting.save", S::NAME, before, Some(text.clone())).await?;
     write(ctx, S::NAME, text).await
 }
 

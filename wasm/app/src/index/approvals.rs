@@ -8,7 +8,7 @@
 //! writes it again whole).
 
 use crate::executor::Ctx;
-use crate::protocol::Value;
+use crate::protocol::{SqlRows, Value};
 use crate::Error;
 
 use super::{int, placeholders};
@@ -389,6 +389,53 @@ pub async fn add_history(ctx: &Ctx, row: &HistoryRow) -> Result<(), Error> {
     Ok(())
 }
 
+/// A period's newest history entry, if any.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn newest_history(
+    ctx: &Ctx,
+    account: &str,
+    start_date: &str,
+) -> Result<Option<HistoryRow>, Error> {
+    let rows = ctx
+        .sql(
+            &format!(
+                "SELECT {HISTORY_COLUMNS} FROM approval_history \
+                 WHERE installation = ? AND account = ? AND start_date = ? \
+                 ORDER BY at_ms DESC, id DESC LIMIT 1"
+            ),
+            vec![
+                installation(ctx),
+                Value::Text(account.to_owned()),
+                Value::Text(start_date.to_owned()),
+            ],
+        )
+        .await?;
+    Ok(history_rows(&rows, account, start_date).pop())
+}
+
+/// The columns [`history_rows`] reads.
+const HISTORY_COLUMNS: &str = "id, at_ms, action, actor, reason, worklog, replaced";
+
+fn history_rows(rows: &SqlRows, account: &str, start_date: &str) -> Vec<HistoryRow> {
+    rows.rows
+        .iter()
+        .map(|r| HistoryRow {
+            account: account.to_owned(),
+            start_date: start_date.to_owned(),
+            id: text(r.first()),
+            at_ms: number(r.get(1)),
+            action: text(r.get(2)),
+            actor: optional_text(r.get(3)),
+            reason: optional_text(r.get(4)),
+            worklog: r.get(5).and_then(int),
+            replaced: optional_text(r.get(6)),
+        })
+        .collect()
+}
+
 /// A period's history, oldest first, at most `limit` entries.
 ///
 /// # Errors
@@ -403,7 +450,7 @@ pub async fn history(
     let rows = ctx
         .sql(
             &format!(
-                "SELECT id, at_ms, action, actor, reason, worklog, replaced FROM approval_history \
+                "SELECT {HISTORY_COLUMNS} FROM approval_history \
                  WHERE installation = ? AND account = ? AND start_date = ? ORDER BY at_ms, id LIMIT {limit}"
             ),
             vec![
@@ -413,21 +460,7 @@ pub async fn history(
             ],
         )
         .await?;
-    Ok(rows
-        .rows
-        .iter()
-        .map(|r| HistoryRow {
-            account: account.to_owned(),
-            start_date: start_date.to_owned(),
-            id: text(r.first()),
-            at_ms: number(r.get(1)),
-            action: text(r.get(2)),
-            actor: optional_text(r.get(3)),
-            reason: optional_text(r.get(4)),
-            worklog: r.get(5).and_then(int),
-            replaced: optional_text(r.get(6)),
-        })
-        .collect())
+    Ok(history_rows(&rows, account, start_date))
 }
 
 /// The locked version of one worklog.

@@ -204,6 +204,64 @@ pub async fn record(
     }))
 }
 
+/// How long after its entry a change that did not land may be made again and
+/// keep that entry ([`record_change`]).
+pub const RETRY_MS: i64 = 15 * 60 * 1000;
+
+/// The action of an archive restore's entry (`backup.restore.run`), which
+/// puts back settings and periods without an entry for each.
+const ARCHIVE_RESTORED: &str = "backup.restore";
+
+/// [`record`] for a change written after its entry (a setting, a period's
+/// state), where nothing makes the two one write. A call that fails between
+/// them leaves an entry for a change that did not land; the same call made
+/// again (the same action on the same subject, from the same value to the same
+/// value, by the same actor, within [`RETRY_MS`], no archive restored since)
+/// finds that entry as the newest on the subject, and the change keeps it
+/// rather than being recorded twice. Since the caller read `before` as the
+/// current value, such an entry can only be one whose change did not land: a
+/// landed change would have moved the value on. The entry's sequence number.
+///
+/// # Errors
+///
+/// As [`record`].
+pub async fn record_change(
+    ctx: &Ctx,
+    action: &str,
+    subject: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<i64, Error> {
+    if let Some(entry) = sql::newest_on(ctx, subject).await? {
+        let context = ctx.context();
+        let same_change = entry.action == action
+            && entry.before == bounded(before.clone())
+            && entry.after == bounded(after.clone())
+            && entry.actor_kind == actor_kind(context.entry_point)
+            && entry.at_ms >= context.now_ms.saturating_sub(RETRY_MS);
+        if same_change
+            && same_actor(ctx, entry.actor).await?
+            && !sql::any_after(ctx, entry.seq, ARCHIVE_RESTORED).await?
+        {
+            return Ok(entry.seq);
+        }
+    }
+    record(ctx, action, subject, before, after).await
+}
+
+/// Whether the run's principal is the actor reference `actor` (0: none).
+async fn same_actor(ctx: &Ctx, actor: i64) -> Result<bool, Error> {
+    match ctx
+        .context()
+        .account_id
+        .as_deref()
+        .filter(|a| !a.is_empty())
+    {
+        Some(account) => Ok(sql::actor_of(ctx, account).await? == Some(actor)),
+        None => Ok(actor == 0),
+    }
+}
+
 /// The audit entry of a resumable job's end (or, for a backup, its start),
 /// kept in the job's checkpoint until it is in the log. Nothing makes a
 /// checkpoint and an entry one write, so a job saves its checkpoint holding

@@ -155,6 +155,43 @@ pub async fn holds(ctx: &Ctx, action: &str, subject: &str) -> Result<bool, Error
     Ok(!answer.rows.is_empty())
 }
 
+/// The newest entry on `subject`, if any.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn newest_on(ctx: &Ctx, subject: &str) -> Result<Option<Row>, Error> {
+    let answer = ctx
+        .sql(
+            &format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE installation = ? AND subject = ? \
+                 ORDER BY seq DESC LIMIT 1"
+            ),
+            vec![installation(ctx), Value::Text(subject.to_owned())],
+        )
+        .await?;
+    Ok(rows(&answer)?.pop())
+}
+
+/// Whether an entry of `action` follows the entry `seq`.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn any_after(ctx: &Ctx, seq: i64, action: &str) -> Result<bool, Error> {
+    let answer = ctx
+        .sql(
+            "SELECT seq FROM audit_log WHERE installation = ? AND seq > ? AND action = ? LIMIT 1",
+            vec![
+                installation(ctx),
+                Value::Int(seq),
+                Value::Text(action.to_owned()),
+            ],
+        )
+        .await?;
+    Ok(!answer.rows.is_empty())
+}
+
 /// Writes one entry. Fails (duplicate key) when another run took `seq` first.
 ///
 /// # Errors

@@ -224,25 +224,29 @@ async fn transition(
     let subject = format!("approval:{}:{}", at.account, at.start());
     let detail =
         |state: State| serde_json::json!({"state": state.as_str(), "reason": reason}).to_string();
-    audit::record(
+    // The entry first, then what it records; the same decision made again
+    // after a failure keeps the entry ([`audit::record_change`]) and the
+    // history row.
+    audit::record_change(
         ctx,
         &format!("approval.{}", action.done()),
         &subject_bounded(&subject),
         Some(detail(from)),
         Some(detail(to)),
     )
-    .await?;
+    .await
+    .map(drop)?;
     match to {
         State::Submitted | State::Approved => drift::take_snapshot(ctx, facts, &at).await?,
         State::Open => rows::replace_snapshot(ctx, &at.account, &at.start(), &[]).await?,
     }
-    let seq = rows::history_count(ctx, &at.account, &at.start()).await?;
+    let id = history_id(ctx, &at, action, &me, reason.as_deref()).await?;
     rows::add_history(
         ctx,
         &HistoryRow {
             account: at.account.clone(),
             start_date: at.start(),
-            id: format!("{seq:08}-{}", action.done()),
+            id,
             at_ms: now,
             action: action.done().to_owned(),
             actor: Some(me.clone()),
@@ -275,6 +279,34 @@ async fn transition(
         row: Some(row),
         ..at
     })
+}
+
+/// The id of a decision's history row: the next by the period's count; or,
+/// when the newest row is this decision by this person with this reason, its
+/// id. The period row is written last, so such a row while the period is
+/// still in the state the decision leaves is a failed attempt's, and the same
+/// decision made again replaces it rather than adding a second.
+///
+/// # Errors
+///
+/// The database's errors.
+async fn history_id(
+    ctx: &Ctx,
+    at: &Located,
+    action: Action,
+    me: &str,
+    reason: Option<&str>,
+) -> Result<String, Error> {
+    let newest = rows::newest_history(ctx, &at.account, &at.start()).await?;
+    if let Some(row) = newest.filter(|row| {
+        row.action == action.done()
+            && row.actor.as_deref() == Some(me)
+            && row.reason.as_deref() == reason
+    }) {
+        return Ok(row.id);
+    }
+    let count = rows::history_count(ctx, &at.account, &at.start()).await?;
+    Ok(format!("{count:08}-{}", action.done()))
 }
 
 /// The audit log's subject is at most 64 bytes: a long account id is cut.

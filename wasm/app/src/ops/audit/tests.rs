@@ -306,3 +306,80 @@ fn csv_cells_never_run_as_formulas() {
     assert_eq!(super::csv_field("@SUM(A1)"), "'@SUM(A1)");
     assert_eq!(super::csv_field("plain, text"), "\"plain, text\"");
 }
+
+/// An administrator whose next write of the audit head fails (the entry is
+/// written, the setting is not) once `armed` is set.
+fn failing_after_entry(armed: std::rc::Rc<std::cell::Cell<bool>>) -> FakeHost {
+    use crate::protocol::Value;
+    FakeHost::new(Some("admin-1"))
+        .on_jira(admin_answer(true))
+        .refuse_sql(move |statement, _| {
+            let head = statement.params.contains(&Value::Text("audit.head".into()));
+            (head && armed.replace(false)).then(|| crate::Error::upstream("the database went away"))
+        })
+}
+
+fn rate_entries(host: &FakeHost) -> usize {
+    host.query("SELECT seq FROM audit_log WHERE subject = 'rates' LIMIT 100")
+        .len()
+}
+
+#[test]
+fn a_change_saved_again_after_a_failure_behind_its_entry_is_recorded_once() {
+    let armed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let mut host = failing_after_entry(armed.clone());
+    host.run("rate.save", rate("100")).unwrap();
+    armed.set(true);
+    let err = host.run("rate.save", rate("120")).unwrap_err();
+    assert_eq!(err.code(), crate::ErrorCode::Upstream, "{err:?}");
+    // The entry is there, the change is not.
+    assert_eq!(rate_entries(&host), 2);
+    let rates = host.run("rate.list", json!({})).unwrap();
+    assert!(rates.to_string().contains("\"100\""), "{rates}");
+    // The administrator saves again a minute later: one entry for the change.
+    host.now_ms += 60_000;
+    host.run("rate.save", rate("120")).unwrap();
+    assert_eq!(rate_entries(&host), 2);
+    let rates = host.run("rate.list", json!({})).unwrap();
+    assert!(rates.to_string().contains("\"120\""), "{rates}");
+    assert_eq!(verify(&mut host)["ok"], json!(true));
+    // A change made again (back and forth) is a new entry each time.
+    host.run("rate.save", rate("100")).unwrap();
+    host.run("rate.save", rate("120")).unwrap();
+    assert_eq!(rate_entries(&host), 4);
+}
+
+#[test]
+fn a_failed_change_made_again_later_or_by_someone_else_is_recorded_again() {
+    let armed = std::rc::Rc::new(std::cell::Cell::new(true));
+    let mut host = failing_after_entry(armed.clone());
+    host.run("rate.save", rate("100")).unwrap_err();
+    assert_eq!(rate_entries(&host), 1);
+    // Past the retry window: the failed attempt's entry stays as it was, and
+    // the change gets its own.
+    host.now_ms += crate::store::audit::RETRY_MS + 1;
+    host.run("rate.save", rate("100")).unwrap();
+    assert_eq!(rate_entries(&host), 2);
+
+    let armed = std::rc::Rc::new(std::cell::Cell::new(true));
+    let mut host = failing_after_entry(armed.clone());
+    host.run("rate.save", rate("100")).unwrap_err();
+    // Another administrator makes the same change.
+    host.act_as(Some("admin-2"));
+    host.run("rate.save", rate("100")).unwrap();
+    assert_eq!(rate_entries(&host), 2);
+
+    // An archive restored since (which puts settings back without an entry
+    // for each): the change is recorded again.
+    let armed = std::rc::Rc::new(std::cell::Cell::new(true));
+    let mut host = failing_after_entry(armed.clone());
+    host.run("rate.save", rate("100")).unwrap_err();
+    host.exec(
+        "INSERT INTO audit_log (installation, seq, at_ms, actor_kind, actor, action, subject, \
+         before_value, after_value, prev_hash, hash) \
+         SELECT installation, seq + 1, at_ms, 'person', actor, 'backup.restore', 'app data', \
+         NULL, '{}', hash, hash FROM audit_log",
+    );
+    host.run("rate.save", rate("100")).unwrap();
+    assert_eq!(rate_entries(&host), 2);
+}
