@@ -7,7 +7,7 @@ import { discard, task } from './component.js';
 import { describe, perform, sqlErrorCode } from './effects.js';
 
 /**
- * @typedef {{ installation: string, accountId?: string, timeZone: string, locale: string, nowMs: bigint, entryPoint: EntryPoint }} TaskContext
+ * @typedef {{ installation: string, accountId?: string, timeZone: string, locale: string, nowMs: bigint, entryPoint: EntryPoint, sqlEngine: 'forge-sql' }} TaskContext
  * @typedef {'person' | 'trigger' | 'job' | 'consumer' | 'operator'} EntryPoint
  * @typedef {{ ok: unknown } | { error: { code: string, message: string } }} TaskResult
  */
@@ -33,6 +33,7 @@ export function taskContext({ entryPoint, installation, accountId, timeZone, loc
     timeZone: timeZone || DEFAULT_TIME_ZONE,
     locale: locale || DEFAULT_LOCALE,
     nowMs: BigInt(Date.now()),
+    sqlEngine: 'forge-sql',
   };
 }
 

@@ -73,6 +73,7 @@ impl Host {
             time_zone: DEFAULT_TIME_ZONE.into(),
             locale: DEFAULT_LOCALE.into(),
             now_ms: now_ms(),
+            sql_engine: self.effects.database().engine(),
         }
     }
 

@@ -18,7 +18,7 @@ pub(crate) use generated::{Worklogs, WorklogsPre};
 
 pub use generated::exports::worklogs::app::task::{
     Answer, Context, Effect, EntryPoint, Error as TaskError, ErrorCode, HttpResponse, JiraRequest,
-    Migration, Outcome, Principal, Request, SqlRows, SqlStatement, Step, Value,
+    Migration, Outcome, Principal, Request, SqlEngine, SqlRows, SqlStatement, Step, Value,
 };
 
 impl TaskError {

@@ -77,6 +77,8 @@ test('the journal: retention and the comment switch, a bad value named by its fi
   const saved = await invoke(host.url, 'dave', 'journal.settings.get');
   assert.equal(saved.ok.retentionDays, 400);
   assert.equal(saved.ok.comments, false);
+  // The local host names its engine; SQLite's bytes per version were measured.
+  assert.deepEqual([saved.ok.engine, saved.ok.measured], ['sqlite', true]);
 
   // In years, and comments back on.
   await page.reload();

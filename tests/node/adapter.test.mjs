@@ -298,6 +298,13 @@ describe('the functions', () => {
     ]);
   });
 
+  test('the context names Forge SQL as the engine, whatever the invocation', async () => {
+    const { taskContext } = await import('../../src/task.js');
+    for (const entryPoint of ['person', 'trigger', 'job', 'consumer']) {
+      assert.equal(taskContext({ entryPoint, installation: 'x' }).sqlEngine, 'forge-sql');
+    }
+  });
+
   test('the context: the installation from Forge, now from the clock', async () => {
     const writes = [];
     installMemoryRuntime({
@@ -527,7 +534,7 @@ describe('the functions', () => {
     installMemoryRuntime({ onSql: privacyDatabase(['acc-1', 'acc-2', 'acc-3']), onProduct: () => ({ status: 204 }) });
     const contexts = [];
     const make = () => {
-      const context = { entryPoint: 'job', installation: 'ari:cloud:jira::site/slices', timeZone: 'UTC', locale: 'en-US', nowMs: BigInt(Date.now()) };
+      const context = { entryPoint: 'job', installation: 'ari:cloud:jira::site/slices', timeZone: 'UTC', locale: 'en-US', nowMs: BigInt(Date.now()), sqlEngine: 'forge-sql' };
       contexts.push(context);
       return context;
     };

@@ -15,7 +15,7 @@ mod statement;
 use futures::future::BoxFuture;
 
 use crate::limits::{human_bytes, Limits};
-use crate::protocol::{SqlRows, SqlStatement, TaskError, Value};
+use crate::protocol::{SqlEngine, SqlRows, SqlStatement, TaskError, Value};
 
 pub use self::mysql::MySql;
 pub use migrate::migrate;
@@ -29,6 +29,9 @@ pub use sqlite::Sqlite;
 /// `conflict`, an unavailable or busy database `upstream`, a statement the
 /// engine rejects `internal`.
 pub trait Database: Send + Sync {
+    /// The engine, as the task context names it.
+    fn engine(&self) -> SqlEngine;
+
     /// Performs `statements` one after the other, in order, and answers each.
     /// A failed statement does not stop the ones after it.
     fn execute(

@@ -17,7 +17,7 @@ use mysql::{Opts, OptsBuilder, Pool, PoolConstraints, PoolOpts, PooledConn};
 
 use super::{value_bytes, Database};
 use crate::limits::{human, human_bytes, Limits};
-use crate::protocol::{ErrorCode, SqlRows, SqlStatement, TaskError, Value};
+use crate::protocol::{ErrorCode, SqlEngine, SqlRows, SqlStatement, TaskError, Value};
 use crate::Error;
 
 /// Connections kept by the pool at most.
@@ -112,6 +112,10 @@ fn hide_password(url: &str) -> String {
 }
 
 impl Database for MySql {
+    fn engine(&self) -> SqlEngine {
+        SqlEngine::Mysql
+    }
+
     fn execute(
         &self,
         statements: Vec<SqlStatement>,

@@ -15,7 +15,7 @@ use rusqlite::{params_from_iter, Connection, ErrorCode as SqliteCode};
 
 use super::{value_bytes, Database};
 use crate::limits::{human, human_bytes, Limits};
-use crate::protocol::{ErrorCode, SqlRows, SqlStatement, TaskError, Value};
+use crate::protocol::{ErrorCode, SqlEngine, SqlRows, SqlStatement, TaskError, Value};
 use crate::Error;
 
 /// The name of the database file in the data directory.
@@ -140,6 +140,10 @@ impl Sqlite {
 }
 
 impl Database for Sqlite {
+    fn engine(&self) -> SqlEngine {
+        SqlEngine::Sqlite
+    }
+
     fn execute(
         &self,
         statements: Vec<SqlStatement>,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use worklogs_host::protocol::{
     Answer, Context, Effect, EntryPoint, ErrorCode, JiraRequest, Outcome, Principal, Request,
-    SqlStatement, Value,
+    SqlEngine, SqlStatement, Value,
 };
 use worklogs_host::{Effects, Host, Jira, Limits, Performer, Sqlite};
 
@@ -30,6 +30,7 @@ fn context(account: Option<&str>) -> Context {
         } else {
             EntryPoint::Job
         },
+        sql_engine: SqlEngine::Sqlite,
     }
 }
 

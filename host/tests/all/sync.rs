@@ -368,5 +368,40 @@ async fn every_migration_applies_on_both_engines() {
         let (app, _data) = start_app(database.as_deref()).await;
         let tables = query(&app, "SELECT COUNT(*) FROM worklogs").await;
         assert_eq!(int(&tables[0][0]), 0);
+        // The context names the engine: the journal's size estimate is its.
+        worklogs_host::sync::run_slices(app.host(), "sync.full", "{}", 100, |_| {})
+            .await
+            .unwrap();
+        let (engine, bytes) = match database {
+            None => ("sqlite", 250),
+            Some(_) => ("mysql", 387),
+        };
+        let dave = app.demo().unwrap().account_id("dave");
+        let ctx = app
+            .host()
+            .context(worklogs_host::protocol::EntryPoint::Person, Some(dave));
+        app.host()
+            .run(
+                &ctx,
+                "journal.settings.save",
+                r#"{"retentionDays": null, "comments": true}"#,
+            )
+            .await
+            .unwrap();
+        let journal: serde_json::Value = serde_json::from_str(
+            &app.host()
+                .run(&ctx, "journal.settings.get", "{}")
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(journal["engine"], engine, "{journal}");
+        let versions = journal["versions"].as_i64().unwrap();
+        assert!(versions > 0, "{journal}");
+        assert_eq!(
+            journal["approxBytes"].as_i64(),
+            Some(versions * bytes),
+            "{journal}"
+        );
     }
 }

@@ -1453,6 +1453,8 @@ export type JournalSettingsGetOutput = {
   comments: boolean;
   versions: number;
   approxBytes: number;
+  engine: "sqlite" | "mysql" | "forge-sql";
+  measured: boolean;
 };
 
 /** Saves the worklog journal's retention (days, null for forever) and whether it keeps comments (Jira administrators; audited). */

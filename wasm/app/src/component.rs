@@ -56,6 +56,11 @@ impl wit::GuestRun for RunResource {
                 wit::EntryPoint::Consumer => p::EntryPoint::Consumer,
                 wit::EntryPoint::Operator => p::EntryPoint::Operator,
             },
+            sql_engine: match ctx.sql_engine {
+                wit::SqlEngine::Sqlite => p::SqlEngine::Sqlite,
+                wit::SqlEngine::Mysql => p::SqlEngine::MySql,
+                wit::SqlEngine::ForgeSql => p::SqlEngine::ForgeSql,
+            },
         };
         Self(RefCell::new(crate::Run::new(context, &operation, &input)))
     }

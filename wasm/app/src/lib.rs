@@ -63,7 +63,7 @@ pub use error::{Error, ErrorCode};
 pub use executor::{Ctx, Run};
 pub use protocol::{
     Answer, Context, Effect, EntryPoint, HttpResponse, JiraRequest, Method, Migration, Outcome,
-    Principal, Request, SqlRows, SqlStatement, Step, Value,
+    Principal, Request, SqlEngine, SqlRows, SqlStatement, Step, Value,
 };
 
 /// The schema, as ordered migrations (see [`schema`]).

@@ -22,6 +22,19 @@ pub struct Context {
     pub now_ms: i64,
     /// How the task was started, set by the host from how it was invoked.
     pub entry_point: EntryPoint,
+    /// The engine the task's SQL effects run on. See `sql-engine` in the WIT.
+    pub sql_engine: SqlEngine,
+}
+
+/// The engine behind the host's SQL effects. See `sql-engine` in the WIT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqlEngine {
+    /// SQLite.
+    Sqlite,
+    /// MySQL or MariaDB (InnoDB).
+    MySql,
+    /// Forge SQL (TiDB).
+    ForgeSql,
 }
 
 /// How a task was started. See `entry-point` in the WIT.

@@ -38,6 +38,7 @@ pub fn context_via(entry_point: EntryPoint, account: Option<&str>) -> Context {
         time_zone: "Europe/Berlin".to_owned(),
         locale: "en-US".to_owned(),
         now_ms: 1_795_521_600_000,
+        sql_engine: crate::protocol::SqlEngine::Sqlite,
     }
 }
 
@@ -83,6 +84,9 @@ pub struct FakeHost {
     acting: std::rc::Rc<std::cell::RefCell<Option<String>>>,
     /// The instant every run's context carries.
     pub now_ms: i64,
+    /// The SQL engine every run's context names (the statements run on
+    /// SQLite whatever it says).
+    pub sql_engine: crate::protocol::SqlEngine,
     /// Effects performed so far, by every run.
     pub effects: u64,
     jira: JiraHandler,
@@ -112,6 +116,7 @@ impl FakeHost {
             account: account.map(str::to_owned),
             acting: std::rc::Rc::new(std::cell::RefCell::new(account.map(str::to_owned))),
             now_ms: context(None).now_ms,
+            sql_engine: crate::protocol::SqlEngine::Sqlite,
             effects: 0,
             jira: Box::new(|request| panic!("unexpected jira request {request:?}")),
             db,
@@ -180,6 +185,7 @@ impl FakeHost {
     ) -> Option<Result<Json, Error>> {
         let mut ctx = context(self.account.as_deref());
         ctx.now_ms = self.now_ms;
+        ctx.sql_engine = self.sql_engine;
         let run = Run::new(ctx, operation, input);
         self.drive(run, operation, effects)
     }
@@ -192,6 +198,7 @@ impl FakeHost {
     ) -> Result<Json, Error> {
         let mut ctx = context(self.account.as_deref());
         ctx.now_ms = self.now_ms;
+        ctx.sql_engine = self.sql_engine;
         let run = Run::with(ctx, start);
         match self.drive(run, "a future", u64::MAX) {
             Some(result) => result,

@@ -79,7 +79,8 @@ function JournalForm({ initial, reload }: { initial: JournalSettingsGetOutput; r
     <form onSubmit={save} noValidate data-testid="journal-settings">
       <p data-testid="journal-size">
         <strong>{initial.versions.toLocaleString()}</strong> {initial.versions === 1 ? 'version' : 'versions'} kept,
-        {' '}about <strong>{formatBytes(initial.approxBytes)}</strong>.
+        {' '}about <strong>{formatBytes(initial.approxBytes)}</strong>
+        {initial.measured ? '.' : ' (estimated from MariaDB\'s bytes per version: Forge SQL\'s were not measured).'}
       </p>
       <fieldset class="fieldset">
         <legend class="field-label">Keep versions</legend>

@@ -9,6 +9,7 @@ use crate::executor::Ctx;
 use crate::index::journal::{self, Cursor, Filter, JournalSettings, Version};
 use crate::index::{self, canonical_json};
 use crate::input::{quote, whole_number, Input};
+use crate::protocol::SqlEngine;
 use crate::store::{self, JsonSetting};
 use crate::Error;
 
@@ -21,12 +22,24 @@ pub const MAX_PAGE: i64 = journal::MAX_PAGE as i64;
 /// Versions `journal.prune` deletes (or walks, clearing comments) per slice.
 pub const PRUNE_SLICE: usize = 2_000;
 const DAY_MS: i64 = 86_400_000;
-/// Bytes a version takes in SQLite, its table and indexes, without a comment,
-/// and with one (an average ADF text of 108 bytes): `bench/journal_bytes.py`
-/// on the journal's own migrations (`docs/performance.md`).
-pub const BYTES_PER_VERSION: i64 = 133;
-/// See [`BYTES_PER_VERSION`].
-pub const BYTES_PER_VERSION_WITH_COMMENTS: i64 = 250;
+
+/// Bytes a version of the journal takes, its table and indexes, without a
+/// comment and with one (an average ADF text of 108 bytes), on `engine`:
+/// `bench/journal_bytes.py` on the journal's own migrations, a million
+/// versions (`docs/performance.md`). SQLite 3.40 stores small numbers in a
+/// byte or two; InnoDB (MariaDB 10.11, rows in key order) every `BIGINT` in
+/// eight, with a transaction id and undo pointer per row and the key repeated
+/// in each index. Forge SQL (TiDB) could not be measured here: it is given
+/// InnoDB's figures, whose fixed widths and repeated keys TiDB's row and index
+/// entries share, with whether the figure was measured on the engine.
+pub fn bytes_per_version(engine: SqlEngine, comments: bool) -> (i64, bool) {
+    let (without, with, measured) = match engine {
+        SqlEngine::Sqlite => (133, 250, true),
+        SqlEngine::MySql => (268, 387, true),
+        SqlEngine::ForgeSql => (268, 387, false),
+    };
+    (if comments { with } else { without }, measured)
+}
 
 /// Where `journal.prune` stands in clearing comments after they were turned
 /// off (the settings row `journal.prune`, not audited).
@@ -55,10 +68,15 @@ pub struct SettingsOutput {
     pub comments: bool,
     /// Versions the journal holds.
     pub versions: i64,
-    /// About how many bytes they take: the versions times the measured bytes
-    /// of one ([`BYTES_PER_VERSION`], or [`BYTES_PER_VERSION_WITH_COMMENTS`]
-    /// while comments are kept); an estimate, not the database's own count.
+    /// About how many bytes they take: the versions times the bytes of one on
+    /// the task's engine, with or without comments ([`bytes_per_version`]); an
+    /// estimate, not the database's own count.
     pub approx_bytes: i64,
+    /// The engine the estimate is for: `sqlite`, `mysql` or `forge-sql`.
+    pub engine: &'static str,
+    /// Whether the bytes of a version were measured on that engine (not for
+    /// Forge SQL, which is given InnoDB's).
+    pub measured: bool,
 }
 
 /// `journal.settings.get`: the journal's settings, its versions and about how
@@ -72,16 +90,19 @@ pub async fn get_settings(ctx: &Ctx, _: NoInput) -> Result<SettingsOutput, Error
     let (settings, site) = futures::join!(store::load::<JournalSettings>(ctx), index::site(ctx));
     let (settings, site) = (settings?, site?);
     let versions = journal::count(ctx, site).await?;
-    let per = if settings.comments {
-        BYTES_PER_VERSION_WITH_COMMENTS
-    } else {
-        BYTES_PER_VERSION
-    };
+    let engine = ctx.context().sql_engine;
+    let (per, measured) = bytes_per_version(engine, settings.comments);
     Ok(SettingsOutput {
         retention_days: settings.retention_days,
         comments: settings.comments,
         versions,
         approx_bytes: versions.saturating_mul(per),
+        engine: match engine {
+            SqlEngine::Sqlite => "sqlite",
+            SqlEngine::MySql => "mysql",
+            SqlEngine::ForgeSql => "forge-sql",
+        },
+        measured,
     })
 }
 
@@ -402,5 +423,54 @@ mod tests {
         assert_eq!(parse_cursor("1.2"), None);
         assert_eq!(parse_cursor("1.2.3.4"), None);
         assert_eq!(parse_cursor("a.b.c"), None);
+    }
+
+    /// The journal's size is estimated with the bytes of a version (with
+    /// comments, the default, then without) on the engine the host names: InnoDB's are about twice SQLite's, so a MySQL or
+    /// Forge SQL installation given SQLite's would see half its size.
+    #[test]
+    fn the_size_estimate_follows_the_engine() {
+        use crate::testing::{admin_answer, FakeHost};
+        use serde_json::json;
+        let mut host = FakeHost::new(Some("admin")).on_jira(admin_answer(true));
+        host.exec(
+            "INSERT INTO worklog_journal (site, worklog, seq, issue, project, author, started, \
+             seconds, updated, visibility, attrs, note, comment, deleted, seen_at, source, hash) \
+             VALUES (1, 1, 1, 1, 1, 1, 0, 60, 0, 0, 0, 0, NULL, 0, 0, 0, 0), \
+             (1, 1, 2, 1, 1, 1, 0, 120, 0, 0, 0, 0, NULL, 0, 0, 0, 0)",
+        );
+        let mut answers = Vec::new();
+        for engine in [SqlEngine::Sqlite, SqlEngine::MySql, SqlEngine::ForgeSql] {
+            host.sql_engine = engine;
+            answers.push(host.run("journal.settings.get", json!({})).unwrap());
+        }
+        let [sqlite, mysql, forge] = &answers[..] else {
+            unreachable!()
+        };
+        assert_eq!(sqlite["versions"], json!(2), "{sqlite}");
+        assert_eq!(
+            (
+                &sqlite["approxBytes"],
+                &sqlite["engine"],
+                &sqlite["measured"]
+            ),
+            (&json!(500), &json!("sqlite"), &json!(true))
+        );
+        assert_eq!(
+            (&mysql["approxBytes"], &mysql["engine"], &mysql["measured"]),
+            (&json!(774), &json!("mysql"), &json!(true))
+        );
+        assert_eq!(
+            (&forge["approxBytes"], &forge["engine"], &forge["measured"]),
+            (&json!(774), &json!("forge-sql"), &json!(false))
+        );
+        host.sql_engine = SqlEngine::MySql;
+        host.run(
+            "journal.settings.save",
+            json!({"retentionDays": null, "comments": false}),
+        )
+        .unwrap();
+        let without = host.run("journal.settings.get", json!({})).unwrap();
+        assert_eq!(without["approxBytes"], json!(536), "{without}");
     }
 }

@@ -581,7 +581,7 @@ impl Run {
     /// point that may not start it, or a bad input ends the run then.
     ///
     /// ```
-    /// use worklogs_app::{Context, EntryPoint, Run, Step};
+    /// use worklogs_app::{Context, EntryPoint, Run, SqlEngine, Step};
     /// let context = Context {
     ///     installation: "site".into(),
     ///     account_id: None,
@@ -589,6 +589,7 @@ impl Run {
     ///     locale: "en-US".into(),
     ///     now_ms: 0,
     ///     entry_point: EntryPoint::Operator,
+    ///     sql_engine: SqlEngine::Sqlite,
     /// };
     /// let mut run = Run::new(context, "no.such.operation", "{}");
     /// match run.resume(Vec::new()) {
