@@ -412,6 +412,54 @@ async fn newest(
     Ok(out)
 }
 
+/// The comments the journal holds for `wanted` (worklog, comment hash):
+/// each worklog's comment as a version with that hash holds it, the text the
+/// app saw with it. Worklogs without such a version (comments off then, or
+/// cleared) are absent. One read per [`MAX_PAGE`] worklogs, all in one batch:
+/// the chunk's versions with a comment and one of the chunk's hashes, at most
+/// four a worklog (a worklog whose versions a read cut off is absent).
+///
+/// # Errors
+///
+/// The database's errors (`limit` when comments are too long for one answer).
+pub async fn comments(
+    ctx: &Ctx,
+    site: i64,
+    wanted: &[(i64, i64)],
+) -> Result<BTreeMap<i64, Json>, Error> {
+    let reads = wanted.chunks(MAX_PAGE).map(|chunk| {
+        let notes: std::collections::BTreeSet<i64> = chunk.iter().map(|&(_, n)| n).collect();
+        let sql = format!(
+            "SELECT worklog, note, comment FROM worklog_journal WHERE site = ? \
+             AND worklog IN ({}) AND note IN ({}) AND comment IS NOT NULL LIMIT {}",
+            placeholders(chunk.len()),
+            placeholders(notes.len()),
+            chunk.len() * 4
+        );
+        let mut params = vec![Value::Int(site)];
+        params.extend(chunk.iter().map(|&(id, _)| Value::Int(id)));
+        params.extend(notes.into_iter().map(Value::Int));
+        async move { ctx.sql(&sql, params).await }
+    });
+    let answers = futures::future::try_join_all(reads).await?;
+    let wanted: BTreeMap<i64, i64> = wanted.iter().copied().collect();
+    let mut out = BTreeMap::new();
+    for row in answers.iter().flat_map(|a| a.rows.iter()) {
+        let (Some(worklog), Some(note)) = (row.first().and_then(int), row.get(1).and_then(int))
+        else {
+            return Err(Error::upstream(
+                "the database answered a journal comment without its worklog or hash",
+            ));
+        };
+        if wanted.get(&worklog) == Some(&note) && !out.contains_key(&worklog) {
+            if let Some(comment) = json_of(row.get(2)) {
+                out.insert(worklog, comment);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The newest journaled version of a worklog, as a store compares with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Head {

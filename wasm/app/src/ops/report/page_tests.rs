@@ -131,7 +131,7 @@ fn a_page_after_a_key_asks_the_index_for_the_range_from_that_key() {
 }
 
 #[test]
-fn an_export_reads_the_next_page_while_jira_answers_for_the_comments() {
+fn an_export_reads_the_next_page_while_its_comments_are_read() {
     use super::rows::PAGE_ROWS;
     use super::tests::{act, csv_rows, export_all, indexed};
     use crate::protocol::{Effect, Request};
@@ -149,8 +149,12 @@ fn an_export_reads_the_next_page_while_jira_answers_for_the_comments() {
     let rows = csv_rows(&bytes).len();
     assert!(rows > 3 * PAGE_ROWS, "{rows} rows: too few pages");
     let page = |r: &Request| matches!(&r.effect, Effect::Sql(s) if s.sql.starts_with("SELECT w.id, w.issue"));
-    let comments =
-        |r: &Request| matches!(&r.effect, Effect::Jira(j) if j.path.contains("/worklog/list"));
+    // From the journal (or, for what it lacks, from Jira).
+    let comments = |r: &Request| match &r.effect {
+        Effect::Jira(j) => j.path.contains("/worklog/list"),
+        Effect::Sql(s) => s.sql.contains("FROM worklog_journal"),
+        _ => false,
+    };
     let reads = host.batches.iter().flatten().filter(|r| page(r)).count();
     let together = host
         .batches
@@ -171,4 +175,90 @@ fn an_export_reads_the_next_page_while_jira_answers_for_the_comments() {
         "{reads} page reads for {rows} rows in {} calls",
         answers.len()
     );
+}
+
+/// The November export as dave, and the ids Jira was asked for comments.
+fn november_export(host: &mut FakeHost) -> (Vec<u8>, Vec<String>) {
+    use super::tests::export_all;
+    use crate::protocol::Effect;
+    host.batches.clear();
+    let (bytes, _) = export_all(
+        host,
+        "export.run",
+        json!({"query": {"timeZone": "UTC", "period": {"from": "2026-11-01", "to": "2026-11-30"}},
+               "format": "csv"}),
+    );
+    let asked = host
+        .batches
+        .iter()
+        .flatten()
+        .filter_map(|r| match &r.effect {
+            Effect::Jira(j) if j.path.contains("/worklog/list") => j.body.clone(),
+            _ => None,
+        })
+        .collect();
+    (bytes, asked)
+}
+
+#[test]
+fn an_export_takes_comments_from_the_journal_and_asks_jira_only_for_what_it_lacks() {
+    use super::tests::{act, csv_rows, indexed};
+
+    let sim = super::tests::sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    // The journal keeps comments (the default): Jira is asked for none.
+    let (from_journal, asked) = november_export(&mut host);
+    assert_eq!(asked, Vec::<String>::new());
+    let rows = csv_rows(&from_journal);
+    let commented = rows.iter().filter(|r| !r["comment"].is_empty()).count();
+    assert!(
+        commented > 10,
+        "{commented} comments in {} rows",
+        rows.len()
+    );
+
+    // One version journaled without its comment (kept before comments were
+    // switched on, or cleared): that worklog's comment comes from Jira, and
+    // the file is the same.
+    let id = rows.iter().find(|r| !r["comment"].is_empty()).unwrap()["worklog_id"].clone();
+    host.exec(&format!(
+        "UPDATE worklog_journal SET comment = NULL WHERE worklog = {id}"
+    ));
+    let (mixed, asked) = november_export(&mut host);
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0], format!("{{\"ids\":[{id}]}}"));
+    assert_eq!(mixed, from_journal);
+
+    // A journal whose newest version names another comment than the index
+    // row (the hash differs) is not used for it either.
+    let other = rows
+        .iter()
+        .filter(|r| !r["comment"].is_empty())
+        .nth(1)
+        .unwrap()["worklog_id"]
+        .clone();
+    host.exec(&format!(
+        "UPDATE worklog_journal SET note = note + 1 WHERE worklog = {other}"
+    ));
+    let (again, asked) = november_export(&mut host);
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    for wanted in [&id, &other] {
+        assert!(
+            asked[0].contains(wanted.as_str()),
+            "{wanted} not asked for: {asked:?}"
+        );
+    }
+    assert_eq!(again, from_journal);
+
+    // Comments switched off ("store as little as possible"): every comment
+    // from Jira, the same file.
+    host.run(
+        "journal.settings.save",
+        json!({"retentionDays": null, "comments": false}),
+    )
+    .unwrap();
+    let (from_jira, asked) = november_export(&mut host);
+    assert!(!asked.is_empty());
+    assert_eq!(from_jira, from_journal);
 }

@@ -7,7 +7,8 @@
 //! viewer's projects and people as `IN` lists (so SQL skips what they may not
 //! see) and `LIMIT`. The dictionary entries and parent issues the page refers
 //! to are read next, in one batch, and kept for the task; display names come
-//! from Jira (`user/bulk`), comments (exports only) from `worklog/list`. Then
+//! from Jira (`user/bulk`), comments (exports only) from the journal or
+//! `worklog/list` ([`Reader::comments`]). Then
 //! each row's visibility is checked ([`Viewer::sees`]), and the issues whose
 //! project or security level leaves it open are checked with Jira
 //! ([`Viewer::check_issues`]).
@@ -25,6 +26,7 @@ use worklogs_core::export::flat::FlatRow;
 use crate::access::{principal, Viewer};
 use crate::adf;
 use crate::executor::Ctx;
+use crate::index::journal::JournalSettings;
 use crate::index::report::{GroupColumns, IssueCheck, ParentRow, ReportRow};
 pub use crate::index::report::{Order, Range};
 use crate::index::{self, dict_id, Kind};
@@ -101,6 +103,9 @@ pub struct Reader {
     read_ahead: bool,
     /// The next page's rows, so read, with what they were read for.
     ahead: Option<ReadAhead>,
+    /// Whether the worklog journal keeps comments, once read: then comments
+    /// are read from it rather than from Jira ([`Reader::comments`]).
+    journal_comments: Option<bool>,
 }
 
 /// A page read ahead: the rows after `after` in `range` for the scope
@@ -186,7 +191,7 @@ struct Commented {
 
 impl Reader {
     /// A reader of `site` in `order`; with `comments`, rows carry their
-    /// comment's plain text (read from Jira).
+    /// comment's plain text ([`Reader::comments`]).
     /// `projects` and `authors` (index ids; `None`: all) narrow the rows
     /// in SQL; the viewer's own limits apply on top.
     pub fn new(
@@ -212,6 +217,7 @@ impl Reader {
             any_locked: None,
             read_ahead: false,
             ahead: None,
+            journal_comments: None,
         }
     }
 
@@ -334,6 +340,10 @@ impl Reader {
             })
             .or(after);
         let seen = self.visible(ctx, viewer, &raws, false).await?;
+        if self.comments && self.journal_comments.is_none() {
+            let settings = store::load::<JournalSettings>(ctx).await?;
+            self.journal_comments = Some(settings.comments);
+        }
         let comments = if self.comments {
             // With `read_ahead`, the next page is read while Jira answers for
             // this one's comments (the two are one batch of effects).
@@ -780,14 +790,46 @@ impl Reader {
         Ok(())
     }
 
-    /// Comments of the rows that have one, as plain text (`worklog/list`,
-    /// 1000 ids a request, as the viewer).
+    /// Comments of the rows that have one, as plain text. From the worklog
+    /// journal when it keeps comments: a row's comment is the text of a
+    /// version carrying the comment the row names (the same 31-bit hash,
+    /// `note`, the journal's own test of a changed comment), the text the app
+    /// saw with the rest of the row; no Jira request, and none of the Jira quota a large export would
+    /// spend. The rest (comments off, a version journaled without its comment,
+    /// a journal read too large for one answer) from Jira (`worklog/list`,
+    /// 1000 ids a request, as the viewer). Only rows the viewer may see are
+    /// asked for, either way.
     async fn comments(
         &self,
         ctx: &Ctx,
         rows: &[&ReportRow],
     ) -> Result<BTreeMap<i64, String>, Error> {
-        let ids: Vec<i64> = rows.iter().filter(|r| r.note != 0).map(|r| r.id).collect();
+        let with: Vec<&ReportRow> = rows.iter().copied().filter(|r| r.note != 0).collect();
+        let mut out = BTreeMap::new();
+        let ids: Vec<i64> = if self.journal_comments == Some(true) {
+            let wanted: Vec<(i64, i64)> = with.iter().map(|r| (r.id, r.note)).collect();
+            match index::journal::comments(ctx, self.site, &wanted).await {
+                Ok(journaled) => {
+                    for (id, comment) in &journaled {
+                        out.insert(*id, adf::to_plain_text(comment));
+                    }
+                    with.iter()
+                        .map(|r| r.id)
+                        .filter(|id| !journaled.contains_key(id))
+                        .collect()
+                }
+                // Comments too long for one answer: Jira's pages are its own.
+                Err(e) if e.code() == crate::ErrorCode::Limit => {
+                    with.iter().map(|r| r.id).collect()
+                }
+                Err(e) => return Err(e),
+            }
+        } else {
+            with.iter().map(|r| r.id).collect()
+        };
+        if ids.is_empty() {
+            return Ok(out);
+        }
         let who = &principal(ctx);
         let asks = ids.chunks(1000).map(|chunk| async move {
             let body = serde_json::json!({ "ids": chunk }).to_string();
@@ -795,7 +837,6 @@ impl Reader {
             let r: Result<Vec<Commented>, Error> = call.json(ctx).await;
             r
         });
-        let mut out = BTreeMap::new();
         for answer in futures::future::join_all(asks).await {
             for w in answer? {
                 if let (Ok(id), Some(comment)) = (w.id.parse::<i64>(), w.comment) {
