@@ -16,7 +16,7 @@
 use libfuzzer_sys::fuzz_target;
 use rusqlite::types::Value as Sqlite;
 use worklogs_app::{
-    Answer, Context, Effect, EntryPoint, ErrorCode, HttpResponse, Outcome, Run, SqlRows,
+    Answer, Context, Effect, EntryPoint, ErrorCode, HttpResponse, Outcome, Run, SqlEngine, SqlRows,
     SqlStatement, Step, Value,
 };
 
@@ -25,7 +25,10 @@ fn jira(choice: u8) -> HttpResponse {
     let (status, body) = match choice % 6 {
         0 => (200, "{}"),
         1 => (200, "[]"),
-        2 => (404, r#"{"errorMessages":["Issue does not exist"],"errors":{}}"#),
+        2 => (
+            404,
+            r#"{"errorMessages":["Issue does not exist"],"errors":{}}"#,
+        ),
         3 => (403, r#"{"errorMessages":["forbidden"],"errors":{}}"#),
         4 => (429, ""),
         _ => (500, ""),
@@ -37,7 +40,10 @@ fn jira(choice: u8) -> HttpResponse {
     }
 }
 
-fn sql(db: &rusqlite::Connection, statement: &SqlStatement) -> Result<SqlRows, worklogs_app::Error> {
+fn sql(
+    db: &rusqlite::Connection,
+    statement: &SqlStatement,
+) -> Result<SqlRows, worklogs_app::Error> {
     let fail = |e: rusqlite::Error| worklogs_app::Error::upstream(format!("sqlite: {e}"));
     let mut prepared = db.prepare(&statement.sql).map_err(fail)?;
     let params = rusqlite::params_from_iter(statement.params.iter().map(|v| match v {
@@ -47,10 +53,18 @@ fn sql(db: &rusqlite::Connection, statement: &SqlStatement) -> Result<SqlRows, w
         Value::Text(t) => Sqlite::Text(t.clone()),
         Value::Blob(b) => Sqlite::Blob(b.clone()),
     }));
-    let columns: Vec<String> = prepared.column_names().into_iter().map(str::to_owned).collect();
+    let columns: Vec<String> = prepared
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     if columns.is_empty() {
         let changed = prepared.execute(params).map_err(fail)?;
-        return Ok(SqlRows { columns, rows: Vec::new(), rows_affected: changed as u64 });
+        return Ok(SqlRows {
+            columns,
+            rows: Vec::new(),
+            rows_affected: changed as u64,
+        });
     }
     let width = columns.len();
     let rows = prepared
@@ -70,7 +84,11 @@ fn sql(db: &rusqlite::Connection, statement: &SqlStatement) -> Result<SqlRows, w
         .map_err(fail)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(fail)?;
-    Ok(SqlRows { columns, rows, rows_affected: 0 })
+    Ok(SqlRows {
+        columns,
+        rows,
+        rows_affected: 0,
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -94,6 +112,9 @@ fuzz_target!(|data: &[u8]| {
         locale: "en-US".into(),
         now_ms: 1_795_521_600_000,
         entry_point,
+        // The engine only changes estimates: any of them, by the fuzzer's choice.
+        sql_engine: [SqlEngine::Sqlite, SqlEngine::MySql, SqlEngine::ForgeSql]
+            [usize::from(*who / 5 % 3)],
     };
     let mut run = Run::new(context, operation, &input);
     let mut answers = Vec::new();
@@ -101,11 +122,17 @@ fuzz_target!(|data: &[u8]| {
     for _ in 0..2_000 {
         match run.resume(answers) {
             Step::Done(Ok(text)) => {
-                assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{operation}: not JSON");
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                    "{operation}: not JSON"
+                );
                 return;
             }
             Step::Done(Err(e)) => {
-                assert!(e.code() != ErrorCode::Internal, "{operation} {input:?}: {e}");
+                assert!(
+                    e.code() != ErrorCode::Internal,
+                    "{operation} {input:?}: {e}"
+                );
                 return;
             }
             Step::Wait(batch) => {
@@ -115,7 +142,9 @@ fuzz_target!(|data: &[u8]| {
                         id: request.id,
                         outcome: match &request.effect {
                             Effect::Sql(statement) => Outcome::Sql(sql(&db, statement)),
-                            Effect::Jira(_) => Outcome::Jira(Ok(jira(jira_answers.next().unwrap_or(2)))),
+                            Effect::Jira(_) => {
+                                Outcome::Jira(Ok(jira(jira_answers.next().unwrap_or(2))))
+                            }
                             Effect::Sleep(_) => Outcome::Sleep,
                         },
                     })

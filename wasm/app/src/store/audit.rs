@@ -210,7 +210,7 @@ pub const RETRY_MS: i64 = 15 * 60 * 1000;
 
 /// The action of an archive restore's entry (`backup.restore.run`), which
 /// puts back settings and periods without an entry for each.
-const ARCHIVE_RESTORED: &str = "backup.restore";
+pub const ARCHIVE_RESTORED: &str = "backup.restore";
 
 /// [`record`] for a change written after its entry (a setting, a period's
 /// state), where nothing makes the two one write. A call that fails between
@@ -220,7 +220,7 @@ const ARCHIVE_RESTORED: &str = "backup.restore";
 /// finds that entry as the newest on the subject, and the change keeps it
 /// rather than being recorded twice. Since the caller read `before` as the
 /// current value, such an entry can only be one whose change did not land: a
-/// landed change would have moved the value on. The entry's sequence number.
+/// landed change would have moved the value on.
 ///
 /// # Errors
 ///
@@ -231,7 +231,7 @@ pub async fn record_change(
     subject: &str,
     before: Option<String>,
     after: Option<String>,
-) -> Result<i64, Error> {
+) -> Result<(), Error> {
     if let Some(entry) = sql::newest_on(ctx, subject).await? {
         let context = ctx.context();
         let same_change = entry.action == action
@@ -243,10 +243,10 @@ pub async fn record_change(
             && same_actor(ctx, entry.actor).await?
             && !sql::any_after(ctx, entry.seq, ARCHIVE_RESTORED).await?
         {
-            return Ok(entry.seq);
+            return Ok(());
         }
     }
-    record(ctx, action, subject, before, after).await
+    record(ctx, action, subject, before, after).await.map(drop)
 }
 
 /// Whether the run's principal is the actor reference `actor` (0: none).

@@ -234,8 +234,7 @@ async fn transition(
         Some(detail(from)),
         Some(detail(to)),
     )
-    .await
-    .map(drop)?;
+    .await?;
     match to {
         State::Submitted | State::Approved => drift::take_snapshot(ctx, facts, &at).await?,
         State::Open => rows::replace_snapshot(ctx, &at.account, &at.start(), &[]).await?,

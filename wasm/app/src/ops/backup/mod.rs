@@ -1153,7 +1153,7 @@ async fn restore_slice(
                     "unmapped": {"accounts": state.seen.accounts.len(),
                                  "projects": state.seen.projects.len()}})
                 .to_string();
-                let pending = audit::Pending::new(ctx, "backup.restore", SUBJECT, entry);
+                let pending = audit::Pending::new(ctx, audit::ARCHIVE_RESTORED, SUBJECT, entry);
                 state.pending = Some(pending.clone());
                 store::save(ctx, &state).await?;
                 pending
