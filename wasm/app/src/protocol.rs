@@ -74,6 +74,17 @@ impl EntryPoint {
     }
 }
 
+impl SqlEngine {
+    /// The WIT case's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqlEngine::Sqlite => "sqlite",
+            SqlEngine::MySql => "mysql",
+            SqlEngine::ForgeSql => "forge-sql",
+        }
+    }
+}
+
 /// One SQL value: a statement parameter or a result cell.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

@@ -33,7 +33,7 @@
 //! `privacy.report` erased it, then `authorLabel` is the neutral label), the
 //! visibility, the attributes and the comment as JSON.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -428,7 +428,7 @@ pub async fn comments(
     wanted: &[(i64, i64)],
 ) -> Result<BTreeMap<i64, Json>, Error> {
     let reads = wanted.chunks(MAX_PAGE).map(|chunk| {
-        let notes: std::collections::BTreeSet<i64> = chunk.iter().map(|&(_, n)| n).collect();
+        let notes: BTreeSet<i64> = chunk.iter().map(|&(_, n)| n).collect();
         let sql = format!(
             "SELECT worklog, note, comment FROM worklog_journal WHERE site = ? \
              AND worklog IN ({}) AND note IN ({}) AND comment IS NOT NULL LIMIT {}",

@@ -97,11 +97,7 @@ pub async fn get_settings(ctx: &Ctx, _: NoInput) -> Result<SettingsOutput, Error
         comments: settings.comments,
         versions,
         approx_bytes: versions.saturating_mul(per),
-        engine: match engine {
-            SqlEngine::Sqlite => "sqlite",
-            SqlEngine::MySql => "mysql",
-            SqlEngine::ForgeSql => "forge-sql",
-        },
+        engine: engine.as_str(),
         measured,
     })
 }
@@ -426,8 +422,9 @@ mod tests {
     }
 
     /// The journal's size is estimated with the bytes of a version (with
-    /// comments, the default, then without) on the engine the host names: InnoDB's are about twice SQLite's, so a MySQL or
-    /// Forge SQL installation given SQLite's would see half its size.
+    /// comments, the default, then without) on the engine the host names:
+    /// InnoDB's are about twice SQLite's, so a MySQL or Forge SQL
+    /// installation given SQLite's would see half its size.
     #[test]
     fn the_size_estimate_follows_the_engine() {
         use crate::testing::{admin_answer, FakeHost};

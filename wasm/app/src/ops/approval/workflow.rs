@@ -283,8 +283,8 @@ async fn transition(
 /// The id of a decision's history row: the next by the period's count; or,
 /// when the newest row is this decision by this person with this reason, its
 /// id. The period row is written last, so such a row while the period is
-/// still in the state the decision leaves is a failed attempt's, and the same
-/// decision made again replaces it rather than adding a second.
+/// still in the state the decision moves it out of is a failed attempt's, and
+/// the same decision made again replaces it rather than adding a second.
 ///
 /// # Errors
 ///

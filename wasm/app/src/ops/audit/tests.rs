@@ -352,7 +352,7 @@ fn a_change_saved_again_after_a_failure_behind_its_entry_is_recorded_once() {
 #[test]
 fn a_failed_change_made_again_later_or_by_someone_else_is_recorded_again() {
     let armed = std::rc::Rc::new(std::cell::Cell::new(true));
-    let mut host = failing_after_entry(armed.clone());
+    let mut host = failing_after_entry(armed);
     host.run("rate.save", rate("100")).unwrap_err();
     assert_eq!(rate_entries(&host), 1);
     // Past the retry window: the failed attempt's entry stays as it was, and
@@ -362,7 +362,7 @@ fn a_failed_change_made_again_later_or_by_someone_else_is_recorded_again() {
     assert_eq!(rate_entries(&host), 2);
 
     let armed = std::rc::Rc::new(std::cell::Cell::new(true));
-    let mut host = failing_after_entry(armed.clone());
+    let mut host = failing_after_entry(armed);
     host.run("rate.save", rate("100")).unwrap_err();
     // Another administrator makes the same change.
     host.act_as(Some("admin-2"));
@@ -372,14 +372,15 @@ fn a_failed_change_made_again_later_or_by_someone_else_is_recorded_again() {
     // An archive restored since (which puts settings back without an entry
     // for each): the change is recorded again.
     let armed = std::rc::Rc::new(std::cell::Cell::new(true));
-    let mut host = failing_after_entry(armed.clone());
+    let mut host = failing_after_entry(armed);
     host.run("rate.save", rate("100")).unwrap_err();
-    host.exec(
+    host.exec(&format!(
         "INSERT INTO audit_log (installation, seq, at_ms, actor_kind, actor, action, subject, \
          before_value, after_value, prev_hash, hash) \
-         SELECT installation, seq + 1, at_ms, 'person', actor, 'backup.restore', 'app data', \
-         NULL, '{}', hash, hash FROM audit_log",
-    );
+         SELECT installation, seq + 1, at_ms, 'person', actor, '{}', 'app data', \
+         NULL, '{{}}', hash, hash FROM audit_log",
+        crate::store::audit::ARCHIVE_RESTORED
+    ));
     host.run("rate.save", rate("100")).unwrap();
     assert_eq!(rate_entries(&host), 2);
 }

@@ -345,8 +345,8 @@ impl Reader {
             self.journal_comments = Some(settings.comments);
         }
         let comments = if self.comments {
-            // With `read_ahead`, the next page is read while Jira answers for
-            // this one's comments (the two are one batch of effects).
+            // With `read_ahead`, the next page is read in the batch of effects
+            // that reads this one's comments (the journal's, or Jira's).
             let next = async {
                 match last.filter(|_| more && self.read_ahead) {
                     Some(key) => read(Some(key)).await.map(Some),
@@ -794,8 +794,8 @@ impl Reader {
     /// journal when it keeps comments: a row's comment is the text of a
     /// version carrying the comment the row names (the same 31-bit hash,
     /// `note`, the journal's own test of a changed comment), the text the app
-    /// saw with the rest of the row; no Jira request, and none of the Jira quota a large export would
-    /// spend. The rest (comments off, a version journaled without its comment,
+    /// saw with the rest of the row; no Jira request, and none of the Jira
+    /// quota a large export would spend. The rest (comments off, a version journaled without its comment,
     /// a journal read too large for one answer) from Jira (`worklog/list`,
     /// 1000 ids a request, as the viewer). Only rows the viewer may see are
     /// asked for, either way.
