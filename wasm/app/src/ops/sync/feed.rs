@@ -266,33 +266,40 @@ impl Engine<'_> {
         let ctx = self.ctx;
         let want = self.slice.parallel * PAGE;
         let since = self.state.run.as_ref().map_or(0, |r| r.updated_since);
-        let mut next = walk(ctx, Feed::Updated, since, want).await?;
+        let mut round = walk(ctx, Feed::Updated, since, want).await?;
+        let mut rows = None;
         loop {
-            let round = next;
             let store = store_points(round.ids.len());
             if !pace::room_for(ctx, store).await? {
                 return self.paced(store).await;
             }
+            let listed = match rows.take() {
+                Some(listed) => listed,
+                None => list_worklogs(ctx, &round.ids).await?,
+            };
             // Another round after this one only when the quota can pay for
-            // both (this round is stored while the next one's pages are read).
+            // both (this round is stored while the next one is read).
             let ends = round.last
                 || self.handled + round.ids.len() as u64 >= self.slice.max_worklogs
                 || !pace::affords(ctx, store + round_points(want));
             if ends {
-                return self.store_round(&round).await;
+                return self.store_round(&round, listed).await;
             }
-            // Store this round while the next round's pages are read.
-            let (stored, following) = futures::join!(
-                self.store_round(&round),
-                walk(ctx, Feed::Updated, round.until, want)
-            );
+            // Store this round while the next round's feed pages and worklogs
+            // are read: Jira's answers arrive while the database writes.
+            let (stored, following) = futures::join!(self.store_round(&round, listed), async {
+                let next = walk(ctx, Feed::Updated, round.until, want).await?;
+                let listed = list_worklogs(ctx, &next.ids).await?;
+                Ok::<_, Error>((next, listed))
+            });
             stored?;
-            next = following?;
+            let (next, listed) = following?;
+            round = next;
+            rows = Some(listed);
         }
     }
 
-    async fn store_round(&mut self, round: &Round) -> Result<(), Error> {
-        let rows = list_worklogs(self.ctx, &round.ids).await?;
+    async fn store_round(&mut self, round: &Round, rows: Vec<WorklogRow>) -> Result<(), Error> {
         crate::ops::approval::drift::watch(self.ctx, &rows, &[]).await?;
         let stored = index::store_worklogs(
             self.ctx,
