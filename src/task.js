@@ -78,6 +78,78 @@ async function migrate(exports, instance, installation) {
   }
 }
 
+let wholeBatches = false;
+
+/**
+ * Whether the task loop performs each batch whole and answers it at once,
+ * rather than in parts as they complete. The fault matrix sets it: it counts
+ * effects by their position, which must not depend on which answer came first.
+ *
+ * @param {boolean} whole
+ */
+export function answerWholeBatches(whole) {
+  wholeBatches = whole;
+}
+
+/**
+ * The effects of one task in flight. `start` performs a batch in parts: its
+ * SQL statements together, after the task's earlier statements (the database
+ * performs them in the order the component asked), and each Jira request and
+ * wait on its own. `next` gives the answers of every part completed since the
+ * last call, waiting for one when none has: the component goes on with what
+ * it has while the rest is performed.
+ *
+ * @param {TaskContext} context
+ */
+function inFlight(context) {
+  let sqlTurn = Promise.resolve();
+  let pending = 0;
+  /** @type {import('./effects.js').Answer[]} */
+  let ready = [];
+  /** @type {unknown} */
+  let failed;
+  /** @type {(() => void) | undefined} */
+  let wake;
+  const changed = () => new Promise((resolve) => (wake = () => resolve(undefined)));
+  /** @param {Promise<import('./effects.js').Answer[]>} part */
+  const track = (part) => {
+    pending += 1;
+    part
+      .then((answers) => ready.push(...answers), (e) => (failed ??= e))
+      .finally(() => {
+        pending -= 1;
+        wake?.();
+      });
+  };
+  return {
+    /** @param {import('./effects.js').Request[]} batch */
+    start(batch) {
+      const sqlPart = batch.filter((r) => r.effect.tag === 'sql');
+      const others = wholeBatches ? [] : batch.filter((r) => r.effect.tag !== 'sql');
+      const inTurn = wholeBatches ? batch : sqlPart;
+      if (inTurn.length > 0) {
+        const part = sqlTurn.then(() => perform(inTurn, context));
+        sqlTurn = part.catch(() => undefined);
+        track(part);
+      }
+      for (const request of others) track(perform([request], context));
+    },
+    async next() {
+      while (ready.length === 0 && failed === undefined) {
+        if (pending === 0) throw new Error('the component waits, and none of its effects is in flight');
+        await changed();
+      }
+      if (failed !== undefined) throw failed;
+      const answers = ready;
+      ready = [];
+      return answers;
+    },
+    async settled() {
+      while (pending > 0) await changed();
+    },
+  };
+}
+
 /**
  * Runs `operation` with `input` (any JSON value) to completion.
  *
@@ -106,9 +178,16 @@ export async function runTask(context, operation, input) {
   try {
     run = new exports.Run(context, String(operation ?? ''), input === undefined ? '{}' : JSON.stringify(input));
     step = run.resume([]);
-    while (step.tag === 'wait') {
-      const answers = await perform(step.val, context);
-      step = run.resume(answers);
+    const effects = inFlight(context);
+    try {
+      while (step.tag === 'wait') {
+        effects.start(step.val);
+        step = run.resume(await effects.next());
+      }
+    } finally {
+      // An operation may end while effects it gave up on are still being
+      // performed (a failed member of a join): the task ends after them.
+      await effects.settled();
     }
   } catch (e) {
     // A trap, or a bug on either side of the protocol: this instance is done for.

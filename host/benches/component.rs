@@ -23,6 +23,11 @@ struct Recorder<'a, P> {
 }
 
 impl<P: Performer> Performer for Recorder<'_, P> {
+    // Whole batches, so that the replay answers each with the same requests.
+    fn in_parts(&self) -> bool {
+        false
+    }
+
     async fn perform(&self, ctx: &Context, requests: Vec<Request>) -> Vec<Answer> {
         let answers = self.inner.perform(ctx, requests).await;
         self.batches.lock().unwrap().push(answers.clone());
@@ -37,6 +42,10 @@ struct Replay {
 }
 
 impl Performer for Replay {
+    fn in_parts(&self) -> bool {
+        false
+    }
+
     async fn perform(&self, _ctx: &Context, _requests: Vec<Request>) -> Vec<Answer> {
         let mut next = self.next.lock().unwrap();
         *next += 1;

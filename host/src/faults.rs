@@ -227,6 +227,10 @@ impl<'a, P: Performer> Faulty<'a, P> {
 }
 
 impl<P: Performer> Performer for Faulty<'_, P> {
+    fn in_parts(&self) -> bool {
+        false
+    }
+
     async fn perform(&self, ctx: &Context, requests: Vec<Request>) -> Vec<Answer> {
         // Decide each request's fate in the batch's order.
         let mut passed = Vec::with_capacity(requests.len());

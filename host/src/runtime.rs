@@ -29,8 +29,11 @@ use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDea
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::limits::{human, human_bytes, Limits};
+use futures::stream::{FuturesUnordered, StreamExt};
+use futures::FutureExt;
+
 use crate::protocol::{
-    Answer, Context, Migration, Request, Step, TaskError, Worklogs, WorklogsPre,
+    Answer, Context, Effect, Migration, Request, Step, TaskError, Worklogs, WorklogsPre,
 };
 use crate::Error;
 
@@ -48,6 +51,15 @@ pub trait Performer: Sync {
         ctx: &Context,
         requests: Vec<Request>,
     ) -> impl Future<Output = Vec<Answer>> + Send;
+
+    /// Whether the task loop may hand this performer a batch in parts (its
+    /// SQL statements together, each other effect alone) and answer the
+    /// component as each part completes; otherwise it performs whole batches,
+    /// one at a time. A fault plan answers whole batches: it counts effects by
+    /// their position, which must not depend on which answer came first.
+    fn in_parts(&self) -> bool {
+        true
+    }
 }
 
 /// The compiled component, ready to be instantiated once per task.
@@ -230,8 +242,19 @@ impl Runtime {
             .start(ctx, operation, input)
             .await?;
         let mut answers = Vec::new();
+        let sql_turns = tokio::sync::watch::Sender::new(0u64);
+        let mut in_flight = FuturesUnordered::new();
+        let mut sql_parts = 0u64;
         loop {
-            match task.resume(&answers).await? {
+            let step = task.resume(&answers).await?;
+            if matches!(step, Step::Done(_)) {
+                // An operation may end while effects it gave up on are still
+                // being performed (a failed member of a join): the task ends
+                // after them, as it would have with the whole batch.
+                let rest = async { while in_flight.next().await.is_some() {} };
+                let _ = tokio::time::timeout_at(task.deadline().into(), rest).await;
+            }
+            match step {
                 Step::Done(Ok(result)) if result.len() > max => {
                     return Err(TaskError::limit(format!(
                         "the result is {} bytes, over the invoke payload limit of {}",
@@ -240,20 +263,77 @@ impl Runtime {
                     )));
                 }
                 Step::Done(result) => return result,
-                Step::Wait(requests) if requests.is_empty() => {
-                    return Err(TaskError::internal(
-                        "the component waits for an empty batch of effects",
-                    ));
-                }
                 Step::Wait(requests) => {
-                    let batch = performer.perform(ctx, requests);
-                    answers = tokio::time::timeout_at(task.deadline().into(), batch)
+                    for (part, turn) in parts(requests, performer.in_parts(), &mut sql_parts) {
+                        in_flight.push(perform_part(performer, ctx, part, turn, &sql_turns));
+                    }
+                    if in_flight.is_empty() {
+                        return Err(TaskError::internal(
+                            "the component waits, and none of its effects is in flight",
+                        ));
+                    }
+                    let first = tokio::time::timeout_at(task.deadline().into(), in_flight.next())
                         .await
                         .map_err(|_| budget_error(&self.limits))?;
+                    answers = first.unwrap_or_default();
+                    // Every other part that has completed meanwhile goes with it.
+                    while let Some(Some(more)) = in_flight.next().now_or_never() {
+                        answers.extend(more);
+                    }
                 }
             }
         }
     }
+}
+
+/// A `wait` batch as the parts the task loop performs: when `in_parts`, the
+/// SQL statements together, in order, with their turn among the task's SQL
+/// parts, and each other effect alone; otherwise the whole batch, in the
+/// task's turn.
+fn parts(
+    requests: Vec<Request>,
+    in_parts: bool,
+    sql_parts: &mut u64,
+) -> Vec<(Vec<Request>, Option<u64>)> {
+    let mut turn = || {
+        let turn = *sql_parts;
+        *sql_parts += 1;
+        Some(turn)
+    };
+    if requests.is_empty() {
+        return Vec::new();
+    }
+    if !in_parts {
+        return vec![(requests, turn())];
+    }
+    let (sql, others): (Vec<_>, Vec<_>) = requests
+        .into_iter()
+        .partition(|r| matches!(r.effect, Effect::Sql(_)));
+    let mut parts: Vec<_> = others.into_iter().map(|r| (vec![r], None)).collect();
+    if !sql.is_empty() {
+        parts.push((sql, turn()));
+    }
+    parts
+}
+
+/// Performs one part of a batch. A part with a turn waits until the parts
+/// before it are done: the database performs a task's statements in the
+/// order the component asked for them, across batches too.
+async fn perform_part<P: Performer>(
+    performer: &P,
+    ctx: &Context,
+    requests: Vec<Request>,
+    turn: Option<u64>,
+    turns: &tokio::sync::watch::Sender<u64>,
+) -> Vec<Answer> {
+    let Some(turn) = turn else {
+        return performer.perform(ctx, requests).await;
+    };
+    // The sender lives as long as the task loop, so the wait cannot fail.
+    let _ = turns.subscribe().wait_for(|done| *done == turn).await;
+    let answers = performer.perform(ctx, requests).await;
+    turns.send_modify(|done| *done += 1);
+    answers
 }
 
 fn component_error(err: TaskError) -> Error {
@@ -465,5 +545,132 @@ impl Drop for Ticker {
             thread.thread().unpark();
             let _ = thread.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use futures::stream::{FuturesUnordered, StreamExt};
+
+    use super::{parts, perform_part, Performer};
+    use crate::protocol::{
+        Answer, Context, Effect, EntryPoint, JiraRequest, Principal, Request, SqlEngine,
+        SqlStatement, TaskError,
+    };
+
+    fn sql(id: u32) -> Request {
+        Request {
+            id,
+            effect: Effect::Sql(SqlStatement {
+                sql: "SELECT 1".into(),
+                params: Vec::new(),
+            }),
+        }
+    }
+
+    fn jira(id: u32) -> Request {
+        Request {
+            id,
+            effect: Effect::Jira(JiraRequest {
+                principal: Principal::App,
+                method: "GET".into(),
+                path: "/rest/api/3/myself".into(),
+                body: None,
+            }),
+        }
+    }
+
+    fn ids(part: &[Request]) -> Vec<u32> {
+        part.iter().map(|r| r.id).collect()
+    }
+
+    #[test]
+    fn a_batch_is_performed_as_its_statements_together_and_each_other_effect_alone() {
+        let mut turns = 0;
+        let batch = vec![sql(1), jira(2), sql(3), jira(4)];
+        let split: Vec<_> = parts(batch, true, &mut turns)
+            .into_iter()
+            .map(|(part, turn)| (ids(&part), turn))
+            .collect();
+        assert_eq!(
+            split,
+            vec![(vec![2], None), (vec![4], None), (vec![1, 3], Some(0))]
+        );
+        let next: Vec<_> = parts(vec![sql(5)], true, &mut turns)
+            .into_iter()
+            .map(|(part, turn)| (ids(&part), turn))
+            .collect();
+        assert_eq!(next, vec![(vec![5], Some(1))], "the task's next turn");
+        let whole: Vec<_> = parts(vec![sql(6), jira(7)], false, &mut turns)
+            .into_iter()
+            .map(|(part, turn)| (ids(&part), turn))
+            .collect();
+        assert_eq!(whole, vec![(vec![6, 7], Some(2))], "a whole batch, in turn");
+    }
+
+    /// Logs when each part starts and ends; the part holding request 1 is slow.
+    #[derive(Default)]
+    struct Logged {
+        log: Mutex<Vec<String>>,
+    }
+
+    impl Performer for Logged {
+        async fn perform(&self, _ctx: &Context, requests: Vec<Request>) -> Vec<Answer> {
+            let first = requests.first().map_or(0, |r| r.id);
+            self.log.lock().unwrap().push(format!("start {first}"));
+            if first == 1 {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            self.log.lock().unwrap().push(format!("end {first}"));
+            requests
+                .iter()
+                .map(|r| r.fail(TaskError::upstream("answered in this test")))
+                .collect()
+        }
+    }
+
+    #[tokio::test]
+    async fn statements_keep_their_order_across_batches_while_other_answers_go_ahead() {
+        let ctx = Context {
+            installation: "test".into(),
+            account_id: None,
+            time_zone: "UTC".into(),
+            locale: "en-US".into(),
+            now_ms: 0,
+            entry_point: EntryPoint::Job,
+            sql_engine: SqlEngine::Sqlite,
+        };
+        let performer = Logged::default();
+        let turns = tokio::sync::watch::Sender::new(0u64);
+        let mut count = 0;
+        let mut in_flight = FuturesUnordered::new();
+        // A slow statement, then (another batch) a request and a statement.
+        for batch in [vec![sql(1)], vec![jira(2), sql(3)]] {
+            for (part, turn) in parts(batch, true, &mut count) {
+                in_flight.push(perform_part(&performer, &ctx, part, turn, &turns));
+            }
+        }
+        let mut answered = Vec::new();
+        while let Some(answers) = in_flight.next().await {
+            answered.push(ids_of(&answers));
+        }
+        assert_eq!(
+            answered,
+            vec![vec![2], vec![1], vec![3]],
+            "the request is answered before the slow statement ends"
+        );
+        let log = performer.log.lock().unwrap().clone();
+        let position = |entry: &str| log.iter().position(|e| e == entry).unwrap();
+        assert!(
+            position("end 1") < position("start 3"),
+            "the second statement waits for the first: {log:?}"
+        );
+    }
+
+    fn ids_of(answers: &[Answer]) -> Vec<u32> {
+        answers.iter().map(|a| a.id).collect()
     }
 }

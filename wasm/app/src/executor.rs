@@ -5,8 +5,11 @@
 //! its answer arrives. [`Run::resume`] polls the operation; when it is pending,
 //! every request registered since the last step forms the `wait` batch, so
 //! requests joined with `futures::join!` or `join_all` go out together. The next
-//! `resume` checks the answers (one per request, no stranger, no duplicate, of
-//! the right kind), wakes the futures they belong to and polls again.
+//! `resume` checks the answers (each for a request in flight, no stranger, no
+//! duplicate, of the right kind), wakes the futures they belong to and polls
+//! again. The host may answer any part of what is in flight, as its effects
+//! complete: the futures answered go on while the others still wait (a `wait`
+//! step may then hold no new request).
 //!
 //! The top-level poll uses a no-op waker: the executor polls after every resume
 //! anyway. Effect futures still keep and wake their own waker, because
@@ -74,6 +77,10 @@ struct Io {
     held: Vec<Request>,
     /// DML statements handed to the host since the last pacing wait.
     dml_in_window: u32,
+    /// The ids of DML statements handed to the host and not yet answered.
+    dml_in_flight: std::collections::BTreeSet<u32>,
+    /// The id of the pacing wait in flight, if any.
+    pacing: Option<u32>,
 }
 
 /// How many effects of each kind a run has asked for so far.
@@ -357,20 +364,44 @@ mod tests {
     }
 
     #[test]
-    fn missing_answer_is_internal() {
+    fn answers_may_come_in_parts_as_effects_complete() {
         let mut run = sample();
         run.resume(vec![]);
         run.resume(vec![Answer {
             id: 1,
             outcome: jira_ok("x"),
         }]);
-        let e = done(run.resume(vec![Answer {
+        // The statement is answered, the request is still in flight: nothing
+        // new to perform, and the run goes on waiting.
+        let step = run.resume(vec![Answer {
+            id: 2,
+            outcome: sql_ok(),
+        }]);
+        assert_eq!(step, Step::Wait(vec![]));
+        // An answer given already answers no request in flight.
+        let mut again = sample();
+        again.resume(vec![]);
+        again.resume(vec![Answer {
+            id: 1,
+            outcome: jira_ok("x"),
+        }]);
+        again.resume(vec![Answer {
+            id: 2,
+            outcome: sql_ok(),
+        }]);
+        let e = done(again.resume(vec![Answer {
             id: 2,
             outcome: sql_ok(),
         }]))
         .unwrap_err();
         assert!(e.is_internal());
-        assert_eq!(e.message(), "no answer for request 3");
+        assert_eq!(e.message(), "answer 2 answers no request in flight");
+        // The last answer ends the run.
+        let step = run.resume(vec![Answer {
+            id: 3,
+            outcome: jira_ok("y"),
+        }]);
+        assert_eq!(done(step), Ok("x+0+y".to_owned()));
     }
 
     #[test]
@@ -584,6 +615,54 @@ mod tests {
                 },
             })
             .collect()
+    }
+
+    #[test]
+    fn a_pacing_wait_starts_only_once_every_write_before_it_is_answered() {
+        // 160 writes at once, answered one by one, the latest first, by a
+        // host that answers effects as they complete.
+        let mut run = Run::with(context(None), |ctx| {
+            Box::pin(async move {
+                let writes =
+                    (0..160).map(|i| ctx.sql(&format!("INSERT INTO t VALUES ({i})"), vec![]));
+                try_join_all(writes).await?;
+                Ok("done".to_owned())
+            })
+        });
+        let mut step = run.resume(vec![]);
+        let mut in_flight: Vec<Request> = Vec::new();
+        let (mut sent, mut since_wait, mut waits) = (0, 0, 0);
+        loop {
+            match step {
+                Step::Done(result) => {
+                    assert_eq!(result, Ok("done".to_owned()));
+                    break;
+                }
+                Step::Wait(batch) => {
+                    for r in &batch {
+                        if let Effect::Sleep(_) = r.effect {
+                            assert!(
+                                in_flight.is_empty(),
+                                "a pacing wait while {} writes are in flight",
+                                in_flight.len()
+                            );
+                            since_wait = 0;
+                            waits += 1;
+                        } else {
+                            sent += 1;
+                            since_wait += 1;
+                            assert!(since_wait <= DML_PER_SECOND, "{since_wait} in a second");
+                        }
+                    }
+                    in_flight.extend(batch);
+                    let Some(last) = in_flight.pop() else {
+                        panic!("the run waits with nothing in flight")
+                    };
+                    step = run.resume(answer_all(&Step::Wait(vec![last])));
+                }
+            }
+        }
+        assert_eq!((sent, waits), (160, 1));
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! [`DML_PER_SECOND`] of them, then, before the next one, a wait of
 //! [`DML_WAIT_MS`] (a `sleep` effect of its own, answered like any other),
 //! and so on. The core has no clock, so it counts as if every statement took
-//! no time: since a wait starts only after the statements before it were
-//! answered, and the next ones go out after it ends, no second ever holds
-//! statements of two groups, so never more than [`DML_PER_SECOND`]. The
+//! no time: since a wait starts only after every statement before it was
+//! answered (a host that answers effects as they complete may still be
+//! performing some), and the next ones go out after it ends, no second ever
+//! holds statements of two groups, so never more than [`DML_PER_SECOND`]. The
 //! requests after the one held back wait with it, so that the order in which
 //! the operation asked for them is the order the host performs them.
 
@@ -78,12 +79,13 @@ impl Run {
         }
     }
 
-    /// Hands the answers to the previous `wait` to the run and advances it. The
+    /// Hands answers to requests in flight to the run and advances it. The
     /// first call passes no answers.
     ///
-    /// Every request of the previous `wait` must be answered exactly once, with an
-    /// outcome of its kind; otherwise the run ends with `internal`. Once `done`,
-    /// every call returns the same step.
+    /// Every request handed to the host must be answered exactly once, with an
+    /// outcome of its kind, in this call or a later one; an answer to no
+    /// request in flight ends the run with `internal`. Once `done`, every call
+    /// returns the same step.
     pub fn resume(&mut self, answers: Vec<Answer>) -> Step {
         let placeholder = RunState::Done(Err(Error::internal("the run was interrupted")));
         let (state, step) = match std::mem::replace(&mut self.state, placeholder) {
@@ -95,15 +97,15 @@ impl Run {
                 None => {
                     let ctx = Ctx::new(context);
                     let future = start(ctx.clone());
-                    Self::poll(ctx, future)
+                    Self::poll(ctx, future, BTreeMap::new())
                 }
             },
             RunState::Running {
                 ctx,
                 future,
-                in_flight,
-            } => match deliver(&ctx, in_flight, answers) {
-                Ok(()) => Self::poll(ctx, future),
+                mut in_flight,
+            } => match deliver(&ctx, &mut in_flight, answers) {
+                Ok(()) => Self::poll(ctx, future, in_flight),
                 Err(e) => Self::finish(Err(e)),
             },
             RunState::Done(result) => {
@@ -119,7 +121,11 @@ impl Run {
         (RunState::Done(result.clone()), Step::Done(result))
     }
 
-    fn poll(ctx: Ctx, mut future: OperationFuture) -> (RunState, Step) {
+    fn poll(
+        ctx: Ctx,
+        mut future: OperationFuture,
+        mut in_flight: BTreeMap<u32, EffectKind>,
+    ) -> (RunState, Step) {
         let mut cx = std::task::Context::from_waker(Waker::noop());
         match future.as_mut().poll(&mut cx) {
             Poll::Ready(result) => Self::finish(result),
@@ -134,12 +140,12 @@ impl Run {
                     Ok(batch) => batch,
                     Err(e) => return Self::finish(Err(e)),
                 };
-                if batch.is_empty() {
+                if batch.is_empty() && in_flight.is_empty() {
                     return Self::finish(Err(Error::internal(
                         "the operation is waiting but requested nothing",
                     )));
                 }
-                let in_flight = batch.iter().map(|r| (r.id, r.effect.kind())).collect();
+                in_flight.extend(batch.iter().map(|r| (r.id, r.effect.kind())));
                 (
                     RunState::Running {
                         ctx,
@@ -154,8 +160,10 @@ impl Run {
 }
 
 /// The next batch for the host: the requests held back and the new ones, in
-/// order, up to the DML allowance left; when none is left and a DML statement
-/// is next, a pacing wait alone (its answer goes to no future).
+/// order, up to the DML allowance left. When none is left and a DML statement
+/// is next, a pacing wait alone (its answer goes to no future), once every
+/// DML statement in flight is answered; the allowance is renewed when the wait
+/// is answered.
 fn paced(io: &mut super::Io) -> Result<Vec<Request>, Error> {
     let mut queue = std::mem::take(&mut io.held);
     queue.append(&mut io.unsent);
@@ -164,21 +172,23 @@ fn paced(io: &mut super::Io) -> Result<Vec<Request>, Error> {
     let mut rest = queue.into_iter();
     for request in rest.by_ref() {
         if dml(&request) {
-            if io.dml_in_window >= DML_PER_SECOND {
+            if io.pacing.is_some() || io.dml_in_window >= DML_PER_SECOND {
                 io.held.push(request);
                 break;
             }
             io.dml_in_window = io.dml_in_window.saturating_add(1);
+            io.dml_in_flight.insert(request.id);
         }
         batch.push(request);
     }
     io.held.extend(rest);
-    if batch.is_empty() && !io.held.is_empty() {
+    if batch.is_empty() && !io.held.is_empty() && io.pacing.is_none() && io.dml_in_flight.is_empty()
+    {
         let id = io.next_id;
         io.next_id = id
             .checked_add(1)
             .ok_or_else(|| Error::internal("a run issued more than 4294967295 requests"))?;
-        io.dml_in_window = 0;
+        io.pacing = Some(id);
         batch.push(Request {
             id,
             effect: Effect::Sleep(DML_WAIT_MS),
@@ -187,10 +197,11 @@ fn paced(io: &mut super::Io) -> Result<Vec<Request>, Error> {
     Ok(batch)
 }
 
-/// Checks the answers against the requests in flight and hands each to its future.
+/// Checks the answers against the requests in flight, takes them out of
+/// `in_flight` and hands each to its future.
 fn deliver(
     ctx: &Ctx,
-    mut in_flight: BTreeMap<u32, EffectKind>,
+    in_flight: &mut BTreeMap<u32, EffectKind>,
     answers: Vec<Answer>,
 ) -> Result<(), Error> {
     let mut seen = BTreeSet::new();
@@ -219,13 +230,6 @@ fn deliver(
             }
         }
     }
-    if !in_flight.is_empty() {
-        let missing: Vec<String> = in_flight.keys().map(u32::to_string).collect();
-        return Err(Error::internal(format!(
-            "no answer for request {}",
-            missing.join(", ")
-        )));
-    }
     let wakers: Vec<Waker> = {
         let mut io = ctx
             .shared
@@ -234,6 +238,11 @@ fn deliver(
             .map_err(|_| Error::internal("the executor's state is busy"))?;
         let mut wakers = Vec::with_capacity(checked.len());
         for answer in checked {
+            io.dml_in_flight.remove(&answer.id);
+            if io.pacing == Some(answer.id) {
+                io.pacing = None;
+                io.dml_in_window = 0;
+            }
             // A request whose future was dropped has no waker: its answer is discarded.
             if let Some(waker) = io.wakers.remove(&answer.id) {
                 wakers.push(waker);
