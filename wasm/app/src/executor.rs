@@ -197,6 +197,19 @@ impl Ctx {
         EffectFuture::new(self, Effect::Sleep(ms))
     }
 
+    /// Lets the host go on with the effects asked for so far while the run
+    /// computes: a wait of no time, which a host that answers effects as they
+    /// complete answers at once, the others still in flight. Joined with
+    /// effects and followed by work that needs none of them (encoding a page
+    /// while the next one is read), it puts the two side by side.
+    ///
+    /// # Errors
+    ///
+    /// The host's error when it cannot wait.
+    pub async fn yield_to_host(&self) -> Result<(), Error> {
+        self.sleep(0).await
+    }
+
     /// Calls `f` with the run's value of type `T` (its default the first
     /// time): what one part of a run learns and a later part reads, such as
     /// the rate-limit headers of Jira's last answer. Never held across an

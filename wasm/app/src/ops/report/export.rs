@@ -27,7 +27,7 @@ use worklogs_core::export::{
 use worklogs_core::report::ReportBuilder;
 
 use super::query::{core_error, resolve, scope, QueryJson};
-use super::rows::{attributes, Order, Range, Reader, PAGE_ROWS};
+use super::rows::{attributes, Order, Range, Reader, Row as ExportRow, PAGE_ROWS};
 use crate::access::Viewer;
 use crate::executor::Ctx;
 use crate::index::Kind;
@@ -280,40 +280,50 @@ async fn stream(
     let mut after = c.after;
     // The bytes the last page took in the piece.
     let mut page_bytes: Option<usize> = None;
+    // The page read while the one before it was encoded.
+    let mut next = None;
     for page in 0..MAX_PAGES_PER_CALL {
         let room = chunker.room();
         // Another page after this one is likely to fit in this piece and
-        // this call: read it while Jira answers for this one's comments.
-        reader.read_ahead(
-            page.saturating_add(1) < MAX_PAGES_PER_CALL
-                && page_bytes.is_none_or(|bytes| room / 2 > bytes),
-        );
-        let (rows, last, more) = reader.page(ctx, viewer, &range, after, PAGE_ROWS).await?;
-        for row in &rows {
-            if let Some(filter) = filter {
-                if !filter.accepts(&row.flat).map_err(engine(""))? {
-                    continue;
-                }
+        // this call: read it while Jira answers for this one's comments, and
+        // the one after while this one is encoded.
+        let likely = page.saturating_add(1) < MAX_PAGES_PER_CALL
+            && page_bytes.is_none_or(|bytes| room / 2 > bytes);
+        reader.read_ahead(likely);
+        let (rows, last, more) = match next.take() {
+            Some(read) => read,
+            None => reader.page(ctx, viewer, &range, after, PAGE_ROWS).await?,
+        };
+        let read_next = more && likely;
+        let encode = async {
+            if read_next {
+                ctx.yield_to_host().await?;
             }
-            let cells = schema.cells(&row.flat).map_err(engine(""))?;
-            match chunker.push(&cells).map_err(engine(""))? {
-                Fit::Added => {
-                    c.rows += 1;
-                    after = Some((row.at, row.id));
-                }
-                Fit::Full => {
-                    let bytes = chunker.take().map_err(engine(""))?;
-                    c.state = Some(chunker.state());
-                    c.after = after;
-                    let rows = c.rows;
-                    return Ok(Streamed {
-                        bytes,
-                        continuation: Some(c),
-                        rows,
-                    });
-                }
+            encode_page(&rows, filter, schema, &mut chunker, &mut c, &mut after)
+        };
+        let read = async {
+            if read_next {
+                reader
+                    .page(ctx, viewer, &range, last, PAGE_ROWS)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
             }
+        };
+        let (encoded, read) = futures::join!(encode, read);
+        if encoded? == Fit::Full {
+            let bytes = chunker.take().map_err(engine(""))?;
+            c.state = Some(chunker.state());
+            c.after = after;
+            let rows = c.rows;
+            return Ok(Streamed {
+                bytes,
+                continuation: Some(c),
+                rows,
+            });
         }
+        next = read?;
         after = last;
         page_bytes = Some(room.saturating_sub(chunker.room()));
         if !more {
@@ -340,6 +350,33 @@ async fn stream(
         continuation: Some(c),
         rows,
     })
+}
+
+/// Encodes a page's rows that pass `filter` into the chunker, counting them
+/// in `c` and moving `after` past each: `Fit::Full` when a row did not fit
+/// (the piece ends before it).
+fn encode_page(
+    rows: &[ExportRow],
+    filter: Option<&ReportBuilder>,
+    schema: &FlatSchema,
+    chunker: &mut ExportChunker,
+    c: &mut Continuation,
+    after: &mut Option<(i64, i64)>,
+) -> Result<Fit, Error> {
+    for row in rows {
+        if let Some(filter) = filter {
+            if !filter.accepts(&row.flat).map_err(engine(""))? {
+                continue;
+            }
+        }
+        let cells = schema.cells(&row.flat).map_err(engine(""))?;
+        if chunker.push(&cells).map_err(engine(""))? == Fit::Full {
+            return Ok(Fit::Full);
+        }
+        c.rows += 1;
+        *after = Some((row.at, row.id));
+    }
+    Ok(Fit::Added)
 }
 
 fn zone_of(name: &str) -> Result<Zone, Error> {
