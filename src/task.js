@@ -124,9 +124,9 @@ function inFlight(context) {
   return {
     /** @param {import('./effects.js').Request[]} batch */
     start(batch) {
-      const sqlPart = batch.filter((r) => r.effect.tag === 'sql');
-      const others = wholeBatches ? [] : batch.filter((r) => r.effect.tag !== 'sql');
-      const inTurn = wholeBatches ? batch : sqlPart;
+      const [inTurn, others] = wholeBatches
+        ? [batch, []]
+        : [batch.filter((r) => r.effect.tag === 'sql'), batch.filter((r) => r.effect.tag !== 'sql')];
       if (inTurn.length > 0) {
         const part = sqlTurn.then(() => perform(inTurn, context));
         sqlTurn = part.catch(() => undefined);

@@ -3,7 +3,11 @@
 //!
 //! A task is driven as the protocol describes: construct a `run` with the context,
 //! `resume([])`, perform the `wait` batch, resume with the answers, repeat until
-//! `done`. The loop holds no business rule; it only enforces platform limits:
+//! `done`. A batch is performed in parts (its SQL statements together, after the
+//! task's earlier ones; each other effect alone), and the component is resumed
+//! with the answers of the parts that have completed, so it works on them while
+//! the others are performed. The loop holds no business rule; it only enforces
+//! platform limits:
 //!
 //! - the invocation budget, in wall time for the whole task, effects included.
 //!   Inside the component it is enforced with epoch interruption (a ticker thread
@@ -24,14 +28,13 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Instant;
 
+use futures::stream::{FuturesUnordered, StreamExt};
+use futures::FutureExt;
 use wasmtime::component::{Linker, ResourceAny, ResourceTable};
 use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::limits::{human, human_bytes, Limits};
-use futures::stream::{FuturesUnordered, StreamExt};
-use futures::FutureExt;
-
 use crate::protocol::{
     Answer, Context, Effect, Migration, Request, Step, TaskError, Worklogs, WorklogsPre,
 };
@@ -577,7 +580,7 @@ mod tests {
             effect: Effect::Jira(JiraRequest {
                 principal: Principal::App,
                 method: "GET".into(),
-                path: "/rest/api/3/myself".into(),
+                path: "/a/path".into(),
                 body: None,
             }),
         }

@@ -5,8 +5,8 @@
 //!   up to `parallel` pages (1000 ids each); fetch the worklogs with
 //!   `worklog/list` (`expand=properties`), every page of the round in one
 //!   batch; store them with their issues; record the feed's position. While a
-//!   round is being stored, the next round's feed pages are read in the same
-//!   batches.
+//!   round is being stored, the next round's feed pages are read and its
+//!   worklogs fetched.
 //! - **deletions**: read `worklog/deleted` likewise and delete the rows.
 //! - **issues** (incremental runs): sweep the issues Jira updated since the
 //!   last sweep (`updated >= -Nm`, ids only) and fetch again those the index
