@@ -9,7 +9,8 @@ It starts `jira-sim` with a generated world (`--worklogs`, `--seed`) and imports
 `worklogs sync --full` (timed apart), then starts `worklogs serve --jira-sim` on that index with
 the incremental sync every `--sync-every` seconds (Forge's hourly trigger, compressed), and runs
 `--people` people at once for `--seconds` (closed loop: each person sends a request when the
-previous one answered), never more than `--max-requests` requests in all. Each person works as
+previous one answered and they have thought for a while: `--think` seconds on average, 0 for none),
+never more than `--max-requests` requests in all. Each person works as
 themselves (header X-Worklogs-Account) on the issues they logged time on in the world:
 
     worklog.list 25 %, worklog.log 15 %, worklog.update 15 % (of a worklog they logged in this run),
@@ -226,12 +227,17 @@ def timed(run: Run, client: Client, operation: str, payload: dict) -> dict | Non
     return answer.get("ok") if status == 200 else None
 
 
-def person_loop(run: Run, client: Client, person: dict, seed: int):
+def person_loop(run: Run, client: Client, person: dict, seed: int, think: float = 0.0):
     rng = random.Random(seed)
     mine: list[tuple[str, str]] = []  # (issue, worklog id) logged in this run
     names = [name for name, _ in MIX]
     weights = [w for _, w in MIX]
     while run.open():
+        if think > 0:
+            # Half to one and a half times the mean, so that people do not move in step.
+            time.sleep(min(think * rng.uniform(0.5, 1.5), max(0.0, run.deadline - time.monotonic())))
+            if not run.open():
+                break
         operation = rng.choices(names, weights)[0]
         if operation == "worklog.update" and not mine:
             operation = "worklog.log"
@@ -312,6 +318,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--people", type=int, default=50, help="people working at once (at most 500)")
     p.add_argument("--seconds", type=float, default=60, help="how long they work (at most 900)")
+    p.add_argument("--think", type=float, default=1.0,
+                   help="a person's pause between two requests, seconds on average (0: none; at most 60)")
     p.add_argument("--max-requests", type=int, default=200_000, help="the most requests in all")
     p.add_argument("--worklogs", type=int, default=40_000, help="the simulator world's worklogs")
     p.add_argument("--seed", type=int, default=7, help="the world's and the people's seed")
@@ -327,8 +335,10 @@ def main(argv=None) -> int:
     p.add_argument("--jira-sim-url", default=None, help="the running simulator's loopback URL (with --url)")
     p.add_argument("--pid", type=int, default=None, help="with --url: the server's process id, for its peak memory")
     args = p.parse_args(argv)
-    if not (1 <= args.people <= 500) or not (0 < args.seconds <= 900) or not (1 <= args.max_requests <= 10_000_000):
-        p.error("bounds: 1 <= --people <= 500, 0 < --seconds <= 900, 1 <= --max-requests <= 10,000,000")
+    if (not (1 <= args.people <= 500) or not (0 < args.seconds <= 900) or not (0 <= args.think <= 60)
+            or not (1 <= args.max_requests <= 10_000_000)):
+        p.error("bounds: 1 <= --people <= 500, 0 < --seconds <= 900, 0 <= --think <= 60, "
+                "1 <= --max-requests <= 10,000,000")
     for url in (args.url, args.jira_sim_url):
         if url:
             try:
@@ -382,7 +392,7 @@ def main(argv=None) -> int:
         started_ms = int(time.time() * 1000)
         started = time.perf_counter()
         clients = [Client(host, port, token, person["account"]) for person in people]
-        threads = [threading.Thread(target=person_loop, args=(run, c, person, args.seed * 1000 + i), daemon=True)
+        threads = [threading.Thread(target=person_loop, args=(run, c, person, args.seed * 1000 + i, args.think), daemon=True)
                    for i, (c, person) in enumerate(zip(clients, people))]
         export: dict = {}
         if not args.no_export and clients:
@@ -418,7 +428,8 @@ def main(argv=None) -> int:
         report = {
             "command": " ".join([os.path.basename(sys.argv[0])] + (argv if argv is not None else sys.argv[1:])),
             "database": "mariadb" if database else "sqlite",
-            "people": len(people), "seconds": args.seconds, "max_requests": args.max_requests,
+            "people": len(people), "seconds": args.seconds, "think_seconds": args.think,
+            "max_requests": args.max_requests,
             "world": {"worklogs": args.worklogs, "seed": args.seed, "indexed": sync_after.get("worklogs"),
                       "import_seconds": import_seconds},
             "elapsed_s": round(elapsed, 2), "requests": run.requests,
@@ -452,7 +463,7 @@ def main(argv=None) -> int:
 
 
 def print_report(r: dict):
-    print(f"{r['people']} people × {r['seconds']:g} s on {r['database']} "
+    print(f"{r['people']} people × {r['seconds']:g} s, thinking {r['think_seconds']:g} s, on {r['database']} "
           f"({r['world']['indexed']} worklogs indexed; import {r['world']['import_seconds']} s)")
     print(f"{r['requests']} requests in {r['elapsed_s']} s: {r['throughput_rps']} requests/s, {r['errors']['count']} errors")
     print(f"{'operation':<16}{'count':>7}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")

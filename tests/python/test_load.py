@@ -42,7 +42,7 @@ def short_load(tmp_path, database=None):
     """The short load's figures, checked for no error and every figure."""
     out = tmp_path / "load.json"
     code = load_module().main([
-        "--people", "5", "--seconds", "5", "--max-requests", "5000", "--worklogs", "5000",
+        "--people", "5", "--seconds", "5", "--think", "0", "--max-requests", "5000", "--worklogs", "5000",
         "--sync-every", "2", "--json", str(out),
         "--worklogs-bin", str(WORKLOGS), "--jira-sim-bin", str(JIRA_SIM),
     ] + (["--database", database] if database else []))
