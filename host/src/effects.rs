@@ -119,11 +119,11 @@ impl Effects {
             }
             let any = !passed.is_empty();
             let started = std::time::Instant::now();
-            let mut done = sql::perform(&*self.database, &self.limits, passed)
-                .await
-                .into_iter();
+            let (done, took) = sql::perform_timed(&*self.database, &self.limits, passed).await;
+            let mut done = done.into_iter();
             if any {
-                self.quotas.spend(installation, started.elapsed());
+                self.quotas
+                    .spend(installation, took.unwrap_or_else(|| started.elapsed()));
             }
             admitted
                 .into_iter()

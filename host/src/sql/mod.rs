@@ -12,6 +12,8 @@ mod quota;
 mod sqlite;
 mod statement;
 
+use std::time::Duration;
+
 use futures::future::BoxFuture;
 
 use crate::limits::{human_bytes, Limits};
@@ -21,6 +23,10 @@ pub use self::mysql::MySql;
 pub use migrate::migrate;
 pub use quota::Quotas;
 pub use sqlite::Sqlite;
+
+/// Each statement's answer, and the query time they took where the engine
+/// tells it ([`Database::execute_timed`]).
+pub type Timed = (Vec<Result<SqlRows, TaskError>>, Option<Duration>);
 
 /// A database that performs statements with `?` placeholders.
 ///
@@ -38,6 +44,13 @@ pub trait Database: Send + Sync {
         &self,
         statements: Vec<SqlStatement>,
     ) -> BoxFuture<'_, Vec<Result<SqlRows, TaskError>>>;
+
+    /// [`Database::execute`], and the query time the statements took where
+    /// the engine can tell it from waiting; `None` (the default): the call's
+    /// wall time is theirs (a server's round trips).
+    fn execute_timed(&self, statements: Vec<SqlStatement>) -> BoxFuture<'_, Timed> {
+        Box::pin(async move { (self.execute(statements).await, None) })
+    }
 }
 
 /// Performs `statements` in order on `database`, after checking each: a string
@@ -48,14 +61,25 @@ pub async fn perform(
     limits: &Limits,
     statements: Vec<SqlStatement>,
 ) -> Vec<Result<SqlRows, TaskError>> {
+    perform_timed(database, limits, statements).await.0
+}
+
+/// [`perform`], and the statements' query time where the engine tells it
+/// ([`Database::execute_timed`]).
+pub async fn perform_timed(
+    database: &dyn Database,
+    limits: &Limits,
+    statements: Vec<SqlStatement>,
+) -> Timed {
     let checks: Vec<Result<(), TaskError>> = statements.iter().map(|s| check(s, limits)).collect();
     let accepted = statements
         .into_iter()
         .zip(&checks)
         .filter_map(|(statement, check)| check.is_ok().then_some(statement))
         .collect();
-    let mut results = database.execute(accepted).await.into_iter();
-    checks
+    let (results, took) = database.execute_timed(accepted).await;
+    let mut results = results.into_iter();
+    let answers = checks
         .into_iter()
         .map(|check| match check {
             Ok(()) => results
@@ -63,7 +87,8 @@ pub async fn perform(
                 .unwrap_or_else(|| Err(TaskError::internal("the database skipped a statement"))),
             Err(err) => Err(err),
         })
-        .collect()
+        .collect();
+    (answers, took)
 }
 
 fn check(statement: &SqlStatement, limits: &Limits) -> Result<(), TaskError> {

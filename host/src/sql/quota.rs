@@ -4,7 +4,10 @@
 //! (`SQL_POLICY_VIOLATION`).
 //!
 //! The time of every batch of statements counts against its installation's
-//! last 60 seconds; once they hold the budget, statements are refused with
+//! last 60 seconds (SQLite's: the CPU time of its thread, since waiting for a
+//! core or for its one writer is not query time on Forge SQL's servers; a
+//! server's: the round trips' wall time, see `Database::execute_timed`);
+//! once they hold the budget, statements are refused with
 //! `limit` until enough of it has aged out, as Forge refuses them. A refused
 //! statement never reaches the engine and costs nothing, and neither do the
 //! statements after it in its batch (they are refused with it): a batch's

@@ -13,7 +13,7 @@ use futures::future::BoxFuture;
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{params_from_iter, Connection, ErrorCode as SqliteCode};
 
-use super::{value_bytes, Database};
+use super::{value_bytes, Database, Timed};
 use crate::limits::{human, human_bytes, Limits};
 use crate::protocol::{ErrorCode, SqlEngine, SqlRows, SqlStatement, TaskError, Value};
 use crate::Error;
@@ -159,15 +159,26 @@ impl Database for Sqlite {
         &self,
         statements: Vec<SqlStatement>,
     ) -> BoxFuture<'_, Vec<Result<SqlRows, TaskError>>> {
+        Box::pin(async move { self.execute_timed(statements).await.0 })
+    }
+
+    /// The query time is the CPU time of the statements' thread (Linux's
+    /// `/proc/thread-self/schedstat`; `None` where the kernel does not say).
+    /// SQLite runs in this process, so a statement's wall time also counts
+    /// waiting for a core on a busy machine and for the one writer SQLite
+    /// allows, neither of which Forge SQL's servers (TiDB, row locks, many
+    /// cores) would count as the statement's.
+    fn execute_timed(&self, statements: Vec<SqlStatement>) -> BoxFuture<'_, Timed> {
         Box::pin(async move {
             if statements.is_empty() {
-                return Vec::new();
+                return (Vec::new(), Some(Duration::ZERO));
             }
             let count = statements.len();
             let fail_all = |message: String| {
-                (0..count)
+                let failed = (0..count)
                     .map(|_| Err(TaskError::upstream(message.clone())))
-                    .collect()
+                    .collect();
+                (failed, None)
             };
             let conn = match self.take() {
                 Ok(conn) => conn,
@@ -175,18 +186,29 @@ impl Database for Sqlite {
             };
             let limits = self.limits.clone();
             let work = tokio::task::spawn_blocking(move || {
+                let before = cpu_time();
                 let results = statements.iter().map(|s| run(&conn, s, &limits)).collect();
-                (conn, results)
+                let took = before.zip(cpu_time()).map(|(b, a)| a.saturating_sub(b));
+                (conn, results, took)
             });
             match work.await {
-                Ok((conn, results)) => {
+                Ok((conn, results, took)) => {
                     self.give_back(conn);
-                    results
+                    (results, took)
                 }
                 Err(err) => fail_all(format!("the database thread failed: {err}")),
             }
         })
     }
+}
+
+/// The CPU time this thread has run so far (the first field of
+/// `/proc/thread-self/schedstat`, in nanoseconds), if the kernel says.
+fn cpu_time() -> Option<Duration> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+        .map(Duration::from_nanos)
 }
 
 /// Performs one statement on `conn` within the statement time and response size limits.
@@ -318,4 +340,57 @@ fn classify(err: rusqlite::Error, timeout: Duration) -> TaskError {
         _ => ErrorCode::Internal,
     };
     TaskError::new(code, format!("sqlite: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use rusqlite::Connection;
+
+    use super::{Database, Sqlite, FILE_NAME};
+    use crate::limits::Limits;
+    use crate::protocol::SqlStatement;
+
+    fn statement(sql: &str) -> SqlStatement {
+        SqlStatement {
+            sql: sql.into(),
+            params: Vec::new(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_statement_counts_its_own_time_not_its_wait_for_the_writer() {
+        let data = tempfile::tempdir().unwrap();
+        let database = Sqlite::open(data.path(), &Limits::default()).unwrap();
+        let created = database
+            .execute(vec![statement("CREATE TABLE t (a INT)")])
+            .await;
+        assert!(created[0].is_ok(), "{created:?}");
+        // Another writer holds SQLite's one write lock for 300 ms.
+        let path = data.path().join(FILE_NAME);
+        let (locked, wait) = mpsc::channel();
+        let holder = std::thread::spawn(move || {
+            let other = Connection::open(path).unwrap();
+            other.execute_batch("BEGIN IMMEDIATE").unwrap();
+            locked.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            other.execute_batch("COMMIT").unwrap();
+        });
+        wait.recv().unwrap();
+        let started = Instant::now();
+        let (results, took) = database
+            .execute_timed(vec![statement("INSERT INTO t VALUES (1)")])
+            .await;
+        let wall = started.elapsed();
+        holder.join().unwrap();
+        assert!(results[0].is_ok(), "{results:?}");
+        assert!(wall >= Duration::from_millis(250), "it waited: {wall:?}");
+        let took = took.expect("Linux tells a thread's CPU time");
+        assert!(
+            took < Duration::from_millis(100),
+            "{took:?} counted of {wall:?}"
+        );
+    }
 }
