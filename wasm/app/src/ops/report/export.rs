@@ -27,7 +27,7 @@ use worklogs_core::export::{
 use worklogs_core::report::ReportBuilder;
 
 use super::query::{core_error, resolve, scope, QueryJson};
-use super::rows::{attributes, Order, Range, Reader, Row as ExportRow, PAGE_ROWS};
+use super::rows::{attributes, Order, Range, Reader, Row, PAGE_ROWS};
 use crate::access::Viewer;
 use crate::executor::Ctx;
 use crate::index::Kind;
@@ -356,7 +356,7 @@ async fn stream(
 /// in `c` and moving `after` past each: `Fit::Full` when a row did not fit
 /// (the piece ends before it).
 fn encode_page(
-    rows: &[ExportRow],
+    rows: &[Row],
     filter: Option<&ReportBuilder>,
     schema: &FlatSchema,
     chunker: &mut ExportChunker,

@@ -795,38 +795,35 @@ impl Reader {
     /// version carrying the comment the row names (the same 31-bit hash,
     /// `note`, the journal's own test of a changed comment), the text the app
     /// saw with the rest of the row; no Jira request, and none of the Jira
-    /// quota a large export would spend. The rest (comments off, a version journaled without its comment,
-    /// a journal read too large for one answer) from Jira (`worklog/list`,
-    /// 1000 ids a request, as the viewer). Only rows the viewer may see are
-    /// asked for, either way.
+    /// quota a large export would spend. The rest (comments off, a version
+    /// journaled without its comment, a journal read too large for one
+    /// answer) from Jira (`worklog/list`, 1000 ids a request, as the viewer).
+    /// Only rows the viewer may see are asked for, either way.
     async fn comments(
         &self,
         ctx: &Ctx,
         rows: &[&ReportRow],
     ) -> Result<BTreeMap<i64, String>, Error> {
-        let with: Vec<&ReportRow> = rows.iter().copied().filter(|r| r.note != 0).collect();
-        let mut out = BTreeMap::new();
-        let ids: Vec<i64> = if self.journal_comments == Some(true) {
-            let wanted: Vec<(i64, i64)> = with.iter().map(|r| (r.id, r.note)).collect();
+        let with = || rows.iter().filter(|r| r.note != 0);
+        let journaled = if self.journal_comments == Some(true) {
+            let wanted: Vec<(i64, i64)> = with().map(|r| (r.id, r.note)).collect();
             match index::journal::comments(ctx, self.site, &wanted).await {
-                Ok(journaled) => {
-                    for (id, comment) in &journaled {
-                        out.insert(*id, adf::to_plain_text(comment));
-                    }
-                    with.iter()
-                        .map(|r| r.id)
-                        .filter(|id| !journaled.contains_key(id))
-                        .collect()
-                }
+                Ok(journaled) => journaled,
                 // Comments too long for one answer: Jira's pages are its own.
-                Err(e) if e.code() == crate::ErrorCode::Limit => {
-                    with.iter().map(|r| r.id).collect()
-                }
+                Err(e) if e.code() == crate::ErrorCode::Limit => BTreeMap::new(),
                 Err(e) => return Err(e),
             }
         } else {
-            with.iter().map(|r| r.id).collect()
+            BTreeMap::new()
         };
+        let mut out: BTreeMap<i64, String> = journaled
+            .iter()
+            .map(|(id, comment)| (*id, adf::to_plain_text(comment)))
+            .collect();
+        let ids: Vec<i64> = with()
+            .map(|r| r.id)
+            .filter(|id| !journaled.contains_key(id))
+            .collect();
         if ids.is_empty() {
             return Ok(out);
         }
