@@ -251,6 +251,34 @@ fn an_export_takes_comments_from_the_journal_and_asks_jira_only_for_what_it_lack
     }
     assert_eq!(again, from_journal);
 
+    // A version of one worklog whose hash is another row's (an older comment
+    // of its own that happens to read like the other's current one): the SQL
+    // reads it, since the other row asks for that hash, but it is not this
+    // worklog's comment; Jira is asked for it, and the file is the same.
+    let third = rows
+        .iter()
+        .filter(|r| !r["comment"].is_empty())
+        .nth(2)
+        .unwrap()["worklog_id"]
+        .clone();
+    let fourth = rows
+        .iter()
+        .filter(|r| !r["comment"].is_empty())
+        .nth(3)
+        .unwrap()["worklog_id"]
+        .clone();
+    host.exec(&format!(
+        "UPDATE worklog_journal SET comment = '\"an older comment\"', \
+         note = (SELECT note FROM worklogs WHERE id = {fourth}) WHERE worklog = {third}"
+    ));
+    let (crossed, asked) = november_export(&mut host);
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(
+        asked[0].contains(third.as_str()),
+        "{third} not asked for: {asked:?}"
+    );
+    assert_eq!(crossed, from_journal);
+
     // Comments switched off ("store as little as possible"): every comment
     // from Jira, the same file.
     host.run(
