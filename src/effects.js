@@ -57,12 +57,17 @@ export async function perform(batch, context) {
 
 /**
  * Waits `ms` milliseconds (the component's back-off before a retry: it has no
- * clock). The wait counts against the invocation's time like any effect.
+ * clock; or no time, to let the host answer other effects). The wait counts
+ * against the invocation's time like any effect.
  *
  * @param {number} ms
  */
 export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(ms) || 0)));
+  const wait = Math.max(0, Number(ms) || 0);
+  // A wait of no time is the component yielding while other effects are in
+  // flight: answered once the event loop has taken in what I/O completed
+  // (`setImmediate`), not at the timer's next tick, a millisecond or more on.
+  return new Promise((resolve) => (wait === 0 ? setImmediate(resolve) : setTimeout(resolve, wait)));
 }
 
 // --- Jira -----------------------------------------------------------------------

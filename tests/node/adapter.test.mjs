@@ -182,6 +182,13 @@ describe('a batch of effects', () => {
     assert.ok(sqlAt - start < 30, 'the statement did not wait for the sleep');
   });
 
+  test('a wait of no time is answered without a timer', async (t) => {
+    // With the timers stopped, only a wait that needs none is answered.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const answers = await effects.perform([{ id: 1, effect: { tag: 'sleep', val: 0 } }], {});
+    assert.deepEqual(answers, [{ id: 1, outcome: { tag: 'sleep' } }]);
+  });
+
   test('principals and app APIs are routed; bad requests never leave', async () => {
     const seen = [];
     installMemoryRuntime({
