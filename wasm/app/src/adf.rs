@@ -6,6 +6,9 @@
 //! emoji, links, dates) and dropping formatting. Text written by the app reads
 //! back unchanged.
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// How deep a document is walked; deeper nodes are skipped. Jira's documents are
@@ -76,6 +79,87 @@ pub fn to_plain_text(doc: &Value) -> String {
         Value::String(text) => text.clone(),
         Value::Object(node) => render(node, 0),
         _ => String::new(),
+    }
+}
+
+/// The plain text of a document given as JSON text, as [`to_plain_text`]
+/// reads it once parsed; text that is not JSON is returned as is. A document
+/// of the usual shape is read without building a JSON tree (an export reads
+/// one per row); any other falls back to [`to_plain_text`].
+pub fn text_to_plain(text: &str) -> String {
+    if let Ok(node) = serde_json::from_str::<Node<'_>>(text) {
+        let mut out = String::new();
+        node.render(0, &mut out);
+        return out;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(doc) => to_plain_text(&doc),
+        Err(_) => text.to_owned(),
+    }
+}
+
+/// A node of the usual shape, its strings borrowed from the JSON text where
+/// they need no unescaping. Any other shape (a number for a text, a child
+/// that is not a node, a repeated key) fails to parse as one.
+#[derive(Deserialize)]
+struct Node<'a> {
+    #[serde(rename = "type", default, borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default, borrow)]
+    text: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    attrs: Option<Attrs<'a>>,
+    #[serde(default, borrow)]
+    content: Option<Vec<Node<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Attrs<'a> {
+    #[serde(default, borrow)]
+    text: Option<Cow<'a, str>>,
+    #[serde(rename = "shortName", default, borrow)]
+    short_name: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    url: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    timestamp: Option<Cow<'a, str>>,
+}
+
+impl Node<'_> {
+    /// [`render`]'s reading, appended to `out`.
+    fn render(&self, depth: usize, out: &mut String) {
+        let attrs = self.attrs.as_ref();
+        let text = attrs.and_then(|a| a.text.as_deref());
+        let url = attrs.and_then(|a| a.url.as_deref());
+        let timestamp = attrs.and_then(|a| a.timestamp.as_deref());
+        let leaf = match &*self.kind {
+            "text" => Some(self.text.as_deref()),
+            "hardBreak" => Some(Some("\n")),
+            "mention" | "emoji" => {
+                Some(text.or_else(|| attrs.and_then(|a| a.short_name.as_deref())))
+            }
+            "inlineCard" | "blockCard" | "embedCard" => Some(url),
+            "status" => Some(text),
+            "date" => Some(timestamp),
+            _ => None,
+        };
+        if let Some(text) = leaf {
+            out.push_str(text.unwrap_or(""));
+            return;
+        }
+        let Some(children) = &self.content else {
+            return;
+        };
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        let lines = children.iter().any(|c| BLOCKS.contains(&&*c.kind));
+        for (i, child) in children.iter().enumerate() {
+            if lines && i > 0 {
+                out.push('\n');
+            }
+            child.render(depth + 1, out);
+        }
     }
 }
 
@@ -197,10 +281,66 @@ mod tests {
         assert_eq!(to_plain_text(&node), "");
     }
 
+    #[test]
+    fn json_text_reads_as_its_document() {
+        assert_eq!(text_to_plain("not json"), "not json");
+        assert_eq!(text_to_plain("\"plain\""), "plain");
+        assert_eq!(text_to_plain("null"), "");
+        assert_eq!(text_to_plain(r#"{"type": "doc", "content": [1, "x"]}"#), "");
+        assert_eq!(
+            text_to_plain(r#"{"type": "text", "text": "a", "text": "b"}"#),
+            "b"
+        );
+    }
+
+    /// Any node, of the usual shape or not.
+    fn node() -> impl Strategy<Value = Value> {
+        let kind = prop::sample::select(vec![
+            "doc",
+            "paragraph",
+            "text",
+            "hardBreak",
+            "mention",
+            "emoji",
+            "inlineCard",
+            "status",
+            "date",
+            "bulletList",
+            "listItem",
+            "other",
+        ]);
+        let text = prop_oneof![
+            Just(Value::Null),
+            "[a-z\"\\\n\u{e9}]{0,6}".prop_map(Value::from),
+            Just(json!(5)),
+        ];
+        let attrs = prop_oneof![
+            Just(Value::Null),
+            (text.clone(), "[a-z:]{0,4}").prop_map(|(t, s)| {
+                json!({"text": t, "shortName": s, "url": s, "timestamp": s})
+            }),
+            Just(json!([1])),
+        ];
+        let leaf = (kind.clone(), text, attrs)
+            .prop_map(|(k, t, a)| json!({"type": k, "text": t, "attrs": a}));
+        leaf.prop_recursive(6, 48, 5, move |inner| {
+            (
+                kind.clone(),
+                prop::collection::vec(prop_oneof![9 => inner, 1 => Just(json!(1))], 0..5),
+            )
+                .prop_map(|(k, content)| json!({"type": k, "content": content}))
+        })
+    }
+
     proptest! {
         #[test]
         fn plain_text_round_trips(text in "[^\r]{0,200}") {
             prop_assert_eq!(to_plain_text(&from_plain_text(&text)), text);
+        }
+
+        #[test]
+        fn a_document_reads_the_same_from_its_text(doc in node()) {
+            prop_assert_eq!(text_to_plain(&doc.to_string()), to_plain_text(&doc));
         }
     }
 }

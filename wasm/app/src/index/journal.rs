@@ -414,8 +414,8 @@ async fn newest(
 
 /// The comments the journal holds for `wanted` (worklog, comment hash):
 /// each worklog's comment as a version with that hash holds it, the text the
-/// app saw with it. Worklogs without such a version (comments off then, or
-/// cleared) are absent. One read per [`MAX_PAGE`] worklogs, all in one batch:
+/// app saw with it (its ADF document's JSON text). Worklogs without such a
+/// version (comments off then, or cleared) are absent. One read per [`MAX_PAGE`] worklogs, all in one batch:
 /// the chunk's versions with a comment and one of the chunk's hashes, at most
 /// four a worklog (a worklog whose versions a read cut off is absent).
 ///
@@ -426,7 +426,7 @@ pub async fn comments(
     ctx: &Ctx,
     site: i64,
     wanted: &[(i64, i64)],
-) -> Result<BTreeMap<i64, Json>, Error> {
+) -> Result<BTreeMap<i64, String>, Error> {
     let reads = wanted.chunks(MAX_PAGE).map(|chunk| {
         let notes: BTreeSet<i64> = chunk.iter().map(|&(_, n)| n).collect();
         let sql = format!(
@@ -452,7 +452,7 @@ pub async fn comments(
             ));
         };
         if wanted.get(&worklog) == Some(&note) && !out.contains_key(&worklog) {
-            if let Some(comment) = json_of(row.get(2)) {
+            if let Some(comment) = text_of(row.get(2)) {
                 out.insert(worklog, comment);
             }
         }
