@@ -38,6 +38,11 @@ pub const MAX_PAGES_PER_CALL: usize = 25;
 /// Deletions listed per call.
 const DELETIONS_PER_CALL: usize = 1000;
 
+/// The rows encoded between two answers of the host while the next page is
+/// read (see `stream`): small enough that each of that page's reads finds
+/// the component encoding, large enough that the round trips cost little.
+const ENCODE_PART_ROWS: usize = 200;
+
 fn engine(prefix: &str) -> impl Fn(worklogs_core::Error) -> Error + '_ {
     move |e| core_error(prefix, &e)
 }
@@ -295,11 +300,22 @@ async fn stream(
             None => reader.page(ctx, viewer, &range, after, PAGE_ROWS).await?,
         };
         let read_next = more && likely;
+        // With the next page being read, the page is encoded a part at a
+        // time, the host answered in between: each of the next page's reads
+        // (its rows, their names, comments and periods) is then performed
+        // while this page is encoded, not only the first.
         let encode = async {
-            if read_next {
-                ctx.yield_to_host().await?;
+            if !read_next {
+                return encode_page(&rows, filter, schema, &mut chunker, &mut c, &mut after);
             }
-            encode_page(&rows, filter, schema, &mut chunker, &mut c, &mut after)
+            for part in rows.chunks(ENCODE_PART_ROWS) {
+                ctx.yield_to_host().await?;
+                if encode_page(part, filter, schema, &mut chunker, &mut c, &mut after)? == Fit::Full
+                {
+                    return Ok(Fit::Full);
+                }
+            }
+            Ok(Fit::Added)
         };
         let read = async {
             if read_next {

@@ -6,12 +6,13 @@
 //! `(started, id)` or `(updated, id)` order after the last key read, with the
 //! viewer's projects and people as `IN` lists (so SQL skips what they may not
 //! see) and `LIMIT`. The dictionary entries and parent issues the page refers
-//! to are read next, in one batch, and kept for the task; display names come
-//! from Jira (`user/bulk`), comments (exports only) from the journal or
-//! `worklog/list` ([`Reader::comments`]). Then
-//! each row's visibility is checked ([`Viewer::sees`]), and the issues whose
-//! project or security level leaves it open are checked with Jira
-//! ([`Viewer::check_issues`]).
+//! to are read next, in one batch, and kept for the task. Then each row's
+//! visibility is checked ([`Viewer::sees`]), and the issues whose project or
+//! security level leaves it open are checked with Jira
+//! ([`Viewer::check_issues`]). What the rows it may see need comes last, in
+//! one batch: display names from Jira (`user/bulk`, kept for the task),
+//! comments (exports only) from the journal or `worklog/list`
+//! ([`Reader::comments`]), and the authors' locked approval periods.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,7 +91,8 @@ pub struct Reader {
     /// What entries the rows refer to read as, decoded once per entry.
     decoded: Decoded,
     parents: BTreeMap<i64, ParentRow>,
-    names: BTreeMap<String, String>,
+    /// Display names by author (dictionary id), once looked up.
+    names: BTreeMap<i64, String>,
     /// The site's attribute definitions, once read.
     definitions: Option<Definitions>,
     /// Per attribute set (dictionary id): whether it fits the definitions.
@@ -221,13 +223,42 @@ impl Reader {
         }
     }
 
-    /// Whether the next [`Reader::page`] (of a reader with comments) also
-    /// reads the page after it, in the same batch of effects as the request
-    /// for its comments: a round trip less a page when the caller goes on,
+    /// Whether the next [`Reader::page`] also reads the page after it, in the
+    /// same batch of effects as the requests for its names, comments and
+    /// periods: a round trip less a page when the caller goes on,
     /// a page read for nothing when it stops. For callers that read page
     /// after page and know when another one is likely.
     pub fn read_ahead(&mut self, yes: bool) {
         self.read_ahead = yes;
+    }
+
+    /// Reads, the first time, what decides how pages are read: whether the
+    /// journal keeps comments (when comments are asked for) and whether any
+    /// period is locked.
+    ///
+    /// # Errors
+    ///
+    /// The database's errors.
+    async fn settings(&mut self, ctx: &Ctx) -> Result<(), Error> {
+        let journal = async {
+            if self.comments && self.journal_comments.is_none() {
+                store::load::<JournalSettings>(ctx)
+                    .await
+                    .map(|settings| Some(settings.comments))
+            } else {
+                Ok(self.journal_comments)
+            }
+        };
+        let locked = async {
+            match self.any_locked {
+                None => index::approvals::any_locked(ctx).await.map(Some),
+                known => Ok(known),
+            }
+        };
+        let (journal, locked) = futures::join!(journal, locked);
+        self.journal_comments = journal?;
+        self.any_locked = locked?;
+        Ok(())
     }
 
     /// The locked approval periods of the rows' authors overlapping the rows'
@@ -236,7 +267,7 @@ impl Reader {
     /// # Errors
     ///
     /// The database's errors.
-    async fn periods(&mut self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<Periods, Error> {
+    async fn periods(&self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<Periods, Error> {
         let mut periods = Periods::new();
         let (Some(first), Some(last)) = (
             rows.iter().map(|r| r.started).min(),
@@ -244,15 +275,8 @@ impl Reader {
         ) else {
             return Ok(periods);
         };
-        let any = match self.any_locked {
-            Some(any) => any,
-            None => {
-                let any = index::approvals::any_locked(ctx).await?;
-                self.any_locked = Some(any);
-                any
-            }
-        };
-        if !any {
+        // Unknown until `settings` asked: read the periods.
+        if self.any_locked == Some(false) {
             return Ok(periods);
         }
         let keys: Vec<i64> = rows
@@ -339,35 +363,41 @@ impl Reader {
                 (at, r.id)
             })
             .or(after);
+        self.settings(ctx).await?;
         let seen = self.visible(ctx, viewer, &raws, false).await?;
-        if self.comments && self.journal_comments.is_none() {
-            let settings = store::load::<JournalSettings>(ctx).await?;
-            self.journal_comments = Some(settings.comments);
-        }
-        let comments = if self.comments {
-            // With `read_ahead`, the next page is read in the batch of effects
-            // that reads this one's comments (the journal's, or Jira's).
-            let next = async {
-                match last.filter(|_| more && self.read_ahead) {
-                    Some(key) => read(Some(key)).await.map(Some),
-                    None => Ok(None),
-                }
-            };
-            let (comments, next) = futures::join!(self.comments(ctx, &seen), next);
-            if let Some(rows) = next? {
-                self.ahead = Some(ReadAhead {
-                    range: (range.from, range.until),
-                    after: last,
-                    scope: scope.clone(),
-                    limit,
-                    rows,
-                });
+        // The page's display names, comments (the journal's, or Jira's) and
+        // locked periods in one batch of effects; with `read_ahead`, the next
+        // page is read in it too.
+        let comments = async {
+            if self.comments {
+                self.comments(ctx, &seen).await
+            } else {
+                Ok(BTreeMap::new())
             }
-            comments?
-        } else {
-            BTreeMap::new()
         };
-        let periods = self.periods(ctx, &seen).await?;
+        let next = async {
+            match last.filter(|_| more && self.read_ahead) {
+                Some(key) => read(Some(key)).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (names, comments, periods, next) = futures::join!(
+            self.names(ctx, &seen),
+            comments,
+            self.periods(ctx, &seen),
+            next
+        );
+        if let Some(rows) = next? {
+            self.ahead = Some(ReadAhead {
+                range: (range.from, range.until),
+                after: last,
+                scope: scope.clone(),
+                limit,
+                rows,
+            });
+        }
+        let (comments, periods) = (comments?, periods?);
+        self.keep_names(names?);
         self.decode(&seen);
         let mut rows = Vec::with_capacity(seen.len());
         for r in seen {
@@ -420,7 +450,6 @@ impl Reader {
             .filter(|r| viewer.may_browse_issue(r.issue, r.project, r.security))
             .collect();
         self.check_attributes(ctx, &seen).await?;
-        self.names(ctx, &seen).await?;
         Ok(seen)
     }
 
@@ -512,15 +541,23 @@ impl Reader {
                 }
             }
         }
+        if columns.approval {
+            self.settings(ctx).await?;
+        }
         let seen = self.visible(ctx, viewer, &raws, !columns.author).await?;
         let none = BTreeMap::new();
         // Keyed by author and locked period ([`GroupColumns::approval`]), a
         // group's earliest start has the state of each of its worklogs.
-        let periods = if columns.approval {
-            self.periods(ctx, &seen).await?
-        } else {
-            Periods::new()
+        let periods = async {
+            if columns.approval {
+                self.periods(ctx, &seen).await
+            } else {
+                Ok(Periods::new())
+            }
         };
+        let (names, periods) = futures::join!(self.names(ctx, &seen), periods);
+        let periods = periods?;
+        self.keep_names(names?);
         self.decode(&seen);
         let mut out = Vec::with_capacity(seen.len());
         for r in seen {
@@ -734,7 +771,7 @@ impl Reader {
             // An erased author (`privacy.report`) is shown by its label and
             // never looked up in Jira.
             if entry.kind == Kind::FormerUser as i64 {
-                self.names.insert(entry.value.clone(), entry.value.clone());
+                self.names.insert(entry.id, entry.value.clone());
             }
             if entry.kind == Kind::Visibility as i64
                 && dict_id(Kind::Visibility, &entry.value) == entry.id
@@ -750,18 +787,20 @@ impl Reader {
         Ok(())
     }
 
-    /// Display names of the rows' authors not known yet (`user/bulk`).
-    async fn names(&mut self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<(), Error> {
-        let wanted: Vec<String> = rows
+    /// Display names of the rows' authors not known yet (`user/bulk`), by
+    /// author (dictionary id); to be kept with [`Reader::keep_names`].
+    async fn names(&self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<Vec<(i64, String)>, Error> {
+        let wanted: BTreeMap<&str, i64> = rows
             .iter()
-            .filter_map(|r| self.dict_text(r.author))
-            .filter(|a| !a.is_empty() && !self.names.contains_key(*a))
-            .map(str::to_owned)
+            .map(|r| r.author)
+            .filter(|a| !self.names.contains_key(a))
             .collect::<BTreeSet<_>>()
             .into_iter()
+            .filter_map(|a| self.dict_text(a).filter(|t| !t.is_empty()).map(|t| (t, a)))
             .collect();
+        let ids: Vec<&str> = wanted.keys().copied().collect();
         let who = &principal(ctx);
-        let asks = wanted.chunks(USERS_PER_REQUEST).map(|chunk| async move {
+        let asks = ids.chunks(USERS_PER_REQUEST).map(|chunk| async move {
             let mut path = JiraPath::api(&["user", "bulk"])
                 .query("maxResults", &USERS_PER_REQUEST.to_string());
             for id in chunk {
@@ -770,11 +809,12 @@ impl Reader {
             let page: Result<ValuesPage<User>, Error> = Call::get(path).by(who).json(ctx).await;
             page
         });
+        let mut found = BTreeMap::new();
         for page in futures::future::join_all(asks).await {
             match page {
                 Ok(page) => {
                     for user in page.values {
-                        self.names.insert(user.account_id, user.display_name);
+                        found.insert(user.account_id, user.display_name);
                     }
                 }
                 // A viewer who may not browse users gets account ids, not a
@@ -784,10 +824,15 @@ impl Reader {
             }
         }
         // Unknown to Jira (closed accounts): remembered as nameless.
-        for id in wanted {
-            self.names.entry(id).or_default();
-        }
-        Ok(())
+        Ok(wanted
+            .into_iter()
+            .map(|(account, author)| (author, found.remove(account).unwrap_or_default()))
+            .collect())
+    }
+
+    /// Keeps display names [`Reader::names`] looked up.
+    fn keep_names(&mut self, names: Vec<(i64, String)>) {
+        self.names.extend(names);
     }
 
     /// Comments of the rows that have one, as plain text. From the worklog
@@ -818,7 +863,7 @@ impl Reader {
         };
         let mut out: BTreeMap<i64, String> = journaled
             .iter()
-            .map(|(id, comment)| (*id, adf::to_plain_text(comment)))
+            .map(|(id, comment)| (*id, adf::text_to_plain(comment)))
             .collect();
         let ids: Vec<i64> = with()
             .map(|r| r.id)
@@ -897,7 +942,7 @@ impl Reader {
             project_id: r.project.to_string(),
             project_key,
             project_name,
-            author_display_name: self.names.get(&author).cloned().unwrap_or_default(),
+            author_display_name: self.names.get(&r.author).cloned().unwrap_or_default(),
             author_account_id: author,
             started: Instant::from_millis(r.started),
             seconds,
