@@ -155,18 +155,19 @@ async fn fetch<O: Operations>(
     ops: &O,
     call: &Call<'_>,
     mut input: Value,
-    mut out: Output,
+    out: Output,
     bar: &ProgressBar,
     target: &str,
 ) -> Result<u64, Failure> {
     let operation = call.operation;
     let mut rows = 0_u64;
+    let mut out = Writer::Idle(out);
     for piece in 1..=MAX_PIECES {
         let answer = ops
             .run(call.who, call.time_zone, operation, &input.to_string())
             .await
             .map_err(Failure::Operation)?;
-        let answer: Value = serde_json::from_str(&answer).map_err(|err| {
+        let mut answer: Value = serde_json::from_str(&answer).map_err(|err| {
             Failure::Other(format!(
                 "{operation} answered invalid JSON (piece {piece}): {err}"
             ))
@@ -182,17 +183,27 @@ async fn fetch<O: Operations>(
         if let Some(label) = progress["label"].as_str() {
             bar.set_message(label.to_owned());
         }
-        let bytes = answer["piece"]
-            .as_str()
-            .or(reading.then_some(""))
-            .and_then(|p| base64::engine::general_purpose::STANDARD.decode(p).ok())
-            .ok_or_else(|| {
-                Failure::Other(format!(
+        let text = match answer.get_mut("piece").map(Value::take) {
+            Some(Value::String(text)) => text,
+            None if reading => String::new(),
+            _ => {
+                return Err(Failure::Other(format!(
                     "{operation} answered no base64 piece (piece {piece})"
-                ))
-            })?;
-        out.write_all(&bytes)
-            .map_err(|err| Failure::Other(format!("cannot write {target}: {err}")))?;
+                )))
+            }
+        };
+        let mut idle = out.idle().await?;
+        let (name, target) = (operation.to_owned(), target.to_owned());
+        out = Writer::Busy(tokio::task::spawn_blocking(move || {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| {
+                    Failure::Other(format!("{name} answered no base64 piece (piece {piece})"))
+                })?;
+            idle.write_all(&bytes)
+                .map_err(|err| Failure::Other(format!("cannot write {target}: {err}")))?;
+            Ok(idle)
+        }));
         // `rows` counts every row written so far, this piece's included.
         rows = answer["rows"].as_u64().unwrap_or(rows);
         if let Some(total) = answer["totalRows"].as_u64() {
@@ -212,7 +223,7 @@ async fn fetch<O: Operations>(
             }
             _ => {
                 bar.finish_and_clear();
-                out.commit()?;
+                out.idle().await?.commit()?;
                 return Ok(rows);
             }
         }
@@ -220,4 +231,23 @@ async fn fetch<O: Operations>(
     Err(Failure::Other(format!(
         "{operation} did not finish in {MAX_PIECES} pieces"
     )))
+}
+
+/// The output of [`fetch`]: each piece is decoded and written on a thread of
+/// its own while the next one is asked for, one piece at a time and in order.
+enum Writer {
+    Idle(Output),
+    Busy(tokio::task::JoinHandle<Result<Output, Failure>>),
+}
+
+impl Writer {
+    /// The output once the piece before is written.
+    async fn idle(self) -> Result<Output, Failure> {
+        match self {
+            Writer::Idle(out) => Ok(out),
+            Writer::Busy(task) => task
+                .await
+                .map_err(|err| Failure::Other(format!("the writer stopped: {err}")))?,
+        }
+    }
 }
