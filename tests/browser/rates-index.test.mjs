@@ -211,11 +211,13 @@ test('the index shows drift after an edit in Jira past the app, and none after r
   });
   assert.ok(put.status < 300, await put.text());
 
-  const slices = [];
-  page.on('response', async (res) => {
+  // Each answer is taken in as it comes (its body read later), so that none
+  // is missing when the page shows the last one's result.
+  const answers = [];
+  page.on('response', (res) => {
     if (!res.url().endsWith('/api/invoke')) return;
     const body = res.request().postDataJSON();
-    if (body?.operation === 'sync.verify') slices.push({ input: body.input, output: (await res.json()).ok });
+    if (body?.operation === 'sync.verify') answers.push(res.json().then((json) => ({ input: body.input, output: json.ok })));
   });
   await page.goto(host.frame('as=dave&view=admin'));
   const index = app(page).locator('#index');
@@ -227,6 +229,7 @@ test('the index shows drift after an edit in Jira past the app, and none after r
   await index.getByRole('button', { name: 'Verify now' }).click();
   await index.getByText('Drift: 1 issue-day differs').waitFor();
   await index.getByTestId('drift-table').getByRole('cell', { name: wl.issueId, exact: true }).waitFor();
+  const slices = await Promise.all(answers);
   // It ran in slices, with the progress of the whole run, and the status keeps it.
   assert.ok(slices.length >= 2, JSON.stringify(slices.map((s) => s.output?.progress)));
   assert.equal(slices[0].output.more, true);

@@ -290,3 +290,55 @@ fn an_export_takes_comments_from_the_journal_and_asks_jira_only_for_what_it_lack
     assert!(!asked.is_empty());
     assert_eq!(from_jira, from_journal);
 }
+
+#[test]
+fn every_row_of_a_long_export_is_its_own_worklogs() {
+    use super::rows::PAGE_ROWS;
+    use super::tests::{act, csv_rows, export_all, indexed};
+
+    let sim = super::tests::sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("dave"));
+    let (bytes, answers) = export_all(
+        &mut host,
+        "export.run",
+        json!({"query": {"timeZone": "UTC", "period": {"from": "2026-01-01", "to": "2026-11-30"}},
+               "format": "csv"}),
+    );
+    let rows = csv_rows(&bytes);
+    // Calls of several pages, each page's names, comments and periods read
+    // beside the next page and the encoding of the one before.
+    assert!(
+        rows.len() > 3 * PAGE_ROWS && answers.len() * 3 < rows.len() / PAGE_ROWS,
+        "{} rows in {} calls",
+        rows.len(),
+        answers.len()
+    );
+    let facts: std::collections::BTreeMap<String, jira_sim::WorklogFacts> = sim
+        .with_world(|w| w.worklog_facts())
+        .into_iter()
+        .map(|f| (f.id.to_string(), f))
+        .collect();
+    let (mut with, mut without) = (0, 0);
+    for row in &rows {
+        let id = &row["worklog_id"];
+        let fact = &facts[id];
+        let comment = fact
+            .comment
+            .as_ref()
+            .map(crate::adf::to_plain_text)
+            .unwrap_or_default();
+        assert_eq!(row["comment"], comment, "worklog {id}");
+        assert_eq!(row["issue_id"], fact.issue_id.to_string(), "worklog {id}");
+        assert_eq!(row["author_account_id"], fact.author, "worklog {id}");
+        if comment.is_empty() {
+            without += 1;
+        } else {
+            with += 1;
+        }
+    }
+    assert!(
+        with > 10 && without > 10,
+        "{with} rows with a comment, {without} without"
+    );
+}

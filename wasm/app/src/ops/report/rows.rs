@@ -790,15 +790,20 @@ impl Reader {
     /// Display names of the rows' authors not known yet (`user/bulk`), by
     /// author (dictionary id); to be kept with [`Reader::keep_names`].
     async fn names(&self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<Vec<(i64, String)>, Error> {
-        let wanted: BTreeMap<&str, i64> = rows
+        let wanted: Vec<(i64, &str)> = rows
             .iter()
             .map(|r| r.author)
             .filter(|a| !self.names.contains_key(a))
             .collect::<BTreeSet<_>>()
             .into_iter()
-            .filter_map(|a| self.dict_text(a).filter(|t| !t.is_empty()).map(|t| (t, a)))
+            .filter_map(|a| self.dict_text(a).filter(|t| !t.is_empty()).map(|t| (a, t)))
             .collect();
-        let ids: Vec<&str> = wanted.keys().copied().collect();
+        let ids: Vec<&str> = wanted
+            .iter()
+            .map(|(_, account)| *account)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let who = &principal(ctx);
         let asks = ids.chunks(USERS_PER_REQUEST).map(|chunk| async move {
             let mut path = JiraPath::api(&["user", "bulk"])
@@ -826,7 +831,7 @@ impl Reader {
         // Unknown to Jira (closed accounts): remembered as nameless.
         Ok(wanted
             .into_iter()
-            .map(|(account, author)| (author, found.remove(account).unwrap_or_default()))
+            .map(|(author, account)| (author, found.get(account).cloned().unwrap_or_default()))
             .collect())
     }
 
