@@ -260,6 +260,26 @@ struct Streamed {
     rows: u64,
 }
 
+impl Streamed {
+    /// The piece so far, and the continuation that goes on after `after`
+    /// with the chunker's state.
+    fn cut(
+        chunker: &mut ExportChunker,
+        mut c: Continuation,
+        after: Option<(i64, i64)>,
+    ) -> Result<Streamed, Error> {
+        let bytes = chunker.take().map_err(engine(""))?;
+        c.state = Some(chunker.state());
+        c.after = after;
+        let rows = c.rows;
+        Ok(Streamed {
+            bytes,
+            continuation: Some(c),
+            rows,
+        })
+    }
+}
+
 /// Streams rows from `after` into a chunker until it is full or they run out.
 #[allow(clippy::too_many_arguments)]
 async fn stream(
@@ -305,11 +325,10 @@ async fn stream(
         // (its rows, their names, comments and periods) is then performed
         // while this page is encoded, not only the first.
         let encode = async {
-            if !read_next {
-                return encode_page(&rows, filter, schema, &mut chunker, &mut c, &mut after);
-            }
             for part in rows.chunks(ENCODE_PART_ROWS) {
-                ctx.yield_to_host().await?;
+                if read_next {
+                    ctx.yield_to_host().await?;
+                }
                 if encode_page(part, filter, schema, &mut chunker, &mut c, &mut after)? == Fit::Full
                 {
                     return Ok(Fit::Full);
@@ -329,15 +348,7 @@ async fn stream(
         };
         let (encoded, read) = futures::join!(encode, read);
         if encoded? == Fit::Full {
-            let bytes = chunker.take().map_err(engine(""))?;
-            c.state = Some(chunker.state());
-            c.after = after;
-            let rows = c.rows;
-            return Ok(Streamed {
-                bytes,
-                continuation: Some(c),
-                rows,
-            });
+            return Streamed::cut(&mut chunker, c, after);
         }
         next = read?;
         after = last;
@@ -357,15 +368,7 @@ async fn stream(
         }
     }
     // Time is up before the piece is full: answer what there is.
-    let bytes = chunker.take().map_err(engine(""))?;
-    c.state = Some(chunker.state());
-    c.after = after;
-    let rows = c.rows;
-    Ok(Streamed {
-        bytes,
-        continuation: Some(c),
-        rows,
-    })
+    Streamed::cut(&mut chunker, c, after)
 }
 
 /// Encodes a page's rows that pass `filter` into the chunker, counting them

@@ -368,13 +368,6 @@ impl Reader {
         // The page's display names, comments (the journal's, or Jira's) and
         // locked periods in one batch of effects; with `read_ahead`, the next
         // page is read in it too.
-        let comments = async {
-            if self.comments {
-                self.comments(ctx, &seen).await
-            } else {
-                Ok(BTreeMap::new())
-            }
-        };
         let next = async {
             match last.filter(|_| more && self.read_ahead) {
                 Some(key) => read(Some(key)).await.map(Some),
@@ -383,7 +376,7 @@ impl Reader {
         };
         let (names, comments, periods, next) = futures::join!(
             self.names(ctx, &seen),
-            comments,
+            self.comments(ctx, &seen),
             self.periods(ctx, &seen),
             next
         );
@@ -397,7 +390,7 @@ impl Reader {
             });
         }
         let (comments, periods) = (comments?, periods?);
-        self.keep_names(names?);
+        self.names.extend(names?);
         self.decode(&seen);
         let mut rows = Vec::with_capacity(seen.len());
         for r in seen {
@@ -557,7 +550,7 @@ impl Reader {
         };
         let (names, periods) = futures::join!(self.names(ctx, &seen), periods);
         let periods = periods?;
-        self.keep_names(names?);
+        self.names.extend(names?);
         self.decode(&seen);
         let mut out = Vec::with_capacity(seen.len());
         for r in seen {
@@ -788,7 +781,7 @@ impl Reader {
     }
 
     /// Display names of the rows' authors not known yet (`user/bulk`), by
-    /// author (dictionary id); to be kept with [`Reader::keep_names`].
+    /// author (dictionary id), for the caller to keep.
     async fn names(&self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<Vec<(i64, String)>, Error> {
         let wanted: Vec<(i64, &str)> = rows
             .iter()
@@ -835,11 +828,6 @@ impl Reader {
             .collect())
     }
 
-    /// Keeps display names [`Reader::names`] looked up.
-    fn keep_names(&mut self, names: Vec<(i64, String)>) {
-        self.names.extend(names);
-    }
-
     /// Comments of the rows that have one, as plain text. From the worklog
     /// journal when it keeps comments: a row's comment is the text of a
     /// version carrying the comment the row names (the same 31-bit hash,
@@ -848,12 +836,16 @@ impl Reader {
     /// quota a large export would spend. The rest (comments off, a version
     /// journaled without its comment, a journal read too large for one
     /// answer) from Jira (`worklog/list`, 1000 ids a request, as the viewer).
-    /// Only rows the viewer may see are asked for, either way.
+    /// Only rows the viewer may see are asked for, either way. None for a
+    /// reader without comments (reports).
     async fn comments(
         &self,
         ctx: &Ctx,
         rows: &[&ReportRow],
     ) -> Result<BTreeMap<i64, String>, Error> {
+        if !self.comments {
+            return Ok(BTreeMap::new());
+        }
         let with = || rows.iter().filter(|r| r.note != 0);
         let journaled = if self.journal_comments == Some(true) {
             let wanted: Vec<(i64, i64)> = with().map(|r| (r.id, r.note)).collect();
