@@ -211,17 +211,23 @@ fn an_export_takes_comments_from_the_journal_and_asks_jira_only_for_what_it_lack
     let (from_journal, asked) = november_export(&mut host);
     assert_eq!(asked, Vec::<String>::new());
     let rows = csv_rows(&from_journal);
-    let commented = rows.iter().filter(|r| !r["comment"].is_empty()).count();
+    // The ids of the worklogs with a comment, in the file's order.
+    let commented: Vec<String> = rows
+        .iter()
+        .filter(|r| !r["comment"].is_empty())
+        .map(|r| r["worklog_id"].clone())
+        .collect();
     assert!(
-        commented > 10,
-        "{commented} comments in {} rows",
+        commented.len() > 10,
+        "{} comments in {} rows",
+        commented.len(),
         rows.len()
     );
 
     // One version journaled without its comment (kept before comments were
     // switched on, or cleared): that worklog's comment comes from Jira, and
     // the file is the same.
-    let id = rows.iter().find(|r| !r["comment"].is_empty()).unwrap()["worklog_id"].clone();
+    let id = &commented[0];
     host.exec(&format!(
         "UPDATE worklog_journal SET comment = NULL WHERE worklog = {id}"
     ));
@@ -232,18 +238,13 @@ fn an_export_takes_comments_from_the_journal_and_asks_jira_only_for_what_it_lack
 
     // A journal whose newest version names another comment than the index
     // row (the hash differs) is not used for it either.
-    let other = rows
-        .iter()
-        .filter(|r| !r["comment"].is_empty())
-        .nth(1)
-        .unwrap()["worklog_id"]
-        .clone();
+    let other = &commented[1];
     host.exec(&format!(
         "UPDATE worklog_journal SET note = note + 1 WHERE worklog = {other}"
     ));
     let (again, asked) = november_export(&mut host);
     assert_eq!(asked.len(), 1, "{asked:?}");
-    for wanted in [&id, &other] {
+    for wanted in [id, other] {
         assert!(
             asked[0].contains(wanted.as_str()),
             "{wanted} not asked for: {asked:?}"
@@ -255,18 +256,8 @@ fn an_export_takes_comments_from_the_journal_and_asks_jira_only_for_what_it_lack
     // of its own that happens to read like the other's current one): the SQL
     // reads it, since the other row asks for that hash, but it is not this
     // worklog's comment; Jira is asked for it, and the file is the same.
-    let third = rows
-        .iter()
-        .filter(|r| !r["comment"].is_empty())
-        .nth(2)
-        .unwrap()["worklog_id"]
-        .clone();
-    let fourth = rows
-        .iter()
-        .filter(|r| !r["comment"].is_empty())
-        .nth(3)
-        .unwrap()["worklog_id"]
-        .clone();
+    let third = &commented[2];
+    let fourth = &commented[3];
     host.exec(&format!(
         "UPDATE worklog_journal SET comment = '\"an older comment\"', \
          note = (SELECT note FROM worklogs WHERE id = {fourth}) WHERE worklog = {third}"
