@@ -763,6 +763,17 @@ fn bad_input_names_the_field_and_the_value() {
             json!({"query": {"period": {"day": "2026-11-03"}}, "format": "csv", "continuation": "nope!"}),
             "continuation",
         ),
+        // No piece larger than a Forge answer holds, nor uselessly small.
+        (
+            "export.run",
+            json!({"query": {"period": {"day": "2026-11-03"}}, "format": "csv", "pieceBytes": 3_145_729}),
+            "3145729",
+        ),
+        (
+            "export.changes",
+            json!({"since": "2026-11-01T00:00:00Z", "format": "csv", "pieceBytes": 1000}),
+            "pieceBytes",
+        ),
         (
             "export.changes",
             json!({"since": "yesterday", "format": "csv"}),
