@@ -100,7 +100,12 @@ pub struct FakeHost {
     /// Shown every statement's answer; may refuse it instead, as a database
     /// refuses a statement that runs too long.
     refuse_sql: Option<RefuseSql>,
+    /// Shown every statement before it runs; may fail it instead, as a
+    /// database fails a statement that does nothing (a lock wait timeout).
+    fail_sql: Option<FailSql>,
 }
+
+type FailSql = Box<dyn FnMut(&SqlStatement) -> Option<Error>>;
 
 type RefuseSql = Box<dyn FnMut(&SqlStatement, &SqlRows) -> Option<Error>>;
 
@@ -124,6 +129,7 @@ impl FakeHost {
             slept: Vec::new(),
             on_sleep: None,
             refuse_sql: None,
+            fail_sql: None,
         }
     }
 
@@ -135,6 +141,13 @@ impl FakeHost {
         refuse: impl FnMut(&SqlStatement, &SqlRows) -> Option<Error> + 'static,
     ) -> Self {
         self.refuse_sql = Some(Box::new(refuse));
+        self
+    }
+
+    /// Shows `fail` every SQL statement before it runs, and answers the
+    /// error it returns instead of running it.
+    pub fn fail_sql(mut self, fail: impl FnMut(&SqlStatement) -> Option<Error> + 'static) -> Self {
+        self.fail_sql = Some(Box::new(fail));
         self
     }
 
@@ -410,7 +423,8 @@ impl FakeHost {
     fn perform(&mut self, request: &Request) -> Answer {
         let outcome = match &request.effect {
             Effect::Sql(statement) => {
-                let answer = self.sql(statement);
+                let failed = self.fail_sql.as_mut().and_then(|fail| fail(statement));
+                let answer = failed.map_or_else(|| self.sql(statement), Err);
                 Outcome::Sql(match (answer, &mut self.refuse_sql) {
                     (Ok(rows), Some(refuse)) => refuse(statement, &rows).map_or(Ok(rows), Err),
                     (answer, _) => answer,

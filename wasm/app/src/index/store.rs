@@ -285,8 +285,14 @@ pub(crate) fn tombstone_statement(
     )
 }
 
+/// The statements [`gone_statements`] writes for each issue.
+const GONE_STATEMENTS: usize = 3;
+
 /// Statements that delete every worklog of `issues` (keeping tombstones), then
-/// the issues' rows.
+/// the issues' rows: each issue's row only once none of its worklogs is left
+/// (a batch goes on past a failed statement), so the index never holds a
+/// worklog without its issue, whose security level reports read
+/// (`index::report::group_page`).
 fn gone_statements(site: i64, now_ms: i64, issues: &[i64]) -> Vec<(String, Vec<Value>)> {
     let mut out = Vec::new();
     for issue in issues {
@@ -301,8 +307,15 @@ fn gone_statements(site: i64, now_ms: i64, issues: &[i64]) -> Vec<(String, Vec<V
             vec![Value::Int(site), Value::Int(*issue)],
         ));
         out.push((
-            "DELETE FROM issues WHERE site = ? AND id = ?".to_owned(),
-            vec![Value::Int(site), Value::Int(*issue)],
+            "DELETE FROM issues WHERE site = ? AND id = ? AND NOT EXISTS \
+             (SELECT 1 FROM worklogs w WHERE w.site = ? AND w.issue = ?)"
+                .to_owned(),
+            vec![
+                Value::Int(site),
+                Value::Int(*issue),
+                Value::Int(site),
+                Value::Int(*issue),
+            ],
         ));
     }
     out
@@ -484,12 +497,36 @@ pub async fn store_worklogs_as(
         })
         .collect();
     let colliding = dict.guard(ctx, site).await?;
-    let (worklog_rows, refused_worklogs) = without_collisions(worklog_rows, &colliding);
+    // A worklog whose new issue is refused is refused with it: the index
+    // never holds a worklog without its issue (see `gone_statements`).
+    // (Worklog rows hold their issue third, journal rows fourth.)
+    let refused_issue_ids: BTreeSet<i64> = issue_rows
+        .iter()
+        .filter(|(_, used)| used.iter().any(|id| colliding.contains(id)))
+        .filter_map(|(values, _)| values.get(1).and_then(int))
+        .collect();
+    let of_kept_issue = |rows: Vec<(Vec<Value>, Vec<i64>)>, at: usize| {
+        let all = rows.len();
+        let kept: Vec<_> = rows
+            .into_iter()
+            .filter(|(values, _)| {
+                values
+                    .get(at)
+                    .and_then(int)
+                    .is_none_or(|issue| !refused_issue_ids.contains(&issue))
+            })
+            .collect();
+        let refused = (all - kept.len()) as u64;
+        (kept, refused)
+    };
     let (issue_rows, refused_issues) = without_collisions(issue_rows, &colliding);
+    let (worklog_rows, refused_with_issue) = of_kept_issue(worklog_rows, 2);
+    let (worklog_rows, refused_worklogs) = without_collisions(worklog_rows, &colliding);
+    let (version_rows, _) = of_kept_issue(version_rows, 3);
     let (version_rows, _) = without_collisions(version_rows, &colliding);
     stored.written = worklog_rows.len() as u64;
     stored.issues = issue_rows.len() as u64;
-    stored.refused = refused_worklogs + refused_issues;
+    stored.refused = refused_worklogs + refused_with_issue + refused_issues;
     // The dictionary first, in a batch of its own: a row is never written
     // while an entry it points at failed to be.
     write_all(ctx, dict_statements(site, dict)).await?;
@@ -583,12 +620,13 @@ pub async fn store_issues(
     let mut statements = multi_row(ISSUES_INSERT, 14, rows);
     statements.extend(gone_statements(site, ctx.context().now_ms, gone));
     let answers = write_all(ctx, statements).await?;
-    let first_gone = answers.len().saturating_sub(gone.len() * 2);
+    // Each gone issue's worklogs: the second of its statements.
+    let first_gone = answers.len().saturating_sub(gone.len() * GONE_STATEMENTS);
     let deleted = answers
         .get(first_gone..)
         .unwrap_or_default()
-        .chunks(2)
-        .filter_map(|pair| pair.first())
+        .chunks(GONE_STATEMENTS)
+        .filter_map(|statements| statements.get(1))
         .map(|r| r.rows_affected)
         .sum();
     Ok(Stored {

@@ -796,6 +796,129 @@ fn a_text_that_collides_with_a_stored_dictionary_entry_never_replaces_it() {
 }
 
 #[test]
+fn a_worklog_whose_new_issue_is_refused_is_refused_with_it() {
+    // An issue's row refused for a colliding text leaves its worklogs out
+    // too: the index never holds a worklog without its issue, whose
+    // security level reports read.
+    let sim = sim();
+    let mut reference = job(&sim);
+    slices(&mut reference, "sync.full", json!({}));
+    let f = sim
+        .with_world(|w| w.worklog_facts())
+        .into_iter()
+        .find(|f| (1_793_491_200_000..1_795_392_000_000).contains(&f.started_ms))
+        .unwrap();
+    let status = int(&reference.query(&format!(
+        "SELECT status FROM issues WHERE id = {}",
+        f.issue_id
+    ))[0][0]);
+    let kind = int(&reference.query(&format!("SELECT kind FROM dict WHERE id = {status}"))[0][0]);
+    let mut host = job(&sim);
+    host.exec(&format!(
+        "REPLACE INTO dict (site, id, kind, value) VALUES (1, {status}, {kind}, 'forged')"
+    ));
+    let last = slices(&mut host, "sync.full", json!({})).pop().unwrap();
+    let refused = host.query(&format!(
+        "SELECT COUNT(*) FROM issues WHERE status = {status}"
+    ));
+    assert_eq!(int(&refused[0][0]), 0, "{last}");
+    let orphans = host.query(
+        "SELECT COUNT(*) FROM worklogs w WHERE NOT EXISTS \
+         (SELECT 1 FROM issues i WHERE i.site = w.site AND i.id = w.issue)",
+    );
+    assert_eq!(int(&orphans[0][0]), 0, "{last}");
+    let left_out = host.query(&format!(
+        "SELECT COUNT(*) FROM worklogs WHERE issue = {}",
+        f.issue_id
+    ));
+    assert_eq!(int(&left_out[0][0]), 0);
+    let indexed = host.query("SELECT COUNT(*) FROM worklogs");
+    assert!(int(&indexed[0][0]) > 0);
+    let entry = host.query(&format!("SELECT value FROM dict WHERE id = {status}"));
+    assert_eq!(text(&entry[0][0]).as_deref(), Some("forged"));
+}
+
+/// Jira as the simulator answers it, but without the issue `hidden` holds
+/// (as when it is deleted or hidden from the app): left out of searches, 404
+/// for its worklogs.
+fn hiding_issues(sim: &Sim, hidden: std::rc::Rc<std::cell::Cell<u64>>) -> FakeHost {
+    let jira = InProcess::new(sim).unwrap();
+    let mut host = FakeHost::new(None).on_jira(move |request| {
+        let issue = format!("/issue/{}/", hidden.get());
+        if hidden.get() != 0 && request.path.contains(&issue) {
+            return crate::testing::http(
+                404,
+                r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."]}"#,
+            );
+        }
+        let reply = jira.send(
+            Caller::App,
+            &request.method,
+            &request.path,
+            request.body.as_deref(),
+        );
+        let mut body = reply.body;
+        if request.path.contains("/search/jql") && hidden.get() != 0 {
+            let mut page: Json = serde_json::from_str(&body).unwrap();
+            if let Some(issues) = page["issues"].as_array_mut() {
+                issues.retain(|i| i["id"] != json!(hidden.get().to_string()));
+            }
+            body = page.to_string();
+        }
+        crate::protocol::HttpResponse {
+            status: reply.status,
+            headers: reply.headers,
+            body,
+        }
+    });
+    host.now_ms = sim.with_world(|w| w.now_ms());
+    host
+}
+
+#[test]
+fn an_issue_jira_no_longer_shows_leaves_the_index_after_its_worklogs_never_before() {
+    // Reports read an issue's security level from its row (listed or
+    // joined): a worklog whose issue row is gone would count as one without
+    // a level. So the issue's row goes only once none of its worklogs is
+    // left, even when deleting them fails.
+    let sim = sim();
+    let hidden = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut host = hiding_issues(&sim, hidden.clone());
+    slices(&mut host, "sync.full", json!({}));
+    let f = sim
+        .with_world(|w| w.worklog_facts())
+        .into_iter()
+        .find(|f| (1_793_491_200_000..1_795_392_000_000).contains(&f.started_ms))
+        .unwrap();
+    let count =
+        |host: &FakeHost, sql: &str| int(&host.query(&format!("{sql} {}", f.issue_id))[0][0]);
+    let worklogs = "SELECT COUNT(*) FROM worklogs WHERE issue =";
+    let issues = "SELECT COUNT(*) FROM issues WHERE id =";
+    let had = count(&host, worklogs);
+    assert!(had > 0);
+    assert_eq!(count(&host, issues), 1);
+    hidden.set(f.issue_id);
+    let period = json!({"from": "2026-11-01", "to": "2026-11-23", "repair": true});
+    let mut host = host.fail_sql(|statement| {
+        (statement.sql == "DELETE FROM worklogs WHERE site = ? AND issue = ?")
+            .then(|| crate::Error::upstream("SQL error: Lock wait timeout exceeded"))
+    });
+    let e = host.run("sync.verify", period.clone()).unwrap_err();
+    assert!(e.message().contains("Lock wait timeout"), "{e}");
+    assert_eq!(count(&host, worklogs), had);
+    assert_eq!(
+        count(&host, issues),
+        1,
+        "the issue's row went before its worklogs"
+    );
+    let mut host = host.fail_sql(|_| None);
+    let repaired = host.run("sync.verify", period).unwrap();
+    assert_eq!(count(&host, worklogs), 0, "{repaired}");
+    assert_eq!(count(&host, issues), 0, "{repaired}");
+    assert_eq!(repaired["repaired"]["deleted"], json!(had), "{repaired}");
+}
+
+#[test]
 fn verify_refuses_dates_outside_the_years_1970_to_9999() {
     let sim = sim();
     let mut host = job(&sim);
