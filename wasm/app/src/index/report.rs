@@ -4,6 +4,8 @@
 //! dictionary entries are [`super::dict::entries`]). What the viewer may see of each row is decided by the
 //! caller (`ops/report/rows.rs`, with [`crate::access::Viewer`]).
 
+use std::collections::BTreeMap;
+
 use super::{int, placeholders, read_by_ids};
 use crate::executor::Ctx;
 use crate::protocol::Value;
@@ -349,6 +351,45 @@ pub enum IssueCheck {
     Unless(Vec<i64>),
 }
 
+/// The most issues with a security level a grouped read names in its text
+/// instead of joining `issues` ([`secured_issues`]).
+pub const MAX_LISTED_SECURED: usize = 1000;
+
+/// The issues of `site` whose security level is set or not known (not 0),
+/// with it; `None` when there are more than `limit`. A grouped read given
+/// them needs no join with `issues` for the level ([`group_page`]): on most
+/// sites few issues have one, and the join was half of a read's time over
+/// MariaDB (`docs/performance.md`). Every project's, not only the read's: a
+/// worklog's project is written before its moved issue's row
+/// (`index::store::store_issues`), so an issue's row may still name the
+/// project it left.
+///
+/// # Errors
+///
+/// The database's errors.
+pub async fn secured_issues(
+    ctx: &Ctx,
+    site: i64,
+    limit: usize,
+) -> Result<Option<BTreeMap<i64, i64>>, Error> {
+    let sql = format!(
+        "SELECT i.id, i.security FROM issues i \
+         WHERE i.site = ? AND (i.security < 0 OR i.security > 0) LIMIT {}",
+        limit.saturating_add(1)
+    );
+    let answer = ctx.sql(&sql, vec![Value::Int(site)]).await?;
+    if answer.rows.len() > limit {
+        return Ok(None);
+    }
+    Ok(Some(
+        answer
+            .rows
+            .iter()
+            .map(|row| (num(row, 0), row.get(1).and_then(int).unwrap_or(-1)))
+            .collect(),
+    ))
+}
+
 /// The earliest start at or after `from` of a worklog of `site` within
 /// `scope` (the viewer's projects and people, as the grouped reads are
 /// narrowed; none when there is none), so a report steps over a stretch with
@@ -377,23 +418,37 @@ pub async fn next_start(
 /// sum, `started` the earliest start (in the group's local day), `id` 0,
 /// `issue` 0 where the read did not key by it, columns not read 0.
 ///
-/// One `SELECT … GROUP BY` over `worklogs` joined with `issues`, `COUNT`,
-/// `SUM` and `MIN` only, integer arithmetic for the day: the portable subset
-/// (SQLite, MariaDB, TiDB), no restricted function. At most `limit` groups:
-/// `None` when there are more (the caller splits the range).
+/// One `SELECT … GROUP BY` over `worklogs`, `COUNT`, `SUM` and `MIN` only,
+/// integer arithmetic for the day: the portable subset (SQLite, MariaDB,
+/// TiDB), no restricted function. At most `limit` groups: `None` when there
+/// are more (the caller splits the range).
+///
+/// `issues` is joined for the issue's own columns (parent, status,
+/// components, labels), and for its security level unless `secured` lists
+/// the issues of the read's projects that have one ([`secured_issues`]):
+/// then the read keys those issues' worklogs by issue and each group takes
+/// its issue's level from the list (every other issue has none). Without
+/// the join, a group of the app (which knows no project) carries no issue
+/// key to name its project by, so the app's reads always join.
 ///
 /// # Errors
 ///
 /// The database's errors.
+#[allow(clippy::too_many_arguments)]
 pub async fn group_page(
     ctx: &Ctx,
     site: i64,
     columns: &GroupColumns,
     check: &IssueCheck,
+    secured: Option<&BTreeMap<i64, i64>>,
     range: &Range,
     scope: Scope<'_>,
     limit: usize,
 ) -> Result<Option<Vec<ReportRow>>, Error> {
+    let listed = secured.filter(|_| {
+        matches!(check, IssueCheck::Unless(_))
+            && !(columns.parent || columns.status || columns.components || columns.labels)
+    });
     let mut params = Vec::new();
     let issue = if columns.issue {
         "w.issue".to_owned()
@@ -402,18 +457,22 @@ pub async fn group_page(
             IssueCheck::Never => "0".to_owned(),
             IssueCheck::Unless(open) if open.is_empty() => "w.issue".to_owned(),
             IssueCheck::Unless(open) => {
+                let unsecured = match listed {
+                    None => "i.security = 0".to_owned(),
+                    Some(levels) if levels.is_empty() => "1 = 1".to_owned(),
+                    Some(levels) => {
+                        params.extend(levels.keys().map(|&i| Value::Int(i)));
+                        format!("w.issue NOT IN ({})", placeholders(levels.len()))
+                    }
+                };
                 params.extend(open.iter().map(|&p| Value::Int(p)));
                 format!(
-                    "CASE WHEN i.security = 0 AND w.project IN ({}) THEN 0 ELSE w.issue END",
+                    "CASE WHEN {unsecured} AND w.project IN ({}) THEN 0 ELSE w.issue END",
                     placeholders(open.len())
                 )
             }
         }
     };
-    // The start of the author's latest starting locked period holding the
-    // worklog (NULL: none), a scalar subquery on the periods' index: the
-    // core's rule (`worklog_approval_state`) gives every worklog of a group
-    // keyed by it the same state.
     let approval = if columns.approval {
         params.push(Value::Text(ctx.context().installation.clone()));
         "(SELECT MAX(ap.start_ms) FROM approval_periods ap WHERE ap.installation = ? \
@@ -436,7 +495,7 @@ pub async fn group_page(
         "w.visibility".to_owned(),
         pick(columns.attributes, "w.attrs"),
         issue,
-        "i.security".to_owned(),
+        if listed.is_some() { "0" } else { "i.security" }.to_owned(),
         pick(columns.parent, "i.parent"),
         pick(columns.status, "i.status"),
         pick(columns.components, "i.components"),
@@ -460,12 +519,16 @@ pub async fn group_page(
         .map(|(i, key)| format!("{key} AS k{i}"))
         .collect();
     let mut sql = format!(
-        "SELECT COUNT(*) AS n, SUM(w.seconds) AS s, MIN(w.started) AS t, {}, \
-         MIN(i.issue_key) AS ik \
-         FROM worklogs w LEFT JOIN issues i ON i.site = w.site AND i.id = w.issue \
-         WHERE w.site = ? AND w.started >= ? AND w.started < ?",
-        aliased.join(", ")
+        "SELECT COUNT(*) AS n, SUM(w.seconds) AS s, MIN(w.started) AS t, {}{}",
+        aliased.join(", "),
+        if listed.is_some() {
+            " FROM worklogs w"
+        } else {
+            ", MIN(i.issue_key) AS ik \
+             FROM worklogs w LEFT JOIN issues i ON i.site = w.site AND i.id = w.issue"
+        }
     );
+    sql.push_str(" WHERE w.site = ? AND w.started >= ? AND w.started < ?");
     params.extend([
         Value::Int(site),
         Value::Int(range.from),
@@ -501,7 +564,12 @@ pub async fn group_page(
                 visibility: num(row, 5),
                 attrs: num(row, 6),
                 issue: num(row, 7),
-                security: row.get(8).and_then(int).unwrap_or(-1),
+                security: match listed {
+                    // Only a listed issue's worklogs are keyed by it where
+                    // the level matters; any other issue has none.
+                    Some(levels) => levels.get(&num(row, 7)).copied().unwrap_or(0),
+                    None => row.get(8).and_then(int).unwrap_or(-1),
+                },
                 parent: num(row, 9),
                 status: num(row, 10),
                 components: num(row, 11),

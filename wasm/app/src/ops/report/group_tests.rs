@@ -206,6 +206,72 @@ fn grouped_reads_equal_row_by_row_reads_for_every_viewer_and_zone() {
 }
 
 #[test]
+fn issue_levels_listed_or_joined_hide_the_same_worklogs() {
+    // A person's grouped reads name the few issues with a security level
+    // instead of joining `issues`; past the cap they join. Either way each
+    // viewer sees exactly what the row-by-row path shows.
+    use super::rows::LISTED_SECURED;
+    let sim = sim();
+    sim.with_world(|w| {
+        w.set_issue_security("ALPHA-3", Some(("Leads only", &["group:team-leads"][..])))
+            .unwrap();
+        w.set_issue_security("BETA-2", Some(("Leads only", &["group:team-leads"][..])))
+            .unwrap();
+    });
+    let reads = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let seen = reads.clone();
+    let mut host = indexed(&sim).refuse_sql(move |statement, _| {
+        if statement.sql.starts_with("SELECT COUNT(*) AS n") {
+            seen.borrow_mut().push(statement.sql.clone());
+        }
+        None
+    });
+    act(&mut host, &sim, Some("dave"));
+    host.run("access.save", grants()).unwrap();
+    let base =
+        json!({"timeZone": "Asia/Kolkata", "period": {"from": "2026-05-01", "to": "2026-11-23"}});
+    let mut queries = Vec::new();
+    for group_by in [
+        json!(["person", "week"]),
+        json!(["project", "month"]),
+        json!(["issue"]),
+    ] {
+        let mut q = base.clone();
+        q["groupBy"] = group_by;
+        queries.push(q);
+    }
+    let mut answers = Vec::new();
+    for cap in [None, Some(0)] {
+        LISTED_SECURED.with(|c| c.set(cap));
+        for viewer in VIEWERS {
+            act(&mut host, &sim, viewer);
+            reads.borrow_mut().clear();
+            for query in &queries {
+                answers.push(both(&mut host, query, &format!("{viewer:?}, cap {cap:?}")));
+            }
+            let joined = reads
+                .borrow()
+                .iter()
+                .filter(|sql| sql.contains(" JOIN issues "))
+                .count();
+            let all = reads.borrow().len();
+            assert!(all > 0, "{viewer:?}");
+            // The app's reads always join (its groups name their project by
+            // an issue key); a person's join only past the cap.
+            let wanted = if viewer.is_none() || cap == Some(0) {
+                all
+            } else {
+                0
+            };
+            assert_eq!(joined, wanted, "{viewer:?}, cap {cap:?}");
+        }
+    }
+    LISTED_SECURED.with(|c| c.set(None));
+    let (listed, joined) = answers.split_at(answers.len() / 2);
+    assert_eq!(listed, joined);
+}
+
+#[test]
 fn grouped_reads_equal_row_by_row_reads_on_generated_sites() {
     for seed in [3, 11] {
         let mut world = World::generate(

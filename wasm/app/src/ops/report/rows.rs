@@ -69,6 +69,24 @@ pub struct Counted {
     pub asked: bool,
 }
 
+/// The most issues with a security level a grouped read lists
+/// ([`index::report::MAX_LISTED_SECURED`]; tests may lower it).
+fn listed_secured() -> usize {
+    #[cfg(test)]
+    if let Some(cap) = LISTED_SECURED.with(std::cell::Cell::get) {
+        return cap;
+    }
+    index::report::MAX_LISTED_SECURED
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests only: lists at most this many issues with a security level
+    /// (`Some(0)`: a site with any joins `issues`).
+    pub(crate) static LISTED_SECURED: std::cell::Cell<Option<usize>> =
+        const { std::cell::Cell::new(None) };
+}
+
 /// What stands for a visibility that cannot be resolved: no visibility
 /// parses from it, so [`Viewer::sees`] hides the row.
 const UNRESOLVED: &str = "<unresolved visibility>";
@@ -108,6 +126,10 @@ pub struct Reader {
     /// Whether the worklog journal keeps comments, once read: then comments
     /// are read from it rather than from Jira ([`Reader::comments`]).
     journal_comments: Option<bool>,
+    /// The issues of the read's projects with a security level, once read
+    /// for a grouped read (inside: `None` when too many to list;
+    /// [`index::report::secured_issues`]).
+    secured: Option<Option<BTreeMap<i64, i64>>>,
 }
 
 /// A page read ahead: the rows after `after` in `range` for the scope
@@ -220,6 +242,7 @@ impl Reader {
             read_ahead: false,
             ahead: None,
             journal_comments: None,
+            secured: None,
         }
     }
 
@@ -499,7 +522,20 @@ impl Reader {
         let check = if viewer.is_app() {
             IssueCheck::Never
         } else {
-            viewer.read_open_projects(ctx, self.site).await?;
+            let secured = async {
+                match &self.secured {
+                    Some(_) => Ok(None),
+                    None => index::report::secured_issues(ctx, self.site, listed_secured())
+                        .await
+                        .map(Some),
+                }
+            };
+            let (open, secured) =
+                futures::join!(viewer.read_open_projects(ctx, self.site), secured);
+            open?;
+            if let Some(secured) = secured? {
+                self.secured = Some(secured);
+            }
             IssueCheck::Unless(viewer.open_project_ids())
         };
         let Some(mut raws) = index::report::group_page(
@@ -507,6 +543,7 @@ impl Reader {
             self.site,
             columns,
             &check,
+            self.secured.as_ref().and_then(Option::as_ref),
             range,
             (projects.as_deref(), authors.as_deref()),
             limit,
