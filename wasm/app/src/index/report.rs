@@ -320,6 +320,14 @@ pub struct GroupColumns {
     pub week: Option<WeekStart>,
 }
 
+impl GroupColumns {
+    /// Whether the read keys by a column of the issue's own row (parent,
+    /// status, components, labels), which only a join with `issues` reads.
+    pub fn reads_issue_columns(&self) -> bool {
+        self.parent || self.status || self.components || self.labels
+    }
+}
+
 /// The SQL key of a worklog's local week in a span of offset `offset` ms:
 /// the start shifted so that weeks begin at multiples of seven days since
 /// the epoch, less its remainder. 1970-01-01 was a Thursday, so a week from
@@ -423,9 +431,9 @@ pub async fn next_start(
 /// TiDB), no restricted function. At most `limit` groups: `None` when there
 /// are more (the caller splits the range).
 ///
-/// `issues` is joined for the issue's own columns (parent, status,
-/// components, labels), and for its security level unless `secured` lists
-/// the issues of the read's projects that have one ([`secured_issues`]):
+/// `issues` is joined for the issue's own columns
+/// ([`GroupColumns::reads_issue_columns`]), and for its security level unless
+/// `secured` lists the site's issues that have one ([`secured_issues`]):
 /// then the read keys those issues' worklogs by issue and each group takes
 /// its issue's level from the list (every other issue has none). Without
 /// the join, a group of the app (which knows no project) carries no issue
@@ -445,10 +453,8 @@ pub async fn group_page(
     scope: Scope<'_>,
     limit: usize,
 ) -> Result<Option<Vec<ReportRow>>, Error> {
-    let listed = secured.filter(|_| {
-        matches!(check, IssueCheck::Unless(_))
-            && !(columns.parent || columns.status || columns.components || columns.labels)
-    });
+    let listed = secured
+        .filter(|_| matches!(check, IssueCheck::Unless(_)) && !columns.reads_issue_columns());
     let mut params = Vec::new();
     let issue = if columns.issue {
         "w.issue".to_owned()
@@ -473,6 +479,10 @@ pub async fn group_page(
             }
         }
     };
+    // The start of the author's latest starting locked period holding the
+    // worklog (NULL: none), a scalar subquery on the periods' index: the
+    // core's rule (`worklog_approval_state`) gives every worklog of a group
+    // keyed by it the same state.
     let approval = if columns.approval {
         params.push(Value::Text(ctx.context().installation.clone()));
         "(SELECT MAX(ap.start_ms) FROM approval_periods ap WHERE ap.installation = ? \

@@ -126,8 +126,8 @@ pub struct Reader {
     /// Whether the worklog journal keeps comments, once read: then comments
     /// are read from it rather than from Jira ([`Reader::comments`]).
     journal_comments: Option<bool>,
-    /// The issues of the read's projects with a security level, once read
-    /// for a grouped read (inside: `None` when too many to list;
+    /// The site's issues with a security level, once read for a grouped
+    /// read that can name them (inside: `None` when too many to list;
     /// [`index::report::secured_issues`]).
     secured: Option<Option<BTreeMap<i64, i64>>>,
 }
@@ -525,6 +525,8 @@ impl Reader {
             let secured = async {
                 match &self.secured {
                     Some(_) => Ok(None),
+                    // A read of the issue's own columns joins `issues` anyway.
+                    None if columns.reads_issue_columns() => Ok(None),
                     None => index::report::secured_issues(ctx, self.site, listed_secured())
                         .await
                         .map(Some),
