@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::{int, placeholders, read_by_ids};
 use crate::executor::Ctx;
-use crate::protocol::Value;
+use crate::protocol::{SqlRows, Value};
 use crate::Error;
 use worklogs_core::calendar::WeekStart;
 
@@ -386,16 +386,17 @@ pub async fn secured_issues(
         limit.saturating_add(1)
     );
     let answer = ctx.sql(&sql, vec![Value::Int(site)]).await?;
-    if answer.rows.len() > limit {
-        return Ok(None);
-    }
-    Ok(Some(
-        answer
-            .rows
-            .iter()
+    Ok(at_most(&answer, limit).map(|rows| {
+        rows.iter()
             .map(|row| (num(row, 0), row.get(1).and_then(int).unwrap_or(-1)))
-            .collect(),
-    ))
+            .collect()
+    }))
+}
+
+/// The rows of a read asked for `limit + 1`, or `None` when it found more
+/// than `limit` (the caller reads less or otherwise).
+fn at_most(answer: &SqlRows, limit: usize) -> Option<&[Vec<Value>]> {
+    (answer.rows.len() <= limit).then_some(answer.rows.as_slice())
 }
 
 /// The earliest start at or after `from` of a worklog of `site` within
@@ -558,13 +559,8 @@ pub async fn group_page(
         limit.saturating_add(1)
     ));
     let answer = ctx.sql(&sql, params).await?;
-    if answer.rows.len() > limit {
-        return Ok(None);
-    }
-    Ok(Some(
-        answer
-            .rows
-            .iter()
+    Ok(at_most(&answer, limit).map(|rows| {
+        rows.iter()
             .map(|row| ReportRow {
                 count: num(row, 0),
                 seconds: num(row, 1),
@@ -587,6 +583,6 @@ pub async fn group_page(
                 key: text(row.get(keys.len() + 3)),
                 ..ReportRow::default()
             })
-            .collect(),
-    ))
+            .collect()
+    }))
 }
