@@ -838,6 +838,31 @@ fn a_worklog_whose_new_issue_is_refused_is_refused_with_it() {
     assert_eq!(text(&entry[0][0]).as_deref(), Some("forged"));
 }
 
+#[test]
+fn a_rebuild_gives_a_worklog_without_its_issue_row_its_issue_again() {
+    // An index written before the issue-row rules may hold worklogs whose
+    // issue row is gone (reports would count them as without a security
+    // level): a rebuild fetches those issues and writes their rows.
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let issue = int(&host.query("SELECT issue FROM worklogs ORDER BY id LIMIT 1")[0][0]);
+    host.exec(&format!("DELETE FROM issues WHERE id = {issue}"));
+    let orphans = "SELECT COUNT(*) FROM worklogs w WHERE NOT EXISTS \
+                   (SELECT 1 FROM issues i WHERE i.site = w.site AND i.id = w.issue)";
+    assert!(int(&host.query(orphans)[0][0]) > 0);
+    slices(&mut host, "sync.full", json!({"restart": true}));
+    assert_eq!(int(&host.query(orphans)[0][0]), 0);
+    let row = host.query(&format!(
+        "SELECT issue_key, security FROM issues WHERE id = {issue}"
+    ));
+    assert!(
+        text(&row[0][0]).is_some_and(|key| key.contains('-')),
+        "{row:?}"
+    );
+    assert_eq!(int(&row[0][1]), 0, "{row:?}");
+}
+
 /// Jira as the simulator answers it, but without the issues `hidden` holds
 /// (as when they are deleted or hidden from the app): left out of searches,
 /// 404 for their worklogs.
