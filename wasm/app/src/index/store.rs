@@ -285,40 +285,34 @@ pub(crate) fn tombstone_statement(
     )
 }
 
-/// The statements [`gone_statements`] writes for each issue.
+/// How many statements [`gone_statements`] writes for an issue, and which of
+/// them deletes its worklogs (its answer counts them).
 const GONE_STATEMENTS: usize = 3;
+const GONE_WORKLOGS: usize = 1;
 
-/// Statements that delete every worklog of `issues` (keeping tombstones), then
-/// the issues' rows: each issue's row only once none of its worklogs is left
-/// (a batch goes on past a failed statement), so the index never holds a
-/// worklog without its issue, whose security level reports read
-/// (`index::report::group_page`).
-fn gone_statements(site: i64, now_ms: i64, issues: &[i64]) -> Vec<(String, Vec<Value>)> {
-    let mut out = Vec::new();
-    for issue in issues {
-        out.push(tombstone_statement(
-            site,
-            now_ms,
-            "issue = ?",
-            vec![Value::Int(*issue)],
-        ));
-        out.push((
+/// The statements that delete every worklog of `issue` (keeping tombstones),
+/// then the issue's row, only once none of its worklogs is left (a batch goes
+/// on past a failed statement): the index never holds a worklog without its
+/// issue, whose security level reports read (`index::report::group_page`).
+fn gone_statements(site: i64, now_ms: i64, issue: i64) -> [(String, Vec<Value>); GONE_STATEMENTS] {
+    [
+        tombstone_statement(site, now_ms, "issue = ?", vec![Value::Int(issue)]),
+        (
             "DELETE FROM worklogs WHERE site = ? AND issue = ?".to_owned(),
-            vec![Value::Int(site), Value::Int(*issue)],
-        ));
-        out.push((
+            vec![Value::Int(site), Value::Int(issue)],
+        ),
+        (
             "DELETE FROM issues WHERE site = ? AND id = ? AND NOT EXISTS \
              (SELECT 1 FROM worklogs w WHERE w.site = ? AND w.issue = ?)"
                 .to_owned(),
             vec![
                 Value::Int(site),
-                Value::Int(*issue),
+                Value::Int(issue),
                 Value::Int(site),
-                Value::Int(*issue),
+                Value::Int(issue),
             ],
-        ));
-    }
-    out
+        ),
+    ]
 }
 
 /// Stores worklogs as Jira has them, with the issues they need, seen from
@@ -430,9 +424,24 @@ pub async fn store_worklogs_as(
     )
     .await?;
     let mut dict = Dict::default();
+    let issue_rows: Vec<(Vec<Value>, Vec<i64>)> = fetched
+        .iter()
+        .map(|issue| {
+            let values = issue_values(site, &mut dict, issue, &erased);
+            (values, dict.take_used())
+        })
+        .collect();
+    // A worklog of a new issue uses its issue's entries too, so that one
+    // refused for a colliding text refuses its worklogs with it: the index
+    // never holds a worklog without its issue (see `gone_statements`).
+    let issue_uses: BTreeMap<i64, &[i64]> = fetched
+        .iter()
+        .zip(&issue_rows)
+        .map(|(issue, (_, used))| (issue.id, used.as_slice()))
+        .collect();
     let mut stored = Stored::default();
-    // Each kept row: its values, the dictionary ids it uses, whether the
-    // index is written and its new journal version, if any.
+    // Each kept row: its values, the dictionary ids it and its new issue
+    // use, whether the index is written and its new journal version, if any.
     let mut kept = Vec::new();
     let now_ms = ctx.context().now_ms;
     for row in unique.values() {
@@ -476,7 +485,8 @@ pub async fn store_worklogs_as(
                 continue;
             }
         }
-        let used = dict.absorb(row_dict);
+        let mut used = dict.absorb(row_dict);
+        used.extend(issue_uses.get(&row.issue).copied().unwrap_or_default());
         kept.push((values, used, write, version));
     }
     let mut worklog_rows = Vec::new();
@@ -489,44 +499,13 @@ pub async fn store_worklogs_as(
             worklog_rows.push((values, used));
         }
     }
-    let issue_rows: Vec<(Vec<Value>, Vec<i64>)> = fetched
-        .iter()
-        .map(|issue| {
-            let values = issue_values(site, &mut dict, issue, &erased);
-            (values, dict.take_used())
-        })
-        .collect();
     let colliding = dict.guard(ctx, site).await?;
-    // A worklog whose new issue is refused is refused with it: the index
-    // never holds a worklog without its issue (see `gone_statements`).
-    // (Worklog rows hold their issue third, journal rows fourth.)
-    let refused_issue_ids: BTreeSet<i64> = issue_rows
-        .iter()
-        .filter(|(_, used)| used.iter().any(|id| colliding.contains(id)))
-        .filter_map(|(values, _)| values.get(1).and_then(int))
-        .collect();
-    let of_kept_issue = |rows: Vec<(Vec<Value>, Vec<i64>)>, at: usize| {
-        let all = rows.len();
-        let kept: Vec<_> = rows
-            .into_iter()
-            .filter(|(values, _)| {
-                values
-                    .get(at)
-                    .and_then(int)
-                    .is_none_or(|issue| !refused_issue_ids.contains(&issue))
-            })
-            .collect();
-        let refused = (all - kept.len()) as u64;
-        (kept, refused)
-    };
     let (issue_rows, refused_issues) = without_collisions(issue_rows, &colliding);
-    let (worklog_rows, refused_with_issue) = of_kept_issue(worklog_rows, 2);
     let (worklog_rows, refused_worklogs) = without_collisions(worklog_rows, &colliding);
-    let (version_rows, _) = of_kept_issue(version_rows, 3);
     let (version_rows, _) = without_collisions(version_rows, &colliding);
     stored.written = worklog_rows.len() as u64;
     stored.issues = issue_rows.len() as u64;
-    stored.refused = refused_worklogs + refused_with_issue + refused_issues;
+    stored.refused = refused_worklogs + refused_issues;
     // The dictionary first, in a batch of its own: a row is never written
     // while an entry it points at failed to be.
     write_all(ctx, dict_statements(site, dict)).await?;
@@ -552,7 +531,11 @@ pub async fn store_worklogs_as(
     let mut statements = multi_row(ISSUES_INSERT, 14, issue_rows);
     statements.extend(multi_row(WORKLOGS_INSERT, 11, bulk));
     statements.extend(guarded.into_iter().map(guarded_update));
-    statements.extend(gone_statements(site, ctx.context().now_ms, &gone));
+    let now_ms = ctx.context().now_ms;
+    statements.extend(
+        gone.iter()
+            .flat_map(|&issue| gone_statements(site, now_ms, issue)),
+    );
     write_all(ctx, statements).await?;
     Ok(stored)
 }
@@ -618,15 +601,18 @@ pub async fn store_issues(
         .await?;
     }
     let mut statements = multi_row(ISSUES_INSERT, 14, rows);
-    statements.extend(gone_statements(site, ctx.context().now_ms, gone));
+    let first_gone = statements.len();
+    let now_ms = ctx.context().now_ms;
+    statements.extend(
+        gone.iter()
+            .flat_map(|&issue| gone_statements(site, now_ms, issue)),
+    );
     let answers = write_all(ctx, statements).await?;
-    // Each gone issue's worklogs: the second of its statements.
-    let first_gone = answers.len().saturating_sub(gone.len() * GONE_STATEMENTS);
     let deleted = answers
         .get(first_gone..)
         .unwrap_or_default()
         .chunks(GONE_STATEMENTS)
-        .filter_map(|statements| statements.get(1))
+        .filter_map(|statements| statements.get(GONE_WORKLOGS))
         .map(|r| r.rows_affected)
         .sum();
     Ok(Stored {
