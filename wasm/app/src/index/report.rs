@@ -351,12 +351,18 @@ fn week_key(offset: i64, start: WeekStart) -> String {
 /// Which issues a grouped read keeps apart for the viewer's issue checks
 /// ([`crate::access::Viewer::needs_issue_check`]).
 #[derive(Clone, Debug)]
-pub enum IssueCheck {
+pub enum IssueCheck<'a> {
     /// None (the app).
     Never,
-    /// Those with a security level (or none known) or outside these open
-    /// projects.
-    Unless(Vec<i64>),
+    /// Those with a security level (or none known) or outside the `open`
+    /// projects; `secured`, when given, lists the site's issues with a level
+    /// ([`secured_issues`]), so that the read needs no join for it.
+    Unless {
+        /// The projects whose every issue the viewer sees by browsing them.
+        open: Vec<i64>,
+        /// The site's issues with a security level, by id.
+        secured: Option<&'a BTreeMap<i64, i64>>,
+    },
 }
 
 /// The most issues with a security level a grouped read names in its text
@@ -434,36 +440,36 @@ pub async fn next_start(
 ///
 /// `issues` is joined for the issue's own columns
 /// ([`GroupColumns::reads_issue_columns`]), and for its security level unless
-/// `secured` lists the site's issues that have one ([`secured_issues`]):
+/// the check lists the site's issues that have one ([`IssueCheck::Unless`]):
 /// then the read keys those issues' worklogs by issue and each group takes
-/// its issue's level from the list (every other issue has none). Without
-/// the join, a group of the app (which knows no project) carries no issue
-/// key to name its project by, so the app's reads always join.
+/// its issue's level from the list (every other issue has none). The app's
+/// check lists none: without the join, its groups (it knows no project)
+/// would carry no issue key to name their project by.
 ///
 /// # Errors
 ///
 /// The database's errors.
-#[allow(clippy::too_many_arguments)]
 pub async fn group_page(
     ctx: &Ctx,
     site: i64,
     columns: &GroupColumns,
-    check: &IssueCheck,
-    secured: Option<&BTreeMap<i64, i64>>,
+    check: &IssueCheck<'_>,
     range: &Range,
     scope: Scope<'_>,
     limit: usize,
 ) -> Result<Option<Vec<ReportRow>>, Error> {
-    let listed = secured
-        .filter(|_| matches!(check, IssueCheck::Unless(_)) && !columns.reads_issue_columns());
+    let listed = match check {
+        IssueCheck::Unless { secured, .. } if !columns.reads_issue_columns() => *secured,
+        _ => None,
+    };
     let mut params = Vec::new();
     let issue = if columns.issue {
         "w.issue".to_owned()
     } else {
         match check {
             IssueCheck::Never => "0".to_owned(),
-            IssueCheck::Unless(open) if open.is_empty() => "w.issue".to_owned(),
-            IssueCheck::Unless(open) => {
+            IssueCheck::Unless { open, .. } if open.is_empty() => "w.issue".to_owned(),
+            IssueCheck::Unless { open, .. } => {
                 let unsecured = match listed {
                     None => "i.security = 0".to_owned(),
                     Some(levels) if levels.is_empty() => "1 = 1".to_owned(),

@@ -538,14 +538,16 @@ impl Reader {
             if let Some(secured) = secured? {
                 self.secured = Some(secured);
             }
-            IssueCheck::Unless(viewer.open_project_ids())
+            IssueCheck::Unless {
+                open: viewer.open_project_ids(),
+                secured: self.secured.as_ref().and_then(Option::as_ref),
+            }
         };
         let Some(mut raws) = index::report::group_page(
             ctx,
             self.site,
             columns,
             &check,
-            self.secured.as_ref().and_then(Option::as_ref),
             range,
             (projects.as_deref(), authors.as_deref()),
             limit,
