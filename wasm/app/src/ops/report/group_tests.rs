@@ -10,7 +10,7 @@ use serde_json::{json, Value as Json};
 
 use super::resume_tests::to_the_end;
 use super::run::ROWS_PATH;
-use super::tests::{act, cost_rates, grants, id_of, indexed, sim, VIEWERS};
+use super::tests::{act, cost_rates, grants, id_of, indexed, leads_only, sim, VIEWERS};
 use crate::testing::FakeHost;
 
 /// Zones whose local days differ from UTC's in every way: fractional
@@ -164,8 +164,7 @@ pub(super) fn store_periods(host: &FakeHost, sim: &Sim) {
 fn grouped_reads_equal_row_by_row_reads_for_every_viewer_and_zone() {
     let sim = sim();
     sim.with_world(|w| {
-        w.set_issue_security("ALPHA-3", Some(("Leads only", &["group:team-leads"][..])))
-            .unwrap();
+        leads_only(w, "ALPHA-3");
         w.set_browse_holders("BETA", &["reporter", "assignee"])
             .unwrap();
     });
@@ -213,10 +212,8 @@ fn issue_levels_listed_or_joined_hide_the_same_worklogs() {
     use super::rows::LISTED_SECURED;
     let sim = sim();
     sim.with_world(|w| {
-        w.set_issue_security("ALPHA-3", Some(("Leads only", &["group:team-leads"][..])))
-            .unwrap();
-        w.set_issue_security("BETA-2", Some(("Leads only", &["group:team-leads"][..])))
-            .unwrap();
+        leads_only(w, "ALPHA-3");
+        leads_only(w, "BETA-2");
     });
     let reads = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
     let seen = reads.clone();

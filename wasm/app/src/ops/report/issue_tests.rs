@@ -10,8 +10,8 @@ use jira_sim::{Fault, IssueFacts, WorklogFacts};
 use serde_json::json;
 
 use super::tests::{
-    act, csv_rows, export_all, grants, id_of, indexed, november, sim, Oracle, FROM_MS, TO_MS,
-    VIEWERS,
+    act, csv_rows, export_all, grants, id_of, indexed, leads_only, november, sim, Oracle, FROM_MS,
+    TO_MS, VIEWERS,
 };
 
 /// The project whose browse goes to reporters and assignees in these tests.
@@ -42,8 +42,7 @@ fn browses_issue(
 fn issue_security_and_reporter_only_browse_hide_worklogs_from_reports_and_exports() {
     let sim = sim();
     sim.with_world(|w| {
-        w.set_issue_security("ALPHA-3", Some(("Leads only", &["group:team-leads"][..])))
-            .unwrap();
+        leads_only(w, "ALPHA-3");
         w.set_browse_holders("BETA", &["reporter", "assignee"])
             .unwrap();
     });
@@ -120,10 +119,7 @@ fn a_parent_the_viewer_may_not_browse_is_not_named() {
     let sim = sim();
     // ALPHA-1 is the project's epic, the parent of its other issues.
     let epic = sim.with_world(|w| w.issue_facts("ALPHA-1")).unwrap();
-    sim.with_world(|w| {
-        w.set_issue_security("ALPHA-1", Some(("Leads only", &["group:team-leads"][..])))
-            .unwrap()
-    });
+    sim.with_world(|w| leads_only(w, "ALPHA-1"));
     let mut host = indexed(&sim);
     let query = json!({"timeZone": "UTC", "period": {"from": "2026-11-01", "to": "2026-11-23"},
                        "groupBy": ["parent"]});

@@ -23,6 +23,14 @@ pub(super) fn sim() -> Sim {
     Sim::new(world)
 }
 
+/// Gives the issue `key` the security level "Leads only" (the group
+/// team-leads): only that group's members see it.
+pub(super) fn leads_only(world: &mut World, key: &str) {
+    world
+        .set_issue_security(key, Some(("Leads only", &["group:team-leads"][..])))
+        .unwrap();
+}
+
 pub(super) fn id_of(sim: &Sim, alias: &str) -> String {
     sim.with_world(|w| w.account_id(alias).map(str::to_owned))
         .unwrap_or_default()

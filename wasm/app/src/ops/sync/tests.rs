@@ -53,6 +53,15 @@ fn slices(host: &mut FakeHost, operation: &str, input: Json) -> Vec<Json> {
     panic!("{operation} did not finish in 500 slices");
 }
 
+/// The world's worklogs started (UTC) from 2026-11-01 up to 2026-11-23:
+/// within the period the tests verify.
+fn in_verified_weeks(sim: &Sim) -> Vec<jira_sim::WorklogFacts> {
+    sim.with_world(|w| w.worklog_facts())
+        .into_iter()
+        .filter(|f| (1_793_491_200_000..1_795_392_000_000).contains(&f.started_ms))
+        .collect()
+}
+
 fn int(v: &Value) -> i64 {
     match v {
         Value::Int(i) => *i,
@@ -765,11 +774,7 @@ fn a_text_that_collides_with_a_stored_dictionary_entry_never_replaces_it() {
     let sim = sim();
     let mut host = job(&sim);
     slices(&mut host, "sync.full", json!({}));
-    let f = sim
-        .with_world(|w| w.worklog_facts())
-        .into_iter()
-        .find(|f| (1_793_491_200_000..1_795_392_000_000).contains(&f.started_ms))
-        .unwrap();
+    let f = in_verified_weeks(&sim).into_iter().next().unwrap();
     // A set written through Jira's REST API whose dictionary id is already
     // taken by another text (planted here: a real 53-bit collision is what a
     // determined author would have to compute).
@@ -803,11 +808,7 @@ fn a_worklog_whose_new_issue_is_refused_is_refused_with_it() {
     let sim = sim();
     let mut reference = job(&sim);
     slices(&mut reference, "sync.full", json!({}));
-    let f = sim
-        .with_world(|w| w.worklog_facts())
-        .into_iter()
-        .find(|f| (1_793_491_200_000..1_795_392_000_000).contains(&f.started_ms))
-        .unwrap();
+    let f = in_verified_weeks(&sim).into_iter().next().unwrap();
     let status = int(&reference.query(&format!(
         "SELECT status FROM issues WHERE id = {}",
         f.issue_id
@@ -913,10 +914,8 @@ fn an_issue_jira_no_longer_shows_leaves_the_index_after_its_worklogs_never_befor
     let hidden = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let mut host = hiding_issues(&sim, hidden.clone());
     slices(&mut host, "sync.full", json!({}));
-    let mut gone: Vec<u64> = sim
-        .with_world(|w| w.worklog_facts())
+    let mut gone: Vec<u64> = in_verified_weeks(&sim)
         .into_iter()
-        .filter(|f| (1_793_491_200_000..1_795_392_000_000).contains(&f.started_ms))
         .map(|f| f.issue_id)
         .collect();
     gone.sort_unstable();
