@@ -26,6 +26,19 @@ need_deb() { # need_deb COMMAND PACKAGE...
   fi
 }
 
+# /dev/null must be the null device: when something has renamed a file over it,
+# every program's discarded output collects there and is read back by the
+# next one that reads it (cargo's compiler probes among them).
+if [ ! -c /dev/null ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "restoring /dev/null (it is a $(stat -c %F /dev/null), not the null device)"
+    rm -f /dev/null && mknod -m 666 /dev/null c 1 3
+  else
+    echo "error: /dev/null is not the null device (a $(stat -c %F /dev/null)); ask root to run: rm /dev/null; mknod -m 666 /dev/null c 1 3" >&2
+    exit 1
+  fi
+fi
+
 command -v cargo >/dev/null || { echo "error: Rust is not installed (https://rustup.rs), then run this again" >&2; exit 1; }
 need_rust_target wasm32-wasip2
 need_rust_target wasm32-unknown-unknown

@@ -9,23 +9,68 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Failure;
 
-/// Where a command writes: standard output, or a temporary file beside the
+/// Where a command writes: standard output; or a temporary file beside the
 /// target that [`Output::commit`] renames into place (dropped uncommitted, it
-/// is removed).
+/// is removed); or a target that is not a file (`/dev/null`, a pipe), written
+/// as it is.
 pub struct Output {
-    file: Option<(BufWriter<tempfile::NamedTempFile>, PathBuf)>,
+    sink: Sink,
+}
+
+enum Sink {
+    Stdout,
+    File(BufWriter<tempfile::NamedTempFile>, PathBuf),
+    Device(BufWriter<std::fs::File>, PathBuf),
 }
 
 impl Output {
-    /// Standard output for `None`, else a temporary file in `path`'s directory.
+    /// Standard output for `None`; for a path that names a device or a pipe,
+    /// that path, opened for writing (renaming a file over it would replace
+    /// `/dev/null` with a file); else a temporary file in the directory of
+    /// the file `path` names (through a symbolic link, the link's target, so
+    /// that the link stays).
+    ///
+    /// # Errors
+    ///
+    /// When the directory cannot take a file, or the device cannot be opened.
+    pub fn create(path: Option<&Path>) -> Result<Output, Failure> {
+        let Some(path) = path else {
+            return Ok(Output { sink: Sink::Stdout });
+        };
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                let device = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|err| cannot_write(path, &err))?;
+                Ok(Output {
+                    sink: Sink::Device(BufWriter::with_capacity(1 << 20, device), path.into()),
+                })
+            }
+            // An existing file, through any links; else the path as given.
+            Ok(_) => Self::beside(&std::fs::canonicalize(path).unwrap_or_else(|_| path.into())),
+            Err(_) => Self::beside(path),
+        }
+    }
+
+    /// A temporary file for a part of the output written while an earlier
+    /// part is (see [`Output::append`]): beside `path`'s file, or in the
+    /// temporary directory when `path` is not a file's.
     ///
     /// # Errors
     ///
     /// When the directory cannot take a file.
-    pub fn create(path: Option<&Path>) -> Result<Output, Failure> {
-        let Some(path) = path else {
-            return Ok(Output { file: None });
-        };
+    pub fn spool(path: &Path) -> Result<Output, Failure> {
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                Self::beside(&std::env::temp_dir().join("worklogs"))
+            }
+            _ => Self::beside(path),
+        }
+    }
+
+    /// A temporary file in `path`'s directory, renamed to `path` at commit.
+    fn beside(path: &Path) -> Result<Output, Failure> {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -39,53 +84,81 @@ impl Output {
             .tempfile_in(dir)
             .map_err(|err| Failure::Other(format!("cannot write in {}: {err}", dir.display())))?;
         Ok(Output {
-            file: Some((BufWriter::with_capacity(1 << 20, temp), path.to_path_buf())),
+            sink: Sink::File(BufWriter::with_capacity(1 << 20, temp), path.to_path_buf()),
         })
     }
 
-    /// Moves the finished file to its path (flushes standard output).
+    /// Moves the finished file to its path (flushes standard output or the
+    /// device).
     ///
     /// # Errors
     ///
     /// When writing or renaming fails.
     pub fn commit(self) -> Result<(), Failure> {
-        match self.file {
-            None => io::stdout()
+        match self.sink {
+            Sink::Stdout => io::stdout()
                 .flush()
                 .map_err(|err| Failure::Other(format!("cannot write to standard output: {err}"))),
-            Some((writer, path)) => {
-                let temp = writer.into_inner().map_err(|err| {
-                    Failure::Other(format!("cannot write {}: {}", path.display(), err.error()))
-                })?;
-                temp.persist(&path).map_err(|err| {
-                    Failure::Other(format!("cannot write {}: {}", path.display(), err.error))
-                })?;
+            Sink::Device(mut device, path) => {
+                device.flush().map_err(|err| cannot_write(&path, &err))
+            }
+            Sink::File(writer, path) => {
+                let temp = writer
+                    .into_inner()
+                    .map_err(|err| cannot_write(&path, err.error()))?;
+                temp.persist(&path)
+                    .map_err(|err| cannot_write(&path, &err.error))?;
                 Ok(())
             }
         }
     }
+
+    /// Appends the bytes written to `part` (from [`Output::spool`]; it is
+    /// removed) to this output.
+    ///
+    /// # Errors
+    ///
+    /// When reading `part` or writing here fails.
+    pub fn append(&mut self, part: Output) -> Result<(), Failure> {
+        use std::io::{Seek, SeekFrom};
+        let Sink::File(writer, path) = part.sink else {
+            return Ok(());
+        };
+        let mut temp = writer
+            .into_inner()
+            .map_err(|err| cannot_write(&path, err.error()))?;
+        temp.as_file_mut()
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| io::copy(temp.as_file_mut(), self))
+            .map_err(|err| cannot_write(&path, &err))?;
+        Ok(())
+    }
+
+    /// `write` on where the bytes go.
+    fn with<R>(&mut self, write: impl FnOnce(&mut dyn Write) -> R) -> R {
+        match &mut self.sink {
+            Sink::Stdout => write(&mut io::stdout()),
+            Sink::File(writer, _) => write(writer),
+            Sink::Device(device, _) => write(device),
+        }
+    }
+}
+
+fn cannot_write(path: &Path, err: &io::Error) -> Failure {
+    Failure::Other(format!("cannot write {}: {err}", path.display()))
 }
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.file {
-            Some((writer, _)) => writer.write(buf),
-            None => io::stdout().write(buf),
-        }
+        self.with(|w| w.write(buf))
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match &mut self.file {
-            Some((writer, _)) => writer.write_all(buf),
-            None => io::stdout().write_all(buf),
-        }
+        self.with(|w| w.write_all(buf))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Some((writer, _)) => writer.flush(),
-            None => io::stdout().flush(),
-        }
+        self.with(|w| w.flush())
     }
 }
 

@@ -468,3 +468,51 @@ fn a_bad_flat_file_names_the_file_and_line() {
     let err = report_file(&missing, &flags).unwrap_err();
     assert!(err.to_string().starts_with("cannot read --input"), "{err}");
 }
+
+/// A target that is not a file (a pipe here, `/dev/null` in practice) is
+/// written as it is, never replaced by a file renamed over it; a symbolic
+/// link keeps pointing at its file, which gets the new bytes.
+#[cfg(unix)]
+#[test]
+fn an_output_writes_through_pipes_and_links_without_replacing_them() {
+    use std::io::{Read, Write};
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            std::fs::File::open(pipe)
+                .unwrap()
+                .read_to_end(&mut bytes)
+                .unwrap();
+            bytes
+        })
+    };
+    let mut out = Output::create(Some(&pipe)).unwrap();
+    out.write_all(b"a,b\r\n").unwrap();
+    out.commit().unwrap();
+    // Before the reader is waited for: a pipe replaced by a file would
+    // leave it waiting for ever.
+    assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo());
+    assert_eq!(reader.join().unwrap(), b"a,b\r\n");
+
+    let file = dir.path().join("file.csv");
+    std::fs::write(&file, b"old").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let mut out = Output::create(Some(&link)).unwrap();
+    out.write_all(b"new").unwrap();
+    out.commit().unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&file).unwrap(), b"new");
+}
