@@ -275,9 +275,9 @@ async fn export_command(args: ExportArgs) -> Result<ExitCode> {
     let outcome = match &args.export.input {
         Some(input) => report_command::export_file(input, &args.export).map(|_| ()),
         None => {
-            let app = start(&args.common).await?;
+            let app = std::sync::Arc::new(start(&args.common).await?);
             match report_command::sync_demo(&app).await {
-                Ok(()) => report_command::export_index(&app, &args.export)
+                Ok(()) => report_command::export_index(std::sync::Arc::clone(&app), &args.export)
                     .await
                     .map(|_| ()),
                 Err(failure) => Err(failure),

@@ -8,6 +8,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Parser;
 use worklogs_cli::report_command::{
@@ -63,12 +64,16 @@ fn seconds_column(path: &PathBuf) -> (u64, usize) {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_report_and_the_export_over_the_index_agree() {
     let (app, dir) = common::demo_app(common::runtime_with(Default::default())).await;
+    let app = Arc::new(app);
     sync_demo(&app).await.unwrap();
 
     let report = dir.path().join("report.csv");
-    let groups = report_index(&app, &report_flags(&report, &["--group-by", "person,week"]))
-        .await
-        .unwrap();
+    let groups = report_index(
+        &*app,
+        &report_flags(&report, &["--group-by", "person,week"]),
+    )
+    .await
+    .unwrap();
     let (report_seconds, report_rows) = seconds_column(&report);
     assert_eq!(report_rows, groups);
     assert!(groups > 0, "the demo world has worklogs in the period");
@@ -79,9 +84,12 @@ async fn the_report_and_the_export_over_the_index_agree() {
     );
 
     let export = dir.path().join("export.csv");
-    let rows = export_index(&app, &export_flags(&export, &["--format", "csv"]))
-        .await
-        .unwrap();
+    let rows = export_index(
+        Arc::clone(&app),
+        &export_flags(&export, &["--format", "csv", "--jobs", "1"]),
+    )
+    .await
+    .unwrap();
     let (export_seconds, export_rows) = seconds_column(&export);
     assert_eq!(export_rows as u64, rows);
     assert_eq!(
@@ -89,10 +97,41 @@ async fn the_report_and_the_export_over_the_index_agree() {
         "every worklog once, both ways"
     );
 
+    // In parts, eight jobs side by side (64 parts of under a week), the same file.
+    let parts = dir.path().join("parts.csv");
+    let parts_rows = export_index(
+        Arc::clone(&app),
+        &export_flags(&parts, &["--format", "csv", "--jobs", "8"]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts_rows, rows);
+    assert!(
+        std::fs::read(&parts).unwrap() == std::fs::read(&export).unwrap(),
+        "the same bytes"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".part")
+            })
+            .count(),
+        0,
+        "no part's file left"
+    );
+
     let xlsx = dir.path().join("export.xlsx");
-    let xlsx_rows = export_index(&app, &export_flags(&xlsx, &["--format", "xlsx"]))
-        .await
-        .unwrap();
+    let xlsx_rows = export_index(
+        Arc::clone(&app),
+        &export_flags(&xlsx, &["--format", "xlsx"]),
+    )
+    .await
+    .unwrap();
     assert_eq!(xlsx_rows, rows);
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
 }

@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::io::Write;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use indicatif::ProgressBar;
@@ -16,10 +17,15 @@ use worklogs_host::protocol::{EntryPoint, TaskError};
 
 /// The most pieces one `export` asks for (a million rows take a few hundred).
 const MAX_PIECES: u64 = 1_000_000;
+/// The parts an export is cut into per job (see [`export_index`]).
+const PARTS_PER_JOB: usize = 8;
+/// The most parts `export.run` cuts an export into.
+const MAX_PARTS: usize = 64;
 
-/// What `report` and `export` need from a host: run an operation. The local
-/// host ([`worklogs_host::App`]) implements it; tests use a fake.
-pub trait Operations {
+/// What `report` and `export` need from a host: run an operation, from
+/// several threads at once (an export's parts). The local host
+/// ([`worklogs_host::App`]) implements it; tests use a fake.
+pub trait Operations: Send + Sync {
     /// Runs `operation` with the JSON `input` for the acting user `who` (none:
     /// the app) in `time_zone` (none: the default).
     fn run(
@@ -28,7 +34,7 @@ pub trait Operations {
         time_zone: Option<&str>,
         operation: &str,
         input: &str,
-    ) -> impl Future<Output = Result<String, TaskError>>;
+    ) -> impl Future<Output = Result<String, TaskError>> + Send;
 
     /// The account id for an `--author` value (a demo alias or an account id).
     fn account_id(&self, who: &str) -> String {
@@ -98,11 +104,13 @@ pub async fn report_index<O: Operations>(ops: &O, flags: &ReportFlags) -> Result
     let bar = progress_bar(None, DAYS_BAR);
     bar.set_message("report.run");
     let call = Call {
-        who: flags.account.as_deref(),
-        time_zone: flags.query.time_zone.as_deref(),
+        who: flags.account.clone(),
+        time_zone: flags.query.time_zone.clone(),
         operation: "report.run",
     };
-    let rows = fetch(ops, &call, input, out, &bar, "the report").await?;
+    let (rows, out) = fetch(ops, &call, input, None, out, &bar, "the report").await?;
+    bar.finish_and_clear();
+    out.commit()?;
     Ok(usize::try_from(rows).unwrap_or(usize::MAX))
 }
 
@@ -110,11 +118,23 @@ pub async fn report_index<O: Operations>(ops: &O, flags: &ReportFlags) -> Result
 /// temporary file beside `--out`, renamed when the last piece is in. Returns
 /// the number of rows.
 ///
+/// With several jobs (`--jobs`, by default one per core) it asks for the
+/// export in parts, eight per job: when the component cuts it (CSV over a
+/// period of days), the jobs fetch the parts' pieces side by side, each part
+/// into a temporary file of its own, and the parts are appended in order,
+/// which the component guarantees is the file of a single run. Parts are
+/// equal spans of time, not of rows, so there are more of them than jobs: a
+/// job whose part was quick takes the next.
+///
 /// # Errors
 ///
-/// [`Failure::Operation`] when a piece answers an error (the temporary file is
-/// removed); [`Failure::Other`] for an unexpected answer or a write error.
-pub async fn export_index<O: Operations>(ops: &O, flags: &ExportFlags) -> Result<u64, Failure> {
+/// [`Failure::Operation`] when a piece answers an error (the temporary files
+/// are removed; the other parts stop); [`Failure::Other`] for an unexpected
+/// answer or a write error.
+pub async fn export_index<O: Operations + 'static>(
+    ops: Arc<O>,
+    flags: &ExportFlags,
+) -> Result<u64, Failure> {
     let query = flags.query.to_json(&|who| ops.account_id(who))?;
     let csv = export_options_json(flags);
     // Validate the CSV flags here too, so that a bad one is a usage error.
@@ -126,52 +146,181 @@ pub async fn export_index<O: Operations>(ops: &O, flags: &ExportFlags) -> Result
     if let Some(csv) = csv {
         input["options"] = csv;
     }
+    let jobs = flags.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        |jobs| usize::try_from(jobs).unwrap_or(1),
+    );
     let out = Output::create(Some(&flags.out))?;
     let bar = progress_bar(None, ROWS_BAR);
     bar.set_message("rows");
-    let call = Call {
-        who: flags.account.as_deref(),
-        time_zone: flags.query.time_zone.as_deref(),
+    let call = Arc::new(Call {
+        who: flags.account.clone(),
+        time_zone: flags.query.time_zone.clone(),
         operation: "export.run",
-    };
+    });
     let written = flags.out.display().to_string();
-    fetch(ops, &call, input, out, &bar, &written).await
+    let mut first = input.clone();
+    if jobs > 1 {
+        // Parts several times as many as the jobs, so that a job that ends
+        // early (a span with few worklogs) takes another part.
+        first["parts"] = json!((jobs * PARTS_PER_JOB).min(MAX_PARTS));
+    }
+    let answer = call.answer(&*ops, &first, 1).await?;
+    let (rows, out) = match answer.get("parts").and_then(Value::as_array).cloned() {
+        None => fetch(&*ops, &call, input, Some(answer), out, &bar, &written).await?,
+        Some(starts) => {
+            let part = Part {
+                call,
+                input,
+                path: flags.out.clone(),
+                target: written,
+            };
+            part.fetch_all(&ops, starts, jobs, out, &bar).await?
+        }
+    };
+    bar.finish_and_clear();
+    out.commit()?;
+    Ok(rows)
+}
+
+/// What the parts of an export share.
+struct Part {
+    call: Arc<Call>,
+    input: Value,
+    path: std::path::PathBuf,
+    target: String,
+}
+
+impl Part {
+    /// Fetches the parts that start with `starts`, `jobs` at a time, each
+    /// into a file of its own beside `out`, and appends each to `out` as soon
+    /// as the parts before it are in. Returns the rows and `out`.
+    async fn fetch_all<O: Operations + 'static>(
+        self,
+        ops: &Arc<O>,
+        starts: Vec<Value>,
+        jobs: usize,
+        mut out: Output,
+        bar: &ProgressBar,
+    ) -> Result<(u64, Output), Failure> {
+        let count = starts.len();
+        let shared = Arc::new((self, starts, std::sync::atomic::AtomicUsize::new(0)));
+        let (done, mut finished) = tokio::sync::mpsc::unbounded_channel();
+        // Each worker takes the next part not yet taken, until none is left.
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..jobs.clamp(1, count.max(1)) {
+            let (ops, shared, bar, done) = (
+                Arc::clone(ops),
+                Arc::clone(&shared),
+                bar.clone(),
+                done.clone(),
+            );
+            workers.spawn(async move {
+                let (part, starts, next) = &*shared;
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(start) = starts.get(k) else { break };
+                    let mut input = part.input.clone();
+                    input["continuation"] = start.clone();
+                    let fetched = match Output::spool(&part.path) {
+                        Ok(spool) => {
+                            fetch(&*ops, &part.call, input, None, spool, &bar, &part.target).await
+                        }
+                        Err(failure) => Err(failure),
+                    };
+                    let failed = fetched.is_err();
+                    if done.send((k, fetched)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut waiting: std::collections::BTreeMap<usize, (u64, Output)> =
+            std::collections::BTreeMap::new();
+        let (mut rows, mut appended) = (0_u64, 0_usize);
+        // The first failure ends the export: the workers are aborted when
+        // `workers` is dropped, the parts' files removed.
+        while let Some((k, fetched)) = finished.recv().await {
+            waiting.insert(k, fetched?);
+            while let Some((part_rows, part)) = waiting.remove(&appended) {
+                rows = rows.saturating_add(part_rows);
+                out.append(part)?;
+                appended += 1;
+            }
+        }
+        while let Some(joined) = workers.join_next().await {
+            joined.map_err(|err| Failure::Other(format!("an export part stopped: {err}")))?;
+        }
+        if appended < count {
+            return Err(Failure::Other(format!(
+                "{} answered {appended} of {count} parts",
+                shared.0.call.operation
+            )));
+        }
+        Ok((rows, out))
+    }
 }
 
 /// An operation that answers a file, and as whom it runs.
-struct Call<'a> {
-    who: Option<&'a str>,
-    time_zone: Option<&'a str>,
-    operation: &'a str,
+struct Call {
+    who: Option<String>,
+    time_zone: Option<String>,
+    operation: &'static str,
+}
+
+impl Call {
+    /// Runs the operation with `input`: its answer as JSON (`piece` counts
+    /// the calls, for errors).
+    async fn answer<O: Operations>(
+        &self,
+        ops: &O,
+        input: &Value,
+        piece: u64,
+    ) -> Result<Value, Failure> {
+        let operation = self.operation;
+        let answer = ops
+            .run(
+                self.who.as_deref(),
+                self.time_zone.as_deref(),
+                operation,
+                &input.to_string(),
+            )
+            .await
+            .map_err(Failure::Operation)?;
+        serde_json::from_str(&answer).map_err(|err| {
+            Failure::Other(format!(
+                "{operation} answered invalid JSON (piece {piece}): {err}"
+            ))
+        })
+    }
 }
 
 /// Runs `call` with `input` and writes the file it answers to `out`, piece by
 /// piece while an answer has a `continuation` (the convention of `export.run`,
-/// whose last piece `report.run` answers with `format`); commits `out` after
-/// the last. An answer with `more` and no piece (`report.run` still reading)
-/// moves the bar to its `progress` and goes on with its continuation. Returns
-/// the rows the last answer counts. `target` names `out` in errors.
+/// whose last piece `report.run` answers with `format`), starting with
+/// `first` when the first answer is in already. An answer with `more` and no
+/// piece (`report.run` still reading) moves the bar to its `progress` and goes
+/// on with its continuation; the bar counts the rows of every piece (it may
+/// be shared by parts). Returns the rows the last answer counts and `out`,
+/// written, to commit. `target` names `out` in errors.
 async fn fetch<O: Operations>(
     ops: &O,
-    call: &Call<'_>,
+    call: &Call,
     mut input: Value,
+    mut first: Option<Value>,
     out: Output,
     bar: &ProgressBar,
     target: &str,
-) -> Result<u64, Failure> {
+) -> Result<(u64, Output), Failure> {
     let operation = call.operation;
     let mut rows = 0_u64;
     let mut out = Writer::Idle(out);
     for piece in 1..=MAX_PIECES {
-        let answer = ops
-            .run(call.who, call.time_zone, operation, &input.to_string())
-            .await
-            .map_err(Failure::Operation)?;
-        let mut answer: Value = serde_json::from_str(&answer).map_err(|err| {
-            Failure::Other(format!(
-                "{operation} answered invalid JSON (piece {piece}): {err}"
-            ))
-        })?;
+        let mut answer = match first.take() {
+            Some(answer) => answer,
+            None => call.answer(ops, &input, piece).await?,
+        };
         let reading = answer["more"].as_bool() == Some(true) && answer.get("piece").is_none();
         // `report.run` says how many days of the period it has read.
         let progress = &answer["progress"];
@@ -205,12 +354,13 @@ async fn fetch<O: Operations>(
             Ok(idle)
         }));
         // `rows` counts every row written so far, this piece's included.
+        let before = rows;
         rows = answer["rows"].as_u64().unwrap_or(rows);
         if let Some(total) = answer["totalRows"].as_u64() {
             bar.set_length(total.max(rows));
         }
         if days.is_none() {
-            bar.set_position(rows);
+            bar.inc(rows.saturating_sub(before));
         }
         match answer.get("continuation") {
             Some(next) if !next.is_null() => {
@@ -221,11 +371,7 @@ async fn fetch<O: Operations>(
                 }
                 input["continuation"] = next.clone();
             }
-            _ => {
-                bar.finish_and_clear();
-                out.idle().await?.commit()?;
-                return Ok(rows);
-            }
+            _ => return Ok((rows, out.idle().await?)),
         }
     }
     Err(Failure::Other(format!(

@@ -124,6 +124,12 @@ pub struct ExportFlags {
     /// the app, with no acting user).
     #[arg(long = "as", value_name = "ACCOUNT", conflicts_with = "input")]
     pub account: Option<String>,
+    /// Over the index: how many parts of the export are fetched side by
+    /// side, 1 to 8 (default: the machine's cores, at most 8). CSV only; the
+    /// file is the same.
+    #[arg(long, value_name = "N", conflicts_with = "input",
+          value_parser = clap::value_parser!(u64).range(1..=8))]
+    pub jobs: Option<u64>,
 }
 
 /// The flags of `worklogs demo-data`.

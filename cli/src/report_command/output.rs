@@ -127,10 +127,18 @@ impl Output {
         let mut temp = writer
             .into_inner()
             .map_err(|err| cannot_write(&path, err.error()))?;
-        temp.as_file_mut()
-            .seek(SeekFrom::Start(0))
-            .and_then(|_| io::copy(temp.as_file_mut(), self))
+        let from = temp.as_file_mut();
+        from.seek(SeekFrom::Start(0))
             .map_err(|err| cannot_write(&path, &err))?;
+        // File to file, the kernel copies (`copy_file_range`); the buffer
+        // before it is written out first.
+        let copied = match &mut self.sink {
+            Sink::File(to, _) => to
+                .flush()
+                .and_then(|()| io::copy(from, to.get_mut().as_file_mut())),
+            _ => io::copy(from, self),
+        };
+        copied.map_err(|err| cannot_write(&path, &err))?;
         Ok(())
     }
 

@@ -1,8 +1,8 @@
 //! The commands against a fake host that answers `report.run` and `export.run`
 //! from fixtures, and the offline commands over generated files.
 
-use std::cell::RefCell;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -13,15 +13,15 @@ use worklogs_host::protocol::ErrorCode;
 
 /// Answers each call with the next canned answer and records the inputs.
 struct Fake {
-    answers: RefCell<Vec<Result<Value, TaskError>>>,
-    calls: RefCell<Vec<(Option<String>, String, Value)>>,
+    answers: Mutex<Vec<Result<Value, TaskError>>>,
+    calls: Mutex<Vec<(Option<String>, String, Value)>>,
 }
 
 impl Fake {
     fn new(answers: Vec<Result<Value, TaskError>>) -> Self {
         Fake {
-            answers: RefCell::new(answers.into_iter().rev().collect()),
-            calls: RefCell::new(Vec::new()),
+            answers: Mutex::new(answers.into_iter().rev().collect()),
+            calls: Mutex::new(Vec::new()),
         }
     }
 }
@@ -34,12 +34,12 @@ impl Operations for Fake {
         operation: &str,
         input: &str,
     ) -> Result<String, TaskError> {
-        self.calls.borrow_mut().push((
+        self.calls.lock().unwrap().push((
             who.map(str::to_owned),
             operation.to_owned(),
             serde_json::from_str(input).unwrap(),
         ));
-        let answer = self.answers.borrow_mut().pop().expect("an answer left");
+        let answer = self.answers.lock().unwrap().pop().expect("an answer left");
         answer.map(|v| v.to_string())
     }
 
@@ -91,6 +91,7 @@ fn export_flags(out: PathBuf, format: Format) -> ExportFlags {
         decimal_separator: None,
         bom: false,
         account: None,
+        jobs: Some(1),
     }
 }
 
@@ -225,7 +226,7 @@ fn report_runs_report_run_as_the_app_and_writes_the_rows() {
     );
     let rows = block_on(report_index(&fake, &flags)).unwrap();
     assert_eq!(rows, 3);
-    let calls = fake.calls.borrow();
+    let calls = fake.calls.lock().unwrap();
     assert_eq!(calls.len(), 1);
     let (who, operation, input) = &calls[0];
     assert_eq!((who.as_deref(), operation.as_str()), (None, "report.run"));
@@ -268,7 +269,7 @@ fn report_goes_on_through_continuations_until_the_file() {
     );
     let rows = block_on(report_index(&fake, &flags)).unwrap();
     assert_eq!(rows, 1);
-    let calls = fake.calls.borrow();
+    let calls = fake.calls.lock().unwrap();
     let tokens: Vec<&Value> = calls
         .iter()
         .map(|(_, _, input)| &input["continuation"])
@@ -311,25 +312,25 @@ fn piece(bytes: &[u8], rows: u64, continuation: Option<Value>) -> Value {
 fn export_appends_every_piece_and_passes_the_continuation_on() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("export.csv");
-    let fake = Fake::new(vec![
+    let fake = Arc::new(Fake::new(vec![
         // `rows` counts every row written so far (export.run's contract).
         Ok(piece(b"a,b\r\n1,2\r\n", 1, Some(json!("c1")))),
         Ok(piece(b"3,4\r\n", 2, Some(json!({"at": 2})))),
         Ok(piece(b"5,6\r\n", 3, None)),
-    ]);
+    ]));
     let flags = ExportFlags {
         delimiter: Some(";".into()),
         bom: true,
         account: Some("alice".into()),
         ..export_flags(out.clone(), Format::Csv)
     };
-    let rows = block_on(export_index(&fake, &flags)).unwrap();
+    let rows = block_on(export_index(Arc::clone(&fake), &flags)).unwrap();
     assert_eq!(rows, 3);
     assert_eq!(
         std::fs::read(&out).unwrap(),
         b"a,b\r\n1,2\r\n3,4\r\n5,6\r\n"
     );
-    let calls = fake.calls.borrow();
+    let calls = fake.calls.lock().unwrap();
     assert_eq!(calls.len(), 3);
     assert_eq!(calls[0].0.as_deref(), Some("alice"));
     assert_eq!(calls[0].1, "export.run");
@@ -357,15 +358,15 @@ fn a_failed_export_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("export.xlsx");
     std::fs::write(&out, b"the previous export").unwrap();
-    let fake = Fake::new(vec![
+    let fake = Arc::new(Fake::new(vec![
         Ok(piece(b"PK...", 1, Some(json!("c1")))),
         Err(TaskError::new(
             ErrorCode::Upstream,
             "the database timed out",
         )),
-    ]);
+    ]));
     let err = block_on(export_index(
-        &fake,
+        Arc::clone(&fake),
         &export_flags(out.clone(), Format::Xlsx),
     ))
     .unwrap_err();
@@ -373,15 +374,93 @@ fn a_failed_export_leaves_no_file() {
     assert_eq!(std::fs::read(&out).unwrap(), b"the previous export");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     // A continuation that does not move is an error, not a loop.
-    let fake = Fake::new(vec![
+    let fake = Arc::new(Fake::new(vec![
         Ok(piece(b"x", 1, Some(json!("same")))),
         Ok(piece(b"y", 1, Some(json!("same")))),
-    ]);
-    let err = block_on(export_index(&fake, &export_flags(out.clone(), Format::Csv))).unwrap_err();
+    ]));
+    let err = block_on(export_index(
+        Arc::clone(&fake),
+        &export_flags(out.clone(), Format::Csv),
+    ))
+    .unwrap_err();
     assert!(err.to_string().contains("same continuation"), "{err}");
-    let fake = Fake::new(vec![Ok(json!({"rows": 1}))]);
-    let err = block_on(export_index(&fake, &export_flags(out, Format::Csv))).unwrap_err();
+    let fake = Arc::new(Fake::new(vec![Ok(json!({"rows": 1}))]));
+    let err = block_on(export_index(
+        Arc::clone(&fake),
+        &export_flags(out, Format::Csv),
+    ))
+    .unwrap_err();
     assert!(err.to_string().contains("no base64 piece"), "{err}");
+}
+
+/// Answers `export.run` by its continuation ("" for the first call): the
+/// answers of an export in parts, which its parts ask for in any order.
+struct ByContinuation(std::collections::BTreeMap<&'static str, Value>);
+
+impl Operations for ByContinuation {
+    async fn run(
+        &self,
+        _who: Option<&str>,
+        _time_zone: Option<&str>,
+        _operation: &str,
+        input: &str,
+    ) -> Result<String, TaskError> {
+        let input: Value = serde_json::from_str(input).unwrap();
+        let key = input["continuation"].as_str().unwrap_or("");
+        match self.0.get(key) {
+            Some(answer) => Ok(answer.to_string()),
+            None => Err(TaskError::new(ErrorCode::Upstream, format!("{key} failed"))),
+        }
+    }
+}
+
+fn plan(parts: &[&str]) -> Value {
+    json!({"fileName": "worklogs.csv", "mediaType": "text/csv", "piece": "", "rows": 0, "parts": parts})
+}
+
+#[test]
+fn an_export_in_parts_joins_them_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export.csv");
+    let ops = Arc::new(ByContinuation(
+        [
+            ("", plan(&["p1", "p2", "p3"])),
+            ("p1", piece(b"a,b\r\n1,1\r\n", 1, Some(json!("p1b")))),
+            ("p1b", piece(b"2,2\r\n", 2, None)),
+            // An empty part, then the last.
+            ("p2", piece(b"", 0, None)),
+            ("p3", piece(b"3,3\r\n", 1, None)),
+        ]
+        .into(),
+    ));
+    let flags = ExportFlags {
+        jobs: Some(3),
+        ..export_flags(out.clone(), Format::Csv)
+    };
+    let rows = block_on(export_index(Arc::clone(&ops), &flags)).unwrap();
+    assert_eq!(rows, 3);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        b"a,b\r\n1,1\r\n2,2\r\n3,3\r\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no part's file left"
+    );
+
+    // A part that fails fails the export: no file, no part's file left.
+    std::fs::remove_file(&out).unwrap();
+    let ops = Arc::new(ByContinuation(
+        [
+            ("", plan(&["p1", "p2"])),
+            ("p1", piece(b"a,b\r\n1,1\r\n", 1, None)),
+        ]
+        .into(),
+    ));
+    let err = block_on(export_index(ops, &flags)).unwrap_err();
+    assert!(err.to_string().contains("p2 failed"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 #[test]

@@ -947,7 +947,7 @@ export type ReportRunOutput = ReportGroups
   | ReportFile
   | ReportPending;
 
-/** One piece of an export file (the flat worklog export, docs/export-schema.md). The first call has no continuation; while an answer has one, the next call passes it back with the same query and format. The pieces' bytes, concatenated in order, are the file. */
+/** One piece of an export file (the flat worklog export, docs/export-schema.md). The first call has no continuation; while an answer has one, the next call passes it back with the same query and format. The pieces' bytes, concatenated in order, are the file. A first call with parts may answer parts instead (an empty piece, no continuation): each part's first continuation; the parts can be fetched side by side, and their files, concatenated in order, are the file. */
 export type ExportRunInput = {
   query: ReportQuery;
   format: "csv" | "xlsx" | "json";
@@ -960,6 +960,8 @@ export type ExportRunInput = {
   continuation?: string;
   /** The largest piece before base64; 3 MiB by default */
   pieceBytes?: number;
+  /** First call only: cut the export into at most this many parts, equal spans of start times of a day or more (CSV over two days or more; otherwise the first piece is answered as usual) */
+  parts?: number;
 };
 export type ExportRunOutput = {
   fileName: string;
@@ -972,6 +974,8 @@ export type ExportRunOutput = {
   totalRows?: number;
   /** Absent on the last piece */
   continuation?: string;
+  /** Asked for parts: each part's first continuation, in the file's order */
+  parts?: Array<string>;
 };
 
 /** The incremental export for scheduled refreshes (Power BI): the worklogs changed in [since, until) as a flat file in pieces (concatenated, the file), and the ids deleted, for what the viewer may see. Upsert the rows by worklog_id, delete the deleted ids, pass until as the next since. */

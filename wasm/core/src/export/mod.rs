@@ -513,6 +513,31 @@ pub fn resume(columns: Vec<Column>, state: ExportState) -> Result<Box<dyn Export
     })
 }
 
+/// Where a later part of a file starts, when the file can be written in parts side
+/// by side: the state of an exporter that has written the file's beginning and no row,
+/// for [`resume`]. The parts' bytes, in order (the first part started with
+/// [`exporter`]), are then the file. CSV and NDJSON qualify: a beginning (a header,
+/// or nothing), then lines that do not depend on the lines before them, and no end.
+/// A JSON array does not (a comma before every row but the first), nor does XLSX
+/// (its end indexes every byte before it): `None`.
+///
+/// # Errors
+///
+/// As [`exporter`].
+pub fn part_state(
+    options: &ExportOptions,
+    columns: Vec<Column>,
+) -> Result<Option<ExportState>, Error> {
+    match options.format {
+        ExportFormat::Csv | ExportFormat::Ndjson => {
+            let mut exporter = exporter(options, columns)?;
+            exporter.begin(&mut Vec::new())?;
+            Ok(Some(exporter.state()))
+        }
+        ExportFormat::Json | ExportFormat::Xlsx => Ok(None),
+    }
+}
+
 /// Renders a whole file in one go: begin, every row, finish.
 ///
 /// # Errors

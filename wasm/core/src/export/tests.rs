@@ -95,3 +95,60 @@ fn rows_must_fit_their_columns() {
     let err = e.row(&[], &mut out).unwrap_err();
     assert_eq!(err.reason(), "wrong-cell-count");
 }
+
+/// A file written in parts side by side (each later part resumed from
+/// [`part_state`], every part finished) is the file written in one go.
+#[test]
+fn parts_side_by_side_make_the_whole_file() {
+    let columns = vec![Column::text("who", 20), Column::integer("seconds")];
+    let rows: Vec<(String, i64)> = (0..7).map(|i| (format!("p{i}, \"q\""), i * 60)).collect();
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|(who, s)| vec![Cell::text(who), Cell::Integer(*s)])
+        .collect();
+    for format in [ExportFormat::Csv, ExportFormat::Ndjson] {
+        let options = ExportOptions::new(format);
+        let whole = render(
+            &options,
+            columns.clone(),
+            cells.iter().map(Vec::as_slice),
+            Totals::None,
+        )
+        .unwrap();
+        // Parts of 3, 0 and 4 rows: an empty part adds nothing.
+        let mut parts = Vec::new();
+        for (k, slice) in [&cells[..3], &cells[3..3], &cells[3..]]
+            .into_iter()
+            .enumerate()
+        {
+            let mut e = match k {
+                0 => exporter(&options, columns.clone()).unwrap(),
+                _ => resume(
+                    columns.clone(),
+                    part_state(&options, columns.clone()).unwrap().unwrap(),
+                )
+                .unwrap(),
+            };
+            let mut out = Vec::new();
+            if k == 0 {
+                e.begin(&mut out).unwrap();
+            }
+            for row in slice {
+                e.row(row, &mut out).unwrap();
+            }
+            e.flush(&mut out).unwrap();
+            e.finish(Totals::None, &mut out).unwrap();
+            parts.extend(out);
+        }
+        assert_eq!(
+            String::from_utf8(parts).unwrap(),
+            String::from_utf8(whole).unwrap(),
+            "{format:?}"
+        );
+    }
+    for format in [ExportFormat::Json, ExportFormat::Xlsx] {
+        assert!(part_state(&ExportOptions::new(format), columns.clone())
+            .unwrap()
+            .is_none());
+    }
+}

@@ -22,7 +22,8 @@ use worklogs_core::export::chunk::{DEFAULT_BUDGET, MIN_BUDGET};
 use worklogs_core::export::csv::CsvOptions;
 use worklogs_core::export::flat::FlatSchema;
 use worklogs_core::export::{
-    exporter, resume, ExportChunker, ExportFormat, ExportOptions, ExportState, Fit, Totals,
+    exporter, part_state, resume, ExportChunker, ExportFormat, ExportOptions, ExportState, Fit,
+    Totals,
 };
 use worklogs_core::report::ReportBuilder;
 
@@ -37,6 +38,10 @@ use crate::{index, input, store, Error};
 pub const MAX_PAGES_PER_CALL: usize = 25;
 /// Deletions listed per call.
 const DELETIONS_PER_CALL: usize = 1000;
+/// The most parts an export is cut into (`parts`).
+const MAX_PARTS: u64 = 64;
+/// The shortest span of start times a part covers.
+const MIN_PART_MS: i64 = 86_400_000;
 
 /// The rows encoded between two answers of the host while the next page is
 /// read (see `stream`): small enough that each of that page's reads finds
@@ -99,6 +104,10 @@ struct Continuation {
     window: Option<(i64, i64)>,
     #[serde(default)]
     deleting: bool,
+    /// `export.run` in parts: the part's span of start times, `[from,
+    /// until)` in ms; it narrows the query's period, never widens it.
+    #[serde(default)]
+    span: Option<(i64, i64)>,
 }
 
 impl Continuation {
@@ -122,6 +131,9 @@ impl Continuation {
             .map_err(|e| bad(format!("not from a previous answer ({e})")))?;
         if c.v != 1 {
             return Err(bad(format!("version {} is not understood", c.v)));
+        }
+        if c.span.is_some_and(|(from, until)| from >= until) {
+            return Err(bad("its span is empty".to_owned()));
         }
         Ok(c)
     }
@@ -150,6 +162,8 @@ pub struct ExportRaw {
     continuation: Option<String>,
     #[serde(default)]
     piece_bytes: Option<u64>,
+    #[serde(default)]
+    parts: Option<u64>,
 }
 
 /// `export.run`'s input.
@@ -158,6 +172,8 @@ pub struct ExportInput {
     options: ExportOptions,
     continuation: Option<Continuation>,
     budget: usize,
+    /// Parts asked for on the first call (1: one stream of pieces).
+    parts: usize,
 }
 
 impl input::Input for ExportInput {
@@ -172,6 +188,24 @@ impl input::Input for ExportInput {
         if let Some(csv) = raw.options {
             options.csv = csv;
         }
+        let parts = match (raw.parts, &raw.continuation) {
+            (None, _) => 1,
+            (Some(n @ 1..=MAX_PARTS), None) => usize::try_from(n).unwrap_or(1),
+            (Some(n), None) => {
+                return Err(Error::invalid_field(
+                    "parts",
+                    format_args!("{n}: expected 1 to {MAX_PARTS}"),
+                ))
+            }
+            (Some(n), Some(_)) => {
+                return Err(Error::invalid_field(
+                    "parts",
+                    format_args!(
+                    "{n}: only an export's first call (without a continuation) is cut into parts"
+                ),
+                ))
+            }
+        };
         Ok(Self {
             query: QueryJson::check("query.", raw.query)?,
             options,
@@ -181,6 +215,7 @@ impl input::Input for ExportInput {
                 .map(Continuation::decode)
                 .transpose()?,
             budget: piece_budget(raw.piece_bytes)?,
+            parts,
         })
     }
 }
@@ -241,6 +276,10 @@ pub struct Piece {
     /// Where the next call goes on; absent on the last piece.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation: Option<String>,
+    /// `export.run` asked for `parts`: each part's first continuation (this
+    /// answer's piece is empty); see [`run`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<String>>,
 }
 
 /// A deleted worklog.
@@ -444,14 +483,50 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
             attributes: attribute_keys(ctx, site).await?,
             window: None,
             deleting: false,
+            span: None,
         },
     };
     let schema = FlatSchema::new(zone, c.attributes.iter(), decimals).map_err(engine(""))?;
-    let mut reader = Reader::new(site, Order::Started, true, narrowed);
-    let range = Range {
+    let mut range = Range {
         from: instants.start.millis(),
         until: instants.end.millis(),
     };
+    if let Some((from, until)) = c.span {
+        range.from = range.from.max(from);
+        range.until = range.until.min(until);
+    }
+    let last = dates.end().pred_opt().unwrap_or(dates.first());
+    let format = input.options.format;
+    let file_name = format!("worklogs-{}-{}.{}", dates.first(), last, format.extension());
+    let audit = || async {
+        if first_piece && others {
+            // One audit entry per export of other people's time, at its first call.
+            crate::store::audit::record_export(
+                ctx,
+                "export.run",
+                serde_json::json!({"from": dates.first().to_string(), "to": last.to_string(), "format": format.extension()}),
+            )
+            .await?;
+        }
+        Ok::<(), Error>(())
+    };
+    if first_piece {
+        if let Some(parts) = plan(&c, &range, input.parts, &input.options, &schema)? {
+            audit().await?;
+            return Ok(Piece {
+                file_name,
+                media_type: format.media_type().to_owned(),
+                piece: Base64::encode(&[])?,
+                rows: 0,
+                since: None,
+                until: None,
+                deleted: None,
+                continuation: None,
+                parts: Some(parts),
+            });
+        }
+    }
+    let mut reader = Reader::new(site, Order::Started, true, narrowed);
     let streamed = stream(
         ctx,
         &mut viewer,
@@ -464,19 +539,9 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
         c,
     )
     .await?;
-    let last = dates.end().pred_opt().unwrap_or(dates.first());
-    let format = input.options.format;
-    if first_piece && others {
-        // One audit entry per export of other people's time, at its first piece.
-        crate::store::audit::record_export(
-            ctx,
-            "export.run",
-            serde_json::json!({"from": dates.first().to_string(), "to": last.to_string(), "format": format.extension()}),
-        )
-        .await?;
-    }
+    audit().await?;
     Ok(Piece {
-        file_name: format!("worklogs-{}-{}.{}", dates.first(), last, format.extension()),
+        file_name,
         media_type: format.media_type().to_owned(),
         piece: Base64::encode(&streamed.bytes)?,
         rows: streamed.rows,
@@ -484,7 +549,50 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
         until: None,
         deleted: None,
         continuation: streamed.continuation.map(|c| c.encode()).transpose()?,
+        parts: None,
     })
+}
+
+/// The first continuations of an export cut into `parts` parts side by side,
+/// or `None` when it is not cut: one part asked for, a format whose file
+/// cannot be written in parts ([`part_state`]), or a period shorter than two
+/// days. The parts are equal spans of the period's start times, each at
+/// least a day: the rows of a part are those of the export that started in
+/// its span, in the same order, so the parts' files one after the other are
+/// the export's file. Equal spans, not equal numbers of rows: bounds taken
+/// from the rows would tell the client, who can read a continuation, when
+/// worklogs it may not see started.
+fn plan(
+    c: &Continuation,
+    range: &Range,
+    parts: usize,
+    options: &ExportOptions,
+    schema: &FlatSchema,
+) -> Result<Option<Vec<String>>, Error> {
+    let length = i128::from(range.until) - i128::from(range.from);
+    let days = usize::try_from(length / i128::from(MIN_PART_MS)).unwrap_or(usize::MAX);
+    let parts = parts.min(days);
+    if parts < 2 {
+        return Ok(None);
+    }
+    let Some(state) = part_state(options, schema.columns().to_vec()).map_err(engine(""))? else {
+        return Ok(None);
+    };
+    let bound = |k: usize| -> i64 {
+        let step = length * i128::try_from(k).unwrap_or(0) / i128::try_from(parts).unwrap_or(1);
+        i64::try_from(i128::from(range.from) + step).unwrap_or(range.until)
+    };
+    (0..parts)
+        .map(|k| {
+            let mut part = c.clone();
+            part.span = Some((bound(k), bound(k + 1)));
+            // The first part begins the file; the others go on from its
+            // beginning.
+            part.state = (k > 0).then(|| state.clone());
+            part.encode()
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// `export.changes`' input, raw.
@@ -578,6 +686,7 @@ pub async fn changes(ctx: &Ctx, input: ChangesInput) -> Result<Piece, Error> {
                 attributes: attribute_keys(ctx, site).await?,
                 window: Some((input.since, until)),
                 deleting: false,
+                span: None,
             }
         }
     };
@@ -653,5 +762,6 @@ pub async fn changes(ctx: &Ctx, input: ChangesInput) -> Result<Piece, Error> {
         until: Some(utc(until)?),
         deleted: Some(deleted),
         continuation: next.map(|c| c.encode()).transpose()?,
+        parts: None,
     })
 }

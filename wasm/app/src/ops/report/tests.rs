@@ -771,6 +771,16 @@ fn bad_input_names_the_field_and_the_value() {
             json!({"query": {"period": {"day": "2026-11-03"}}, "format": "csv", "continuation": "nope!"}),
             "continuation",
         ),
+        (
+            "export.run",
+            json!({"query": {"period": {"day": "2026-11-03"}}, "format": "csv", "parts": 65}),
+            "parts",
+        ),
+        (
+            "export.run",
+            json!({"query": {"period": {"day": "2026-11-03"}}, "format": "csv", "parts": 2, "continuation": "x"}),
+            "first call",
+        ),
         // No piece larger than a Forge answer holds, nor uselessly small.
         (
             "export.run",
@@ -1401,5 +1411,86 @@ fn an_unknown_chart_is_refused_listing_the_charts() {
                 .contains(r#"expected "day", "week", "month" or "person""#),
             "{e}"
         );
+    }
+}
+
+/// A continuation's JSON, changed by `change`, encoded again: what a client
+/// could send.
+fn forged(continuation: &str, change: impl FnOnce(&mut Json)) -> String {
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut c: Json = serde_json::from_slice(&engine.decode(continuation).unwrap()).unwrap();
+    change(&mut c);
+    engine.encode(serde_json::to_vec(&c).unwrap())
+}
+
+#[test]
+fn an_export_in_parts_is_the_export_in_one() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    host.act_as(Some(&id_of(&sim, "dave")));
+    let query =
+        json!({"timeZone": "Asia/Kolkata", "period": {"from": "2026-01-01", "to": "2026-11-23"}});
+    let input = json!({"query": query, "format": "csv", "pieceBytes": 65536});
+    let (whole, _) = export_all(&mut host, "export.run", input.clone());
+    assert!(csv_rows(&whole).len() > 100);
+
+    let mut asked = input.clone();
+    asked["parts"] = json!(3);
+    let plan = host.run("export.run", asked.clone()).unwrap();
+    assert_eq!(plan["piece"], json!(""));
+    assert_eq!(plan["rows"], json!(0));
+    assert!(plan.get("continuation").is_none());
+    let parts: Vec<String> = serde_json::from_value(plan["parts"].clone()).unwrap();
+    assert_eq!(parts.len(), 3);
+    let mut joined = Vec::new();
+    let mut rows = 0;
+    for part in &parts {
+        let mut input = input.clone();
+        input["continuation"] = json!(part);
+        let (bytes, answers) = export_all(&mut host, "export.run", input);
+        rows += answers.last().unwrap()["rows"].as_u64().unwrap();
+        joined.extend(bytes);
+    }
+    assert_eq!(
+        String::from_utf8(joined).unwrap(),
+        String::from_utf8(whole.clone()).unwrap()
+    );
+    assert_eq!(rows, csv_rows(&whole).len() as u64);
+    // Other people's time: one audit entry for the export in one, one for the
+    // export in parts.
+    let audited = host.query("SELECT COUNT(*) FROM audit_log WHERE action = 'export.run'");
+    assert_eq!(audited[0][0], crate::protocol::Value::Int(2));
+
+    // A part's span narrows the period, never widens it: the first part
+    // stretched over all time is the whole export, no more.
+    let mut input_wide = input.clone();
+    input_wide["continuation"] = json!(forged(&parts[0], |c| {
+        c["span"] = json!([-62_135_596_800_000_i64, 253_402_300_799_999_i64]);
+    }));
+    let (wide, _) = export_all(&mut host, "export.run", input_wide);
+    assert_eq!(wide, whole);
+    let mut empty = input.clone();
+    empty["continuation"] = json!(forged(&parts[1], |c| c["span"] = json!([5, 5])));
+    let err = host.run("export.run", empty).unwrap_err();
+    assert!(
+        err.to_string().contains("continuation") && err.to_string().contains("span is empty"),
+        "{err}"
+    );
+
+    // Formats whose file cannot be written in parts, and a period of one
+    // day, answer their first piece as usual.
+    for (format, period) in [
+        ("json", json!({"from": "2026-01-01", "to": "2026-11-23"})),
+        ("xlsx", json!({"from": "2026-01-01", "to": "2026-11-23"})),
+        ("csv", json!({"day": "2026-11-03"})),
+    ] {
+        let answer = host
+            .run(
+                "export.run",
+                json!({"query": {"timeZone": "UTC", "period": period}, "format": format, "parts": 4}),
+            )
+            .unwrap();
+        assert!(answer.get("parts").is_none(), "{format}");
+        assert_ne!(answer["piece"], json!(""), "{format}");
     }
 }
