@@ -79,16 +79,33 @@ test('download CSV and XLSX holding the worklogs the report counts', { skip }, a
   await r.getByTestId('report-table').waitFor();
   const expected = await invoke(host.url, 'carol', 'report.run', { period: await period(r), timeZone: ZONE, groupBy: ['person'] });
 
+  // The CSV comes in parts (spans of the month) fetched side by side.
+  const exports = [];
+  const listen = (request) => {
+    const body = request.postData();
+    if (request.url().endsWith('/api/invoke') && body?.includes('"export.run"')) exports.push(JSON.parse(body).input);
+  };
+  page.on('request', listen);
   const csvDownload = page.waitForEvent('download');
   await r.getByRole('button', { name: 'CSV' }).click();
   const csvFile = await csvDownload;
+  page.off('request', listen);
   assert.match(csvFile.suggestedFilename(), /\.csv$/);
+  assert.ok(exports[0].parts > 1 && !exports[0].continuation, JSON.stringify(exports[0]));
+  assert.ok(exports.filter((input) => input.continuation).length > 1, 'the parts were fetched');
   const [header, ...records] = parseCsv(readFileSync(await csvFile.path(), 'utf8').replace(/^\uFEFF/, ''));
   const seconds = header.indexOf('seconds');
   assert.ok(seconds >= 0, `a seconds column in ${header}`);
   assert.equal(records.length, expected.ok.worklogs, 'one row per worklog');
   const total = records.reduce((sum, cells) => sum + Number(cells[seconds]), 0);
   assert.equal(total, expected.ok.totalSeconds, 'the CSV sums to the report total');
+  // The parts joined in order: each worklog once, in the order they started.
+  const id = header.indexOf('worklog_id');
+  const started = header.indexOf('started_utc');
+  assert.equal(new Set(records.map((cells) => cells[id])).size, records.length);
+  for (let i = 1; i < records.length; i++) {
+    assert.ok(records[i - 1][started] <= records[i][started], `row ${i + 1} in order`);
+  }
 
   const xlsxDownload = page.waitForEvent('download');
   await r.getByRole('button', { name: 'XLSX' }).click();
