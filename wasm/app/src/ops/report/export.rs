@@ -200,9 +200,7 @@ impl input::Input for ExportInput {
             (Some(n), Some(_)) => {
                 return Err(Error::invalid_field(
                     "parts",
-                    format_args!(
-                    "{n}: only an export's first call (without a continuation) is cut into parts"
-                ),
+                    format_args!("{n}: only a first call (no continuation) is cut into parts"),
                 ))
             }
         };
