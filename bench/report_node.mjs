@@ -48,6 +48,11 @@
 // each. Every Node answer is checked against wasmtime's: the CSV byte for byte
 // (`file`), the groups and their seconds (`ui`, flattened from the tree); exit 1 if
 // one differs. Medians and minimums as a table; everything with `--json FILE`.
+//
+// `--groupings export` measures the flat CSV export instead (`export.run`, the file's
+// bytes compared with `worklogs export`'s); with `--jobs N` both fetch it in parts, N
+// at a time (the Node child runs the parts' invocations side by side in one process,
+// as the UI's concurrent calls can reach one warm function instance).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,11 +65,19 @@ const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), '..');
 const ZONE = 'Europe/Berlin';
 const GROUPINGS = { 'person-week': ['person', 'week'], 'project-month': ['project', 'month'] };
+// `--groupings export`: the flat CSV export (`export.run`) instead of a report; with
+// `--jobs N`, in parts fetched N at a time, as the UI and `worklogs export --jobs` do.
+const EXPORT = 'export';
+const PARTS_PER_JOB = 8;
 const FORGE_MIGRATIONS =
   'CREATE TABLE IF NOT EXISTS __migrations (id BIGINT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(255) NOT NULL, migratedAt TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)';
 
 /** The report query both hosts run (what `worklogs report` builds from its flags). */
 function reportInput(grouping, shape, period) {
+  if (grouping === EXPORT) {
+    // What `worklogs export --format csv` sends (`export.run`).
+    return { query: { period, timeZone: ZONE, weekStart: 'monday' }, format: 'csv' };
+  }
   const input = { period, groupBy: GROUPINGS[grouping], timeZone: ZONE, weekStart: 'monday' };
   if (shape === 'file') input.format = 'csv';
   return input;
@@ -110,11 +123,12 @@ async function child(config) {
   const cpuReady = process.cpuUsage();
 
   const { accountId, installation, database, jiraUrl } = config;
+  const operation = config.grouping === EXPORT ? 'export.run' : 'report.run';
   const call = (input) =>
     runtime.invoke({ accountId, database, jiraUrl }, () =>
       functions.handler(
         {
-          call: { functionKey: 'invoke', payload: { operation: 'report.run', input } },
+          call: { functionKey: 'invoke', payload: { operation, input } },
           context: {
             cloudId: installation,
             localId: 'report-node-bench',
@@ -128,17 +142,51 @@ async function child(config) {
       ),
     );
 
+  /** One answer of `input`, timed into `each`. */
+  const timedCall = async (input, each) => {
+    const t = performance.now();
+    const result = await call(input);
+    each.push((performance.now() - t) / 1000);
+    if (!result || !('ok' in result)) throw new Error(`${operation}: ${JSON.stringify(result?.error ?? result).slice(0, 500)}`);
+    return result.ok;
+  };
+  /** The export's file, as the UI fetches it: [{piece, rows}, seconds of each invocation]. */
+  const exportFile = async () => {
+    const query = config.input;
+    const each = [];
+    const follow = async (continuation, pieces) => {
+      let rows = 0;
+      while (continuation) {
+        const answer = await timedCall({ ...query, continuation }, each);
+        pieces.push(Buffer.from(answer.piece, 'base64'));
+        rows = answer.rows;
+        continuation = answer.continuation;
+      }
+      return rows;
+    };
+    const jobs = config.jobs ?? 1;
+    const first = await timedCall(jobs > 1 ? { ...query, parts: Math.min(64, jobs * PARTS_PER_JOB) } : query, each);
+    const parts = first.parts ? first.parts.map(() => []) : [[Buffer.from(first.piece, 'base64')]];
+    const rows = first.parts ? first.parts.map(() => 0) : [first.rows];
+    if (first.parts) {
+      let next = 0;
+      const job = async () => {
+        for (let k = next++; k < first.parts.length; k = next++) rows[k] = await follow(first.parts[k], parts[k]);
+      };
+      await Promise.all(Array.from({ length: jobs }, job));
+    } else {
+      rows[0] = (await follow(first.continuation, parts[0])) || first.rows;
+    }
+    return [{ bytes: Buffer.concat(parts.flat()), rows: rows.reduce((a, b) => a + b, 0) }, each];
+  };
   /** The report to its last answer, as the UI runs it: [answer, seconds of each invocation]. */
   const report = async () => {
+    if (operation === 'export.run') return exportFile();
     const query = config.input;
     let input = query;
     const each = [];
     for (;;) {
-      const t = performance.now();
-      const result = await call(input);
-      each.push((performance.now() - t) / 1000);
-      if (!result || !('ok' in result)) throw new Error(`report.run: ${JSON.stringify(result?.error ?? result).slice(0, 500)}`);
-      const answer = result.ok;
+      const answer = await timedCall(input, each);
       if (answer.more && answer.continuation) {
         if (input.continuation === answer.continuation) throw new Error('report.run answered the same continuation twice');
         input = { ...query, continuation: answer.continuation };
@@ -165,7 +213,8 @@ async function child(config) {
   }
   if (answer.indexComplete === false) throw new Error(`the index is incomplete: ${JSON.stringify(answer.indexMissing)}`);
 
-  if (config.shape === 'file') writeFileSync(config.out, Buffer.from(answer.piece, 'base64'));
+  if (answer.bytes) writeFileSync(config.out, answer.bytes);
+  else if (config.shape === 'file') writeFileSync(config.out, Buffer.from(answer.piece, 'base64'));
   else writeFileSync(config.out, JSON.stringify(flattenTree(answer.groups, config.grouping)));
   const usage = process.resourceUsage();
   const cpuEnd = process.cpuUsage();
@@ -366,6 +415,7 @@ async function main() {
       workdir: { type: 'string', default: path.join(os.tmpdir(), 'worklogs-report-node') },
       json: { type: 'string' },
       warm: { type: 'boolean', default: false },
+      jobs: { type: 'string', default: '1' },
       'no-seed-migrations': { type: 'boolean', default: false },
       child: { type: 'string' },
     },
@@ -438,9 +488,10 @@ async function main() {
 
     const pid = mariadbPid();
     const wasmtimeArgs = (grouping, out) => [
-      'report', '--jira-sim', jiraUrl, '--data', data, '--installation', installation,
+      grouping === EXPORT ? 'export' : 'report', '--jira-sim', jiraUrl, '--data', data, '--installation', installation,
       '--from', period.from, '--to', period.to, '--tz', ZONE, '--week-start', 'monday',
-      '--group-by', GROUPINGS[grouping].join(','), '--format', 'csv', '--as', accountId, '--out', out,
+      ...(grouping === EXPORT ? ['--jobs', values.jobs] : ['--group-by', GROUPINGS[grouping].join(',')]),
+      '--format', 'csv', '--as', accountId, '--out', out,
     ];
     let failed = false;
     for (const grouping of groupings) {
@@ -448,16 +499,16 @@ async function main() {
       const reference = path.join(workdir, `wasmtime-${database}-${grouping}.csv`);
       await timed(worklogsBin, wasmtimeArgs(grouping, reference), hostEnv);
       const expectedCsv = readFileSync(reference);
-      const expected = JSON.stringify(csvGroups(expectedCsv.toString('utf8')));
+      const expected = grouping === EXPORT ? undefined : JSON.stringify(csvGroups(expectedCsv.toString('utf8')));
       for (let i = 0; i < runs; i++) {
         for (const engine of ['node', 'wasmtime']) {
-          for (const shape of engine === 'node' ? shapes : ['file']) {
+          for (const shape of engine === 'node' && grouping !== EXPORT ? shapes : ['file']) {
             const out = path.join(workdir, `${engine}-${shape}-${database}-${grouping}.out`);
             const loadBefore = load();
             const dbCpu0 = mariadbCpu(pid);
             let figures;
             if (engine === 'node') {
-              const config = { server, database, installation, jiraUrl, accountId, grouping, shape, out, input: reportInput(grouping, shape, period), warm: values.warm };
+              const config = { server, database, installation, jiraUrl, accountId, grouping, shape, out, input: reportInput(grouping, shape, period), warm: values.warm, jobs: Number(values.jobs) };
               const start = performance.now();
               const r = await run(process.execPath, [self, '--child', JSON.stringify(config)]);
               const wall = (performance.now() - start) / 1000;
@@ -517,7 +568,7 @@ async function main() {
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
     for (const grouping of groupings) {
       const wasmtime = results.runs.filter((r) => r.grouping === grouping && r.engine === 'wasmtime');
-      for (const [engine, shape] of [...shapes.map((s) => ['node', s]), ['wasmtime', 'file']]) {
+      for (const [engine, shape] of [...(grouping === EXPORT ? ['file'] : shapes).map((s) => ['node', s]), ['wasmtime', 'file']]) {
         const rs = results.runs.filter((r) => r.grouping === grouping && r.engine === engine && r.shape === shape);
         if (!rs.length) continue;
         const pick = (k) => rs.map((r) => r[k]).filter((x) => x !== undefined);
@@ -540,7 +591,7 @@ async function main() {
           cpuVsWasmtime: round(median(pick('cpuSeconds')) / median(wasmtime.map((r) => r.cpuSeconds)), 2),
         };
         results.summary.push(row);
-        const name = engine === 'node' ? `Node + jco (${shape === 'file' ? 'format csv' : 'UI: tree + chart'})` : 'wasmtime (worklogs report)';
+        const name = engine === 'node' ? `Node + jco (${shape === 'file' ? 'format csv' : 'UI: tree + chart'})` : `wasmtime (worklogs ${grouping === EXPORT ? 'export' : 'report'})`;
         console.log(
           `| ${grouping} | ${name} | ${row.seconds} (${row.secondsMin}) | ${row.cpuSeconds} (${row.cpuSecondsMin}) | ${row.peakRssMiB} | ` +
             `${row.reportSeconds === undefined ? '–' : `${row.reportSeconds} / ${row.reportCpuSeconds}`} | ${row.invocations ?? '–'} | ${row.slowestInvocationSeconds ?? '–'} | ` +
