@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -169,13 +170,15 @@ pub async fn export_index<O: Operations + 'static>(
     let (rows, out) = match answer.get("parts").and_then(Value::as_array).cloned() {
         None => fetch(&*ops, &call, input, Some(answer), out, &bar, &written).await?,
         Some(starts) => {
-            let part = Part {
+            let parts = Arc::new(Parts {
                 call,
                 input,
                 path: flags.out.clone(),
                 target: written,
-            };
-            part.fetch_all(&ops, starts, jobs, out, &bar).await?
+                starts,
+                next: AtomicUsize::new(0),
+            });
+            parts.fetch_all(&ops, jobs, out, &bar).await?
         }
     };
     bar.finish_and_clear();
@@ -183,48 +186,50 @@ pub async fn export_index<O: Operations + 'static>(
     Ok(rows)
 }
 
-/// What the parts of an export share.
-struct Part {
+/// An export's parts: what they share, and the next one no job has taken.
+struct Parts {
     call: Arc<Call>,
     input: Value,
     path: std::path::PathBuf,
     target: String,
+    /// Each part's first continuation, in the file's order.
+    starts: Vec<Value>,
+    next: AtomicUsize,
 }
 
-impl Part {
-    /// Fetches the parts that start with `starts`, `jobs` at a time, each
-    /// into a file of its own beside `out`, and appends each to `out` as soon
-    /// as the parts before it are in. Returns the rows and `out`.
+impl Parts {
+    /// Fetches the parts, `jobs` at a time, each into a file of its own
+    /// beside `out`, and appends each to `out` as soon as the parts before it
+    /// are in. Returns the rows and `out`.
     async fn fetch_all<O: Operations + 'static>(
-        self,
+        self: Arc<Self>,
         ops: &Arc<O>,
-        starts: Vec<Value>,
         jobs: usize,
         mut out: Output,
         bar: &ProgressBar,
     ) -> Result<(u64, Output), Failure> {
-        let count = starts.len();
-        let shared = Arc::new((self, starts, std::sync::atomic::AtomicUsize::new(0)));
+        let count = self.starts.len();
         let (done, mut finished) = tokio::sync::mpsc::unbounded_channel();
-        // Each worker takes the next part not yet taken, until none is left.
+        // Each job takes the next part not yet taken, until none is left.
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..jobs.clamp(1, count.max(1)) {
-            let (ops, shared, bar, done) = (
+            let (ops, parts, bar, done) = (
                 Arc::clone(ops),
-                Arc::clone(&shared),
+                Arc::clone(&self),
                 bar.clone(),
                 done.clone(),
             );
             workers.spawn(async move {
-                let (part, starts, next) = &*shared;
                 loop {
-                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(start) = starts.get(k) else { break };
-                    let mut input = part.input.clone();
+                    let k = parts.next.fetch_add(1, Ordering::Relaxed);
+                    let Some(start) = parts.starts.get(k) else {
+                        break;
+                    };
+                    let mut input = parts.input.clone();
                     input["continuation"] = start.clone();
-                    let fetched = match Output::spool(&part.path) {
+                    let fetched = match Output::spool(&parts.path) {
                         Ok(spool) => {
-                            fetch(&*ops, &part.call, input, None, spool, &bar, &part.target).await
+                            fetch(&*ops, &parts.call, input, None, spool, &bar, &parts.target).await
                         }
                         Err(failure) => Err(failure),
                     };
@@ -255,7 +260,7 @@ impl Part {
         if appended < count {
             return Err(Failure::Other(format!(
                 "{} answered {appended} of {count} parts",
-                shared.0.call.operation
+                self.call.operation
             )));
         }
         Ok((rows, out))
