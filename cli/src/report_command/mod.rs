@@ -48,6 +48,9 @@ use worklogs_host::protocol::TaskError;
 
 pub use flat::{demo_data, export_file, report_file};
 pub use index::{export_index, report_index, sync_demo, Operations};
+
+/// The most jobs `export --jobs` runs side by side.
+pub const MAX_JOBS: u64 = 8;
 pub use output::Output;
 pub use query::QueryFlags;
 
@@ -128,7 +131,7 @@ pub struct ExportFlags {
     /// side, 1 to 8 (default: the machine's cores, at most 8). CSV only; the
     /// file is the same.
     #[arg(long, value_name = "N", conflicts_with = "input",
-          value_parser = clap::value_parser!(u64).range(1..=8))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
     pub jobs: Option<u64>,
 }
 

@@ -37,20 +37,17 @@ impl Output {
         let Some(path) = path else {
             return Ok(Output { sink: Sink::Stdout });
         };
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
-                let device = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(|err| cannot_write(path, &err))?;
-                Ok(Output {
-                    sink: Sink::Device(BufWriter::with_capacity(1 << 20, device), path.into()),
-                })
-            }
-            // An existing file, through any links; else the path as given.
-            Ok(_) => Self::beside(&std::fs::canonicalize(path).unwrap_or_else(|_| path.into())),
-            Err(_) => Self::beside(path),
+        if names_a_device(path) {
+            let device = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|err| cannot_write(path, &err))?;
+            return Ok(Output {
+                sink: Sink::Device(BufWriter::with_capacity(1 << 20, device), path.into()),
+            });
         }
+        // An existing file, through any links; else the path as given.
+        Self::beside(&std::fs::canonicalize(path).unwrap_or_else(|_| path.into()))
     }
 
     /// A temporary file for a part of the output written while an earlier
@@ -61,11 +58,10 @@ impl Output {
     ///
     /// When the directory cannot take a file.
     pub fn spool(path: &Path) -> Result<Output, Failure> {
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
-                Self::beside(&std::env::temp_dir().join("worklogs"))
-            }
-            _ => Self::beside(path),
+        if names_a_device(path) {
+            Self::beside(&std::env::temp_dir().join("worklogs"))
+        } else {
+            Self::beside(path)
         }
     }
 
@@ -118,11 +114,14 @@ impl Output {
     ///
     /// # Errors
     ///
-    /// When reading `part` or writing here fails.
+    /// When reading `part` or writing here fails, or `part` is not a file
+    /// (its bytes went elsewhere and cannot be read back).
     pub fn append(&mut self, part: Output) -> Result<(), Failure> {
         use std::io::{Seek, SeekFrom};
         let Sink::File(writer, path) = part.sink else {
-            return Ok(());
+            return Err(Failure::Other(
+                "only a part written to a file can be appended".into(),
+            ));
         };
         let mut temp = writer
             .into_inner()
@@ -150,6 +149,12 @@ impl Output {
             Sink::Device(device, _) => write(device),
         }
     }
+}
+
+/// Whether `path` (through any links) is something other than a file or a
+/// directory: a device such as `/dev/null`, a pipe, a socket.
+fn names_a_device(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir())
 }
 
 fn cannot_write(path: &Path, err: &io::Error) -> Failure {
