@@ -42,6 +42,10 @@ const DELETIONS_PER_CALL: usize = 1000;
 const MAX_PARTS: u64 = 64;
 /// The shortest span of start times a part covers.
 const MIN_PART_MS: i64 = 86_400_000;
+/// The most bytes of continuations a plan answers: each carries the
+/// attribute columns, and a site whose attribute sets hold many keys has
+/// long ones; fewer parts then, so that the answer fits a Forge answer.
+const MAX_PLAN_BYTES: usize = 1024 * 1024;
 
 /// The rows encoded between two answers of the host while the next page is
 /// read (see `stream`): small enough that each of that page's reads finds
@@ -553,9 +557,10 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
 
 /// The first continuations of an export cut into `parts` parts side by side,
 /// or `None` when it is not cut: one part asked for, a format whose file
-/// cannot be written in parts ([`part_state`]), or a period shorter than two
-/// days. The parts are equal spans of the period's start times, each at
-/// least a day: the rows of a part are those of the export that started in
+/// cannot be written in parts ([`part_state`]), a period shorter than two
+/// days, or continuations so long that two pass [`MAX_PLAN_BYTES`] (fewer
+/// parts than asked when more would). The parts are equal spans of the
+/// period's start times, each at least a day: the rows of a part are those of the export that started in
 /// its span, in the same order, so the parts' files one after the other are
 /// the export's file. Equal spans, not equal numbers of rows: bounds taken
 /// from the rows would tell the client, who can read a continuation, when
@@ -576,6 +581,18 @@ fn plan(
     let Some(state) = part_state(options, schema.columns().to_vec()).map_err(engine(""))? else {
         return Ok(None);
     };
+    // The longest a part's continuation can be: the whole span, a state.
+    let longest = Continuation {
+        span: Some((range.from, range.until)),
+        state: Some(state.clone()),
+        ..c.clone()
+    }
+    .encode()?
+    .len();
+    let parts = parts.min(MAX_PLAN_BYTES / longest.max(1));
+    if parts < 2 {
+        return Ok(None);
+    }
     let bound = |k: usize| -> i64 {
         let step = length * i128::try_from(k).unwrap_or(0) / i128::try_from(parts).unwrap_or(1);
         i64::try_from(i128::from(range.from) + step).unwrap_or(range.until)
@@ -762,4 +779,43 @@ pub async fn changes(ctx: &Ctx, input: ChangesInput) -> Result<Piece, Error> {
         continuation: next.map(|c| c.encode()).transpose()?,
         parts: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn continuation(attributes: Vec<String>) -> Continuation {
+        Continuation {
+            v: 1,
+            state: None,
+            after: None,
+            rows: 0,
+            attributes,
+            window: None,
+            deleting: false,
+            span: None,
+        }
+    }
+
+    /// A site whose attribute sets hold thousands of keys gets fewer parts,
+    /// so that the plan's answer stays under [`MAX_PLAN_BYTES`]; one with
+    /// none gets the parts asked for.
+    #[test]
+    fn a_plan_with_long_continuations_has_fewer_parts() {
+        let year = Range {
+            from: 1_767_225_600_000,
+            until: 1_798_761_600_000,
+        };
+        let options = ExportOptions::new(ExportFormat::Csv);
+        for (keys, parts) in [(0, 64), (2_000, 6), (40_000, 0)] {
+            let attributes: Vec<String> = (0..keys).map(|k| format!("key_{k:0>56}")).collect();
+            let schema = FlatSchema::new(Zone::UTC, attributes.iter(), 2).unwrap();
+            let plan = plan(&continuation(attributes), &year, 64, &options, &schema).unwrap();
+            let answered = plan.as_ref().map_or(0, Vec::len);
+            assert_eq!(answered, parts, "{keys} keys");
+            let bytes: usize = plan.iter().flatten().map(String::len).sum();
+            assert!(bytes <= MAX_PLAN_BYTES, "{keys} keys: {bytes} bytes");
+        }
+    }
 }

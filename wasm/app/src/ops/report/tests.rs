@@ -1426,13 +1426,33 @@ fn forged(continuation: &str, change: impl FnOnce(&mut Json)) -> String {
 #[test]
 fn an_export_in_parts_is_the_export_in_one() {
     let sim = sim();
-    let mut host = indexed(&sim);
+    // The start-time range of every page of worklogs read.
+    let ranges = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(i64, i64)>::new()));
+    let seen = std::rc::Rc::clone(&ranges);
+    let mut host = indexed(&sim).fail_sql(move |s| {
+        if s.sql.contains("FROM worklogs w LEFT JOIN issues i")
+            && s.sql.contains("ORDER BY w.started")
+        {
+            if let [_, crate::protocol::Value::Int(from), crate::protocol::Value::Int(until), ..] =
+                s.params[..]
+            {
+                seen.borrow_mut().push((from, until));
+            }
+        }
+        None
+    });
     host.act_as(Some(&id_of(&sim, "dave")));
     let query =
         json!({"timeZone": "Asia/Kolkata", "period": {"from": "2026-01-01", "to": "2026-11-23"}});
     let input = json!({"query": query, "format": "csv", "pieceBytes": 65536});
     let (whole, _) = export_all(&mut host, "export.run", input.clone());
     assert!(csv_rows(&whole).len() > 100);
+    let period = ranges
+        .borrow()
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &(from, until)| {
+            (lo.min(from), hi.max(until))
+        });
 
     let mut asked = input.clone();
     asked["parts"] = json!(3);
@@ -1462,13 +1482,23 @@ fn an_export_in_parts_is_the_export_in_one() {
     assert_eq!(audited[0][0], crate::protocol::Value::Int(2));
 
     // A part's span narrows the period, never widens it: the first part
-    // stretched over all time is the whole export, no more.
+    // stretched over all time is the whole export, no more (the query's
+    // period filter sees to the rows), and reads no page outside the period
+    // (the span is cut to it).
     let mut input_wide = input.clone();
     input_wide["continuation"] = json!(forged(&parts[0], |c| {
         c["span"] = json!([-62_135_596_800_000_i64, 253_402_300_799_999_i64]);
     }));
+    ranges.borrow_mut().clear();
     let (wide, _) = export_all(&mut host, "export.run", input_wide);
     assert_eq!(wide, whole);
+    assert!(!ranges.borrow().is_empty());
+    for &(from, until) in ranges.borrow().iter() {
+        assert!(
+            from >= period.0 && until <= period.1,
+            "read {from}..{until} outside {period:?}"
+        );
+    }
     let mut empty = input.clone();
     empty["continuation"] = json!(forged(&parts[1], |c| c["span"] = json!([5, 5])));
     let err = host.run("export.run", empty).unwrap_err();
