@@ -439,21 +439,26 @@ function Exports({ query, costs }: { query: ReportQuery; costs?: boolean }) {
       const starts = first.parts ?? [];
       const pieces: Uint8Array<ArrayBuffer>[][] = starts.map(() => []);
       const rows: number[] = starts.map(() => 0);
-      const fetchPart = async (k: number, start: string | undefined) => {
-        let continuation = start;
-        do {
-          const r = await call('export.run', { query, format, ...(continuation ? { continuation } : {}) });
+      /** Part `k`'s pieces from `continuation` on. */
+      const fetchPart = async (k: number, continuation: string | undefined) => {
+        while (continuation && !cancelled.current) {
+          const r = await call('export.run', { query, format, continuation });
           pieces[k].push(base64ToBytes(r.piece));
           rows[k] = r.rows;
           continuation = r.continuation;
           setProgress({ format, rows: rows.reduce((a, b) => a + b, 0), total: r.totalRows, pieces: pieces.flat().length });
-          if (cancelled.current) return;
-        } while (continuation);
+        }
       };
       if (starts.length > 0) {
         let next = 0;
         const job = async () => {
-          for (let k = next++; k < starts.length && !cancelled.current; k = next++) await fetchPart(k, starts[k]);
+          try {
+            for (let k = next++; k < starts.length && !cancelled.current; k = next++) await fetchPart(k, starts[k]);
+          } catch (err) {
+            // One part failed: the file cannot be whole, so the other jobs stop.
+            cancelled.current = true;
+            throw err;
+          }
         };
         await Promise.all(Array.from({ length: EXPORT_JOBS }, job));
       } else {
@@ -461,7 +466,7 @@ function Exports({ query, costs }: { query: ReportQuery; costs?: boolean }) {
         pieces.push([base64ToBytes(first.piece)]);
         rows.push(first.rows);
         setProgress({ format, rows: first.rows, total: first.totalRows, pieces: 1 });
-        if (first.continuation) await fetchPart(0, first.continuation);
+        await fetchPart(0, first.continuation);
       }
       if (cancelled.current) return;
       saveFile(pieces.flat(), name, type);
