@@ -154,8 +154,8 @@ async function child(config) {
   const exportFile = async () => {
     const query = config.input;
     const each = [];
-    const follow = async (continuation, pieces) => {
-      let rows = 0;
+    /** A part's pieces into `pieces` from `continuation` on: its rows (`rows` with none left). */
+    const follow = async (continuation, pieces, rows = 0) => {
       while (continuation) {
         const answer = await timedCall({ ...query, continuation }, each);
         pieces.push(Buffer.from(answer.piece, 'base64'));
@@ -175,7 +175,7 @@ async function child(config) {
       };
       await Promise.all(Array.from({ length: jobs }, job));
     } else {
-      rows[0] = (await follow(first.continuation, parts[0])) || first.rows;
+      rows[0] = await follow(first.continuation, parts[0], first.rows);
     }
     return [{ bytes: Buffer.concat(parts.flat()), rows: rows.reduce((a, b) => a + b, 0) }, each];
   };

@@ -8,7 +8,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBuild, mariadbUrl, startSim } from './support.mjs';
+import { ensureBuild, invokeAdapter, mariadbUrl, startSim } from './support.mjs';
 import { dropDatabase, freshDatabase, installForgeRuntime } from './shims/forge-runtime.mjs';
 
 describe('an export in parts on the Forge adapter', () => {
@@ -34,31 +34,14 @@ describe('an export in parts on the Forge adapter', () => {
     if (mysqlUrl) await dropDatabase(mysqlUrl, database);
   });
 
-  const invoke = (accountId, fn) => runtime.invoke({ accountId, database, jiraUrl: sim.url }, fn);
-  const ok = (result, what) => {
-    assert.ok(result && 'ok' in result, `${what}: ${JSON.stringify(result?.error ?? result)}`);
+  /** `operation`'s answer, started `via` a queue consumer or a person (support.mjs). */
+  const ok = async (via, operation, input) => {
+    const site = { runtime, functions, database, jiraUrl: sim.url, installation };
+    const result = await invokeAdapter(site, via, operation, input);
+    assert.ok(result && 'ok' in result, `${operation}: ${JSON.stringify(result?.error ?? result)}`);
     return result.ok;
   };
-  const job = async (operation, input) =>
-    ok(
-      await invoke(undefined, () =>
-        functions.longTask({ body: { operation, input, timeZone: 'UTC', locale: 'en-US' } }, { installContext: installation }),
-      ),
-      operation,
-    );
-  const exportRun = async (accountId, input) =>
-    ok(
-      await invoke(accountId, () =>
-        functions.handler(
-          {
-            call: { functionKey: 'invoke', payload: { operation: 'export.run', input } },
-            context: { cloudId: installation, localId: 'export', moduleKey: 'worklogs-global-page', extension: { type: 'jira:globalPage' }, timezone: 'UTC', locale: 'en-US' },
-          },
-          { installContext: installation, principal: { accountId } },
-        ),
-      ),
-      'export.run',
-    );
+  const exportRun = (accountId, input) => ok(`person:${accountId}`, 'export.run', input);
   /** A part's (or the whole export's) bytes, following its continuations from `continuation`. */
   const follow = async (accountId, input, continuation) => {
     const pieces = [];
@@ -75,7 +58,7 @@ describe('an export in parts on the Forge adapter', () => {
   test('three parts at a time make the file of one stream', async () => {
     const demo = await (await fetch(`${sim.url}/sim/demo`)).json();
     const dave = demo.accounts.find((a) => a.alias === 'dave').accountId;
-    await job('sync.full', { maxWorklogs: 1000, parallel: 2 });
+    await ok('consumer', 'sync.full', { maxWorklogs: 1000, parallel: 2 });
 
     const input = { query: { timeZone: 'Asia/Kolkata', period: { from: '2026-06-01', to: '2026-11-24' } }, format: 'csv', pieceBytes: 65536 };
     const whole = await follow(dave, input);
