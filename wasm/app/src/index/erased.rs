@@ -8,6 +8,7 @@
 //! that reads the account's worklogs from Jira again never brings the id back.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -26,11 +27,12 @@ pub fn erased_hash(installation: &str, account: &str) -> String {
     hasher.update(installation.as_bytes());
     hasher.update([0]);
     hasher.update(account.as_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = String::with_capacity(64);
+    for byte in hasher.finalize() {
+        // Writing into a `String` cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// Records that `account` was erased and is shown as `label` from now on.

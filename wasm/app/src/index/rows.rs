@@ -11,7 +11,7 @@ use super::{canonical_json, hash_text};
 use crate::adf;
 use crate::input::{parse_date_time, quote};
 use crate::jira::id_string;
-use crate::jira::types::{User, Visibility};
+use crate::jira::types::Visibility;
 use crate::Error;
 
 /// The worklog property that holds a worklog's attributes.
@@ -59,11 +59,15 @@ pub struct RawWorklog {
 }
 
 /// A worklog's author: who, and whether an app (`accountType: "app"`).
+///
+/// Its own two fields rather than a flattened [`crate::jira::types::User`]:
+/// `serde` reads a flattened struct through a buffer of every field the
+/// author has (its avatar links too), once per worklog of a full import.
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawAuthor {
-    #[serde(flatten)]
-    user: User,
+    #[serde(default)]
+    account_id: String,
     #[serde(default)]
     account_type: String,
 }
@@ -221,11 +225,11 @@ fn author(raw: &RawWorklog, app: Option<&str>) -> String {
         return String::new();
     };
     if let Some(origin) = raw.origin_author() {
-        if app.is_some_and(|app| !app.is_empty() && app == author.user.account_id) {
+        if app.is_some_and(|app| !app.is_empty() && app == author.account_id) {
             return origin.to_owned();
         }
     }
-    author.user.account_id.clone()
+    author.account_id.clone()
 }
 
 /// The hash the index keeps of a comment: 0 for none, else 31 bits, never 0.

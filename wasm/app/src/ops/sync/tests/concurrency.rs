@@ -235,6 +235,13 @@ fn a_report_during_a_full_import_counts_what_is_indexed_so_far() {
         counted > 0 && counted <= int(&indexed),
         "{counted} of {indexed:?}"
     );
+    // It says that it is partial, and up to when the index holds worklogs.
+    assert_eq!(partial["indexComplete"], false, "{partial}");
+    let missing = partial["indexMissing"].as_str().unwrap_or_default();
+    assert!(
+        missing.starts_with("a full import is running: worklogs updated after "),
+        "{partial}"
+    );
     // A report interleaved with the import's next slices answers, too.
     let results = host.run_interleaved(&[
         (
@@ -254,6 +261,8 @@ fn a_report_during_a_full_import_counts_what_is_indexed_so_far() {
         whole["worklogs"].as_i64().unwrap() > counted,
         "{whole} after {counted}"
     );
+    assert_eq!(whole["indexComplete"], true, "{whole}");
+    assert!(whole.get("indexMissing").is_none(), "{whole}");
 }
 
 /// One worklog's seconds in the index.
