@@ -1,6 +1,8 @@
 //! Instants as text: Jira's `started` format and UTC in ISO 8601.
 
-use chrono::DateTime;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, Timelike};
 
 use super::{Instant, Zone};
 use crate::error::{quote, Error};
@@ -80,8 +82,58 @@ pub fn format_jira(instant: Instant, zone: Zone) -> Result<String, Error> {
 /// # Ok::<(), worklogs_core::Error>(())
 /// ```
 pub fn format_utc(instant: Instant) -> Result<String, Error> {
-    Ok(instant
-        .to_utc()?
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string())
+    let t = instant.to_utc()?;
+    if !(0..=9999).contains(&t.year()) {
+        // `chrono` writes these years with a sign and more digits.
+        return Ok(t.format(UTC_FORM).to_string());
+    }
+    // Written field by field: `chrono`'s `format` interprets the pattern for
+    // every value, and exports write two instants a row
+    // (`format_utc_writes_what_chrono_writes`).
+    let mut out = String::with_capacity(24);
+    // Writing into a `String` cannot fail.
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.timestamp_subsec_millis()
+    );
+    Ok(out)
+}
+
+/// The form [`format_utc`] writes, as a `chrono` pattern.
+const UTC_FORM: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// From year -2000 to 20000: the same text as `chrono`'s pattern.
+        #[test]
+        fn format_utc_writes_what_chrono_writes(ms in -125_000_000_000_000i64..=570_000_000_000_000) {
+            let instant = Instant::from_millis(ms);
+            let expected = instant.to_utc().map(|t| t.format(UTC_FORM).to_string());
+            proptest::prop_assert_eq!(format_utc(instant).ok(), expected.ok());
+        }
+    }
+
+    #[test]
+    fn format_utc_at_the_edges_of_four_digit_years() {
+        for (ms, text) in [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+            (253_402_300_800_000, "+10000-01-01T00:00:00.000Z"),
+            (-62_167_219_200_000, "0000-01-01T00:00:00.000Z"),
+            (-62_167_219_200_001, "-0001-12-31T23:59:59.999Z"),
+        ] {
+            assert_eq!(format_utc(Instant::from_millis(ms)).unwrap(), text, "{ms}");
+        }
+    }
 }

@@ -26,6 +26,7 @@
 //! ```
 
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -474,10 +475,18 @@ impl Query {
             match cell {
                 Cell::Empty => out.push_str("null"),
                 Cell::Text(t) => push_json_text(&mut out, t),
-                Cell::Integer(i) => out.push_str(&i.to_string()),
-                Cell::Decimal(d) => out.push_str(&d.to_string()),
+                // Writing into a `String` cannot fail.
+                Cell::Integer(i) => {
+                    let _ = write!(out, "{i}");
+                }
+                Cell::Decimal(d) => {
+                    let _ = write!(out, "{d}");
+                }
                 Cell::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
-                Cell::Date(d) => push_json_text(&mut out, &d.format("%Y-%m-%d").to_string()),
+                // `NaiveDate`'s own text is ISO 8601's (`%Y-%m-%d`).
+                Cell::Date(d) => {
+                    let _ = write!(out, "\"{d}\"");
+                }
                 Cell::DateTime(t) => push_json_text(&mut out, &format_utc(*t)?),
                 Cell::List(items) => {
                     out.push('[');
@@ -496,14 +505,49 @@ impl Query {
     }
 }
 
+/// `text` as a JSON string. Most texts need no escape (JSON escapes only
+/// `"`, `\\` and control characters): those are copied as they are, the
+/// rest written by `serde_json`.
 fn push_json_text(out: &mut String, text: &str) {
-    // Serializing a string into JSON cannot fail.
-    out.push_str(&serde_json::Value::String(text.to_owned()).to_string());
+    if text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        // Serializing a string into JSON cannot fail.
+        out.push_str(&serde_json::to_string(text).unwrap_or_default());
+    } else {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_texts_and_dates_are_written_as_serde_json_and_chrono_write_them() {
+        for text in [
+            "",
+            "plain",
+            "quote \" back\\slash",
+            "tab\tnew\nline\u{1}",
+            "ümlaut €",
+            "a/b",
+        ] {
+            let mut out = String::new();
+            push_json_text(&mut out, text);
+            assert_eq!(out, serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+        for (y, m, d) in [
+            (2026, 5, 24),
+            (1, 1, 1),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 12, 31),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(date.to_string(), date.format("%Y-%m-%d").to_string());
+        }
+    }
 
     fn columns() -> Vec<Column> {
         vec![
