@@ -34,6 +34,7 @@
 //! visibility, the attributes and the comment as JSON.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -512,7 +513,8 @@ pub(super) fn version_hash(row: &[Value], comment: Option<&str>) -> i64 {
             continue;
         }
         if let Value::Int(n) = value {
-            text.push_str(&n.to_string());
+            // Writing into a `String` cannot fail.
+            let _ = write!(text, "{n}");
         }
         text.push(',');
     }

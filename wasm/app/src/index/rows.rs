@@ -121,8 +121,19 @@ fn numeric_id(what: &str, text: &str) -> Result<i64, Error> {
         })
 }
 
-/// Parses one of Jira's date-times to epoch milliseconds.
-fn instant(what: &str, field: &str, text: &str) -> Result<i64, Error> {
+/// A worklog or an issue as an error names it (`worklog 10001`).
+struct Named(&'static str, i64);
+
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
+    }
+}
+
+/// Parses one of Jira's date-times to epoch milliseconds; `what` names the
+/// worklog or issue in the error (written only then: a full import reads two
+/// date-times a worklog).
+fn instant(what: &dyn std::fmt::Display, field: &str, text: &str) -> Result<i64, Error> {
     parse_date_time(text)
         .map(|t| t.timestamp_millis())
         .ok_or_else(|| {
@@ -151,7 +162,7 @@ impl WorklogRow {
     /// `upstream` when an id or a date-time is malformed.
     pub fn from_jira(raw: &RawWorklog, app: Option<&str>) -> Result<Self, Error> {
         let id = numeric_id("worklog", &raw.id)?;
-        let what = format!("worklog {id}");
+        let what = Named("worklog", id);
         let visibility = raw.visibility.as_ref().map(|v| {
             let mut out = serde_json::Map::new();
             out.insert("type".to_owned(), json!(v.kind));
@@ -352,7 +363,7 @@ impl IssueRow {
     /// malformed.
     pub fn from_jira(raw: &RawIssue, custom: &[String]) -> Result<Self, Error> {
         let id = numeric_id("issue", &raw.id)?;
-        let what = format!("issue {id}");
+        let what = Named("issue", id);
         let field = |name: &str| raw.fields.get(name).filter(|v| !v.is_null());
         let text_of = |name: &str, key: &str| {
             field(name)
