@@ -395,13 +395,15 @@ pub async fn feed(ctx: &Ctx, input: FeedInput) -> Result<FeedAnswer, Error> {
     let order_column = if by_updated { updated } else { started };
     let keyset = natural(order_column) && !input.count;
     let (from, until) = query.bounds(order_column);
-    // Comments come from Jira, page by page: read them only when the answer
-    // or the query needs them.
-    let comment = "comment";
-    let comments = input.select.is_empty()
-        || input.select.iter().any(|n| n.column == comment)
-        || input.order_by.iter().any(|n| n.column == comment)
-        || input.filter.as_ref().is_some_and(|f| mentions(f, comment));
+    // Comments and display names (`user/bulk`) come from Jira, page by page:
+    // read them only when the answer or the query needs them.
+    let uses = |column: &str| {
+        input.select.is_empty()
+            || input.select.iter().any(|n| n.column == column)
+            || input.order_by.iter().any(|n| n.column == column)
+            || input.filter.as_ref().is_some_and(|f| mentions(f, column))
+    };
+    let comments = uses("comment");
     let mut source = Source {
         reader: Reader::new(
             site,
@@ -416,6 +418,9 @@ pub async fn feed(ctx: &Ctx, input: FeedInput) -> Result<FeedAnswer, Error> {
         deleted,
         range: Range { from, until },
     };
+    if !uses("author_display_name") {
+        source.reader.without_names();
+    }
     let first_page = input.token.is_none();
     if first_page
         && !deleted

@@ -276,3 +276,50 @@ fn deletions_are_listed_to_those_who_could_see_them() {
     let fixed: Vec<&str> = worklogs_core::export::flat::fixed_column_names().collect();
     assert_eq!(names[..fixed.len()], fixed[..]);
 }
+
+#[test]
+fn display_names_are_asked_of_jira_only_when_the_feed_uses_them() {
+    let sim = sim();
+    let mut host = indexed(&sim);
+    act(&mut host, &sim, Some("alice"));
+    let asked = |host: &FakeHost| {
+        host.jira_requests()
+            .iter()
+            .filter(|r| r.path.contains("/user/bulk"))
+            .count()
+    };
+    let query = |columns: &[&str]| {
+        let select: Vec<Json> = columns.iter().map(|c| json!({"column": c})).collect();
+        json!({"set": "Worklogs", "filter": in_november(), "select": select})
+    };
+    let before = asked(&host);
+    let (lean, _) = feed_all(&mut host, query(&["worklog_id", "author_account_id"]));
+    assert!(lean.len() > 20);
+    assert_eq!(
+        asked(&host),
+        before,
+        "no names were selected, filtered or ordered by"
+    );
+    let (named, _) = feed_all(
+        &mut host,
+        query(&["worklog_id", "author_account_id", "author_display_name"]),
+    );
+    assert!(asked(&host) > before);
+    assert_eq!(lean.len(), named.len());
+    for (l, n) in lean.iter().zip(&named) {
+        assert_eq!(l["worklog_id"], n["worklog_id"]);
+        assert_eq!(l["author_account_id"], n["author_account_id"]);
+        assert!(
+            !n["author_display_name"].as_str().unwrap().is_empty(),
+            "{n}"
+        );
+    }
+    // A filter on the names reads them, though they are not selected.
+    let mut filtered = query(&["worklog_id"]);
+    filtered["filter"] = json!({"and": [in_november(),
+        {"column": "author_display_name", "op": "ne", "value": {"text": ""}}]});
+    let at = asked(&host);
+    let (rows, _) = feed_all(&mut host, filtered);
+    assert_eq!(rows.len(), lean.len());
+    assert!(asked(&host) > at);
+}

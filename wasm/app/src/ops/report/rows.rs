@@ -111,6 +111,8 @@ pub struct Reader {
     parents: BTreeMap<i64, ParentRow>,
     /// Display names by author (dictionary id), once looked up.
     names: BTreeMap<i64, String>,
+    /// Whether display names are looked up at all ([`Reader::without_names`]).
+    want_names: bool,
     /// The site's attribute definitions, once read.
     definitions: Option<Definitions>,
     /// Per attribute set (dictionary id): whether it fits the definitions.
@@ -236,6 +238,7 @@ impl Reader {
             decoded: Decoded::default(),
             parents: BTreeMap::new(),
             names: BTreeMap::new(),
+            want_names: true,
             definitions: None,
             attributes_fit: BTreeMap::new(),
             any_locked: None,
@@ -244,6 +247,13 @@ impl Reader {
             journal_comments: None,
             secured: None,
         }
+    }
+
+    /// Leaves Jira's display names out, for a caller whose answer and query
+    /// do not use them (a feed's `$select`): no `user/bulk` request, and
+    /// `author_display_name` is empty (an erased account's label stays).
+    pub fn without_names(&mut self) {
+        self.want_names = false;
     }
 
     /// Whether the next [`Reader::page`] also reads the page after it, in the
@@ -824,6 +834,9 @@ impl Reader {
     /// Display names of the rows' authors not known yet (`user/bulk`), by
     /// author (dictionary id), for the caller to keep.
     async fn names(&self, ctx: &Ctx, rows: &[&ReportRow]) -> Result<Vec<(i64, String)>, Error> {
+        if !self.want_names {
+            return Ok(Vec::new());
+        }
         let wanted: Vec<(i64, &str)> = rows
             .iter()
             .map(|r| r.author)
