@@ -48,11 +48,11 @@ use worklogs_host::protocol::TaskError;
 
 pub use flat::{demo_data, export_file, report_file};
 pub use index::{export_index, report_index, sync_demo, Operations};
+pub use output::Output;
+pub use query::QueryFlags;
 
 /// The most jobs `export --jobs` runs side by side.
 pub const MAX_JOBS: u64 = 8;
-pub use output::Output;
-pub use query::QueryFlags;
 
 /// An output format of `report` and `export`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

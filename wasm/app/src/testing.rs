@@ -518,6 +518,19 @@ impl FakeHost {
             .collect()
     }
 
+    /// Every SQL statement sent in the batches from the `from`th on, in order.
+    pub fn sql_statements(&self, from: usize) -> Vec<SqlStatement> {
+        self.batches
+            .iter()
+            .skip(from)
+            .flatten()
+            .filter_map(|r| match &r.effect {
+                Effect::Sql(statement) => Some(statement.clone()),
+                Effect::Jira(_) | Effect::Sleep(_) => None,
+            })
+            .collect()
+    }
+
     /// Runs a statement directly on the database (to set a test up).
     pub fn exec(&self, sql: &str) {
         self.db.execute(sql, []).expect(sql);

@@ -560,11 +560,11 @@ pub async fn run(ctx: &Ctx, input: ExportInput) -> Result<Piece, Error> {
 /// cannot be written in parts ([`part_state`]), a period shorter than two
 /// days, or continuations so long that two pass [`MAX_PLAN_BYTES`] (fewer
 /// parts than asked when more would). The parts are equal spans of the
-/// period's start times, each at least a day: the rows of a part are those of the export that started in
-/// its span, in the same order, so the parts' files one after the other are
-/// the export's file. Equal spans, not equal numbers of rows: bounds taken
-/// from the rows would tell the client, who can read a continuation, when
-/// worklogs it may not see started.
+/// period's start times, each at least a day: the rows of a part are those
+/// of the export that started in its span, in the same order, so the parts'
+/// files one after the other are the export's file. Equal spans, not equal
+/// numbers of rows: bounds taken from the rows would tell the client, who
+/// can read a continuation, when worklogs it may not see started.
 fn plan(
     c: &Continuation,
     range: &Range,

@@ -1423,34 +1423,38 @@ fn forged(continuation: &str, change: impl FnOnce(&mut Json)) -> String {
     engine.encode(serde_json::to_vec(&c).unwrap())
 }
 
+/// The start-time range of every page of worklogs read in the batches from
+/// the `from`th on.
+fn page_ranges(host: &FakeHost, from: usize) -> Vec<(i64, i64)> {
+    host.sql_statements(from)
+        .iter()
+        .filter(|s| {
+            s.sql.contains("FROM worklogs w LEFT JOIN issues i")
+                && s.sql.contains("ORDER BY w.started")
+        })
+        .filter_map(|s| match s.params[..] {
+            [_, crate::protocol::Value::Int(from), crate::protocol::Value::Int(until), ..] => {
+                Some((from, until))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn an_export_in_parts_is_the_export_in_one() {
     let sim = sim();
-    // The start-time range of every page of worklogs read.
-    let ranges = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(i64, i64)>::new()));
-    let seen = std::rc::Rc::clone(&ranges);
-    let mut host = indexed(&sim).fail_sql(move |s| {
-        if s.sql.contains("FROM worklogs w LEFT JOIN issues i")
-            && s.sql.contains("ORDER BY w.started")
-        {
-            if let [_, crate::protocol::Value::Int(from), crate::protocol::Value::Int(until), ..] =
-                s.params[..]
-            {
-                seen.borrow_mut().push((from, until));
-            }
-        }
-        None
-    });
+    let mut host = indexed(&sim);
     host.act_as(Some(&id_of(&sim, "dave")));
     let query =
         json!({"timeZone": "Asia/Kolkata", "period": {"from": "2026-01-01", "to": "2026-11-23"}});
     let input = json!({"query": query, "format": "csv", "pieceBytes": 65536});
+    let mark = host.batches.len();
     let (whole, _) = export_all(&mut host, "export.run", input.clone());
     assert!(csv_rows(&whole).len() > 100);
-    let period = ranges
-        .borrow()
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(lo, hi), &(from, until)| {
+    let period = page_ranges(&host, mark)
+        .into_iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), (from, until)| {
             (lo.min(from), hi.max(until))
         });
 
@@ -1489,11 +1493,12 @@ fn an_export_in_parts_is_the_export_in_one() {
     input_wide["continuation"] = json!(forged(&parts[0], |c| {
         c["span"] = json!([-62_135_596_800_000_i64, 253_402_300_799_999_i64]);
     }));
-    ranges.borrow_mut().clear();
+    let mark = host.batches.len();
     let (wide, _) = export_all(&mut host, "export.run", input_wide);
     assert_eq!(wide, whole);
-    assert!(!ranges.borrow().is_empty());
-    for &(from, until) in ranges.borrow().iter() {
+    let ranges = page_ranges(&host, mark);
+    assert!(!ranges.is_empty());
+    for (from, until) in ranges {
         assert!(
             from >= period.0 && until <= period.1,
             "read {from}..{until} outside {period:?}"
