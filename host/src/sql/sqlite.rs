@@ -5,12 +5,16 @@
 //! (WAL allows many readers beside one writer). The pool is hand-written: it is a
 //! few lines, where a pooling crate would bring its own threads and timeouts.
 
+use std::ffi::c_int;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
+use rusqlite::hooks::Wal;
 use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::wal::CheckpointMode;
 use rusqlite::{params_from_iter, Connection, ErrorCode as SqliteCode};
 
 use super::{value_bytes, Database, Timed};
@@ -29,12 +33,18 @@ const IDLE_CONNECTIONS: usize = 4;
 /// large index's B-tree pages: a full import then spent a third of its time
 /// in the kernel reading back pages it had just written.
 const CACHE_KIB: i64 = -32 * 1024;
-/// WAL pages between automatic checkpoints (SQLite's default is 1,000): some
-/// 200 MB. A checkpoint copies each page once however often the WAL holds it,
-/// and a full import rewrites the same index pages (each author's and each
-/// issue's newest entries) in every statement: checkpoints every 10,000 pages
-/// made it some 20 % slower, every 100,000 some 4 % faster still.
-const CHECKPOINT_PAGES: i64 = 50_000;
+/// WAL pages at which a commit asks for a checkpoint (SQLite's default is
+/// 1,000): some 200 MB. A checkpoint copies each page once however often the
+/// WAL holds it, and a full import rewrites the same index pages (each
+/// author's and each issue's newest entries) in every statement: checkpoints
+/// every 10,000 pages made it some 20 % slower, every 100,000 some 4 % faster
+/// still. The checkpoint runs on a thread of its own ([`checkpoints`]), beside
+/// the statements that go on writing.
+const CHECKPOINT_PAGES: c_int = 50_000;
+/// How many times [`CHECKPOINT_PAGES`] the WAL holds when the committing
+/// connection checkpoints itself, as SQLite's automatic checkpoints do: the
+/// checkpoint thread fell behind.
+const CHECKPOINT_INLINE_TIMES: c_int = 4;
 /// The bytes the WAL file is cut back to when a checkpoint has emptied it: a
 /// WAL that grew past the checkpoints' size (a long read held them back) does
 /// not stay that large. Not below their size: cutting the file after every
@@ -47,6 +57,27 @@ pub struct Sqlite {
     path: PathBuf,
     limits: Limits,
     idle: Mutex<Vec<Conn>>,
+    /// Wakes the checkpoint thread ([`checkpoints`]).
+    checkpoint: SyncSender<()>,
+    /// [`CHECKPOINT_PAGES`], but in tests.
+    checkpoint_pages: c_int,
+}
+
+/// Copies the WAL into the database file on a thread of its own, when a
+/// commit finds the WAL past [`CHECKPOINT_PAGES`], so that the statement that
+/// committed does not wait for it (SQLite's automatic checkpoint runs in the
+/// commit: a full import's statements waited some 300 ms for each). Passive
+/// checkpoints: they copy what no reader needs, never block a writer, and the
+/// next writer starts the WAL over once all of it is copied. The thread has a
+/// connection of its own and ends when the last connection that can wake it
+/// (each one holds a sender) is gone.
+fn checkpoints(connection: Connection, asked: Receiver<()>) {
+    while asked.recv().is_ok() {
+        // Busy (another checkpoint runs) or failed: the next commit past the
+        // mark asks again, and past CHECKPOINT_INLINE_TIMES the mark the committing
+        // connection checkpoints itself.
+        let _ = connection.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE);
+    }
 }
 
 /// A connection and the deadline its progress handler enforces.
@@ -64,19 +95,32 @@ impl Sqlite {
     /// When the directory cannot be created or the file cannot be opened as a
     /// SQLite database in WAL mode.
     pub fn open(data_dir: &Path, limits: &Limits) -> Result<Sqlite, Error> {
+        Self::open_checkpointing(data_dir, limits, CHECKPOINT_PAGES)
+    }
+
+    /// [`Sqlite::open`], asking for a checkpoint at `pages` WAL pages.
+    fn open_checkpointing(data_dir: &Path, limits: &Limits, pages: c_int) -> Result<Sqlite, Error> {
         std::fs::create_dir_all(data_dir).map_err(|err| {
             Error::io(format!(
                 "cannot create the data directory {}: {err}",
                 data_dir.display()
             ))
         })?;
+        let (checkpoint, asked) = std::sync::mpsc::sync_channel(1);
         let sqlite = Sqlite {
             path: data_dir.join(FILE_NAME),
             limits: limits.clone(),
             idle: Mutex::new(Vec::new()),
+            checkpoint,
+            checkpoint_pages: pages,
         };
         let conn = sqlite.connect()?;
         sqlite.give_back(conn);
+        let own = sqlite.open_connection()?;
+        std::thread::Builder::new()
+            .name("worklogs-checkpoint".to_owned())
+            .spawn(move || checkpoints(own, asked))
+            .map_err(|err| Error::io(format!("cannot start the checkpoint thread: {err}")))?;
         Ok(sqlite)
     }
 
@@ -85,11 +129,12 @@ impl Sqlite {
         &self.path
     }
 
-    fn connect(&self) -> Result<Conn, Error> {
+    /// A connection in WAL mode with the settings every connection has.
+    fn open_connection(&self) -> Result<Connection, Error> {
         let fail = |err: rusqlite::Error| {
             Error::database(format!("cannot open {}: {err}", self.path.display()))
         };
-        let mut connection = Connection::open(&self.path).map_err(fail)?;
+        let connection = Connection::open(&self.path).map_err(fail)?;
         let mode: String = connection
             .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
             .map_err(fail)?;
@@ -102,19 +147,40 @@ impl Sqlite {
         connection
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(fail)?;
-        // A larger page cache than SQLite's default, and fewer checkpoints of
-        // the WAL (a page written again and again between two checkpoints is
-        // copied into the file once): see docs/performance.md, "Index and
-        // sync".
+        // A larger page cache than SQLite's default: see docs/performance.md,
+        // "Index and sync".
         for (name, value) in [
             ("cache_size", CACHE_KIB),
-            ("wal_autocheckpoint", CHECKPOINT_PAGES),
             ("journal_size_limit", WAL_KEPT_BYTES),
         ] {
             connection.pragma_update(None, name, value).map_err(fail)?;
         }
         connection
             .busy_timeout(Duration::from_secs(5))
+            .map_err(fail)?;
+        Ok(connection)
+    }
+
+    fn connect(&self) -> Result<Conn, Error> {
+        let fail = |err: rusqlite::Error| {
+            Error::database(format!("cannot open {}: {err}", self.path.display()))
+        };
+        let mut connection = self.open_connection()?;
+        // Fewer checkpoints of the WAL than SQLite's default (a page written
+        // again and again between two checkpoints is copied into the file
+        // once), on the checkpoint thread. Never an error from here: it would
+        // fail the statement whose commit (already done) called it.
+        let wake = self.checkpoint.clone();
+        let mark = self.checkpoint_pages;
+        connection
+            .wal_hook(Some(move |wal: &mut Wal, pages: c_int| {
+                if pages >= mark.saturating_mul(CHECKPOINT_INLINE_TIMES) {
+                    let _ = wal.checkpoint();
+                } else if pages >= mark {
+                    let _ = wake.try_send(());
+                }
+                Ok(())
+            }))
             .map_err(fail)?;
         connection.set_prepared_statement_cache_capacity(64);
         let deadline = Arc::new(Mutex::new(None::<Instant>));
@@ -358,6 +424,36 @@ mod tests {
             sql: sql.into(),
             params: Vec::new(),
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_wal_is_copied_into_the_file_by_the_checkpoint_thread() {
+        let data = tempfile::tempdir().unwrap();
+        let database = Sqlite::open_checkpointing(data.path(), &Limits::default(), 50).unwrap();
+        let file = data.path().join(FILE_NAME);
+        let size = || std::fs::metadata(&file).unwrap().len();
+        let created = database
+            .execute(vec![statement("CREATE TABLE t (a TEXT)")])
+            .await;
+        assert!(created[0].is_ok(), "{created:?}");
+        let before = size();
+        // Some 60 pages of rows, one commit each: past the mark of 50 and far
+        // below the four times it at which the committing connection would
+        // checkpoint itself.
+        let rows = (0..60)
+            .map(|_| statement("INSERT INTO t VALUES (randomblob(3000))"))
+            .collect();
+        assert!(database.execute(rows).await.iter().all(Result::is_ok));
+        // The database file grows only when a checkpoint copies the WAL into it.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while size() < before + 50 * 4096 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            size() >= before + 50 * 4096,
+            "the file is {} bytes, {before} before the rows",
+            size()
+        );
     }
 
     #[tokio::test(flavor = "multi_thread")]
