@@ -44,7 +44,10 @@ pub use rows::{
     note, simplify, IssueRow, RawIssue, RawWorklog, WorklogRow, ATTRIBUTES_PROPERTY,
     FINANCE_PROPERTY, ORIGIN_PROPERTY,
 };
-pub use store::{delete_worklogs, store_issues, store_worklogs, store_worklogs_as, Stored};
+pub use store::{
+    delete_worklogs, plan_worklogs, store_issues, store_worklogs, store_worklogs_as, How, Plan,
+    Stored, Written,
+};
 
 use crate::executor::Ctx;
 use crate::protocol::{SqlRows, Value};

@@ -9,7 +9,7 @@ use futures::future::join_all;
 use serde::{Deserialize, Serialize};
 
 use super::fetch::{fetch_issues, IssueFetch};
-use super::journal::{self, Deleting, JournalSettings, NewVersion, Source};
+use super::journal::{self, Deleting, Head, JournalSettings, NewVersion, Source};
 use super::{
     dict_id, erased, int, multi_row, placeholders, read_by_ids, IssueRow, Kind, WorklogRow,
 };
@@ -99,15 +99,29 @@ impl Dict {
     /// as attribute sets). Colliding entries are never written, so a crafted
     /// text cannot replace one that other rows point at; returns their ids,
     /// whose rows the caller leaves out.
-    async fn guard(&mut self, ctx: &Ctx, site: i64) -> Result<BTreeSet<i64>, Error> {
-        let ids: Vec<i64> = self.entries.keys().copied().collect();
+    ///
+    /// `before` holds the entries a plan not yet written adds: they count as
+    /// stored.
+    async fn guard(
+        &mut self,
+        ctx: &Ctx,
+        site: i64,
+        before: &BTreeMap<i64, (Kind, String)>,
+    ) -> Result<BTreeSet<i64>, Error> {
         let mut colliding = BTreeSet::new();
-        for stored in super::dict::entries(ctx, site, &ids).await? {
-            if let Some((ours, our_text)) = self.entries.remove(&stored.id) {
-                if ours as i64 != stored.kind || our_text != stored.value {
-                    colliding.insert(stored.id);
+        let mut check = |id: i64, kind: i64, text: &str, entries: &mut BTreeMap<i64, _>| {
+            if let Some((ours, our_text)) = entries.remove(&id) {
+                if ours as i64 != kind || our_text != text {
+                    colliding.insert(id);
                 }
             }
+        };
+        for (&id, (kind, text)) in before {
+            check(id, *kind as i64, text, &mut self.entries);
+        }
+        let ids: Vec<i64> = self.entries.keys().copied().collect();
+        for stored in super::dict::entries(ctx, site, &ids).await? {
+            check(stored.id, stored.kind, &stored.value, &mut self.entries);
         }
         Ok(colliding)
     }
@@ -141,8 +155,8 @@ async fn write_all(
 ) -> Result<Vec<SqlRows>, Error> {
     let results = join_all(
         statements
-            .iter()
-            .map(|(sql, params)| ctx.sql(sql, params.clone())),
+            .into_iter()
+            .map(|(sql, params)| ctx.sql(&sql, params)),
     )
     .await;
     results.into_iter().collect()
@@ -316,17 +330,7 @@ fn gone_statements(site: i64, now_ms: i64, issue: i64) -> [(String, Vec<Value>);
 }
 
 /// Stores worklogs as Jira has them, with the issues they need, seen from
-/// `source`.
-///
-/// One batch reads which worklogs are indexed (and when they were last
-/// updated), their newest journaled versions, the journal's settings and
-/// which of their issues are indexed; issues not yet indexed are fetched
-/// from Jira (with their parents); then batches write, in order, the
-/// dictionary entries, the journal's new versions (each worklog whose content
-/// differs from its newest version, and the deletion of the worklogs of
-/// issues Jira no longer shows), and the issues and the worklogs that are new
-/// or changed. Worklogs of issues Jira no longer shows are not written, and
-/// those issues' rows and worklogs are deleted.
+/// `source`: [`plan_worklogs`], then [`Plan::write`].
 ///
 /// # Errors
 ///
@@ -355,7 +359,133 @@ pub async fn store_worklogs_as(
     source: Source,
     force: bool,
 ) -> Result<Stored, Error> {
-    let mut unique: BTreeMap<i64, WorklogRow> = BTreeMap::new();
+    let how = How {
+        site,
+        fetch,
+        source,
+        force,
+    };
+    plan_worklogs(ctx, &how, &rows, None)
+        .await?
+        .write(ctx)
+        .await
+}
+
+/// How a store of worklogs is planned.
+pub struct How<'a> {
+    /// The installation's site number.
+    pub site: i64,
+    /// How issues not yet indexed are fetched.
+    pub fetch: &'a IssueFetch,
+    /// Who the journal's new versions are seen from.
+    pub source: Source,
+    /// Whether every row is written (a repair: the index may differ from
+    /// Jira even where the update time agrees).
+    pub force: bool,
+}
+
+/// What a [`Plan`] writes, as a plan made before it is written must read it:
+/// the worklogs' rows, their new journal versions, the issues and the
+/// dictionary entries. Only what is certain to be written (collisions left
+/// out), so that the index read together with it is the index after it.
+#[derive(Default)]
+pub struct Written {
+    /// Worklog id → (issue, project, updated), as the index's row.
+    worklogs: BTreeMap<i64, (i64, i64, i64)>,
+    /// Worklog id → its new newest version.
+    heads: BTreeMap<i64, Head>,
+    /// Issue id → project.
+    issues: BTreeMap<i64, i64>,
+    /// The dictionary's new entries.
+    dict: BTreeMap<i64, (Kind, String)>,
+}
+
+/// A store of worklogs, read and decided, not yet written: its statements
+/// in their three batches (dictionary, journal, index).
+pub struct Plan {
+    site: i64,
+    source: Source,
+    stored: Stored,
+    dict: Vec<(String, Vec<Value>)>,
+    versions: Vec<(String, Vec<Value>)>,
+    rows: Vec<(String, Vec<Value>)>,
+    /// Issues Jira no longer shows: their worklogs' deletion is journaled
+    /// and written with the plan (read then, in the journal's order).
+    gone: Vec<i64>,
+    written: Written,
+}
+
+impl Plan {
+    /// What this plan writes, taken out for planning the next store while
+    /// this one is written; `None` when it deletes the worklogs of issues Jira no longer
+    /// shows (their versions are read only as it writes), so the next store
+    /// is planned after it.
+    pub fn take_written(&mut self) -> Option<Written> {
+        self.gone
+            .is_empty()
+            .then(|| std::mem::take(&mut self.written))
+    }
+
+    /// Writes the plan, in order: the dictionary entries, then the journal's
+    /// new versions (and the deletion of the worklogs of issues Jira no
+    /// longer shows), then the issues and the worklogs that are new or
+    /// changed, each batch once the one before has answered.
+    ///
+    /// # Errors
+    ///
+    /// The database's errors.
+    pub async fn write(self, ctx: &Ctx) -> Result<Stored, Error> {
+        // The dictionary first, in a batch of its own: a row is never written
+        // while an entry it points at failed to be.
+        write_all(ctx, self.dict).await?;
+        // The journal next, in a batch of its own: no index change is written
+        // before its version is.
+        let mut versions = self.versions;
+        if !self.gone.is_empty() {
+            let gone = Deleting::Issues(&self.gone);
+            versions.extend(journal::deletions(ctx, self.site, gone, self.source).await?);
+        }
+        write_all(ctx, versions).await?;
+        let mut statements = self.rows;
+        let now_ms = ctx.context().now_ms;
+        statements.extend(
+            self.gone
+                .iter()
+                .flat_map(|&issue| gone_statements(self.site, now_ms, issue)),
+        );
+        write_all(ctx, statements).await?;
+        Ok(self.stored)
+    }
+}
+
+/// Plans a store of worklogs as Jira has them, with the issues they need.
+///
+/// One batch reads which worklogs are indexed (and when they were last
+/// updated), their newest journaled versions, the journal's settings and
+/// which of their issues are indexed; issues not yet indexed are fetched
+/// from Jira (with their parents). The plan journals each worklog whose
+/// content differs from its newest version and writes the issues and the
+/// worklogs that are new or changed. Worklogs of issues Jira no longer shows
+/// are not written, and those issues' rows and worklogs are deleted.
+///
+/// `before` is a plan not yet written (or being written): the index is read
+/// as it will be after it ([`Written`]), so a sync plans its next round while
+/// it writes the round before.
+///
+/// # Errors
+///
+/// The database's errors; Jira's errors after retries.
+pub async fn plan_worklogs(
+    ctx: &Ctx,
+    how: &How<'_>,
+    rows: &[WorklogRow],
+    before: Option<&Written>,
+) -> Result<Plan, Error> {
+    let (site, source, force) = (how.site, how.source, how.force);
+    let beside = before.is_some();
+    let none = Written::default();
+    let before = before.unwrap_or(&none);
+    let mut unique: BTreeMap<i64, &WorklogRow> = BTreeMap::new();
     for row in rows {
         match unique.get(&row.id) {
             Some(kept) if kept.updated > row.updated => {}
@@ -364,8 +494,18 @@ pub async fn store_worklogs_as(
             }
         }
     }
+    let mut plan = Plan {
+        site,
+        source,
+        stored: Stored::default(),
+        dict: Vec::new(),
+        versions: Vec::new(),
+        rows: Vec::new(),
+        gone: Vec::new(),
+        written: Written::default(),
+    };
     if unique.is_empty() {
-        return Ok(Stored::default());
+        return Ok(plan);
     }
     let ids: Vec<i64> = unique.keys().copied().collect();
     let issue_ids: Vec<i64> = unique
@@ -374,7 +514,10 @@ pub async fn store_worklogs_as(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let (indexed, heads, settings, issues) = futures::join!(
+    let authors: BTreeSet<&str> = unique.values().map(|r| r.author.as_str()).collect();
+    // Every read the plan needs in one batch: beside a write (`before`), the
+    // batch goes out with that write's first and is answered before its next.
+    let (indexed, heads, settings, issues, erased) = futures::join!(
         read_by_ids(
             ctx,
             "SELECT id, issue, project, updated FROM worklogs WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
@@ -388,11 +531,16 @@ pub async fn store_worklogs_as(
             "SELECT id, project FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
             site,
             &issue_ids,
-        )
+        ),
+        erased::labels_of(ctx, site, &authors),
     );
-    let (heads, comments) = (heads?, settings?.comments);
+    if beside {
+        // The write's next batch goes out before the work below.
+        ctx.yield_to_host().await?;
+    }
+    let (mut heads, comments, mut erased) = (heads?, settings?.comments, erased?);
     // id → (issue, project, updated)
-    let indexed: BTreeMap<i64, (i64, i64, i64)> = indexed?
+    let mut indexed: BTreeMap<i64, (i64, i64, i64)> = indexed?
         .iter()
         .filter_map(|r| {
             Some((
@@ -406,23 +554,33 @@ pub async fn store_worklogs_as(
         .iter()
         .filter_map(|r| Some((int(r.first()?)?, int(r.get(1)?)?)))
         .collect();
+    // The plan before, as it leaves the index.
+    for id in &ids {
+        if let Some(&row) = before.worklogs.get(id) {
+            indexed.insert(*id, row);
+        }
+        if let Some(&head) = before.heads.get(id) {
+            heads.insert(*id, head);
+        }
+    }
+    for id in &issue_ids {
+        if let Some(&project) = before.issues.get(id) {
+            projects.insert(*id, project);
+        }
+    }
     let missing: Vec<i64> = issue_ids
         .iter()
         .copied()
         .filter(|id| !projects.contains_key(id))
         .collect();
-    let (fetched, gone) = fetch_with_parents(ctx, site, &missing, fetch).await?;
+    let (fetched, gone) = fetch_with_parents(ctx, site, &missing, how.fetch, before).await?;
     for issue in &fetched {
         projects.insert(issue.id, issue.project);
     }
 
-    let erased = erased_labels(
-        ctx,
-        site,
-        unique.values().map(|r| r.author.clone()),
-        &fetched,
-    )
-    .await?;
+    if !fetched.is_empty() {
+        erased.extend(erased_labels(ctx, site, std::iter::empty(), &fetched).await?);
+    }
     let mut dict = Dict::default();
     let issue_rows: Vec<(Vec<Value>, Vec<i64>)> = fetched
         .iter()
@@ -439,7 +597,7 @@ pub async fn store_worklogs_as(
         .zip(&issue_rows)
         .map(|(issue, (_, used))| (issue.id, used.as_slice()))
         .collect();
-    let mut stored = Stored::default();
+    let stored = &mut plan.stored;
     // Each kept row: its values, the dictionary ids it and its new issue
     // use, whether the index is written and its new journal version, if any.
     let mut kept = Vec::new();
@@ -499,23 +657,16 @@ pub async fn store_worklogs_as(
             worklog_rows.push((values, used));
         }
     }
-    let colliding = dict.guard(ctx, site).await?;
+    let colliding = dict.guard(ctx, site, &before.dict).await?;
     let (issue_rows, refused_issues) = without_collisions(issue_rows, &colliding);
     let (worklog_rows, refused_worklogs) = without_collisions(worklog_rows, &colliding);
     let (version_rows, _) = without_collisions(version_rows, &colliding);
     stored.written = worklog_rows.len() as u64;
     stored.issues = issue_rows.len() as u64;
     stored.refused = refused_worklogs + refused_issues;
-    // The dictionary first, in a batch of its own: a row is never written
-    // while an entry it points at failed to be.
-    write_all(ctx, dict_statements(site, dict)).await?;
-    // The journal next, in a batch of its own: no index change is written
-    // before its version is.
-    let mut versions = journal::statements(version_rows);
-    if !gone.is_empty() {
-        versions.extend(journal::deletions(ctx, site, Deleting::Issues(&gone), source).await?);
-    }
-    write_all(ctx, versions).await?;
+    plan.written = Written::of(&issue_rows, &worklog_rows, &version_rows, &dict);
+    plan.dict = dict_statements(site, dict);
+    plan.versions = journal::statements(version_rows);
     // A few rows already indexed (a person's own write, an event) are written
     // only where the index still holds an older copy, one statement each: a
     // concurrent writer that read Jira later is never overwritten, and a row
@@ -528,16 +679,46 @@ pub async fn store_worklogs_as(
     } else {
         (Vec::new(), worklog_rows)
     };
-    let mut statements = multi_row(ISSUES_INSERT, 14, issue_rows);
-    statements.extend(multi_row(WORKLOGS_INSERT, 11, bulk));
-    statements.extend(guarded.into_iter().map(guarded_update));
-    let now_ms = ctx.context().now_ms;
-    statements.extend(
-        gone.iter()
-            .flat_map(|&issue| gone_statements(site, now_ms, issue)),
-    );
-    write_all(ctx, statements).await?;
-    Ok(stored)
+    plan.rows = multi_row(ISSUES_INSERT, 14, issue_rows);
+    plan.rows.extend(multi_row(WORKLOGS_INSERT, 11, bulk));
+    plan.rows.extend(guarded.into_iter().map(guarded_update));
+    plan.gone = gone;
+    Ok(plan)
+}
+
+impl Written {
+    /// What a plan with these rows (collisions left out) and these new
+    /// dictionary entries writes.
+    fn of(
+        issues: &[Vec<Value>],
+        worklogs: &[Vec<Value>],
+        versions: &[Vec<Value>],
+        dict: &Dict,
+    ) -> Written {
+        let at = |row: &[Value], i: usize| row.get(i).and_then(int);
+        Written {
+            worklogs: worklogs
+                .iter()
+                .filter_map(|r| Some((at(r, 1)?, (at(r, 2)?, at(r, 3)?, at(r, 7)?))))
+                .collect(),
+            heads: versions
+                .iter()
+                .filter_map(|v| {
+                    let head = Head {
+                        seq: at(v, 2)?,
+                        hash: at(v, 16)?,
+                        deleted: false,
+                    };
+                    Some((at(v, 1)?, head))
+                })
+                .collect(),
+            issues: issues
+                .iter()
+                .filter_map(|r| Some((at(r, 1)?, at(r, 4)?)))
+                .collect(),
+            dict: dict.entries.clone(),
+        }
+    }
 }
 
 /// Stores issues as Jira has them now (the sync's sweep of changed issues):
@@ -589,7 +770,7 @@ pub async fn store_issues(
             (values, dict.take_used())
         })
         .collect();
-    let colliding = dict.guard(ctx, site).await?;
+    let colliding = dict.guard(ctx, site, &BTreeMap::new()).await?;
     let (rows, refused) = without_collisions(rows, &colliding);
     // The dictionary first, as in `store_worklogs_as`, then the journal.
     write_all(ctx, dict_statements(site, dict)).await?;
@@ -675,6 +856,7 @@ async fn fetch_with_parents(
     site: i64,
     ids: &[i64],
     fetch: &IssueFetch,
+    before: &Written,
 ) -> Result<(Vec<IssueRow>, Vec<i64>), Error> {
     if ids.is_empty() {
         return Ok((Vec::new(), Vec::new()));
@@ -684,7 +866,7 @@ async fn fetch_with_parents(
     let parents: Vec<i64> = issues
         .iter()
         .map(|i| i.parent)
-        .filter(|p| *p != 0 && !known.contains(p))
+        .filter(|p| *p != 0 && !known.contains(p) && !before.issues.contains_key(p))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();

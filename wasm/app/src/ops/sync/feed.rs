@@ -27,7 +27,7 @@ use serde_json::json;
 use super::state::{Finished, Phase, State, SWEEP_MARGIN_MS};
 use super::{IdPage, Slice};
 use crate::executor::Ctx;
-use crate::index::{self, fetch_issues, IssueFetch, RawWorklog, Stored, WorklogRow};
+use crate::index::{self, fetch_issues, IssueFetch, Plan, RawWorklog, Stored, WorklogRow, Written};
 use crate::jira::call::pace;
 use crate::jira::{Call, JiraPath};
 use crate::Error;
@@ -158,6 +158,45 @@ async fn list_worklogs(ctx: &Ctx, ids: &[i64]) -> Result<Vec<WorklogRow>, Error>
         .collect()
 }
 
+/// A round's worklogs, read ahead while the round before is written.
+enum Ahead {
+    /// Nothing read yet.
+    None,
+    /// Listed; planned once the round before is written.
+    Listed(Vec<WorklogRow>),
+    /// Listed and planned against the index as the round before leaves it.
+    Planned(Box<Plan>),
+}
+
+/// Plans a round's store: what the approvals watch, then the store's reads
+/// and decisions ([`index::plan_worklogs`]).
+#[derive(Clone, Copy)]
+struct Planner<'a> {
+    ctx: &'a Ctx,
+    site: i64,
+    fetch: &'a IssueFetch,
+}
+
+impl Planner<'_> {
+    async fn plan(self, rows: Vec<WorklogRow>, before: Option<&Written>) -> Result<Plan, Error> {
+        // Approved periods are watched before the round is stored, as every
+        // store of Jira's worklogs is; the watch reads and writes no index
+        // row, so it goes beside the store's reads.
+        let how = index::How {
+            site: self.site,
+            fetch: self.fetch,
+            source: index::JournalSource::Sync,
+            force: false,
+        };
+        let (watched, plan) = futures::join!(
+            crate::ops::approval::drift::watch(self.ctx, &rows, &[]),
+            index::plan_worklogs(self.ctx, &how, &rows, before)
+        );
+        watched?;
+        plan
+    }
+}
+
 /// A run's phases, driven for one slice.
 pub struct Engine<'a> {
     /// The run's context.
@@ -176,7 +215,7 @@ pub struct Engine<'a> {
     pub stored: Stored,
 }
 
-impl Engine<'_> {
+impl<'a> Engine<'a> {
     /// Runs phases until the slice's budget is spent or the run is finished.
     ///
     /// # Errors
@@ -267,48 +306,92 @@ impl Engine<'_> {
         let want = self.slice.parallel * PAGE;
         let since = self.state.run.as_ref().map_or(0, |r| r.updated_since);
         let mut round = walk(ctx, Feed::Updated, since, want).await?;
-        let mut rows = None;
+        let mut ahead = Ahead::None;
+        // The round after `round`, read while `round` was written.
+        let mut after: Option<(Round, Vec<WorklogRow>)> = None;
         loop {
             let store = store_points(round.ids.len());
             if !pace::room_for(ctx, store).await? {
                 return self.paced(store).await;
             }
-            let listed = match rows.take() {
-                Some(listed) => listed,
-                None => list_worklogs(ctx, &round.ids).await?,
+            let mut plan = match ahead {
+                Ahead::Planned(plan) => *plan,
+                Ahead::Listed(listed) => self.plan(listed, None).await?,
+                Ahead::None => {
+                    let listed = list_worklogs(ctx, &round.ids).await?;
+                    self.plan(listed, None).await?
+                }
             };
+            let handled = self.handled + round.ids.len() as u64;
             // Another round after this one only when the quota can pay for
             // both (this round is stored while the next one is read).
             let ends = round.last
-                || self.handled + round.ids.len() as u64 >= self.slice.max_worklogs
+                || handled >= self.slice.max_worklogs
                 || !pace::affords(ctx, store + round_points(want));
             if ends {
-                return self.store_round(&round, listed).await;
+                return self.write_round(&round, plan).await;
             }
-            // Store this round while the next round's feed pages and worklogs
-            // are read: Jira's answers arrive while the database writes.
-            let (stored, following) = futures::join!(self.store_round(&round, listed), async {
-                let next = walk(ctx, Feed::Updated, round.until, want).await?;
-                let listed = list_worklogs(ctx, &next.ids).await?;
-                Ok::<_, Error>((next, listed))
+            // Write this round while the next one is planned, against the
+            // index as this round leaves it, and the one after is read: Jira
+            // answers and the component works while the database writes. The
+            // next round was read while this one was written, so its reads go
+            // out with this round's first write (the first round of a slice
+            // reads it first).
+            let written = plan.take_written();
+            let planner = self.as_planner();
+            let max = self.slice.max_worklogs;
+            let (stored, following) = futures::join!(self.write_round(&round, plan), async {
+                let (next, listed) = match after.take() {
+                    Some(read) => read,
+                    None => {
+                        let next = walk(ctx, Feed::Updated, round.until, want).await?;
+                        let listed = list_worklogs(ctx, &next.ids).await?;
+                        (next, listed)
+                    }
+                };
+                let next_store = store_points(next.ids.len());
+                let read_on = !next.last
+                    && handled + (next.ids.len() as u64) < max
+                    && pace::affords(ctx, next_store + round_points(want));
+                let planned = async {
+                    match &written {
+                        Some(written) if pace::affords(ctx, next_store) => Ok(Ahead::Planned(
+                            Box::new(planner.plan(listed, Some(written)).await?),
+                        )),
+                        _ => Ok::<_, Error>(Ahead::Listed(listed)),
+                    }
+                };
+                let read = async {
+                    if !read_on {
+                        return Ok(None);
+                    }
+                    let later = walk(ctx, Feed::Updated, next.until, want).await?;
+                    let listed = list_worklogs(ctx, &later.ids).await?;
+                    Ok::<_, Error>(Some((later, listed)))
+                };
+                let (planned, read) = futures::join!(planned, read);
+                Ok::<_, Error>((next, planned?, read?))
             });
             stored?;
-            let (next, listed) = following?;
-            round = next;
-            rows = Some(listed);
+            (round, ahead, after) = following?;
         }
     }
 
-    async fn store_round(&mut self, round: &Round, rows: Vec<WorklogRow>) -> Result<(), Error> {
-        crate::ops::approval::drift::watch(self.ctx, &rows, &[]).await?;
-        let stored = index::store_worklogs(
-            self.ctx,
-            self.site,
-            rows,
-            self.fetch,
-            index::JournalSource::Sync,
-        )
-        .await?;
+    /// What planning a round needs of the engine, apart from its state.
+    fn as_planner(&self) -> Planner<'a> {
+        Planner {
+            ctx: self.ctx,
+            site: self.site,
+            fetch: self.fetch,
+        }
+    }
+
+    async fn plan(&self, rows: Vec<WorklogRow>, before: Option<&Written>) -> Result<Plan, Error> {
+        self.as_planner().plan(rows, before).await
+    }
+
+    async fn write_round(&mut self, round: &Round, plan: Plan) -> Result<(), Error> {
+        let stored = plan.write(self.ctx).await?;
         let next_phase = round.last.then_some(Phase::Deletions);
         let (until, first) = (round.until, round.first_time);
         self.checkpoint(stored, round.ids.len() as u64, |state| {

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::index::journal::{self, Filter, Version};
+use crate::index::WorklogRow;
 
 /// `(worklog, seq, source, deleted, comment is stored)` of every version.
 fn versions(host: &FakeHost) -> Vec<(i64, i64, i64, i64, bool)> {
@@ -256,4 +257,97 @@ fn erasure_relabels_a_closed_accounts_versions_and_prune_keeps_current_ones() {
     assert_eq!(out, json!({"more": false, "pruned": 1, "cleared": 0}));
     assert_eq!(versions(&host).len(), before - 1);
     assert_eq!(latest(&mut host, id, None).unwrap().seq, 2);
+}
+
+/// Plans a store of `second` beside (before) the write of a store of `first`,
+/// as a sync plans its next round while one is written, then writes both in
+/// order; `overlay`: the second plan reads the index as the first leaves it.
+fn plan_beside_a_write(host: &mut FakeHost, first: WorklogRow, second: WorklogRow, overlay: bool) {
+    host.run_with(move |ctx| {
+        Box::pin(async move {
+            let site = crate::index::site(&ctx).await?;
+            let fetch = crate::index::IssueFetch {
+                custom: Vec::new(),
+                parallel: 1,
+                patient: true,
+            };
+            let how = crate::index::How {
+                site,
+                fetch: &fetch,
+                source: crate::index::JournalSource::Sync,
+                force: false,
+            };
+            let mut plan = crate::index::plan_worklogs(&ctx, &how, &[first], None).await?;
+            let written = plan.take_written();
+            let before = written.as_ref().filter(|_| overlay);
+            let next = crate::index::plan_worklogs(&ctx, &how, &[second], before).await?;
+            plan.write(&ctx).await?;
+            next.write(&ctx).await?;
+            Ok("null".to_owned())
+        })
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_round_planned_beside_a_write_journals_after_it() {
+    // A worklog changed again between two rounds of a sync is in both: the
+    // second round, planned while the first is written, numbers its version
+    // after the first round's, never over it (the journal's REPLACE would
+    // lose a version).
+    let sim = sim();
+    let mut host = job(&sim);
+    slices(&mut host, "sync.full", json!({}));
+    let row = &host.query("SELECT id, issue, started, seconds, updated FROM worklogs LIMIT 1")[0];
+    let (id, issue, started, seconds, updated) = (
+        int(&row[0]),
+        int(&row[1]),
+        int(&row[2]),
+        int(&row[3]),
+        int(&row[4]),
+    );
+    let author = host
+        .query_text(&format!(
+            "SELECT d.value FROM worklogs w JOIN dict d ON d.id = w.author WHERE w.id = {id}"
+        ))
+        .unwrap();
+    let version = |seconds: i64, updated: i64| WorklogRow {
+        id,
+        issue,
+        author: author.clone(),
+        started,
+        seconds,
+        updated,
+        visibility: None,
+        attributes: None,
+        note: 0,
+        comment: None,
+    };
+    let seqs = |host: &FakeHost| -> Vec<(i64, i64)> {
+        host.query(&format!(
+            "SELECT seq, seconds FROM worklog_journal WHERE worklog = {id} ORDER BY seq"
+        ))
+        .iter()
+        .map(|r| (int(&r[0]), int(&r[1])))
+        .collect()
+    };
+    let first = seqs(&host);
+    assert_eq!(first.len(), 1, "{first:?}");
+    plan_beside_a_write(
+        &mut host,
+        version(seconds + 60, updated + 1000),
+        version(seconds + 120, updated + 2000),
+        true,
+    );
+    assert_eq!(
+        seqs(&host),
+        vec![first[0], (2, seconds + 60), (3, seconds + 120)]
+    );
+    let indexed = host.query(&format!(
+        "SELECT seconds, updated FROM worklogs WHERE id = {id}"
+    ));
+    assert_eq!(
+        (int(&indexed[0][0]), int(&indexed[0][1])),
+        (seconds + 120, updated + 2000)
+    );
 }
