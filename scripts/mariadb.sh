@@ -8,7 +8,9 @@
 #   bash scripts/mariadb.sh url     # the URL, if it is running
 #
 # The port is WORKLOGS_MARIADB_PORT (default 33306, or a free one when another server has it). The URL names a user with
-# every privilege, so tests can create and drop their own databases.
+# every privilege, so tests can create and drop their own databases. The InnoDB buffer pool is
+# WORKLOGS_MARIADB_BUFFER_POOL (default 64M, enough for the tests; benchmarks of a million worklogs
+# give it the size a database server would have, see docs/performance.md).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -81,7 +83,7 @@ start() {
   say "starting MariaDB on 127.0.0.1:$PORT"
   setsid "$(find_bin mariadbd)" --no-defaults --datadir="$DATA" --user=root \
     --bind-address=127.0.0.1 --port="$PORT" --socket="$SOCKET" --pid-file="$PIDFILE" \
-    --log-error="$LOG" --skip-name-resolve --innodb-buffer-pool-size=64M \
+    --log-error="$LOG" --skip-name-resolve --innodb-buffer-pool-size="${WORKLOGS_MARIADB_BUFFER_POOL:-64M}" \
     --innodb-flush-log-at-trx-commit=2 --character-set-server=utf8mb4 \
     --collation-server=utf8mb4_bin --max-connections=200 </dev/null >/dev/null 2>&1 &
   for _ in $(seq 1 150); do

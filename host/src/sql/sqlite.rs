@@ -57,8 +57,10 @@ pub struct Sqlite {
     path: PathBuf,
     limits: Limits,
     idle: Mutex<Vec<Conn>>,
-    /// Wakes the checkpoint thread ([`checkpoints`]).
-    checkpoint: SyncSender<()>,
+    /// Wakes the checkpoint thread ([`checkpoints`]); `None` once dropped.
+    checkpoint: Option<SyncSender<()>>,
+    /// The checkpoint thread, joined when the database is dropped.
+    checkpointer: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// [`CHECKPOINT_PAGES`], but in tests.
     checkpoint_pages: c_int,
 }
@@ -71,12 +73,21 @@ pub struct Sqlite {
 /// next writer starts the WAL over once all of it is copied. The thread has a
 /// connection of its own and ends when the last connection that can wake it
 /// (each one holds a sender) is gone.
-fn checkpoints(connection: Connection, asked: Receiver<()>) {
+///
+/// A passive checkpoint cannot start the WAL over while statements keep
+/// committing (each adds pages behind it): once the WAL holds twice the mark
+/// after one, a restarting checkpoint waits for the writer in between two
+/// statements, copies what is left and starts the WAL over, so the WAL stays
+/// near the mark (some 400 MB at most rather than growing with the import).
+fn checkpoints(connection: Connection, asked: Receiver<()>, mark: c_int) {
     while asked.recv().is_ok() {
         // Busy (another checkpoint runs) or failed: the next commit past the
-        // mark asks again, and past CHECKPOINT_INLINE_TIMES the mark the committing
-        // connection checkpoints itself.
-        let _ = connection.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE);
+        // mark asks again, and past CHECKPOINT_INLINE_TIMES the mark the
+        // committing connection checkpoints itself.
+        let left = connection.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE);
+        if left.is_ok_and(|(pages, _)| pages >= mark.saturating_mul(2)) {
+            let _ = connection.wal_checkpoint_v2(None::<&str>, CheckpointMode::RESTART);
+        }
     }
 }
 
@@ -111,16 +122,21 @@ impl Sqlite {
             path: data_dir.join(FILE_NAME),
             limits: limits.clone(),
             idle: Mutex::new(Vec::new()),
-            checkpoint,
+            checkpoint: Some(checkpoint),
+            checkpointer: Mutex::new(None),
             checkpoint_pages: pages,
         };
         let conn = sqlite.connect()?;
         sqlite.give_back(conn);
         let own = sqlite.open_connection()?;
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("worklogs-checkpoint".to_owned())
-            .spawn(move || checkpoints(own, asked))
+            .spawn(move || checkpoints(own, asked, pages))
             .map_err(|err| Error::io(format!("cannot start the checkpoint thread: {err}")))?;
+        *sqlite
+            .checkpointer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(thread);
         Ok(sqlite)
     }
 
@@ -177,7 +193,9 @@ impl Sqlite {
                 if pages >= mark.saturating_mul(CHECKPOINT_INLINE_TIMES) {
                     let _ = wal.checkpoint();
                 } else if pages >= mark {
-                    let _ = wake.try_send(());
+                    if let Some(wake) = &wake {
+                        let _ = wake.try_send(());
+                    }
                 }
                 Ok(())
             }))
@@ -212,6 +230,25 @@ impl Sqlite {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         if idle.len() < IDLE_CONNECTIONS {
             idle.push(conn);
+        }
+    }
+}
+
+impl Drop for Sqlite {
+    /// Closes the connections, then waits for the checkpoint thread to end:
+    /// its connection is the last, whose closing copies the WAL into the file
+    /// and removes it (as SQLite does for the last connection), rather than a
+    /// process that ends leaving a large WAL for the next start to read.
+    fn drop(&mut self) {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.checkpoint = None;
+        let thread = self
+            .checkpointer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(thread) = thread {
+            let _ = thread.join();
         }
     }
 }
