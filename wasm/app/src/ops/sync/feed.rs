@@ -178,22 +178,42 @@ struct Planner<'a> {
 }
 
 impl Planner<'_> {
-    async fn plan(self, rows: Vec<WorklogRow>, before: Option<&Written>) -> Result<Plan, Error> {
-        // Approved periods are watched before the round is stored, as every
-        // store of Jira's worklogs is; the watch reads and writes no index
-        // row, so it goes beside the store's reads.
-        let how = index::How {
+    fn how(&self) -> index::How<'_> {
+        index::How {
             site: self.site,
             fetch: self.fetch,
             source: index::JournalSource::Sync,
             force: false,
-        };
-        let (watched, plan) = futures::join!(
-            crate::ops::approval::drift::watch(self.ctx, &rows, &[]),
-            index::plan_worklogs(self.ctx, &how, &rows, before)
+        }
+    }
+
+    /// Plans a round's store after the approvals' watch, as every store of
+    /// Jira's worklogs is: a restore the watch makes writes the index, which
+    /// the plan then reads.
+    async fn plan(self, rows: Vec<WorklogRow>) -> Result<Plan, Error> {
+        crate::ops::approval::drift::watch(self.ctx, &rows, &[]).await?;
+        index::plan_worklogs(self.ctx, &self.how(), &rows, None).await
+    }
+
+    /// Plans a round's store beside the write of the round before, reading
+    /// the index as `before` leaves it, when no period is locked: the watch
+    /// would find nothing, so it is left out. `None` when a period is locked:
+    /// a restore the watch made would write the index beside that write, so
+    /// the round is planned after it ([`Planner::plan`]).
+    async fn plan_beside(
+        self,
+        rows: &[WorklogRow],
+        before: &Written,
+    ) -> Result<Option<Plan>, Error> {
+        let how = self.how();
+        let (locked, plan) = futures::join!(
+            index::approvals::any_locked(self.ctx),
+            index::plan_worklogs(self.ctx, &how, rows, Some(before))
         );
-        watched?;
-        plan
+        if locked? {
+            return Ok(None);
+        }
+        plan.map(Some)
     }
 }
 
@@ -316,10 +336,10 @@ impl<'a> Engine<'a> {
             }
             let mut plan = match ahead {
                 Ahead::Planned(plan) => *plan,
-                Ahead::Listed(listed) => self.plan(listed, None).await?,
+                Ahead::Listed(listed) => self.plan(listed).await?,
                 Ahead::None => {
                     let listed = list_worklogs(ctx, &round.ids).await?;
-                    self.plan(listed, None).await?
+                    self.plan(listed).await?
                 }
             };
             let handled = self.handled + round.ids.len() as u64;
@@ -354,12 +374,16 @@ impl<'a> Engine<'a> {
                     && handled + (next.ids.len() as u64) < max
                     && pace::affords(ctx, next_store + round_points(want));
                 let planned = async {
-                    match &written {
-                        Some(written) if pace::affords(ctx, next_store) => Ok(Ahead::Planned(
-                            Box::new(planner.plan(listed, Some(written)).await?),
-                        )),
-                        _ => Ok::<_, Error>(Ahead::Listed(listed)),
-                    }
+                    let beside = match &written {
+                        Some(written) if pace::affords(ctx, next_store) => {
+                            planner.plan_beside(&listed, written).await?
+                        }
+                        _ => None,
+                    };
+                    Ok::<_, Error>(match beside {
+                        Some(plan) => Ahead::Planned(Box::new(plan)),
+                        None => Ahead::Listed(listed),
+                    })
                 };
                 let read = async {
                     if !read_on {
@@ -386,8 +410,8 @@ impl<'a> Engine<'a> {
         }
     }
 
-    async fn plan(&self, rows: Vec<WorklogRow>, before: Option<&Written>) -> Result<Plan, Error> {
-        self.as_planner().plan(rows, before).await
+    async fn plan(&self, rows: Vec<WorklogRow>) -> Result<Plan, Error> {
+        self.as_planner().plan(rows).await
     }
 
     async fn write_round(&mut self, round: &Round, plan: Plan) -> Result<(), Error> {
