@@ -168,7 +168,7 @@ enum Ahead {
     Planned(Box<Plan>),
 }
 
-/// Plans a round's store: what the approvals watch, then the store's reads
+/// Plans a round's store: the approvals' watch, then the store's reads
 /// and decisions ([`index::plan_worklogs`]).
 #[derive(Clone, Copy)]
 struct Planner<'a> {
