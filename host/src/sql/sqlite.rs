@@ -60,7 +60,7 @@ pub struct Sqlite {
     /// Wakes the checkpoint thread ([`checkpoints`]); `None` once dropped.
     checkpoint: Option<SyncSender<()>>,
     /// The checkpoint thread, joined when the database is dropped.
-    checkpointer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    checkpointer: Option<std::thread::JoinHandle<()>>,
     /// [`CHECKPOINT_PAGES`], but in tests.
     checkpoint_pages: c_int,
 }
@@ -118,12 +118,12 @@ impl Sqlite {
             ))
         })?;
         let (checkpoint, asked) = std::sync::mpsc::sync_channel(1);
-        let sqlite = Sqlite {
+        let mut sqlite = Sqlite {
             path: data_dir.join(FILE_NAME),
             limits: limits.clone(),
             idle: Mutex::new(Vec::new()),
             checkpoint: Some(checkpoint),
-            checkpointer: Mutex::new(None),
+            checkpointer: None,
             checkpoint_pages: pages,
         };
         let conn = sqlite.connect()?;
@@ -133,10 +133,7 @@ impl Sqlite {
             .name("worklogs-checkpoint".to_owned())
             .spawn(move || checkpoints(own, asked, pages))
             .map_err(|err| Error::io(format!("cannot start the checkpoint thread: {err}")))?;
-        *sqlite
-            .checkpointer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some(thread);
+        sqlite.checkpointer = Some(thread);
         Ok(sqlite)
     }
 
@@ -242,12 +239,7 @@ impl Drop for Sqlite {
     fn drop(&mut self) {
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
         self.checkpoint = None;
-        let thread = self
-            .checkpointer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(thread) = thread {
+        if let Some(thread) = self.checkpointer.take() {
             let _ = thread.join();
         }
     }
