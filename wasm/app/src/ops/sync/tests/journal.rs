@@ -351,3 +351,35 @@ fn a_round_planned_beside_a_write_journals_after_it() {
         (seconds + 120, updated + 2000)
     );
 }
+
+#[test]
+fn while_a_period_is_locked_every_round_is_watched_before_it_is_planned() {
+    // The approvals' watch may restore a worklog, which writes the index: a
+    // round is planned beside the write before only while nothing is locked,
+    // otherwise after it, the watch first (it reads the rows' snapshots).
+    let sim = sim();
+    let mut host = job(&sim);
+    host.exec(&format!(
+        "INSERT INTO approval_periods (installation, account, start_date, end_date, \
+         account_key, zone, start_ms, end_ms, state, updated) VALUES ('{}', 'someone', \
+         '2020-01-06', '2020-01-12', 0, 'UTC', 0, 1, 'approved', 0)",
+        crate::testing::INSTALLATION
+    ));
+    slices(&mut host, "sync.full", json!({"parallel": 1}));
+    let rounds = host
+        .jira_requests()
+        .iter()
+        .filter(|r| r.path.contains("/worklog/list"))
+        .count();
+    // Each watched worklog's id is a parameter of a snapshot read (a worklog
+    // the feed repeats across rounds is watched twice).
+    let watched: usize = host
+        .sql_statements(0)
+        .iter()
+        .filter(|s| s.sql.contains("FROM approval_snapshots"))
+        .map(|s| s.params.len() - 1)
+        .sum();
+    let indexed = int(&host.query("SELECT COUNT(*) FROM worklogs")[0][0]);
+    assert!(rounds >= 2, "{rounds} rounds");
+    assert!(watched as i64 >= indexed, "{watched} of {indexed} watched");
+}
