@@ -105,6 +105,7 @@ pub async fn entries(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<DictEntry>
         "SELECT id, value, kind FROM dict WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
         site,
         ids,
+        0,
     )
     .await?;
     Ok(rows

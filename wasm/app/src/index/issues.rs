@@ -33,6 +33,7 @@ pub async fn indexed(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<i64>, Erro
         "SELECT id FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
         site,
         ids,
+        0,
     )
     .await?;
     Ok(rows

@@ -484,6 +484,7 @@ pub(super) async fn heads(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<BTreeMap<
         ),
         site,
         ids,
+        0,
     )
     .await?;
     Ok(rows
@@ -607,6 +608,7 @@ pub(super) async fn deletions(
                     &format!("{COLUMNS_READ} WHERE site = ? AND id IN ({{ids}}) LIMIT {{limit}}"),
                     site,
                     ids,
+                    1,
                 )
                 .await?
             }

@@ -272,6 +272,7 @@ pub async fn parents(ctx: &Ctx, site: i64, ids: &[i64]) -> Result<Vec<ParentRow>
          WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
         site,
         ids,
+        0,
     )
     .await?;
     Ok(rows

@@ -523,6 +523,7 @@ pub async fn plan_worklogs(
             "SELECT id, issue, project, updated FROM worklogs WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
             site,
             &ids,
+0,
         ),
         journal::heads(ctx, site, &ids),
         crate::store::load::<JournalSettings>(ctx),
@@ -531,6 +532,7 @@ pub async fn plan_worklogs(
             "SELECT id, project FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
             site,
             &issue_ids,
+0,
         ),
         erased::labels_of(ctx, site, &authors),
     );
@@ -743,6 +745,7 @@ pub async fn store_issues(
         "SELECT id, project FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
         site,
         &ids,
+        0,
     )
     .await?
     .iter()
@@ -876,6 +879,7 @@ async fn fetch_with_parents(
             "SELECT id FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
             site,
             &parents,
+            0,
         )
         .await?
         .iter()
