@@ -90,7 +90,7 @@ pub struct EffectCounts {
     pub sql: u64,
     /// Jira requests.
     pub jira: u64,
-    /// Waits.
+    /// Waits of some time (a yield to the host is not one).
     pub sleep: u64,
 }
 

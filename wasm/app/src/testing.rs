@@ -518,6 +518,18 @@ impl FakeHost {
             .collect()
     }
 
+    /// Every wait asked for so far (milliseconds), in order.
+    pub fn sleeps(&self) -> Vec<u32> {
+        self.batches
+            .iter()
+            .flatten()
+            .filter_map(|r| match &r.effect {
+                Effect::Sleep(ms) => Some(*ms),
+                Effect::Sql(_) | Effect::Jira(_) => None,
+            })
+            .collect()
+    }
+
     /// Every SQL statement sent in the batches from the `from`th on, in order.
     pub fn sql_statements(&self, from: usize) -> Vec<SqlStatement> {
         self.batches

@@ -24,10 +24,12 @@ impl Shared {
         io.next_id = id
             .checked_add(1)
             .ok_or_else(|| Error::internal("a run issued more than 4294967295 requests"))?;
-        match effect.kind() {
-            EffectKind::Sql => io.counts.sql += 1,
-            EffectKind::Jira => io.counts.jira += 1,
-            EffectKind::Sleep => io.counts.sleep += 1,
+        match &effect {
+            Effect::Sql(_) => io.counts.sql += 1,
+            Effect::Jira(_) => io.counts.jira += 1,
+            // A yield to the host (`Ctx::yield_to_host`) waits for nothing.
+            Effect::Sleep(0) => {}
+            Effect::Sleep(_) => io.counts.sleep += 1,
         }
         io.unsent.push(Request { id, effect });
         io.wakers.insert(id, waker.clone());

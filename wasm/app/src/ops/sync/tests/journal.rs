@@ -383,3 +383,23 @@ fn while_a_period_is_locked_every_round_is_watched_before_it_is_planned() {
     assert!(rounds >= 2, "{rounds} rounds");
     assert!(watched as i64 >= indexed, "{watched} of {indexed} watched");
 }
+
+#[test]
+fn a_sync_that_plans_beside_its_writes_counts_no_waits() {
+    // The plan beside a write yields to the host once its reads answer: a
+    // wait of no time, which the slice's count of waits before retries
+    // does not take for one.
+    let sim = sim();
+    let mut host = job(&sim);
+    let out = slices(&mut host, "sync.full", json!({"parallel": 1}));
+    let rounds = host
+        .jira_requests()
+        .iter()
+        .filter(|r| r.path.contains("/worklog/list"))
+        .count();
+    assert!(rounds >= 2, "{rounds} rounds");
+    let yields = host.sleeps().iter().filter(|ms| **ms == 0).count();
+    assert!(yields >= 1, "no round was planned beside a write");
+    let waits: Vec<&Json> = out.iter().map(|o| &o["slice"]["retries"]).collect();
+    assert!(waits.iter().all(|w| **w == json!(0)), "{waits:?}");
+}
