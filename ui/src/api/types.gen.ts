@@ -522,7 +522,7 @@ export type IndexCounts = {
 };
 
 export type SyncSliceInput = {
-  /** Worklogs one slice handles before it stops at a checkpoint; 20000 when absent */
+  /** Worklogs one slice handles before it stops at a checkpoint; 50000 when absent */
   maxWorklogs?: number;
   /** Requests in flight at once; 4 when absent */
   parallel?: number;
@@ -1109,7 +1109,7 @@ export type RateSaveOutput = Rates;
 
 /** One slice of the initial import of every worklog into the index, or of a rebuild with restart (jobs and Jira administrators). */
 export type SyncFullInput = {
-  /** Worklogs one slice handles before it stops at a checkpoint; 20000 when absent */
+  /** Worklogs one slice handles before it stops at a checkpoint; 50000 when absent */
   maxWorklogs?: number;
   /** Requests in flight at once; 4 when absent */
   parallel?: number;

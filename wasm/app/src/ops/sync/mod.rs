@@ -41,7 +41,7 @@ use crate::Error;
 use state::{Phase, RunState, State};
 
 /// Worklogs a slice handles by default.
-pub const DEFAULT_MAX_WORKLOGS: i64 = 20_000;
+pub const DEFAULT_MAX_WORKLOGS: i64 = 50_000;
 /// The most worklogs one slice may be asked to handle.
 pub const MAX_MAX_WORKLOGS: i64 = 200_000;
 /// `worklog/list` calls (of 1000 ids) in flight at once, by default.
@@ -99,7 +99,7 @@ impl Input for Slice {
             ));
         }
         Ok(Self {
-            max_worklogs: u64::try_from(max).unwrap_or(20_000),
+            max_worklogs: u64::try_from(max).unwrap_or(DEFAULT_MAX_WORKLOGS.unsigned_abs()),
             parallel: usize::try_from(parallel).unwrap_or(4),
             restart: raw.restart.unwrap_or(false),
         })
