@@ -39,7 +39,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use super::{dict_id, hash_text, int, multi_row, placeholders, read_by_ids, Kind};
+use super::{dict_id, hash_text, int, multi_row_up_to, placeholders, read_by_ids, Kind};
 use crate::executor::Ctx;
 use crate::protocol::Value;
 use crate::store::JsonSetting;
@@ -564,9 +564,10 @@ pub(super) fn version_row(version: NewVersion<'_>, seen_at: i64, source: Source)
     ]
 }
 
-/// The statements that write journal rows (multi-row `REPLACE`s).
-pub(super) fn statements(rows: Vec<Vec<Value>>) -> Vec<(String, Vec<Value>)> {
-    multi_row(INSERT, COLUMNS, rows)
+/// The statements that write journal rows (multi-row `REPLACE`s of up to
+/// `most` rows).
+pub(super) fn statements(most: usize, rows: Vec<Vec<Value>>) -> Vec<(String, Vec<Value>)> {
+    multi_row_up_to(most, INSERT, COLUMNS, rows)
 }
 
 /// Which indexed worklogs are about to be deleted.
@@ -667,7 +668,7 @@ pub(super) async fn deletions(
             ))
         })
         .collect();
-    Ok(statements(rows))
+    Ok(statements(super::ROWS_PER_STATEMENT, rows))
 }
 
 /// A version's key: its worklog and sequence number.

@@ -668,7 +668,8 @@ pub async fn plan_worklogs(
     stored.refused = refused_worklogs + refused_issues;
     plan.written = Written::of(&issue_rows, &worklog_rows, &version_rows, &dict);
     plan.dict = dict_statements(site, dict);
-    plan.versions = journal::statements(version_rows);
+    let bulk_rows = super::bulk_rows_per_statement(ctx.context().sql_engine);
+    plan.versions = journal::statements(bulk_rows, version_rows);
     // A few rows already indexed (a person's own write, an event) are written
     // only where the index still holds an older copy, one statement each: a
     // concurrent writer that read Jira later is never overwritten, and a row
@@ -682,7 +683,8 @@ pub async fn plan_worklogs(
         (Vec::new(), worklog_rows)
     };
     plan.rows = multi_row(ISSUES_INSERT, 14, issue_rows);
-    plan.rows.extend(multi_row(WORKLOGS_INSERT, 11, bulk));
+    plan.rows
+        .extend(super::multi_row_up_to(bulk_rows, WORKLOGS_INSERT, 11, bulk));
     plan.rows.extend(guarded.into_iter().map(guarded_update));
     plan.gone = gone;
     Ok(plan)
