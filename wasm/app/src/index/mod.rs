@@ -359,7 +359,7 @@ pub(crate) fn multi_row_up_to(
     columns: usize,
     rows: Vec<Vec<Value>>,
 ) -> Vec<(String, Vec<Value>)> {
-    let per_statement = most.clamp(1, PARAMS_PER_STATEMENT / columns.max(1));
+    let per_statement = most.min(PARAMS_PER_STATEMENT / columns.max(1)).max(1);
     let mut out = Vec::new();
     let mut params = Vec::new();
     let mut count = 0;
