@@ -229,24 +229,6 @@ pub(crate) async fn read_by_ids(
     ids: &[i64],
     id_column: usize,
 ) -> Result<Vec<Vec<Value>>, Error> {
-    let ranged = |chunk: &[i64]| IdRange::of(chunk).filter(|_| sql.contains(LISTED));
-    let read = |chunk: &[i64]| {
-        let range = ranged(chunk);
-        let mut params = vec![Value::Int(site)];
-        let text = match range {
-            Some(range) => {
-                params.extend([Value::Int(range.first), Value::Int(range.last)]);
-                sql.replace(LISTED, "BETWEEN ? AND ?")
-                    .replace("{limit}", &range.span.to_string())
-            }
-            None => {
-                params.extend(chunk.iter().map(|&id| Value::Int(id)));
-                sql.replace("{ids}", &placeholders(chunk.len()))
-                    .replace("{limit}", &chunk.len().to_string())
-            }
-        };
-        async move { ctx.sql(&text, params).await }
-    };
     // Each chunk by where it starts in `ids`, so the rows keep their order.
     let mut read_rows: std::collections::BTreeMap<usize, Vec<Vec<Value>>> = Default::default();
     let mut pending: Vec<(usize, &[i64])> = ids
@@ -256,19 +238,17 @@ pub(crate) async fn read_by_ids(
         .collect();
     let mut halvings = 0;
     while !pending.is_empty() {
-        let answers = futures::future::join_all(pending.iter().map(|(_, chunk)| read(chunk))).await;
+        let answers = futures::future::join_all(
+            pending
+                .iter()
+                .map(|(_, chunk)| read_chunk(ctx, sql, site, chunk, id_column)),
+        )
+        .await;
         let mut again = Vec::new();
         for ((start, chunk), answer) in pending.into_iter().zip(answers) {
             match answer {
-                Ok(mut answer) => {
-                    if ranged(chunk).is_some() {
-                        answer.rows.retain(|row| {
-                            row.get(id_column)
-                                .and_then(int)
-                                .is_some_and(|id| chunk.binary_search(&id).is_ok())
-                        });
-                    }
-                    read_rows.insert(start, answer.rows);
+                Ok(rows) => {
+                    read_rows.insert(start, rows);
                 }
                 Err(e) if refused_for_cost(&e) && chunk.len() > 1 && halvings < HALVINGS => {
                     let (first, second) = chunk.split_at(chunk.len() / 2);
@@ -284,6 +264,36 @@ pub(crate) async fn read_by_ids(
         pending = again;
     }
     Ok(read_rows.into_values().flatten().collect())
+}
+
+/// One chunk of [`read_by_ids`]: as a range when it is one ([`IdRange`]),
+/// keeping only the rows of the chunk's ids, else as a list.
+async fn read_chunk(
+    ctx: &Ctx,
+    sql: &str,
+    site: i64,
+    chunk: &[i64],
+    id_column: usize,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let mut params = vec![Value::Int(site)];
+    let Some(range) = IdRange::of(chunk).filter(|_| sql.contains(LISTED)) else {
+        params.extend(chunk.iter().map(|&id| Value::Int(id)));
+        let text = sql
+            .replace("{ids}", &placeholders(chunk.len()))
+            .replace("{limit}", &chunk.len().to_string());
+        return Ok(ctx.sql(&text, params).await?.rows);
+    };
+    params.extend([Value::Int(range.first), Value::Int(range.last)]);
+    let text = sql
+        .replace(LISTED, "BETWEEN ? AND ?")
+        .replace("{limit}", &range.span.to_string());
+    let mut rows = ctx.sql(&text, params).await?.rows;
+    rows.retain(|row| {
+        row.get(id_column)
+            .and_then(int)
+            .is_some_and(|id| chunk.binary_search(&id).is_ok())
+    });
+    Ok(rows)
 }
 
 /// Where [`read_by_ids`] puts a chunk's ids.

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::fetch::{fetch_issues, IssueFetch};
 use super::journal::{self, Deleting, Head, JournalSettings, NewVersion, Source};
 use super::{
-    dict_id, erased, int, multi_row, placeholders, read_by_ids, IssueRow, Kind, WorklogRow,
+    bulk_rows_per_statement, dict_id, erased, int, multi_row, multi_row_up_to, placeholders,
+    read_by_ids, IssueRow, Kind, WorklogRow,
 };
 use crate::executor::Ctx;
 use crate::protocol::{SqlRows, Value};
@@ -523,7 +524,7 @@ pub async fn plan_worklogs(
             "SELECT id, issue, project, updated FROM worklogs WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
             site,
             &ids,
-0,
+            0,
         ),
         journal::heads(ctx, site, &ids),
         crate::store::load::<JournalSettings>(ctx),
@@ -532,7 +533,7 @@ pub async fn plan_worklogs(
             "SELECT id, project FROM issues WHERE site = ? AND id IN ({ids}) LIMIT {limit}",
             site,
             &issue_ids,
-0,
+            0,
         ),
         erased::labels_of(ctx, site, &authors),
     );
@@ -668,7 +669,7 @@ pub async fn plan_worklogs(
     stored.refused = refused_worklogs + refused_issues;
     plan.written = Written::of(&issue_rows, &worklog_rows, &version_rows, &dict);
     plan.dict = dict_statements(site, dict);
-    let bulk_rows = super::bulk_rows_per_statement(ctx.context().sql_engine);
+    let bulk_rows = bulk_rows_per_statement(ctx.context().sql_engine);
     plan.versions = journal::statements(bulk_rows, version_rows);
     // A few rows already indexed (a person's own write, an event) are written
     // only where the index still holds an older copy, one statement each: a
@@ -684,7 +685,7 @@ pub async fn plan_worklogs(
     };
     plan.rows = multi_row(ISSUES_INSERT, 14, issue_rows);
     plan.rows
-        .extend(super::multi_row_up_to(bulk_rows, WORKLOGS_INSERT, 11, bulk));
+        .extend(multi_row_up_to(bulk_rows, WORKLOGS_INSERT, 11, bulk));
     plan.rows.extend(guarded.into_iter().map(guarded_update));
     plan.gone = gone;
     Ok(plan)
